@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "ReserveSim",
+  platforms: [.macOS(.v13)],
+  products: [
+    .library(name: "ReserveSim", targets: ["ReserveSim"]),
+    .executable(name: "reservesim", targets: ["reservesim"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // OpenBLAS' CBLAS interface (Debian: libopenblas-dev).
+    .systemLibrary(
+      name: "CBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]
+    ),
+    .target(
+      name: "ReserveSim",
+      dependencies: ["CBLAS"]
+    ),
+    .executableTarget(
+      name: "reservesim",
+      dependencies: [
+        "ReserveSim",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "ReserveSimTests", dependencies: ["ReserveSim"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["reservesim"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

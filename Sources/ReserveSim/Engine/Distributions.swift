@@ -1,0 +1,47 @@
+import Foundation
+
+/// Exact discrete samplers by inversion of the CDF, each fed by uniforms from fixed stream addresses.
+///
+/// Large parameters are split into chunks (Binomial(n, p) = Σ Binomial(nᵢ, p); Poisson(λ) = Σ Poisson(λᵢ))
+/// so that the first probability mass never underflows; each chunk takes its own uniform.
+public enum Distributions {
+  /// Trials per binomial chunk: with p ≤ ½, (1 − p)^512 ≥ 2⁻⁵¹², far from underflow.
+  public static let binomialChunk = 512
+  /// Mean per Poisson chunk: e^(−500) ≈ 7e−218, far from underflow.
+  public static let poissonChunk = 500.0
+
+  /// Binomial(n, p) from uniform u by inversion (n ≤ `binomialChunk`).
+  @inlinable
+  public static func binomialChunk(trials n: Int, probability p: Double, uniform u: Double) -> Int {
+    if n <= 0 || p <= 0 { return 0 }
+    if p >= 1 { return n }
+    if p > 0.5 { return n - binomialChunk(trials: n, probability: 1 - p, uniform: 1 - u) }
+    let q = 1 - p
+    let ratio = p / q
+    var mass = Foundation.pow(q, Double(n))
+    var cumulative = mass
+    var x = 0
+    while u > cumulative && x < n {
+      mass *= ratio * Double(n - x) / Double(x + 1)
+      x += 1
+      cumulative += mass
+    }
+    return x
+  }
+
+  /// Poisson(λ) from uniform u by inversion (λ ≤ `poissonChunk`).
+  @inlinable
+  public static func poissonChunk(mean lambda: Double, uniform u: Double) -> Int {
+    if lambda <= 0 { return 0 }
+    var mass = Foundation.exp(-lambda)
+    var cumulative = mass
+    var x = 0
+    while u > cumulative {
+      x += 1
+      mass *= lambda / Double(x)
+      cumulative += mass
+      if mass < 1e-300 && Double(x) > lambda { break }
+    }
+    return x
+  }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Where each random number of a path comes from: every draw has a fixed address
+/// (path, month, stream, draw) fed to Philox4x32-10 as its counter, with the seed as its key.
+///
+/// So path i's numbers depend only on (seed, i) — the same on any thread count or block size, and a
+/// run of 2N paths contains the first N paths unchanged (SPEC §8).
+///
+/// Counter words: c0 = path index, c1 = month (1-based; year-end draws use month 12y), c2 = stream,
+/// c3 = draw number within the stream. Each call yields four 32-bit words.
+public struct RandomStreams: Sendable {
+  /// The streams, one per use; the low 24 bits carry an index (event kind / 4, service / 4, tier).
+  public enum Stream: UInt32 {
+    /// Four standard normals: the factor shocks ε(m), one per `Factor`.
+    case factorShocks = 0x0100_0000
+    /// One uniform word per event kind (kind k uses word k % 4 of stream index k / 4).
+    case eventStarts = 0x0200_0000
+    /// One uniform word per service and month: the loss draw while donated, the replacement draw while paid.
+    case serviceDraws = 0x0300_0000
+    /// Year-end sponsor draws of a tier: words 0–1 a 53-bit uniform for renewals, words 2–3 for arrivals.
+    case sponsorDraws = 0x0400_0000
+  }
+
+  public let key0: UInt32
+  public let key1: UInt32
+
+  public init(seed: UInt64) {
+    key0 = UInt32(truncatingIfNeeded: seed)
+    key1 = UInt32(truncatingIfNeeded: seed >> 32)
+  }
+
+  @inlinable @inline(__always)
+  public func words(path: UInt32, month: UInt32, stream: Stream, index: UInt32 = 0, draw: UInt32 = 0)
+    -> (UInt32, UInt32, UInt32, UInt32)
+  {
+    Philox4x32.block(path, month, stream.rawValue | index, draw, key: key0, key1)
+  }
+
+  /// A uniform in (0, 1) from 32 bits: (x + ½)·2⁻³².
+  @inlinable @inline(__always)
+  public static func unit(_ x: UInt32) -> Double { (Double(x) + 0.5) * 0x1p-32 }
+
+  /// A uniform in (0, 1) from 64 bits, with 53 bits of resolution.
+  @inlinable @inline(__always)
+  public static func unit53(_ hi: UInt32, _ lo: UInt32) -> Double {
+    let bits = (UInt64(hi) << 21) ^ (UInt64(lo) >> 11)
+    return (Double(bits & ((1 << 53) - 1)) + 0.5) * 0x1p-53
+  }
+
+  /// Four independent standard normals from four uniform words by the Box–Muller transform:
+  /// z = √(−2 ln u₁)·(cos 2πu₂, sin 2πu₂).
+  @inlinable @inline(__always)
+  public static func normals(_ w: (UInt32, UInt32, UInt32, UInt32)) -> (Double, Double, Double, Double) {
+    let r0 = (-2 * Foundation.log(unit(w.0))).squareRoot()
+    let r1 = (-2 * Foundation.log(unit(w.2))).squareRoot()
+    let a0 = 2 * Double.pi * unit(w.1)
+    let a1 = 2 * Double.pi * unit(w.3)
+    return (r0 * Foundation.cos(a0), r0 * Foundation.sin(a0), r1 * Foundation.cos(a1), r1 * Foundation.sin(a1))
+  }
+}

@@ -1,0 +1,137 @@
+import Foundation
+
+/// A scenario turned into the per-month tables the path kernel reads (no files, no formats).
+///
+/// Deterministic parts of the model are folded ahead of time: a money line contributes
+/// annual/12 · (1 + g)^((m−1)/12) in the months of its active years, grouped by the factor it rides on,
+/// so that income(m) = [c₀(m) + Σ_f c_f(m)·level_f(m)] · Π incomeMultiplier and likewise for expenses.
+public struct SimulationPlan: Sendable {
+  public let years: Int
+  public let months: Int
+
+  // Factors (SPEC §2), indexed by `Factor.index`.
+  /// Monthly drift ln(1 + annualGrowth)/12.
+  public let factorDrift: [Double]
+  /// Monthly shock standard deviation annualVolatility/√12.
+  public let factorShockSD: [Double]
+  /// Lower-triangular Cholesky factor of the shock correlation matrix, row-major 4×4.
+  public let choleskyFactor: [Double]
+  /// Whether any factor has a random shock (otherwise no normals are drawn).
+  public let hasShocks: Bool
+  /// Whether factor f moves at all (drift or shock); a still factor is the constant 1.
+  public let factorMoves: [Bool]
+
+  // Money lines (SPEC §3): month-major tables, index (m−1).
+  public let incomeFixed: [Double]
+  /// incomeByFactor[f][m−1]
+  public let incomeByFactor: [[Double]]
+  public let expensesFixed: [Double]
+  public let expensesByFactor: [[Double]]
+
+  // Sponsors (SPEC §4).
+  public let tierMonthlyAmount: [Double]
+  public let tierInitialCount: [Int]
+  public let tierRenewalProbability: [Double]
+  public let tierNewPerYear: [Double]
+
+  // Services (SPEC §5).
+  public let serviceMonthlyValue: [Double]
+  public let serviceScalesWithTraffic: [Bool]
+  /// h = 1 − (1 − p)^(1/12)
+  public let serviceMonthlyHazard: [Double]
+  public let serviceNoticeMonths: [Int]
+  public let serviceCostFraction: [Double]
+  /// 1 − (1 − q)^(1/12)
+  public let serviceMonthlyReplacement: [Double]
+
+  // Events (SPEC §6).
+  /// 1 − (1 − annualProbability)^(1/12)
+  public let eventMonthlyStart: [Double]
+  public let eventDuration: [Int]
+  public let eventIncomeMultiplier: [Double]
+  public let eventRenewalMultiplier: [Double]
+  public let eventNewSponsorMultiplier: [Double]
+  public let eventLossMultiplier: [Double]
+
+  // Reserve (SPEC §7).
+  public let initialReserve: Double
+  public let floor: Double
+  /// (1 + r)^(1/12)
+  public let monthlyGrowth: Double
+  /// 1/D(m) = (1 + r)^(−m/12), index (m−1).
+  public let discount: [Double]
+  /// floor/D(m), index (m−1).
+  public let discountedFloor: [Double]
+
+  public init(_ scenario: Scenario) {
+    let months = scenario.months
+    self.years = scenario.years
+    self.months = months
+    let factorCount = Factor.allCases.count
+
+    var drift = [Double](repeating: 0, count: factorCount)
+    var shock = [Double](repeating: 0, count: factorCount)
+    for (factor, dynamics) in scenario.factors {
+      drift[factor.index] = Foundation.log1p(dynamics.annualGrowth) / 12
+      shock[factor.index] = dynamics.annualVolatility / 12.0.squareRoot()
+    }
+    factorDrift = drift
+    factorShockSD = shock
+    choleskyFactor = CorrelationMatrix.choleskyFactor(scenario.correlations)!
+    hasShocks = shock.contains { $0 > 0 }
+    factorMoves = (0..<factorCount).map { drift[$0] != 0 || shock[$0] > 0 }
+
+    func tables(_ lines: [MoneyLine]) -> (fixed: [Double], byFactor: [[Double]]) {
+      var fixed = [Double](repeating: 0, count: months)
+      var byFactor = [[Double]](repeating: [Double](repeating: 0, count: months), count: factorCount)
+      for line in lines {
+        for m in 1...months where line.isActive(inYear: (m - 1) / 12 + 1) {
+          let amount = line.annual / 12 * Foundation.pow(1 + line.annualGrowth, Double(m - 1) / 12)
+          if let factor = line.factor {
+            byFactor[factor.index][m - 1] += amount
+          } else {
+            fixed[m - 1] += amount
+          }
+        }
+      }
+      return (fixed, byFactor)
+    }
+    (incomeFixed, incomeByFactor) = tables(scenario.income)
+    (expensesFixed, expensesByFactor) = tables(scenario.expenses)
+
+    tierMonthlyAmount = scenario.sponsorTiers.map { $0.annualAmount / 12 }
+    tierInitialCount = scenario.sponsorTiers.map(\.count)
+    tierRenewalProbability = scenario.sponsorTiers.map(\.renewalProbability)
+    tierNewPerYear = scenario.sponsorTiers.map(\.newPerYear)
+
+    serviceMonthlyValue = scenario.inKindServices.map(\.monthlyValue)
+    serviceScalesWithTraffic = scenario.inKindServices.map { $0.scaling == .traffic }
+    serviceMonthlyHazard = scenario.inKindServices.map { Self.monthlyProbability(annual: $0.annualLossProbability) }
+    serviceNoticeMonths = scenario.inKindServices.map(\.noticeMonths)
+    serviceCostFraction = scenario.inKindServices.map(\.replacementCostFraction)
+    serviceMonthlyReplacement = scenario.inKindServices.map {
+      Self.monthlyProbability(annual: $0.annualReplacementProbability)
+    }
+
+    eventMonthlyStart = scenario.events.map { Self.monthlyProbability(annual: $0.annualProbability) }
+    eventDuration = scenario.events.map(\.durationMonths)
+    eventIncomeMultiplier = scenario.events.map(\.incomeMultiplier)
+    eventRenewalMultiplier = scenario.events.map(\.sponsorRenewalMultiplier)
+    eventNewSponsorMultiplier = scenario.events.map(\.newSponsorMultiplier)
+    eventLossMultiplier = scenario.events.map(\.serviceLossMultiplier)
+
+    initialReserve = scenario.reserve.initial
+    floor = scenario.reserve.floor
+    let r = scenario.reserve.annualReturn
+    monthlyGrowth = Foundation.pow(1 + r, 1.0 / 12)
+    discount = (1...months).map { Foundation.pow(1 + r, -Double($0) / 12) }
+    discountedFloor = discount.map { scenario.reserve.floor * $0 }
+  }
+
+  /// 1 − (1 − p)^(1/12): the monthly probability equivalent to an annual probability p.
+  public static func monthlyProbability(annual p: Double) -> Double {
+    if p >= 1 { return 1 }
+    if p <= 0 { return 0 }
+    return -Foundation.expm1(Foundation.log1p(-p) / 12)
+  }
+}

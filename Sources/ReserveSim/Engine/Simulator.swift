@@ -1,0 +1,97 @@
+import Dispatch
+import Foundation
+
+/// Runs a scenario's paths in fixed-size blocks across threads and gathers the raw per-path results.
+///
+/// Block b holds paths b·blockSize ..< (b+1)·blockSize; worker w of T takes blocks w, w+T, w+2T, …
+/// Every block writes only its own slots, and yearly sums are combined in block order, so the result is
+/// identical on any thread count.
+public struct Simulator: Sendable {
+  /// Paths per block: the unit of work and of the yearly-sum reduction.
+  public static let blockSize = 256
+
+  /// Worker threads (at least 1).
+  public var threads: Int
+  /// Whether to record per-path diagnostics (services lost, event months, final sponsors and traffic).
+  public var recordsDiagnostics: Bool
+
+  public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, recordsDiagnostics: Bool = false) {
+    self.threads = max(1, threads)
+    self.recordsDiagnostics = recordsDiagnostics
+  }
+
+  /// Simulates `paths` paths of `scenario` from `seed`.
+  /// - Parameter progress: called now and then from a worker thread with the share of blocks done (0…1).
+  /// - Complexity: O(paths × months × (factors + services + events + tiers)) time;
+  ///   O(paths × years) memory for the per-path results.
+  public func run(
+    _ scenario: Scenario, paths: Int, seed: UInt64, progress: (@Sendable (Double) -> Void)? = nil
+  ) -> SimulationResult {
+    precondition(paths >= 1)
+    BLAS.useSingleThread()
+    let plan = SimulationPlan(scenario)
+    let years = plan.years
+    let blocks = (paths + Self.blockSize - 1) / Self.blockSize
+    let workers = min(threads, blocks)
+
+    let need = UnsafeMutablePointer<Double>.allocate(capacity: paths)
+    let yearEnd = UnsafeMutablePointer<Double>.allocate(capacity: paths * years)
+    let ruin = UnsafeMutablePointer<Int32>.allocate(capacity: paths)
+    let flowStride = years * YearlyFlow.count
+    let flows = UnsafeMutablePointer<Double>.allocate(capacity: blocks * flowStride)
+    defer {
+      need.deallocate()
+      yearEnd.deallocate()
+      ruin.deallocate()
+      flows.deallocate()
+    }
+    let diagnostics = recordsDiagnostics ? PathDiagnostics(paths: paths, scenario: scenario) : nil
+
+    let doneCounter = ProgressCounter(total: blocks)
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
+      var block = worker
+      while block < blocks {
+        let first = block * Self.blockSize
+        let output = BlockOutput(
+          requiredReserve: need, yearEndBalance: yearEnd, firstRuinMonth: ruin, paths: paths,
+          blockFlows: flows + block * flowStride, diagnostics: diagnostics?.output)
+        kernel.simulate(firstPath: first, count: min(Self.blockSize, paths - first), into: output)
+        if let progress, let share = doneCounter.increment() { progress(share) }
+        block += workers
+      }
+    }
+
+    var yearlyFlowSums = [Double](repeating: 0, count: flowStride)
+    for block in 0..<blocks {
+      for i in 0..<flowStride { yearlyFlowSums[i] += flows[block * flowStride + i] }
+    }
+    return SimulationResult(
+      scenario: scenario, paths: paths, seed: seed,
+      requiredReserve: Array(UnsafeBufferPointer(start: need, count: paths)),
+      yearEndBalance: Array(UnsafeBufferPointer(start: yearEnd, count: paths * years)),
+      firstRuinMonth: Array(UnsafeBufferPointer(start: ruin, count: paths)),
+      yearlyFlowMeans: yearlyFlowSums.map { $0 / Double(paths) },
+      diagnostics: diagnostics)
+  }
+}
+
+/// Counts finished blocks across threads and says when another percent is done.
+final class ProgressCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var done = 0
+  private var lastReported = -1
+  let total: Int
+  init(total: Int) { self.total = total }
+
+  /// Marks one block done; returns the share done when it crossed a new whole percent.
+  func increment() -> Double? {
+    lock.lock()
+    defer { lock.unlock() }
+    done += 1
+    let percent = done * 100 / total
+    guard percent != lastReported else { return nil }
+    lastReported = percent
+    return Double(done) / Double(total)
+  }
+}

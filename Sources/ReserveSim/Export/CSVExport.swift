@@ -1,0 +1,69 @@
+/// The spreadsheet files of `run --csv DIR` — a pure function of a summary.
+///
+/// Column names are stable (documented in the README): money in the scenario's currency, shares as
+/// fractions (0.05 = 5%).
+public enum CSVExport {
+  /// `yearly.csv`: a row per year.
+  public static func yearly(_ s: RunSummary) -> CSVTable {
+    let firstCalendarYear = s.start.flatMap { Int($0.prefix(4)) }
+    var header = ["year"]
+    if firstCalendarYear != nil { header.append("calendarYear") }
+    header += [
+      "balanceP5", "balanceP25", "balanceP50", "balanceP75", "balanceP95", "balanceMean", "ruinProbability",
+      "meanIncome", "meanSponsorRevenue", "meanExpenses", "meanServiceCosts",
+    ]
+    var table = CSVTable(header: header)
+    for (index, balance) in s.balanceByYear.enumerated() {
+      let flows = s.yearlyFlows[index]
+      var row = [String(balance.year)]
+      if let firstCalendarYear {
+        // Year y covers months 12(y−1)+1 … 12y from `start`; label it by the calendar year it starts in.
+        let startMonth = Int(s.start!.suffix(2)) ?? 1
+        row.append(String(firstCalendarYear + (balance.year - 1) + (startMonth - 1) / 12))
+      }
+      row += [
+        balance.p5, balance.p25, balance.p50, balance.p75, balance.p95, balance.mean, s.ruinProbabilityByYear[index],
+        flows.income, flows.sponsorRevenue, flows.expenses, flows.serviceCosts,
+      ].map(CSVTable.number)
+      table.rows.append(row)
+    }
+    return table
+  }
+
+  /// `reserve.csv`: a row per confidence level.
+  public static func reserve(_ s: RunSummary) -> CSVTable {
+    var table = CSVTable(header: ["confidence", "requiredReserve", "lower95", "upper95", "expectedShortfall"])
+    for level in s.requiredReserve {
+      let shortfall = RunSummary.shortfall(sorted: s.sortedRequiredReserve, confidence: level.confidence)
+      table.rows.append([level.confidence, level.value, level.lower, level.upper, shortfall.value].map(CSVTable.number))
+    }
+    return table
+  }
+
+  /// `summary.csv`: the headline figures and the run's settings, as key/value rows.
+  public static func summary(_ s: RunSummary, version: String) -> CSVTable {
+    var table = CSVTable(header: ["key", "value"])
+    table.rows = [
+      ["scenario", s.scenarioName], ["currency", s.currency], ["paths", String(s.paths)], ["seed", String(s.seed)],
+      ["years", String(s.years)], ["initialReserve", CSVTable.number(s.initialReserve)],
+      ["floor", CSVTable.number(s.floor)], ["ruinProbability", CSVTable.number(s.ruinProbability.value)],
+      ["ruinProbabilityStandardError", CSVTable.number(s.ruinProbability.standardError)],
+    ]
+    for level in s.requiredReserve {
+      table.rows.append(["requiredReserve\(percentLabel(level.confidence))", CSVTable.number(level.value)])
+    }
+    for shortfall in s.expectedShortfall {
+      table.rows.append(["expectedShortfall\(percentLabel(shortfall.confidence))", CSVTable.number(shortfall.value)])
+    }
+    table.rows.append(["version", version])
+    return table
+  }
+
+  /// 0.95 → "95", 0.995 → "99.5".
+  static func percentLabel(_ c: Double) -> String { CSVTable.number((c * 1000).rounded() / 10) }
+
+  /// All CSV files of a run, by file name.
+  public static func files(_ s: RunSummary, version: String) -> [(name: String, contents: String)] {
+    [("yearly.csv", yearly(s).text), ("reserve.csv", reserve(s).text), ("summary.csv", summary(s, version: version).text)]
+  }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Formats amounts in a scenario's currency for people: "$1.5M", "€250k", "1.2M CHF".
+public struct MoneyFormat: Sendable {
+  public let currency: String
+
+  public init(currency: String) { self.currency = currency }
+
+  static let symbols: [String: String] = ["USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"]
+
+  /// A compact amount with 2–3 significant figures and k/M/B suffixes.
+  public func short(_ amount: Double) -> String {
+    let sign = amount < 0 ? "−" : ""
+    let x = abs(amount)
+    let body: String
+    switch x {
+    case 1e9...: body = Self.trim(x / 1e9) + "B"
+    case 1e6..<1e9: body = Self.trim(x / 1e6) + "M"
+    case 1e3..<1e6: body = Self.trim(x / 1e3) + "k"
+    default: body = String(format: "%.0f", x)
+    }
+    return decorate(sign: sign, body: body)
+  }
+
+  /// A whole amount with thousands separators: "$1,234,567".
+  public func full(_ amount: Double) -> String {
+    let sign = amount < 0 ? "−" : ""
+    let digits = String(format: "%.0f", abs(amount).rounded())
+    var grouped = ""
+    for (i, ch) in digits.reversed().enumerated() {
+      if i > 0 && i % 3 == 0 { grouped.append(",") }
+      grouped.append(ch)
+    }
+    return decorate(sign: sign, body: String(grouped.reversed()))
+  }
+
+  private func decorate(sign: String, body: String) -> String {
+    if let symbol = Self.symbols[currency] { return sign + symbol + body }
+    return sign + body + " " + currency
+  }
+
+  /// 1.5 → "1.5", 12.34 → "12.3", 123.4 → "123", 2.0 → "2".
+  static func trim(_ x: Double) -> String {
+    let text: String
+    if x >= 100 {
+      text = String(format: "%.0f", x)
+    } else if x >= 10 {
+      text = String(format: "%.1f", x)
+    } else {
+      text = String(format: "%.2f", x)
+    }
+    guard text.contains(".") else { return text }
+    var trimmed = text
+    while trimmed.hasSuffix("0") { trimmed.removeLast() }
+    if trimmed.hasSuffix(".") { trimmed.removeLast() }
+    return trimmed
+  }
+}
+
+/// Formats shares as percentages: 0.372 → "37.2%".
+public enum PercentFormat {
+  public static func format(_ share: Double, digits: Int = 1) -> String {
+    String(format: "%.\(digits)f%%", share * 100)
+  }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The readable summary `reservesim run` prints: a headline, the reserve table, and a table by year.
+public enum TextSummary {
+  public static func render(_ s: RunSummary) -> String {
+    let money = MoneyFormat(currency: s.currency)
+    let ruin = s.ruinProbability
+    var out = "\(s.scenarioName) — \(s.paths) paths, seed \(s.seed), \(s.years) years\n\n"
+    out += "With \(money.short(s.initialReserve)) in reserve, the chance of running out within \(s.years) "
+    out += "year\(s.years == 1 ? "" : "s") is \(PercentFormat.format(ruin.value)) "
+    out += "(±\(PercentFormat.format(ConfidenceIntervals.z95 * ruin.standardError)))"
+    if s.floor != 0 { out += " (falling below the floor of \(money.short(s.floor)))" }
+    out += ".\n\n"
+
+    out += "Reserve needed to stay above the floor\n"
+    out += pad("confidence", 12) + pad("reserve", 16) + "95% interval\n"
+    for level in s.requiredReserve {
+      out += pad(CSVExport.percentLabel(level.confidence) + "%", 12)
+      out += pad(money.full(level.value), 16)
+      out += "\(money.short(level.lower)) – \(money.short(level.upper))\n"
+    }
+    out += "\nExpected shortfall (mean need of the worst paths)\n"
+    for shortfall in s.expectedShortfall {
+      out += pad("worst " + CSVExport.percentLabel(1 - shortfall.confidence) + "%", 12) + money.full(shortfall.value) + "\n"
+    }
+
+    out += "\nBy year (balance at year end)\n"
+    out += pad("year", 6) + pad("ruined by then", 16) + pad("p5", 12) + pad("median", 12) + pad("p95", 12) + "mean\n"
+    for (index, balance) in s.balanceByYear.enumerated() {
+      out += pad(String(balance.year), 6) + pad(PercentFormat.format(s.ruinProbabilityByYear[index]), 16)
+      out += pad(money.short(balance.p5), 12) + pad(money.short(balance.p50), 12) + pad(money.short(balance.p95), 12)
+      out += money.short(balance.mean) + "\n"
+    }
+    return out
+  }
+
+  static func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+  }
+}

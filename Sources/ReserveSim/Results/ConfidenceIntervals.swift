@@ -1,0 +1,30 @@
+import Foundation
+
+/// 95% Monte Carlo confidence intervals for the estimates a run reports.
+public enum ConfidenceIntervals {
+  /// The normal quantile for a two-sided 95% interval.
+  public static let z95 = 1.959963984540054
+
+  /// Wilson score interval for a proportion of `successes` in `n` trials:
+  /// (p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n).
+  public static func wilson(successes: Int, trials n: Int, z: Double = z95) -> (lower: Double, upper: Double) {
+    let nn = Double(n)
+    let p = Double(successes) / nn
+    let z2 = z * z
+    let centre = p + z2 / (2 * nn)
+    let half = z * (p * (1 - p) / nn + z2 / (4 * nn * nn)).squareRoot()
+    let denominator = 1 + z2 / nn
+    return (max(0, (centre - half) / denominator), min(1, (centre + half) / denominator))
+  }
+
+  /// Ranks (1-based) of the order statistics that bracket the c-quantile of N samples with 95% confidence,
+  /// from the normal approximation to the Binomial(N, c) count of samples below the quantile:
+  /// ⌊Nc − z√(Nc(1−c))⌋ and ⌈Nc + z√(Nc(1−c))⌉, clamped to 1…N.
+  public static func quantileRanks(confidence c: Double, samples n: Int, z: Double = z95) -> (lower: Int, upper: Int) {
+    let nn = Double(n)
+    let spread = z * (nn * c * (1 - c)).squareRoot()
+    let lower = Int((nn * c - spread).rounded(.down))
+    let upper = Int((nn * c + spread).rounded(.up))
+    return (min(n, max(1, lower)), min(n, max(1, upper)))
+  }
+}

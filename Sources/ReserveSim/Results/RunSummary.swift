@@ -1,0 +1,136 @@
+import Foundation
+
+/// The answers of a run (SPEC §7, §10): ruin probability by year, reserve needed at each confidence with
+/// its 95% interval, expected shortfall, and year-end balance percentiles — a pure function of a result.
+public struct RunSummary: Sendable {
+  public struct Proportion: Sendable, Equatable {
+    public var value: Double
+    public var standardError: Double
+    /// 95% Wilson interval.
+    public var lower: Double
+    public var upper: Double
+  }
+
+  public struct ReserveLevel: Sendable, Equatable {
+    public var confidence: Double
+    /// max(0, ⌈cN⌉-th smallest need).
+    public var value: Double
+    /// 95% order-statistic interval, each shown as max(0, ·).
+    public var lower: Double
+    public var upper: Double
+  }
+
+  public struct Shortfall: Sendable, Equatable {
+    public var confidence: Double
+    /// max(0, mean need over the worst max(1, ⌊(1−c)N⌋) paths).
+    public var value: Double
+  }
+
+  public struct YearBalance: Sendable, Equatable {
+    public var year: Int
+    public var p5, p25, p50, p75, p95, mean: Double
+  }
+
+  public struct YearFlows: Sendable, Equatable {
+    public var year: Int
+    public var income, sponsorRevenue, expenses, serviceCosts: Double
+  }
+
+  public static let defaultReserveConfidences = [0.5, 0.75, 0.9, 0.95, 0.99]
+  public static let defaultShortfallConfidences = [0.9, 0.95, 0.99]
+
+  public var scenarioName: String
+  public var currency: String
+  public var start: String?
+  public var paths: Int
+  public var seed: UInt64
+  public var years: Int
+  public var initialReserve: Double
+  public var floor: Double
+  public var ruinProbability: Proportion
+  /// Cumulative share of paths ruined by the end of each year.
+  public var ruinProbabilityByYear: [Double]
+  public var requiredReserve: [ReserveLevel]
+  public var expectedShortfall: [Shortfall]
+  public var balanceByYear: [YearBalance]
+  public var yearlyFlows: [YearFlows]
+  /// Ruined paths by the end of each year (counts behind `ruinProbabilityByYear`).
+  public var ruinedPathsByYear: [Int]
+  /// All paths' needs, ascending (kept for further quantiles and assertions).
+  public var sortedRequiredReserve: [Double]
+
+  public init(
+    _ result: SimulationResult, reserveConfidences: [Double] = defaultReserveConfidences,
+    shortfallConfidences: [Double] = defaultShortfallConfidences
+  ) {
+    let n = result.paths
+    let scenario = result.scenario
+    scenarioName = scenario.name
+    currency = scenario.currency
+    start = scenario.start
+    paths = n
+    seed = result.seed
+    years = scenario.years
+    initialReserve = scenario.reserve.initial
+    floor = scenario.reserve.floor
+
+    var ruinedInYear = [Int](repeating: 0, count: years)
+    for month in result.firstRuinMonth where month > 0 { ruinedInYear[(Int(month) - 1) / 12] += 1 }
+    var cumulative = 0
+    ruinedPathsByYear = ruinedInYear.map {
+      cumulative += $0
+      return cumulative
+    }
+    ruinProbabilityByYear = ruinedPathsByYear.map { Double($0) / Double(n) }
+    ruinProbability = Self.proportion(successes: cumulative, trials: n)
+
+    sortedRequiredReserve = result.requiredReserve.sorted()
+    let sorted = sortedRequiredReserve
+    requiredReserve = reserveConfidences.map { Self.reserveLevel(sorted: sorted, confidence: $0) }
+    expectedShortfall = shortfallConfidences.map { Self.shortfall(sorted: sorted, confidence: $0) }
+
+    balanceByYear = (1...years).map { year in
+      var values = Array(result.balances(year: year))
+      var sum = 0.0
+      for v in values { sum += v }
+      let p = Quantiles.percentiles(selecting: &values, [0.05, 0.25, 0.5, 0.75, 0.95])
+      return YearBalance(year: year, p5: p[0], p25: p[1], p50: p[2], p75: p[3], p95: p[4], mean: sum / Double(n))
+    }
+    yearlyFlows = (1...years).map { year in
+      YearFlows(
+        year: year, income: result.meanFlow(.income, year: year),
+        sponsorRevenue: result.meanFlow(.sponsorRevenue, year: year),
+        expenses: result.meanFlow(.expenses, year: year), serviceCosts: result.meanFlow(.serviceCosts, year: year))
+    }
+  }
+
+  /// Share of ruined paths with its binomial standard error √(p(1−p)/N) and Wilson interval.
+  public static func proportion(successes: Int, trials n: Int) -> Proportion {
+    let p = Double(successes) / Double(n)
+    let interval = ConfidenceIntervals.wilson(successes: successes, trials: n)
+    return Proportion(value: p, standardError: (p * (1 - p) / Double(n)).squareRoot(), lower: interval.lower, upper: interval.upper)
+  }
+
+  /// Required reserve at confidence c from ascending needs (SPEC §7), with its order-statistic interval.
+  public static func reserveLevel(sorted: [Double], confidence c: Double) -> ReserveLevel {
+    let ranks = ConfidenceIntervals.quantileRanks(confidence: c, samples: sorted.count)
+    return ReserveLevel(
+      confidence: c,
+      value: max(0, Quantiles.orderStatistic(sorted, rank: Quantiles.ceilRank(c, of: sorted.count))),
+      lower: max(0, Quantiles.orderStatistic(sorted, rank: ranks.lower)),
+      upper: max(0, Quantiles.orderStatistic(sorted, rank: ranks.upper)))
+  }
+
+  /// Expected shortfall at c: the mean need of the worst max(1, ⌊(1−c)N⌋) paths, shown as max(0, ·).
+  public static func shortfall(sorted: [Double], confidence c: Double) -> Shortfall {
+    let worst = max(1, Quantiles.floorCount((1 - c) * Double(sorted.count)))
+    var sum = 0.0
+    for value in sorted[(sorted.count - worst)...] { sum += value }
+    return Shortfall(confidence: c, value: max(0, sum / Double(worst)))
+  }
+
+  /// Cumulative ruin probability within `years` years.
+  public func ruinProbability(withinYears years: Int) -> Proportion {
+    Self.proportion(successes: ruinedPathsByYear[years - 1], trials: paths)
+  }
+}

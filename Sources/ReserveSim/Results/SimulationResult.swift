@@ -1,0 +1,71 @@
+/// The raw outcome of a run: one entry per path (in path order) for everything the summaries need.
+public struct SimulationResult: Sendable {
+  public let scenario: Scenario
+  public let paths: Int
+  public let seed: UInt64
+  /// need for each path: the least B₀ that keeps the path at or above the floor every month (SPEC §7).
+  public let requiredReserve: [Double]
+  /// B(12y) for each path, starting from the scenario's initial reserve; year-major:
+  /// `yearEndBalance[(y−1)·paths + i]`.
+  public let yearEndBalance: [Double]
+  /// First month with B(m) < floor, or 0 when the path is never ruined.
+  public let firstRuinMonth: [Int32]
+  /// Mean over paths of each yearly flow, `yearlyFlowMeans[(y−1)·YearlyFlow.count + flow]`.
+  public let yearlyFlowMeans: [Double]
+  /// Per-path diagnostics, when the simulator was asked to record them.
+  public let diagnostics: PathDiagnostics?
+
+  public var years: Int { scenario.years }
+
+  /// Year-end balances of year `year` (1-based) over all paths.
+  public func balances(year: Int) -> ArraySlice<Double> {
+    yearEndBalance[(year - 1) * paths..<year * paths]
+  }
+
+  /// Mean of a yearly flow in year `year` (1-based).
+  public func meanFlow(_ flow: YearlyFlow, year: Int) -> Double {
+    yearlyFlowMeans[(year - 1) * YearlyFlow.count + flow.rawValue]
+  }
+}
+
+/// Per-path facts about what happened on each path, for analysing what drives ruin.
+public final class PathDiagnostics: @unchecked Sendable {
+  public let paths: Int
+  public let serviceNames: [String]
+  public let eventNames: [String]
+  public let tierNames: [String]
+  let output: PathDiagnosticsOutput
+
+  init(paths: Int, scenario: Scenario) {
+    self.paths = paths
+    serviceNames = scenario.inKindServices.map(\.name)
+    eventNames = scenario.events.map(\.name)
+    tierNames = scenario.sponsorTiers.map(\.name)
+    func zeroed<T: Numeric>(_ count: Int, _: T.Type) -> UnsafeMutablePointer<T> {
+      let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, count))
+      p.initialize(repeating: 0, count: max(1, count))
+      return p
+    }
+    output = PathDiagnosticsOutput(
+      serviceLost: zeroed(paths * serviceNames.count, UInt8.self),
+      eventMonths: zeroed(paths * eventNames.count, Int32.self),
+      finalSponsors: zeroed(paths * tierNames.count, Int32.self),
+      finalTraffic: zeroed(paths, Double.self))
+  }
+
+  deinit {
+    output.serviceLost.deallocate()
+    output.eventMonths.deallocate()
+    output.finalSponsors.deallocate()
+    output.finalTraffic.deallocate()
+  }
+
+  /// Whether service `service` was lost at least once on path `path`.
+  public func serviceLost(_ service: Int, path: Int) -> Bool { output.serviceLost[service * paths + path] != 0 }
+  /// Months event kind `event` was active on path `path`.
+  public func eventMonths(_ event: Int, path: Int) -> Int { Int(output.eventMonths[event * paths + path]) }
+  /// Sponsors of tier `tier` in the last year on path `path`.
+  public func finalSponsors(_ tier: Int, path: Int) -> Int { Int(output.finalSponsors[tier * paths + path]) }
+  /// Traffic level at the horizon on path `path`.
+  public func finalTraffic(path: Int) -> Double { output.finalTraffic[path] }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// Reads the fields of one JSON object, tracking which were used so that any other key is reported.
+///
+/// Every accessor checks type and range and throws a `ScenarioError` whose path names the field, so a
+/// typo or an out-of-range value never silently changes a model.
+struct ObjectReader {
+  let fields: [String: JSONValue]
+  let path: JSONPath
+  private(set) var known: [String] = []
+
+  init(_ value: JSONValue, at path: JSONPath) throws {
+    guard case .object(let fields) = value else {
+      throw ScenarioError(file: nil, path: path, message: "expected an object, found \(value.kindDescription)")
+    }
+    self.fields = fields
+    self.path = path
+  }
+
+  private mutating func take(_ key: String) -> JSONValue? {
+    known.append(key)
+    if case .null? = fields[key] { return nil }
+    return fields[key]
+  }
+
+  func error(_ key: String, _ message: String) -> ScenarioError {
+    ScenarioError(file: nil, path: path.appending(key), message: message)
+  }
+
+  /// Reports the first key (in sorted order) that is not a field of this object.
+  func rejectUnknownKeys() throws {
+    for key in fields.keys.sorted() where !known.contains(key) {
+      var message = "unknown field '\(key)'"
+      if let suggestion = closestMatch(to: key, among: known) { message += " (did you mean '\(suggestion)'?)" }
+      message += "; allowed here: " + known.sorted().joined(separator: ", ")
+      throw ScenarioError(file: nil, path: path.appending(key), message: message)
+    }
+  }
+
+  mutating func has(_ key: String) -> Bool {
+    if case .null? = fields[key] { return false }
+    return fields[key] != nil
+  }
+
+  mutating func value(_ key: String) -> JSONValue? { take(key) }
+
+  mutating func string(_ key: String) throws -> String? {
+    guard let value = take(key) else { return nil }
+    guard case .string(let s) = value else { throw error(key, "expected a string, found \(value.kindDescription)") }
+    return s
+  }
+
+  mutating func requiredString(_ key: String) throws -> String {
+    guard let s = try string(key) else { throw error(key, "is required (a string)") }
+    guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw error(key, "must not be empty") }
+    return s
+  }
+
+  /// A finite number in `range`; `nil` when absent.
+  mutating func number(_ key: String, in range: NumberRange = .any) throws -> Double? {
+    guard let value = take(key) else { return nil }
+    guard case .number(let x) = value else { throw error(key, "expected a number, found \(value.kindDescription)") }
+    guard x.isFinite else { throw error(key, "expected a finite number") }
+    guard range.contains(x) else { throw error(key, "must be \(range), found \(JSONValue.format(x))") }
+    return x
+  }
+
+  /// A whole number in `range`; `nil` when absent.
+  mutating func integer(_ key: String, in range: NumberRange = .any) throws -> Int? {
+    guard let x = try number(key, in: range) else { return nil }
+    guard x == x.rounded(), abs(x) <= 9_007_199_254_740_991 else {
+      throw error(key, "expected a whole number, found \(JSONValue.format(x))")
+    }
+    return Int(x)
+  }
+
+  mutating func array(_ key: String) throws -> [JSONValue]? {
+    guard let value = take(key) else { return nil }
+    guard case .array(let items) = value else { throw error(key, "expected a list, found \(value.kindDescription)") }
+    return items
+  }
+}
+
+/// An allowed interval for a number, described in words for error messages.
+struct NumberRange: CustomStringConvertible {
+  var lower: Double?
+  var lowerInclusive = true
+  var upper: Double?
+  var upperInclusive = true
+
+  static let any = NumberRange()
+  static let nonNegative = NumberRange(lower: 0)
+  static let positive = NumberRange(lower: 0, lowerInclusive: false)
+  static let probability = NumberRange(lower: 0, upper: 1)
+  /// A growth rate: above −100%.
+  static let growth = NumberRange(lower: -1, lowerInclusive: false)
+  static func atLeast(_ x: Double) -> NumberRange { NumberRange(lower: x) }
+  static func between(_ a: Double, _ b: Double) -> NumberRange { NumberRange(lower: a, upper: b) }
+
+  func contains(_ x: Double) -> Bool {
+    if let lower, lowerInclusive ? x < lower : x <= lower { return false }
+    if let upper, upperInclusive ? x > upper : x >= upper { return false }
+    return true
+  }
+
+  var description: String {
+    switch (lower, upper) {
+    case (nil, nil): return "a number"
+    case (let a?, nil): return lowerInclusive ? "at least \(JSONValue.format(a))" : "greater than \(JSONValue.format(a))"
+    case (nil, let b?): return upperInclusive ? "at most \(JSONValue.format(b))" : "less than \(JSONValue.format(b))"
+    case (let a?, let b?):
+      let open = lowerInclusive ? "[" : "("
+      let close = upperInclusive ? "]" : ")"
+      return "in \(open)\(JSONValue.format(a)), \(JSONValue.format(b))\(close)"
+    }
+  }
+}
+
+/// The candidate nearest to `word` by edit distance, if it is close enough to be a likely typo.
+func closestMatch(to word: String, among candidates: [String]) -> String? {
+  let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
+  guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+  return best.1 <= max(2, word.count / 4) ? best.0 : nil
+}
+
+/// Levenshtein distance between two strings.
+func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a), b = Array(b)
+  if a.isEmpty { return b.count }
+  var previous = Array(0...b.count)
+  for i in 1...a.count {
+    var current = [i] + Array(repeating: 0, count: b.count)
+    for j in 1...max(1, b.count) where !b.isEmpty {
+      current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.count]
+}

@@ -1,0 +1,251 @@
+/// Decoding a composed scenario document into validated model types (SPEC §0–§9).
+///
+/// Defaults for absent numbers: growth and volatility 0, `fromYear` 1, `untilYear` the horizon,
+/// `renewalProbability` 1, `newPerYear` 0, `noticeMonths` 0, `replacementCostFraction` 1,
+/// `annualReplacementProbability` 0, `annualLossProbability` 0, event multipliers 1, `durationMonths` 1,
+/// `scaling` "fixed", reserve `initial`/`floor`/`annualReturn` 0, `paths` 10,000, `seed` 1.
+extension Scenario {
+  /// Largest seed a file can hold exactly (JSON numbers are doubles).
+  public static let maximumFileSeed = 9_007_199_254_740_991.0
+  /// Largest path count accepted (path indices are 32-bit counters of the random generator).
+  public static let maximumPaths = 1_000_000_000
+
+  /// Builds and validates a scenario from a composed JSON document.
+  /// - Throws: `ScenarioError` naming the JSON path and the problem (its `file` is left `nil`).
+  public init(json: JSONValue) throws {
+    let root = JSONPath.root
+    var reader = try ObjectReader(json, at: root)
+    _ = try reader.string("$schema")
+    _ = try reader.string("extends")
+    name = try reader.requiredString("name")
+    description = try reader.string("description")
+    sources = try Self.strings(reader.array("sources"), at: root.appending("sources"))
+    currency = try reader.string("currency") ?? "USD"
+    guard currency.count == 3, currency.allSatisfy({ $0.isLetter && $0.isUppercase }) else {
+      throw reader.error("currency", "expected a three-letter currency code such as \"USD\", found \"\(currency)\"")
+    }
+    start = try reader.string("start")
+    if let start, !Self.isYearMonth(start) {
+      throw reader.error("start", "expected a month as \"YYYY-MM\", found \"\(start)\"")
+    }
+    guard reader.has("years") else { throw reader.error("years", "is required (a whole number of years, 1 to 100)") }
+    years = try reader.integer("years", in: .between(1, 100))!
+
+    simulation = try Self.simulation(reader.value("simulation"), at: root.appending("simulation"))
+    reserve = try Self.reserve(reader.value("reserve"), at: root.appending("reserve"))
+    factors = try Self.factors(reader.value("factors"), at: root.appending("factors"))
+    correlations = try Self.list(reader.array("correlations"), at: root.appending("correlations"), named: false) {
+      try Self.correlation($0, at: $1)
+    }
+    let years = self.years
+    income = try Self.list(reader.array("income"), at: root.appending("income")) {
+      try Self.moneyLine($0, at: $1, years: years)
+    }
+    expenses = try Self.list(reader.array("expenses"), at: root.appending("expenses")) {
+      try Self.moneyLine($0, at: $1, years: years)
+    }
+    sponsorTiers = try Self.list(reader.array("sponsorTiers"), at: root.appending("sponsorTiers")) {
+      try Self.sponsorTier($0, at: $1)
+    }
+    inKindServices = try Self.list(reader.array("inKindServices"), at: root.appending("inKindServices")) {
+      try Self.service($0, at: $1)
+    }
+    events = try Self.list(reader.array("events"), at: root.appending("events")) { try Self.event($0, at: $1) }
+    assertions = try Self.list(reader.array("assertions"), at: root.appending("assertions")) {
+      try Self.assertion($0, at: $1, years: years)
+    }
+    try reader.rejectUnknownKeys()
+    try CorrelationMatrix.validate(correlations, at: root.appending("correlations"))
+  }
+
+  private static func isYearMonth(_ text: String) -> Bool {
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+      let year = Int(parts[0]), let month = Int(parts[1])
+    else { return false }
+    return year >= 1 && (1...12).contains(month)
+  }
+
+  private static func strings(_ items: [JSONValue]?, at path: JSONPath) throws -> [String] {
+    try (items ?? []).enumerated().map { index, item in
+      guard case .string(let s) = item else {
+        throw ScenarioError(file: nil, path: path.appending(index), message: "expected a string, found \(item.kindDescription)")
+      }
+      return s
+    }
+  }
+
+  /// Decodes each item of a list; with `named`, also checks that names are unique.
+  private static func list<T>(
+    _ items: [JSONValue]?, at path: JSONPath, named: Bool = true, _ decode: (JSONValue, JSONPath) throws -> T
+  ) throws -> [T] {
+    var seen: [String: Int] = [:]
+    return try (items ?? []).enumerated().map { index, item in
+      let itemPath = path.appending(index)
+      let decoded = try decode(item, itemPath)
+      if named, case .object(let fields) = item, case .string(let name)? = fields["name"] {
+        if let first = seen[name] {
+          throw ScenarioError(
+            file: nil, path: itemPath.appending("name"),
+            message: "duplicate name \"\(name)\" (also at \(path.appending(first))); names within a list must be unique")
+        }
+        seen[name] = index
+      }
+      return decoded
+    }
+  }
+
+  private static func simulation(_ value: JSONValue?, at path: JSONPath) throws -> SimulationSettings {
+    guard let value else { return SimulationSettings() }
+    var reader = try ObjectReader(value, at: path)
+    let paths = try reader.integer("paths", in: .between(1, Double(maximumPaths))) ?? SimulationSettings.defaultPaths
+    let seed = try reader.integer("seed", in: .between(0, maximumFileSeed)).map { UInt64($0) } ?? SimulationSettings.defaultSeed
+    try reader.rejectUnknownKeys()
+    return SimulationSettings(paths: paths, seed: seed)
+  }
+
+  private static func reserve(_ value: JSONValue?, at path: JSONPath) throws -> ReservePolicy {
+    guard let value else { return ReservePolicy() }
+    var reader = try ObjectReader(value, at: path)
+    let policy = ReservePolicy(
+      initial: try reader.number("initial") ?? 0,
+      floor: try reader.number("floor") ?? 0,
+      annualReturn: try reader.number("annualReturn", in: .growth) ?? 0)
+    try reader.rejectUnknownKeys()
+    return policy
+  }
+
+  private static func factorName(_ value: JSONValue, at path: JSONPath) throws -> Factor {
+    let names = Factor.allCases.map(\.rawValue)
+    guard case .string(let name) = value else {
+      throw ScenarioError(file: nil, path: path, message: "expected a factor name (\(names.joined(separator: ", "))), found \(value.kindDescription)")
+    }
+    guard let factor = Factor(rawValue: name) else {
+      var message = "unknown factor \"\(name)\""
+      if let guess = closestMatch(to: name, among: names) { message += " (did you mean \"\(guess)\"?)" }
+      throw ScenarioError(file: nil, path: path, message: message + "; known factors: " + names.joined(separator: ", "))
+    }
+    return factor
+  }
+
+  private static func factors(_ value: JSONValue?, at path: JSONPath) throws -> [Factor: FactorDynamics] {
+    guard let value else { return [:] }
+    guard case .object(let fields) = value else {
+      throw ScenarioError(file: nil, path: path, message: "expected an object, found \(value.kindDescription)")
+    }
+    var result: [Factor: FactorDynamics] = [:]
+    for key in fields.keys.sorted() {
+      let factor = try factorName(.string(key), at: path.appending(key))
+      var reader = try ObjectReader(fields[key]!, at: path.appending(key))
+      result[factor] = FactorDynamics(
+        annualGrowth: try reader.number("annualGrowth", in: .growth) ?? 0,
+        annualVolatility: try reader.number("annualVolatility", in: .nonNegative) ?? 0)
+      try reader.rejectUnknownKeys()
+    }
+    return result
+  }
+
+  private static func correlation(_ value: JSONValue, at path: JSONPath) throws -> Correlation {
+    var reader = try ObjectReader(value, at: path)
+    guard let between = try reader.array("between") else { throw reader.error("between", "is required (two factor names)") }
+    guard between.count == 2 else {
+      throw reader.error("between", "expected exactly two factor names, found \(between.count)")
+    }
+    let first = try factorName(between[0], at: path.appending("between").appending(0))
+    let second = try factorName(between[1], at: path.appending("between").appending(1))
+    guard first != second else { throw reader.error("between", "names the same factor twice") }
+    guard reader.has("rho") else { throw reader.error("rho", "is required (a correlation in [-1, 1])") }
+    let rho = try reader.number("rho", in: .between(-1, 1))!
+    try reader.rejectUnknownKeys()
+    return Correlation(first: first, second: second, rho: rho)
+  }
+
+  private static func moneyLine(_ value: JSONValue, at path: JSONPath, years: Int) throws -> MoneyLine {
+    var reader = try ObjectReader(value, at: path)
+    let name = try reader.requiredString("name")
+    let annual = try reader.number("annual", in: .nonNegative) ?? 0
+    let growth = try reader.number("annualGrowth", in: .growth) ?? 0
+    let factor = try reader.value("factor").map { try factorName($0, at: path.appending("factor")) }
+    let fromYear = try reader.integer("fromYear", in: .atLeast(1))
+    let untilYear = try reader.integer("untilYear", in: .atLeast(1))
+    if let fromYear, let untilYear, untilYear < fromYear {
+      throw reader.error("untilYear", "must not be before fromYear (\(fromYear)), found \(untilYear)")
+    }
+    try reader.rejectUnknownKeys()
+    return MoneyLine(name: name, annual: annual, annualGrowth: growth, factor: factor, fromYear: fromYear, untilYear: untilYear)
+  }
+
+  private static func sponsorTier(_ value: JSONValue, at path: JSONPath) throws -> SponsorTier {
+    var reader = try ObjectReader(value, at: path)
+    let tier = SponsorTier(
+      name: try reader.requiredString("name"),
+      annualAmount: try reader.number("annualAmount", in: .nonNegative) ?? 0,
+      count: try reader.integer("count", in: .between(0, 1e9)) ?? 0,
+      renewalProbability: try reader.number("renewalProbability", in: .probability) ?? 1,
+      newPerYear: try reader.number("newPerYear", in: .between(0, 1e6)) ?? 0)
+    try reader.rejectUnknownKeys()
+    return tier
+  }
+
+  private static func service(_ value: JSONValue, at path: JSONPath) throws -> InKindService {
+    var reader = try ObjectReader(value, at: path)
+    let name = try reader.requiredString("name")
+    let monthlyValue = try reader.number("monthlyValue", in: .nonNegative) ?? 0
+    var scaling = ServiceScaling.fixed
+    if let text = try reader.string("scaling") {
+      guard let parsed = ServiceScaling(rawValue: text) else {
+        throw reader.error("scaling", "expected \"traffic\" or \"fixed\", found \"\(text)\"")
+      }
+      scaling = parsed
+    }
+    let service = InKindService(
+      name: name, monthlyValue: monthlyValue, scaling: scaling,
+      annualLossProbability: try reader.number("annualLossProbability", in: .probability) ?? 0,
+      noticeMonths: try reader.integer("noticeMonths", in: .between(0, 1200)) ?? 0,
+      replacementCostFraction: try reader.number("replacementCostFraction", in: .nonNegative) ?? 1,
+      annualReplacementProbability: try reader.number("annualReplacementProbability", in: .probability) ?? 0)
+    try reader.rejectUnknownKeys()
+    return service
+  }
+
+  private static func event(_ value: JSONValue, at path: JSONPath) throws -> EventKind {
+    var reader = try ObjectReader(value, at: path)
+    let event = EventKind(
+      name: try reader.requiredString("name"),
+      annualProbability: try reader.number("annualProbability", in: .probability) ?? 0,
+      durationMonths: try reader.integer("durationMonths", in: .between(1, 1200)) ?? 1,
+      incomeMultiplier: try reader.number("incomeMultiplier", in: .nonNegative) ?? 1,
+      sponsorRenewalMultiplier: try reader.number("sponsorRenewalMultiplier", in: .nonNegative) ?? 1,
+      newSponsorMultiplier: try reader.number("newSponsorMultiplier", in: .nonNegative) ?? 1,
+      serviceLossMultiplier: try reader.number("serviceLossMultiplier", in: .nonNegative) ?? 1)
+    try reader.rejectUnknownKeys()
+    return event
+  }
+
+  private static func assertion(_ value: JSONValue, at path: JSONPath, years: Int) throws -> Assertion {
+    var reader = try ObjectReader(value, at: path)
+    let name = try reader.requiredString("name")
+    guard let metricName = try reader.string("metric") else {
+      throw reader.error("metric", "is required (\"ruinProbability\" or \"requiredReserve\")")
+    }
+    let metric: Assertion.Metric
+    let atMost: Double
+    switch metricName {
+    case "ruinProbability":
+      let within = try reader.integer("withinYears", in: .between(1, Double(years))) ?? years
+      guard reader.has("atMost") else { throw reader.error("atMost", "is required (a probability in [0, 1])") }
+      atMost = try reader.number("atMost", in: .probability)!
+      metric = .ruinProbability(withinYears: within)
+    case "requiredReserve":
+      guard reader.has("confidence") else { throw reader.error("confidence", "is required (a level in (0, 1))") }
+      let confidence = try reader.number("confidence", in: NumberRange(lower: 0, lowerInclusive: false, upper: 1, upperInclusive: false))!
+      guard reader.has("atMost") else { throw reader.error("atMost", "is required (an amount)") }
+      atMost = try reader.number("atMost")!
+      metric = .requiredReserve(confidence: confidence)
+    default:
+      throw reader.error("metric", "expected \"ruinProbability\" or \"requiredReserve\", found \"\(metricName)\"")
+    }
+    try reader.rejectUnknownKeys()
+    return Assertion(name: name, metric: metric, atMost: atMost)
+  }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import ReserveSim
+
+/// `reservesim`: how much cash must a non-profit hold to survive losing its donors and donated services?
+@main
+struct ReserveSimCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "reservesim",
+    abstract: "Monte Carlo reserve planning for organisations that live on sponsors and donated services.",
+    discussion: "Bad input (missing file, malformed JSON, unknown field, out-of-range value) exits with code 2.",
+    version: ReserveSimVersion.string,
+    subcommands: [RunCommand.self, ValidateCommand.self]
+  )
+
+  /// Parses and runs a subcommand; any usage or input error exits 2 with one message on stderr.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let error as ScenarioError {
+      CommandLineExit.fail(error.description)
+    } catch let error as OutputError {
+      CommandLineExit.fail(error.description)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        // --help, --version
+        print(fullMessage(for: error))
+        Foundation.exit(0)
+      }
+      if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
+      // A usage error: argument-parser would use 64; the contract says bad input is 2.
+      CommandLineExit.fail(message(for: error))
+    }
+  }
+}
+
+/// How the tool stops on bad input: one line on stderr, exit code 2, nothing on stdout.
+enum CommandLineExit {
+  static let badInput: Int32 = 2
+
+  static func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data(("reservesim: " + message + "\n").utf8))
+    Foundation.exit(badInput)
+  }
+}

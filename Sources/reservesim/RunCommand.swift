@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import ReserveSim
+
+/// `reservesim run FILE`: simulate one scenario and print its summary.
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run", abstract: "Simulate a scenario and print how much reserve it needs.")
+
+  @Argument(help: "Scenario JSON file.")
+  var file: String
+
+  @OptionGroup var simulation: SimulationOptions
+
+  @Flag(help: "Print the summary as JSON on stdout, and nothing else.")
+  var json = false
+
+  @Option(help: "Write yearly.csv, reserve.csv and summary.csv into this folder.")
+  var csv: String?
+
+  func run() throws {
+    let scenario = try ScenarioLoader().load(file)
+    let paths = simulation.pathCount(for: scenario)
+    let progress = ProgressBar.forTerminal(enabled: !json)
+    let result = simulation.simulator.run(
+      scenario, paths: paths, seed: simulation.seedValue(for: scenario), progress: progress?.update)
+    progress?.finish()
+    let summary = RunSummary(result)
+    if let csv { try AtomicFiles.write(CSVExport.files(summary, version: ReserveSimVersion.string), into: csv) }
+    if json {
+      print(try SummaryJSON.encode(summary))
+    } else {
+      print(TextSummary.render(summary), terminator: "")
+      if let csv { print("\nCSV files written to \(csv)/") }
+    }
+  }
+}
