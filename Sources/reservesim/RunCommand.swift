@@ -10,6 +10,7 @@ struct RunCommand: ParsableCommand {
   @Argument(help: "Scenario JSON file.")
   var file: String
 
+  @OptionGroup var input: ScenarioOptions
   @OptionGroup var simulation: SimulationOptions
 
   @Flag(help: "Print the summary as JSON on stdout, and nothing else.")
@@ -19,7 +20,7 @@ struct RunCommand: ParsableCommand {
   var csv: String?
 
   func run() throws {
-    let scenario = try ScenarioLoader().load(file)
+    let scenario = try input.loader().load(file)
     let paths = simulation.pathCount(for: scenario)
     let progress = ProgressBar.forTerminal(enabled: !json)
     let result = simulation.simulator.run(

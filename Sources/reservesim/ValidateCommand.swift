@@ -10,16 +10,19 @@ struct ValidateCommand: ParsableCommand {
   @Argument(help: "Scenario JSON files.")
   var files: [String]
 
+  @OptionGroup var input: ScenarioOptions
+
   func validate() throws {
     if files.isEmpty { throw ValidationError("name at least one scenario file") }
   }
 
   func run() throws {
+    let loader = try input.loader()
     var failures: [String] = []
     var valid: [String] = []
     for file in files {
       do {
-        let scenario = try ScenarioLoader().load(file)
+        let scenario = try loader.load(file)
         valid.append("\(file): ok (\(scenario.name), \(scenario.years) years)")
       } catch let error as ScenarioError {
         failures.append(error.description)
