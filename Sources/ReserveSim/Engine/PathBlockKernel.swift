@@ -31,8 +31,8 @@ public struct PathDiagnosticsOutput {
   public var eventMonths: UnsafeMutablePointer<Int32>
   /// Sponsors of tier t at the horizon on path i: `finalSponsors[t·paths + i]`.
   public var finalSponsors: UnsafeMutablePointer<Int32>
-  /// Traffic level at the horizon on path i.
-  public var finalTraffic: UnsafeMutablePointer<Double>
+  /// Log level X_f(M) of factor f at the horizon on path i: `finalLogLevel[f·paths + i]`.
+  public var finalLogLevel: UnsafeMutablePointer<Double>
 }
 
 /// Simulates one block of consecutive paths, month by month, with the block's paths as vector lanes.
@@ -278,7 +278,9 @@ public final class PathBlockKernel {
         for t in 0..<tiers {
           diagnostics.finalSponsors[t * output.paths + firstPath + lane] = Int32(clamping: sponsors[t * capacity + lane])
         }
-        diagnostics.finalTraffic[firstPath + lane] = level[Factor.traffic.index * capacity + lane]
+        for factor in 0..<f {
+          diagnostics.finalLogLevel[factor * output.paths + firstPath + lane] = logLevel[factor * capacity + lane]
+        }
       }
     }
   }
