@@ -20,8 +20,8 @@ public struct SimulationResult: Sendable {
   public var years: Int { scenario.years }
 
   /// Year-end balances of year `year` (1-based) over all paths.
-  public func balances(year: Int) -> ArraySlice<Double> {
-    yearEndBalance[(year - 1) * paths..<year * paths]
+  public func balances(year: Int) -> [Double] {
+    Array(yearEndBalance[(year - 1) * paths..<year * paths])
   }
 
   /// Mean of a yearly flow in year `year` (1-based).
