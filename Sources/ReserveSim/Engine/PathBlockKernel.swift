@@ -120,13 +120,12 @@ public final class PathBlockKernel {
       need[lane] = -Double.infinity
       ruinMonth[lane] = 0
     }
-    for i in 0..<(f * lanes) {
-      logLevel[i] = 0
-      level[i] = 1
-    }
-    for i in 0..<(events * lanes) { eventLeft[i] = 0 }
-    for i in 0..<(services * lanes) { serviceState[i] = Self.donated }
-    for t in 0..<tiers { for lane in 0..<lanes { sponsors[t * capacity + lane] = plan.tierInitialCount[t] } }
+    // Every per-lane array is laid out [item · capacity + lane]: reset all lanes of every item.
+    logLevel.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    level.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
+    eventLeft.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    serviceState.withUnsafeMutableBufferPointer { $0.update(repeating: Self.donated) }
+    for t in 0..<tiers { for lane in 0..<capacity { sponsors[t * capacity + lane] = plan.tierInitialCount[t] } }
     if let diagnostics = output.diagnostics {
       for lane in 0..<lanes {
         let i = firstPath + lane
