@@ -423,30 +423,45 @@ public final class PathBlockKernel {
   /// products of the event multipliers active in month `month` = 12y.
   private func rollOverSponsors(month: Int, firstPath: Int, lanes: Int) {
     let plan = self.plan
+    let chunkTrials = Distributions.binomialChunk
     for t in 0..<plan.tierMonthlyAmount.count {
       let renewal = plan.tierRenewalProbability[t]
       let arrivals = plan.tierNewPerYear[t]
+      // ln p, ln(1 − p) and the Poisson chunking for the tier's own rates (no event multiplier).
+      let baseLogs = (VectorMath.log(renewal), VectorMath.log(1 - renewal))
+      let baseChunks = arrivals > 0 ? Int((arrivals / Distributions.poissonChunk).rounded(.up)) : 0
+      let baseMassAtZero = baseChunks > 0 ? VectorMath.exp(-arrivals / Double(baseChunks)) : 1
       let counts = sponsors + t * capacity
       for lane in 0..<lanes {
-        let path = UInt32(truncatingIfNeeded: firstPath + lane)
         let count = Int(counts[lane])
-        let p = Swift.min(1, renewal * renewalMultiplier[lane])
-        let lambda = arrivals * newSponsorMultiplier[lane]
-        if (p >= 1 || count == 0) && lambda <= 0 {
+        let renewalFactor = renewalMultiplier[lane], arrivalFactor = newSponsorMultiplier[lane]
+        let p = Swift.min(1, renewal * renewalFactor)
+        let lambda = arrivals * arrivalFactor
+        if (p >= 1 || p <= 0 || count == 0) && lambda <= 0 {
           counts[lane] = p >= 1 ? Int32(count) : 0
           continue
         }
-        let binomialChunks = (count + Distributions.binomialChunk - 1) / Distributions.binomialChunk
-        let poissonChunks = lambda > 0 ? Int((lambda / Distributions.poissonChunk).rounded(.up)) : 0
+        let logs = renewalFactor == 1 ? baseLogs : (VectorMath.log(p), VectorMath.log(1 - p))
+        let binomialChunks = (count + chunkTrials - 1) / chunkTrials
+        let poissonChunks: Int, massAtZero: Double
+        if arrivalFactor == 1 {
+          (poissonChunks, massAtZero) = (baseChunks, baseMassAtZero)
+        } else {
+          poissonChunks = lambda > 0 ? Int((lambda / Distributions.poissonChunk).rounded(.up)) : 0
+          massAtZero = poissonChunks > 0 ? VectorMath.exp(-lambda / Double(poissonChunks)) : 1
+        }
+        let path = UInt32(truncatingIfNeeded: firstPath + lane)
         var renewed = 0, joined = 0
         for chunk in 0..<Swift.max(binomialChunks, poissonChunks) {
           let w = streams.words(path: path, month: UInt32(month), stream: .sponsorDraws, index: UInt32(t), draw: UInt32(chunk))
           if chunk < binomialChunks {
-            let trials = Swift.min(Distributions.binomialChunk, count - chunk * Distributions.binomialChunk)
-            renewed += Distributions.binomialChunk(trials: trials, probability: p, uniform: RandomStreams.unit53(w.0, w.1))
+            renewed += Distributions.binomialChunk(
+              trials: Swift.min(chunkTrials, count - chunk * chunkTrials), probability: p, logProbability: logs.0,
+              logFailure: logs.1, uniform: RandomStreams.unit53(w.0, w.1))
           }
           if chunk < poissonChunks {
-            joined += Distributions.poissonChunk(mean: lambda / Double(poissonChunks), uniform: RandomStreams.unit53(w.2, w.3))
+            joined += Distributions.poissonChunk(
+              mean: lambda / Double(poissonChunks), massAtZero: massAtZero, uniform: RandomStreams.unit53(w.2, w.3))
           }
         }
         counts[lane] = Int32(clamping: renewed + joined)
