@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-@testable import ReserveSim
+import ReserveSim
 
 /// Keeps `scenarios/schema.json` and the decoder (`Scenario+Decoding.swift`) in agreement.
 ///
