@@ -31,8 +31,8 @@ public struct PathDiagnosticsOutput {
   public var eventMonths: UnsafeMutablePointer<Int32>
   /// Sponsors of tier t at the horizon on path i: `finalSponsors[t·paths + i]`.
   public var finalSponsors: UnsafeMutablePointer<Int32>
-  /// Traffic level at the horizon on path i.
-  public var finalTraffic: UnsafeMutablePointer<Double>
+  /// Log level X_f(M) of factor f at the horizon on path i: `finalLogLevel[f·paths + i]`.
+  public var finalLogLevel: UnsafeMutablePointer<Double>
 }
 
 /// Simulates one block of consecutive paths, month by month, with the block's paths as vector lanes.
@@ -120,13 +120,12 @@ public final class PathBlockKernel {
       need[lane] = -Double.infinity
       ruinMonth[lane] = 0
     }
-    for i in 0..<(f * lanes) {
-      logLevel[i] = 0
-      level[i] = 1
-    }
-    for i in 0..<(events * lanes) { eventLeft[i] = 0 }
-    for i in 0..<(services * lanes) { serviceState[i] = Self.donated }
-    for t in 0..<tiers { for lane in 0..<lanes { sponsors[t * capacity + lane] = plan.tierInitialCount[t] } }
+    // Every per-lane array is laid out [item · capacity + lane]: reset all lanes of every item.
+    logLevel.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    level.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
+    eventLeft.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    serviceState.withUnsafeMutableBufferPointer { $0.update(repeating: Self.donated) }
+    for t in 0..<tiers { for lane in 0..<capacity { sponsors[t * capacity + lane] = plan.tierInitialCount[t] } }
     if let diagnostics = output.diagnostics {
       for lane in 0..<lanes {
         let i = firstPath + lane
@@ -278,7 +277,9 @@ public final class PathBlockKernel {
         for t in 0..<tiers {
           diagnostics.finalSponsors[t * output.paths + firstPath + lane] = Int32(clamping: sponsors[t * capacity + lane])
         }
-        diagnostics.finalTraffic[firstPath + lane] = level[Factor.traffic.index * capacity + lane]
+        for factor in 0..<f {
+          diagnostics.finalLogLevel[factor * output.paths + firstPath + lane] = logLevel[factor * capacity + lane]
+        }
       }
     }
   }
