@@ -94,7 +94,12 @@ struct CheckCommand: ParsableCommand {
     let loader = try input.loader()
     var loaded: [(String, Scenario, [Assertion])] = []
     var failures: [String] = []
+    var skipped: [String] = []
     for file in files {
+      if Self.isJSONSchema(file) {
+        skipped.append(file)
+        continue
+      }
       do {
         let scenario = try loader.load(file)
         let added = try extra.map { compact in
@@ -106,7 +111,19 @@ struct CheckCommand: ParsableCommand {
       }
     }
     if !failures.isEmpty { CommandLineExit.fail(failures.joined(separator: "\nreservesim: ")) }
+    if loaded.isEmpty { CommandLineExit.fail("no scenario files to check (\(skipped.joined(separator: ", ")): JSON Schema)") }
+    for file in skipped {
+      FileHandle.standardError.write(Data("reservesim: \(file): a JSON Schema, not a scenario; skipped\n".utf8))
+    }
     return loaded
+  }
+
+  /// Whether `file` is a JSON Schema document (its `$schema` names a json-schema.org meta-schema, as
+  /// scenarios/schema.json does) rather than a scenario, so that `check scenarios/*.json` checks the scenarios.
+  static func isJSONSchema(_ file: String) -> Bool {
+    guard case .object(let fields)? = try? ScenarioLoader.readJSON(file), case .string(let schema)? = fields["$schema"]
+    else { return false }
+    return schema.contains("json-schema.org")
   }
 
   /// The line of `assertion`'s `"name": …` after `"assertions"` in `file`, for annotations; `nil` when it is

@@ -111,6 +111,17 @@ final class CheckCommandTests: XCTestCase {
     XCTAssertEqual(two.stderr.split(separator: "\n").count, 2, "one line per bad file: \(two.stderr)")
   }
 
+  func testAJSONSchemaAmongTheFilesIsSkipped() throws {
+    try write("schema.json", #"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}"#)
+    let outcome = try check(["broke.json", "safe.json", "schema.json"])
+    XCTAssertEqual(outcome.status, 1, "the scenarios are still checked")
+    XCTAssertEqual(outcome.stderr, "reservesim: schema.json: a JSON Schema, not a scenario; skipped\n")
+    XCTAssertFalse(outcome.stdout.contains("schema.json"), outcome.stdout)
+    let alone = try check(["schema.json"])
+    XCTAssertEqual(alone.status, 2)
+    XCTAssertTrue(alone.stderr.contains("no scenario files to check"), alone.stderr)
+  }
+
   // MARK: Reports
 
   func testJUnitReportParsesBack() throws {

@@ -117,6 +117,8 @@ final class CheckReportTests: XCTestCase {
     XCTAssertTrue(table.contains("empty.json: no assertions"), table)
     XCTAssertTrue(table.contains("1 passed, 1 failed, 1 inconclusive."), table)
     XCTAssertTrue(CheckReport.table(files, strict: true).contains("INCONCLUSIVE (strict)"))
+    let ruin = CheckReport.ValueFormat(.ruinProbability(withinYears: 1), currency: "USD")
+    XCTAssertEqual([0, 3.84e-5, 0.0123, 1].map { ruin($0) }, ["0.00%", "0.0038%", "1.23%", "100.00%"])
   }
 
   // MARK: GitHub annotations

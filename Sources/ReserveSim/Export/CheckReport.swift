@@ -67,7 +67,10 @@ public enum CheckReport {
     }
     func callAsFunction(_ value: Double) -> String {
       switch metric {
-      case .ruinProbability: return PercentFormat.format(value, digits: 2)
+      case .ruinProbability:
+        // Two decimals; two significant digits below 0.01%, so a small bound does not read as 0.
+        if value > 0 && value < 1e-4 { return String(format: "%.2g%%", value * 100) }
+        return PercentFormat.format(value, digits: 2)
       case .requiredReserve: return money.short(value)
       }
     }
