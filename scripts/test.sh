@@ -5,3 +5,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product reservesim
 swift test
+# The budget assumptions of every shipped scenario (exit 1 when one no longer holds, 2 on a bad file).
+scenario_files=()
+for scenario in scenarios/*.json; do
+  [ "$(basename "$scenario")" = schema.json ] || scenario_files+=("$scenario")
+done
+.build/release/reservesim check "${scenario_files[@]}"
