@@ -28,7 +28,8 @@ struct CheckCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Also write a JUnit XML report to this file.", valueName: "path"))
   var junit: String?
 
-  @Flag(help: "Double the paths (simulating only the new ones) until every check is conclusive or --max-paths is reached.")
+  @Flag(
+    help: "Double the paths (simulating only the new ones) until every check is conclusive or --max-paths is reached.")
   var autoPaths = false
 
   @Option(help: "With --auto-paths: the most paths to use (default 1000000).")
@@ -38,7 +39,8 @@ struct CheckCommand: ParsableCommand {
     name: .customLong("assert"),
     help: ArgumentHelp(
       "An extra assertion for every file, e.g. 'ruin<=0.05@3y' or 'reserve@95%<=2M'. Repeatable.",
-      discussion: "ruin[@Ny]<=P (P as 0.05 or 5%; N years, default the horizon); reserve@C<=AMOUNT (C as 0.95 or 95%; AMOUNT as 2e6, 2M, 150k).",
+      discussion:
+        "ruin[@Ny]<=P (P as 0.05 or 5%; N years, default the horizon); reserve@C<=AMOUNT (C as 0.95 or 95%; AMOUNT as 2e6, 2M, 150k).",
       valueName: "spec"))
   var assertions: [String] = []
 
@@ -62,7 +64,8 @@ struct CheckCommand: ParsableCommand {
       let seed = simulation.seedValue(for: scenario)
       guard !assertions.isEmpty else {
         outcomes.append(
-          ScenarioCheck(file: file, scenarioName: scenario.name, currency: scenario.currency, paths: 0, seed: seed, checks: []))
+          ScenarioCheck(
+            file: file, scenarioName: scenario.name, currency: scenario.currency, paths: 0, seed: seed, checks: []))
         continue
       }
       let bar = ProgressBar.forTerminal(enabled: !json)
@@ -78,7 +81,9 @@ struct CheckCommand: ParsableCommand {
     }
 
     if let junit { try AtomicFiles.write(JUnitReport.xml(outcomes, strict: strict), to: junit) }
-    print(json ? try CheckReport.json(outcomes, strict: strict) : CheckReport.table(outcomes, strict: strict), terminator: json ? "\n" : "")
+    print(
+      json ? try CheckReport.json(outcomes, strict: strict) : CheckReport.table(outcomes, strict: strict),
+      terminator: json ? "\n" : "")
     if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
       // On stderr, so that --json keeps stdout to the document; the runner reads commands from both.
       let annotations = CheckReport.githubAnnotations(outcomes, strict: strict, line: Self.line(in:of:))
@@ -102,16 +107,17 @@ struct CheckCommand: ParsableCommand {
       }
       do {
         let scenario = try loader.load(file)
-        let added = try extra.map { compact in
-          do { return try compact.assertion(for: scenario) } catch let error as ScenarioError { throw error.inFile(file) }
-        }
+        let added = try extra.map { try $0.assertion(for: scenario) }
         loaded.append((file, scenario, scenario.assertions + added))
       } catch let error as ScenarioError {
-        failures.append(error.description)
+        failures.append(error.inFile(file).description)
       }
     }
     if !failures.isEmpty { CommandLineExit.fail(failures.joined(separator: "\nreservesim: ")) }
-    if loaded.isEmpty { CommandLineExit.fail("no scenario files to check (\(skipped.joined(separator: ", ")): JSON Schema)") }
+    if loaded.isEmpty {
+      let what = skipped.count == 1 ? "is a JSON Schema" : "are JSON Schemas"
+      CommandLineExit.fail("no scenario to check: \(skipped.joined(separator: ", ")) \(what)")
+    }
     for file in skipped {
       FileHandle.standardError.write(Data("reservesim: \(file): a JSON Schema, not a scenario; skipped\n".utf8))
     }

@@ -91,7 +91,10 @@ final class CheckCommandTests: XCTestCase {
       (["broken.json", "safe.json"], "malformed JSON"),
       (["safe.json", "a.json"], "files extend each other in a cycle: a.json → b.json → a.json"),
       (["safe.json", "--assert", "ruin<0.05"], "--assert 'ruin<0.05': expected '<='"),
-      (["safe.json", "--assert", "ruin<=0.05@3y"], "safe.json: --assert 'ruin<=0.05@3y': 3 years is beyond the scenario's horizon of 2 years"),
+      (
+        ["safe.json", "--assert", "ruin<=0.05@3y"],
+        "safe.json: --assert 'ruin<=0.05@3y': 3 years is beyond the scenario's horizon of 2 years"
+      ),
       (["safe.json", "--set", "reserve.intial=5"], "did you mean 'initial'"),
       (["safe.json", "--set", "assertions[Nope].atMost=1"], #"no item named "Nope""#),
       (["safe.json", "--max-paths", "1000"], "--max-paths goes with --auto-paths"),
@@ -119,7 +122,7 @@ final class CheckCommandTests: XCTestCase {
     XCTAssertFalse(outcome.stdout.contains("schema.json"), outcome.stdout)
     let alone = try check(["schema.json"])
     XCTAssertEqual(alone.status, 2)
-    XCTAssertTrue(alone.stderr.contains("no scenario files to check"), alone.stderr)
+    XCTAssertTrue(alone.stderr.contains("no scenario to check: schema.json is a JSON Schema"), alone.stderr)
   }
 
   // MARK: Reports
@@ -133,7 +136,9 @@ final class CheckCommandTests: XCTestCase {
     XCTAssertEqual(root.attribute(forName: "failures")?.stringValue, "1")
     XCTAssertEqual(root.attribute(forName: "skipped")?.stringValue, "1")
     let suites = root.elements(forName: "testsuite")
-    XCTAssertEqual(suites.map { $0.attribute(forName: "name")?.stringValue ?? "" }, ["safe.json", "broke.json", "borderline.json", "empty.json"])
+    XCTAssertEqual(
+      suites.map { $0.attribute(forName: "name")?.stringValue ?? "" },
+      ["safe.json", "broke.json", "borderline.json", "empty.json"])
     XCTAssertEqual(suites.map { $0.elements(forName: "testcase").count }, [2, 1, 1, 0])
     let failed = suites[1].elements(forName: "testcase")[0]
     XCTAssertEqual(failed.attribute(forName: "name")?.stringValue, "Three safe years")
@@ -154,7 +159,8 @@ final class CheckCommandTests: XCTestCase {
     XCTAssertEqual(outcome.status, 1)
     let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
     let results = try XCTUnwrap(object["results"] as? [[String: Any]])
-    XCTAssertEqual(results.map { $0["assertion"] as? String }, ["Never ruined", "No reserve needed", "Three safe years"])
+    XCTAssertEqual(
+      results.map { $0["assertion"] as? String }, ["Never ruined", "No reserve needed", "Three safe years"])
     XCTAssertEqual(results.map { $0["verdict"] as? String }, ["pass", "pass", "fail"])
     XCTAssertEqual(results[2]["file"] as? String, "broke.json")
     XCTAssertEqual(results[2]["scenario"] as? String, "Broke")
@@ -169,11 +175,16 @@ final class CheckCommandTests: XCTestCase {
   // MARK: CI integration
 
   func testGitHubActionsAnnotations() throws {
-    let outcome = try check(["safe.json", "broke.json", "borderline.json", "--json"], environment: ["GITHUB_ACTIONS": "true"])
+    let outcome = try check(
+      ["safe.json", "broke.json", "borderline.json", "--json"], environment: ["GITHUB_ACTIONS": "true"])
     let lines = outcome.stderr.split(separator: "\n").map(String.init)
     XCTAssertEqual(lines.count, 2, outcome.stderr)
-    XCTAssertTrue(lines[0].hasPrefix("::error file=broke.json,line=4,title=Broke%3A Three safe years::fail: ruin within 1y is 100.00%25"), lines[0])
-    XCTAssertTrue(lines[1].hasPrefix("::warning file=borderline.json,line=3,title=Borderline%3A Coin flip::inconclusive:"), lines[1])
+    XCTAssertTrue(
+      lines[0].hasPrefix(
+        "::error file=broke.json,line=4,title=Broke%3A Three safe years::fail: ruin within 1y is 100.00%25"), lines[0])
+    XCTAssertTrue(
+      lines[1].hasPrefix("::warning file=borderline.json,line=3,title=Borderline%3A Coin flip::inconclusive:"), lines[1]
+    )
     XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)), "annotations keep off the JSON")
 
     let strict = try check(["borderline.json", "--strict"], environment: ["GITHUB_ACTIONS": "true"])
@@ -191,9 +202,12 @@ final class CheckCommandTests: XCTestCase {
   }
 
   func testCommandLineAssertionsAreNamedAfterTheirText() throws {
-    let outcome = try check(["empty.json", "broke.json", "--assert", "ruin<=5%@1y", "--assert", "reserve@95%<=240k", "--json"])
+    let outcome = try check([
+      "empty.json", "broke.json", "--assert", "ruin<=5%@1y", "--assert", "reserve@95%<=240k", "--json",
+    ])
     XCTAssertEqual(outcome.status, 1, "broke.json fails its own assertion and the ruin one")
-    let results = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])?["results"] as? [[String: Any]])
+    let results = try XCTUnwrap(
+      (JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])?["results"] as? [[String: Any]])
     let rows = results.map { "\($0["file"]!) \($0["assertion"]!) \($0["verdict"]!)" }
     XCTAssertEqual(
       rows,
@@ -208,7 +222,8 @@ final class CheckCommandTests: XCTestCase {
     let outcome = try check(
       ["borderline.json", "--set", "assertions=[]", "--assert", "ruin<=35%", "--paths", "25", "--auto-paths", "--json"])
     XCTAssertEqual(outcome.status, 1, outcome.stderr)
-    let results = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])?["results"] as? [[String: Any]])
+    let results = try XCTUnwrap(
+      (JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])?["results"] as? [[String: Any]])
     XCTAssertEqual(results.count, 1)
     XCTAssertEqual(results[0]["verdict"] as? String, "fail")
     let paths = try XCTUnwrap(results[0]["paths"] as? Int)
@@ -248,8 +263,8 @@ final class CheckCommandTests: XCTestCase {
     let id = UUID().uuidString
     let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(id).out")
     let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(id).err")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     defer {
       try? FileManager.default.removeItem(at: outURL)
       try? FileManager.default.removeItem(at: errURL)
@@ -277,7 +292,8 @@ final class CheckCommandTests: XCTestCase {
     #else
       candidates.append(Bundle.main.bundleURL.appendingPathComponent("reservesim"))
     #endif
-    let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
     candidates.append(package.appendingPathComponent(".build/debug/reservesim"))
     guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
       throw XCTSkip("reservesim is not built; looked in \(candidates.map(\.path))")

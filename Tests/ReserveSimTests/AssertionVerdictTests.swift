@@ -59,7 +59,8 @@ final class AssertionVerdictTests: XCTestCase {
     let result = handMadeResult(years: 1, needs: [Double](repeating: 0, count: 1000), ruinMonths: ruinMonths)
     let wilson = ConfidenceIntervals.wilson(successes: 30, trials: 1000)
     func verdict(_ atMost: Double) -> Verdict {
-      AssertionCheck.evaluate([Assertion(name: "r", metric: .ruinProbability(withinYears: 1), atMost: atMost)], result: result)[0]
+      AssertionCheck.evaluate(
+        [Assertion(name: "r", metric: .ruinProbability(withinYears: 1), atMost: atMost)], result: result)[0]
         .verdict
     }
     XCTAssertEqual(verdict(wilson.upper), .pass)
@@ -70,11 +71,15 @@ final class AssertionVerdictTests: XCTestCase {
   }
 
   func testNoRuinedPathNeverFailsEvenAgainstZero() {
-    let result = handMadeResult(years: 1, needs: [Double](repeating: 0, count: 500), ruinMonths: [Int32](repeating: 0, count: 500))
-    let check = AssertionCheck.evaluate([Assertion(name: "never", metric: .ruinProbability(withinYears: 1), atMost: 0)], result: result)[0]
+    let result = handMadeResult(
+      years: 1, needs: [Double](repeating: 0, count: 500), ruinMonths: [Int32](repeating: 0, count: 500))
+    let check = AssertionCheck.evaluate(
+      [Assertion(name: "never", metric: .ruinProbability(withinYears: 1), atMost: 0)], result: result)[0]
     XCTAssertEqual(check.estimate, 0)
     XCTAssertEqual(check.lower, 0, "Wilson's lower bound at 0 successes is exactly 0")
-    XCTAssertEqual(check.upper, 1.959963984540054 * 1.959963984540054 / (500 + 1.959963984540054 * 1.959963984540054), accuracy: 1e-12)
+    XCTAssertEqual(
+      check.upper, 1.959963984540054 * 1.959963984540054 / (500 + 1.959963984540054 * 1.959963984540054),
+      accuracy: 1e-12)
     XCTAssertEqual(check.verdict, .inconclusive, "no finite sample proves a probability of exactly 0")
   }
 
@@ -87,7 +92,8 @@ final class AssertionVerdictTests: XCTestCase {
     let needs = (1...1000).map(Double.init).shuffled(using: &generator)
     let result = handMadeResult(years: 1, needs: needs, ruinMonths: [Int32](repeating: 0, count: 1000))
     func check(_ atMost: Double) -> AssertionCheck {
-      AssertionCheck.evaluate([Assertion(name: "median", metric: .requiredReserve(confidence: 0.5), atMost: atMost)], result: result)[0]
+      AssertionCheck.evaluate(
+        [Assertion(name: "median", metric: .requiredReserve(confidence: 0.5), atMost: atMost)], result: result)[0]
     }
     XCTAssertEqual(check(0).estimate, 500)
     XCTAssertEqual(check(0).lower, 469)
@@ -107,7 +113,9 @@ final class AssertionVerdictTests: XCTestCase {
       Assertion(name: "reserve", metric: .requiredReserve(confidence: 0.9), atMost: 5e6),
     ]
     let summary = RunSummary(result)
-    XCTAssertEqual(AssertionCheck.evaluate(assertions, result: result), assertions.map { AssertionCheck.evaluate($0, summary: summary) })
+    XCTAssertEqual(
+      AssertionCheck.evaluate(assertions, result: result),
+      assertions.map { AssertionCheck.evaluate($0, summary: summary) })
   }
 
   // MARK: Deterministic scenarios
@@ -172,7 +180,8 @@ final class AssertionVerdictTests: XCTestCase {
 
   /// A two-year scenario with no randomness; `lines` adds income or expense lists.
   private func scenario(_ lines: String, years: Int = 2) throws -> Scenario {
-    try Scenario(json: JSONValue.parse(Data(#"{"name": "Deterministic", "years": \#(years), \#(lines)}"#.utf8), file: "test"))
+    try Scenario(
+      json: JSONValue.parse(Data(#"{"name": "Deterministic", "years": \#(years), \#(lines)}"#.utf8), file: "test"))
   }
 
   /// One year from an empty reserve with a service worth 1M a month that is lost with probability ½ a year

@@ -11,7 +11,9 @@ import XCTest
 final class CheckReportTests: XCTestCase {
   /// A file with one check of each verdict, names full of characters XML and workflow commands escape.
   private let files: [ScenarioCheck] = {
-    func check(_ name: String, _ metric: Assertion.Metric, atMost: Double, _ bounds: (Double, Double, Double)) -> AssertionCheck {
+    func check(_ name: String, _ metric: Assertion.Metric, atMost: Double, _ bounds: (Double, Double, Double))
+      -> AssertionCheck
+    {
       AssertionCheck(
         assertion: Assertion(name: name, metric: metric, atMost: atMost), estimate: bounds.0, lower: bounds.1,
         upper: bounds.2, paths: 4000)
@@ -23,7 +25,8 @@ final class CheckReportTests: XCTestCase {
         check("Reserve <= €2M\nsecond line", .requiredReserve(confidence: 0.95), atMost: 2e6, (2.5e6, 2.4e6, 2.6e6)),
         check("Edge 'case'", .ruinProbability(withinYears: 1), atMost: 0.1, (0.1, 0.09, 0.11)),
       ])
-    let empty = ScenarioCheck(file: "empty.json", scenarioName: "Nothing to check", currency: "USD", paths: 0, seed: 1, checks: [])
+    let empty = ScenarioCheck(
+      file: "empty.json", scenarioName: "Nothing to check", currency: "USD", paths: 0, seed: 1, checks: [])
     return [tricky, empty]
   }()
 
@@ -50,7 +53,8 @@ final class CheckReportTests: XCTestCase {
 
     let cases = suites[0].elements(forName: "testcase")
     XCTAssertEqual(
-      cases.map { $0.attribute(forName: "name")?.stringValue }, ["Safe: 3 years, 95%", "Reserve <= €2M\nsecond line", "Edge 'case'"],
+      cases.map { $0.attribute(forName: "name")?.stringValue },
+      ["Safe: 3 years, 95%", "Reserve <= €2M\nsecond line", "Edge 'case'"],
       "names survive escaping, line breaks included")
     XCTAssertEqual(cases[0].attribute(forName: "classname")?.stringValue, "R&D \"lab\", 50% <core>")
     XCTAssertTrue(
@@ -62,7 +66,10 @@ final class CheckReportTests: XCTestCase {
     XCTAssertTrue(cases[2].elements(forName: "failure").isEmpty)
 
     let properties = suites[0].elements(forName: "properties").first?.elements(forName: "property") ?? []
-    let values = Dictionary(uniqueKeysWithValues: properties.map { ($0.attribute(forName: "name")!.stringValue!, $0.attribute(forName: "value")!.stringValue!) })
+    let values = Dictionary(
+      uniqueKeysWithValues: properties.map {
+        ($0.attribute(forName: "name")!.stringValue!, $0.attribute(forName: "value")!.stringValue!)
+      })
     XCTAssertEqual(values, ["scenario": "R&D \"lab\", 50% <core>", "paths": "4000", "seed": "9"])
   }
 
@@ -78,7 +85,8 @@ final class CheckReportTests: XCTestCase {
   func testXMLEscaping() {
     XCTAssertEqual(JUnitReport.escape(#"<a href="x">&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;")
     XCTAssertEqual(JUnitReport.escape("tab\tline\nreturn\r"), "tab&#9;line&#10;return&#13;")
-    XCTAssertEqual(JUnitReport.escape("bell\u{07}nul\u{0}"), "bell\u{FFFD}nul\u{FFFD}", "characters XML 1.0 forbids are replaced")
+    XCTAssertEqual(
+      JUnitReport.escape("bell\u{07}nul\u{0}"), "bell\u{FFFD}nul\u{FFFD}", "characters XML 1.0 forbids are replaced")
     XCTAssertEqual(JUnitReport.escape("€ 5% ünïcødé"), "€ 5% ünïcødé")
   }
 
@@ -89,7 +97,9 @@ final class CheckReportTests: XCTestCase {
     let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     let results = try XCTUnwrap(object["results"] as? [[String: Any]])
     XCTAssertEqual(results.count, 3)
-    for key in ["file", "scenario", "assertion", "metric", "estimate", "lower", "upper", "threshold", "verdict", "paths"] {
+    for key in [
+      "file", "scenario", "assertion", "metric", "estimate", "lower", "upper", "threshold", "verdict", "paths",
+    ] {
       XCTAssertNotNil(results[0][key], key)
     }
     XCTAssertEqual(results.map { $0["verdict"] as? String }, ["pass", "fail", "inconclusive"])
@@ -124,9 +134,13 @@ final class CheckReportTests: XCTestCase {
   // MARK: GitHub annotations
 
   func testAnnotationsForFailuresAndInconclusiveChecks() {
-    let plain = CheckReport.githubAnnotations(files, strict: false, line: { _, assertion in assertion.name.hasPrefix("Edge") ? 12 : nil })
+    let plain = CheckReport.githubAnnotations(
+      files, strict: false, line: { _, assertion in assertion.name.hasPrefix("Edge") ? 12 : nil })
     XCTAssertEqual(plain.count, 2, "nothing for a pass or an empty file")
-    XCTAssertTrue(plain[0].hasPrefix("::error file=scenarios/a&b <1>.json,title=R&D \"lab\"%2C 50%25 <core>%3A Reserve <= €2M%0Asecond line::fail: "), plain[0])
+    XCTAssertTrue(
+      plain[0].hasPrefix(
+        "::error file=scenarios/a&b <1>.json,title=R&D \"lab\"%2C 50%25 <core>%3A Reserve <= €2M%0Asecond line::fail: "),
+      plain[0])
     XCTAssertTrue(plain[0].contains("€2.5M"), plain[0])
     XCTAssertTrue(plain[1].hasPrefix("::warning file=scenarios/a&b <1>.json,line=12,title="), plain[1])
     XCTAssertTrue(plain[1].contains("::inconclusive: ruin within 1y is 10.00%"), plain[1])

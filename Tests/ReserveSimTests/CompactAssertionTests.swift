@@ -12,7 +12,9 @@ final class CompactAssertionTests: XCTestCase {
   }
 
   func testRuinForms() throws {
-    XCTAssertEqual(try assertion("ruin<=0.05"), Assertion(name: "ruin<=0.05", metric: .ruinProbability(withinYears: 10), atMost: 0.05))
+    XCTAssertEqual(
+      try assertion("ruin<=0.05"),
+      Assertion(name: "ruin<=0.05", metric: .ruinProbability(withinYears: 10), atMost: 0.05))
     let expected = Assertion(name: "", metric: .ruinProbability(withinYears: 3), atMost: 0.05)
     for text in ["ruin<=0.05@3y", "ruin@3y<=0.05", "ruin <= 5% @ 3y", "ruinProbability≤5%@3Y"] {
       var parsed = try assertion(text)

@@ -9,7 +9,8 @@ final class CompositionTests: XCTestCase {
   private var folder: URL!
 
   override func setUpWithError() throws {
-    folder = FileManager.default.temporaryDirectory.appendingPathComponent("reservesim-composition-\(UUID().uuidString)")
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "reservesim-composition-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
   }
 
@@ -127,11 +128,13 @@ final class CompositionTests: XCTestCase {
     let error = scenarioError { try load(child) }
     XCTAssertEqual(error?.file, child, "the message names the file that says extends")
     XCTAssertEqual(error?.path, JSONPath.root.appending("extends"))
-    XCTAssertTrue(error?.description.contains("base file \"nowhere/base.json\" not found") ?? false, "\(String(describing: error))")
+    XCTAssertTrue(
+      error?.description.contains("base file \"nowhere/base.json\" not found") ?? false, "\(String(describing: error))")
   }
 
   func testBadBasesAreRejected() throws {
-    try FileManager.default.createDirectory(at: folder.appendingPathComponent("folder.json"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("folder.json"), withIntermediateDirectories: true)
     let toFolder = try write("to-folder.json", #"{"extends": "folder.json", "name": "X", "years": 1}"#)
     XCTAssertTrue(scenarioError { try load(toFolder) }?.message.contains("folder") ?? false)
     try write("list.json", "[1, 2]")

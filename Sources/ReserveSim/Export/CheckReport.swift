@@ -125,7 +125,9 @@ public enum CheckReport {
     let document = Document(
       results: rows,
       files: files.map {
-        File(file: $0.file, scenario: $0.scenarioName, currency: $0.currency, paths: $0.paths, seed: $0.seed, assertions: $0.checks.count)
+        File(
+          file: $0.file, scenario: $0.scenarioName, currency: $0.currency, paths: $0.paths, seed: $0.seed,
+          assertions: $0.checks.count)
       },
       passed: files.count(.pass), failed: files.count(.fail), inconclusive: files.count(.inconclusive),
       strict: strict, intervalConfidence: 0.95)

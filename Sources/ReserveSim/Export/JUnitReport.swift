@@ -25,7 +25,8 @@ public enum JUnitReport {
         case (.fail, _), (.inconclusive, true):
           failures += 1
           let kind = check.verdict == .fail ? "fail" : "inconclusive"
-          cases += "      <failure type=\"\(kind)\" message=\"\(kind): \(escape(detail))\">\(escape(detail))</failure>\n"
+          cases +=
+            "      <failure type=\"\(kind)\" message=\"\(kind): \(escape(detail))\">\(escape(detail))</failure>\n"
         case (.inconclusive, false):
           skipped += 1
           cases += "      <skipped message=\"inconclusive: \(escape(detail))\"/>\n"

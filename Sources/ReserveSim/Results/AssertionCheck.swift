@@ -55,8 +55,10 @@ public struct AssertionCheck: Sendable, Equatable {
 
   /// Checks `assertion` against a run's summary.
   public static func evaluate(_ assertion: Assertion, summary: RunSummary) -> AssertionCheck {
-    _Evidence(paths: summary.paths, ruinedPathsByYear: summary.ruinedPathsByYear, sortedNeeds: summary.sortedRequiredReserve)
-      .check(assertion)
+    _Evidence(
+      paths: summary.paths, ruinedPathsByYear: summary.ruinedPathsByYear, sortedNeeds: summary.sortedRequiredReserve
+    )
+    .check(assertion)
   }
 
   /// Checks every assertion against a run's raw result, without the rest of a summary.
@@ -73,7 +75,8 @@ public struct AssertionCheck: Sendable, Equatable {
       if case .requiredReserve = $0.metric { return true } else { return false }
     }
     let evidence = _Evidence(
-      paths: result.paths, ruinedPathsByYear: ruinedByYear, sortedNeeds: needsReserve ? result.requiredReserve.sorted() : [])
+      paths: result.paths, ruinedPathsByYear: ruinedByYear,
+      sortedNeeds: needsReserve ? result.requiredReserve.sorted() : [])
     return assertions.map(evidence.check)
   }
 }
@@ -88,10 +91,12 @@ struct _Evidence {
     switch assertion.metric {
     case .ruinProbability(let withinYears):
       let ruin = RunSummary.proportion(successes: ruinedPathsByYear[withinYears - 1], trials: paths)
-      return AssertionCheck(assertion: assertion, estimate: ruin.value, lower: ruin.lower, upper: ruin.upper, paths: paths)
+      return AssertionCheck(
+        assertion: assertion, estimate: ruin.value, lower: ruin.lower, upper: ruin.upper, paths: paths)
     case .requiredReserve(let confidence):
       let level = RunSummary.reserveLevel(sorted: sortedNeeds, confidence: confidence)
-      return AssertionCheck(assertion: assertion, estimate: level.value, lower: level.lower, upper: level.upper, paths: paths)
+      return AssertionCheck(
+        assertion: assertion, estimate: level.value, lower: level.lower, upper: level.upper, paths: paths)
     }
   }
 }
@@ -107,7 +112,8 @@ public struct ScenarioCheck: Sendable {
   public var seed: UInt64
   public var checks: [AssertionCheck]
 
-  public init(file: String, scenarioName: String, currency: String, paths: Int, seed: UInt64, checks: [AssertionCheck]) {
+  public init(file: String, scenarioName: String, currency: String, paths: Int, seed: UInt64, checks: [AssertionCheck])
+  {
     self.file = file
     self.scenarioName = scenarioName
     self.currency = currency
