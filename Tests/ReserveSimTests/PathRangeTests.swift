@@ -10,6 +10,7 @@ final class PathRangeTests: XCTestCase {
     let text = #"""
       {"name": "Range", "years": 3, "reserve": {"initial": 200000, "annualReturn": 0.02},
        "factors": {"traffic": {"annualGrowth": 0.3, "annualVolatility": 0.2}, "donations": {"annualVolatility": 0.1}},
+       "correlations": [{"between": ["traffic", "donations"], "rho": 0.4}],
        "income": [{"name": "Donations", "annual": 300000, "factor": "donations"}],
        "expenses": [{"name": "Staff", "annual": 350000, "annualGrowth": 0.05}],
        "sponsorTiers": [{"name": "Gold", "annualAmount": 50000, "count": 2, "renewalProbability": 0.8, "newPerYear": 0.5}],
