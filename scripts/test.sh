@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: the Swift test suites, then the checks over the shipped scenarios.
+# Sets up and runs every test: the Swift test suites, the schema/decoder agreement, then the budget
+# assumptions of the shipped scenarios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product reservesim
 swift test
-python3 -m pip install -q jsonschema && python3 scripts/check-schema.py
+
+# scenarios/schema.json and the decoder agree (Python's jsonschema validates the same files).
+python=$(bash scripts/python-env.sh jsonschema)
+"$python" scripts/check-schema.py
+
+# The budget assumptions of every shipped scenario (exit 1 when one no longer holds, 2 on a bad file).
+scenario_files=()
+for scenario in scenarios/*.json; do
+  [ "$(basename "$scenario")" = schema.json ] || scenario_files+=("$scenario")
+done
+.build/release/reservesim check "${scenario_files[@]}"
