@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product reservesim
 swift test
+bash scripts/check-outputs.sh

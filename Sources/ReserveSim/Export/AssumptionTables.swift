@@ -104,7 +104,8 @@ public enum AssumptionTables {
         ["Return on the reserve per year", PercentFormat.compact(scenario.reserve.annualReturn)],
         ["Horizon", horizon],
         ["Currency", scenario.currency],
-      ])
+      ],
+      numericColumns: [])
   }
 
   static func moneyLines(_ title: String, _ lines: [MoneyLine], money: MoneyFormat) -> DisplayTable {

@@ -78,7 +78,8 @@ public enum HTMLReport {
         "Expenses", "Paid services",
       ],
       rows: zip(s.balanceByYear, s.yearlyFlows).map { balance, flows in
-        let label = firstCalendarYear.map { "\(balance.year) (\($0 + balance.year - 1))" } ?? String(balance.year)
+        // "3 (2022)": the calendar year the simulation year starts in, kept on one line.
+        let label = firstCalendarYear.map { "\(balance.year)\u{00A0}(\($0 + balance.year - 1))" } ?? String(balance.year)
         return [label, PercentFormat.format(s.ruinProbabilityByYear[balance.year - 1])]
           + [balance.p5, balance.p25, balance.p50, balance.p75, balance.p95, balance.mean].map(money.short)
           + [flows.income, flows.sponsorRevenue, flows.expenses, flows.serviceCosts].map(money.short)
