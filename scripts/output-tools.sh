@@ -25,7 +25,8 @@ need_apt() {
 python_env() {
   local venv="${RESERVESIM_VENV:-$HOME/.cache/reservesim/venv}"
   if ! python3 -m venv --help >/dev/null 2>&1; then need_apt python3-venv; fi
-  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  # (Re)create it when missing or broken (say, after the system Python changed).
+  "$venv/bin/python" -c "import sys" >/dev/null 2>&1 || python3 -m venv --clear "$venv"
   PY="$venv/bin/python"
   if ! "$PY" -c "import nbformat, nbclient, ipykernel, pandas, matplotlib, PIL" >/dev/null 2>&1; then
     echo "Installing nbformat nbclient ipykernel pandas matplotlib pillow with pip into $venv…"

@@ -7,6 +7,8 @@ extension SVGChart {
   static let ruinColor = "#b03a2e"
   static let floorColor = "#c0392b"
   static let reserveRuleColor = "#555555"
+  /// Money axes span at least this much, so that all-zero figures still get readable ticks ($0 … $1k).
+  static let minimumMoneySpan = 1000.0
 
   /// The balance at each year end across the simulated futures (SPEC §10 `balanceByYear`), from the
   /// initial reserve at year 0: shaded p5–p95 and p25–p75 bands, the median, and the floor.
@@ -20,7 +22,9 @@ extension SVGChart {
     return SVGChart(
       title: "Balance at each year end: median and percentile bands of \(s.paths) simulated futures",
       x: yearAxis(s),
-      y: .covering(p5 + p95 + [s.floor, 0], title: "Balance at year end (\(s.currency))", count: 6, label: { money.short($0) }),
+      y: .covering(
+        p5 + p95 + [s.floor, 0], title: "Balance at year end (\(s.currency))", count: 6, minimumSpan: minimumMoneySpan,
+        label: { money.short($0) }),
       marks: [
         .band(xs: years, lower: p5, upper: p95, color: fanColor, opacity: 0.18, legend: "5th–95th percentile"),
         .band(xs: years, lower: p25, upper: p75, color: fanColor, opacity: 0.38, legend: "25th–75th percentile"),
@@ -76,7 +80,7 @@ extension SVGChart {
       x: x,
       y: .covering(
         levels.map(\.lower) + levels.map(\.upper) + [s.initialReserve, 0], title: "Reserve needed (\(s.currency))",
-        count: 6, label: { money.short($0) }),
+        count: 6, minimumSpan: minimumMoneySpan, label: { money.short($0) }),
       marks: [
         .band(xs: confidences, lower: levels.map(\.lower), upper: levels.map(\.upper), color: fanColor,
               opacity: 0.25, legend: "95% interval"),

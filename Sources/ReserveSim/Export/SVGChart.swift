@@ -28,12 +28,14 @@ public struct SVGChart: Sendable {
     }
 
     /// A linear axis over nice round ticks that cover `values` (about `count` intervals; whole-number
-    /// steps only when `wholeSteps`).
+    /// steps only when `wholeSteps`; spanning at least `minimumSpan` upwards from the least value).
     public static func covering(
-      _ values: [Double], title: String, count: Int = 5, wholeSteps: Bool = false,
+      _ values: [Double], title: String, count: Int = 5, wholeSteps: Bool = false, minimumSpan: Double = 0,
       label: @escaping @Sendable (Double) -> String
     ) -> Axis {
-      let ticks = SVGChart.niceTicks(covering: values, count: count, wholeSteps: wholeSteps)
+      let least = values.min() ?? 0
+      let spanned = values + [least + minimumSpan]
+      let ticks = SVGChart.niceTicks(covering: spanned, count: count, wholeSteps: wholeSteps)
       return Axis(title: title, domain: ticks.first!...ticks.last!, ticks: ticks, label: label)
     }
   }
