@@ -17,3 +17,6 @@ for scenario in scenarios/*.json; do
   [ "$(basename "$scenario")" = schema.json ] || scenario_files+=("$scenario")
 done
 .build/release/reservesim check "${scenario_files[@]}"
+
+# Spreadsheets open in LibreOffice, notebooks validate and execute, the report renders in Chromium.
+bash scripts/check-outputs.sh
