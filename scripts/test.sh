@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# Style: the checked-in .swift-format, as the toolchain's `swift format` reads it.
+swift format lint --strict --recursive Sources Tests
 swift build -c release --product reservesim
 swift test
 

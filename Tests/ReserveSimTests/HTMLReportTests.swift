@@ -12,7 +12,8 @@ import Testing
   @Test func loadsNothingFromOutside() {
     let page = html
     // No external resource of any kind: no src/href to a network address, no scripts, stylesheets or imports.
-    #expect(page.range(of: #"(src|href)\s*=\s*["']?\s*(https?:)?//"#, options: [.regularExpression, .caseInsensitive]) == nil)
+    #expect(
+      page.range(of: #"(src|href)\s*=\s*["']?\s*(https?:)?//"#, options: [.regularExpression, .caseInsensitive]) == nil)
     #expect(page.range(of: #"\b(src|href)\s*="#, options: .regularExpression) == nil)
     for forbidden in ["<script", "<link", "<iframe", "<img", "@import", "url("] {
       #expect(!page.lowercased().contains(forbidden), "found \(forbidden)")
@@ -25,8 +26,10 @@ import Testing
     #expect(page.components(separatedBy: "<svg ").count - 1 == 3)
     #expect(page.contains(HTMLText.escape(fixture.summary.headline)))
     #expect(page.contains("With $400k in reserve, the chance of running out within 5 years is"))
-    for heading in ["Balance at each year end", "Chance of having run out, by year", "Reserve needed against confidence",
-                    "Assumptions", "Sponsor tiers", "Donated services that can be lost", "Events"] {
+    for heading in [
+      "Balance at each year end", "Chance of having run out, by year", "Reserve needed against confidence",
+      "Assumptions", "Sponsor tiers", "Donated services that can be lost", "Events",
+    ] {
       #expect(page.contains(heading), "missing \(heading)")
     }
     #expect(page.contains("<td>99.5%</td>"))
@@ -91,7 +94,8 @@ import Testing
   @Test func theIssuesExample() {
     #expect(
       summary(ruined: 3720, paths: 10000).headline
-        == "With $1.5M in reserve, the chance of running out within 10 years is 37% (±1%). To keep it under 5%, hold $91M.")
+        == "With $1.5M in reserve, the chance of running out within 10 years is 37% (±1%). To keep it under 5%, hold $91M."
+    )
   }
 
   @Test func moreDigitsWhenTheMarginIsSmall() {
@@ -99,20 +103,23 @@ import Testing
   }
 
   @Test func noneOrAllRuined() {
-    #expect(summary(ruined: 0, paths: 20000, hold: 0).headline.hasSuffix(
-      "is below 0.02% (no simulated future ran out). It stays under 5% even with no reserve."))
+    #expect(
+      summary(ruined: 0, paths: 20000, hold: 0).headline.hasSuffix(
+        "is below 0.02% (no simulated future ran out). It stays under 5% even with no reserve."))
     #expect(summary(ruined: 500, paths: 500).headline.contains("is above 99.24% (every simulated future ran out)"))
   }
 
   @Test func holdCoveredByTheCurrentReserve() {
-    #expect(summary(ruined: 300, paths: 10000, hold: 1_200_000).headline.hasSuffix(
-      "To keep it under 5%, hold $1.2M, which the current reserve covers."))
+    #expect(
+      summary(ruined: 300, paths: 10000, hold: 1_200_000).headline.hasSuffix(
+        "To keep it under 5%, hold $1.2M, which the current reserve covers."))
   }
 
   @Test func floorAndNoReserve() {
     var s = summary(ruined: 3720, paths: 10000, initial: 0)
     s.floor = 250_000
-    #expect(s.headline.hasPrefix("With no reserve, the chance of falling below the floor of $250k within 10 years is 37%"))
+    #expect(
+      s.headline.hasPrefix("With no reserve, the chance of falling below the floor of $250k within 10 years is 37%"))
   }
 }
 

@@ -82,7 +82,9 @@ import Testing
     let end = try #require(data.range(of: "\n\"\"\")", range: start.upperBound..<data.endIndex))
     let json = String(data[start.upperBound..<end.lowerBound])
     let runJSON = try SummaryJSON.encode(fixture.summary)
-    #expect(try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)) == JSONDecoder().decode(JSONValue.self, from: Data(runJSON.utf8)))
+    #expect(
+      try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
+        == JSONDecoder().decode(JSONValue.self, from: Data(runJSON.utf8)))
     let parsed = try #require(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     let levels = try #require(parsed["requiredReserve"] as? [[String: Any]])
     #expect(levels.compactMap { $0["confidence"] as? Double } == RunSummary.reserveCurveConfidences)

@@ -1,7 +1,6 @@
 import Foundation
-import XCTest
-
 import ReserveSim
+import XCTest
 
 /// Keeps `scenarios/schema.json` and the decoder (`Scenario+Decoding.swift`) in agreement.
 ///
@@ -148,7 +147,8 @@ final class SchemaAgreementTests: XCTestCase {
       for key in present {
         let error = decodingError(minimal.setting(nil, at: probe.path + [.key(key)]))
         if required.contains(key) {
-          XCTAssertEqual(error?.path, JSONPath(components: probe.path + [.key(key)]), "\(place(probe)).\(key) is required")
+          XCTAssertEqual(
+            error?.path, JSONPath(components: probe.path + [.key(key)]), "\(place(probe)).\(key) is required")
         } else {
           XCTAssertNil(error, "\(place(probe)).\(key) is optional in the schema")
         }
@@ -186,7 +186,8 @@ final class SchemaAgreementTests: XCTestCase {
             "\(place(probe)).\(key): null should mean absent")
         } else {
           XCTAssertEqual(
-            decodingError(withNull)?.path, JSONPath(components: path), "\(place(probe)).\(key): null should be rejected")
+            decodingError(withNull)?.path, JSONPath(components: path), "\(place(probe)).\(key): null should be rejected"
+          )
         }
       }
     }
@@ -201,11 +202,13 @@ final class SchemaAgreementTests: XCTestCase {
       for (key, property) in try properties(of: probe.definition) {
         let types = try acceptedTypes(property)
         let path = probe.path + [.key(key)]
-        for sample in samples where !types.contains(sample.type) && !(sample.type == "number" && types.contains("integer")) {
+        for sample in samples
+        where !types.contains(sample.type) && !(sample.type == "number" && types.contains("integer")) {
           let error = decodingError(minimal.setting(sample.value, at: path))
           XCTAssertEqual(
             error?.path, JSONPath(components: path),
-            "\(place(probe)).\(key) is not a \(sample.type) in the schema; the decoder should reject \(sample.value.jsonText)")
+            "\(place(probe)).\(key) is not a \(sample.type) in the schema; the decoder should reject \(sample.value.jsonText)"
+          )
         }
       }
     }
@@ -232,8 +235,12 @@ final class SchemaAgreementTests: XCTestCase {
         let openLower = node["exclusiveMinimum"]?.numberValue, openUpper = node["exclusiveMaximum"]?.numberValue
         if let lower { XCTAssertTrue(accepts(lower) && rejects(lower - step), "\(field): minimum \(lower)") }
         if let upper { XCTAssertTrue(accepts(upper) && rejects(upper + step), "\(field): maximum \(upper)") }
-        if let openLower { XCTAssertTrue(rejects(openLower) && accepts(openLower + step), "\(field): above \(openLower)") }
-        if let openUpper { XCTAssertTrue(rejects(openUpper) && accepts(openUpper - step), "\(field): below \(openUpper)") }
+        if let openLower {
+          XCTAssertTrue(rejects(openLower) && accepts(openLower + step), "\(field): above \(openLower)")
+        }
+        if let openUpper {
+          XCTAssertTrue(rejects(openUpper) && accepts(openUpper - step), "\(field): below \(openUpper)")
+        }
         if lower == nil, openLower == nil { XCTAssertTrue(accepts(-1e9), "\(field) has no lower bound in the schema") }
         if upper == nil, openUpper == nil {
           XCTAssertTrue(accepts((lower ?? openLower ?? 0) + 1e9), "\(field) has no upper bound in the schema")
@@ -254,7 +261,8 @@ final class SchemaAgreementTests: XCTestCase {
       try properties(of: "factors").keys.sorted(), Factor.allCases.map(\.rawValue).sorted())
     let scaling = try XCTUnwrap(defs["inKindService"]?["properties"]?["scaling"])
     XCTAssertEqual(try enumValues(scaling), Set(ServiceScaling.allCases.map(\.rawValue)))
-    let metrics = try XCTUnwrap(defs["assertion"]?["properties"]?["metric"]?["enum"]?.arrayValue).compactMap(\.stringValue)
+    let metrics = try XCTUnwrap(defs["assertion"]?["properties"]?["metric"]?["enum"]?.arrayValue).compactMap(
+      \.stringValue)
     let branchMetrics = try Self.discriminatedUnions["assertion"]!.compactMap {
       try XCTUnwrap(defs[$0]?["properties"]?["metric"]?["const"]?.stringValue)
     }
@@ -313,8 +321,12 @@ final class SchemaAgreementTests: XCTestCase {
   /// Scenarios compared for meaning: `fromYear` absent and 1 mean the same.
   static func normalized(_ scenario: Scenario) -> Scenario {
     var copy = scenario
-    copy.income = copy.income.map { var line = $0; line.fromYear = line.fromYear ?? 1; return line }
-    copy.expenses = copy.expenses.map { var line = $0; line.fromYear = line.fromYear ?? 1; return line }
+    copy.income = copy.income.map {
+      var line = $0; line.fromYear = line.fromYear ?? 1; return line
+    }
+    copy.expenses = copy.expenses.map {
+      var line = $0; line.fromYear = line.fromYear ?? 1; return line
+    }
     return copy
   }
 

@@ -15,7 +15,8 @@ public enum Distributions {
   /// For p > ½ it counts failures instead (n − Binomial(n, 1 − p) with 1 − u), so (1 − p)ⁿ ≥ 2⁻⁵¹².
   @inlinable
   public static func binomialChunk(trials n: Int, probability p: Double, uniform u: Double) -> Int {
-    binomialChunk(trials: n, probability: p, logProbability: VectorMath.log(p), logFailure: VectorMath.log(1 - p), uniform: u)
+    binomialChunk(
+      trials: n, probability: p, logProbability: VectorMath.log(p), logFailure: VectorMath.log(1 - p), uniform: u)
   }
 
   /// The same, with ln p and ln(1 − p) given (a tier's are computed once per run).

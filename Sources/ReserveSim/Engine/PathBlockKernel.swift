@@ -98,7 +98,8 @@ public final class PathBlockKernel {
     var allocations: [UnsafeMutableRawPointer] = []
     func buffer<T>(_ items: Int, _: T.Type) -> UnsafeMutablePointer<T> {
       let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, items) * capacity)
-      UnsafeMutableRawPointer(pointer).initializeMemory(as: UInt8.self, repeating: 0, count: max(1, items) * capacity * MemoryLayout<T>.stride)
+      UnsafeMutableRawPointer(pointer).initializeMemory(
+        as: UInt8.self, repeating: 0, count: max(1, items) * capacity * MemoryLayout<T>.stride)
       allocations.append(UnsafeMutableRawPointer(pointer))
       return pointer
     }
@@ -200,7 +201,9 @@ public final class PathBlockKernel {
     for m in 1...months {
       let year = (m - 1) / 12
       if m >= 2 { advanceFactors(month: m, lanes: lanes) }
-      if events > 0 { applyEvents(month: m, firstPath: firstPath, lanes: lanes, diagnostics: output.diagnostics, paths: output.paths) }
+      if events > 0 {
+        applyEvents(month: m, firstPath: firstPath, lanes: lanes, diagnostics: output.diagnostics, paths: output.paths)
+      }
       if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
 
       let flowBase = year * YearlyFlow.count
@@ -317,8 +320,12 @@ public final class PathBlockKernel {
         var start = starts[lane]
         if month >= start &+ duration {
           // The last occurrence is over (or none yet): wait Geometric(q) months from this one.
-          let w = streams.words(path: UInt32(truncatingIfNeeded: firstPath + lane), month: UInt32(m), stream: .eventStarts, index: UInt32(k))
-          start = month &+ Self.geometricWait(uniform: RandomStreams.unit53(w.0, w.1), logNoSuccess: plan.eventLogNoStart[k]) &- 1
+          let w = streams.words(
+            path: UInt32(truncatingIfNeeded: firstPath + lane), month: UInt32(m), stream: .eventStarts, index: UInt32(k)
+          )
+          start =
+            month &+ Self.geometricWait(uniform: RandomStreams.unit53(w.0, w.1), logNoSuccess: plan.eventLogNoStart[k])
+            &- 1
           starts[lane] = start
         }
         if start <= month {
@@ -379,7 +386,8 @@ public final class PathBlockKernel {
   /// uniform for the replacement wait after a loss, both from the stream address of that month.
   @inline(__always)
   private func startDonation(service s: Int, lane: Int, path: Int, month: Int) {
-    let w = streams.words(path: UInt32(truncatingIfNeeded: path), month: UInt32(month), stream: .serviceDraws, index: UInt32(s))
+    let w = streams.words(
+      path: UInt32(truncatingIfNeeded: path), month: UInt32(month), stream: .serviceDraws, index: UInt32(s))
     let slot = s * capacity + lane
     serviceClock[slot] = -VectorMath.log(RandomStreams.unit53(w.0, w.1))
     serviceReplacementDraw[slot] = RandomStreams.unit53(w.2, w.3)
@@ -484,7 +492,8 @@ public final class PathBlockKernel {
         let path = UInt32(truncatingIfNeeded: firstPath + lane)
         var renewed = 0, joined = 0
         for chunk in 0..<Swift.max(binomialChunks, poissonChunks) {
-          let w = streams.words(path: path, month: UInt32(month), stream: .sponsorDraws, index: UInt32(t), draw: UInt32(chunk))
+          let w = streams.words(
+            path: path, month: UInt32(month), stream: .sponsorDraws, index: UInt32(t), draw: UInt32(chunk))
           if chunk < binomialChunks {
             renewed += Distributions.binomialChunk(
               trials: Swift.min(chunkTrials, count - chunk * chunkTrials), probability: p, logProbability: logs.0,

@@ -56,7 +56,8 @@ public struct Simulator: Sendable {
               while block < blocks {
                 let first = block * Self.blockSize
                 let output = BlockOutput(
-                  requiredReserve: needPointer, yearEndBalance: yearEndPointer, firstRuinMonth: ruinPointer, paths: paths,
+                  requiredReserve: needPointer, yearEndBalance: yearEndPointer, firstRuinMonth: ruinPointer,
+                  paths: paths,
                   blockFlows: flowPointer + block * flowStride, diagnostics: diagnostics?.output)
                 kernel.simulate(firstPath: first, count: min(Self.blockSize, paths - first), into: output)
                 if let progress, let share = doneCounter.increment() { progress(share) }

@@ -50,8 +50,10 @@ public enum AssumptionTables {
       tables.append(
         DisplayTable(
           title: "Sponsor tiers",
-          header: ["Tier", "Per sponsor per year", "Sponsors at start", "Per year at start", "Renewal chance",
-                   "New per year (mean)"],
+          header: [
+            "Tier", "Per sponsor per year", "Sponsors at start", "Per year at start", "Renewal chance",
+            "New per year (mean)",
+          ],
           rows: scenario.sponsorTiers.map {
             [
               $0.name, money.full($0.annualAmount), String($0.count), money.full($0.annualAmount * Double($0.count)),
@@ -63,8 +65,10 @@ public enum AssumptionTables {
       tables.append(
         DisplayTable(
           title: "Donated services that can be lost",
-          header: ["Service", "Value per month at start", "Value follows", "Loss chance per year", "Notice",
-                   "Share paid once lost", "Replacement chance per year"],
+          header: [
+            "Service", "Value per month at start", "Value follows", "Loss chance per year", "Notice",
+            "Share paid once lost", "Replacement chance per year",
+          ],
           rows: scenario.inKindServices.map {
             [
               $0.name, money.full($0.monthlyValue),
@@ -80,8 +84,10 @@ public enum AssumptionTables {
       tables.append(
         DisplayTable(
           title: "Events (multipliers apply while active)",
-          header: ["Event", "Chance per year", "Lasts", "Income ×", "Renewal ×", "New sponsors ×",
-                   "Service loss ×"],
+          header: [
+            "Event", "Chance per year", "Lasts", "Income ×", "Renewal ×", "New sponsors ×",
+            "Service loss ×",
+          ],
           rows: scenario.events.map {
             [
               $0.name, PercentFormat.compact($0.annualProbability), months($0.durationMonths),

@@ -34,7 +34,8 @@ public enum CSVExport {
     var table = CSVTable(header: ["confidence", "requiredReserve", "lower95", "upper95", "expectedShortfall"])
     for level in s.requiredReserve {
       let shortfall = RunSummary.shortfall(sorted: s.sortedRequiredReserve, confidence: level.confidence)
-      table.rows.append([level.confidence, level.value, level.lower, level.upper, shortfall.value].map(CSVTable.number))
+      table.rows.append(
+        [level.confidence, level.value, level.lower, level.upper, shortfall.value].map(CSVTable.number))
     }
     return table
   }
@@ -65,6 +66,9 @@ public enum CSVExport {
 
   /// All CSV files of a run, by file name.
   public static func files(_ s: RunSummary, version: String) -> [(name: String, contents: String)] {
-    [("yearly.csv", yearly(s).text), ("reserve.csv", reserve(s).text), ("summary.csv", summary(s, version: version).text)]
+    [
+      ("yearly.csv", yearly(s).text), ("reserve.csv", reserve(s).text),
+      ("summary.csv", summary(s, version: version).text),
+    ]
   }
 }

@@ -38,7 +38,9 @@ public enum HTMLReport {
     body += "<section><h2>By year</h2>" + table(yearlyTable(s, money: money)) + "</section>"
 
     body += "<section class=\"assumptions\"><h2>Assumptions</h2>"
-    for assumption in AssumptionTables.tables(scenario) { body += "<h3>\(esc(assumption.title))</h3>" + table(assumption) }
+    for assumption in AssumptionTables.tables(scenario) {
+      body += "<h3>\(esc(assumption.title))</h3>" + table(assumption)
+    }
     if !scenario.sources.isEmpty {
       body += "<h3>Sources</h3><ul>" + scenario.sources.map { "<li>\(esc($0))</li>" }.joined() + "</ul>"
     }
@@ -79,7 +81,8 @@ public enum HTMLReport {
       ],
       rows: zip(s.balanceByYear, s.yearlyFlows).map { balance, flows in
         // "3 (2022)": the calendar year the simulation year starts in, kept on one line.
-        let label = firstCalendarYear.map { "\(balance.year)\u{00A0}(\($0 + balance.year - 1))" } ?? String(balance.year)
+        let label =
+          firstCalendarYear.map { "\(balance.year)\u{00A0}(\($0 + balance.year - 1))" } ?? String(balance.year)
         return [label, PercentFormat.format(s.ruinProbabilityByYear[balance.year - 1])]
           + [balance.p5, balance.p25, balance.p50, balance.p75, balance.p95, balance.mean].map(money.short)
           + [flows.income, flows.sponsorRevenue, flows.expenses, flows.serviceCosts].map(money.short)

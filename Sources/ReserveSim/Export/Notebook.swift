@@ -30,11 +30,20 @@ public enum Notebook {
         """),
       Cell(code: "data", dataCell(summaryJSON, money: money, yearAxisTitle: s.yearAxisTitle)),
       Cell(code: "tables", tablesCell),
-      Cell(markdown: "fan-heading", "## Balance at each year end\nMedian and percentile bands over all futures, from the initial reserve at year 0."),
+      Cell(
+        markdown: "fan-heading",
+        "## Balance at each year end\nMedian and percentile bands over all futures, from the initial reserve at year 0."
+      ),
       Cell(code: "fan-chart", fanChartCell),
-      Cell(markdown: "ruin-heading", "## Chance of having run out, by year\nCumulative share of futures below the floor by each year end, with a 95% interval."),
+      Cell(
+        markdown: "ruin-heading",
+        "## Chance of having run out, by year\nCumulative share of futures below the floor by each year end, with a 95% interval."
+      ),
       Cell(code: "ruin-chart", ruinChartCell),
-      Cell(markdown: "reserve-heading", "## Reserve needed against confidence\nStarting with the reserve shown, at least that share of futures never falls below the floor (logit-scaled axis)."),
+      Cell(
+        markdown: "reserve-heading",
+        "## Reserve needed against confidence\nStarting with the reserve shown, at least that share of futures never falls below the floor (logit-scaled axis)."
+      ),
       Cell(code: "reserve-chart", reserveChartCell),
     ]
     let document = Document(
@@ -54,7 +63,8 @@ public enum Notebook {
     var text = "# \(markdown(s.scenarioName))\n\n"
     if let description = scenario.description { text += markdown(description) + "\n\n" }
     text += "**\(markdown(s.headline))**\n\n"
-    text += markdown(s.runDescription) + "; amounts in \(markdown(s.currency)). Made by ReserveSim \(markdown(version)).\n\n"
+    text +=
+      markdown(s.runDescription) + "; amounts in \(markdown(s.currency)). Made by ReserveSim \(markdown(version)).\n\n"
     text += "## Reserve needed\n\n" + markdownTable(s.reserveTable)
     text += "\n## Assumptions\n"
     for table in AssumptionTables.tables(scenario) {
@@ -192,10 +202,13 @@ public enum Notebook {
     case .array(let items):
       return "[\n" + items.map { inner + prettyJSON($0, indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
     case .object(let fields) where fields.values.allSatisfy(isScalar):
-      return "{" + fields.keys.sorted().map { JSONValue.quote($0) + ": " + fields[$0]!.jsonText }.joined(separator: ", ")
+      return "{"
+        + fields.keys.sorted().map { JSONValue.quote($0) + ": " + fields[$0]!.jsonText }.joined(separator: ", ")
         + "}"
     case .object(let fields):
-      let members = fields.keys.sorted().map { inner + JSONValue.quote($0) + ": " + prettyJSON(fields[$0]!, indent: inner) }
+      let members = fields.keys.sorted().map {
+        inner + JSONValue.quote($0) + ": " + prettyJSON(fields[$0]!, indent: inner)
+      }
       return "{\n" + members.joined(separator: ",\n") + "\n\(indent)}"
     default:
       return value.jsonText

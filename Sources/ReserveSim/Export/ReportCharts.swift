@@ -28,8 +28,9 @@ extension SVGChart {
       marks: [
         .band(xs: years, lower: p5, upper: p95, color: fanColor, opacity: 0.18, legend: "5th–95th percentile"),
         .band(xs: years, lower: p25, upper: p75, color: fanColor, opacity: 0.38, legend: "25th–75th percentile"),
-        .line(points: zip(years, p50).map(Point.init), color: fanColor, width: 2.5, dash: nil, dots: false,
-              legend: "median"),
+        .line(
+          points: zip(years, p50).map(Point.init), color: fanColor, width: 2.5, dash: nil, dots: false,
+          legend: "median"),
         .rule(y: s.floor, color: floorColor, legend: "floor (\(money.short(s.floor)))"),
       ])
   }
@@ -52,8 +53,9 @@ extension SVGChart {
       x: yearAxis(s), y: y,
       marks: [
         .band(xs: years, lower: lower, upper: upper, color: ruinColor, opacity: 0.2, legend: "95% interval"),
-        .line(points: zip(years, value).map(Point.init), color: ruinColor, width: 2.5, dash: nil, dots: true,
-              legend: "ruined by then"),
+        .line(
+          points: zip(years, value).map(Point.init), color: ruinColor, width: 2.5, dash: nil, dots: true,
+          legend: "ruined by then"),
       ])
   }
 
@@ -82,11 +84,14 @@ extension SVGChart {
         levels.map(\.lower) + levels.map(\.upper) + [s.initialReserve, 0], title: "Reserve needed (\(s.currency))",
         count: 6, minimumSpan: minimumMoneySpan, label: { money.short($0) }),
       marks: [
-        .band(xs: confidences, lower: levels.map(\.lower), upper: levels.map(\.upper), color: fanColor,
-              opacity: 0.25, legend: "95% interval"),
-        .line(points: zip(confidences, values).map(Point.init), color: fanColor, width: 2.5, dash: nil, dots: true,
-              legend: "reserve needed"),
-        .rule(y: s.initialReserve, color: reserveRuleColor, legend: "current reserve (\(money.short(s.initialReserve)))"),
+        .band(
+          xs: confidences, lower: levels.map(\.lower), upper: levels.map(\.upper), color: fanColor,
+          opacity: 0.25, legend: "95% interval"),
+        .line(
+          points: zip(confidences, values).map(Point.init), color: fanColor, width: 2.5, dash: nil, dots: true,
+          legend: "reserve needed"),
+        .rule(
+          y: s.initialReserve, color: reserveRuleColor, legend: "current reserve (\(money.short(s.initialReserve)))"),
       ])
   }
 

@@ -39,7 +39,8 @@ extension RunSummary {
     } else {
       let margin = ConfidenceIntervals.z95 * ruinProbability.standardError
       let digits = PercentFormat.digits(forMargin: margin)
-      chance = "is \(PercentFormat.format(ruinProbability.value, digits: digits)) "
+      chance =
+        "is \(PercentFormat.format(ruinProbability.value, digits: digits)) "
         + "(±\(PercentFormat.format(margin, digits: digits)))"
     }
     let limit = PercentFormat.format(1 - Self.headlineConfidence, digits: 0)

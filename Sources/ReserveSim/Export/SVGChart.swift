@@ -147,7 +147,8 @@ public struct SVGChart: Sendable {
         swatch += "fill=\"\(color)\" fill-opacity=\"\(f(opacity))\"/>"
       case .line(_, let color, let width, let dash, _, _):
         swatch = "<line x1=\"\(f(x))\" y1=\"\(f(middle))\" x2=\"\(f(x + 24))\" y2=\"\(f(middle))\" "
-        swatch += "stroke=\"\(color)\" stroke-width=\"\(f(width))\"\(dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>"
+        swatch +=
+          "stroke=\"\(color)\" stroke-width=\"\(f(width))\"\(dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>"
       case .rule(_, let color, _):
         swatch = "<line x1=\"\(f(x))\" y1=\"\(f(middle))\" x2=\"\(f(x + 24))\" y2=\"\(f(middle))\" "
         swatch += "stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>"
@@ -215,7 +216,8 @@ public struct SVGChart: Sendable {
     }
     let rough = (upper - lower) / Double(max(1, count))
     let magnitude = pow(10, (log10(rough)).rounded(.down))
-    let step = [1, 2, 2.5, 5, 10].map { $0 * magnitude }
+    let step =
+      [1, 2, 2.5, 5, 10].map { $0 * magnitude }
       .first { $0 >= rough * (1 - 1e-9) && (!wholeSteps || ($0 >= 1 && $0 == $0.rounded())) } ?? 10 * magnitude
     let first = (lower / step).rounded(.down)
     let last = (upper / step).rounded(.up)

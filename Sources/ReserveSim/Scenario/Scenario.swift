@@ -133,8 +133,7 @@ public struct SponsorTier: Equatable, Sendable {
   public var renewalProbability: Double
   /// Mean number of new sponsors joining at each year end.
   public var newPerYear: Double
-  public init(name: String, annualAmount: Double, count: Int, renewalProbability: Double = 1, newPerYear: Double = 0)
-  {
+  public init(name: String, annualAmount: Double, count: Int, renewalProbability: Double = 1, newPerYear: Double = 0) {
     self.name = name
     self.annualAmount = annualAmount
     self.count = count
