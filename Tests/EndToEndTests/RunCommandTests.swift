@@ -46,8 +46,8 @@ final class RunCommandTests: XCTestCase {
 
   func testThreadsDoNotChangeTheOutput() throws {
     let file = try write("small.json", small)
-    let one = try CommandLineRunner.run(["run", file, "--paths", "3000", "--json", "--threads", "1"])
-    let two = try CommandLineRunner.run(["run", file, "--paths", "3000", "--json", "--threads", "2"])
+    let one = try CommandLineRunner.run(["run", file, "--paths", "800", "--json", "--threads", "1"])
+    let two = try CommandLineRunner.run(["run", file, "--paths", "800", "--json", "--threads", "2"])
     XCTAssertEqual(one.status, 0)
     XCTAssertEqual(one.stdout, two.stdout)
   }
@@ -162,5 +162,42 @@ final class RunCommandTests: XCTestCase {
     let outcome = try CommandLineRunner.run(["validate", good, bad])
     XCTAssertEqual(outcome.status, 2)
     XCTAssertTrue(outcome.stderr.contains("bad.json: $.years"))
+  }
+}
+
+/// The progress bar appears on a terminal only, and never with `--json`.
+final class ProgressBarTests: XCTestCase {
+  /// Runs the binary under `script(1)`, which gives it a pseudo-terminal, and returns what the terminal showed.
+  private func onTerminal(_ arguments: [String]) throws -> String {
+    let binary = CommandLineRunner.productsDirectory.appendingPathComponent("reservesim").path
+    let baseline = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
+    let command = ([binary, "run", baseline] + arguments).map { "'\($0)'" }.joined(separator: " ") + " >/dev/null"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = ["-qfc", command, "/dev/null"]
+    process.environment = ProcessInfo.processInfo.environment.merging(["RESERVESIM_PROGRESS_DELAY": "0"]) { $1 }
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = Pipe()
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  func testATerminalShowsTheBarWithAnETA() throws {
+    try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "script(1) is not installed")
+    XCTAssertTrue(try onTerminal(["--paths", "800"]).contains("ETA"))
+  }
+
+  func testJSONAndPipesShowNoBar() throws {
+    try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "script(1) is not installed")
+    XCTAssertFalse(try onTerminal(["--paths", "800", "--json"]).contains("ETA"))
+    let piped = try CommandLineRunner.run(
+      [
+        "run", CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-2020-baseline.json").path,
+        "--paths", "800",
+      ], environment: ["RESERVESIM_PROGRESS_DELAY": "0"])
+    XCTAssertFalse(piped.stderr.contains("ETA"))
   }
 }
