@@ -9,8 +9,10 @@ public struct BlockOutput {
   public var yearEndBalance: UnsafeMutablePointer<Double>
   /// First month with B(m) < floor, 0 when never; indexed by path.
   public var firstRuinMonth: UnsafeMutablePointer<Int32>
-  /// Total paths of the run (stride of `yearEndBalance`).
+  /// Paths of the run (stride of `yearEndBalance` and of the diagnostics).
   public var paths: Int
+  /// The run's first path: path i is written at slot i − runStart (a run may cover paths a..<b).
+  public var runStart: Int = 0
   /// Yearly sums over the block's paths, `flows[(y−1)·YearlyFlow.count + flow]`.
   public var blockFlows: UnsafeMutablePointer<Double>
   /// Optional per-path diagnostics for "drivers of ruin" analysis.
@@ -163,6 +165,8 @@ public final class PathBlockKernel {
     let services = plan.serviceMonthlyValue.count
     let events = plan.eventDuration.count
     let flows = output.blockFlows
+    // Where this block's paths go in the run's per-path arrays.
+    let slot = firstPath - output.runStart
     for i in 0..<(plan.years * YearlyFlow.count) { flows[i] = 0 }
 
     // Path state at month 0.
@@ -191,8 +195,8 @@ public final class PathBlockKernel {
     }
     if let diagnostics = output.diagnostics {
       for lane in 0..<lanes {
-        for s in 0..<services { diagnostics.serviceLost[s * output.paths + firstPath + lane] = 0 }
-        for k in 0..<events { diagnostics.eventMonths[k * output.paths + firstPath + lane] = 0 }
+        for s in 0..<services { diagnostics.serviceLost[s * output.paths + slot + lane] = 0 }
+        for k in 0..<events { diagnostics.eventMonths[k * output.paths + slot + lane] = 0 }
       }
     }
 
@@ -202,7 +206,7 @@ public final class PathBlockKernel {
       let year = (m - 1) / 12
       if m >= 2 { advanceFactors(month: m, lanes: lanes) }
       if events > 0 {
-        applyEvents(month: m, firstPath: firstPath, lanes: lanes, diagnostics: output.diagnostics, paths: output.paths)
+        applyEvents(month: m, firstPath: firstPath, lanes: lanes, output: output)
       }
       if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
 
@@ -213,24 +217,24 @@ public final class PathBlockKernel {
       flows[flowBase + YearlyFlow.expenses.rawValue] += expenses
       if services > 0 {
         flows[flowBase + YearlyFlow.serviceCosts.rawValue] += payServices(
-          month: m, firstPath: firstPath, lanes: lanes, diagnostics: output.diagnostics, paths: output.paths)
+          month: m, firstPath: firstPath, lanes: lanes, output: output)
       }
       updateBalances(month: m, lanes: lanes)
 
       if m % 12 == 0 {
-        let row = output.yearEndBalance + year * output.paths + firstPath
+        let row = output.yearEndBalance + year * output.paths + slot
         row.update(from: balance, count: lanes)
         if m < months && tiers > 0 { rollOverSponsors(month: m, firstPath: firstPath, lanes: lanes) }
       }
     }
 
-    (output.requiredReserve + firstPath).update(from: need, count: lanes)
-    (output.firstRuinMonth + firstPath).update(from: ruinMonth, count: lanes)
+    (output.requiredReserve + slot).update(from: need, count: lanes)
+    (output.firstRuinMonth + slot).update(from: ruinMonth, count: lanes)
     if let diagnostics = output.diagnostics {
       for lane in 0..<lanes {
-        for t in 0..<tiers { diagnostics.finalSponsors[t * output.paths + firstPath + lane] = sponsors[t * cap + lane] }
+        for t in 0..<tiers { diagnostics.finalSponsors[t * output.paths + slot + lane] = sponsors[t * cap + lane] }
         for factor in 0..<Self.factorCount {
-          diagnostics.finalLogLevel[factor * output.paths + firstPath + lane] = logLevel[factor * cap + lane]
+          diagnostics.finalLogLevel[factor * output.paths + slot + lane] = logLevel[factor * cap + lane]
         }
       }
     }
@@ -303,7 +307,8 @@ public final class PathBlockKernel {
   }
 
   /// Which events are active in month m, and the products of their multipliers per lane.
-  private func applyEvents(month m: Int, firstPath: Int, lanes: Int, diagnostics: PathDiagnosticsOutput?, paths: Int) {
+  private func applyEvents(month m: Int, firstPath: Int, lanes: Int, output: BlockOutput) {
+    let diagnostics = output.diagnostics, paths = output.paths, slot = firstPath - output.runStart
     let plan = self.plan
     let cap = capacity
     let month = Int32(m)
@@ -333,7 +338,7 @@ public final class PathBlockKernel {
           renewalMultiplier[lane] *= plan.eventRenewalMultiplier[k]
           newSponsorMultiplier[lane] *= plan.eventNewSponsorMultiplier[k]
           lossMultiplier[lane] *= plan.eventLossMultiplier[k]
-          if let diagnostics { diagnostics.eventMonths[k * paths + firstPath + lane] += 1 }
+          if let diagnostics { diagnostics.eventMonths[k * paths + slot + lane] += 1 }
         }
       }
     }
@@ -396,9 +401,8 @@ public final class PathBlockKernel {
   }
 
   /// Runs each service's month (SPEC §5) and subtracts what the organisation pays; returns the block's total.
-  private func payServices(month m: Int, firstPath: Int, lanes: Int, diagnostics: PathDiagnosticsOutput?, paths: Int)
-    -> Double
-  {
+  private func payServices(month m: Int, firstPath: Int, lanes: Int, output: BlockOutput) -> Double {
+    let diagnostics = output.diagnostics, paths = output.paths, slot = firstPath - output.runStart
     let plan = self.plan
     let cap = capacity
     let month = Int32(m)
@@ -425,7 +429,7 @@ public final class PathBlockKernel {
             servicePayStart[slot] = start
             servicePayEnd[slot] =
               start &+ Self.geometricWait(uniform: serviceReplacementDraw[slot], logNoSuccess: logNoReplacement) &- 1
-            if let diagnostics { diagnostics.serviceLost[s * paths + firstPath + lane] = 1 }
+            if let diagnostics { diagnostics.serviceLost[s * paths + slot + lane] = 1 }
           }
         } else if payStart <= month {
           let paid = cost * scale[lane]

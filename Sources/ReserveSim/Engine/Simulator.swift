@@ -20,17 +20,32 @@ public struct Simulator: Sendable {
     self.recordsDiagnostics = recordsDiagnostics
   }
 
-  /// Simulates `paths` paths of `scenario` from `seed`.
-  /// - Parameter progress: called now and then from a worker thread with the share of blocks done (0…1).
-  /// - Complexity: O(paths × months × (factors + services + events + tiers)) time;
-  ///   O(paths × years) memory for the per-path results.
+  /// Simulates `paths` paths of `scenario` from `seed`: the same as `run(_:pathRange:seed:progress:)` for
+  /// paths 0..<paths.
   public func run(
     _ scenario: Scenario, paths: Int, seed: UInt64, progress: (@Sendable (Double) -> Void)? = nil
   ) -> SimulationResult {
     precondition(paths >= 1)
+    return run(scenario, pathRange: 0..<paths, seed: seed, progress: progress)
+  }
+
+  /// Simulates paths `pathRange` of `scenario` from `seed`; entry 0 of each per-path array is path
+  /// `pathRange.lowerBound`.
+  ///
+  /// Path i's random numbers depend only on (seed, i) (SPEC §8), so for a ≤ b ≤ c the run of paths a..<b
+  /// followed by the run of b..<c equals the run of a..<c path by path (`SimulationResult.appending`).
+  /// - Parameter progress: called now and then from a worker thread with the share of blocks done (0…1).
+  /// - Complexity: O(paths × months × (factors + services + events + tiers)) time;
+  ///   O(paths × years) memory for the per-path results.
+  public func run(
+    _ scenario: Scenario, pathRange: Range<Int>, seed: UInt64, progress: (@Sendable (Double) -> Void)? = nil
+  ) -> SimulationResult {
+    precondition(pathRange.lowerBound >= 0 && !pathRange.isEmpty)
     BLAS.useSingleThread()
     let plan = SimulationPlan(scenario)
     let years = plan.years
+    let paths = pathRange.count
+    let runStart = pathRange.lowerBound
     let blocks = (paths + Self.blockSize - 1) / Self.blockSize
     let workers = min(threads, blocks)
 
@@ -48,20 +63,19 @@ public struct Simulator: Sendable {
       yearEnd.withUnsafeMutableBufferPointer { yearEndBuffer in
         ruin.withUnsafeMutableBufferPointer { ruinBuffer in
           flows.withUnsafeMutableBufferPointer { flowBuffer in
-            let needPointer = needBuffer.baseAddress!, yearEndPointer = yearEndBuffer.baseAddress!
-            let ruinPointer = ruinBuffer.baseAddress!, flowPointer = flowBuffer.baseAddress!
+            let output = BlockOutput(
+              requiredReserve: needBuffer.baseAddress!, yearEndBalance: yearEndBuffer.baseAddress!,
+              firstRuinMonth: ruinBuffer.baseAddress!, paths: paths, runStart: runStart,
+              blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics?.output)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
               let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
-              var block = worker
-              while block < blocks {
-                let first = block * Self.blockSize
-                let output = BlockOutput(
-                  requiredReserve: needPointer, yearEndBalance: yearEndPointer, firstRuinMonth: ruinPointer,
-                  paths: paths,
-                  blockFlows: flowPointer + block * flowStride, diagnostics: diagnostics?.output)
-                kernel.simulate(firstPath: first, count: min(Self.blockSize, paths - first), into: output)
+              for block in stride(from: worker, to: blocks, by: workers) {
+                let offset = block * Self.blockSize
+                var blockOutput = output
+                blockOutput.blockFlows = output.blockFlows + block * flowStride
+                kernel.simulate(
+                  firstPath: runStart + offset, count: min(Self.blockSize, paths - offset), into: blockOutput)
                 if let progress, let share = doneCounter.increment() { progress(share) }
-                block += workers
               }
             }
           }
