@@ -41,6 +41,26 @@ final class StochasticModelTests: XCTestCase {
     }
   }
 
+  /// Diagnostics record each service's loss on the right path: P(lost within M months) = 1 − (1 − h)^M, and a
+  /// service that is never lost (p = 0) or always lost (p = 1) is recorded as such on every path.
+  func testDiagnosticsRecordServiceLosses() throws {
+    let paths = 5000, years = 2
+    let scenario = try makeScenario(
+      """
+      {"name": "losses", "years": \(years),
+       "inKindServices": [{"name": "Never", "monthlyValue": 1, "annualLossProbability": 0},
+                          {"name": "Sometimes", "monthlyValue": 1, "annualLossProbability": 0.3},
+                          {"name": "Always", "monthlyValue": 1, "annualLossProbability": 1}]}
+      """)
+    let diagnostics = try XCTUnwrap(simulate(scenario, paths: paths, seed: 8, diagnostics: true).diagnostics)
+    XCTAssertFalse((0..<paths).contains { diagnostics.serviceLost(0, path: $0) })
+    XCTAssertTrue((0..<paths).allSatisfy { diagnostics.serviceLost(2, path: $0) })
+    let share = Double((0..<paths).filter { diagnostics.serviceLost(1, path: $0) }.count) / Double(paths)
+    let expected = 1 - pow(0.7, Double(years))
+    assertWithinStandardErrors(
+      share, expected, standardError: (expected * (1 - expected) / Double(paths)).squareRoot(), "share lost")
+  }
+
   /// An event that is always active with serviceLossMultiplier k makes the hazard min(1, k·h).
   func testEventsMultiplyTheLossHazardUpToOne() throws {
     let p = 0.2, paths = 20_000

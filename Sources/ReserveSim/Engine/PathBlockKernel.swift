@@ -393,11 +393,11 @@ public final class PathBlockKernel {
   private func startDonation(service s: Int, lane: Int, path: Int, month: Int) {
     let w = streams.words(
       path: UInt32(truncatingIfNeeded: path), month: UInt32(month), stream: .serviceDraws, index: UInt32(s))
-    let slot = s * capacity + lane
-    serviceClock[slot] = -VectorMath.log(RandomStreams.unit53(w.0, w.1))
-    serviceReplacementDraw[slot] = RandomStreams.unit53(w.2, w.3)
-    servicePayStart[slot] = 0
-    servicePayEnd[slot] = 0
+    let cell = s * capacity + lane
+    serviceClock[cell] = -VectorMath.log(RandomStreams.unit53(w.0, w.1))
+    serviceReplacementDraw[cell] = RandomStreams.unit53(w.2, w.3)
+    servicePayStart[cell] = 0
+    servicePayEnd[cell] = 0
   }
 
   /// Runs each service's month (SPEC §5) and subtracts what the organisation pays; returns the block's total.
@@ -415,27 +415,27 @@ public final class PathBlockKernel {
       let notice = Int32(plan.serviceNoticeMonths[s])
       let logNoReplacement = plan.serviceLogNoReplacement[s]
       for lane in 0..<lanes {
-        let slot = s * cap + lane
-        let payStart = servicePayStart[slot]
+        let cell = s * cap + lane
+        let payStart = servicePayStart[cell]
         if payStart == 0 {
           // Donated: the month adds −ln(1 − min(1, h·multiplier)) to the hazard the clock has run.
           let multiplier = lossMultiplier[lane]
           let added = multiplier == 1 ? logHazard : -Foundation.log1p(-Swift.min(1, hazard * multiplier))
-          let left = serviceClock[slot] - added
-          serviceClock[slot] = left
+          let left = serviceClock[cell] - added
+          serviceClock[cell] = left
           if left <= 0 {
             // Lost this month: the donor covers m … m+n; paid from m+n+1 until a new donor is found.
             let start = month &+ notice &+ 1
-            servicePayStart[slot] = start
-            servicePayEnd[slot] =
-              start &+ Self.geometricWait(uniform: serviceReplacementDraw[slot], logNoSuccess: logNoReplacement) &- 1
+            servicePayStart[cell] = start
+            servicePayEnd[cell] =
+              start &+ Self.geometricWait(uniform: serviceReplacementDraw[cell], logNoSuccess: logNoReplacement) &- 1
             if let diagnostics { diagnostics.serviceLost[s * paths + slot + lane] = 1 }
           }
         } else if payStart <= month {
           let paid = cost * scale[lane]
           cashFlow[lane] -= paid
           total += paid
-          if month == servicePayEnd[slot] {
+          if month == servicePayEnd[cell] {
             startDonation(service: s, lane: lane, path: firstPath + lane, month: m + 1)
           }
         }
