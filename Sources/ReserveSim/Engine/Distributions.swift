@@ -10,15 +10,26 @@ public enum Distributions {
   /// Mean per Poisson chunk: e^(−500) ≈ 7e−218, far from underflow.
   public static let poissonChunk = 500.0
 
-  /// Binomial(n, p) from uniform u by inversion (n ≤ `binomialChunk`).
+  /// Binomial(n, p) from uniform u by inversion (n ≤ `binomialChunk`): the least x with
+  /// Σ_{k≤x} C(n,k) pᵏ(1−p)ⁿ⁻ᵏ ≥ u, walking the masses up from (1 − p)ⁿ by the ratio p(n−k)/((1−p)(k+1)).
+  /// For p > ½ it counts failures instead (n − Binomial(n, 1 − p) with 1 − u), so (1 − p)ⁿ ≥ 2⁻⁵¹².
   @inlinable
   public static func binomialChunk(trials n: Int, probability p: Double, uniform u: Double) -> Int {
+    binomialChunk(trials: n, probability: p, logProbability: VectorMath.log(p), logFailure: VectorMath.log(1 - p), uniform: u)
+  }
+
+  /// The same, with ln p and ln(1 − p) given (a tier's are computed once per run).
+  @inlinable
+  public static func binomialChunk(
+    trials n: Int, probability p: Double, logProbability: Double, logFailure: Double, uniform u: Double
+  ) -> Int {
     if n <= 0 || p <= 0 { return 0 }
     if p >= 1 { return n }
-    if p > 0.5 { return n - binomialChunk(trials: n, probability: 1 - p, uniform: 1 - u) }
-    let q = 1 - p
-    let ratio = p / q
-    var mass = Foundation.pow(q, Double(n))
+    if p > 0.5 {
+      return n - binomialChunk(trials: n, probability: 1 - p, logProbability: logFailure, logFailure: logProbability, uniform: 1 - u)
+    }
+    let ratio = p / (1 - p)
+    var mass = VectorMath.exp(Double(n) * logFailure)
     var cumulative = mass
     var x = 0
     while u > cumulative && x < n {
@@ -32,8 +43,14 @@ public enum Distributions {
   /// Poisson(λ) from uniform u by inversion (λ ≤ `poissonChunk`).
   @inlinable
   public static func poissonChunk(mean lambda: Double, uniform u: Double) -> Int {
+    poissonChunk(mean: lambda, massAtZero: VectorMath.exp(-lambda), uniform: u)
+  }
+
+  /// The same, with e^(−λ) given.
+  @inlinable
+  public static func poissonChunk(mean lambda: Double, massAtZero: Double, uniform u: Double) -> Int {
     if lambda <= 0 { return 0 }
-    var mass = Foundation.exp(-lambda)
+    var mass = massAtZero
     var cumulative = mass
     var x = 0
     while u > cumulative {

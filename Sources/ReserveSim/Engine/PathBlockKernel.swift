@@ -31,16 +31,25 @@ public struct PathDiagnosticsOutput {
   public var eventMonths: UnsafeMutablePointer<Int32>
   /// Sponsors of tier t at the horizon on path i: `finalSponsors[t·paths + i]`.
   public var finalSponsors: UnsafeMutablePointer<Int32>
-  /// Traffic level at the horizon on path i.
-  public var finalTraffic: UnsafeMutablePointer<Double>
+  /// Log level X_f(M) of factor f at the horizon on path i: `finalLogLevel[f·paths + i]`.
+  public var finalLogLevel: UnsafeMutablePointer<Double>
 }
 
 /// Simulates one block of consecutive paths, month by month, with the block's paths as vector lanes.
 ///
-/// Per month m (SPEC §1–§7): factor levels; events active in m and their multipliers; income, sponsor
-/// revenue, expenses and paid service costs; then B(m) = B(m−1)·(1+r)^(1/12) + NCF(m), the discounted
-/// running sum S(m) = Σ_{k≤m} NCF(k)/D(k) and need = max_m [floor/D(m) − S(m)]. At each year end the
-/// balance is recorded and the sponsor counts roll over with the events active in that month.
+/// Per month m (SPEC §1–§7): factor levels (shocks ε = L·z, one `dgemm` when factors are correlated);
+/// events active in m and their multipliers; income, sponsor revenue, expenses and paid service costs;
+/// then B(m) = B(m−1)·(1+r)^(1/12) + NCF(m), the discounted running sum S(m) = Σ_{k≤m} NCF(k)/D(k) and
+/// need = max_m [floor/D(m) − S(m)]. At each year end the balance is recorded and sponsor counts roll over
+/// with the events active in that month.
+///
+/// Waiting times are drawn once instead of a uniform every month, with exactly the distributions of
+/// SPEC §5–§6:
+/// - an inactive event starts after a Geometric(q) wait: G = ⌈ln u / ln(1 − q)⌉, P(G > k) = (1 − q)^k;
+/// - a donated service carries an exponential clock E = −ln u and is lost in the first month at which the
+///   accumulated hazard Σ −ln(1 − hₖ) reaches E, so it survives month k with probability 1 − hₖ even as
+///   events change hₖ;
+/// - a paid service is taken over after a Geometric(1 − (1 − q)^(1/12)) wait, counted from its first paid month.
 ///
 /// One kernel per thread: it owns its scratch buffers and allocates nothing per block.
 public final class PathBlockKernel {
@@ -48,238 +57,365 @@ public final class PathBlockKernel {
   public let streams: RandomStreams
   public let capacity: Int
 
-  // Scratch, lane-major per quantity.
-  private var shocks: [Double]  // (months−1)·capacity·4 normals, then correlated in place
-  private var correlated: [Double]
-  private var logLevel: [Double]  // 4·capacity
-  private var level: [Double]  // 4·capacity
-  private var eventLeft: [Int32]  // events·capacity
-  private var serviceState: [Int32]  // services·capacity
-  private var sponsors: [Int]  // tiers·capacity
-  private var incomeMultiplier: [Double]
-  private var renewalMultiplier: [Double]
-  private var newSponsorMultiplier: [Double]
-  private var lossMultiplier: [Double]
-  private var sponsorMonthly: [Double]
-  private var balance: [Double]
-  private var discountedSum: [Double]
-  private var need: [Double]
-  private var ruinMonth: [Int32]
+  @usableFromInline static let factorCount = Factor.allCases.count
+  /// A month after any horizon (SPEC caps years at 100): "never" for waits.
+  @usableFromInline static let never: Int32 = 1 << 30
+
+  // Scratch, laid out [item · capacity + lane].
+  private let normals: UnsafeMutablePointer<Double>  // 4 · capacity (column-major lanes × 4)
+  private let shocks: UnsafeMutablePointer<Double>  // 4 · capacity, ε = z·Lᵀ
+  private let logLevel: UnsafeMutablePointer<Double>  // 4 · capacity, X_f(m)
+  private let level: UnsafeMutablePointer<Double>  // 4 · capacity, exp(X_f(m)) where needed
+  private let trafficCost: UnsafeMutablePointer<Double>  // capacity, level_traffic · level_unitCost
+  private let eventStart: UnsafeMutablePointer<Int32>  // events · capacity: month the current or next occurrence starts
+  private let incomeMultiplier: UnsafeMutablePointer<Double>
+  private let renewalMultiplier: UnsafeMutablePointer<Double>
+  private let newSponsorMultiplier: UnsafeMutablePointer<Double>
+  private let lossMultiplier: UnsafeMutablePointer<Double>
+  private let serviceClock: UnsafeMutablePointer<Double>  // services · capacity: hazard left before the loss
+  private let serviceReplacementDraw: UnsafeMutablePointer<Double>  // services · capacity: u for the replacement wait
+  private let servicePayStart: UnsafeMutablePointer<Int32>  // services · capacity: 0 while donated
+  private let servicePayEnd: UnsafeMutablePointer<Int32>
+  private let sponsors: UnsafeMutablePointer<Int32>  // tiers · capacity
+  private let sponsorMonthly: UnsafeMutablePointer<Double>
+  private let cashFlow: UnsafeMutablePointer<Double>
+  private let monthIncome: UnsafeMutablePointer<Double>
+  private let monthExpenses: UnsafeMutablePointer<Double>
+  private let balance: UnsafeMutablePointer<Double>
+  private let discountedSum: UnsafeMutablePointer<Double>
+  private let need: UnsafeMutablePointer<Double>
+  private let ruinMonth: UnsafeMutablePointer<Int32>
+  private var allocations: [UnsafeMutableRawPointer] = []
 
   public init(plan: SimulationPlan, seed: UInt64, capacity: Int) {
     self.plan = plan
     self.streams = RandomStreams(seed: seed)
     self.capacity = capacity
-    let f = Factor.allCases.count
-    shocks = plan.hasShocks ? [Double](repeating: 0, count: max(0, plan.months - 1) * capacity * f) : []
-    correlated = shocks
-    logLevel = [Double](repeating: 0, count: f * capacity)
-    level = [Double](repeating: 1, count: f * capacity)
-    eventLeft = [Int32](repeating: 0, count: plan.eventDuration.count * capacity)
-    serviceState = [Int32](repeating: 0, count: plan.serviceMonthlyValue.count * capacity)
-    sponsors = [Int](repeating: 0, count: plan.tierMonthlyAmount.count * capacity)
-    incomeMultiplier = [Double](repeating: 1, count: capacity)
-    renewalMultiplier = incomeMultiplier
-    newSponsorMultiplier = incomeMultiplier
-    lossMultiplier = incomeMultiplier
-    sponsorMonthly = [Double](repeating: 0, count: capacity)
-    balance = sponsorMonthly
-    discountedSum = sponsorMonthly
-    need = sponsorMonthly
-    ruinMonth = [Int32](repeating: 0, count: capacity)
+    var allocations: [UnsafeMutableRawPointer] = []
+    func buffer<T>(_ items: Int, _: T.Type) -> UnsafeMutablePointer<T> {
+      let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, items) * capacity)
+      allocations.append(UnsafeMutableRawPointer(pointer))
+      return pointer
+    }
+    let f = Self.factorCount
+    normals = buffer(f, Double.self)
+    shocks = buffer(f, Double.self)
+    logLevel = buffer(f, Double.self)
+    level = buffer(f, Double.self)
+    trafficCost = buffer(1, Double.self)
+    eventStart = buffer(plan.eventDuration.count, Int32.self)
+    incomeMultiplier = buffer(1, Double.self)
+    renewalMultiplier = buffer(1, Double.self)
+    newSponsorMultiplier = buffer(1, Double.self)
+    lossMultiplier = buffer(1, Double.self)
+    serviceClock = buffer(plan.serviceMonthlyValue.count, Double.self)
+    serviceReplacementDraw = buffer(plan.serviceMonthlyValue.count, Double.self)
+    servicePayStart = buffer(plan.serviceMonthlyValue.count, Int32.self)
+    servicePayEnd = buffer(plan.serviceMonthlyValue.count, Int32.self)
+    sponsors = buffer(plan.tierMonthlyAmount.count, Int32.self)
+    sponsorMonthly = buffer(1, Double.self)
+    cashFlow = buffer(1, Double.self)
+    monthIncome = buffer(1, Double.self)
+    monthExpenses = buffer(1, Double.self)
+    balance = buffer(1, Double.self)
+    discountedSum = buffer(1, Double.self)
+    need = buffer(1, Double.self)
+    ruinMonth = buffer(1, Int32.self)
+    self.allocations = allocations
   }
 
-  /// Service states: donated, covered by notice (months of cover left, this month included), or paid.
-  @usableFromInline static let donated: Int32 = 0
-  @usableFromInline static let paying: Int32 = -1
+  deinit { for pointer in allocations { pointer.deallocate() } }
 
+  /// Geometric wait G ≥ 1 with success probability q per month, from u in (0, 1) and ln(1 − q):
+  /// G = ⌈ln u / ln(1 − q)⌉, so P(G > k) = P(u < (1 − q)^k) = (1 − q)^k. `never` when q = 0.
   @inline(__always)
-  static func word(_ w: (UInt32, UInt32, UInt32, UInt32), _ i: Int) -> UInt32 {
-    i == 0 ? w.0 : i == 1 ? w.1 : i == 2 ? w.2 : w.3
+  static func geometricWait(uniform u: Double, logNoSuccess: Double) -> Int32 {
+    if logNoSuccess == 0 { return never }
+    let wait = (VectorMath.log(u) / logNoSuccess).rounded(.up)
+    return wait < 1 ? 1 : wait >= Double(never) ? never : Int32(wait)
   }
 
   /// Simulates paths `firstPath ..< firstPath + count` and writes their results into `output`.
   public func simulate(firstPath: Int, count lanes: Int, into output: BlockOutput) {
     precondition(lanes <= capacity)
     let plan = self.plan
-    let f = Factor.allCases.count
+    let cap = capacity
     let months = plan.months
     let tiers = plan.tierMonthlyAmount.count
     let services = plan.serviceMonthlyValue.count
     let events = plan.eventDuration.count
-    let streams = self.streams
     let flows = output.blockFlows
     for i in 0..<(plan.years * YearlyFlow.count) { flows[i] = 0 }
 
-    if plan.hasShocks { drawCorrelatedShocks(firstPath: firstPath, lanes: lanes) }
-
-    // Path state at the start.
+    // Path state at month 0.
     for lane in 0..<lanes {
       balance[lane] = plan.initialReserve
       discountedSum[lane] = 0
       need[lane] = -Double.infinity
       ruinMonth[lane] = 0
+      trafficCost[lane] = 1
+      incomeMultiplier[lane] = 1
+      renewalMultiplier[lane] = 1
+      newSponsorMultiplier[lane] = 1
+      lossMultiplier[lane] = 1
     }
-    for i in 0..<(f * lanes) {
-      logLevel[i] = 0
-      level[i] = 1
+    logLevel.update(repeating: 0, count: Self.factorCount * cap)
+    level.update(repeating: 1, count: Self.factorCount * cap)
+    for k in 0..<events {
+      // As if an occurrence had just ended before month 1: month 1 draws the first wait.
+      for lane in 0..<lanes { eventStart[k * cap + lane] = 1 - Int32(plan.eventDuration[k]) }
     }
-    for i in 0..<(events * lanes) { eventLeft[i] = 0 }
-    for i in 0..<(services * lanes) { serviceState[i] = Self.donated }
-    for t in 0..<tiers { for lane in 0..<lanes { sponsors[t * capacity + lane] = plan.tierInitialCount[t] } }
+    for s in 0..<services {
+      for lane in 0..<lanes { startDonation(service: s, lane: lane, path: firstPath + lane, month: 1) }
+    }
+    for t in 0..<tiers {
+      for lane in 0..<lanes { sponsors[t * cap + lane] = Int32(clamping: plan.tierInitialCount[t]) }
+    }
     if let diagnostics = output.diagnostics {
       for lane in 0..<lanes {
-        let i = firstPath + lane
-        for s in 0..<services { diagnostics.serviceLost[s * output.paths + i] = 0 }
-        for k in 0..<events { diagnostics.eventMonths[k * output.paths + i] = 0 }
+        for s in 0..<services { diagnostics.serviceLost[s * output.paths + firstPath + lane] = 0 }
+        for k in 0..<events { diagnostics.eventMonths[k * output.paths + firstPath + lane] = 0 }
       }
     }
 
     for m in 1...months {
       let year = (m - 1) / 12
-      let monthWord = UInt32(m)
-
-      // Factor levels: X(m) = X(m−1) + drift + sd·ε(m) for m ≥ 2; level = exp(X).
-      if m >= 2 {
-        for factor in 0..<f where plan.factorMoves[factor] {
-          let drift = plan.factorDrift[factor]
-          let sd = plan.factorShockSD[factor]
-          let rowBase = (m - 2) * capacity
-          for lane in 0..<lanes {
-            var x = logLevel[factor * capacity + lane] + drift
-            if sd > 0 { x += sd * correlated[(rowBase + lane) * f + factor] }
-            logLevel[factor * capacity + lane] = x
-            level[factor * capacity + lane] = Foundation.exp(x)
-          }
-        }
-      }
-
-      // Events active this month and their combined multipliers.
-      if m == 1 || events > 0 {
-        for lane in 0..<lanes {
-          incomeMultiplier[lane] = 1
-          renewalMultiplier[lane] = 1
-          newSponsorMultiplier[lane] = 1
-          lossMultiplier[lane] = 1
-        }
-      }
-      if events > 0 {
-        for lane in 0..<lanes {
-          let path = UInt32(truncatingIfNeeded: firstPath + lane)
-          var words = (UInt32(0), UInt32(0), UInt32(0), UInt32(0))
-          var fetchedGroup = -1
-          for k in 0..<events {
-            let slot = k * capacity + lane
-            if eventLeft[slot] == 0 {
-              if fetchedGroup != k / 4 {
-                words = streams.words(path: path, month: monthWord, stream: .eventStarts, index: UInt32(k / 4))
-                fetchedGroup = k / 4
-              }
-              if RandomStreams.unit(Self.word(words, k % 4)) < plan.eventMonthlyStart[k] {
-                eventLeft[slot] = Int32(plan.eventDuration[k])
-              }
-            }
-            if eventLeft[slot] > 0 {
-              incomeMultiplier[lane] *= plan.eventIncomeMultiplier[k]
-              renewalMultiplier[lane] *= plan.eventRenewalMultiplier[k]
-              newSponsorMultiplier[lane] *= plan.eventNewSponsorMultiplier[k]
-              lossMultiplier[lane] *= plan.eventLossMultiplier[k]
-              eventLeft[slot] -= 1
-              if let diagnostics = output.diagnostics { diagnostics.eventMonths[k * output.paths + firstPath + lane] += 1 }
-            }
-          }
-        }
-      }
-
-      // Sponsor revenue is fixed within a year: Σ_t count_t · annualAmount_t / 12.
-      if (m - 1) % 12 == 0 {
-        for lane in 0..<lanes {
-          var total = 0.0
-          for t in 0..<tiers { total += Double(sponsors[t * capacity + lane]) * plan.tierMonthlyAmount[t] }
-          sponsorMonthly[lane] = total
-        }
-      }
+      if m >= 2 { advanceFactors(month: m, firstPath: firstPath, lanes: lanes) }
+      if events > 0 { applyEvents(month: m, firstPath: firstPath, lanes: lanes, diagnostics: output.diagnostics, paths: output.paths) }
+      if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
 
       let flowBase = year * YearlyFlow.count
-      var incomeTotal = 0.0, sponsorTotal = 0.0, expenseTotal = 0.0, serviceTotal = 0.0
-      for lane in 0..<lanes {
-        var income = plan.incomeFixed[m - 1]
-        var expenses = plan.expensesFixed[m - 1]
-        for factor in 0..<f {
-          let lv = level[factor * capacity + lane]
-          income += plan.incomeByFactor[factor][m - 1] * lv
-          expenses += plan.expensesByFactor[factor][m - 1] * lv
-        }
-        income *= incomeMultiplier[lane]
-
-        // In-kind services (SPEC §5).
-        var serviceCost = 0.0
-        if services > 0 {
-          let path = UInt32(truncatingIfNeeded: firstPath + lane)
-          let traffic = level[Factor.traffic.index * capacity + lane] * level[Factor.unitCost.index * capacity + lane]
-          let inflation = level[Factor.inflation.index * capacity + lane]
-          var words = (UInt32(0), UInt32(0), UInt32(0), UInt32(0))
-          for s in 0..<services {
-            if s % 4 == 0 {
-              words = streams.words(path: path, month: monthWord, stream: .serviceDraws, index: UInt32(s / 4))
-            }
-            let u = RandomStreams.unit(Self.word(words, s % 4))
-            let slot = s * capacity + lane
-            var state = serviceState[slot]
-            if state == Self.donated {
-              let hazard = min(1, plan.serviceMonthlyHazard[s] * lossMultiplier[lane])
-              if u < hazard {
-                state = Int32(plan.serviceNoticeMonths[s] + 1)
-                if let diagnostics = output.diagnostics { diagnostics.serviceLost[s * output.paths + firstPath + lane] = 1 }
-              }
-            }
-            if state > 0 {
-              state -= 1
-              if state == 0 { state = Self.paying }
-            } else if state == Self.paying {
-              let value = plan.serviceMonthlyValue[s] * (plan.serviceScalesWithTraffic[s] ? traffic : inflation)
-              serviceCost += plan.serviceCostFraction[s] * value
-              if u < plan.serviceMonthlyReplacement[s] { state = Self.donated }
-            }
-            serviceState[slot] = state
-          }
-        }
-
-        let sponsorRevenue = sponsorMonthly[lane]
-        let cashFlow = income + sponsorRevenue - expenses - serviceCost
-        let b = balance[lane] * plan.monthlyGrowth + cashFlow
-        balance[lane] = b
-        let s = discountedSum[lane] + cashFlow * plan.discount[m - 1]
-        discountedSum[lane] = s
-        need[lane] = max(need[lane], plan.discountedFloor[m - 1] - s)
-        if ruinMonth[lane] == 0 && b < plan.floor { ruinMonth[lane] = Int32(m) }
-        incomeTotal += income
-        sponsorTotal += sponsorRevenue
-        expenseTotal += expenses
-        serviceTotal += serviceCost
+      flows[flowBase + YearlyFlow.sponsorRevenue.rawValue] += sum(sponsorMonthly, lanes)
+      let (income, expenses) = moneyLines(month: m, lanes: lanes)
+      flows[flowBase + YearlyFlow.income.rawValue] += income
+      flows[flowBase + YearlyFlow.expenses.rawValue] += expenses
+      if services > 0 {
+        flows[flowBase + YearlyFlow.serviceCosts.rawValue] += payServices(
+          month: m, firstPath: firstPath, lanes: lanes, diagnostics: output.diagnostics, paths: output.paths)
       }
-      flows[flowBase + YearlyFlow.income.rawValue] += incomeTotal
-      flows[flowBase + YearlyFlow.sponsorRevenue.rawValue] += sponsorTotal
-      flows[flowBase + YearlyFlow.expenses.rawValue] += expenseTotal
-      flows[flowBase + YearlyFlow.serviceCosts.rawValue] += serviceTotal
+      updateBalances(month: m, lanes: lanes)
 
       if m % 12 == 0 {
-        for lane in 0..<lanes { output.yearEndBalance[year * output.paths + firstPath + lane] = balance[lane] }
+        let row = output.yearEndBalance + year * output.paths + firstPath
+        row.update(from: balance, count: lanes)
         if m < months && tiers > 0 { rollOverSponsors(month: m, firstPath: firstPath, lanes: lanes) }
       }
     }
 
-    for lane in 0..<lanes {
-      output.requiredReserve[firstPath + lane] = need[lane]
-      output.firstRuinMonth[firstPath + lane] = ruinMonth[lane]
-    }
+    (output.requiredReserve + firstPath).update(from: need, count: lanes)
+    (output.firstRuinMonth + firstPath).update(from: ruinMonth, count: lanes)
     if let diagnostics = output.diagnostics {
       for lane in 0..<lanes {
-        for t in 0..<tiers {
-          diagnostics.finalSponsors[t * output.paths + firstPath + lane] = Int32(clamping: sponsors[t * capacity + lane])
+        for t in 0..<tiers { diagnostics.finalSponsors[t * output.paths + firstPath + lane] = sponsors[t * cap + lane] }
+        for factor in 0..<Self.factorCount {
+          diagnostics.finalLogLevel[factor * output.paths + firstPath + lane] = logLevel[factor * cap + lane]
         }
-        diagnostics.finalTraffic[firstPath + lane] = level[Factor.traffic.index * capacity + lane]
       }
+    }
+  }
+
+  @inline(__always)
+  private func sum(_ values: UnsafeMutablePointer<Double>, _ lanes: Int) -> Double {
+    var total = 0.0
+    for lane in 0..<lanes { total += values[lane] }
+    return total
+  }
+
+  /// X_f(m) = X_f(m−1) + ln(1 + g_f)/12 + (σ_f/√12)·ε_f(m), and the levels the month needs.
+  private func advanceFactors(month m: Int, firstPath: Int, lanes: Int) {
+    let plan = self.plan
+    let cap = capacity
+    if plan.hasShocks {
+      // Four standard normals per lane (Box–Muller), factor-major: z[f·cap + lane].
+      let key0 = streams.key0, key1 = streams.key1
+      let stream = RandomStreams.Stream.factorShocks.rawValue
+      let z = normals
+      for lane in 0..<lanes {
+        let w = Philox4x32.block(UInt32(truncatingIfNeeded: firstPath + lane), UInt32(m), stream, 0, key: key0, key1)
+        let r0 = (-2 * VectorMath.log(RandomStreams.unit(w.0))).squareRoot()
+        let r1 = (-2 * VectorMath.log(RandomStreams.unit(w.2))).squareRoot()
+        let a = VectorMath.cosSin2Pi(RandomStreams.unit(w.1))
+        let b = VectorMath.cosSin2Pi(RandomStreams.unit(w.3))
+        z[lane] = r0 * a.cos
+        z[cap + lane] = r0 * a.sin
+        z[2 * cap + lane] = r1 * b.cos
+        z[3 * cap + lane] = r1 * b.sin
+      }
+      if !plan.shocksAreIndependent {
+        BLAS.correlate(lanes: lanes, stride: cap, normals: z, cholesky: plan.choleskyFactor, into: shocks)
+      }
+    }
+    let eps = plan.shocksAreIndependent ? normals : shocks
+    for factor in 0..<Self.factorCount where plan.factorMoves[factor] {
+      let drift = plan.factorDrift[factor]
+      let sd = plan.factorShockSD[factor]
+      let x = logLevel + factor * cap
+      let e = eps + factor * cap
+      if sd > 0 {
+        for lane in 0..<lanes { x[lane] += drift + sd * e[lane] }
+      } else {
+        for lane in 0..<lanes { x[lane] += drift }
+      }
+      if plan.needsFactorLevel[factor] {
+        let l = level + factor * cap
+        for lane in 0..<lanes { l[lane] = VectorMath.exp(x[lane]) }
+      }
+    }
+    if plan.needsTrafficCost {
+      let t = logLevel + Factor.traffic.index * cap
+      let u = logLevel + Factor.unitCost.index * cap
+      for lane in 0..<lanes { trafficCost[lane] = VectorMath.exp(t[lane] + u[lane]) }
+    }
+  }
+
+  /// Which events are active in month m, and the products of their multipliers per lane.
+  private func applyEvents(month m: Int, firstPath: Int, lanes: Int, diagnostics: PathDiagnosticsOutput?, paths: Int) {
+    let plan = self.plan
+    let cap = capacity
+    let month = Int32(m)
+    for lane in 0..<lanes {
+      incomeMultiplier[lane] = 1
+      renewalMultiplier[lane] = 1
+      newSponsorMultiplier[lane] = 1
+      lossMultiplier[lane] = 1
+    }
+    for k in 0..<plan.eventDuration.count {
+      let duration = Int32(plan.eventDuration[k])
+      let starts = eventStart + k * cap
+      for lane in 0..<lanes {
+        var start = starts[lane]
+        if month >= start &+ duration {
+          // The last occurrence is over (or none yet): wait Geometric(q) months from this one.
+          let w = streams.words(path: UInt32(truncatingIfNeeded: firstPath + lane), month: UInt32(m), stream: .eventStarts, index: UInt32(k))
+          start = month &+ Self.geometricWait(uniform: RandomStreams.unit53(w.0, w.1), logNoSuccess: plan.eventLogNoStart[k]) &- 1
+          starts[lane] = start
+        }
+        if start <= month {
+          incomeMultiplier[lane] *= plan.eventIncomeMultiplier[k]
+          renewalMultiplier[lane] *= plan.eventRenewalMultiplier[k]
+          newSponsorMultiplier[lane] *= plan.eventNewSponsorMultiplier[k]
+          lossMultiplier[lane] *= plan.eventLossMultiplier[k]
+          if let diagnostics { diagnostics.eventMonths[k * paths + firstPath + lane] += 1 }
+        }
+      }
+    }
+  }
+
+  /// Sponsor revenue per month of the year: Σ_t count_t · annualAmount_t / 12.
+  private func sponsorRevenue(lanes: Int) {
+    let plan = self.plan
+    for lane in 0..<lanes { sponsorMonthly[lane] = 0 }
+    for t in 0..<plan.tierMonthlyAmount.count {
+      let amount = plan.tierMonthlyAmount[t]
+      let counts = sponsors + t * capacity
+      for lane in 0..<lanes { sponsorMonthly[lane] += Double(counts[lane]) * amount }
+    }
+  }
+
+  /// Sets the month's cash flow to income·Π incomeMultiplier + sponsor revenue − expenses, where a line's
+  /// part is its folded amount c(m), times level_f(m) when it rides on factor f; returns the block's total
+  /// income and expenses.
+  private func moneyLines(month m: Int, lanes: Int) -> (income: Double, expenses: Double) {
+    let plan = self.plan
+    let cap = capacity
+    let income = monthIncome, expenses = monthExpenses
+    let incomeFixed = plan.incomeFixed[m - 1], expensesFixed = plan.expensesFixed[m - 1]
+    for lane in 0..<lanes {
+      income[lane] = incomeFixed
+      expenses[lane] = expensesFixed
+    }
+    for factor in plan.incomeFactors {
+      let amount = plan.incomeByFactor[factor][m - 1]
+      let levels = level + factor * cap
+      if amount != 0 { for lane in 0..<lanes { income[lane] += amount * levels[lane] } }
+    }
+    for factor in plan.expenseFactors {
+      let amount = plan.expensesByFactor[factor][m - 1]
+      let levels = level + factor * cap
+      if amount != 0 { for lane in 0..<lanes { expenses[lane] += amount * levels[lane] } }
+    }
+    var incomeTotal = 0.0, expenseTotal = 0.0
+    for lane in 0..<lanes {
+      let paid = income[lane] * incomeMultiplier[lane]
+      cashFlow[lane] = paid + sponsorMonthly[lane] - expenses[lane]
+      incomeTotal += paid
+      expenseTotal += expenses[lane]
+    }
+    return (incomeTotal, expenseTotal)
+  }
+
+  /// A new donation period of service s from `month`: a fresh exponential loss clock E = −ln u and the
+  /// uniform for the replacement wait after a loss, both from the stream address of that month.
+  @inline(__always)
+  private func startDonation(service s: Int, lane: Int, path: Int, month: Int) {
+    let w = streams.words(path: UInt32(truncatingIfNeeded: path), month: UInt32(month), stream: .serviceDraws, index: UInt32(s))
+    let slot = s * capacity + lane
+    serviceClock[slot] = -VectorMath.log(RandomStreams.unit53(w.0, w.1))
+    serviceReplacementDraw[slot] = RandomStreams.unit53(w.2, w.3)
+    servicePayStart[slot] = 0
+    servicePayEnd[slot] = 0
+  }
+
+  /// Runs each service's month (SPEC §5) and subtracts what the organisation pays; returns the block's total.
+  private func payServices(month m: Int, firstPath: Int, lanes: Int, diagnostics: PathDiagnosticsOutput?, paths: Int)
+    -> Double
+  {
+    let plan = self.plan
+    let cap = capacity
+    let month = Int32(m)
+    var total = 0.0
+    for s in 0..<plan.serviceMonthlyValue.count {
+      let cost = plan.serviceCostFraction[s] * plan.serviceMonthlyValue[s]
+      let scale = plan.serviceScalesWithTraffic[s] ? trafficCost : level + Factor.inflation.index * cap
+      let logHazard = plan.serviceMonthlyLogHazard[s]
+      let hazard = plan.serviceMonthlyHazard[s]
+      let notice = Int32(plan.serviceNoticeMonths[s])
+      let logNoReplacement = plan.serviceLogNoReplacement[s]
+      for lane in 0..<lanes {
+        let slot = s * cap + lane
+        let payStart = servicePayStart[slot]
+        if payStart == 0 {
+          // Donated: the month adds −ln(1 − min(1, h·multiplier)) to the hazard the clock has run.
+          let multiplier = lossMultiplier[lane]
+          let added = multiplier == 1 ? logHazard : -Foundation.log1p(-Swift.min(1, hazard * multiplier))
+          let left = serviceClock[slot] - added
+          serviceClock[slot] = left
+          if left <= 0 {
+            // Lost this month: the donor covers m … m+n; paid from m+n+1 until a new donor is found.
+            let start = month &+ notice &+ 1
+            servicePayStart[slot] = start
+            servicePayEnd[slot] =
+              start &+ Self.geometricWait(uniform: serviceReplacementDraw[slot], logNoSuccess: logNoReplacement) &- 1
+            if let diagnostics { diagnostics.serviceLost[s * paths + firstPath + lane] = 1 }
+          }
+        } else if payStart <= month {
+          let paid = cost * scale[lane]
+          cashFlow[lane] -= paid
+          total += paid
+          if month == servicePayEnd[slot] {
+            startDonation(service: s, lane: lane, path: firstPath + lane, month: m + 1)
+          }
+        }
+      }
+    }
+    return total
+  }
+
+  /// B(m) = B(m−1)·(1+r)^(1/12) + NCF(m); S(m) = S(m−1) + NCF(m)/D(m); need = max(need, floor/D(m) − S(m)).
+  private func updateBalances(month m: Int, lanes: Int) {
+    let growth = plan.monthlyGrowth
+    let discount = plan.discount[m - 1]
+    let discountedFloor = plan.discountedFloor[m - 1]
+    let floor = plan.floor
+    let month = Int32(m)
+    for lane in 0..<lanes {
+      let flow = cashFlow[lane]
+      let b = balance[lane] * growth + flow
+      balance[lane] = b
+      let s = discountedSum[lane] + flow * discount
+      discountedSum[lane] = s
+      need[lane] = Swift.max(need[lane], discountedFloor - s)
+      ruinMonth[lane] = (ruinMonth[lane] == 0 && b < floor) ? month : ruinMonth[lane]
     }
   }
 
@@ -287,48 +423,49 @@ public final class PathBlockKernel {
   /// products of the event multipliers active in month `month` = 12y.
   private func rollOverSponsors(month: Int, firstPath: Int, lanes: Int) {
     let plan = self.plan
+    let chunkTrials = Distributions.binomialChunk
     for t in 0..<plan.tierMonthlyAmount.count {
+      let renewal = plan.tierRenewalProbability[t]
+      let arrivals = plan.tierNewPerYear[t]
+      // ln p, ln(1 − p) and the Poisson chunking for the tier's own rates (no event multiplier).
+      let baseLogs = (VectorMath.log(renewal), VectorMath.log(1 - renewal))
+      let baseChunks = arrivals > 0 ? Int((arrivals / Distributions.poissonChunk).rounded(.up)) : 0
+      let baseMassAtZero = baseChunks > 0 ? VectorMath.exp(-arrivals / Double(baseChunks)) : 1
+      let counts = sponsors + t * capacity
       for lane in 0..<lanes {
+        let count = Int(counts[lane])
+        let renewalFactor = renewalMultiplier[lane], arrivalFactor = newSponsorMultiplier[lane]
+        let p = Swift.min(1, renewal * renewalFactor)
+        let lambda = arrivals * arrivalFactor
+        if (p >= 1 || p <= 0 || count == 0) && lambda <= 0 {
+          counts[lane] = p >= 1 ? Int32(count) : 0
+          continue
+        }
+        let logs = renewalFactor == 1 ? baseLogs : (VectorMath.log(p), VectorMath.log(1 - p))
+        let binomialChunks = (count + chunkTrials - 1) / chunkTrials
+        let poissonChunks: Int, massAtZero: Double
+        if arrivalFactor == 1 {
+          (poissonChunks, massAtZero) = (baseChunks, baseMassAtZero)
+        } else {
+          poissonChunks = lambda > 0 ? Int((lambda / Distributions.poissonChunk).rounded(.up)) : 0
+          massAtZero = poissonChunks > 0 ? VectorMath.exp(-lambda / Double(poissonChunks)) : 1
+        }
         let path = UInt32(truncatingIfNeeded: firstPath + lane)
-        let count = sponsors[t * capacity + lane]
-        let p = min(1, plan.tierRenewalProbability[t] * renewalMultiplier[lane])
-        let lambda = plan.tierNewPerYear[t] * newSponsorMultiplier[lane]
-        let binomialChunks = (count + Distributions.binomialChunk - 1) / Distributions.binomialChunk
-        let poissonChunks = lambda > 0 ? Int((lambda / Distributions.poissonChunk).rounded(.up)) : 0
         var renewed = 0, joined = 0
-        for chunk in 0..<max(binomialChunks, poissonChunks) {
+        for chunk in 0..<Swift.max(binomialChunks, poissonChunks) {
           let w = streams.words(path: path, month: UInt32(month), stream: .sponsorDraws, index: UInt32(t), draw: UInt32(chunk))
           if chunk < binomialChunks {
-            let trials = min(Distributions.binomialChunk, count - chunk * Distributions.binomialChunk)
-            renewed += Distributions.binomialChunk(trials: trials, probability: p, uniform: RandomStreams.unit53(w.0, w.1))
+            renewed += Distributions.binomialChunk(
+              trials: Swift.min(chunkTrials, count - chunk * chunkTrials), probability: p, logProbability: logs.0,
+              logFailure: logs.1, uniform: RandomStreams.unit53(w.0, w.1))
           }
           if chunk < poissonChunks {
-            joined += Distributions.poissonChunk(mean: lambda / Double(poissonChunks), uniform: RandomStreams.unit53(w.2, w.3))
+            joined += Distributions.poissonChunk(
+              mean: lambda / Double(poissonChunks), massAtZero: massAtZero, uniform: RandomStreams.unit53(w.2, w.3))
           }
         }
-        sponsors[t * capacity + lane] = renewed + joined
+        counts[lane] = Int32(clamping: renewed + joined)
       }
     }
-  }
-
-  /// Fills `correlated` with ε(m) = L·z(m) for months 2…M of every lane: the independent normals z come
-  /// from each path's own stream; the correlation is one `dgemm` over the whole block.
-  private func drawCorrelatedShocks(firstPath: Int, lanes: Int) {
-    let f = Factor.allCases.count
-    let months = plan.months
-    guard months >= 2 else { return }
-    for m in 2...months {
-      let rowBase = (m - 2) * capacity
-      for lane in 0..<lanes {
-        let z = RandomStreams.normals(
-          streams.words(path: UInt32(truncatingIfNeeded: firstPath + lane), month: UInt32(m), stream: .factorShocks))
-        let row = (rowBase + lane) * f
-        shocks[row] = z.0
-        shocks[row + 1] = z.1
-        shocks[row + 2] = z.2
-        shocks[row + 3] = z.3
-      }
-    }
-    BLAS.correlate(rows: (months - 1) * capacity, shocks: shocks, cholesky: plan.choleskyFactor, into: &correlated)
   }
 }

@@ -21,12 +21,22 @@ public struct SimulationPlan: Sendable {
   /// Whether factor f moves at all (drift or shock); a still factor is the constant 1.
   public let factorMoves: [Bool]
 
+  /// Whether the Cholesky factor is the identity (no correlations: the shocks need no mixing).
+  public let shocksAreIndependent: Bool
+  /// Whether the kernel needs level_f(m) = exp(X_f(m)) of factor f (a money line or a fixed service uses it).
+  public let needsFactorLevel: [Bool]
+  /// Whether the kernel needs level_traffic(m)·level_unitCost(m) (a traffic-scaled service exists and moves).
+  public let needsTrafficCost: Bool
+
   // Money lines (SPEC §3): month-major tables, index (m−1).
   public let incomeFixed: [Double]
   /// incomeByFactor[f][m−1]
   public let incomeByFactor: [[Double]]
   public let expensesFixed: [Double]
   public let expensesByFactor: [[Double]]
+  /// Factors that carry at least one income line / expense line.
+  public let incomeFactors: [Int]
+  public let expenseFactors: [Int]
 
   // Sponsors (SPEC §4).
   public let tierMonthlyAmount: [Double]
@@ -43,6 +53,10 @@ public struct SimulationPlan: Sendable {
   public let serviceCostFraction: [Double]
   /// 1 − (1 − q)^(1/12)
   public let serviceMonthlyReplacement: [Double]
+  /// −ln(1 − h): the hazard a month adds to the service's exponential loss clock (+∞ when h = 1).
+  public let serviceMonthlyLogHazard: [Double]
+  /// ln(1 − (1 − (1 − q)^(1/12))) = ln(1 − q)/12, for geometric waits until a replacement donor.
+  public let serviceLogNoReplacement: [Double]
 
   // Events (SPEC §6).
   /// 1 − (1 − annualProbability)^(1/12)
@@ -52,6 +66,8 @@ public struct SimulationPlan: Sendable {
   public let eventRenewalMultiplier: [Double]
   public let eventNewSponsorMultiplier: [Double]
   public let eventLossMultiplier: [Double]
+  /// ln(1 − start probability) = ln(1 − annualProbability)/12, for geometric waits until a start.
+  public let eventLogNoStart: [Double]
 
   // Reserve (SPEC §7).
   public let initialReserve: Double
@@ -79,7 +95,10 @@ public struct SimulationPlan: Sendable {
     factorShockSD = shock
     choleskyFactor = CorrelationMatrix.choleskyFactor(scenario.correlations)!
     hasShocks = shock.contains { $0 > 0 }
-    factorMoves = (0..<factorCount).map { drift[$0] != 0 || shock[$0] > 0 }
+    let moves = (0..<factorCount).map { drift[$0] != 0 || shock[$0] > 0 }
+    factorMoves = moves
+    let identity = CorrelationMatrix.matrix([])
+    shocksAreIndependent = choleskyFactor == identity
 
     func tables(_ lines: [MoneyLine]) -> (fixed: [Double], byFactor: [[Double]]) {
       var fixed = [Double](repeating: 0, count: months)
@@ -98,6 +117,15 @@ public struct SimulationPlan: Sendable {
     }
     (incomeFixed, incomeByFactor) = tables(scenario.income)
     (expensesFixed, expensesByFactor) = tables(scenario.expenses)
+    incomeFactors = Set(scenario.income.compactMap { $0.factor?.index }).sorted()
+    expenseFactors = Set(scenario.expenses.compactMap { $0.factor?.index }).sorted()
+
+    var needsLevel = [Bool](repeating: false, count: factorCount)
+    for line in scenario.income + scenario.expenses { if let factor = line.factor { needsLevel[factor.index] = true } }
+    if scenario.inKindServices.contains(where: { $0.scaling == .fixed }) { needsLevel[Factor.inflation.index] = true }
+    needsFactorLevel = (0..<factorCount).map { needsLevel[$0] && moves[$0] }
+    needsTrafficCost =
+      scenario.inKindServices.contains { $0.scaling == .traffic } && (moves[Factor.traffic.index] || moves[Factor.unitCost.index])
 
     tierMonthlyAmount = scenario.sponsorTiers.map { $0.annualAmount / 12 }
     tierInitialCount = scenario.sponsorTiers.map(\.count)
@@ -113,7 +141,11 @@ public struct SimulationPlan: Sendable {
       Self.monthlyProbability(annual: $0.annualReplacementProbability)
     }
 
+    serviceMonthlyLogHazard = serviceMonthlyHazard.map { -Foundation.log1p(-$0) }
+    serviceLogNoReplacement = scenario.inKindServices.map { Foundation.log1p(-$0.annualReplacementProbability) / 12 }
+
     eventMonthlyStart = scenario.events.map { Self.monthlyProbability(annual: $0.annualProbability) }
+    eventLogNoStart = scenario.events.map { Foundation.log1p(-$0.annualProbability) / 12 }
     eventDuration = scenario.events.map(\.durationMonths)
     eventIncomeMultiplier = scenario.events.map(\.incomeMultiplier)
     eventRenewalMultiplier = scenario.events.map(\.sponsorRenewalMultiplier)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The raw outcome of a run: one entry per path (in path order) for everything the summaries need.
 public struct SimulationResult: Sendable {
   public let scenario: Scenario
@@ -18,8 +20,8 @@ public struct SimulationResult: Sendable {
   public var years: Int { scenario.years }
 
   /// Year-end balances of year `year` (1-based) over all paths.
-  public func balances(year: Int) -> ArraySlice<Double> {
-    yearEndBalance[(year - 1) * paths..<year * paths]
+  public func balances(year: Int) -> [Double] {
+    Array(yearEndBalance[(year - 1) * paths..<year * paths])
   }
 
   /// Mean of a yearly flow in year `year` (1-based).
@@ -50,14 +52,14 @@ public final class PathDiagnostics: @unchecked Sendable {
       serviceLost: zeroed(paths * serviceNames.count, UInt8.self),
       eventMonths: zeroed(paths * eventNames.count, Int32.self),
       finalSponsors: zeroed(paths * tierNames.count, Int32.self),
-      finalTraffic: zeroed(paths, Double.self))
+      finalLogLevel: zeroed(paths * Factor.allCases.count, Double.self))
   }
 
   deinit {
     output.serviceLost.deallocate()
     output.eventMonths.deallocate()
     output.finalSponsors.deallocate()
-    output.finalTraffic.deallocate()
+    output.finalLogLevel.deallocate()
   }
 
   /// Whether service `service` was lost at least once on path `path`.
@@ -67,5 +69,7 @@ public final class PathDiagnostics: @unchecked Sendable {
   /// Sponsors of tier `tier` in the last year on path `path`.
   public func finalSponsors(_ tier: Int, path: Int) -> Int { Int(output.finalSponsors[tier * paths + path]) }
   /// Traffic level at the horizon on path `path`.
-  public func finalTraffic(path: Int) -> Double { output.finalTraffic[path] }
+  public func finalTraffic(path: Int) -> Double { Foundation.exp(finalLogLevel(.traffic, path: path)) }
+  /// Log level X_f(M) of a factor at the horizon on path `path` (0 for a factor the file leaves out).
+  public func finalLogLevel(_ factor: Factor, path: Int) -> Double { output.finalLogLevel[factor.index * paths + path] }
 }

@@ -1,0 +1,45 @@
+import Foundation
+import XCTest
+
+import ReserveSim
+
+/// Same file, seed and path count ⇒ identical output on any thread count; 2N paths contain the first N.
+final class ReproducibilityTests: XCTestCase {
+  private func baseline() throws -> Scenario {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("scenarios/pypi-2020-baseline.json")
+    var scenario = try ScenarioLoader().load(url.path)
+    scenario.years = 4
+    return scenario
+  }
+
+  func testThreadCountDoesNotChangeAnyNumber() throws {
+    let scenario = try baseline()
+    let one = Simulator(threads: 1).run(scenario, paths: 1500, seed: 99)
+    let three = Simulator(threads: 3).run(scenario, paths: 1500, seed: 99)
+    XCTAssertTrue(one.requiredReserve == three.requiredReserve, "needs differ")
+    XCTAssertTrue(one.yearEndBalance == three.yearEndBalance, "balances differ")
+    XCTAssertTrue(one.firstRuinMonth == three.firstRuinMonth, "ruin months differ")
+    XCTAssertTrue(one.yearlyFlowMeans == three.yearlyFlowMeans, "yearly flows differ")
+    XCTAssertEqual(try SummaryJSON.encode(RunSummary(one)), try SummaryJSON.encode(RunSummary(three)))
+  }
+
+  func testDoublingThePathsKeepsTheFirstPathsUnchanged() throws {
+    let scenario = try baseline()
+    let n = 700
+    let small = Simulator(threads: 2).run(scenario, paths: n, seed: 5)
+    let large = Simulator(threads: 2).run(scenario, paths: 2 * n, seed: 5)
+    XCTAssertTrue(small.requiredReserve == Array(large.requiredReserve[..<n]), "needs differ")
+    XCTAssertTrue(small.firstRuinMonth == Array(large.firstRuinMonth[..<n]), "ruin months differ")
+    for year in 1...scenario.years {
+      XCTAssertTrue(small.balances(year: year) == Array(large.balances(year: year)[..<n]), "balances differ in year \(year)")
+    }
+  }
+
+  func testTheSeedMatters() throws {
+    let scenario = try baseline()
+    let a = Simulator(threads: 2).run(scenario, paths: 300, seed: 1)
+    let b = Simulator(threads: 2).run(scenario, paths: 300, seed: 2)
+    XCTAssertTrue(a.requiredReserve != b.requiredReserve)
+  }
+}

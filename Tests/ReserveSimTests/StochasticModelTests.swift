@@ -1,0 +1,171 @@
+import Foundation
+import XCTest
+
+import ReserveSim
+
+/// Statistical checks of the model against exact distributions, with fixed seeds and tolerances of four
+/// standard errors.
+final class StochasticModelTests: XCTestCase {
+  /// One service with annual loss probability p, no notice, full cost, nothing else: the loss month L is
+  /// geometric with monthly hazard h = 1 − (1 − p)^(1/12); the path is ruined in month L + 1, and
+  /// need = V·(M − L) when L < M, else 0.
+  func testSingleGeometricLossTime() throws {
+    let p = 0.3, value = 1000.0, years = 10, paths = 20_000
+    let months = 12 * years
+    let scenario = try makeScenario(
+      """
+      {"name": "geometric", "years": \(years),
+       "inKindServices": [{"name": "CDN", "monthlyValue": \(value), "annualLossProbability": \(p)}]}
+      """)
+    let summary = RunSummary(simulate(scenario, paths: paths, seed: 11))
+    let h = 1 - pow(1 - p, 1.0 / 12)
+    for year in 1...years {
+      // Ruined by month 12y ⇔ L ≤ 12y − 1.
+      let expected = 1 - pow(1 - h, Double(12 * year - 1))
+      let se = (expected * (1 - expected) / Double(paths)).squareRoot()
+      assertWithinStandardErrors(summary.ruinProbabilityByYear[year - 1], expected, standardError: se, "ruin by year \(year)")
+    }
+    // P(need ≤ V·k) = P(L ≥ M − k) = (1 − h)^(M − k − 1) for 0 ≤ k < M.
+    func cdf(_ k: Int) -> Double { k >= months - 1 ? 1 : pow(1 - h, Double(months - k - 1)) }
+    func exactQuantile(_ c: Double) -> Double {
+      var k = 0
+      while cdf(k) < c { k += 1 }
+      return value * Double(k)
+    }
+    for level in summary.requiredReserve {
+      let c = level.confidence
+      let slack = 4 * (c * (1 - c) / Double(paths)).squareRoot()
+      XCTAssertGreaterThanOrEqual(level.value, exactQuantile(c - slack), "reserve at \(c)")
+      XCTAssertLessThanOrEqual(level.value, exactQuantile(min(1, c + slack)), "reserve at \(c)")
+      XCTAssertEqual(level.value.truncatingRemainder(dividingBy: value), 0, "need is a whole number of months")
+    }
+  }
+
+  /// An event that is always active with serviceLossMultiplier k makes the hazard min(1, k·h).
+  func testEventsMultiplyTheLossHazardUpToOne() throws {
+    let p = 0.2, paths = 20_000
+    for multiplier in [2.5, 1000.0] {
+      let scenario = try makeScenario(
+        """
+        {"name": "hazard", "years": 2,
+         "inKindServices": [{"name": "CDN", "monthlyValue": 100, "annualLossProbability": \(p)}],
+         "events": [{"name": "Storm", "annualProbability": 1, "durationMonths": 12, "serviceLossMultiplier": \(multiplier)}]}
+        """)
+      let summary = RunSummary(simulate(scenario, paths: paths, seed: 5))
+      let h = min(1, multiplier * (1 - pow(1 - p, 1.0 / 12)))
+      for year in 1...2 {
+        let expected = 1 - pow(1 - h, Double(12 * year - 1))
+        let se = (expected * (1 - expected) / Double(paths)).squareRoot()
+        assertWithinStandardErrors(summary.ruinProbabilityByYear[year - 1], expected, standardError: se, "×\(multiplier) year \(year)")
+      }
+    }
+  }
+
+  /// count_{y+1} = Binomial(count_y, p) + Poisson(λ): E c_{y+1} = p·E c_y + λ and
+  /// Var c_{y+1} = p²·Var c_y + p(1 − p)·E c_y + λ; yearly revenue is annualAmount·c_y.
+  func testBinomialRenewalsWithPoissonArrivals() throws {
+    for (count, p, lambda) in [(20, 0.8, 3.0), (3000, 0.6, 1200.0)] {
+      let amount = 12000.0, years = 6, paths = 8000
+      let scenario = try makeScenario(
+        """
+        {"name": "churn", "years": \(years),
+         "sponsorTiers": [{"name": "Tier", "annualAmount": \(amount), "count": \(count),
+                           "renewalProbability": \(p), "newPerYear": \(lambda)}]}
+        """)
+      let summary = RunSummary(simulate(scenario, paths: paths, seed: 3))
+      var mean = Double(count), variance = 0.0
+      for year in 1...years {
+        let se = amount * (variance / Double(paths)).squareRoot()
+        if variance == 0 {
+          XCTAssertEqual(summary.yearlyFlows[year - 1].sponsorRevenue, amount * mean, accuracy: 1e-6)
+        } else {
+          assertWithinStandardErrors(summary.yearlyFlows[year - 1].sponsorRevenue, amount * mean, standardError: se, "revenue year \(year), count \(count)")
+        }
+        variance = p * p * variance + p * (1 - p) * mean + lambda
+        mean = p * mean + lambda
+      }
+    }
+  }
+
+  /// Expected active months from the Markov chain over "months left" (0 … D): in a month with 0 left the
+  /// event starts with probability q, setting D; a month is active when months left > 0, then one is used.
+  func testEventActiveMonthsMatchTheMarkovChain() throws {
+    let annual = 0.4, duration = 7, years = 5, paths = 20_000
+    let scenario = try makeScenario(
+      """
+      {"name": "events", "years": \(years), "income": [{"name": "donations", "annual": 12}],
+       "events": [{"name": "Downturn", "annualProbability": \(annual), "durationMonths": \(duration), "incomeMultiplier": 0}]}
+      """)
+    let result = simulate(scenario, paths: paths, seed: 17, diagnostics: true)
+    let summary = RunSummary(result)
+    let q = 1 - pow(1 - annual, 1.0 / 12)
+    var left = [Double](repeating: 0, count: duration + 1)
+    left[0] = 1
+    var activeByMonth: [Double] = []
+    for _ in 1...(12 * years) {
+      var afterStart = left
+      afterStart[duration] += q * left[0]
+      afterStart[0] = (1 - q) * left[0]
+      activeByMonth.append(1 - afterStart[0])
+      var next = [Double](repeating: 0, count: duration + 1)
+      next[0] = afterStart[0] + afterStart[1]
+      for k in 2...duration { next[k - 1] = afterStart[k] }
+      left = next
+    }
+    let months = (0..<paths).map { Double(result.diagnostics!.eventMonths(0, path: $0)) }
+    let (meanActive, se) = meanAndStandardError(months)
+    assertWithinStandardErrors(meanActive, activeByMonth.reduce(0, +), standardError: se, "active months")
+    // Income is 1 a month when the event is not active: yearly income = Σ P(not active); its per-path
+    // yearly value lies in 0…12, so its standard error is at most 6/√N.
+    for year in 1...years {
+      let expected = activeByMonth[(12 * (year - 1))..<(12 * year)].reduce(0) { $0 + (1 - $1) }
+      assertWithinStandardErrors(summary.yearlyFlows[year - 1].income, expected, standardError: 6 / Double(paths).squareRoot(), "income year \(year)")
+    }
+  }
+
+  /// X_f(M) sums M − 1 correlated increments: its mean is (M − 1)·ln(1 + g)/12, its sd vol·√((M−1)/12),
+  /// and the correlation of two factors' sums is ρ. The median level is (1 + g)^((M−1)/12).
+  func testCorrelatedFactorsAndLognormalLevels() throws {
+    let paths = 20_000, years = 3, rho = -0.6
+    let scenario = try makeScenario(
+      """
+      {"name": "factors", "years": \(years),
+       "factors": {"traffic": {"annualGrowth": 0.2, "annualVolatility": 0.3},
+                   "unitCost": {"annualGrowth": -0.1, "annualVolatility": 0.2},
+                   "inflation": {"annualGrowth": 0.03, "annualVolatility": 0.02}},
+       "correlations": [{"between": ["traffic", "unitCost"], "rho": \(rho)}]}
+      """)
+    let result = simulate(scenario, paths: paths, seed: 23, diagnostics: true)
+    let d = result.diagnostics!
+    let t = Double(12 * years - 1) / 12
+    let traffic = (0..<paths).map { d.finalLogLevel(.traffic, path: $0) }
+    let unitCost = (0..<paths).map { d.finalLogLevel(.unitCost, path: $0) }
+    let inflation = (0..<paths).map { d.finalLogLevel(.inflation, path: $0) }
+    let n = Double(paths)
+    for (x, growth, vol, name) in [(traffic, 0.2, 0.3, "traffic"), (unitCost, -0.1, 0.2, "unitCost"), (inflation, 0.03, 0.02, "inflation")] {
+      let sd = vol * t.squareRoot()
+      let (mean, se) = meanAndStandardError(x)
+      assertWithinStandardErrors(mean, log(1 + growth) * t, standardError: se, "\(name) log mean")
+      let sampleSD = (x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()
+      assertWithinStandardErrors(sampleSD, sd, standardError: sd / (2 * n).squareRoot(), "\(name) log sd")
+      // The sample median of the level has se ≈ 1/(2 f(median)·√N) with f the lognormal density there.
+      let levels = x.map { exp($0) }.sorted()
+      let median = pow(1 + growth, t)
+      let density = 1 / (median * sd * (2 * Double.pi).squareRoot())
+      assertWithinStandardErrors(Quantiles.percentile(sorted: levels, 0.5), median, standardError: 1 / (2 * density * n.squareRoot()), "\(name) median level")
+    }
+    func correlation(_ a: [Double], _ b: [Double]) -> Double {
+      let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
+      var sab = 0.0, saa = 0.0, sbb = 0.0
+      for i in 0..<a.count {
+        sab += (a[i] - ma) * (b[i] - mb)
+        saa += (a[i] - ma) * (a[i] - ma)
+        sbb += (b[i] - mb) * (b[i] - mb)
+      }
+      return sab / (saa * sbb).squareRoot()
+    }
+    // The sample correlation's se is about (1 − ρ²)/√N.
+    assertWithinStandardErrors(correlation(traffic, unitCost), rho, standardError: (1 - rho * rho) / n.squareRoot(), "traffic/unitCost")
+    assertWithinStandardErrors(correlation(traffic, inflation), 0, standardError: 1 / n.squareRoot(), "traffic/inflation")
+  }
+}
