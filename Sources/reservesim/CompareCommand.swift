@@ -42,7 +42,7 @@ struct CompareCommand: ParsableCommand {
     progress?.finish()
     let comparison = Comparison(a: a, b: b)
     try output.emit(
-      json: { try WhatIfJSON.encode(comparison) }, text: { WhatIfText.render(comparison) },
+      json: { WhatIfJSON.encode(comparison) }, text: { WhatIfText.render(comparison) },
       table: { WhatIfCSV.table(comparison) })
   }
 }

@@ -29,6 +29,6 @@ struct DriversCommand: ParsableCommand {
     progress?.finish()
     let drivers = RuinDrivers(result)
     try output.emit(
-      json: { try WhatIfJSON.encode(drivers) }, text: { WhatIfText.render(drivers) }, table: { WhatIfCSV.table(drivers) })
+      json: { WhatIfJSON.encode(drivers) }, text: { WhatIfText.render(drivers) }, table: { WhatIfCSV.table(drivers) })
   }
 }

@@ -10,8 +10,13 @@ struct SensitivityCommand: ParsableCommand {
     discussion: """
       Every numeric parameter of the scenario (or those named by --param) is set to value × (1 − swing) and \
       value × (1 + swing) — probabilities kept in [0, 1], whole numbers rounded — and each variant runs on common \
-      random numbers. Not varied: years, simulation settings, assertion thresholds, and parameters that are 0.
+      random numbers. Not varied: years, simulation settings, assertion thresholds, and parameters that are 0. \
+      Without --paths, at most \(defaultMaximumPaths) paths are run (fewer when the file asks for fewer): with common \
+      random numbers the differences between variants are precise long before the levels are.
       """)
+
+  /// The most paths run without --paths: an analysis runs up to 2P + 1 simulations for P parameters.
+  static let defaultMaximumPaths = 20_000
 
   @Argument(help: "Scenario JSON file.")
   var file: String
@@ -48,7 +53,8 @@ struct SensitivityCommand: ParsableCommand {
     do {
       analysis = try SensitivityAnalysis(
         document: document, parameters: listed, swing: swing, metric: metric,
-        simulate: simulation.commonRandomNumbers(paths: simulation.pathCount(for: scenario), seed: simulation.seedValue(for: scenario)),
+        simulate: simulation.commonRandomNumbers(
+          paths: simulation.paths ?? min(scenario.simulation.paths, Self.defaultMaximumPaths), seed: simulation.seedValue(for: scenario)),
         progress: progress?.runs)
     } catch let error as ScenarioError {
       throw error.inFile(file)
@@ -56,7 +62,7 @@ struct SensitivityCommand: ParsableCommand {
     progress?.finish()
     if let svg { try AtomicFiles.write(TornadoChart.svg(analysis), to: svg) }
     try output.emit(
-      json: { try WhatIfJSON.encode(analysis) }, text: { WhatIfText.render(analysis) + (svg.map { "\nTornado chart written to \($0)\n" } ?? "") },
+      json: { WhatIfJSON.encode(analysis) }, text: { WhatIfText.render(analysis) + (svg.map { "\nTornado chart written to \($0)\n" } ?? "") },
       table: { WhatIfCSV.table(analysis) })
   }
 }

@@ -34,7 +34,7 @@ struct SweepCommand: ParsableCommand {
     if axes.isEmpty { CommandLineExit.fail("sweep needs an axis: --set PATH=START:END:COUNT, e.g. --set reserve.initial=0:3e6:7") }
     let loader = ScenarioLoader(overrides: edits)
     let scenario = try loader.load(file)
-    let progress = ProgressBar.forTerminal(enabled: !json && csv != nil)
+    let progress = ProgressBar.forTerminal(enabled: !json)
     let sweep: Sweep
     do {
       sweep = try Sweep(
@@ -48,7 +48,7 @@ struct SweepCommand: ParsableCommand {
     let table = WhatIfCSV.table(sweep)
     if let csv { try AtomicFiles.write(table.text, to: csv) }
     if json {
-      print(try WhatIfJSON.encode(sweep))
+      print(WhatIfJSON.encode(sweep))
     } else if let csv {
       print("\(sweep.rows.count) rows written to \(csv)")
     } else {

@@ -100,18 +100,20 @@ public struct Sweep: Sendable {
 
     var grid: [[Double]] = [[]]
     for axis in axes { grid = grid.flatMap { prefix in axis.values.map { prefix + [$0] } } }
-    var rows: [Row] = []
-    for (done, values) in grid.enumerated() {
+    // Every point is checked before any is simulated, so a bad grid fails at once.
+    let scenarios = try grid.map { values -> Scenario in
       var point = document
       for (axis, value) in zip(axes, values) { point = try ScenarioParameters.setting(value, at: axis.path, in: point) }
-      let scenario: Scenario
       do {
-        scenario = try Scenario(json: point)
+        return try Scenario(json: point)
       } catch var error as ScenarioError {
         let label = zip(axes, values).map { "\($0.path)=\(JSONValue.format($1))" }.joined(separator: ", ")
         error.message = "at the grid point \(label): \(error.message)"
         throw error
       }
+    }
+    var rows: [Row] = []
+    for (done, (values, scenario)) in zip(grid, scenarios).enumerated() {
       let result = try simulate(scenario)
       (paths, seed) = (result.paths, result.seed)
       rows.append(Row(values: values, outcome: RunOutcome(result, confidences: confidences)))

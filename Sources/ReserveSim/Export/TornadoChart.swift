@@ -25,7 +25,7 @@ public enum TornadoChart {
     let ticks = niceTicks(values.min()!, values.max()!)
     let domain = (ticks.first!, ticks.last!)
 
-    let labelWidth = min(430, max(150, 6.6 * Double(s.parameters.map(\.path.count).max() ?? 10))) + 16
+    let labelWidth = max(150, 6.6 * Double(s.parameters.map { shortened($0.path).count }.max() ?? 10)) + 16
     let plotLeft = labelWidth + 8, plotRight = width - 36
     func x(_ v: Double) -> Double {
       domain.1 > domain.0 ? plotLeft + (v - domain.0) / (domain.1 - domain.0) * (plotRight - plotLeft) : (plotLeft + plotRight) / 2
@@ -66,7 +66,7 @@ public enum TornadoChart {
         "\(p.path): \(TornadoChart.value(p.low)) → \(label(p.metricLow)); base \(TornadoChart.value(p.base)) → \(label(baseValue)); "
         + "\(TornadoChart.value(p.high)) → \(label(p.metricHigh))"
       out += "<g><title>\(escape(tooltip))</title>\n"
-      out += "<text x=\"\(f(labelWidth))\" y=\"\(f(y + rowHeight / 2 + 4))\" text-anchor=\"end\">\(escape(p.path))</text>\n"
+      out += "<text x=\"\(f(labelWidth))\" y=\"\(f(y + rowHeight / 2 + 4))\" text-anchor=\"end\">\(escape(shortened(p.path)))</text>\n"
       for (metricValue, colour, offset) in [(p.metricLow, lowColour, 3.0), (p.metricHigh, highColour, rowHeight / 2)] {
         let from = min(x(baseValue), x(metricValue)), to = max(x(baseValue), x(metricValue))
         out += "<rect x=\"\(f(from))\" y=\"\(f(y + offset))\" width=\"\(f(max(1, to - from)))\" height=\"\(f(rowHeight / 2 - 3))\" "
@@ -93,6 +93,16 @@ public enum TornadoChart {
     let step = (normalised < 1.5 ? 1 : normalised < 3 ? 2 : normalised < 7 ? 5 : 10) * magnitude
     let first = (low / step).rounded(.down), last = (high / step).rounded(.up)
     return stride(from: first, through: last, by: 1).map { $0 * step }
+  }
+
+  /// The most characters of a row label; longer paths keep their start and end (the tooltip has them whole).
+  static let labelLimit = 60
+
+  /// A label of at most `labelLimit` characters: the path's start, "…", and its field.
+  static func shortened(_ path: String) -> String {
+    guard path.count > labelLimit else { return path }
+    let tail = min(labelLimit / 2, path.count)
+    return String(path.prefix(labelLimit - tail - 1)) + "…" + String(path.suffix(tail))
   }
 
   /// A coordinate with at most one decimal.
