@@ -1,7 +1,24 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: the Swift test suites, then the checks over the shipped scenarios.
+# Sets up and runs every test: the Swift test suites, the schema/decoder agreement, then the budget
+# assumptions of the shipped scenarios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# Style: the checked-in .swift-format, as the toolchain's `swift format` reads it.
+swift format lint --strict --recursive Sources Tests
 swift build -c release --product reservesim
 swift test
+
+# scenarios/schema.json and the decoder agree (Python's jsonschema validates the same files).
+python=$(bash scripts/python-env.sh jsonschema)
+"$python" scripts/check-schema.py
+
+# The budget assumptions of every shipped scenario (exit 1 when one no longer holds, 2 on a bad file).
+scenario_files=()
+for scenario in scenarios/*.json; do
+  [ "$(basename "$scenario")" = schema.json ] || scenario_files+=("$scenario")
+done
+.build/release/reservesim check "${scenario_files[@]}"
+
+# Spreadsheets open in LibreOffice, notebooks validate and execute, the report renders in Chromium.
+bash scripts/check-outputs.sh

@@ -1,12 +1,14 @@
 import Foundation
 
 /// A progress bar with ETA on stderr for long runs: shown only when stderr is a terminal, and only once
-/// a run has taken more than about two seconds.
+/// a run has taken more than about two seconds (`RESERVESIM_PROGRESS_DELAY` seconds, if set).
 final class ProgressBar: @unchecked Sendable {
   private let lock = NSLock()
   private let started = Date()
   private var shown = false
   private let width = 30
+  private let delay =
+    ProcessInfo.processInfo.environment["RESERVESIM_PROGRESS_DELAY"].flatMap(Double.init) ?? 2
 
   /// A bar when stderr is a terminal and `enabled`, else `nil`.
   static func forTerminal(enabled: Bool) -> ProgressBar? {
@@ -19,7 +21,7 @@ final class ProgressBar: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     let elapsed = Date().timeIntervalSince(started)
-    guard elapsed > 2 || shown, share > 0 else { return }
+    guard elapsed > delay || shown, share > 0 else { return }
     shown = true
     let filled = Int((share * Double(width)).rounded(.down))
     let remaining = elapsed / share * (1 - share)

@@ -10,7 +10,10 @@ struct ReserveSimCommand: ParsableCommand {
     abstract: "Monte Carlo reserve planning for organisations that live on sponsors and donated services.",
     discussion: "Bad input (missing file, malformed JSON, unknown field, out-of-range value) exits with code 2.",
     version: ReserveSimVersion.string,
-    subcommands: [RunCommand.self, ValidateCommand.self, CompareCommand.self, SensitivityCommand.self, SweepCommand.self, DriversCommand.self]
+    subcommands: [
+      RunCommand.self, CheckCommand.self, ValidateCommand.self, ReportCommand.self, NotebookCommand.self,
+      CompareCommand.self, SensitivityCommand.self, SweepCommand.self, DriversCommand.self,
+    ]
   )
 
   /// Parses and runs a subcommand; any usage or input error exits 2 with one message on stderr.

@@ -7,7 +7,8 @@ struct ScenarioOptions: ParsableArguments {
     name: .customLong("set"),
     help: ArgumentHelp(
       "Change a field before validation: PATH=VALUE, VALUE as JSON. Repeatable.",
-      discussion: "Paths are dotted, list items by index or name: reserve.initial=2e6, inKindServices[CDN].noticeMonths=3.",
+      discussion:
+        "Paths are dotted, list items by index or name: reserve.initial=2e6, inKindServices[CDN].noticeMonths=3.",
       valueName: "path=value"))
   var set: [String] = []
 

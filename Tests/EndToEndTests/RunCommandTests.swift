@@ -46,8 +46,8 @@ final class RunCommandTests: XCTestCase {
 
   func testThreadsDoNotChangeTheOutput() throws {
     let file = try write("small.json", small)
-    let one = try CommandLineRunner.run(["run", file, "--paths", "3000", "--json", "--threads", "1"])
-    let two = try CommandLineRunner.run(["run", file, "--paths", "3000", "--json", "--threads", "2"])
+    let one = try CommandLineRunner.run(["run", file, "--paths", "800", "--json", "--threads", "1"])
+    let two = try CommandLineRunner.run(["run", file, "--paths", "800", "--json", "--threads", "2"])
     XCTAssertEqual(one.status, 0)
     XCTAssertEqual(one.stdout, two.stdout)
   }
@@ -80,33 +80,52 @@ final class RunCommandTests: XCTestCase {
     let outcome = try CommandLineRunner.run(arguments)
     XCTAssertEqual(outcome.status, 2, "exit code; stderr: \(outcome.stderr)", file: file, line: line)
     XCTAssertEqual(outcome.stdout, "", file: file, line: line)
-    XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, "one message: \(outcome.stderr)", file: file, line: line)
+    XCTAssertEqual(
+      outcome.stderr.split(separator: "\n").count, 1, "one message: \(outcome.stderr)", file: file, line: line)
     XCTAssertFalse(outcome.stderr.contains("Fatal error"), file: file, line: line)
     for fragment in fragments {
-      XCTAssertTrue(outcome.stderr.contains(fragment), "'\(fragment)' missing from: \(outcome.stderr)", file: file, line: line)
+      XCTAssertTrue(
+        outcome.stderr.contains(fragment), "'\(fragment)' missing from: \(outcome.stderr)", file: file, line: line)
     }
   }
 
   func testBadInputsExitTwoWithOneClearMessage() throws {
     let missing = folder.appendingPathComponent("nope.json").path
     try assertBadInput(["run", missing], mentions: [missing, "no such file"])
-    try assertBadInput(["run", try write("malformed.json", "{\"name\": \"x\", \"years\": 2,")], mentions: ["malformed.json", "malformed JSON"])
+    try assertBadInput(
+      ["run", try write("malformed.json", "{\"name\": \"x\", \"years\": 2,")],
+      mentions: ["malformed.json", "malformed JSON"])
     let cases: [(String, [String])] = [
       (#"{"years": 2}"#, ["$.name", "required"]),
       (#"{"name": "x"}"#, ["$.years", "required"]),
       (#"{"name": "x", "years": 0}"#, ["$.years", "[1, 100]"]),
       (#"{"name": "x", "years": 2.5}"#, ["$.years", "whole number"]),
       (#"{"name": "x", "years": 2, "reserv": {}}"#, ["$.reserv", "unknown field", "reserve"]),
-      (#"{"name": "x", "years": 2, "inKindServices": [{"name": "CDN", "annualLossProbabilty": 0.1}]}"#,
-       ["$.inKindServices[0].annualLossProbabilty", "annualLossProbability"]),
-      (#"{"name": "x", "years": 2, "income": [{"name": "a", "annual": "100"}]}"#, ["$.income[0].annual", "expected a number"]),
+      (
+        #"{"name": "x", "years": 2, "inKindServices": [{"name": "CDN", "annualLossProbabilty": 0.1}]}"#,
+        ["$.inKindServices[0].annualLossProbabilty", "annualLossProbability"]
+      ),
+      (
+        #"{"name": "x", "years": 2, "income": [{"name": "a", "annual": "100"}]}"#,
+        ["$.income[0].annual", "expected a number"]
+      ),
       (#"{"name": "x", "years": 2, "sponsorTiers": [{"name": "a", "count": -3}]}"#, ["$.sponsorTiers[0].count"]),
-      (#"{"name": "x", "years": 2, "inKindServices": [{"name": "a", "annualLossProbability": 1.2}]}"#,
-       ["$.inKindServices[0].annualLossProbability", "[0, 1]"]),
-      (#"{"name": "x", "years": 2, "events": [{"name": "a", "annualProbability": -0.1}]}"#, ["$.events[0].annualProbability"]),
-      (#"{"name": "x", "years": 2, "income": [{"name": "a", "factor": "traffik"}]}"#, ["$.income[0].factor", "traffic"]),
-      (#"{"name": "x", "years": 2, "correlations": [{"between": ["traffic", "unitCost"], "rho": 1}]}"#,
-       ["$.correlations", "positive definite"]),
+      (
+        #"{"name": "x", "years": 2, "inKindServices": [{"name": "a", "annualLossProbability": 1.2}]}"#,
+        ["$.inKindServices[0].annualLossProbability", "[0, 1]"]
+      ),
+      (
+        #"{"name": "x", "years": 2, "events": [{"name": "a", "annualProbability": -0.1}]}"#,
+        ["$.events[0].annualProbability"]
+      ),
+      (
+        #"{"name": "x", "years": 2, "income": [{"name": "a", "factor": "traffik"}]}"#,
+        ["$.income[0].factor", "traffic"]
+      ),
+      (
+        #"{"name": "x", "years": 2, "correlations": [{"between": ["traffic", "unitCost"], "rho": 1}]}"#,
+        ["$.correlations", "positive definite"]
+      ),
       (#"{"name": "x", "years": 2, "simulation": {"paths": 0}}"#, ["$.simulation.paths"]),
       (#"{"name": "x", "years": 2, "income": [{"name": "a"}, {"name": "a"}]}"#, ["$.income[1].name", "duplicate"]),
       (#"["not", "an", "object"]"#, ["expected a scenario object"]),
@@ -143,5 +162,42 @@ final class RunCommandTests: XCTestCase {
     let outcome = try CommandLineRunner.run(["validate", good, bad])
     XCTAssertEqual(outcome.status, 2)
     XCTAssertTrue(outcome.stderr.contains("bad.json: $.years"))
+  }
+}
+
+/// The progress bar appears on a terminal only, and never with `--json`.
+final class ProgressBarTests: XCTestCase {
+  /// Runs the binary under `script(1)`, which gives it a pseudo-terminal, and returns what the terminal showed.
+  private func onTerminal(_ arguments: [String]) throws -> String {
+    let binary = CommandLineRunner.productsDirectory.appendingPathComponent("reservesim").path
+    let baseline = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
+    let command = ([binary, "run", baseline] + arguments).map { "'\($0)'" }.joined(separator: " ") + " >/dev/null"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = ["-qfc", command, "/dev/null"]
+    process.environment = ProcessInfo.processInfo.environment.merging(["RESERVESIM_PROGRESS_DELAY": "0"]) { $1 }
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = Pipe()
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  func testATerminalShowsTheBarWithAnETA() throws {
+    try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "script(1) is not installed")
+    XCTAssertTrue(try onTerminal(["--paths", "800"]).contains("ETA"))
+  }
+
+  func testJSONAndPipesShowNoBar() throws {
+    try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "script(1) is not installed")
+    XCTAssertFalse(try onTerminal(["--paths", "800", "--json"]).contains("ETA"))
+    let piped = try CommandLineRunner.run(
+      [
+        "run", CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-2020-baseline.json").path,
+        "--paths", "800",
+      ], environment: ["RESERVESIM_PROGRESS_DELAY": "0"])
+    XCTAssertFalse(piped.stderr.contains("ETA"))
   }
 }

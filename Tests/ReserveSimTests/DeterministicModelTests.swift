@@ -1,7 +1,6 @@
 import Foundation
-import XCTest
-
 import ReserveSim
+import XCTest
 
 /// Closed-form cases: volatility 0 and probabilities 0 or 1, so every path is the same and every balance,
 /// ruin month and required reserve is known exactly (SPEC §1–§7).

@@ -1,6 +1,5 @@
-import XCTest
-
 import ReserveSim
+import XCTest
 
 /// The inversion samplers give the binomial and Poisson moments, also across chunks.
 final class DistributionTests: XCTestCase {

@@ -1,6 +1,5 @@
-import XCTest
-
 import ReserveSim
+import XCTest
 
 /// Philox4x32-10 against the Random123 known-answer vectors, and the samplers built on it.
 final class PhiloxTests: XCTestCase {
@@ -25,7 +24,8 @@ final class PhiloxTests: XCTestCase {
     assertWithinStandardErrors(mean, 0.5, standardError: se, "uniform mean")
     let variance = values.reduce(0) { $0 + ($1 - 0.5) * ($1 - 0.5) } / Double(values.count)
     // Var of (U − ½)² is 1/80 − 1/144 = 1/180.
-    assertWithinStandardErrors(variance, 1.0 / 12, standardError: (1.0 / 180 / Double(values.count)).squareRoot(), "uniform variance")
+    assertWithinStandardErrors(
+      variance, 1.0 / 12, standardError: (1.0 / 180 / Double(values.count)).squareRoot(), "uniform variance")
     XCTAssertTrue(values.allSatisfy { $0 > 0 && $0 < 1 })
   }
 

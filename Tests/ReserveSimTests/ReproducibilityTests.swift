@@ -1,7 +1,6 @@
 import Foundation
-import XCTest
-
 import ReserveSim
+import XCTest
 
 /// Same file, seed and path count ⇒ identical output on any thread count; 2N paths contain the first N.
 final class ReproducibilityTests: XCTestCase {
@@ -32,7 +31,8 @@ final class ReproducibilityTests: XCTestCase {
     XCTAssertTrue(small.requiredReserve == Array(large.requiredReserve[..<n]), "needs differ")
     XCTAssertTrue(small.firstRuinMonth == Array(large.firstRuinMonth[..<n]), "ruin months differ")
     for year in 1...scenario.years {
-      XCTAssertTrue(small.balances(year: year) == Array(large.balances(year: year)[..<n]), "balances differ in year \(year)")
+      XCTAssertTrue(
+        small.balances(year: year) == Array(large.balances(year: year)[..<n]), "balances differ in year \(year)")
     }
   }
 

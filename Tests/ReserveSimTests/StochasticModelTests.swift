@@ -1,7 +1,6 @@
 import Foundation
-import XCTest
-
 import ReserveSim
+import XCTest
 
 /// Statistical checks of the model against exact distributions, with fixed seeds and tolerances of four
 /// standard errors.
@@ -23,7 +22,8 @@ final class StochasticModelTests: XCTestCase {
       // Ruined by month 12y ⇔ L ≤ 12y − 1.
       let expected = 1 - pow(1 - h, Double(12 * year - 1))
       let se = (expected * (1 - expected) / Double(paths)).squareRoot()
-      assertWithinStandardErrors(summary.ruinProbabilityByYear[year - 1], expected, standardError: se, "ruin by year \(year)")
+      assertWithinStandardErrors(
+        summary.ruinProbabilityByYear[year - 1], expected, standardError: se, "ruin by year \(year)")
     }
     // P(need ≤ V·k) = P(L ≥ M − k) = (1 − h)^(M − k − 1) for 0 ≤ k < M.
     func cdf(_ k: Int) -> Double { k >= months - 1 ? 1 : pow(1 - h, Double(months - k - 1)) }
@@ -56,7 +56,8 @@ final class StochasticModelTests: XCTestCase {
       for year in 1...2 {
         let expected = 1 - pow(1 - h, Double(12 * year - 1))
         let se = (expected * (1 - expected) / Double(paths)).squareRoot()
-        assertWithinStandardErrors(summary.ruinProbabilityByYear[year - 1], expected, standardError: se, "×\(multiplier) year \(year)")
+        assertWithinStandardErrors(
+          summary.ruinProbabilityByYear[year - 1], expected, standardError: se, "×\(multiplier) year \(year)")
       }
     }
   }
@@ -79,7 +80,9 @@ final class StochasticModelTests: XCTestCase {
         if variance == 0 {
           XCTAssertEqual(summary.yearlyFlows[year - 1].sponsorRevenue, amount * mean, accuracy: 1e-6)
         } else {
-          assertWithinStandardErrors(summary.yearlyFlows[year - 1].sponsorRevenue, amount * mean, standardError: se, "revenue year \(year), count \(count)")
+          assertWithinStandardErrors(
+            summary.yearlyFlows[year - 1].sponsorRevenue, amount * mean, standardError: se,
+            "revenue year \(year), count \(count)")
         }
         variance = p * p * variance + p * (1 - p) * mean + lambda
         mean = p * mean + lambda
@@ -119,7 +122,9 @@ final class StochasticModelTests: XCTestCase {
     // yearly value lies in 0…12, so its standard error is at most 6/√N.
     for year in 1...years {
       let expected = activeByMonth[(12 * (year - 1))..<(12 * year)].reduce(0) { $0 + (1 - $1) }
-      assertWithinStandardErrors(summary.yearlyFlows[year - 1].income, expected, standardError: 6 / Double(paths).squareRoot(), "income year \(year)")
+      assertWithinStandardErrors(
+        summary.yearlyFlows[year - 1].income, expected, standardError: 6 / Double(paths).squareRoot(),
+        "income year \(year)")
     }
   }
 
@@ -142,7 +147,9 @@ final class StochasticModelTests: XCTestCase {
     let unitCost = (0..<paths).map { d.finalLogLevel(.unitCost, path: $0) }
     let inflation = (0..<paths).map { d.finalLogLevel(.inflation, path: $0) }
     let n = Double(paths)
-    for (x, growth, vol, name) in [(traffic, 0.2, 0.3, "traffic"), (unitCost, -0.1, 0.2, "unitCost"), (inflation, 0.03, 0.02, "inflation")] {
+    for (x, growth, vol, name) in [
+      (traffic, 0.2, 0.3, "traffic"), (unitCost, -0.1, 0.2, "unitCost"), (inflation, 0.03, 0.02, "inflation"),
+    ] {
       let sd = vol * t.squareRoot()
       let (mean, se) = meanAndStandardError(x)
       assertWithinStandardErrors(mean, log(1 + growth) * t, standardError: se, "\(name) log mean")
@@ -152,7 +159,9 @@ final class StochasticModelTests: XCTestCase {
       let levels = x.map { exp($0) }.sorted()
       let median = pow(1 + growth, t)
       let density = 1 / (median * sd * (2 * Double.pi).squareRoot())
-      assertWithinStandardErrors(Quantiles.percentile(sorted: levels, 0.5), median, standardError: 1 / (2 * density * n.squareRoot()), "\(name) median level")
+      assertWithinStandardErrors(
+        Quantiles.percentile(sorted: levels, 0.5), median, standardError: 1 / (2 * density * n.squareRoot()),
+        "\(name) median level")
     }
     func correlation(_ a: [Double], _ b: [Double]) -> Double {
       let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
@@ -165,7 +174,9 @@ final class StochasticModelTests: XCTestCase {
       return sab / (saa * sbb).squareRoot()
     }
     // The sample correlation's se is about (1 − ρ²)/√N.
-    assertWithinStandardErrors(correlation(traffic, unitCost), rho, standardError: (1 - rho * rho) / n.squareRoot(), "traffic/unitCost")
-    assertWithinStandardErrors(correlation(traffic, inflation), 0, standardError: 1 / n.squareRoot(), "traffic/inflation")
+    assertWithinStandardErrors(
+      correlation(traffic, unitCost), rho, standardError: (1 - rho * rho) / n.squareRoot(), "traffic/unitCost")
+    assertWithinStandardErrors(
+      correlation(traffic, inflation), 0, standardError: 1 / n.squareRoot(), "traffic/inflation")
   }
 }

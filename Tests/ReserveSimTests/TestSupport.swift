@@ -1,7 +1,6 @@
 import Foundation
-import XCTest
-
 import ReserveSim
+import XCTest
 
 /// Builds a validated scenario from JSON text.
 func makeScenario(_ json: String, file: StaticString = #filePath, line: UInt = #line) throws -> Scenario {

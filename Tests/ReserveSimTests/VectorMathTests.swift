@@ -1,7 +1,6 @@
 import Foundation
-import XCTest
-
 import ReserveSim
+import XCTest
 
 /// The engine's own exp, log and cos/sin(2πu) agree with the platform's libm to a few ulp.
 final class VectorMathTests: XCTestCase {
@@ -13,7 +12,9 @@ final class VectorMathTests: XCTestCase {
       let x = -700 + 1400 * Double(i) / 200_000
       worst = max(worst, relativeError(VectorMath.exp(x), Foundation.exp(x)))
     }
-    for x in [0.0, 1e-12, -1e-12, 0.5, -0.5, 1, 2] { worst = max(worst, relativeError(VectorMath.exp(x), Foundation.exp(x))) }
+    for x in [0.0, 1e-12, -1e-12, 0.5, -0.5, 1, 2] {
+      worst = max(worst, relativeError(VectorMath.exp(x), Foundation.exp(x)))
+    }
     XCTAssertLessThan(worst, 8 * Double.ulpOfOne)
     XCTAssertEqual(VectorMath.exp(0), 1)
   }

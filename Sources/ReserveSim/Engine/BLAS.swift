@@ -5,18 +5,18 @@ public enum BLAS {
   /// Makes OpenBLAS single-threaded: the simulator runs its own threads, one kernel each.
   public static func useSingleThread() { openblas_set_num_threads(1) }
 
-  /// ε = z·Lᵀ for one month of a block: z holds `lanes` rows of four independent normals, stored
-  /// factor-major (column-major, leading dimension `stride`); L is the row-major lower-triangular Cholesky
-  /// factor, so each row of ε has correlation matrix L·Lᵀ. One `dgemm`.
+  /// ε = z·Lᵀ for a block: z is a column-major `rows` × 4 matrix of independent standard normals (one row
+  /// per lane and month), L the row-major lower-triangular Cholesky factor, so each row of ε has correlation
+  /// matrix L·Lᵀ. One `dgemm` for the whole block.
   public static func correlate(
-    lanes: Int, stride: Int, normals: UnsafePointer<Double>, cholesky: [Double], into shocks: UnsafeMutablePointer<Double>
+    rows: Int, normals: UnsafePointer<Double>, cholesky: [Double], into shocks: UnsafeMutablePointer<Double>
   ) {
     let f = Int32(Factor.allCases.count)
     cholesky.withUnsafeBufferPointer { l in
       // Column-major view: the row-major buffer of L reads as Lᵀ, so z·(buffer) = z·Lᵀ.
       cblas_dgemm(
-        CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(lanes), f, f, 1.0,
-        normals, Int32(stride), l.baseAddress, f, 0.0, shocks, Int32(stride))
+        CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(rows), f, f, 1.0,
+        normals, Int32(rows), l.baseAddress, f, 0.0, shocks, Int32(rows))
     }
   }
 }

@@ -15,7 +15,8 @@ public enum Distributions {
   /// For p > ½ it counts failures instead (n − Binomial(n, 1 − p) with 1 − u), so (1 − p)ⁿ ≥ 2⁻⁵¹².
   @inlinable
   public static func binomialChunk(trials n: Int, probability p: Double, uniform u: Double) -> Int {
-    binomialChunk(trials: n, probability: p, logProbability: VectorMath.log(p), logFailure: VectorMath.log(1 - p), uniform: u)
+    binomialChunk(
+      trials: n, probability: p, logProbability: VectorMath.log(p), logFailure: VectorMath.log(1 - p), uniform: u)
   }
 
   /// The same, with ln p and ln(1 − p) given (a tier's are computed once per run).
@@ -25,19 +26,20 @@ public enum Distributions {
   ) -> Int {
     if n <= 0 || p <= 0 { return 0 }
     if p >= 1 { return n }
-    if p > 0.5 {
-      return n - binomialChunk(trials: n, probability: 1 - p, logProbability: logFailure, logFailure: logProbability, uniform: 1 - u)
-    }
-    let ratio = p / (1 - p)
-    var mass = VectorMath.exp(Double(n) * logFailure)
+    // Invert on the side with success probability ≤ ½; for p > ½ count the failures with 1 − u.
+    let flipped = p > 0.5
+    let success = flipped ? 1 - p : p
+    let target = flipped ? 1 - u : u
+    let ratio = success / (1 - success)
+    var mass = VectorMath.exp(Double(n) * (flipped ? logProbability : logFailure))
     var cumulative = mass
     var x = 0
-    while u > cumulative && x < n {
+    while target > cumulative && x < n {
       mass *= ratio * Double(n - x) / Double(x + 1)
       x += 1
       cumulative += mass
     }
-    return x
+    return flipped ? n - x : x
   }
 
   /// Poisson(λ) from uniform u by inversion (λ ≤ `poissonChunk`).

@@ -62,8 +62,10 @@ public final class PathBlockKernel {
   @usableFromInline static let never: Int32 = 1 << 30
 
   // Scratch, laid out [item · capacity + lane].
-  private let normals: UnsafeMutablePointer<Double>  // 4 · capacity (column-major lanes × 4)
-  private let shocks: UnsafeMutablePointer<Double>  // 4 · capacity, ε = z·Lᵀ
+  /// Normals z for months 2…M, a column-major ((M−1)·capacity) × 4 matrix: z[f·rows + (m−2)·capacity + lane].
+  private let normals: UnsafeMutablePointer<Double>
+  /// ε = z·Lᵀ in the same layout (unused when the factors are independent).
+  private let shocks: UnsafeMutablePointer<Double>
   private let logLevel: UnsafeMutablePointer<Double>  // 4 · capacity, X_f(m)
   private let level: UnsafeMutablePointer<Double>  // 4 · capacity, exp(X_f(m)) where needed
   private let trafficCost: UnsafeMutablePointer<Double>  // capacity, level_traffic · level_unitCost
@@ -87,19 +89,24 @@ public final class PathBlockKernel {
   private let ruinMonth: UnsafeMutablePointer<Int32>
   private var allocations: [UnsafeMutableRawPointer] = []
 
+  /// - Parameter capacity: lanes per block, a multiple of 4 (the normal generator works four lanes at a time).
   public init(plan: SimulationPlan, seed: UInt64, capacity: Int) {
+    precondition(capacity > 0 && capacity % 4 == 0, "capacity must be a positive multiple of 4")
     self.plan = plan
     self.streams = RandomStreams(seed: seed)
     self.capacity = capacity
     var allocations: [UnsafeMutableRawPointer] = []
     func buffer<T>(_ items: Int, _: T.Type) -> UnsafeMutablePointer<T> {
       let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, items) * capacity)
+      UnsafeMutableRawPointer(pointer).initializeMemory(
+        as: UInt8.self, repeating: 0, count: max(1, items) * capacity * MemoryLayout<T>.stride)
       allocations.append(UnsafeMutableRawPointer(pointer))
       return pointer
     }
     let f = Self.factorCount
-    normals = buffer(f, Double.self)
-    shocks = buffer(f, Double.self)
+    let shockMonths = plan.hasShocks ? Swift.max(1, plan.months - 1) : 1
+    normals = buffer(f * shockMonths, Double.self)
+    shocks = buffer(plan.shocksAreIndependent ? 1 : f * shockMonths, Double.self)
     logLevel = buffer(f, Double.self)
     level = buffer(f, Double.self)
     trafficCost = buffer(1, Double.self)
@@ -134,6 +141,17 @@ public final class PathBlockKernel {
     let wait = (VectorMath.log(u) / logNoSuccess).rounded(.up)
     return wait < 1 ? 1 : wait >= Double(never) ? never : Int32(wait)
   }
+
+  @inline(__always)
+  static func store(_ v: SIMD4<Double>, at p: UnsafeMutablePointer<Double>) {
+    p[0] = v[0]
+    p[1] = v[1]
+    p[2] = v[2]
+    p[3] = v[3]
+  }
+
+  @inline(__always)
+  static func load(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> { SIMD4(p[0], p[1], p[2], p[3]) }
 
   /// Simulates paths `firstPath ..< firstPath + count` and writes their results into `output`.
   public func simulate(firstPath: Int, count lanes: Int, into output: BlockOutput) {
@@ -178,10 +196,14 @@ public final class PathBlockKernel {
       }
     }
 
+    if plan.hasShocks && months >= 2 { drawShocks(firstPath: firstPath, lanes: lanes) }
+
     for m in 1...months {
       let year = (m - 1) / 12
-      if m >= 2 { advanceFactors(month: m, firstPath: firstPath, lanes: lanes) }
-      if events > 0 { applyEvents(month: m, firstPath: firstPath, lanes: lanes, diagnostics: output.diagnostics, paths: output.paths) }
+      if m >= 2 { advanceFactors(month: m, lanes: lanes) }
+      if events > 0 {
+        applyEvents(month: m, firstPath: firstPath, lanes: lanes, diagnostics: output.diagnostics, paths: output.paths)
+      }
       if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
 
       let flowBase = year * YearlyFlow.count
@@ -221,36 +243,46 @@ public final class PathBlockKernel {
     return total
   }
 
-  /// X_f(m) = X_f(m−1) + ln(1 + g_f)/12 + (σ_f/√12)·ε_f(m), and the levels the month needs.
-  private func advanceFactors(month m: Int, firstPath: Int, lanes: Int) {
-    let plan = self.plan
+  /// Draws the block's factor shocks for every month at once: four standard normals per lane and month by
+  /// Box–Muller from the path's own stream (four lanes at a time; a partial block computes a few spare lanes,
+  /// capacity being a multiple of 4), then ε = z·Lᵀ for the whole block in one `dgemm`.
+  private func drawShocks(firstPath: Int, lanes: Int) {
     let cap = capacity
-    if plan.hasShocks {
-      // Four standard normals per lane (Box–Muller), factor-major: z[f·cap + lane].
-      let key0 = streams.key0, key1 = streams.key1
-      let stream = RandomStreams.Stream.factorShocks.rawValue
-      let z = normals
-      for lane in 0..<lanes {
-        let w = Philox4x32.block(UInt32(truncatingIfNeeded: firstPath + lane), UInt32(m), stream, 0, key: key0, key1)
-        let r0 = (-2 * VectorMath.log(RandomStreams.unit(w.0))).squareRoot()
-        let r1 = (-2 * VectorMath.log(RandomStreams.unit(w.2))).squareRoot()
+    let rows = (plan.months - 1) * cap
+    let key0 = streams.key0, key1 = streams.key1
+    let stream = RandomStreams.Stream.factorShocks.rawValue
+    let offsets = SIMD4<UInt32>(0, 1, 2, 3)
+    for m in 2...plan.months {
+      let z = normals + (m - 2) * cap
+      for lane in stride(from: 0, to: lanes, by: 4) {
+        let paths = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: firstPath + lane)) &+ offsets
+        let w = Philox4x32.blocks(paths, UInt32(m), stream, 0, key: key0, key1)
+        let r0 = VectorMath.squareRoot(-2 * VectorMath.log(RandomStreams.unit(w.0)))
+        let r1 = VectorMath.squareRoot(-2 * VectorMath.log(RandomStreams.unit(w.2)))
         let a = VectorMath.cosSin2Pi(RandomStreams.unit(w.1))
         let b = VectorMath.cosSin2Pi(RandomStreams.unit(w.3))
-        z[lane] = r0 * a.cos
-        z[cap + lane] = r0 * a.sin
-        z[2 * cap + lane] = r1 * b.cos
-        z[3 * cap + lane] = r1 * b.sin
-      }
-      if !plan.shocksAreIndependent {
-        BLAS.correlate(lanes: lanes, stride: cap, normals: z, cholesky: plan.choleskyFactor, into: shocks)
+        Self.store(r0 * a.cos, at: z + lane)
+        Self.store(r0 * a.sin, at: z + rows + lane)
+        Self.store(r1 * b.cos, at: z + 2 * rows + lane)
+        Self.store(r1 * b.sin, at: z + 3 * rows + lane)
       }
     }
-    let eps = plan.shocksAreIndependent ? normals : shocks
+    if !plan.shocksAreIndependent {
+      BLAS.correlate(rows: rows, normals: normals, cholesky: plan.choleskyFactor, into: shocks)
+    }
+  }
+
+  /// X_f(m) = X_f(m−1) + ln(1 + g_f)/12 + (σ_f/√12)·ε_f(m), and the levels the month needs.
+  private func advanceFactors(month m: Int, lanes: Int) {
+    let plan = self.plan
+    let cap = capacity
+    let rows = (plan.months - 1) * cap
+    let eps = (plan.shocksAreIndependent ? normals : shocks) + (m - 2) * cap
     for factor in 0..<Self.factorCount where plan.factorMoves[factor] {
       let drift = plan.factorDrift[factor]
       let sd = plan.factorShockSD[factor]
       let x = logLevel + factor * cap
-      let e = eps + factor * cap
+      let e = eps + factor * rows
       if sd > 0 {
         for lane in 0..<lanes { x[lane] += drift + sd * e[lane] }
       } else {
@@ -258,13 +290,15 @@ public final class PathBlockKernel {
       }
       if plan.needsFactorLevel[factor] {
         let l = level + factor * cap
-        for lane in 0..<lanes { l[lane] = VectorMath.exp(x[lane]) }
+        for lane in stride(from: 0, to: lanes, by: 4) { Self.store(VectorMath.exp(Self.load(x + lane)), at: l + lane) }
       }
     }
     if plan.needsTrafficCost {
       let t = logLevel + Factor.traffic.index * cap
       let u = logLevel + Factor.unitCost.index * cap
-      for lane in 0..<lanes { trafficCost[lane] = VectorMath.exp(t[lane] + u[lane]) }
+      for lane in stride(from: 0, to: lanes, by: 4) {
+        Self.store(VectorMath.exp(Self.load(t + lane) + Self.load(u + lane)), at: trafficCost + lane)
+      }
     }
   }
 
@@ -286,8 +320,12 @@ public final class PathBlockKernel {
         var start = starts[lane]
         if month >= start &+ duration {
           // The last occurrence is over (or none yet): wait Geometric(q) months from this one.
-          let w = streams.words(path: UInt32(truncatingIfNeeded: firstPath + lane), month: UInt32(m), stream: .eventStarts, index: UInt32(k))
-          start = month &+ Self.geometricWait(uniform: RandomStreams.unit53(w.0, w.1), logNoSuccess: plan.eventLogNoStart[k]) &- 1
+          let w = streams.words(
+            path: UInt32(truncatingIfNeeded: firstPath + lane), month: UInt32(m), stream: .eventStarts, index: UInt32(k)
+          )
+          start =
+            month &+ Self.geometricWait(uniform: RandomStreams.unit53(w.0, w.1), logNoSuccess: plan.eventLogNoStart[k])
+            &- 1
           starts[lane] = start
         }
         if start <= month {
@@ -348,7 +386,8 @@ public final class PathBlockKernel {
   /// uniform for the replacement wait after a loss, both from the stream address of that month.
   @inline(__always)
   private func startDonation(service s: Int, lane: Int, path: Int, month: Int) {
-    let w = streams.words(path: UInt32(truncatingIfNeeded: path), month: UInt32(month), stream: .serviceDraws, index: UInt32(s))
+    let w = streams.words(
+      path: UInt32(truncatingIfNeeded: path), month: UInt32(month), stream: .serviceDraws, index: UInt32(s))
     let slot = s * capacity + lane
     serviceClock[slot] = -VectorMath.log(RandomStreams.unit53(w.0, w.1))
     serviceReplacementDraw[slot] = RandomStreams.unit53(w.2, w.3)
@@ -453,7 +492,8 @@ public final class PathBlockKernel {
         let path = UInt32(truncatingIfNeeded: firstPath + lane)
         var renewed = 0, joined = 0
         for chunk in 0..<Swift.max(binomialChunks, poissonChunks) {
-          let w = streams.words(path: path, month: UInt32(month), stream: .sponsorDraws, index: UInt32(t), draw: UInt32(chunk))
+          let w = streams.words(
+            path: path, month: UInt32(month), stream: .sponsorDraws, index: UInt32(t), draw: UInt32(chunk))
           if chunk < binomialChunks {
             renewed += Distributions.binomialChunk(
               trials: Swift.min(chunkTrials, count - chunk * chunkTrials), probability: p, logProbability: logs.0,

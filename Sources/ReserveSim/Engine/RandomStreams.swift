@@ -40,6 +40,10 @@ public struct RandomStreams: Sendable {
   @inlinable @inline(__always)
   public static func unit(_ x: UInt32) -> Double { (Double(x) + 0.5) * 0x1p-32 }
 
+  /// Four uniforms in (0, 1) from four words; the same values as `unit` lane by lane.
+  @inlinable @inline(__always)
+  public static func unit(_ x: SIMD4<UInt32>) -> SIMD4<Double> { (SIMD4<Double>(x) + 0.5) * 0x1p-32 }
+
   /// A uniform in (0, 1) from 64 bits, with 53 bits of resolution.
   @inlinable @inline(__always)
   public static func unit53(_ hi: UInt32, _ lo: UInt32) -> Double {

@@ -125,7 +125,8 @@ public struct SimulationPlan: Sendable {
     if scenario.inKindServices.contains(where: { $0.scaling == .fixed }) { needsLevel[Factor.inflation.index] = true }
     needsFactorLevel = (0..<factorCount).map { needsLevel[$0] && moves[$0] }
     needsTrafficCost =
-      scenario.inKindServices.contains { $0.scaling == .traffic } && (moves[Factor.traffic.index] || moves[Factor.unitCost.index])
+      scenario.inKindServices.contains { $0.scaling == .traffic }
+      && (moves[Factor.traffic.index] || moves[Factor.unitCost.index])
 
     tierMonthlyAmount = scenario.sponsorTiers.map { $0.annualAmount / 12 }
     tierInitialCount = scenario.sponsorTiers.map(\.count)

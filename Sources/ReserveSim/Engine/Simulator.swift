@@ -34,45 +34,49 @@ public struct Simulator: Sendable {
     let blocks = (paths + Self.blockSize - 1) / Self.blockSize
     let workers = min(threads, blocks)
 
-    let need = UnsafeMutablePointer<Double>.allocate(capacity: paths)
-    let yearEnd = UnsafeMutablePointer<Double>.allocate(capacity: paths * years)
-    let ruin = UnsafeMutablePointer<Int32>.allocate(capacity: paths)
+    // Results are written in place into the arrays the result keeps (no copies: at 1M paths × 10 years the
+    // year-end balances alone are 80 MB).
+    var need = [Double](repeating: 0, count: paths)
+    var yearEnd = [Double](repeating: 0, count: paths * years)
+    var ruin = [Int32](repeating: 0, count: paths)
     let flowStride = years * YearlyFlow.count
-    let flows = UnsafeMutablePointer<Double>.allocate(capacity: blocks * flowStride)
-    defer {
-      need.deallocate()
-      yearEnd.deallocate()
-      ruin.deallocate()
-      flows.deallocate()
-    }
+    var flows = [Double](repeating: 0, count: blocks * flowStride)
     let diagnostics = recordsDiagnostics ? PathDiagnostics(paths: paths, scenario: scenario) : nil
-
     let doneCounter = ProgressCounter(total: blocks)
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
-      var block = worker
-      while block < blocks {
-        let first = block * Self.blockSize
-        let output = BlockOutput(
-          requiredReserve: need, yearEndBalance: yearEnd, firstRuinMonth: ruin, paths: paths,
-          blockFlows: flows + block * flowStride, diagnostics: diagnostics?.output)
-        kernel.simulate(firstPath: first, count: min(Self.blockSize, paths - first), into: output)
-        if let progress, let share = doneCounter.increment() { progress(share) }
-        block += workers
+
+    need.withUnsafeMutableBufferPointer { needBuffer in
+      yearEnd.withUnsafeMutableBufferPointer { yearEndBuffer in
+        ruin.withUnsafeMutableBufferPointer { ruinBuffer in
+          flows.withUnsafeMutableBufferPointer { flowBuffer in
+            let needPointer = needBuffer.baseAddress!, yearEndPointer = yearEndBuffer.baseAddress!
+            let ruinPointer = ruinBuffer.baseAddress!, flowPointer = flowBuffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+              let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
+              var block = worker
+              while block < blocks {
+                let first = block * Self.blockSize
+                let output = BlockOutput(
+                  requiredReserve: needPointer, yearEndBalance: yearEndPointer, firstRuinMonth: ruinPointer,
+                  paths: paths,
+                  blockFlows: flowPointer + block * flowStride, diagnostics: diagnostics?.output)
+                kernel.simulate(firstPath: first, count: min(Self.blockSize, paths - first), into: output)
+                if let progress, let share = doneCounter.increment() { progress(share) }
+                block += workers
+              }
+            }
+          }
+        }
       }
     }
 
+    // Yearly sums, combined in block order whatever the thread count.
     var yearlyFlowSums = [Double](repeating: 0, count: flowStride)
     for block in 0..<blocks {
       for i in 0..<flowStride { yearlyFlowSums[i] += flows[block * flowStride + i] }
     }
     return SimulationResult(
-      scenario: scenario, paths: paths, seed: seed,
-      requiredReserve: Array(UnsafeBufferPointer(start: need, count: paths)),
-      yearEndBalance: Array(UnsafeBufferPointer(start: yearEnd, count: paths * years)),
-      firstRuinMonth: Array(UnsafeBufferPointer(start: ruin, count: paths)),
-      yearlyFlowMeans: yearlyFlowSums.map { $0 / Double(paths) },
-      diagnostics: diagnostics)
+      scenario: scenario, paths: paths, seed: seed, requiredReserve: need, yearEndBalance: yearEnd,
+      firstRuinMonth: ruin, yearlyFlowMeans: yearlyFlowSums.map { $0 / Double(paths) }, diagnostics: diagnostics)
   }
 }
 

@@ -1,6 +1,6 @@
 /// The spreadsheet files of `run --csv DIR` — a pure function of a summary.
 ///
-/// Column names are stable (documented in the README): money in the scenario's currency, shares as
+/// Column names are stable (documented in docs/outputs.md): money in the scenario's currency, shares as
 /// fractions (0.05 = 5%).
 public enum CSVExport {
   /// `yearly.csv`: a row per year.
@@ -18,8 +18,7 @@ public enum CSVExport {
       var row = [String(balance.year)]
       if let firstCalendarYear {
         // Year y covers months 12(y−1)+1 … 12y from `start`; label it by the calendar year it starts in.
-        let startMonth = Int(s.start!.suffix(2)) ?? 1
-        row.append(String(firstCalendarYear + (balance.year - 1) + (startMonth - 1) / 12))
+        row.append(String(firstCalendarYear + balance.year - 1))
       }
       row += [
         balance.p5, balance.p25, balance.p50, balance.p75, balance.p95, balance.mean, s.ruinProbabilityByYear[index],
@@ -35,7 +34,8 @@ public enum CSVExport {
     var table = CSVTable(header: ["confidence", "requiredReserve", "lower95", "upper95", "expectedShortfall"])
     for level in s.requiredReserve {
       let shortfall = RunSummary.shortfall(sorted: s.sortedRequiredReserve, confidence: level.confidence)
-      table.rows.append([level.confidence, level.value, level.lower, level.upper, shortfall.value].map(CSVTable.number))
+      table.rows.append(
+        [level.confidence, level.value, level.lower, level.upper, shortfall.value].map(CSVTable.number))
     }
     return table
   }
@@ -44,10 +44,12 @@ public enum CSVExport {
   public static func summary(_ s: RunSummary, version: String) -> CSVTable {
     var table = CSVTable(header: ["key", "value"])
     table.rows = [
-      ["scenario", s.scenarioName], ["currency", s.currency], ["paths", String(s.paths)], ["seed", String(s.seed)],
-      ["years", String(s.years)], ["initialReserve", CSVTable.number(s.initialReserve)],
+      ["scenario", s.scenarioName], ["currency", s.currency], ["start", s.start ?? ""], ["paths", String(s.paths)],
+      ["seed", String(s.seed)], ["years", String(s.years)], ["initialReserve", CSVTable.number(s.initialReserve)],
       ["floor", CSVTable.number(s.floor)], ["ruinProbability", CSVTable.number(s.ruinProbability.value)],
       ["ruinProbabilityStandardError", CSVTable.number(s.ruinProbability.standardError)],
+      ["ruinProbabilityLower95", CSVTable.number(s.ruinProbability.lower)],
+      ["ruinProbabilityUpper95", CSVTable.number(s.ruinProbability.upper)],
     ]
     for level in s.requiredReserve {
       table.rows.append(["requiredReserve\(percentLabel(level.confidence))", CSVTable.number(level.value)])
@@ -64,6 +66,9 @@ public enum CSVExport {
 
   /// All CSV files of a run, by file name.
   public static func files(_ s: RunSummary, version: String) -> [(name: String, contents: String)] {
-    [("yearly.csv", yearly(s).text), ("reserve.csv", reserve(s).text), ("summary.csv", summary(s, version: version).text)]
+    [
+      ("yearly.csv", yearly(s).text), ("reserve.csv", reserve(s).text),
+      ("summary.csv", summary(s, version: version).text),
+    ]
   }
 }

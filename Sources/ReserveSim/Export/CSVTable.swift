@@ -15,21 +15,45 @@ public struct CSVTable: Equatable, Sendable {
     ([header] + rows).map { $0.map(Self.quote).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
   }
 
+  /// A field as RFC 4180 text: quoted (with inner quotes doubled) when it holds a comma, quote or line break.
+  ///
+  /// Checked on Unicode scalars, not Characters: Swift reads "\r\n" as one Character equal to neither.
   static func quote(_ field: String) -> String {
-    guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+    guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+      return field
+    }
     return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
-  /// A number as spreadsheet-ready text: shortest round-trip form, no exponent for ordinary magnitudes.
+  /// A number as spreadsheet-ready text: the shortest form that reads back to the same Double, written out
+  /// in plain decimal ("0.00005", "12000000000000000", never "5e-05"), "-" for negatives, "" when not finite.
   public static func number(_ x: Double) -> String {
-    if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-    if abs(x) >= 1e-4 && abs(x) < 1e15 {
-      var text = String(format: "%.10f", x)
-      while text.hasSuffix("0") { text.removeLast() }
-      if text.hasSuffix(".") { text.removeLast() }
-      return text
+    guard x.isFinite else { return "" }
+    if x == 0 { return "0" }
+    return (x < 0 ? "-" : "") + plainDecimal(shortest: "\(x.magnitude)")
+  }
+
+  /// Rewrites Swift's shortest round-trip text of a positive number ("1.5e-05", "1e+16", "1500000.0")
+  /// without an exponent, and without trailing zeros after the decimal point.
+  static func plainDecimal(shortest text: String) -> String {
+    let parts = text.split(separator: "e", maxSplits: 1)
+    let mantissa = parts[0]
+    let exponent = parts.count == 2 ? Int(parts[1]) ?? 0 : 0
+    let integerDigits = mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) }
+    var digits = mantissa.filter { $0 != "." }
+    // The decimal point sits after `point` digits of `digits`.
+    var point = (integerDigits ?? digits.count) + exponent
+    if point <= 0 {
+      digits = String(repeating: "0", count: 1 - point) + digits
+      point = 1
+    } else if point > digits.count {
+      digits += String(repeating: "0", count: point - digits.count)
     }
-    return "\(x)"
+    var integer = String(digits.prefix(point))
+    var fraction = String(digits.dropFirst(point))
+    while integer.count > 1 && integer.hasPrefix("0") { integer.removeFirst() }
+    while fraction.hasSuffix("0") { fraction.removeLast() }
+    return fraction.isEmpty ? integer : integer + "." + fraction
   }
 }
 
@@ -62,10 +86,12 @@ public enum AtomicFiles {
         }
       }
       for (temporary, target) in staged {
-        if fm.fileExists(atPath: target.path) { try? fm.removeItem(at: target) }
-        do {
-          try fm.moveItem(at: temporary, to: target)
-        } catch {
+        // rename(2) replaces an existing file in one step and refuses to replace a folder.
+        var isFolder: ObjCBool = false
+        if fm.fileExists(atPath: target.path, isDirectory: &isFolder), isFolder.boolValue {
+          throw OutputError(path: target.path, reason: "is a folder, not a file")
+        }
+        guard rename(temporary.path, target.path) == 0 else {
           throw OutputError(path: target.path, reason: "cannot be written")
         }
       }

@@ -30,7 +30,8 @@ public enum SummaryJSON {
       ),
       (
         "expectedShortfall",
-        .array(s.expectedShortfall.map { .object([("confidence", .number($0.confidence)), ("value", .number($0.value))]) })
+        .array(
+          s.expectedShortfall.map { .object([("confidence", .number($0.confidence)), ("value", .number($0.value))]) })
       ),
       (
         "balanceByYear",

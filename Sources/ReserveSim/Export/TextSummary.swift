@@ -21,7 +21,8 @@ public enum TextSummary {
     }
     out += "\nExpected shortfall (mean need of the worst paths)\n"
     for shortfall in s.expectedShortfall {
-      out += pad("worst " + CSVExport.percentLabel(1 - shortfall.confidence) + "%", 12) + money.full(shortfall.value) + "\n"
+      out +=
+        pad("worst " + CSVExport.percentLabel(1 - shortfall.confidence) + "%", 12) + money.full(shortfall.value) + "\n"
     }
 
     out += "\nBy year (balance at year end)\n"

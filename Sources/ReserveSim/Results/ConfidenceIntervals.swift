@@ -7,6 +7,8 @@ public enum ConfidenceIntervals {
 
   /// Wilson score interval for a proportion of `successes` in `n` trials:
   /// (p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n).
+  /// At p̂ = 0 the lower bound is exactly 0 and at p̂ = 1 the upper bound exactly 1 (the formula's values,
+  /// which rounding would otherwise nudge off the end: a verdict against "at most 0" depends on it).
   public static func wilson(successes: Int, trials n: Int, z: Double = z95) -> (lower: Double, upper: Double) {
     let nn = Double(n)
     let p = Double(successes) / nn
@@ -14,7 +16,9 @@ public enum ConfidenceIntervals {
     let centre = p + z2 / (2 * nn)
     let half = z * (p * (1 - p) / nn + z2 / (4 * nn * nn)).squareRoot()
     let denominator = 1 + z2 / nn
-    return (max(0, (centre - half) / denominator), min(1, (centre + half) / denominator))
+    let lower = successes == 0 ? 0 : max(0, (centre - half) / denominator)
+    let upper = successes == n ? 1 : min(1, (centre + half) / denominator)
+    return (lower, upper)
   }
 
   /// Ranks (1-based) of the order statistics that bracket the c-quantile of N samples with 95% confidence,

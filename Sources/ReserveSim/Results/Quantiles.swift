@@ -13,7 +13,9 @@ public enum Quantiles {
 
   /// The k-th smallest (1-based) of an ascending array.
   @inlinable
-  public static func orderStatistic(_ sorted: [Double], rank k: Int) -> Double { sorted[min(sorted.count, max(1, k)) - 1] }
+  public static func orderStatistic(_ sorted: [Double], rank k: Int) -> Double {
+    sorted[min(sorted.count, max(1, k)) - 1]
+  }
 
   /// PERCENTILE.INC / NumPy's default "linear" percentile of an ascending array: with h = (N − 1)·p,
   /// x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]) (0-based).

@@ -108,7 +108,8 @@ public struct RunSummary: Sendable {
   public static func proportion(successes: Int, trials n: Int) -> Proportion {
     let p = Double(successes) / Double(n)
     let interval = ConfidenceIntervals.wilson(successes: successes, trials: n)
-    return Proportion(value: p, standardError: (p * (1 - p) / Double(n)).squareRoot(), lower: interval.lower, upper: interval.upper)
+    return Proportion(
+      value: p, standardError: (p * (1 - p) / Double(n)).squareRoot(), lower: interval.lower, upper: interval.upper)
   }
 
   /// Required reserve at confidence c from ascending needs (SPEC §7), with its order-statistic interval.

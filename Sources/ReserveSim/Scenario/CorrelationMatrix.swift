@@ -47,14 +47,17 @@ public enum CorrelationMatrix {
       if let first = seen[key] {
         throw ScenarioError(
           file: nil, path: path.appending(index).appending("between"),
-          message: "the pair \(pair.first.rawValue)/\(pair.second.rawValue) is already given at \(path.appending(first))")
+          message:
+            "the pair \(pair.first.rawValue)/\(pair.second.rawValue) is already given at \(path.appending(first))")
       }
       seen[key] = index
     }
     guard choleskyFactor(correlations) != nil else {
       throw ScenarioError(
         file: nil, path: path,
-        message: "the correlations do not form a positive definite matrix (no set of factors can move this way together); reduce some |rho|")
+        message:
+          "the correlations do not form a positive definite matrix (no set of factors can move this way together); reduce some |rho|"
+      )
     }
   }
 }

@@ -106,7 +106,8 @@ struct NumberRange: CustomStringConvertible {
   var description: String {
     switch (lower, upper) {
     case (nil, nil): return "a number"
-    case (let a?, nil): return lowerInclusive ? "at least \(JSONValue.format(a))" : "greater than \(JSONValue.format(a))"
+    case (let a?, nil):
+      return lowerInclusive ? "at least \(JSONValue.format(a))" : "greater than \(JSONValue.format(a))"
     case (nil, let b?): return upperInclusive ? "at most \(JSONValue.format(b))" : "less than \(JSONValue.format(b))"
     case (let a?, let b?):
       let open = lowerInclusive ? "[" : "("

@@ -69,7 +69,8 @@ extension Scenario {
   private static func strings(_ items: [JSONValue]?, at path: JSONPath) throws -> [String] {
     try (items ?? []).enumerated().map { index, item in
       guard case .string(let s) = item else {
-        throw ScenarioError(file: nil, path: path.appending(index), message: "expected a string, found \(item.kindDescription)")
+        throw ScenarioError(
+          file: nil, path: path.appending(index), message: "expected a string, found \(item.kindDescription)")
       }
       return s
     }
@@ -87,7 +88,8 @@ extension Scenario {
         if let first = seen[name] {
           throw ScenarioError(
             file: nil, path: itemPath.appending("name"),
-            message: "duplicate name \"\(name)\" (also at \(path.appending(first))); names within a list must be unique")
+            message: "duplicate name \"\(name)\" (also at \(path.appending(first))); names within a list must be unique"
+          )
         }
         seen[name] = index
       }
@@ -99,7 +101,8 @@ extension Scenario {
     guard let value else { return SimulationSettings() }
     var reader = try ObjectReader(value, at: path)
     let paths = try reader.integer("paths", in: .between(1, Double(maximumPaths))) ?? SimulationSettings.defaultPaths
-    let seed = try reader.integer("seed", in: .between(0, maximumFileSeed)).map { UInt64($0) } ?? SimulationSettings.defaultSeed
+    let seed =
+      try reader.integer("seed", in: .between(0, maximumFileSeed)).map { UInt64($0) } ?? SimulationSettings.defaultSeed
     try reader.rejectUnknownKeys()
     return SimulationSettings(paths: paths, seed: seed)
   }
@@ -118,7 +121,9 @@ extension Scenario {
   private static func factorName(_ value: JSONValue, at path: JSONPath) throws -> Factor {
     let names = Factor.allCases.map(\.rawValue)
     guard case .string(let name) = value else {
-      throw ScenarioError(file: nil, path: path, message: "expected a factor name (\(names.joined(separator: ", "))), found \(value.kindDescription)")
+      throw ScenarioError(
+        file: nil, path: path,
+        message: "expected a factor name (\(names.joined(separator: ", "))), found \(value.kindDescription)")
     }
     guard let factor = Factor(rawValue: name) else {
       var message = "unknown factor \"\(name)\""
@@ -147,7 +152,9 @@ extension Scenario {
 
   private static func correlation(_ value: JSONValue, at path: JSONPath) throws -> Correlation {
     var reader = try ObjectReader(value, at: path)
-    guard let between = try reader.array("between") else { throw reader.error("between", "is required (two factor names)") }
+    guard let between = try reader.array("between") else {
+      throw reader.error("between", "is required (two factor names)")
+    }
     guard between.count == 2 else {
       throw reader.error("between", "expected exactly two factor names, found \(between.count)")
     }
@@ -172,7 +179,8 @@ extension Scenario {
       throw reader.error("untilYear", "must not be before fromYear (\(fromYear)), found \(untilYear)")
     }
     try reader.rejectUnknownKeys()
-    return MoneyLine(name: name, annual: annual, annualGrowth: growth, factor: factor, fromYear: fromYear, untilYear: untilYear)
+    return MoneyLine(
+      name: name, annual: annual, annualGrowth: growth, factor: factor, fromYear: fromYear, untilYear: untilYear)
   }
 
   private static func sponsorTier(_ value: JSONValue, at path: JSONPath) throws -> SponsorTier {
@@ -238,7 +246,8 @@ extension Scenario {
       metric = .ruinProbability(withinYears: within)
     case "requiredReserve":
       guard reader.has("confidence") else { throw reader.error("confidence", "is required (a level in (0, 1))") }
-      let confidence = try reader.number("confidence", in: NumberRange(lower: 0, lowerInclusive: false, upper: 1, upperInclusive: false))!
+      let confidence = try reader.number(
+        "confidence", in: NumberRange(lower: 0, lowerInclusive: false, upper: 1, upperInclusive: false))!
       guard reader.has("atMost") else { throw reader.error("atMost", "is required (an amount)") }
       atMost = try reader.number("atMost")!
       metric = .requiredReserve(confidence: confidence)

@@ -58,7 +58,14 @@ public enum Factor: String, CaseIterable, Sendable, Comparable {
   case traffic, unitCost, donations, inflation
 
   /// Position in the engine's factor vector (the order of `allCases`).
-  public var index: Int { Factor.allCases.firstIndex(of: self)! }
+  public var index: Int {
+    switch self {
+    case .traffic: return 0
+    case .unitCost: return 1
+    case .donations: return 2
+    case .inflation: return 3
+    }
+  }
 
   public static func < (a: Factor, b: Factor) -> Bool { a.index < b.index }
 }
@@ -126,8 +133,7 @@ public struct SponsorTier: Equatable, Sendable {
   public var renewalProbability: Double
   /// Mean number of new sponsors joining at each year end.
   public var newPerYear: Double
-  public init(name: String, annualAmount: Double, count: Int, renewalProbability: Double = 1, newPerYear: Double = 0)
-  {
+  public init(name: String, annualAmount: Double, count: Int, renewalProbability: Double = 1, newPerYear: Double = 0) {
     self.name = name
     self.annualAmount = annualAmount
     self.count = count

@@ -40,7 +40,9 @@ public struct ScenarioLoader {
     guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
       throw ScenarioError(file: file, path: .root, message: "no such file")
     }
-    guard !isDirectory.boolValue else { throw ScenarioError(file: file, path: .root, message: "is a folder, not a scenario file") }
+    guard !isDirectory.boolValue else {
+      throw ScenarioError(file: file, path: .root, message: "is a folder, not a scenario file")
+    }
     guard let data = FileManager.default.contents(atPath: file) else {
       throw ScenarioError(file: file, path: .root, message: "cannot be read (check its permissions)")
     }
@@ -53,23 +55,31 @@ public struct ScenarioLoader {
     if chain.contains(canonical) {
       throw ScenarioError(
         file: file, path: JSONPath.root.appending("extends"),
-        message: "files extend each other in a cycle: " + (chain + [canonical]).map { ($0 as NSString).lastPathComponent }.joined(separator: " → "))
+        message: "files extend each other in a cycle: "
+          + (chain + [canonical]).map { ($0 as NSString).lastPathComponent }.joined(separator: " → "))
     }
     let document = try readJSON(file)
     guard case .object(let fields) = document else {
-      throw ScenarioError(file: file, path: .root, message: "expected a scenario object, found \(document.kindDescription)")
+      throw ScenarioError(
+        file: file, path: .root, message: "expected a scenario object, found \(document.kindDescription)")
     }
     guard let extends = fields["extends"], extends != .null else { return document }
     guard case .string(let base) = extends else {
-      throw ScenarioError(file: file, path: JSONPath.root.appending("extends"), message: "expected a file name, found \(extends.kindDescription)")
+      throw ScenarioError(
+        file: file, path: JSONPath.root.appending("extends"),
+        message: "expected a file name, found \(extends.kindDescription)")
     }
     let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
     let basePath = base.hasPrefix("/") ? base : directory.appendingPathComponent(base).path
     let baseDocument: JSONValue
     do {
       baseDocument = try resolveExtends(basePath, chain: chain + [canonical])
-    } catch var error as ScenarioError where error.file == basePath && error.path == .root && !FileManager.default.fileExists(atPath: basePath) {
-      error = ScenarioError(file: file, path: JSONPath.root.appending("extends"), message: "base file \"\(base)\" not found (looked for \(basePath))")
+    } catch var error as ScenarioError
+      where error.file == basePath && error.path == .root && !FileManager.default.fileExists(atPath: basePath)
+    {
+      error = ScenarioError(
+        file: file, path: JSONPath.root.appending("extends"),
+        message: "base file \"\(base)\" not found (looked for \(basePath))")
       throw error
     }
     var patch = fields

@@ -142,7 +142,8 @@ public struct ScenarioOverride: Sendable, CustomStringConvertible {
   /// Parses `PATH=VALUE`.
   public init(parsing text: String) throws {
     guard let equals = text.firstIndex(of: "=") else {
-      throw ScenarioError(file: "--set", path: .root, message: "\(text): expected PATH=VALUE, e.g. reserve.initial=2000000")
+      throw ScenarioError(
+        file: "--set", path: .root, message: "\(text): expected PATH=VALUE, e.g. reserve.initial=2000000")
     }
     path = try ScenarioPath(parsing: String(text[..<equals]))
     let raw = String(text[text.index(after: equals)...])

@@ -1,0 +1,125 @@
+import Foundation
+
+/// What the report and the notebook say in words, read off a summary: the reserve curve's confidence
+/// levels, the headline sentence and the labels they share.
+extension RunSummary {
+  /// Confidence levels of the "reserve needed against confidence" curve, 50% … 99.5%, denser in the tail.
+  /// Pass them as `RunSummary(result, reserveConfidences:)` for the report and the notebook.
+  public static let reserveCurveConfidences = [
+    0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.925, 0.95, 0.96, 0.97, 0.975, 0.98, 0.99, 0.995,
+  ]
+
+  /// The confidence the headline holds the reserve to: ruin within the horizon stays under 1 − 0.95 = 5%.
+  public static let headlineConfidence = 0.95
+
+  /// The required reserve at confidence c (SPEC §7): the summary's own level when it has one, else read
+  /// from all paths' sorted needs.
+  public func requiredReserve(confidence c: Double) -> ReserveLevel {
+    requiredReserve.first { abs($0.confidence - c) < 1e-9 }
+      ?? Self.reserveLevel(sorted: sortedRequiredReserve, confidence: c)
+  }
+
+  /// The answer in two sentences, e.g. "With $1.5M in reserve, the chance of running out within 10 years
+  /// is 37% (±1%). To keep it under 5%, hold $91M."
+  ///
+  /// "±" is the 95% Monte Carlo margin z·√(p(1−p)/N), z = 1.96; the percentages carry as many decimals as
+  /// the margin allows. "Hold" is the required reserve at 95% confidence: starting with it, at least 95%
+  /// of the simulated futures never fall below the floor.
+  public var headline: String {
+    let money = MoneyFormat(currency: currency)
+    let within = "within \(years) year\(years == 1 ? "" : "s")"
+    let event = floor == 0 ? "running out" : "falling below the floor of \(money.short(floor))"
+    let start = initialReserve == 0 ? "With no reserve" : "With \(money.short(initialReserve)) in reserve"
+    let ruined = ruinedPathsByYear.last ?? 0
+    let chance: String
+    if ruined == 0 {
+      chance = "is below \(PercentFormat.format(ruinProbability.upper, digits: 2)) (no simulated future ran out)"
+    } else if ruined == paths {
+      chance = "is above \(PercentFormat.format(ruinProbability.lower, digits: 2)) (every simulated future ran out)"
+    } else {
+      let margin = ConfidenceIntervals.z95 * ruinProbability.standardError
+      let digits = PercentFormat.digits(forMargin: margin)
+      chance =
+        "is \(PercentFormat.format(ruinProbability.value, digits: digits)) "
+        + "(±\(PercentFormat.format(margin, digits: digits)))"
+    }
+    let limit = PercentFormat.format(1 - Self.headlineConfidence, digits: 0)
+    let hold = requiredReserve(confidence: Self.headlineConfidence).value
+    let advice: String
+    if hold == 0 {
+      advice = "It stays under \(limit) even with no reserve."
+    } else if hold <= initialReserve {
+      advice = "To keep it under \(limit), hold \(money.short(hold)), which the current reserve covers."
+    } else {
+      advice = "To keep it under \(limit), hold \(money.short(hold))."
+    }
+    return "\(start), the chance of \(event) \(within) \(chance). \(advice)"
+  }
+
+  /// What was run, in words: "2000 simulated futures (seed 7), 5 years from July 2021".
+  var runDescription: String {
+    var text = "\(paths) simulated futures (seed \(seed)), \(years) year\(years == 1 ? "" : "s")"
+    if let startLabel { text += " from \(startLabel)" }
+    return text
+  }
+
+  /// The reserve needed at each of the summary's confidences, with its 95% interval and the expected
+  /// shortfall at the same level (the mean need of the worst 1 − c of futures).
+  var reserveTable: DisplayTable {
+    let money = MoneyFormat(currency: currency)
+    return DisplayTable(
+      title: "Reserve needed", header: ["Confidence", "Reserve needed", "95% interval", "Expected shortfall"],
+      rows: requiredReserve.map { level in
+        [
+          CSVExport.percentLabel(level.confidence) + "%", money.full(level.value),
+          "\(money.short(level.lower)) – \(money.short(level.upper))",
+          money.full(Self.shortfall(sorted: sortedRequiredReserve, confidence: level.confidence).value),
+        ]
+      })
+  }
+
+  /// "April 2020" for `start` "2020-04"; `nil` without a start.
+  public var startLabel: String? { start.map(Self.monthLabel) }
+
+  /// "2020-04" → "April 2020" (the text unchanged when it is not YYYY-MM).
+  static func monthLabel(_ yearMonth: String) -> String {
+    let parts = yearMonth.split(separator: "-")
+    guard parts.count == 2, let month = Int(parts[1]), (1...12).contains(month) else { return yearMonth }
+    let names = [
+      "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+      "November", "December",
+    ]
+    return "\(names[month - 1]) \(parts[0])"
+  }
+
+  /// The title of a year axis: "Years after April 2020", or "Years" without a start.
+  var yearAxisTitle: String { startLabel.map { "Years after \($0)" } ?? "Years" }
+}
+
+extension PercentFormat {
+  /// Decimals that show a 95% margin with at least one significant digit: 0 for ±1% and more, 1 for
+  /// ±0.1% … ±0.9%, 2 below that.
+  public static func digits(forMargin margin: Double) -> Int {
+    if margin >= 0.005 { return 0 }
+    if margin >= 0.0005 { return 1 }
+    return 2
+  }
+
+  /// A rate with up to two decimals and no trailing zeros, with a true minus sign: 0.05 → "5%",
+  /// 0.125 → "12.5%", −0.1 → "−10%".
+  public static func compact(_ share: Double) -> String {
+    var text = String(format: "%.2f", abs(share) * 100)
+    while text.hasSuffix("0") { text.removeLast() }
+    if text.hasSuffix(".") { text.removeLast() }
+    return (share < 0 && text != "0" ? "−" : "") + text + "%"
+  }
+}
+
+extension MoneyFormat {
+  /// What stands before and after a compact amount: ("$", "") for USD, ("", " CHF") for a code without a
+  /// symbol — so that other renderers (the notebook's Python) format money the same way.
+  public var affixes: (prefix: String, suffix: String) {
+    if let symbol = Self.symbols[currency] { return (symbol, "") }
+    return ("", " " + currency)
+  }
+}

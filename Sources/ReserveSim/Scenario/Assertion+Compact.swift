@@ -1,0 +1,117 @@
+import Foundation
+
+/// An assertion written on the command line (`--assert`), before it meets a scenario:
+///
+///     ruin<=0.05            ruin within the horizon at most 5%
+///     ruin<=5%@3y           ruin within 3 years at most 5%   (also ruin@3y<=5%)
+///     reserve@0.95<=2e6     required reserve at 95% at most 2,000,000   (also reserve<=2M@95%)
+///
+/// Grammar (spaces ignored): METRIC [@QUALIFIER] <= THRESHOLD [@QUALIFIER], one qualifier at most.
+/// METRIC is `ruin` (or `ruinProbability`) or `reserve` (or `requiredReserve`); `≤` may stand for `<=`.
+/// For `ruin` the qualifier is whole years `Ny` (default: the horizon) and the threshold a probability
+/// (0.05 or 5%); for `reserve` the qualifier is the confidence (0.95 or 95%, required) and the threshold an
+/// amount (2000000, 2e6, 2_000_000, 2M; suffixes k, M, B). The assertion is named after the text.
+public struct CompactAssertion: Sendable, Equatable, CustomStringConvertible {
+  public enum Metric: Sendable, Equatable {
+    /// `nil`: within the scenario's horizon.
+    case ruinProbability(withinYears: Int?)
+    case requiredReserve(confidence: Double)
+  }
+
+  /// The text as written (trimmed); the assertion's name.
+  public var text: String
+  public var metric: Metric
+  public var atMost: Double
+
+  public var description: String { text }
+
+  /// Parses the compact syntax.
+  /// - Throws: `ScenarioError` (no file) that quotes the text, says what is wrong and shows an example.
+  public init(parsing raw: String) throws {
+    text = raw.trimmingCharacters(in: .whitespaces)
+    let compact = text.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "≤", with: "<=")
+    func bad(_ why: String) -> ScenarioError {
+      ScenarioError(
+        file: nil, path: .root,
+        message: "--assert '\(raw)': \(why) (examples: ruin<=0.05@3y, reserve@95%<=2M)")
+    }
+    let sides = compact.components(separatedBy: "<=")
+    guard sides.count == 2 else { throw bad(sides.count == 1 ? "expected '<=' (at most)" : "more than one '<='") }
+    var left = sides[0].split(separator: "@", omittingEmptySubsequences: false).map(String.init)
+    var right = sides[1].split(separator: "@", omittingEmptySubsequences: false).map(String.init)
+    guard left.count <= 2, right.count <= 2, left.count + right.count <= 3 else {
+      throw bad("give one qualifier with '@' at most")
+    }
+    let qualifier = left.count == 2 ? left.removeLast() : right.count == 2 ? right.removeLast() : nil
+    let thresholdText = right[0]
+    guard !thresholdText.isEmpty else { throw bad("missing the threshold after '<='") }
+    switch left[0].lowercased() {
+    case "ruin", "ruinprobability":
+      var years: Int?
+      if let qualifier {
+        guard qualifier.hasSuffix("y") || qualifier.hasSuffix("Y"), let n = Int(qualifier.dropLast()), n >= 1 else {
+          throw bad("expected whole years such as '@3y' after ruin, found '@\(qualifier)'")
+        }
+        years = n
+      }
+      guard let p = Self.fraction(thresholdText), (0...1).contains(p) else {
+        throw bad("expected a probability such as 0.05 or 5%, found '\(thresholdText)'")
+      }
+      metric = .ruinProbability(withinYears: years)
+      atMost = p
+    case "reserve", "requiredreserve":
+      guard let qualifier else { throw bad("say the confidence, e.g. reserve@95%<=2M") }
+      guard let c = Self.fraction(qualifier), c > 0, c < 1 else {
+        throw bad("expected a confidence between 0 and 1 such as 0.95 or 95%, found '@\(qualifier)'")
+      }
+      guard let amount = Self.amount(thresholdText) else {
+        throw bad("expected an amount such as 2000000, 2e6 or 2M, found '\(thresholdText)'")
+      }
+      metric = .requiredReserve(confidence: c)
+      atMost = amount
+    case "":
+      throw bad("missing the metric ('ruin' or 'reserve') before '<='")
+    default:
+      throw bad("unknown metric '\(left[0])': expected 'ruin' or 'reserve'")
+    }
+  }
+
+  /// The assertion for `scenario` (ruin within its horizon when no years are given).
+  /// - Throws: `ScenarioError` (no file) when the years lie beyond the scenario's horizon.
+  public func assertion(for scenario: Scenario) throws -> Assertion {
+    switch metric {
+    case .ruinProbability(let withinYears):
+      let years = withinYears ?? scenario.years
+      guard years <= scenario.years else {
+        throw ScenarioError(
+          file: nil, path: .root,
+          message: "--assert '\(text)': \(years) years is beyond the scenario's horizon of \(scenario.years) years")
+      }
+      return Assertion(name: text, metric: .ruinProbability(withinYears: years), atMost: atMost)
+    case .requiredReserve(let confidence):
+      return Assertion(name: text, metric: .requiredReserve(confidence: confidence), atMost: atMost)
+    }
+  }
+
+  /// "0.05" → 0.05, "5%" → 0.05.
+  static func fraction(_ text: String) -> Double? {
+    if text.hasSuffix("%") { return number(String(text.dropLast())).map { $0 / 100 } }
+    return number(text)
+  }
+
+  /// "2e6", "2_000_000", "2M", "1.5k", "1B" → the amount.
+  static func amount(_ text: String) -> Double? {
+    let scales: [Character: Double] = ["k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9]
+    if let last = text.last, let scale = scales[last] { return number(String(text.dropLast())).map { $0 * scale } }
+    return number(text)
+  }
+
+  /// A finite decimal number ("_" allowed between digits).
+  static func number(_ text: String) -> Double? {
+    let digits = text.replacingOccurrences(of: "_", with: "")
+    guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
+      let x = Double(digits), x.isFinite
+    else { return nil }
+    return x
+  }
+}

@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import ReserveSim
+
+/// `reservesim check FILE…`: evaluate every file's assertions (SPEC §9) for CI.
+struct CheckCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check",
+    abstract: "Check scenario assertions with 95% Monte Carlo intervals; exit 1 when any fails.",
+    discussion: """
+      A check passes when the whole 95% interval of its estimate is within the threshold, fails when the \
+      whole interval is beyond it, and is inconclusive otherwise. Exit 0: nothing failed (inconclusive \
+      allowed); 1: something failed (or was inconclusive, with --strict); 2: bad input.
+      """)
+
+  @Argument(help: "Scenario JSON files.")
+  var files: [String]
+
+  @OptionGroup var input: ScenarioOptions
+  @OptionGroup var simulation: SimulationOptions
+
+  @Flag(help: "Count inconclusive checks as failures.")
+  var strict = false
+
+  @Flag(help: "Print the results as JSON on stdout, and nothing else.")
+  var json = false
+
+  @Option(help: ArgumentHelp("Also write a JUnit XML report to this file.", valueName: "path"))
+  var junit: String?
+
+  @Flag(
+    help: "Double the paths (simulating only the new ones) until every check is conclusive or --max-paths is reached.")
+  var autoPaths = false
+
+  @Option(help: "With --auto-paths: the most paths to use (default 1000000).")
+  var maxPaths: Int?
+
+  @Option(
+    name: .customLong("assert"),
+    help: ArgumentHelp(
+      "An extra assertion for every file, e.g. 'ruin<=0.05@3y' or 'reserve@95%<=2M'. Repeatable.",
+      discussion:
+        "ruin[@Ny]<=P (P as 0.05 or 5%; N years, default the horizon); reserve@C<=AMOUNT (C as 0.95 or 95%; AMOUNT as 2e6, 2M, 150k).",
+      valueName: "spec"))
+  var assertions: [String] = []
+
+  static let defaultMaxPaths = 1_000_000
+
+  func validate() throws {
+    if files.isEmpty { throw ValidationError("name at least one scenario file") }
+    if let maxPaths {
+      guard autoPaths else { throw ValidationError("--max-paths goes with --auto-paths") }
+      guard (1...Scenario.maximumPaths).contains(maxPaths) else {
+        throw ValidationError("--max-paths must be between 1 and \(Scenario.maximumPaths), found \(maxPaths)")
+      }
+    }
+  }
+
+  func run() throws {
+    let scenarios = try loadAll()
+    var outcomes: [ScenarioCheck] = []
+    for (file, scenario, assertions) in scenarios {
+      let paths = simulation.pathCount(for: scenario)
+      let seed = simulation.seedValue(for: scenario)
+      guard !assertions.isEmpty else {
+        outcomes.append(
+          ScenarioCheck(
+            file: file, scenarioName: scenario.name, currency: scenario.currency, paths: 0, seed: seed, checks: []))
+        continue
+      }
+      let bar = ProgressBar.forTerminal(enabled: !json)
+      let update: (@Sendable (Double) -> Void)? = bar.map { bar in { @Sendable share in bar.update(share) } }
+      let (result, checks) = simulation.simulator.check(
+        scenario, assertions: assertions, paths: paths, seed: seed,
+        maxPaths: autoPaths ? (maxPaths ?? Self.defaultMaxPaths) : nil, progress: { _ in update })
+      bar?.finish()
+      outcomes.append(
+        ScenarioCheck(
+          file: file, scenarioName: scenario.name, currency: scenario.currency, paths: result.paths, seed: seed,
+          checks: checks))
+    }
+
+    if let junit { try AtomicFiles.write(JUnitReport.xml(outcomes, strict: strict), to: junit) }
+    print(
+      json ? try CheckReport.json(outcomes, strict: strict) : CheckReport.table(outcomes, strict: strict),
+      terminator: json ? "\n" : "")
+    if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
+      // On stderr, so that --json keeps stdout to the document; the runner reads commands from both.
+      let annotations = CheckReport.githubAnnotations(outcomes, strict: strict, line: Self.line(in:of:))
+      for command in annotations { FileHandle.standardError.write(Data((command + "\n").utf8)) }
+    }
+    if outcomes.fails(strict: strict) { throw ExitCode(1) }
+  }
+
+  /// Every file composed, validated and given its assertions (the file's, then `--assert`'s) before anything
+  /// is simulated; any bad file or `--assert` stops the run with one message for all of them.
+  private func loadAll() throws -> [(file: String, scenario: Scenario, assertions: [Assertion])] {
+    let extra = try assertions.map(CompactAssertion.init(parsing:))
+    let loader = try input.loader()
+    var loaded: [(String, Scenario, [Assertion])] = []
+    var failures: [String] = []
+    var skipped: [String] = []
+    for file in files {
+      if Self.isJSONSchema(file) {
+        skipped.append(file)
+        continue
+      }
+      do {
+        let scenario = try loader.load(file)
+        let added = try extra.map { try $0.assertion(for: scenario) }
+        loaded.append((file, scenario, scenario.assertions + added))
+      } catch let error as ScenarioError {
+        failures.append(error.inFile(file).description)
+      }
+    }
+    if !failures.isEmpty { CommandLineExit.fail(failures.joined(separator: "\nreservesim: ")) }
+    if loaded.isEmpty {
+      let what = skipped.count == 1 ? "is a JSON Schema" : "are JSON Schemas"
+      CommandLineExit.fail("no scenario to check: \(skipped.joined(separator: ", ")) \(what)")
+    }
+    for file in skipped {
+      FileHandle.standardError.write(Data("reservesim: \(file): a JSON Schema, not a scenario; skipped\n".utf8))
+    }
+    return loaded
+  }
+
+  /// Whether `file` is a JSON Schema document (its `$schema` names a json-schema.org meta-schema, as
+  /// scenarios/schema.json does) rather than a scenario, so that `check scenarios/*.json` checks the scenarios.
+  static func isJSONSchema(_ file: String) -> Bool {
+    guard case .object(let fields)? = try? ScenarioLoader.readJSON(file), case .string(let schema)? = fields["$schema"]
+    else { return false }
+    return schema.contains("json-schema.org")
+  }
+
+  /// The line of `assertion`'s `"name": …` after `"assertions"` in `file`, for annotations; `nil` when it is
+  /// not written there (an `--assert`, or an assertion inherited through `extends`).
+  static func line(in file: String, of assertion: Assertion) -> Int? {
+    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+    let wanted = "\"name\":" + JSONValue.string(assertion.name).jsonText.replacingOccurrences(of: " ", with: "")
+    var inAssertions = false
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let squeezed = line.replacingOccurrences(of: " ", with: "")
+      if squeezed.contains("\"assertions\":") { inAssertions = true }
+      if inAssertions && squeezed.contains(wanted) { return index + 1 }
+    }
+    return nil
+  }
+}

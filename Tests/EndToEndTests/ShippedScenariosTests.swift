@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+
+/// Runs the built `reservesim` over the shipped scenarios and the bad fixtures, as CI and a new user would.
+final class ShippedScenariosTests: XCTestCase {
+  static let repository = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  /// The folder SwiftPM builds the products into (`.build/debug` or `.build/release`).
+  static var productsFolder: URL {
+    #if os(macOS)
+      for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+        return bundle.bundleURL.deletingLastPathComponent()
+      }
+      fatalError("no .xctest bundle found")
+    #else
+      return Bundle.main.bundleURL
+    #endif
+  }
+
+  /// Runs `reservesim` with `arguments` in the repository; returns its exit code, stdout and stderr.
+  func reservesim(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+    let process = Process()
+    process.executableURL = Self.productsFolder.appendingPathComponent("reservesim")
+    process.arguments = arguments
+    process.currentDirectoryURL = Self.repository
+    let output = Pipe(), errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    let outData = output.fileHandleForReading.readDataToEndOfFile()
+    let errData = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (
+      process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
+  }
+
+  func files(in folder: String, excluding excluded: Set<String> = []) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: Self.repository.appendingPathComponent(folder).path)
+      .filter { $0.hasSuffix(".json") && !excluded.contains($0) }.sorted().map { folder + "/" + $0 }
+  }
+
+  func testShippedScenariosValidate() throws {
+    let scenarios = try files(in: "scenarios", excluding: ["schema.json"])
+    XCTAssertGreaterThanOrEqual(scenarios.count, 5)
+    let result = try reservesim(["validate"] + scenarios)
+    XCTAssertEqual(result.status, 0, result.errors)
+    XCTAssertEqual(result.output.split(separator: "\n").count, scenarios.count, result.output)
+  }
+
+  func testShippedScenariosRun() throws {
+    for file in try files(in: "scenarios", excluding: ["schema.json"]) {
+      let result = try reservesim(["run", file, "--paths", "500", "--json"])
+      XCTAssertEqual(result.status, 0, "\(file): \(result.errors)")
+      let summary = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+      XCTAssertNotNil(summary?["ruinProbability"], file)
+    }
+  }
+
+  func testEachBadFixtureExitsWithCode2AndOneLine() throws {
+    for file in try files(in: "Tests/Fixtures/bad-scenarios") {
+      let result = try reservesim(["validate", file])
+      XCTAssertEqual(result.status, 2, file)
+      let lines = result.errors.split(separator: "\n")
+      XCTAssertEqual(lines.count, 1, "\(file): \(result.errors)")
+      XCTAssertTrue(lines.first?.contains(file) ?? false, "\(file): the message should name the file: \(result.errors)")
+    }
+  }
+}

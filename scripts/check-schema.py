@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Checks scenarios/schema.json against the shipped scenarios and the bad fixtures.
+
+- Every shipped scenario (scenarios/*.json and examples/**/*.json) validates against the schema: a file that
+  `extends` another is validated as written (the patch) and composed (RFC 7386 merge onto its base, as
+  ReserveSim's loader does). Shipped files also name the schema in "$schema", carry a description, sources
+  and assertions, and keep simulation.paths at 100,000 or fewer so CI stays fast.
+- Every file in Tests/Fixtures/bad-scenarios/ is rejected by the schema, except the few that only the decoder
+  can catch (listed in DECODER_ONLY with the reason); those must pass the schema, so the list stays honest.
+- docs/scenario-format.md is what scripts/schema-doc.py generates from the schema.
+
+The Swift side of the same agreement is Tests/ReserveSimTests/SchemaAgreementTests.swift.
+Needs the `jsonschema` package (the caller installs it: python3 -m pip install jsonschema).
+Exits 0 when everything agrees, 1 otherwise.
+"""
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_FILE = ROOT / "scenarios" / "schema.json"
+BAD_FIXTURES = ROOT / "Tests" / "Fixtures" / "bad-scenarios"
+DOC_FILE = ROOT / "docs" / "scenario-format.md"
+MAX_SHIPPED_PATHS = 100_000
+
+# Bad fixtures that a JSON Schema cannot reject; the decoder (ScenarioLoader) does.
+DECODER_ONLY = {
+    "non-pd-correlations.json": "whether the correlations form a positive definite matrix is linear algebra, "
+    "not something JSON Schema can express",
+    "duplicate-names.json": "uniqueItems compares whole list items; names must be unique even when the "
+    "other fields differ",
+    "duplicate-correlation-pair.json": "the same pair in either order with different rho; uniqueItems "
+    "compares whole items",
+    "until-before-from.json": "untilYear must not be before fromYear: JSON Schema cannot compare two fields",
+    "within-years-beyond-horizon.json": "withinYears must not exceed the top-level years: JSON Schema cannot "
+    "compare a field with another object's field",
+    "extends-missing-base.json": "whether the base file exists is for the loader; the patch itself is valid",
+}
+
+
+class CompositionError(Exception):
+    pass
+
+
+def merge_patch(patch, target):
+    """JSON Merge Patch (RFC 7386), as Sources/ReserveSim/Scenario/MergePatch.swift applies it."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(value, result.get(key))
+    return result
+
+
+def compose(path, chain=()):
+    """The document ScenarioLoader validates: the file merged onto its `extends` chain, without `extends`."""
+    canonical = path.resolve()
+    if canonical in chain:
+        raise CompositionError("files extend each other in a cycle: " + " -> ".join(p.name for p in chain + (canonical,)))
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict) or not isinstance(document.get("extends"), str):
+        return document
+    base = path.parent / document["extends"]
+    if not base.is_file():
+        raise CompositionError(f'base file "{document["extends"]}" not found')
+    patch = {key: value for key, value in document.items() if key != "extends"}
+    return merge_patch(patch, compose(base, chain + (canonical,)))
+
+
+def schema_errors(validator, path):
+    """Messages for everything the schema rejects in the file as written and, if it extends another, composed."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    messages = [f"as written: {e.json_path}: {e.message}" for e in validator.iter_errors(raw)]
+    if isinstance(raw, dict) and isinstance(raw.get("extends"), str):
+        try:
+            composed = compose(path)
+        except CompositionError as error:
+            return messages, str(error)
+        messages += [f"composed: {e.json_path}: {e.message}" for e in validator.iter_errors(composed)]
+    return messages, None
+
+
+def shipped_files():
+    scenarios = sorted(p for p in (ROOT / "scenarios").glob("*.json") if p != SCHEMA_FILE)
+    examples = sorted((ROOT / "examples").glob("**/*.json"))
+    return scenarios + examples
+
+
+def check_shipped(validator, problems):
+    files = shipped_files()
+    if not files:
+        problems.append("no shipped scenarios found in scenarios/")
+    for path in files:
+        name = path.relative_to(ROOT)
+        errors, composition_error = schema_errors(validator, path)
+        if composition_error:
+            problems.append(f"{name}: {composition_error}")
+            continue
+        problems += [f"{name}: {message}" for message in errors]
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        named = raw.get("$schema")
+        if not isinstance(named, str) or (path.parent / named).resolve() != SCHEMA_FILE:
+            problems.append(f'{name}: "$schema" should name scenarios/schema.json relative to the file, found {named!r}')
+        composed = compose(path)
+        for field in ("description", "sources", "assertions"):
+            if not composed.get(field):
+                problems.append(f"{name}: a shipped scenario needs a non-empty {field}")
+        paths = (composed.get("simulation") or {}).get("paths") or 10_000
+        if paths > MAX_SHIPPED_PATHS:
+            problems.append(f"{name}: simulation.paths is {paths}; keep shipped files at {MAX_SHIPPED_PATHS} or fewer")
+        if not errors:
+            print(f"ok        {name}")
+
+
+def check_bad_fixtures(validator, problems):
+    fixtures = sorted(BAD_FIXTURES.glob("*.json"))
+    if not fixtures:
+        problems.append(f"no bad fixtures found in {BAD_FIXTURES.relative_to(ROOT)}")
+    for missing in sorted(set(DECODER_ONLY) - {p.name for p in fixtures}):
+        problems.append(f"DECODER_ONLY names {missing}, which is not in {BAD_FIXTURES.relative_to(ROOT)}")
+    for path in fixtures:
+        name = path.relative_to(ROOT)
+        errors, _ = schema_errors(validator, path)
+        if path.name in DECODER_ONLY:
+            if errors:
+                problems.append(
+                    f"{name}: listed as decoder-only, but the schema now rejects it ({errors[0]}); "
+                    "remove it from DECODER_ONLY")
+            else:
+                print(f"decoder   {name}: only the decoder rejects it ({DECODER_ONLY[path.name]})")
+        elif errors:
+            print(f"rejected  {name}: {errors[0]}")
+        else:
+            problems.append(f"{name}: the schema accepts this bad file; it should reject it")
+
+
+def check_doc(schema, problems):
+    spec = importlib.util.spec_from_file_location("schema_doc", ROOT / "scripts" / "schema-doc.py")
+    schema_doc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(schema_doc)
+    expected = schema_doc.render(schema)
+    actual = DOC_FILE.read_text(encoding="utf-8") if DOC_FILE.is_file() else ""
+    if actual != expected:
+        problems.append(f"{DOC_FILE.relative_to(ROOT)} is out of date: run python3 scripts/schema-doc.py")
+    else:
+        print(f"ok        {DOC_FILE.relative_to(ROOT)} matches the schema")
+
+
+def main():
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    problems = []
+    check_shipped(validator, problems)
+    check_bad_fixtures(validator, problems)
+    check_doc(schema, problems)
+    if problems:
+        print("\n".join(["", "check-schema: problems found:"] + ["  " + p for p in problems]), file=sys.stderr)
+        return 1
+    print("check-schema: the schema, the shipped scenarios and the bad fixtures agree")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
