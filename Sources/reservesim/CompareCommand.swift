@@ -6,7 +6,8 @@ import ReserveSim
 struct CompareCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "compare",
-    abstract: "Compare two scenarios on common random numbers: ruin probability and reserve needed, B − A with 95% intervals.",
+    abstract:
+      "Compare two scenarios on common random numbers: ruin probability and reserve needed, B − A with 95% intervals.",
     discussion: """
       Both scenarios run with the same seed and path count (A's, unless --paths/--seed say otherwise), so path i \
       sees the same random draws in both and the paired difference is far less noisy than two separate runs. \

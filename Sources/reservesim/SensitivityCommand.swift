@@ -26,7 +26,9 @@ struct SensitivityCommand: ParsableCommand {
 
   @Option(
     name: .customLong("param"), parsing: .upToNextOption,
-    help: ArgumentHelp("Vary only these parameters, in the --set path syntax (e.g. inKindServices[CDN].annualLossProbability).", valueName: "path"))
+    help: ArgumentHelp(
+      "Vary only these parameters, in the --set path syntax (e.g. inKindServices[CDN].annualLossProbability).",
+      valueName: "path"))
   var params: [String] = []
 
   @Option(help: "What to rank by: requiredReserve95 or ruinProbability.")
@@ -40,7 +42,9 @@ struct SensitivityCommand: ParsableCommand {
   @OptionGroup var output: WhatIfOutputOptions
 
   func validate() throws {
-    guard swing > 0 && swing <= 1 else { throw ValidationError("--swing must be above 0 and at most 1, found \(swing)") }
+    guard swing > 0 && swing <= 1 else {
+      throw ValidationError("--swing must be above 0 and at most 1, found \(swing)")
+    }
   }
 
   func run() throws {
@@ -54,7 +58,8 @@ struct SensitivityCommand: ParsableCommand {
       analysis = try SensitivityAnalysis(
         document: document, parameters: listed, swing: swing, metric: metric,
         simulate: simulation.commonRandomNumbers(
-          paths: simulation.paths ?? min(scenario.simulation.paths, Self.defaultMaximumPaths), seed: simulation.seedValue(for: scenario)),
+          paths: simulation.paths ?? min(scenario.simulation.paths, Self.defaultMaximumPaths),
+          seed: simulation.seedValue(for: scenario)),
         progress: progress?.runs)
     } catch let error as ScenarioError {
       throw error.inFile(file)
@@ -62,7 +67,8 @@ struct SensitivityCommand: ParsableCommand {
     progress?.finish()
     if let svg { try AtomicFiles.write(TornadoChart.svg(analysis), to: svg) }
     try output.emit(
-      json: { WhatIfJSON.encode(analysis) }, text: { WhatIfText.render(analysis) + (svg.map { "\nTornado chart written to \($0)\n" } ?? "") },
+      json: { WhatIfJSON.encode(analysis) },
+      text: { WhatIfText.render(analysis) + (svg.map { "\nTornado chart written to \($0)\n" } ?? "") },
       table: { WhatIfCSV.table(analysis) })
   }
 }

@@ -29,9 +29,15 @@ struct SweepCommand: ParsableCommand {
     var axes: [SweepAxis] = []
     var edits: [ScenarioOverride] = []
     for text in input.set {
-      if let axis = try SweepAxis(parsing: text) { axes.append(axis) } else { edits.append(try ScenarioOverride(parsing: text)) }
+      if let axis = try SweepAxis(parsing: text) {
+        axes.append(axis)
+      } else {
+        edits.append(try ScenarioOverride(parsing: text))
+      }
     }
-    if axes.isEmpty { CommandLineExit.fail("sweep needs an axis: --set PATH=START:END:COUNT, e.g. --set reserve.initial=0:3e6:7") }
+    if axes.isEmpty {
+      CommandLineExit.fail("sweep needs an axis: --set PATH=START:END:COUNT, e.g. --set reserve.initial=0:3e6:7")
+    }
     let loader = ScenarioLoader(overrides: edits)
     let scenario = try loader.load(file)
     let progress = ProgressBar.forTerminal(enabled: !json)
@@ -39,7 +45,8 @@ struct SweepCommand: ParsableCommand {
     do {
       sweep = try Sweep(
         document: try loader.composedDocument(file), axes: axes,
-        simulate: simulation.commonRandomNumbers(paths: simulation.pathCount(for: scenario), seed: simulation.seedValue(for: scenario)),
+        simulate: simulation.commonRandomNumbers(
+          paths: simulation.pathCount(for: scenario), seed: simulation.seedValue(for: scenario)),
         progress: progress?.runs)
     } catch let error as ScenarioError {
       throw error.inFile(file)

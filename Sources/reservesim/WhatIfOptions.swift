@@ -23,7 +23,8 @@ struct WhatIfOutputOptions: ParsableArguments {
 
 extension SimulationOptions {
   /// Runs every scenario of an analysis with the same seed and path count: common random numbers.
-  func commonRandomNumbers(paths: Int, seed: UInt64, recordsDiagnostics: Bool = false) -> (Scenario) -> SimulationResult {
+  func commonRandomNumbers(paths: Int, seed: UInt64, recordsDiagnostics: Bool = false) -> (Scenario) -> SimulationResult
+  {
     var simulator = self.simulator
     simulator.recordsDiagnostics = recordsDiagnostics
     return { scenario in simulator.run(scenario, paths: paths, seed: seed) }

@@ -14,7 +14,7 @@ final class WhatIfCommandTests: XCTestCase {
 
   func testCompareWithItselfIsExactlyZero() throws {
     let file = try write("cdn.json", Self.cdnDependent)
-    let result = try whatIf(["compare", file, file, "--paths", "1000", "--json"])
+    let result = try whatIf(["compare", file, file, "--paths", "400", "--json"])
     XCTAssertEqual(result.status, 0, result.stderr)
     let json = try object(result.stdout)
     let ruin = try XCTUnwrap(json["ruinProbability"] as? [String: Any])
@@ -32,7 +32,8 @@ final class WhatIfCommandTests: XCTestCase {
     let file = try write("cdn.json", Self.cdnDependent)
     let csv = folder.appendingPathComponent("compare.csv").path
     let result = try whatIf([
-      "compare", file, "--set-b", "inKindServices[CDN].annualLossProbability=0.3", "--paths", "1000", "--threads", "1", "--csv", csv,
+      "compare", file, "--set-b", "inKindServices[CDN].annualLossProbability=0.3", "--paths", "1000", "--threads", "1",
+      "--csv", csv,
     ])
     XCTAssertEqual(result.status, 0, result.stderr)
     XCTAssertTrue(result.stdout.contains("Ruin probability"))
@@ -47,14 +48,16 @@ final class WhatIfCommandTests: XCTestCase {
     let file = try write("cdn.json", Self.cdnDependent)
     let svg = folder.appendingPathComponent("tornado.svg").path
     let result = try whatIf([
-      "sensitivity", file, "--paths", "500", "--json", "--svg", svg,
+      "sensitivity", file, "--paths", "300", "--json", "--svg", svg,
       "--param", "expenses[Staff].annual", "inKindServices[CDN].noticeMonths", "reserve.initial",
     ])
     XCTAssertEqual(result.status, 0, result.stderr)
     let parameters = try XCTUnwrap(try object(result.stdout)["parameters"] as? [[String: Any]])
     XCTAssertEqual(parameters.count, 3)
     XCTAssertEqual(parameters[0]["path"] as? String, "expenses[Staff].annual")
-    for key in ["base", "low", "high", "requiredReserveLow", "requiredReserveHigh", "ruinProbabilityLow", "ruinProbabilityHigh"] {
+    for key in [
+      "base", "low", "high", "requiredReserveLow", "requiredReserveHigh", "ruinProbabilityLow", "ruinProbabilityHigh",
+    ] {
       XCTAssertNotNil(parameters[0][key] as? Double, key)
     }
     let chart = try String(contentsOfFile: svg, encoding: .utf8)
@@ -65,7 +68,8 @@ final class WhatIfCommandTests: XCTestCase {
   func testSweepPrintsACSVRowPerGridPoint() throws {
     let file = try write("cdn.json", Self.cdnDependent)
     let result = try whatIf([
-      "sweep", file, "--paths", "500", "--set", "reserve.initial=0:2e6:3", "--set", "inKindServices[CDN].annualLossProbability=0.1:0.2:2",
+      "sweep", file, "--paths", "200", "--set", "reserve.initial=0:2e6:3", "--set",
+      "inKindServices[CDN].annualLossProbability=0.1:0.2:2",
       "--set", "expenses[Staff].annual=950000",
     ])
     XCTAssertEqual(result.status, 0, result.stderr)
@@ -81,7 +85,7 @@ final class WhatIfCommandTests: XCTestCase {
 
   func testDriversNameTheCriticalServiceAndHandleNoRuin() throws {
     let file = try write("critical.json", Self.oneCriticalService)
-    let result = try whatIf(["drivers", file, "--paths", "1000", "--json"])
+    let result = try whatIf(["drivers", file, "--paths", "600", "--json"])
     XCTAssertEqual(result.status, 0, result.stderr)
     let json = try object(result.stdout)
     let drivers = try XCTUnwrap(json["drivers"] as? [[String: Any]])
@@ -161,7 +165,8 @@ final class WhatIfCommandTests: XCTestCase {
 
   private func whatIfBinary() -> URL {
     #if os(macOS)
-      let products = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }!.bundleURL.deletingLastPathComponent()
+      let products = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }!.bundleURL
+        .deletingLastPathComponent()
     #else
       let products = Bundle.main.bundleURL
     #endif

@@ -4,7 +4,7 @@ import XCTest
 
 final class WhatIfComparisonTests: XCTestCase {
   func testComparingAScenarioWithItselfIsExactlyZero() {
-    let simulate = WhatIfFixtures.simulate(paths: 2000)
+    let simulate = WhatIfFixtures.simulate(paths: 500)
     let scenario = WhatIfFixtures.scenario(WhatIfFixtures.cdnDependent())
     let comparison = Comparison(a: simulate(scenario), b: simulate(scenario))
     let ruin = comparison.ruinProbability
@@ -19,7 +19,7 @@ final class WhatIfComparisonTests: XCTestCase {
   }
 
   func testHigherLossProbabilityGivesAPositiveDifferenceWithANarrowerPairedInterval() {
-    let n = 4000
+    let n = 2000
     let simulate = WhatIfFixtures.simulate(paths: n)
     let a = simulate(WhatIfFixtures.scenario(WhatIfFixtures.cdnDependent(lossProbability: 0.1)))
     let b = simulate(WhatIfFixtures.scenario(WhatIfFixtures.cdnDependent(lossProbability: 0.2)))
@@ -31,10 +31,12 @@ final class WhatIfComparisonTests: XCTestCase {
     XCTAssertGreaterThan(ruin.upper, ruin.difference)
 
     // Two independent runs would give the unpaired interval d ± 1.96·√(p_A(1−p_A)/N + p_B(1−p_B)/N).
-    let unpairedHalfWidth = ConfidenceIntervals.z95 * (ruin.a * (1 - ruin.a) / Double(n) + ruin.b * (1 - ruin.b) / Double(n)).squareRoot()
+    let unpairedHalfWidth =
+      ConfidenceIntervals.z95 * (ruin.a * (1 - ruin.a) / Double(n) + ruin.b * (1 - ruin.b) / Double(n)).squareRoot()
     let pairedHalfWidth = (ruin.upper - ruin.lower) / 2
     XCTAssertLessThan(pairedHalfWidth, unpairedHalfWidth)
-    XCTAssertLessThan(pairedHalfWidth, 0.75 * unpairedHalfWidth, "common random numbers should remove much of the noise")
+    XCTAssertLessThan(
+      pairedHalfWidth, 0.75 * unpairedHalfWidth, "common random numbers should remove much of the noise")
 
     for level in comparison.requiredReserve where level.confidence >= 0.75 {
       XCTAssertGreaterThan(level.value.difference, 0, "reserve at \(level.confidence)")
@@ -44,7 +46,7 @@ final class WhatIfComparisonTests: XCTestCase {
   }
 
   func testOutcomeAgreesWithTheRunSummary() {
-    let result = WhatIfFixtures.simulate(paths: 1500)(WhatIfFixtures.scenario(WhatIfFixtures.cdnDependent()))
+    let result = WhatIfFixtures.simulate(paths: 600)(WhatIfFixtures.scenario(WhatIfFixtures.cdnDependent()))
     let outcome = RunOutcome(result)
     let summary = RunSummary(result)
     XCTAssertEqual(outcome.ruinProbability, summary.ruinProbability.value)

@@ -5,7 +5,7 @@ import XCTest
 final class WhatIfSensitivityTests: XCTestCase {
   func testADominatingParameterRanksFirst() throws {
     let analysis = try SensitivityAnalysis(
-      document: WhatIfFixtures.dominatedByRent, simulate: WhatIfFixtures.simulate(paths: 1000))
+      document: WhatIfFixtures.dominatedByRent, simulate: WhatIfFixtures.simulate(paths: 400))
     XCTAssertEqual(analysis.parameters.first?.path, "expenses[Rent].annual")
     let rent = analysis.parameters[0]
     XCTAssertEqual([rent.base, rent.low, rent.high], [1_000_000, 800_000, 1_200_000])
@@ -19,7 +19,7 @@ final class WhatIfSensitivityTests: XCTestCase {
   func testTheRankingMetricCanBeTheRuinProbability() throws {
     let analysis = try SensitivityAnalysis(
       document: WhatIfFixtures.dominatedByRent, parameters: [try ScenarioPath(parsing: "reserve.initial")],
-      metric: .ruinProbability, simulate: WhatIfFixtures.simulate(paths: 1000))
+      metric: .ruinProbability, simulate: WhatIfFixtures.simulate(paths: 400))
     let initial = try XCTUnwrap(analysis.parameters.first)
     // The reserve a path needs does not depend on the reserve it starts with; its chance of ruin does.
     XCTAssertEqual(initial.requiredReserveLow, initial.requiredReserveHigh)
@@ -34,7 +34,8 @@ final class WhatIfSensitivityTests: XCTestCase {
       [
         "reserve.initial", "factors.traffic.annualGrowth", "factors.traffic.annualVolatility", "income[Grants].annual",
         "expenses[Staff].annual", "sponsorTiers[Gold].annualAmount", "sponsorTiers[Gold].count",
-        "sponsorTiers[Gold].newPerYear", "sponsorTiers[Gold].renewalProbability", "inKindServices[Trivial].annualLossProbability",
+        "sponsorTiers[Gold].newPerYear", "sponsorTiers[Gold].renewalProbability",
+        "inKindServices[Trivial].annualLossProbability",
         "inKindServices[Trivial].monthlyValue", "inKindServices[Critical].annualLossProbability",
         "inKindServices[Critical].monthlyValue", "events[Storm].annualProbability", "events[Storm].durationMonths",
       ])
@@ -107,7 +108,9 @@ final class WhatIfSensitivityTests: XCTestCase {
 
   func testNiceTicksCoverTheRange() {
     XCTAssertEqual(TornadoChart.niceTicks(0.3, 9.6), [0, 2, 4, 6, 8, 10])
-    XCTAssertEqual(TornadoChart.niceTicks(1_234_000, 1_876_000), [1_200_000, 1_300_000, 1_400_000, 1_500_000, 1_600_000, 1_700_000, 1_800_000, 1_900_000])
+    XCTAssertEqual(
+      TornadoChart.niceTicks(1_234_000, 1_876_000),
+      [1_200_000, 1_300_000, 1_400_000, 1_500_000, 1_600_000, 1_700_000, 1_800_000, 1_900_000])
     let flat = TornadoChart.niceTicks(5, 5)
     XCTAssertLessThan(flat.first!, 5)
     XCTAssertGreaterThan(flat.last!, 5)

@@ -19,9 +19,10 @@ final class WhatIfSweepTests: XCTestCase {
   func testRuinFallsMonotonicallyAsTheInitialReserveRises() throws {
     let sweep = try Sweep(
       document: WhatIfFixtures.cdnDependent(), axes: [try XCTUnwrap(try SweepAxis(parsing: "reserve.initial=0:3e6:7"))],
-      simulate: WhatIfFixtures.simulate(paths: 2000))
+      simulate: WhatIfFixtures.simulate(paths: 500))
     let ruin = sweep.rows.map(\.outcome.ruinProbability)
-    XCTAssertEqual(sweep.rows.map { $0.values[0] }, [0, 500_000, 1_000_000, 1_500_000, 2_000_000, 2_500_000, 3_000_000])
+    XCTAssertEqual(
+      sweep.rows.map { $0.values[0] }, [0, 500_000, 1_000_000, 1_500_000, 2_000_000, 2_500_000, 3_000_000])
     XCTAssertGreaterThan(ruin.first!, ruin.last!)
     // On common random numbers a larger reserve can only save paths, never ruin one: strictly no rise.
     for (lower, higher) in zip(ruin, ruin.dropFirst()) { XCTAssertGreaterThanOrEqual(lower, higher) }
@@ -33,11 +34,13 @@ final class WhatIfSweepTests: XCTestCase {
     let sweep = try Sweep(
       document: WhatIfFixtures.cdnDependent(),
       axes: [try XCTUnwrap(try SweepAxis(parsing: "inKindServices[CDN].annualLossProbability=0:0.5:6"))],
-      simulate: WhatIfFixtures.simulate(paths: 1000))
+      simulate: WhatIfFixtures.simulate(paths: 400))
     // Without replacement a higher hazard brings every path's loss earlier or leaves it: costs only rise.
     for (lower, higher) in zip(sweep.rows, sweep.rows.dropFirst()) {
       XCTAssertLessThanOrEqual(lower.outcome.ruinProbability, higher.outcome.ruinProbability)
-      for (a, b) in zip(lower.outcome.requiredReserve, higher.outcome.requiredReserve) { XCTAssertLessThanOrEqual(a, b) }
+      for (a, b) in zip(lower.outcome.requiredReserve, higher.outcome.requiredReserve) {
+        XCTAssertLessThanOrEqual(a, b)
+      }
     }
   }
 
@@ -48,7 +51,7 @@ final class WhatIfSweepTests: XCTestCase {
         try XCTUnwrap(try SweepAxis(parsing: "reserve.initial=0:1e6:2")),
         try XCTUnwrap(try SweepAxis(parsing: "inKindServices[CDN].annualLossProbability=0.1:0.3:3")),
       ],
-      simulate: WhatIfFixtures.simulate(paths: 300))
+      simulate: WhatIfFixtures.simulate(paths: 100))
     XCTAssertEqual(sweep.rows.map(\.values), [[0, 0.1], [0, 0.2], [0, 0.3], [1e6, 0.1], [1e6, 0.2], [1e6, 0.3]])
     let table = WhatIfCSV.table(sweep)
     XCTAssertEqual(

@@ -54,7 +54,9 @@ public struct RuinDrivers: Sendable {
 
   public var survivingPaths: Int { paths - ruinedPaths }
   /// The drivers worth a sentence: |δ| ≥ `notableSeparation`, at most `topCount`.
-  public var topDrivers: [Driver] { Array(drivers.prefix { abs($0.separation) >= Self.notableSeparation }.prefix(Self.topCount)) }
+  public var topDrivers: [Driver] {
+    Array(drivers.prefix { abs($0.separation) >= Self.notableSeparation }.prefix(Self.topCount))
+  }
 
   /// Compares ruined and surviving paths of a run made with `recordsDiagnostics`.
   /// - Complexity: O(F · N log N) for F features.

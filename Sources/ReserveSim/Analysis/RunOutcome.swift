@@ -23,8 +23,10 @@ public struct RunOutcome: Sendable, Equatable {
     ruinedPaths = ruined
     ruinProbability = Double(ruined) / Double(result.paths)
     self.confidences = confidences
-    requiredReserve = Self.orderStatistics(result.requiredReserve, ranks: confidences.map { Quantiles.ceilRank($0, of: result.paths) })
-      .map { max(0, $0) }
+    requiredReserve = Self.orderStatistics(
+      result.requiredReserve, ranks: confidences.map { Quantiles.ceilRank($0, of: result.paths) }
+    )
+    .map { max(0, $0) }
   }
 
   /// The required reserve at `confidence` (one of `confidences`).

@@ -11,7 +11,9 @@ public enum ScenarioParameters {
   /// Top-level keys with no parameters to vary.
   static let excludedRoots: Set<String> = ["years", "simulation", "assertions", "$schema", "extends"]
   /// Top-level keys in the order of the scenario format (SPEC §0), for a stable, readable parameter order.
-  static let rootOrder = ["reserve", "factors", "correlations", "income", "expenses", "sponsorTiers", "inKindServices", "events"]
+  static let rootOrder = [
+    "reserve", "factors", "correlations", "income", "expenses", "sponsorTiers", "inKindServices", "events",
+  ]
 
   /// Every numeric parameter of `document` with its value, in file-format order (keys alphabetical below
   /// the top level, list items in list order).
@@ -25,7 +27,9 @@ public enum ScenarioParameters {
     return found
   }
 
-  private static func collect(_ node: JSONValue, at steps: [ScenarioPath.Step], into found: inout [(ScenarioPath, Double)]) {
+  private static func collect(
+    _ node: JSONValue, at steps: [ScenarioPath.Step], into found: inout [(ScenarioPath, Double)]
+  ) {
     switch node {
     case .number(let x):
       found.append((ScenarioPath(steps: steps), x))

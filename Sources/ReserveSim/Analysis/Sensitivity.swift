@@ -150,14 +150,17 @@ public struct SensitivityAnalysis: Sendable {
         metricLow: metricLow, metricHigh: metricHigh,
         swing: max(metricLow, metricHigh, baseMetric) - min(metricLow, metricHigh, baseMetric))
     }
-    parameters = rows.enumerated().sorted { ($1.element.swing, $0.offset) < ($0.element.swing, $1.offset) }.map(\.element)
+    parameters = rows.enumerated().sorted { ($1.element.swing, $0.offset) < ($0.element.swing, $1.offset) }.map(
+      \.element)
     self.unchanged = unchanged
     self.skipped = skipped
     simulations = jobs.count
   }
 
   /// The low and high values of a parameter (see the type's description).
-  public static func variedValues(of path: ScenarioPath, base: Double, swing: Double, in document: JSONValue) -> (low: Double, high: Double) {
+  public static func variedValues(of path: ScenarioPath, base: Double, swing: Double, in document: JSONValue) -> (
+    low: Double, high: Double
+  ) {
     var low = ScenarioParameters.valid(base * (1 - swing), for: path, in: document)
     var high = ScenarioParameters.valid(base * (1 + swing), for: path, in: document)
     if ScenarioParameters.isInteger(path) && base != 0 && swing > 0 {
@@ -168,12 +171,16 @@ public struct SensitivityAnalysis: Sendable {
   }
 
   /// The listed parameters with their values, or every parameter of the document.
-  static func candidates(in document: JSONValue, listed: [ScenarioPath]?) throws -> [(path: ScenarioPath, value: Double)] {
+  static func candidates(in document: JSONValue, listed: [ScenarioPath]?) throws -> [(
+    path: ScenarioPath, value: Double
+  )] {
     guard let listed else { return ScenarioParameters.all(in: document) }
     let known = ScenarioParameters.all(in: document).map(\.path.description)
     return try listed.map { path in
       if case .key("simulation")? = path.steps.first {
-        throw ScenarioError(file: "--param", path: .root, message: "\(path): simulation settings are not model parameters; use --paths and --seed")
+        throw ScenarioError(
+          file: "--param", path: .root,
+          message: "\(path): simulation settings are not model parameters; use --paths and --seed")
       }
       guard case .number(let value)? = path.value(in: document) else {
         var message = "\(path): no number at this path in the scenario"

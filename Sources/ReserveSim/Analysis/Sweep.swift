@@ -28,13 +28,16 @@ public struct SweepAxis: Sendable, Equatable {
   public init?(parsing text: String) throws {
     guard let equals = text.firstIndex(of: "=") else { return nil }
     let parts = text[text.index(after: equals)...].split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 3, let start = Double(parts[0]), let end = Double(parts[1]), start.isFinite, end.isFinite else {
+    guard parts.count == 3, let start = Double(parts[0]), let end = Double(parts[1]), start.isFinite, end.isFinite
+    else {
       return nil
     }
     guard let count = Int(parts[2]), (1...Self.maximumCount).contains(count) else {
       throw ScenarioError(
         file: "--set", path: .root,
-        message: "\(text): an axis is PATH=START:END:COUNT with COUNT a whole number from 1 to \(Self.maximumCount), found \"\(parts[2])\"")
+        message:
+          "\(text): an axis is PATH=START:END:COUNT with COUNT a whole number from 1 to \(Self.maximumCount), found \"\(parts[2])\""
+      )
     }
     self.init(path: try ScenarioPath(parsing: String(text[..<equals])), start: start, end: end, count: count)
   }
@@ -84,14 +87,17 @@ public struct Sweep: Sendable {
     simulate: (Scenario) throws -> SimulationResult, progress: ((Int, Int) -> Void)? = nil
   ) throws {
     guard (1...2).contains(axes.count) else {
-      throw ScenarioError(file: "--set", path: .root, message: "a sweep takes one or two axes PATH=START:END:COUNT, found \(axes.count)")
+      throw ScenarioError(
+        file: "--set", path: .root, message: "a sweep takes one or two axes PATH=START:END:COUNT, found \(axes.count)")
     }
     if axes.count == 2 && axes[0].path == axes[1].path {
-      throw ScenarioError(file: "--set", path: .root, message: "both axes set \(axes[0].path); give two different parameters")
+      throw ScenarioError(
+        file: "--set", path: .root, message: "both axes set \(axes[0].path); give two different parameters")
     }
     let points = axes.reduce(1) { $0 * $1.count }
     guard points <= Self.maximumPoints else {
-      throw ScenarioError(file: "--set", path: .root, message: "the grid has \(points) points; at most \(Self.maximumPoints) are allowed")
+      throw ScenarioError(
+        file: "--set", path: .root, message: "the grid has \(points) points; at most \(Self.maximumPoints) are allowed")
     }
     self.axes = axes
     let base = try Scenario(json: document)

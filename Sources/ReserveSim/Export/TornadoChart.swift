@@ -28,7 +28,8 @@ public enum TornadoChart {
     let labelWidth = max(150, 6.6 * Double(s.parameters.map { shortened($0.path).count }.max() ?? 10)) + 16
     let plotLeft = labelWidth + 8, plotRight = width - 36
     func x(_ v: Double) -> Double {
-      domain.1 > domain.0 ? plotLeft + (v - domain.0) / (domain.1 - domain.0) * (plotRight - plotLeft) : (plotLeft + plotRight) / 2
+      domain.1 > domain.0
+        ? plotLeft + (v - domain.0) / (domain.1 - domain.0) * (plotRight - plotLeft) : (plotLeft + plotRight) / 2
     }
     let plotBottom = top + rowHeight * Double(max(1, s.parameters.count))
     let height = plotBottom + bottom
@@ -53,11 +54,15 @@ public enum TornadoChart {
 
       """
     for tick in ticks {
-      out += "<line x1=\"\(f(x(tick)))\" y1=\"\(f(top - 4))\" x2=\"\(f(x(tick)))\" y2=\"\(f(plotBottom))\" stroke=\"#e4e4e4\"/>\n"
-      out += "<text x=\"\(f(x(tick)))\" y=\"\(f(plotBottom + 18))\" text-anchor=\"middle\">\(escape(label(tick)))</text>\n"
+      out +=
+        "<line x1=\"\(f(x(tick)))\" y1=\"\(f(top - 4))\" x2=\"\(f(x(tick)))\" y2=\"\(f(plotBottom))\" stroke=\"#e4e4e4\"/>\n"
+      out +=
+        "<text x=\"\(f(x(tick)))\" y=\"\(f(plotBottom + 18))\" text-anchor=\"middle\">\(escape(label(tick)))</text>\n"
     }
-    out += "<line x1=\"\(f(plotLeft))\" y1=\"\(f(plotBottom))\" x2=\"\(f(plotRight))\" y2=\"\(f(plotBottom))\" stroke=\"#333\"/>\n"
-    out += "<text x=\"\(f((plotLeft + plotRight) / 2))\" y=\"\(f(plotBottom + 44))\" text-anchor=\"middle\" font-weight=\"bold\">"
+    out +=
+      "<line x1=\"\(f(plotLeft))\" y1=\"\(f(plotBottom))\" x2=\"\(f(plotRight))\" y2=\"\(f(plotBottom))\" stroke=\"#333\"/>\n"
+    out +=
+      "<text x=\"\(f((plotLeft + plotRight) / 2))\" y=\"\(f(plotBottom + 44))\" text-anchor=\"middle\" font-weight=\"bold\">"
     out += escape(metricTitle) + "</text>\n"
 
     for (row, p) in s.parameters.enumerated() {
@@ -66,17 +71,20 @@ public enum TornadoChart {
         "\(p.path): \(TornadoChart.value(p.low)) → \(label(p.metricLow)); base \(TornadoChart.value(p.base)) → \(label(baseValue)); "
         + "\(TornadoChart.value(p.high)) → \(label(p.metricHigh))"
       out += "<g><title>\(escape(tooltip))</title>\n"
-      out += "<text x=\"\(f(labelWidth))\" y=\"\(f(y + rowHeight / 2 + 4))\" text-anchor=\"end\">\(escape(shortened(p.path)))</text>\n"
+      out +=
+        "<text x=\"\(f(labelWidth))\" y=\"\(f(y + rowHeight / 2 + 4))\" text-anchor=\"end\">\(escape(shortened(p.path)))</text>\n"
       for (metricValue, colour, offset) in [(p.metricLow, lowColour, 3.0), (p.metricHigh, highColour, rowHeight / 2)] {
         let from = min(x(baseValue), x(metricValue)), to = max(x(baseValue), x(metricValue))
-        out += "<rect x=\"\(f(from))\" y=\"\(f(y + offset))\" width=\"\(f(max(1, to - from)))\" height=\"\(f(rowHeight / 2 - 3))\" "
+        out +=
+          "<rect x=\"\(f(from))\" y=\"\(f(y + offset))\" width=\"\(f(max(1, to - from)))\" height=\"\(f(rowHeight / 2 - 3))\" "
         out += "fill=\"\(colour)\"/>\n"
       }
       out += "</g>\n"
     }
     out += "<line x1=\"\(f(x(baseValue)))\" y1=\"\(f(top - 8))\" x2=\"\(f(x(baseValue)))\" y2=\"\(f(plotBottom))\" "
     out += "stroke=\"#222\" stroke-dasharray=\"4 3\"/>\n"
-    out += "<text x=\"\(f(x(baseValue)))\" y=\"\(f(top - 12))\" text-anchor=\"middle\">base \(escape(label(baseValue)))</text>\n"
+    out +=
+      "<text x=\"\(f(x(baseValue)))\" y=\"\(f(top - 12))\" text-anchor=\"middle\">base \(escape(label(baseValue)))</text>\n"
     return out + "</svg>\n"
   }
 

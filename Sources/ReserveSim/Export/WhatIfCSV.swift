@@ -6,10 +6,13 @@ public enum WhatIfCSV {
   public static func table(_ c: Comparison) -> CSVTable {
     var table = CSVTable(header: ["metric", "confidence", "a", "b", "difference", "lower95", "upper95"])
     let ruin = c.ruinProbability
-    table.rows.append(["ruinProbability", ""] + [ruin.a, ruin.b, ruin.difference, ruin.lower, ruin.upper].map(CSVTable.number))
+    table.rows.append(
+      ["ruinProbability", ""] + [ruin.a, ruin.b, ruin.difference, ruin.lower, ruin.upper].map(CSVTable.number))
     for level in c.requiredReserve {
       let v = level.value
-      table.rows.append(["requiredReserve", CSVTable.number(level.confidence)] + [v.a, v.b, v.difference, v.lower, v.upper].map(CSVTable.number))
+      table.rows.append(
+        ["requiredReserve", CSVTable.number(level.confidence)]
+          + [v.a, v.b, v.difference, v.lower, v.upper].map(CSVTable.number))
     }
     return table
   }
@@ -17,12 +20,16 @@ public enum WhatIfCSV {
   /// `sensitivity --csv`: a row per parameter, largest swing first.
   public static func table(_ s: SensitivityAnalysis) -> CSVTable {
     var table = CSVTable(header: [
-      "path", "base", "low", "high", "requiredReserveLow", "requiredReserveHigh", "ruinProbabilityLow", "ruinProbabilityHigh", "swing",
+      "path", "base", "low", "high", "requiredReserveLow", "requiredReserveHigh", "ruinProbabilityLow",
+      "ruinProbabilityHigh", "swing",
     ])
     for p in s.parameters {
       table.rows.append(
         [p.path]
-          + [p.base, p.low, p.high, p.requiredReserveLow, p.requiredReserveHigh, p.ruinProbabilityLow, p.ruinProbabilityHigh, p.swing]
+          + [
+            p.base, p.low, p.high, p.requiredReserveLow, p.requiredReserveHigh, p.ruinProbabilityLow,
+            p.ruinProbabilityHigh, p.swing,
+          ]
           .map(CSVTable.number))
     }
     return table
@@ -43,11 +50,14 @@ public enum WhatIfCSV {
 
   /// `drivers --csv`: a row per feature, strongest separation first.
   public static func table(_ d: RuinDrivers) -> CSVTable {
-    var table = CSVTable(header: ["kind", "name", "ruinedMean", "survivingMean", "ruinedMedian", "survivingMedian", "separation"])
+    var table = CSVTable(header: [
+      "kind", "name", "ruinedMean", "survivingMean", "ruinedMedian", "survivingMedian", "separation",
+    ])
     for driver in d.drivers {
       table.rows.append(
         [driver.kind.rawValue, driver.name]
-          + [driver.ruinedMean, driver.survivingMean, driver.ruinedMedian, driver.survivingMedian, driver.separation].map(CSVTable.number))
+          + [driver.ruinedMean, driver.survivingMean, driver.ruinedMedian, driver.survivingMedian, driver.separation]
+          .map(CSVTable.number))
     }
     return table
   }

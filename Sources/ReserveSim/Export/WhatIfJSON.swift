@@ -8,17 +8,27 @@ public enum WhatIfJSON {
   /// [{confidence, a, b, difference, lower, upper}], with the scenarios, settings and method.
   public static func encode(_ c: Comparison) -> String {
     func fields(_ d: Comparison.PairedDifference) -> [(String, OrderedJSON)] {
-      [("a", .number(d.a)), ("b", .number(d.b)), ("difference", .number(d.difference)), ("lower", .number(d.lower)), ("upper", .number(d.upper))]
+      [
+        ("a", .number(d.a)), ("b", .number(d.b)), ("difference", .number(d.difference)), ("lower", .number(d.lower)),
+        ("upper", .number(d.upper)),
+      ]
     }
     return OrderedJSON.object([
       ("a", .string(c.nameA)), ("b", .string(c.nameB)), ("paths", .integer(c.paths)), ("seed", .raw(String(c.seed))),
       ("ruinProbability", .object(fields(c.ruinProbability))),
-      ("requiredReserve", .array(c.requiredReserve.map { .object([("confidence", .number($0.confidence))] + fields($0.value)) })),
+      (
+        "requiredReserve",
+        .array(c.requiredReserve.map { .object([("confidence", .number($0.confidence))] + fields($0.value)) })
+      ),
       (
         "method",
         .object([
           ("ruinProbability", .string("paired normal approximation over per-path ruin indicators: mean ± 1.96·sd/√N")),
-          ("requiredReserve", .string("paired bootstrap percentile interval, \(PairedBootstrap.defaultResamples) resamples of path indices")),
+          (
+            "requiredReserve",
+            .string(
+              "paired bootstrap percentile interval, \(PairedBootstrap.defaultResamples) resamples of path indices")
+          ),
         ])
       ),
       ("notes", .array(c.notes.map(OrderedJSON.string))),
@@ -30,7 +40,12 @@ public enum WhatIfJSON {
     OrderedJSON.object([
       ("scenario", .string(s.scenarioName)), ("paths", .integer(s.paths)), ("seed", .raw(String(s.seed))),
       ("relativeSwing", .number(s.relativeSwing)), ("metric", .string(s.metric.rawValue)),
-      ("base", .object([("requiredReserve", .number(s.base.requiredReserve[0])), ("ruinProbability", .number(s.base.ruinProbability))])),
+      (
+        "base",
+        .object([
+          ("requiredReserve", .number(s.base.requiredReserve[0])), ("ruinProbability", .number(s.base.ruinProbability)),
+        ])
+      ),
       (
         "parameters",
         .array(
@@ -60,7 +75,8 @@ public enum WhatIfJSON {
         .array(
           s.axes.map {
             .object([
-              ("path", .string($0.path.description)), ("start", .number($0.start)), ("end", .number($0.end)), ("count", .integer($0.count)),
+              ("path", .string($0.path.description)), ("start", .number($0.start)), ("end", .number($0.end)),
+              ("count", .integer($0.count)),
             ])
           })
       ),
@@ -93,7 +109,8 @@ public enum WhatIfJSON {
       ("ruinProbability", .number(Double(d.ruinedPaths) / Double(d.paths))),
       (
         "separationMeasure",
-        .string("Cliff's delta: P(ruined > surviving) − P(ruined < surviving); for yes/no features the difference in shares")
+        .string(
+          "Cliff's delta: P(ruined > surviving) − P(ruined < surviving); for yes/no features the difference in shares")
       ),
       (
         "drivers",
@@ -102,7 +119,8 @@ public enum WhatIfJSON {
             .object(
               [("kind", .string(driver.kind.rawValue)), ("name", .string(driver.name))]
                 + [
-                  ("ruinedMean", driver.ruinedMean), ("survivingMean", driver.survivingMean), ("ruinedMedian", driver.ruinedMedian),
+                  ("ruinedMean", driver.ruinedMean), ("survivingMean", driver.survivingMean),
+                  ("ruinedMedian", driver.ruinedMedian),
                   ("survivingMedian", driver.survivingMedian), ("separation", driver.separation),
                 ].map { ($0.0, OrderedJSON.number($0.1)) })
           })

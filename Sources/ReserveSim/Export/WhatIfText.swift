@@ -28,7 +28,8 @@ public enum WhatIfText {
   public static func render(_ s: SensitivityAnalysis) -> String {
     let money = MoneyFormat(currency: s.currency)
     let ranked = s.metric == .requiredReserve95 ? "the reserve needed at 95%" : "the ruin probability"
-    var out = "\(s.scenarioName) — how \(ranked) moves when each parameter is set \(percent(s.relativeSwing, digits: 0)) "
+    var out =
+      "\(s.scenarioName) — how \(ranked) moves when each parameter is set \(percent(s.relativeSwing, digits: 0)) "
     out += "lower and higher, one at a time\n"
     out += "\(s.paths) paths, seed \(s.seed), common random numbers; \(s.simulations) simulations\n"
     out += "Base: reserve needed at 95% \(money.short(s.base.requiredReserve[0])), "
@@ -79,14 +80,17 @@ public enum WhatIfText {
     let r = driver.ruinedMean, s = driver.survivingMean
     switch driver.kind {
     case .serviceLost:
-      return "The \(driver.name) donation was lost in \(percent(r, digits: 0)) of ruined paths and \(percent(s, digits: 0)) of surviving ones."
+      return
+        "The \(driver.name) donation was lost in \(percent(r, digits: 0)) of ruined paths and \(percent(s, digits: 0)) of surviving ones."
     case .eventMonths:
-      return "\(driver.name) was active for \(decimal(r)) months on average in ruined paths and \(decimal(s)) in surviving ones."
+      return
+        "\(driver.name) was active for \(decimal(r)) months on average in ruined paths and \(decimal(s)) in surviving ones."
     case .trafficAtHorizon:
       return "Traffic at the horizon was \(multiple(driver.ruinedMedian)) its starting level in the median ruined path "
         + "and \(multiple(driver.survivingMedian)) in the median surviving one."
     case .sponsorsAtHorizon:
-      return "Ruined paths ended with \(decimal(r)) \(driver.name) sponsors on average, surviving ones with \(decimal(s))."
+      return
+        "Ruined paths ended with \(decimal(r)) \(driver.name) sponsors on average, surviving ones with \(decimal(s))."
     }
   }
 
@@ -98,7 +102,8 @@ public enum WhatIfText {
         + "Study a smaller reserve (--set reserve.initial=…) or more paths (--paths) to see what drives ruin."
     }
     if d.survivingPaths == 0 {
-      return "Every path was ruined with a reserve of \(money.short(d.initialReserve)), so nothing separates ruin from survival. "
+      return
+        "Every path was ruined with a reserve of \(money.short(d.initialReserve)), so nothing separates ruin from survival. "
         + "Study a larger reserve (--set reserve.initial=…) to see which paths survive."
     }
     return nil
@@ -133,7 +138,9 @@ public enum WhatIfText {
 
   static func decimal(_ x: Double) -> String { String(format: "%.1f", x) }
 
-  static func multiple(_ x: Double) -> String { (x >= 10 ? String(format: "%.0f", x) : String(format: "%.2g", x)) + "×" }
+  static func multiple(_ x: Double) -> String {
+    (x >= 10 ? String(format: "%.0f", x) : String(format: "%.2g", x)) + "×"
+  }
 
   /// A parameter value as written: whole numbers without decimals, others with up to four significant figures.
   static func number(_ x: Double) -> String {
