@@ -27,7 +27,7 @@ struct SensitivityCommand: ParsableCommand {
   @Option(
     name: .customLong("param"), parsing: .upToNextOption,
     help: ArgumentHelp(
-      "Vary only these parameters, in the --set path syntax (e.g. inKindServices[CDN].annualLossProbability).",
+      "Vary only these parameters, in the --set path syntax (e.g. inKindServices[CDN].annualLossProbability); several after one --param, or --param repeated.",
       valueName: "path"))
   var params: [String] = []
 

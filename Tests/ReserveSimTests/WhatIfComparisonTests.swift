@@ -54,13 +54,17 @@ final class WhatIfComparisonTests: XCTestCase {
     XCTAssertEqual(outcome.requiredReserve(confidence: 0.95), summary.requiredReserve[3].value)
   }
 
-  func testListsInADifferentOrderAreNoted() {
+  func testListsInADifferentOrderAndDifferentHorizonsAreNoted() {
     var b = WhatIfFixtures.scenario(WhatIfFixtures.oneCriticalService)
     let a = b
     b.inKindServices.reverse()
-    XCTAssertEqual(Comparison.unsharedDraws(a, a), [])
-    XCTAssertEqual(Comparison.unsharedDraws(a, b).count, 1)
-    XCTAssertTrue(Comparison.unsharedDraws(a, b)[0].hasPrefix("inKindServices differ"))
+    XCTAssertEqual(Comparison.caveats(a, a), [])
+    XCTAssertEqual(Comparison.caveats(a, b).count, 1)
+    XCTAssertTrue(Comparison.caveats(a, b)[0].hasPrefix("inKindServices differ"))
+    var shorter = a
+    shorter.years = 3
+    XCTAssertEqual(
+      Comparison.caveats(a, shorter), ["A runs 5 years and B 3: each ruin probability counts its own horizon"])
   }
 }
 

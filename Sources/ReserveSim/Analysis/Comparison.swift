@@ -26,7 +26,7 @@ public struct Comparison: Sendable {
   public var seed: UInt64
   public var ruinProbability: PairedDifference
   public var requiredReserve: [ReserveDifference]
-  /// Why some draws may not be shared (lists that differ between the files); empty when all are.
+  /// What to keep in mind when reading the difference (lists or horizons that differ); empty when nothing.
   public var notes: [String]
 
   /// Compares two results of the same seed and path count.
@@ -41,7 +41,7 @@ public struct Comparison: Sendable {
     currency = a.scenario.currency
     paths = a.paths
     seed = a.seed
-    notes = Self.unsharedDraws(a.scenario, b.scenario)
+    notes = Self.caveats(a.scenario, b.scenario)
 
     let outcomeA = RunOutcome(a, confidences: confidences)
     let outcomeB = RunOutcome(b, confidences: confidences)
@@ -61,20 +61,25 @@ public struct Comparison: Sendable {
     }
   }
 
-  /// Lists whose items differ in number or order between A and B. The engine addresses draws by position
+  /// Lists whose items differ in number or order between A and B, and horizons that differ. The engine addresses draws by position
   /// (event kind k, service s, tier t), so items at different positions do not share their draws: the
   /// comparison stays valid but its difference is noisier.
-  public static func unsharedDraws(_ a: Scenario, _ b: Scenario) -> [String] {
+  public static func caveats(_ a: Scenario, _ b: Scenario) -> [String] {
     let lists: [(String, [String], [String])] = [
       ("inKindServices", a.inKindServices.map(\.name), b.inKindServices.map(\.name)),
       ("events", a.events.map(\.name), b.events.map(\.name)),
       ("sponsorTiers", a.sponsorTiers.map(\.name), b.sponsorTiers.map(\.name)),
     ]
-    return lists.compactMap { field, namesA, namesB in
-      namesA == namesB
-        ? nil
-        : "\(field) differ between the two files (\(namesA.joined(separator: ", ")) vs \(namesB.joined(separator: ", "))): "
-          + "items at different positions do not share random draws, so the difference is noisier"
-    }
+    let horizon =
+      a.years == b.years
+      ? []
+      : ["A runs \(a.years) years and B \(b.years): each ruin probability counts its own horizon"]
+    return horizon
+      + lists.compactMap { field, namesA, namesB in
+        namesA == namesB
+          ? nil
+          : "\(field) differ between the two files (\(namesA.joined(separator: ", ")) vs \(namesB.joined(separator: ", "))): "
+            + "items at different positions do not share random draws, so the difference is noisier"
+      }
   }
 }

@@ -19,7 +19,11 @@ public enum TornadoChart {
   public static func svg(_ s: SensitivityAnalysis) -> String {
     let money = MoneyFormat(currency: s.currency)
     let isMoney = s.metric == .requiredReserve95
-    func label(_ x: Double) -> String { isMoney ? money.short(x) : PercentFormat.format(x, digits: x == 0 ? 0 : 1) }
+    func label(_ x: Double) -> String {
+      if isMoney { return money.short(x) }
+      let percent = x * 100
+      return PercentFormat.format(x, digits: abs(percent - percent.rounded()) < 1e-9 ? 0 : 1)
+    }
     let baseValue = s.metric.value(of: s.base)
     let values = s.parameters.flatMap { [$0.metricLow, $0.metricHigh] } + [baseValue]
     let ticks = niceTicks(values.min()!, values.max()!)
