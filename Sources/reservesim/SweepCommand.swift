@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import ReserveSim
+
+/// `reservesim sweep FILE --set PATH=START:END:COUNT`: the answers over a grid of one or two parameters.
+struct SweepCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sweep",
+    abstract: "Run a scenario over a grid of one or two parameters and print a CSV row per grid point.",
+    discussion: """
+      An axis is a --set whose value is START:END:COUNT (e.g. --set reserve.initial=0:3e6:7); other --set edits \
+      apply to every point. Every point runs on common random numbers, so the curves are smooth and move only \
+      where the model does. Columns: the axis values, ruinProbability, requiredReserve50 … requiredReserve99.
+      """)
+
+  @Argument(help: "Scenario JSON file.")
+  var file: String
+
+  @OptionGroup var input: ScenarioOptions
+  @OptionGroup var simulation: SimulationOptions
+
+  @Flag(help: "Print the grid as JSON on stdout instead of CSV.")
+  var json = false
+
+  @Option(help: ArgumentHelp("Write the CSV to this file instead of stdout.", valueName: "path"))
+  var csv: String?
+
+  func run() throws {
+    var axes: [SweepAxis] = []
+    var edits: [ScenarioOverride] = []
+    for text in input.set {
+      if let axis = try SweepAxis(parsing: text) {
+        axes.append(axis)
+      } else {
+        edits.append(try ScenarioOverride(parsing: text))
+      }
+    }
+    if axes.isEmpty {
+      CommandLineExit.fail("sweep needs an axis: --set PATH=START:END:COUNT, e.g. --set reserve.initial=0:3e6:7")
+    }
+    let loader = ScenarioLoader(overrides: edits)
+    let scenario = try loader.load(file)
+    let progress = ProgressBar.forTerminal(enabled: !json)
+    let sweep: Sweep
+    do {
+      sweep = try Sweep(
+        document: try loader.composedDocument(file), axes: axes,
+        simulate: simulation.commonRandomNumbers(
+          paths: simulation.pathCount(for: scenario), seed: simulation.seedValue(for: scenario)),
+        progress: progress?.runs)
+    } catch let error as ScenarioError {
+      throw error.inFile(file)
+    }
+    progress?.finish()
+    let table = WhatIfCSV.table(sweep)
+    if let csv { try AtomicFiles.write(table.text, to: csv) }
+    if json {
+      print(WhatIfJSON.encode(sweep))
+    } else if let csv {
+      print("\(sweep.rows.count) rows written to \(csv)")
+    } else {
+      print(table.text, terminator: "")
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import ReserveSim
+
+/// Output options shared by the what-if commands (`compare`, `sensitivity`, `drivers`).
+struct WhatIfOutputOptions: ParsableArguments {
+  @Flag(help: "Print the result as JSON on stdout, and nothing else.")
+  var json = false
+
+  @Option(help: ArgumentHelp("Also write the result's table as CSV to this file.", valueName: "path"))
+  var csv: String?
+
+  /// Writes the CSV file if asked, then prints JSON or the readable text.
+  func emit(json jsonText: () throws -> String, text: () -> String, table: () -> CSVTable) throws {
+    if let csv { try AtomicFiles.write(table().text, to: csv) }
+    if json {
+      print(try jsonText())
+    } else {
+      print(text(), terminator: "")
+      if let csv { print("\nCSV written to \(csv)") }
+    }
+  }
+}
+
+extension SimulationOptions {
+  /// Runs every scenario of an analysis with the same seed and path count: common random numbers.
+  func commonRandomNumbers(paths: Int, seed: UInt64, recordsDiagnostics: Bool = false) -> (Scenario) -> SimulationResult
+  {
+    var simulator = self.simulator
+    simulator.recordsDiagnostics = recordsDiagnostics
+    return { scenario in simulator.run(scenario, paths: paths, seed: seed) }
+  }
+}
+
+extension ProgressBar {
+  /// Progress of a multi-run analysis: `done` of `total` runs finished.
+  func runs(_ done: Int, _ total: Int) { update(Double(done) / Double(total)) }
+}
+
+extension SensitivityMetric: ExpressibleByArgument {}
