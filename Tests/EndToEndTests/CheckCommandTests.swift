@@ -11,8 +11,7 @@ final class CheckCommandTests: XCTestCase {
   private var folder: URL!
 
   override func setUpWithError() throws {
-    folder = FileManager.default.temporaryDirectory.appendingPathComponent("reservesim-check-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    folder = try CommandLineRunner.temporaryDirectory()
     // Only earns: never ruined, needs no reserve.
     try write(
       "safe.json",
@@ -238,12 +237,6 @@ final class CheckCommandTests: XCTestCase {
 
   // MARK: Running the binary
 
-  private struct Outcome {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
   @discardableResult
   private func write(_ name: String, _ text: String) throws -> String {
     let url = folder.appendingPathComponent(name)
@@ -251,53 +244,8 @@ final class CheckCommandTests: XCTestCase {
     return url.path
   }
 
-  /// Runs `reservesim check ARGUMENTS` in the test folder (so file names are relative, as in CI). Output goes
-  /// through files, so a chatty stderr can never block the child on a full pipe.
-  private func check(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-    let process = Process()
-    process.executableURL = try Self.binary()
-    process.arguments = ["check"] + arguments
-    process.currentDirectoryURL = folder
-    process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "GITHUB_ACTIONS" }
-      .merging(environment) { $1 }
-    let id = UUID().uuidString
-    let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(id).out")
-    let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(id).err")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    defer {
-      try? FileManager.default.removeItem(at: outURL)
-      try? FileManager.default.removeItem(at: errURL)
-    }
-    let out = try FileHandle(forWritingTo: outURL)
-    let err = try FileHandle(forWritingTo: errURL)
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    process.waitUntilExit()
-    try out.close()
-    try err.close()
-    return Outcome(
-      status: process.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
-      stderr: try String(contentsOf: errURL, encoding: .utf8))
-  }
-
-  /// The built `reservesim`: beside the test bundle, else in this package's `.build/debug`.
-  private static func binary() throws -> URL {
-    var candidates: [URL] = []
-    #if os(macOS)
-      for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-        candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("reservesim"))
-      }
-    #else
-      candidates.append(Bundle.main.bundleURL.appendingPathComponent("reservesim"))
-    #endif
-    let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
-    candidates.append(package.appendingPathComponent(".build/debug/reservesim"))
-    guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-      throw XCTSkip("reservesim is not built; looked in \(candidates.map(\.path))")
-    }
-    return found
+  /// Runs `reservesim check ARGUMENTS` in the test folder (so file names are relative, as in CI).
+  private func check(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandLineRunner.Outcome {
+    try CommandLineRunner.run(["check"] + arguments, environment: environment, in: folder)
   }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Runs the built `reservesim` binary and captures what it prints.
+/// Runs the built `reservesim` binary and captures what it prints: the one helper every end-to-end test uses.
 struct CommandLineRunner {
   struct Outcome {
     var status: Int32
@@ -25,23 +25,54 @@ struct CommandLineRunner {
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-  static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+  /// The built `reservesim`: beside the test bundle, else in this package's `.build/debug`.
+  static func executable() throws -> URL {
+    let candidates = [
+      productsDirectory.appendingPathComponent("reservesim"),
+      repository.appendingPathComponent(".build/debug/reservesim"),
+    ]
+    guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+      throw NotBuilt(candidates: candidates.map(\.path))
+    }
+    return found
+  }
+
+  struct NotBuilt: Error, CustomStringConvertible {
+    var candidates: [String]
+    var description: String { "reservesim is not built; looked in \(candidates)" }
+  }
+
+  /// Runs `reservesim ARGUMENTS` with stdin closed, in `directory` (else this process's working directory),
+  /// with this process's environment less `GITHUB_ACTIONS` (so no test depends on the CI it runs in) plus
+  /// `environment`. Both pipes are read while the child runs, so a chatty stderr cannot block it.
+  static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws
+    -> Outcome
+  {
     let process = Process()
-    process.executableURL = productsDirectory.appendingPathComponent("reservesim")
+    process.executableURL = try executable()
     process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
+    if let directory { process.currentDirectoryURL = directory }
+    process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "GITHUB_ACTIONS" }
+      .merging(environment) { $1 }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
+    process.standardInput = FileHandle.nullDevice
     try process.run()
+    let stderr = DataBox()
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) { stderr.data = err.fileHandleForReading.readDataToEndOfFile() }
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
     process.waitUntilExit()
     return Outcome(
       status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
+      stderr: String(decoding: stderr.data, as: UTF8.self))
+  }
+
+  /// Written by one reader thread, read after `DispatchGroup.wait()`.
+  private final class DataBox: @unchecked Sendable {
+    var data = Data()
   }
 
   /// A fresh temporary folder.

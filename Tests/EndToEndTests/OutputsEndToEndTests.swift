@@ -4,27 +4,27 @@ import Testing
 /// `reservesim report`, `notebook` and `run --csv` as a person runs them: the built binary, real files,
 /// exit codes and messages.
 @Suite struct OutputsEndToEndTests {
-  let pypi = OutputsCLI.repository.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
+  let pypi = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
 
   @Test func reportWritesASelfContainedPage() throws {
-    let folder = try OutputsCLI.temporaryFolder()
+    let folder = try CommandLineRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     let page = folder.appendingPathComponent("report.html").path
-    let run = try OutputsCLI.run(["report", pypi, "-o", page, "--paths", "1000", "--threads", "2"])
+    let run = try CommandLineRunner.run(["report", pypi, "-o", page, "--paths", "1000", "--threads", "2"])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("With $1.5M in reserve, the chance of running out within 10 years is"))
     #expect(run.stdout.contains("Report written to \(page)"))
     let html = try String(contentsOfFile: page, encoding: .utf8)
     #expect(html.components(separatedBy: "<svg ").count - 1 == 3)
     #expect(html.range(of: #"(src|href)\s*="#, options: .regularExpression) == nil)
-    #expect(try OutputsCLI.strayFiles(in: folder).isEmpty)
+    #expect(try Self.strayFiles(in: folder).isEmpty)
   }
 
   @Test func notebookWritesNbformat4() throws {
-    let folder = try OutputsCLI.temporaryFolder()
+    let folder = try CommandLineRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("pypi.ipynb").path
-    let run = try OutputsCLI.run(["notebook", pypi, "-o", path, "--paths", "1000", "--seed", "5"])
+    let run = try CommandLineRunner.run(["notebook", pypi, "-o", path, "--paths", "1000", "--seed", "5"])
     #expect(run.status == 0, "\(run.stderr)")
     let notebook = try #require(
       JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
@@ -35,10 +35,10 @@ import Testing
   }
 
   @Test func runWritesTheThreeCSVFiles() throws {
-    let parent = try OutputsCLI.temporaryFolder()
+    let parent = try CommandLineRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: parent) }
     let folder = parent.appendingPathComponent("csv")
-    let run = try OutputsCLI.run(["run", pypi, "--csv", folder.path, "--paths", "500"])
+    let run = try CommandLineRunner.run(["run", pypi, "--csv", folder.path, "--paths", "500"])
     #expect(run.status == 0, "\(run.stderr)")
     let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
     #expect(names == ["reserve.csv", "summary.csv", "yearly.csv"])
@@ -50,13 +50,13 @@ import Testing
 
   /// 512 paths: whole blocks of 256, so the check is about the outputs, not about how the engine splits work.
   @Test func sameSeedSameFilesOnAnyThreadCount() throws {
-    let folder = try OutputsCLI.temporaryFolder()
+    let folder = try CommandLineRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     var pages: [String] = []
     for (index, threads) in ["1", "2"].enumerated() {
       for command in ["report", "notebook"] {
         let path = folder.appendingPathComponent("\(command)-\(index)").path
-        let run = try OutputsCLI.run([command, pypi, "-o", path, "--paths", "512", "--threads", threads])
+        let run = try CommandLineRunner.run([command, pypi, "-o", path, "--paths", "512", "--threads", threads])
         #expect(run.status == 0, "\(run.stderr)")
         pages.append(try String(contentsOfFile: path, encoding: .utf8))
       }
@@ -80,7 +80,7 @@ import Testing
   @Test(arguments: 0..<badInputs.count)
   func badInputExitsTwoWithOneLineAndWritesNothing(index: Int) throws {
     let (what, template, word) = Self.badInputs[index]
-    let folder = try OutputsCLI.temporaryFolder()
+    let folder = try CommandLineRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     let badJSON = folder.appendingPathComponent("bad.json")
     try Data("{\"name\": \"x\", \"years\": ".utf8).write(to: badJSON)
@@ -99,7 +99,7 @@ import Testing
       substitutions.reduce(argument) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
     }
 
-    let run = try OutputsCLI.run(arguments)
+    let run = try CommandLineRunner.run(arguments)
     #expect(run.status == 2, "\(what): exit \(run.status)")
     #expect(run.stdout.isEmpty, "\(what): \(run.stdout)")
     let lines = run.stderr.split(separator: "\n")
@@ -108,73 +108,17 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: output), "\(what)")
     #expect(try String(contentsOf: aFile, encoding: .utf8) == "keep")
     #expect(try FileManager.default.contentsOfDirectory(atPath: aFolder.path).isEmpty)
-    #expect(try OutputsCLI.strayFiles(in: folder).isEmpty)
+    #expect(try Self.strayFiles(in: folder).isEmpty)
   }
 
   @Test func badScenarioLeavesAnEarlierOutputUntouched() throws {
-    let folder = try OutputsCLI.temporaryFolder()
+    let folder = try CommandLineRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     let page = folder.appendingPathComponent("report.html")
     try Data("earlier report".utf8).write(to: page)
-    let run = try OutputsCLI.run(["report", "/nonexistent.json", "-o", page.path])
+    let run = try CommandLineRunner.run(["report", "/nonexistent.json", "-o", page.path])
     #expect(run.status == 2)
     #expect(try String(contentsOf: page, encoding: .utf8) == "earlier report")
-  }
-}
-
-/// Runs the built `reservesim` for the output tests (named apart from other end-to-end helpers).
-private enum OutputsCLI {
-  /// The package folder: two levels above this file.
-  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-  /// The binary beside the test bundle (SwiftPM builds it as the test target's dependency), else .build/debug.
-  static let binary: URL = {
-    let candidates = [
-      Bundle.main.bundleURL.appendingPathComponent("reservesim"),
-      Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("reservesim"),
-      repository.appendingPathComponent(".build/debug/reservesim"),
-    ]
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
-  }()
-
-  struct Outcome {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
-  static func run(_ arguments: [String]) throws -> Outcome {
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    // Read both pipes before waiting, so a full pipe cannot stall the child.
-    let stderr = StderrBox()
-    let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) { stderr.data = err.fileHandleForReading.readDataToEndOfFile() }
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return Outcome(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr.data, as: UTF8.self))
-  }
-
-  /// Written by one reader thread, read after `DispatchGroup.wait()`.
-  final class StderrBox: @unchecked Sendable {
-    var data = Data()
-  }
-
-  static func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("reservesim-outputs-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
   }
 
   /// Hidden temporary files an interrupted write would leave behind.

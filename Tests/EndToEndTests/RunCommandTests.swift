@@ -169,7 +169,7 @@ final class RunCommandTests: XCTestCase {
 final class ProgressBarTests: XCTestCase {
   /// Runs the binary under `script(1)`, which gives it a pseudo-terminal, and returns what the terminal showed.
   private func onTerminal(_ arguments: [String]) throws -> String {
-    let binary = CommandLineRunner.productsDirectory.appendingPathComponent("reservesim").path
+    let binary = try CommandLineRunner.executable().path
     let baseline = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
     let command = ([binary, "run", baseline] + arguments).map { "'\($0)'" }.joined(separator: " ") + " >/dev/null"
     let process = Process()

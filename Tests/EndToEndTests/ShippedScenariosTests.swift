@@ -3,42 +3,17 @@ import XCTest
 
 /// Runs the built `reservesim` over the shipped scenarios and the bad fixtures, as CI and a new user would.
 final class ShippedScenariosTests: XCTestCase {
-  static let repository = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-  /// The folder SwiftPM builds the products into (`.build/debug` or `.build/release`).
-  static var productsFolder: URL {
-    #if os(macOS)
-      for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-        return bundle.bundleURL.deletingLastPathComponent()
-      }
-      fatalError("no .xctest bundle found")
-    #else
-      return Bundle.main.bundleURL
-    #endif
-  }
-
   /// Runs `reservesim` with `arguments` in the repository; returns its exit code, stdout and stderr.
   func reservesim(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-    let process = Process()
-    process.executableURL = Self.productsFolder.appendingPathComponent("reservesim")
-    process.arguments = arguments
-    process.currentDirectoryURL = Self.repository
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let outData = output.fileHandleForReading.readDataToEndOfFile()
-    let errData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
-    )
+    let outcome = try CommandLineRunner.run(arguments, in: CommandLineRunner.repository)
+    return (outcome.status, outcome.stdout, outcome.stderr)
   }
 
   func files(in folder: String, excluding excluded: Set<String> = []) throws -> [String] {
-    try FileManager.default.contentsOfDirectory(atPath: Self.repository.appendingPathComponent(folder).path)
-      .filter { $0.hasSuffix(".json") && !excluded.contains($0) }.sorted().map { folder + "/" + $0 }
+    try FileManager.default.contentsOfDirectory(
+      atPath: CommandLineRunner.repository.appendingPathComponent(folder).path
+    )
+    .filter { $0.hasSuffix(".json") && !excluded.contains($0) }.sorted().map { folder + "/" + $0 }
   }
 
   func testShippedScenariosValidate() throws {

@@ -6,15 +6,14 @@ final class WhatIfCommandTests: XCTestCase {
   private var folder: URL!
 
   override func setUpWithError() throws {
-    folder = FileManager.default.temporaryDirectory.appendingPathComponent("whatif-e2e-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    folder = try CommandLineRunner.temporaryDirectory()
   }
 
   override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
 
   func testCompareWithItselfIsExactlyZero() throws {
     let file = try write("cdn.json", Self.cdnDependent)
-    let result = try whatIf(["compare", file, file, "--paths", "400", "--json"])
+    let result = try CommandLineRunner.run(["compare", file, file, "--paths", "400", "--json"])
     XCTAssertEqual(result.status, 0, result.stderr)
     let json = try object(result.stdout)
     let ruin = try XCTUnwrap(json["ruinProbability"] as? [String: Any])
@@ -31,7 +30,7 @@ final class WhatIfCommandTests: XCTestCase {
   func testCompareWithAnEditedCopyShowsTheChange() throws {
     let file = try write("cdn.json", Self.cdnDependent)
     let csv = folder.appendingPathComponent("compare.csv").path
-    let result = try whatIf([
+    let result = try CommandLineRunner.run([
       "compare", file, "--set-b", "inKindServices[CDN].annualLossProbability=0.3", "--paths", "1000", "--threads", "1",
       "--csv", csv,
     ])
@@ -47,7 +46,7 @@ final class WhatIfCommandTests: XCTestCase {
   func testSensitivityRanksAndDrawsATornado() throws {
     let file = try write("cdn.json", Self.cdnDependent)
     let svg = folder.appendingPathComponent("tornado.svg").path
-    let result = try whatIf([
+    let result = try CommandLineRunner.run([
       "sensitivity", file, "--paths", "300", "--json", "--svg", svg,
       "--param", "expenses[Staff].annual", "inKindServices[CDN].noticeMonths", "reserve.initial",
     ])
@@ -67,7 +66,7 @@ final class WhatIfCommandTests: XCTestCase {
 
   func testSweepPrintsACSVRowPerGridPoint() throws {
     let file = try write("cdn.json", Self.cdnDependent)
-    let result = try whatIf([
+    let result = try CommandLineRunner.run([
       "sweep", file, "--paths", "200", "--set", "reserve.initial=0:2e6:3", "--set",
       "inKindServices[CDN].annualLossProbability=0.1:0.2:2",
       "--set", "expenses[Staff].annual=950000",
@@ -85,7 +84,7 @@ final class WhatIfCommandTests: XCTestCase {
 
   func testDriversNameTheCriticalServiceAndHandleNoRuin() throws {
     let file = try write("critical.json", Self.oneCriticalService)
-    let result = try whatIf(["drivers", file, "--paths", "600", "--json"])
+    let result = try CommandLineRunner.run(["drivers", file, "--paths", "600", "--json"])
     XCTAssertEqual(result.status, 0, result.stderr)
     let json = try object(result.stdout)
     let drivers = try XCTUnwrap(json["drivers"] as? [[String: Any]])
@@ -94,7 +93,7 @@ final class WhatIfCommandTests: XCTestCase {
     let summary = try XCTUnwrap(json["summary"] as? [String])
     XCTAssertTrue(summary.first?.hasPrefix("The Critical donation was lost in") ?? false)
 
-    let safe = try whatIf(["drivers", file, "--paths", "200", "--set", "reserve.initial=1e9"])
+    let safe = try CommandLineRunner.run(["drivers", file, "--paths", "200", "--set", "reserve.initial=1e9"])
     XCTAssertEqual(safe.status, 0, safe.stderr)
     XCTAssertTrue(safe.stdout.contains("No path was ruined"))
   }
@@ -111,7 +110,7 @@ final class WhatIfCommandTests: XCTestCase {
       ["drivers", file, "--set", "reserve.initial=oops"],
     ]
     for arguments in cases {
-      let result = try whatIf(arguments)
+      let result = try CommandLineRunner.run(arguments)
       XCTAssertEqual(result.status, 2, arguments.joined(separator: " "))
       XCTAssertEqual(result.stdout, "", arguments.joined(separator: " "))
       XCTAssertTrue(result.stderr.hasPrefix("reservesim: ") || result.stderr.hasPrefix("Error: "), result.stderr)
@@ -146,30 +145,5 @@ final class WhatIfCommandTests: XCTestCase {
 
   private func object(_ text: String) throws -> [String: Any] {
     try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
-  }
-
-  /// Runs the `reservesim` binary built beside this test bundle.
-  private func whatIf(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = whatIfBinary()
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-  }
-
-  private func whatIfBinary() -> URL {
-    #if os(macOS)
-      let products = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }!.bundleURL
-        .deletingLastPathComponent()
-    #else
-      let products = Bundle.main.bundleURL
-    #endif
-    return products.appendingPathComponent("reservesim")
   }
 }

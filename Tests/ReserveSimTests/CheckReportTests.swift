@@ -83,11 +83,11 @@ final class CheckReportTests: XCTestCase {
   }
 
   func testXMLEscaping() {
-    XCTAssertEqual(JUnitReport.escape(#"<a href="x">&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;")
-    XCTAssertEqual(JUnitReport.escape("tab\tline\nreturn\r"), "tab&#9;line&#10;return&#13;")
+    XCTAssertEqual(MarkupText.escape(#"<a href="x">&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;")
+    XCTAssertEqual(MarkupText.escape("tab\tline\nreturn\r"), "tab&#9;line&#10;return&#13;")
     XCTAssertEqual(
-      JUnitReport.escape("bell\u{07}nul\u{0}"), "bell\u{FFFD}nul\u{FFFD}", "characters XML 1.0 forbids are replaced")
-    XCTAssertEqual(JUnitReport.escape("€ 5% ünïcødé"), "€ 5% ünïcødé")
+      MarkupText.escape("bell\u{07}nul\u{0}"), "bell\u{FFFD}nul\u{FFFD}", "characters XML 1.0 forbids are replaced")
+    XCTAssertEqual(MarkupText.escape("€ 5% ünïcødé"), "€ 5% ünïcødé")
   }
 
   // MARK: JSON

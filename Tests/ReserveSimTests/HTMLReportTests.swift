@@ -24,7 +24,7 @@ import Testing
     let page = html
     #expect(page.hasPrefix("<!DOCTYPE html>"))
     #expect(page.components(separatedBy: "<svg ").count - 1 == 3)
-    #expect(page.contains(HTMLText.escape(fixture.summary.headline)))
+    #expect(page.contains(MarkupText.escape(fixture.summary.headline)))
     #expect(page.contains("With $400k in reserve, the chance of running out within 5 years is"))
     for heading in [
       "Balance at each year end", "Chance of having run out, by year", "Reserve needed against confidence",

@@ -104,7 +104,7 @@ public enum HTMLReport {
     return out + "</tbody></table>"
   }
 
-  static func esc(_ text: String) -> String { HTMLText.escape(text) }
+  static func esc(_ text: String) -> String { MarkupText.escape(text) }
 
   /// Screen and A4 print styles: charts full width and kept whole on a page, tables compact.
   static let style = """

@@ -6,6 +6,7 @@
 /// the elements.
 public enum JUnitReport {
   public static func xml(_ files: [ScenarioCheck], strict: Bool) -> String {
+    let escape = MarkupText.escape
     var suites = ""
     var totals = (tests: 0, failures: 0, skipped: 0)
     for file in files {
@@ -47,27 +48,5 @@ public enum JUnitReport {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       + "<testsuites name=\"reservesim check\" tests=\"\(totals.tests)\" failures=\"\(totals.failures)\" "
       + "errors=\"0\" skipped=\"\(totals.skipped)\">\n" + suites + "</testsuites>\n"
-  }
-
-  /// Text for XML content and attribute values: `& < > " '` as entities, tab/LF/CR as character
-  /// references (kept through attribute normalisation), other characters XML 1.0 forbids as U+FFFD.
-  public static func escape(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&apos;"
-      case "\t": out += "&#9;"
-      case "\n": out += "&#10;"
-      case "\r": out += "&#13;"
-      case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
-        out += "\u{FFFD}"
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out
   }
 }

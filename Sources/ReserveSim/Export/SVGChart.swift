@@ -82,7 +82,7 @@ public struct SVGChart: Sendable {
     let py = { (value: Double) in Self.scale(value, self.y, plot.maxY, plot.minY) }
     var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(f(width)) \(f(height))\" "
     out += "role=\"img\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"\(f(fontSize))\">"
-    out += "<title>\(HTMLText.escape(title))</title>"
+    out += "<title>\(MarkupText.escape(title))</title>"
     out += "<rect width=\"\(f(width))\" height=\"\(f(height))\" fill=\"#fff\"/>"
 
     // Grid and tick labels.
@@ -90,13 +90,13 @@ public struct SVGChart: Sendable {
       let ty = py(tick)
       out += "<line x1=\"\(f(plot.minX))\" y1=\"\(f(ty))\" x2=\"\(f(plot.maxX))\" y2=\"\(f(ty))\" stroke=\"#ddd\"/>"
       out += "<text x=\"\(f(plot.minX - 8))\" y=\"\(f(ty + fontSize * 0.35))\" text-anchor=\"end\" fill=\"#333\">"
-      out += "\(HTMLText.escape(y.label(tick)))</text>"
+      out += "\(MarkupText.escape(y.label(tick)))</text>"
     }
     for tick in x.ticks {
       let tx = px(tick)
       out += "<line x1=\"\(f(tx))\" y1=\"\(f(plot.minY))\" x2=\"\(f(tx))\" y2=\"\(f(plot.maxY))\" stroke=\"#eee\"/>"
       out += "<text x=\"\(f(tx))\" y=\"\(f(plot.maxY + fontSize + 6))\" text-anchor=\"middle\" fill=\"#333\">"
-      out += "\(HTMLText.escape(x.label(tick)))</text>"
+      out += "\(MarkupText.escape(x.label(tick)))</text>"
     }
 
     // Marks.
@@ -127,9 +127,9 @@ public struct SVGChart: Sendable {
     out += "<rect x=\"\(f(plot.minX))\" y=\"\(f(plot.minY))\" width=\"\(f(plot.width))\" height=\"\(f(plot.height))\" "
     out += "fill=\"none\" stroke=\"#888\"/>"
     out += "<text x=\"\(f(plot.midX))\" y=\"\(f(height - 10))\" text-anchor=\"middle\" font-weight=\"bold\">"
-    out += "\(HTMLText.escape(x.title))</text>"
+    out += "\(MarkupText.escape(x.title))</text>"
     out += "<text transform=\"translate(\(f(fontSize + 4)),\(f(plot.midY))) rotate(-90)\" text-anchor=\"middle\" "
-    out += "font-weight=\"bold\">\(HTMLText.escape(y.title))</text>"
+    out += "font-weight=\"bold\">\(MarkupText.escape(y.title))</text>"
     out += legend(left: plot.minX)
     return out + "</svg>"
   }
@@ -153,7 +153,7 @@ public struct SVGChart: Sendable {
         swatch = "<line x1=\"\(f(x))\" y1=\"\(f(middle))\" x2=\"\(f(x + 24))\" y2=\"\(f(middle))\" "
         swatch += "stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>"
       }
-      return swatch + "<text x=\"\(f(x + 30))\" y=\"\(f(baseline))\">\(HTMLText.escape(entry.text))</text>"
+      return swatch + "<text x=\"\(f(x + 30))\" y=\"\(f(baseline))\">\(MarkupText.escape(entry.text))</text>"
     }.joined()
   }
 
@@ -227,23 +227,4 @@ public struct SVGChart: Sendable {
 
   /// A coordinate with one decimal.
   func f(_ x: Double) -> String { String(format: "%.1f", x) }
-}
-
-/// Escapes text for HTML and SVG content and attribute values.
-public enum HTMLText {
-  public static func escape(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.count)
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&#39;"
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out
-  }
 }

@@ -17,6 +17,7 @@ public enum TornadoChart {
 
   /// The chart as SVG text.
   public static func svg(_ s: SensitivityAnalysis) -> String {
+    let escape = MarkupText.escape
     let money = MoneyFormat(currency: s.currency)
     let isMoney = s.metric == .requiredReserve95
     func label(_ x: Double) -> String {
@@ -121,9 +122,4 @@ public enum TornadoChart {
   static func f(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }
 
   static func value(_ x: Double) -> String { WhatIfText.number(x) }
-
-  static func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-  }
 }
