@@ -43,6 +43,8 @@ public struct SimulationPlan: Sendable {
   public let tierInitialCount: [Int]
   public let tierRenewalProbability: [Double]
   public let tierNewPerYear: [Double]
+  /// Each tier's draws at its own rates, tabulated.
+  public let tierTables: [SponsorInversionTables]
 
   // Services (SPEC §5).
   public let serviceMonthlyValue: [Double]
@@ -132,6 +134,9 @@ public struct SimulationPlan: Sendable {
     tierInitialCount = scenario.sponsorTiers.map(\.count)
     tierRenewalProbability = scenario.sponsorTiers.map(\.renewalProbability)
     tierNewPerYear = scenario.sponsorTiers.map(\.newPerYear)
+    tierTables = scenario.sponsorTiers.map {
+      SponsorInversionTables(renewalProbability: $0.renewalProbability, newPerYear: $0.newPerYear)
+    }
 
     serviceMonthlyValue = scenario.inKindServices.map(\.monthlyValue)
     serviceScalesWithTraffic = scenario.inKindServices.map { $0.scaling == .traffic }
