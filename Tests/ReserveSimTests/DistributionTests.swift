@@ -43,3 +43,33 @@ final class DistributionTests: XCTestCase {
     }
   }
 }
+
+/// The tabulated sponsor draws return exactly what the samplers return.
+final class SponsorInversionTablesTests: XCTestCase {
+  func testTablesMatchTheSamplersDrawForDraw() {
+    let streams = RandomStreams(seed: 3)
+    for (p, lambda) in [(0.85, 0.4), (0.3, 3.0), (0.5, 40.0), (0.999, 480.0), (0.05, 0.0)] {
+      let tables = SponsorInversionTables(renewalProbability: p, newPerYear: lambda)
+      for i in 0..<3000 {
+        let w = streams.words(path: UInt32(i), month: 12, stream: .sponsorDraws)
+        let u = RandomStreams.unit53(w.0, w.1), v = RandomStreams.unit53(w.2, w.3)
+        let n = i % (SponsorInversionTables.maximumCount + 1)
+        XCTAssertEqual(
+          tables.renewals(of: n, uniform: u), Distributions.binomialChunk(trials: n, probability: p, uniform: u),
+          "Binomial(\(n), \(p)) at u = \(u)")
+        if lambda > 0 {
+          XCTAssertEqual(
+            tables.arrivals(uniform: v), Distributions.poissonChunk(mean: lambda, uniform: v), "Poisson(\(lambda))")
+        }
+      }
+      // The extremes of the uniform.
+      XCTAssertEqual(
+        tables.renewals(of: 64, uniform: 1 - 0x1p-53),
+        Distributions.binomialChunk(trials: 64, probability: p, uniform: 1 - 0x1p-53))
+      if lambda > 0 {
+        XCTAssertEqual(
+          tables.arrivals(uniform: 1 - 0x1p-53), Distributions.poissonChunk(mean: lambda, uniform: 1 - 0x1p-53))
+      }
+    }
+  }
+}
