@@ -1,0 +1,50 @@
+// The generator alone: Philox4x32-10 blocks, and standard normals by Box–Muller over them, each at the
+// addresses the engine uses (path, month, stream). Iterations of about 50 ms each.
+import Benchmark
+import BenchmarkSupport
+import ReserveSim
+
+let benchmarks: @Sendable () -> Void = {
+  let streams = RandomStreams(seed: PyPIBaseline.seed)
+  // Calls per iteration, for iterations long enough to time well; the rates are per second.
+  let philoxCalls = 16_000_000
+  let normalCalls = 1_000_000
+
+  Benchmark.defaultConfiguration = .init(
+    timeUnits: .microseconds, warmupIterations: 2, maxDuration: .seconds(5), maxIterations: 50)
+
+  Benchmark(
+    "Philox4x32-10-blocks",
+    configuration: .init(
+      metrics: BenchmarkMetric.engine(rate: .philoxBlocksPerSecond),
+      thresholds: Tolerance.engine(rate: .philoxBlocksPerSecond, mallocs: Tolerance.fewMallocs))
+  ) { benchmark in
+    let mixed = benchmark.measure(.philoxBlocksPerSecond, units: Double(philoxCalls)) {
+      var mixed: UInt32 = 0
+      for i in 0..<philoxCalls {
+        let w = Philox4x32.block(UInt32(truncatingIfNeeded: i), 2, 0x0100_0000, 0, key: streams.key0, streams.key1)
+        mixed ^= w.0 ^ w.1 ^ w.2 ^ w.3
+      }
+      return mixed
+    }
+    blackHole(mixed)
+  }
+
+  Benchmark(
+    "Normals-Box-Muller",
+    configuration: .init(
+      metrics: BenchmarkMetric.engine(rate: .normalsPerSecond),
+      thresholds: Tolerance.engine(rate: .normalsPerSecond, mallocs: Tolerance.fewMallocs))
+  ) { benchmark in
+    let sum = benchmark.measure(.normalsPerSecond, units: 4 * Double(normalCalls)) {
+      var sum = 0.0
+      for i in 0..<normalCalls {
+        let z = RandomStreams.normals(
+          streams.words(path: UInt32(truncatingIfNeeded: i), month: 2, stream: .factorShocks))
+        sum += z.0 + z.1 + z.2 + z.3
+      }
+      return sum
+    }
+    blackHole(sum)
+  }
+}

@@ -1,0 +1,47 @@
+// The PyPI baseline end to end, as `reservesim run` does it minus the file and the printing:
+// simulate N paths, then summarise them (quantiles, intervals, yearly table).
+import Benchmark
+import BenchmarkSupport
+import Foundation
+import ReserveSim
+
+// Names carry no spaces or slashes: package-benchmark 1.38.1 writes threshold files with those replaced by
+// '_' but looks them up by the raw name, so such a benchmark would never be checked.
+let benchmarks: @Sendable () -> Void = {
+  Benchmark.defaultConfiguration = .init(
+    metrics: BenchmarkMetric.engine(rate: .pathsPerSecond), timeUnits: .milliseconds, warmupIterations: 1,
+    maxDuration: .seconds(30), maxIterations: 7, thresholds: Tolerance.engine(rate: .pathsPerSecond))
+
+  let scenario = PyPIBaseline.load()
+  let allThreads = ProcessInfo.processInfo.activeProcessorCount
+
+  /// One simulation plus its summary per iteration.
+  func simulateAndSummarise(_ name: String, paths: Int, threads: Int, configuration: Benchmark.Configuration) {
+    Benchmark(name, configuration: configuration) { benchmark in
+      let summary = benchmark.measure(.pathsPerSecond, units: Double(paths)) {
+        RunSummary(Simulator(threads: threads).run(scenario, paths: paths, seed: PyPIBaseline.seed))
+      }
+      blackHole(summary)
+    }
+  }
+
+  // Scale, on every core the machine has.
+  simulateAndSummarise("PyPI-100k-paths", paths: 100_000, threads: allThreads, configuration: .init())
+  simulateAndSummarise(
+    "PyPI-1M-paths", paths: 1_000_000, threads: allThreads,
+    configuration: .init(warmupIterations: 0, maxDuration: .seconds(120), maxIterations: 3))
+
+  // Threads: the same 100k paths on one worker and on two (the results are identical by design).
+  simulateAndSummarise("PyPI-100k-paths-1-thread", paths: 100_000, threads: 1, configuration: .init(maxIterations: 5))
+  simulateAndSummarise("PyPI-100k-paths-2-threads", paths: 100_000, threads: 2, configuration: .init(maxIterations: 5))
+
+  // The summary alone (sorting the needs, year-end percentiles), from a 100k-path result made in setup.
+  Benchmark(
+    "RunSummary-100k-paths",
+    configuration: .init(maxDuration: .seconds(10), maxIterations: 20)
+  ) { benchmark, result in
+    blackHole(benchmark.measure(.pathsPerSecond, units: Double(result.paths)) { RunSummary(result) })
+  } setup: {
+    Simulator().run(scenario, paths: 100_000, seed: PyPIBaseline.seed)
+  }
+}
