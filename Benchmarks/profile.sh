@@ -30,4 +30,4 @@ callgrind_annotate "$out/callgrind.out" 2> /dev/null > "$out/annotate.txt"
 (cd "$root" && python3 "$here/profile_breakdown.py" "$out/callgrind.out" "$root") | tee "$out/breakdown.md"
 echo
 echo "Top functions (self Ir; full listing in $out/annotate.txt):"
-awk '/file:function/ {on = 1; getline; next} on && NF' "$out/annotate.txt" | head -15 | cut -c1-160
+{ awk '/file:function/ {on = 1; getline; next} on && NF' "$out/annotate.txt" | head -15 | cut -c1-160; } || true  # head closes the pipe early

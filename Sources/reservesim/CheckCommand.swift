@@ -69,7 +69,7 @@ struct CheckCommand: ParsableCommand {
         continue
       }
       let bar = ProgressBar.forTerminal(enabled: !json)
-      let update: (@Sendable (Double) -> Void)? = bar.map { bar in { @Sendable share in bar.update(share) } }
+      let update: (@Sendable (Double) -> Void)? = bar?.reporter
       let (result, checks) = simulation.simulator.check(
         scenario, assertions: assertions, paths: paths, seed: seed,
         maxPaths: autoPaths ? (maxPaths ?? Self.defaultMaxPaths) : nil, progress: { _ in update })

@@ -23,7 +23,7 @@ struct DriversCommand: ParsableCommand {
     let scenario = try input.loader().load(file)
     let progress = ProgressBar.forTerminal(enabled: !output.json)
     let simulator = Simulator(threads: simulation.simulator.threads, recordsDiagnostics: true)
-    let report: (@Sendable (Double) -> Void)? = progress.map { bar in { share in bar.update(share) } }
+    let report: (@Sendable (Double) -> Void)? = progress?.reporter
     let result = simulator.run(
       scenario, paths: simulation.pathCount(for: scenario), seed: simulation.seedValue(for: scenario), progress: report)
     progress?.finish()

@@ -16,6 +16,9 @@ final class ProgressBar: @unchecked Sendable {
     return ProgressBar()
   }
 
+  /// `update` as a function the simulator can call from its worker threads.
+  var reporter: @Sendable (Double) -> Void { { [self] share in self.update(share) } }
+
   /// Called with the share done (0…1), from any thread.
   func update(_ share: Double) {
     lock.lock()

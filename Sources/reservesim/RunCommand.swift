@@ -24,7 +24,7 @@ struct RunCommand: ParsableCommand {
     let paths = simulation.pathCount(for: scenario)
     let progress = ProgressBar.forTerminal(enabled: !json)
     let result = simulation.simulator.run(
-      scenario, paths: paths, seed: simulation.seedValue(for: scenario), progress: progress?.update)
+      scenario, paths: paths, seed: simulation.seedValue(for: scenario), progress: progress?.reporter)
     progress?.finish()
     let summary = RunSummary(result)
     if let csv { try AtomicFiles.write(CSVExport.files(summary, version: ReserveSimVersion.string), into: csv) }

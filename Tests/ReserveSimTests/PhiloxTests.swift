@@ -32,10 +32,12 @@ final class PhiloxTests: XCTestCase {
   func testBoxMullerNormalsAreStandardAndUncorrelated() {
     let streams = RandomStreams(seed: 9)
     var a: [Double] = [], b: [Double] = []
-    for path in 0..<40_000 {
-      let z = RandomStreams.normals(streams.words(path: UInt32(path), month: 2, stream: .factorShocks))
-      a += [z.0, z.2]
-      b += [z.1, z.3]
+    for path in stride(from: 0, to: 40_000, by: 4) {
+      let z = streams.factorShocks(firstPath: UInt32(path), month: 2)
+      for lane in 0..<4 {
+        a += [z.0[lane], z.2[lane]]
+        b += [z.1[lane], z.3[lane]]
+      }
     }
     let n = Double(a.count)
     let (mean, se) = meanAndStandardError(a + b)
@@ -45,6 +47,18 @@ final class PhiloxTests: XCTestCase {
     assertWithinStandardErrors(variance, 1, standardError: (2 / (2 * n)).squareRoot(), "normal variance")
     let correlation = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } / n
     assertWithinStandardErrors(correlation, 0, standardError: 1 / n.squareRoot(), "pair correlation")
+  }
+
+  func testFourLanePhiloxEqualsOneLane() {
+    let streams = RandomStreams(seed: 77)
+    for first in stride(from: UInt32(0), to: 4000, by: 4) {
+      let four = Philox4x32.blocks(
+        SIMD4(first, first + 1, first + 2, first + 3), 9, 0x0100_0000, 0, key: streams.key0, streams.key1)
+      for lane in 0..<4 {
+        let one = streams.words(path: first + UInt32(lane), month: 9, stream: .factorShocks)
+        XCTAssertTrue(one == (four.0[lane], four.1[lane], four.2[lane], four.3[lane]))
+      }
+    }
   }
 
   func testDifferentAddressesGiveDifferentWords() {

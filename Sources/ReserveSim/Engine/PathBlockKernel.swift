@@ -253,22 +253,14 @@ public final class PathBlockKernel {
   private func drawShocks(firstPath: Int, lanes: Int) {
     let cap = capacity
     let rows = (plan.months - 1) * cap
-    let key0 = streams.key0, key1 = streams.key1
-    let stream = RandomStreams.Stream.factorShocks.rawValue
-    let offsets = SIMD4<UInt32>(0, 1, 2, 3)
     for m in 2...plan.months {
       let z = normals + (m - 2) * cap
       for lane in stride(from: 0, to: lanes, by: 4) {
-        let paths = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: firstPath + lane)) &+ offsets
-        let w = Philox4x32.blocks(paths, UInt32(m), stream, 0, key: key0, key1)
-        let r0 = VectorMath.squareRoot(-2 * VectorMath.log(RandomStreams.unit(w.0)))
-        let r1 = VectorMath.squareRoot(-2 * VectorMath.log(RandomStreams.unit(w.2)))
-        let a = VectorMath.cosSin2Pi(RandomStreams.unit(w.1))
-        let b = VectorMath.cosSin2Pi(RandomStreams.unit(w.3))
-        Self.store(r0 * a.cos, at: z + lane)
-        Self.store(r0 * a.sin, at: z + rows + lane)
-        Self.store(r1 * b.cos, at: z + 2 * rows + lane)
-        Self.store(r1 * b.sin, at: z + 3 * rows + lane)
+        let shock = streams.factorShocks(firstPath: UInt32(truncatingIfNeeded: firstPath + lane), month: UInt32(m))
+        Self.store(shock.0, at: z + lane)
+        Self.store(shock.1, at: z + rows + lane)
+        Self.store(shock.2, at: z + 2 * rows + lane)
+        Self.store(shock.3, at: z + 3 * rows + lane)
       }
     }
     if !plan.shocksAreIndependent {

@@ -51,14 +51,19 @@ public struct RandomStreams: Sendable {
     return (Double(bits & ((1 << 53) - 1)) + 0.5) * 0x1p-53
   }
 
-  /// Four independent standard normals from four uniform words by the Box–Muller transform:
-  /// z = √(−2 ln u₁)·(cos 2πu₂, sin 2πu₂).
+  /// The factor shocks z(m) of four consecutive paths: four independent standard normals per path, one per
+  /// `Factor`, by the Box–Muller transform z = √(−2 ln u₁)·(cos 2πu₂, sin 2πu₂) on the four words of the
+  /// path's `factorShocks` address for month m. Result k holds factor k's normal for the four paths.
   @inlinable @inline(__always)
-  public static func normals(_ w: (UInt32, UInt32, UInt32, UInt32)) -> (Double, Double, Double, Double) {
-    let r0 = (-2 * Foundation.log(unit(w.0))).squareRoot()
-    let r1 = (-2 * Foundation.log(unit(w.2))).squareRoot()
-    let a0 = 2 * Double.pi * unit(w.1)
-    let a1 = 2 * Double.pi * unit(w.3)
-    return (r0 * Foundation.cos(a0), r0 * Foundation.sin(a0), r1 * Foundation.cos(a1), r1 * Foundation.sin(a1))
+  public func factorShocks(firstPath: UInt32, month: UInt32)
+    -> (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>)
+  {
+    let paths = SIMD4<UInt32>(repeating: firstPath) &+ SIMD4<UInt32>(0, 1, 2, 3)
+    let w = Philox4x32.blocks(paths, month, Stream.factorShocks.rawValue, 0, key: key0, key1)
+    let r0 = VectorMath.squareRoot(-2 * VectorMath.log(Self.unit(w.0)))
+    let r1 = VectorMath.squareRoot(-2 * VectorMath.log(Self.unit(w.2)))
+    let a = VectorMath.cosSin2Pi(Self.unit(w.1))
+    let b = VectorMath.cosSin2Pi(Self.unit(w.3))
+    return (r0 * a.cos, r0 * a.sin, r1 * b.cos, r1 * b.sin)
   }
 }
