@@ -201,3 +201,24 @@ final class ProgressBarTests: XCTestCase {
     XCTAssertFalse(piped.stderr.contains("ETA"))
   }
 }
+
+/// Values the schema rejects, the decoder rejects too.
+final class StrictValueTests: XCTestCase {
+  func testCurrencyStartAndNamesAreStrict() throws {
+    let folder = try CommandLineRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let cases: [(String, String)] = [
+      (#"{"name": "x", "years": 1, "currency": "ÆØÅ"}"#, "$.currency"),
+      (#"{"name": "x", "years": 1, "start": "+202-05"}"#, "$.start"),
+      (#"{"name": "x", "years": 1, "start": "2020-+1"}"#, "$.start"),
+      (#"{"name": "\n\n", "years": 1}"#, "$.name"),
+    ]
+    for (index, (text, path)) in cases.enumerated() {
+      let file = folder.appendingPathComponent("strict\(index).json").path
+      try text.write(toFile: file, atomically: true, encoding: .utf8)
+      let outcome = try CommandLineRunner.run(["validate", file])
+      XCTAssertEqual(outcome.status, 2, text)
+      XCTAssertTrue(outcome.stderr.contains(path), outcome.stderr)
+    }
+  }
+}

@@ -52,7 +52,7 @@ struct ObjectReader {
 
   mutating func requiredString(_ key: String) throws -> String {
     guard let s = try string(key) else { throw error(key, "is required (a string)") }
-    guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw error(key, "must not be empty") }
+    guard !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw error(key, "must not be empty") }
     return s
   }
 

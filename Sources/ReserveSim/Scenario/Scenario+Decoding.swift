@@ -21,7 +21,7 @@ extension Scenario {
     description = try reader.string("description")
     sources = try Self.strings(reader.array("sources"), at: root.appending("sources"))
     currency = try reader.string("currency") ?? "USD"
-    guard currency.count == 3, currency.allSatisfy({ $0.isLetter && $0.isUppercase }) else {
+    guard currency.count == 3, currency.allSatisfy({ ("A"..."Z").contains($0) }) else {
       throw reader.error("currency", "expected a three-letter currency code such as \"USD\", found \"\(currency)\"")
     }
     start = try reader.string("start")
@@ -61,6 +61,7 @@ extension Scenario {
   private static func isYearMonth(_ text: String) -> Bool {
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
     guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+      parts.allSatisfy({ $0.allSatisfy { ("0"..."9").contains($0) } }),
       let year = Int(parts[0]), let month = Int(parts[1])
     else { return false }
     return year >= 1 && (1...12).contains(month)
