@@ -63,4 +63,13 @@ public enum Distributions {
     }
     return x
   }
+
+  /// Geometric wait G ≥ 1 with success probability q per month, from u in (0, 1) and ln(1 − q):
+  /// G = ⌈ln u / ln(1 − q)⌉, so P(G > k) = P(u < (1 − q)^k) = (1 − q)^k. `PathBlockKernel.never` when q = 0.
+  @inlinable @inline(__always)
+  public static func geometricWait(uniform u: Double, logNoSuccess: Double) -> Int32 {
+    if logNoSuccess == 0 { return PathBlockKernel.never }
+    let wait = (VectorMath.log(u) / logNoSuccess).rounded(.up)
+    return wait < 1 ? 1 : wait >= Double(PathBlockKernel.never) ? PathBlockKernel.never : Int32(wait)
+  }
 }

@@ -1,0 +1,56 @@
+/// Where a block of paths writes its results: per-path slots (disjoint between blocks, so threads never
+/// share a slot) and per-block yearly sums.
+public struct BlockOutput {
+  /// need per path (SPEC §7), indexed by path.
+  public var requiredReserve: UnsafeMutablePointer<Double>
+  /// B(12y) per path, year-major: `yearEndBalance[(y−1)·paths + i]`.
+  public var yearEndBalance: UnsafeMutablePointer<Double>
+  /// First month with B(m) < floor, 0 when never; indexed by path.
+  public var firstRuinMonth: UnsafeMutablePointer<Int32>
+  /// Paths of the run (stride of `yearEndBalance` and of the diagnostics).
+  public var paths: Int
+  /// The run's first path: path i is written at slot i − runStart (a run may cover paths a..<b).
+  public var runStart: Int = 0
+  /// Yearly sums over the block's paths, `flows[(y−1)·YearlyFlow.count + flow]`.
+  public var blockFlows: UnsafeMutablePointer<Double>
+  /// Optional per-path diagnostics for "drivers of ruin" analysis.
+  public var diagnostics: PathDiagnosticsOutput?
+}
+
+/// The money flows summed per year for the yearly table (means over paths after reduction).
+public enum YearlyFlow: Int, CaseIterable, Sendable {
+  case income, sponsorRevenue, expenses, serviceCosts
+  public static let count = allCases.count
+}
+
+/// Per-path facts recorded for analysis of what drives ruin (optional: costs a little time).
+public struct PathDiagnosticsOutput {
+  /// Whether service s was ever lost on path i: `serviceLost[s·paths + i]` (0 or 1).
+  public var serviceLost: UnsafeMutablePointer<UInt8>
+  /// Months event kind k was active on path i: `eventMonths[k·paths + i]`.
+  public var eventMonths: UnsafeMutablePointer<Int32>
+  /// Sponsors of tier t at the horizon on path i: `finalSponsors[t·paths + i]`.
+  public var finalSponsors: UnsafeMutablePointer<Int32>
+  /// Log level X_f(M) of factor f at the horizon on path i: `finalLogLevel[f·paths + i]`.
+  public var finalLogLevel: UnsafeMutablePointer<Double>
+}
+
+extension BlockOutput {
+  /// Where one block writes its results, for a caller outside the library that drives a `PathBlockKernel`
+  /// itself (the benchmarks do); `Simulator` builds its own for every block. No diagnostics are recorded.
+  ///
+  /// The buffers belong to the caller: `paths` entries each, `paths · years` for `yearEndBalance` and
+  /// `years · YearlyFlow.count` for `blockFlows`.
+  /// - Complexity: O(1).
+  public init(
+    requiredReserve: UnsafeMutablePointer<Double>, yearEndBalance: UnsafeMutablePointer<Double>,
+    firstRuinMonth: UnsafeMutablePointer<Int32>, paths: Int, blockFlows: UnsafeMutablePointer<Double>
+  ) {
+    self.requiredReserve = requiredReserve
+    self.yearEndBalance = yearEndBalance
+    self.firstRuinMonth = firstRuinMonth
+    self.paths = paths
+    self.blockFlows = blockFlows
+    self.diagnostics = nil
+  }
+}

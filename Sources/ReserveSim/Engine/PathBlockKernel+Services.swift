@@ -1,0 +1,62 @@
+import Foundation
+
+/// In-kind services (SPEC §5): donation periods, exponential loss clocks, notice and paid months.
+extension PathBlockKernel {
+  /// A new donation period of service s from `month`: a fresh exponential loss clock E = −ln u and the
+  /// uniform for the replacement wait after a loss, both from the stream address of that month.
+  @inline(__always)
+  func startDonation(service s: Int, lane: Int, path: Int, month: Int) {
+    let w = streams.words(
+      path: UInt32(truncatingIfNeeded: path), month: UInt32(month), stream: .serviceDraws, index: UInt32(s))
+    let cell = s * capacity + lane
+    serviceClock[cell] = -VectorMath.log(RandomStreams.unit53(w.0, w.1))
+    serviceReplacementDraw[cell] = RandomStreams.unit53(w.2, w.3)
+    servicePayStart[cell] = 0
+    servicePayEnd[cell] = 0
+  }
+
+  /// Runs each service's month (SPEC §5) and subtracts what the organisation pays; returns the block's total.
+  func payServices(month m: Int, firstPath: Int, lanes: Int, output: BlockOutput) -> Double {
+    let diagnostics = output.diagnostics, paths = output.paths, slot = firstPath - output.runStart
+    let plan = self.plan
+    let cap = capacity
+    let month = Int32(m)
+    var total = 0.0
+    for s in 0..<plan.serviceMonthlyValue.count {
+      let cost = plan.serviceCostFraction[s] * plan.serviceMonthlyValue[s]
+      let scale = plan.serviceScalesWithTraffic[s] ? trafficCost : level + Factor.inflation.index * cap
+      let logHazard = plan.serviceMonthlyLogHazard[s]
+      let hazard = plan.serviceMonthlyHazard[s]
+      let notice = Int32(plan.serviceNoticeMonths[s])
+      let logNoReplacement = plan.serviceLogNoReplacement[s]
+      for lane in 0..<lanes {
+        let cell = s * cap + lane
+        let payStart = servicePayStart[cell]
+        if payStart == 0 {
+          // Donated: the month adds −ln(1 − min(1, h·multiplier)) to the hazard the clock has run.
+          let multiplier = lossMultiplier[lane]
+          let added = multiplier == 1 ? logHazard : -Foundation.log1p(-Swift.min(1, hazard * multiplier))
+          let left = serviceClock[cell] - added
+          serviceClock[cell] = left
+          if left <= 0 {
+            // Lost this month: the donor covers m … m+n; paid from m+n+1 until a new donor is found.
+            let start = month &+ notice &+ 1
+            servicePayStart[cell] = start
+            servicePayEnd[cell] =
+              start
+              &+ Distributions.geometricWait(uniform: serviceReplacementDraw[cell], logNoSuccess: logNoReplacement) &- 1
+            if let diagnostics { diagnostics.serviceLost[s * paths + slot + lane] = 1 }
+          }
+        } else if payStart <= month {
+          let paid = cost * scale[lane]
+          cashFlow[lane] -= paid
+          total += paid
+          if month == servicePayEnd[cell] {
+            startDonation(service: s, lane: lane, path: firstPath + lane, month: m + 1)
+          }
+        }
+      }
+    }
+    return total
+  }
+}
