@@ -222,3 +222,32 @@ final class StrictValueTests: XCTestCase {
     }
   }
 }
+
+/// The largest values the format allows still run to the end in reasonable time, and one past them is bad input.
+final class ExtremeValueTests: XCTestCase {
+  func testTheLargestAllowedValuesRunAndLargerOnesAreRejected() throws {
+    let folder = try CommandLineRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let largest = """
+      {"name": "large", "years": 3, "reserve": {"initial": 1e15, "annualReturn": 10},
+       "factors": {"traffic": {"annualGrowth": 10, "annualVolatility": 5}},
+       "income": [{"name": "a", "annual": 1e12, "annualGrowth": 10, "factor": "traffic"}],
+       "sponsorTiers": [{"name": "t", "annualAmount": 1e12, "count": 1000000, "renewalProbability": 0.5,
+                         "newPerYear": 100000}],
+       "inKindServices": [{"name": "s", "monthlyValue": 1e12, "scaling": "traffic", "annualLossProbability": 1,
+                           "replacementCostFraction": 100}],
+       "events": [{"name": "e", "annualProbability": 1, "durationMonths": 2, "incomeMultiplier": 1000,
+                   "serviceLossMultiplier": 1000}]}
+      """
+    let file = folder.appendingPathComponent("large.json").path
+    try largest.write(toFile: file, atomically: true, encoding: .utf8)
+    let outcome = try CommandLineRunner.run(["run", file, "--paths", "16", "--json"])
+    XCTAssertEqual(outcome.status, 0, outcome.stderr)
+    XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)))
+    for (key, value) in [("\"count\": 1000000", "\"count\": 1000001"), ("\"annual\": 1e12", "\"annual\": 1.1e12")] {
+      let bad = folder.appendingPathComponent("bad.json").path
+      try largest.replacingOccurrences(of: key, with: value).write(toFile: bad, atomically: true, encoding: .utf8)
+      XCTAssertEqual(try CommandLineRunner.run(["validate", bad]).status, 2, value)
+    }
+  }
+}

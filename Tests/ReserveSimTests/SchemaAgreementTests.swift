@@ -230,16 +230,24 @@ final class SchemaAgreementTests: XCTestCase {
           guard let error = decodingError(minimal.setting(.number(x), at: path)) else { return false }
           return path.starts(with: error.path.components) && error.path.components.count >= probe.path.count - 1
         }
-        let step = isInteger ? 1.0 : 1e-6
+        // The smallest step that moves a value past a bound: 1e-6, or a few ulp for large bounds (1e12 + 1e-6
+        // is 1e12 again in doubles).
+        func step(from bound: Double) -> Double { isInteger ? 1.0 : Swift.max(1e-6, 4 * abs(bound).ulp) }
         let lower = node["minimum"]?.numberValue, upper = node["maximum"]?.numberValue
         let openLower = node["exclusiveMinimum"]?.numberValue, openUpper = node["exclusiveMaximum"]?.numberValue
-        if let lower { XCTAssertTrue(accepts(lower) && rejects(lower - step), "\(field): minimum \(lower)") }
-        if let upper { XCTAssertTrue(accepts(upper) && rejects(upper + step), "\(field): maximum \(upper)") }
+        if let lower {
+          XCTAssertTrue(accepts(lower) && rejects(lower - step(from: lower)), "\(field): minimum \(lower)")
+        }
+        if let upper {
+          XCTAssertTrue(accepts(upper) && rejects(upper + step(from: upper)), "\(field): maximum \(upper)")
+        }
         if let openLower {
-          XCTAssertTrue(rejects(openLower) && accepts(openLower + step), "\(field): above \(openLower)")
+          XCTAssertTrue(
+            rejects(openLower) && accepts(openLower + step(from: openLower)), "\(field): above \(openLower)")
         }
         if let openUpper {
-          XCTAssertTrue(rejects(openUpper) && accepts(openUpper - step), "\(field): below \(openUpper)")
+          XCTAssertTrue(
+            rejects(openUpper) && accepts(openUpper - step(from: openUpper)), "\(field): below \(openUpper)")
         }
         if lower == nil, openLower == nil { XCTAssertTrue(accepts(-1e9), "\(field) has no lower bound in the schema") }
         if upper == nil, openUpper == nil {

@@ -14,7 +14,8 @@ public struct MoneyFormat: Sendable {
     let x = abs(amount)
     let body: String
     switch x {
-    case 1e9...: body = Self.trim(x / 1e9) + "B"
+    case 1e12...: body = Self.trim(x / 1e12) + "T"
+    case 1e9..<1e12: body = Self.trim(x / 1e9) + "B"
     case 1e6..<1e9: body = Self.trim(x / 1e6) + "M"
     case 1e3..<1e6: body = Self.trim(x / 1e3) + "k"
     default: body = String(format: "%.0f", x)

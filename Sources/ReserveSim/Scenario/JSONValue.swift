@@ -38,7 +38,8 @@ public enum JSONValue: Equatable, Sendable {
   }
 
   static func format(_ x: Double) -> String {
-    if x.isFinite, x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+    // Whole numbers up to 2⁵³ without a decimal point; everything else in Swift's shortest round-trip form.
+    if x.isFinite, x == x.rounded(), abs(x) <= 9_007_199_254_740_992 { return String(Int64(x)) }
     return "\(x)"
   }
 

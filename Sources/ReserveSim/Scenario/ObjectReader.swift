@@ -92,8 +92,14 @@ struct NumberRange: CustomStringConvertible {
   static let nonNegative = NumberRange(lower: 0)
   static let positive = NumberRange(lower: 0, lowerInclusive: false)
   static let probability = NumberRange(lower: 0, upper: 1)
-  /// A growth rate: above −100%.
-  static let growth = NumberRange(lower: -1, lowerInclusive: false)
+  /// A growth rate or return: above −100%, at most +1000% a year.
+  static let growth = NumberRange(lower: -1, lowerInclusive: false, upper: 10)
+  /// An amount of money per year or per month: 0 to a trillion (beyond that the sums lose their cents).
+  static let amount = NumberRange(lower: 0, upper: 1e12)
+  /// A reserve or floor: ± a quadrillion.
+  static let balance = NumberRange(lower: -1e15, upper: 1e15)
+  /// An event's multiplier: 0 to 1000.
+  static let multiplier = NumberRange(lower: 0, upper: 1000)
   static func atLeast(_ x: Double) -> NumberRange { NumberRange(lower: x) }
   static func between(_ a: Double, _ b: Double) -> NumberRange { NumberRange(lower: a, upper: b) }
 

@@ -112,8 +112,8 @@ extension Scenario {
     guard let value else { return ReservePolicy() }
     var reader = try ObjectReader(value, at: path)
     let policy = ReservePolicy(
-      initial: try reader.number("initial") ?? 0,
-      floor: try reader.number("floor") ?? 0,
+      initial: try reader.number("initial", in: .balance) ?? 0,
+      floor: try reader.number("floor", in: .balance) ?? 0,
       annualReturn: try reader.number("annualReturn", in: .growth) ?? 0)
     try reader.rejectUnknownKeys()
     return policy
@@ -145,7 +145,7 @@ extension Scenario {
       var reader = try ObjectReader(fields[key]!, at: path.appending(key))
       result[factor] = FactorDynamics(
         annualGrowth: try reader.number("annualGrowth", in: .growth) ?? 0,
-        annualVolatility: try reader.number("annualVolatility", in: .nonNegative) ?? 0)
+        annualVolatility: try reader.number("annualVolatility", in: .between(0, 5)) ?? 0)
       try reader.rejectUnknownKeys()
     }
     return result
@@ -171,7 +171,7 @@ extension Scenario {
   private static func moneyLine(_ value: JSONValue, at path: JSONPath, years: Int) throws -> MoneyLine {
     var reader = try ObjectReader(value, at: path)
     let name = try reader.requiredString("name")
-    let annual = try reader.number("annual", in: .nonNegative) ?? 0
+    let annual = try reader.number("annual", in: .amount) ?? 0
     let growth = try reader.number("annualGrowth", in: .growth) ?? 0
     let factor = try reader.value("factor").map { try factorName($0, at: path.appending("factor")) }
     let fromYear = try reader.integer("fromYear", in: .atLeast(1))
@@ -188,10 +188,10 @@ extension Scenario {
     var reader = try ObjectReader(value, at: path)
     let tier = SponsorTier(
       name: try reader.requiredString("name"),
-      annualAmount: try reader.number("annualAmount", in: .nonNegative) ?? 0,
-      count: try reader.integer("count", in: .between(0, 1e9)) ?? 0,
+      annualAmount: try reader.number("annualAmount", in: .amount) ?? 0,
+      count: try reader.integer("count", in: .between(0, 1e6)) ?? 0,
       renewalProbability: try reader.number("renewalProbability", in: .probability) ?? 1,
-      newPerYear: try reader.number("newPerYear", in: .between(0, 1e6)) ?? 0)
+      newPerYear: try reader.number("newPerYear", in: .between(0, 1e5)) ?? 0)
     try reader.rejectUnknownKeys()
     return tier
   }
@@ -199,7 +199,7 @@ extension Scenario {
   private static func service(_ value: JSONValue, at path: JSONPath) throws -> InKindService {
     var reader = try ObjectReader(value, at: path)
     let name = try reader.requiredString("name")
-    let monthlyValue = try reader.number("monthlyValue", in: .nonNegative) ?? 0
+    let monthlyValue = try reader.number("monthlyValue", in: .amount) ?? 0
     var scaling = ServiceScaling.fixed
     if let text = try reader.string("scaling") {
       guard let parsed = ServiceScaling(rawValue: text) else {
@@ -211,7 +211,7 @@ extension Scenario {
       name: name, monthlyValue: monthlyValue, scaling: scaling,
       annualLossProbability: try reader.number("annualLossProbability", in: .probability) ?? 0,
       noticeMonths: try reader.integer("noticeMonths", in: .between(0, 1200)) ?? 0,
-      replacementCostFraction: try reader.number("replacementCostFraction", in: .nonNegative) ?? 1,
+      replacementCostFraction: try reader.number("replacementCostFraction", in: .between(0, 100)) ?? 1,
       annualReplacementProbability: try reader.number("annualReplacementProbability", in: .probability) ?? 0)
     try reader.rejectUnknownKeys()
     return service
@@ -223,10 +223,10 @@ extension Scenario {
       name: try reader.requiredString("name"),
       annualProbability: try reader.number("annualProbability", in: .probability) ?? 0,
       durationMonths: try reader.integer("durationMonths", in: .between(1, 1200)) ?? 1,
-      incomeMultiplier: try reader.number("incomeMultiplier", in: .nonNegative) ?? 1,
-      sponsorRenewalMultiplier: try reader.number("sponsorRenewalMultiplier", in: .nonNegative) ?? 1,
-      newSponsorMultiplier: try reader.number("newSponsorMultiplier", in: .nonNegative) ?? 1,
-      serviceLossMultiplier: try reader.number("serviceLossMultiplier", in: .nonNegative) ?? 1)
+      incomeMultiplier: try reader.number("incomeMultiplier", in: .multiplier) ?? 1,
+      sponsorRenewalMultiplier: try reader.number("sponsorRenewalMultiplier", in: .multiplier) ?? 1,
+      newSponsorMultiplier: try reader.number("newSponsorMultiplier", in: .multiplier) ?? 1,
+      serviceLossMultiplier: try reader.number("serviceLossMultiplier", in: .multiplier) ?? 1)
     try reader.rejectUnknownKeys()
     return event
   }
