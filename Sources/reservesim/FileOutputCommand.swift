@@ -6,6 +6,7 @@ import ReserveSim
 /// declares its arguments and how to render, this runs the rest.
 protocol FileOutputCommand: ParsableCommand {
   var io: ScenarioToFile { get }
+  var input: ScenarioOptions { get }
   var simulation: SimulationOptions { get }
   /// "Report", "Notebook": named in the closing message.
   static var outputName: String { get }
@@ -17,12 +18,11 @@ extension FileOutputCommand {
   /// Loads and simulates the scenario (a progress bar on a terminal), writes the output atomically, and
   /// prints the headline and where the file went. Bad input throws `ScenarioError` before anything is written.
   func run() throws {
-    let scenario = try ScenarioLoader().load(io.file)
+    let scenario = try input.loader().load(io.file)
     let progress = ProgressBar.forTerminal(enabled: true)
-    var report: (@Sendable (Double) -> Void)?
-    if let progress { report = { @Sendable share in progress.update(share) } }
     let result = simulation.simulator.run(
-      scenario, paths: simulation.pathCount(for: scenario), seed: simulation.seedValue(for: scenario), progress: report)
+      scenario, paths: simulation.pathCount(for: scenario), seed: simulation.seedValue(for: scenario),
+      progress: progress?.reporter)
     progress?.finish()
     let summary = RunSummary(result, reserveConfidences: RunSummary.reserveCurveConfidences)
     try AtomicFiles.write(Self.render(summary, scenario: scenario), to: io.output)

@@ -10,6 +10,7 @@ struct NotebookCommand: FileOutputCommand {
     discussion: "The notebook is written without outputs; run it with Python 3, pandas and matplotlib.")
 
   @OptionGroup var io: ScenarioToFile
+  @OptionGroup var input: ScenarioOptions
   @OptionGroup var simulation: SimulationOptions
 
   static let outputName = "Notebook"

@@ -10,6 +10,7 @@ struct ReportCommand: FileOutputCommand {
     discussion: "The page loads nothing from the network and prints on A4.")
 
   @OptionGroup var io: ScenarioToFile
+  @OptionGroup var input: ScenarioOptions
   @OptionGroup var simulation: SimulationOptions
 
   static let outputName = "Report"

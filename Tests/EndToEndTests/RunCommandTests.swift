@@ -251,3 +251,23 @@ final class ExtremeValueTests: XCTestCase {
     }
   }
 }
+
+/// `report` and `notebook` take `--set` like every command that reads scenarios.
+final class FileOutputSetTests: XCTestCase {
+  func testReportAndNotebookApplyEdits() throws {
+    let folder = try CommandLineRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let baseline = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
+    for command in ["report", "notebook"] {
+      let out = folder.appendingPathComponent("out-\(command)").path
+      let edited = try CommandLineRunner.run(
+        [command, baseline, "-o", out, "--paths", "300", "--set", "reserve.initial=9000000"])
+      XCTAssertEqual(edited.status, 0, edited.stderr)
+      XCTAssertTrue(edited.stdout.contains("$9M in reserve"), edited.stdout)
+      let bad = try CommandLineRunner.run(
+        [command, baseline, "-o", out + "-bad", "--paths", "300", "--set", "inKindServices[Nope].noticeMonths=1"])
+      XCTAssertEqual(bad.status, 2)
+      XCTAssertFalse(FileManager.default.fileExists(atPath: out + "-bad"))
+    }
+  }
+}
