@@ -18,9 +18,11 @@ let package = Package(
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]
     ),
+    // The engine's wide-vector inner loops in C, compiled per instruction set (not API).
+    .target(name: "_ReserveSimKernels"),
     .target(
       name: "ReserveSim",
-      dependencies: ["CBLAS"]
+      dependencies: ["CBLAS", "_ReserveSimKernels"]
     ),
     .executableTarget(
       name: "reservesim",

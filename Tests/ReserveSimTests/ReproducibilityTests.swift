@@ -23,6 +23,21 @@ final class ReproducibilityTests: XCTestCase {
     XCTAssertEqual(try SummaryJSON.encode(RunSummary(one)), try SummaryJSON.encode(RunSummary(three)))
   }
 
+  func testEveryInstructionSetLevelGivesTheSameNumbers() throws {
+    let scenario = try baseline()
+    defer { VectorKernels.use(VectorKernels.supportedLevel) }
+    let levels = VectorKernels.Level.allCases.filter { $0.rawValue <= VectorKernels.supportedLevel.rawValue }
+    VectorKernels.use(.baseline)
+    let reference = Simulator(threads: 2).run(scenario, paths: 900, seed: 17)
+    for level in levels.dropFirst() {
+      XCTAssertEqual(VectorKernels.use(level), level)
+      let result = Simulator(threads: 2).run(scenario, paths: 900, seed: 17)
+      XCTAssertTrue(result.requiredReserve == reference.requiredReserve, "needs differ at \(level)")
+      XCTAssertTrue(result.yearEndBalance == reference.yearEndBalance, "balances differ at \(level)")
+      XCTAssertTrue(result.yearlyFlowMeans == reference.yearlyFlowMeans, "yearly flows differ at \(level)")
+    }
+  }
+
   func testDoublingThePathsKeepsTheFirstPathsUnchanged() throws {
     let scenario = try baseline()
     let n = 700

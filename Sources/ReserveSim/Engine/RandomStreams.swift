@@ -40,10 +40,6 @@ public struct RandomStreams: Sendable {
   @inlinable @inline(__always)
   public static func unit(_ x: UInt32) -> Double { (Double(x) + 0.5) * 0x1p-32 }
 
-  /// Four uniforms in (0, 1) from four words; the same values as `unit` lane by lane.
-  @inlinable @inline(__always)
-  public static func unit(_ x: SIMD4<UInt32>) -> SIMD4<Double> { (SIMD4<Double>(x) + 0.5) * 0x1p-32 }
-
   /// A uniform in (0, 1) from 64 bits, with 53 bits of resolution.
   @inlinable @inline(__always)
   public static func unit53(_ hi: UInt32, _ lo: UInt32) -> Double {
@@ -51,17 +47,17 @@ public struct RandomStreams: Sendable {
     return (Double(bits & ((1 << 53) - 1)) + 0.5) * 0x1p-53
   }
 
-  /// The factor shocks z(m) of four consecutive paths: four independent standard normals per path, one per
-  /// `Factor`, by the Box–Muller transform z = √(−2 ln u₁)·(cos 2πu₂, sin 2πu₂) on the four words of the
-  /// path's `factorShocks` address for month m. Result k holds factor k's normal for the four paths.
-  @inlinable @inline(__always)
-  public func factorShocks(firstPath: UInt32, month: UInt32)
-    -> (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>)
-  {
-    let paths = SIMD4<UInt32>(repeating: firstPath) &+ SIMD4<UInt32>(0, 1, 2, 3)
-    let w = Philox4x32.blocks(paths, month, Stream.factorShocks.rawValue, 0, key: key0, key1)
-    let r0 = VectorMath.squareRoot(-2 * VectorMath.log(Self.unit(w.0)))
-    let r1 = VectorMath.squareRoot(-2 * VectorMath.log(Self.unit(w.2)))
+  /// The factor shocks z(m) of one path: four independent standard normals, one per `Factor`, by the
+  /// Box–Muller transform z = √(−2 ln u₁)·(cos 2πu₂, sin 2πu₂) on the four words of the path's
+  /// `factorShocks` address for month m: (r₀ cos 2πu₁, r₀ sin 2πu₁, r₂ cos 2πu₃, r₂ sin 2πu₃).
+  ///
+  /// The reference for the kernel `rs_factor_normals`, which computes the same bits for a whole block of
+  /// paths and months at once (vectorised; checked by a test at every instruction-set level).
+  @inlinable
+  public func factorShocks(path: UInt32, month: UInt32) -> (Double, Double, Double, Double) {
+    let w = words(path: path, month: month, stream: .factorShocks)
+    let r0 = (-2 * VectorMath.log(Self.unit(w.0))).squareRoot()
+    let r1 = (-2 * VectorMath.log(Self.unit(w.2))).squareRoot()
     let a = VectorMath.cosSin2Pi(Self.unit(w.1))
     let b = VectorMath.cosSin2Pi(Self.unit(w.3))
     return (r0 * a.cos, r0 * a.sin, r1 * b.cos, r1 * b.sin)

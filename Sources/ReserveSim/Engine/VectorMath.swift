@@ -1,5 +1,8 @@
-/// Branch-free `exp`, `log` and `sin`/`cos` of 2πu in plain IEEE double arithmetic, written so that loops
-/// over lanes vectorise, and giving the same bits on every x86-64 or ARM machine (no libm, no FMA).
+/// Branch-free `exp`, `log` and `sin`/`cos` of 2πu in plain IEEE double arithmetic, giving the same bits on
+/// every x86-64 or ARM machine (no libm, no FMA).
+///
+/// These are the reference: the vectorised C kernels (`_ReserveSimKernels`, KernelBody.h) repeat the same
+/// operations in the same order, and a test checks them bit for bit at every instruction-set level.
 ///
 /// Accuracy: a few ulp over the ranges the engine uses (checked against Foundation in the tests).
 public enum VectorMath {
@@ -46,130 +49,65 @@ public enum VectorMath {
     return (cosine, sine)
   }
 
-  // MARK: Polynomials shared by the one-lane and four-lane forms.
+  // MARK: Polynomials on the reduced arguments.
 
   /// e^r for |r| ≤ ½ ln 2: Taylor series to r¹³.
   @inlinable @inline(__always)
-  static func expOfReduced<V: DoubleLanes>(_ r: V) -> V {
-    var p = V(1.0 / 6_227_020_800.0)
-    p = p * r + V(1.0 / 479_001_600.0)
-    p = p * r + V(1.0 / 39_916_800.0)
-    p = p * r + V(1.0 / 3_628_800.0)
-    p = p * r + V(1.0 / 362_880.0)
-    p = p * r + V(1.0 / 40_320.0)
-    p = p * r + V(1.0 / 5_040.0)
-    p = p * r + V(1.0 / 720.0)
-    p = p * r + V(1.0 / 120.0)
-    p = p * r + V(1.0 / 24.0)
-    p = p * r + V(1.0 / 6.0)
-    p = p * r + V(0.5)
-    p = p * r + V(1.0)
-    return p * r + V(1.0)
+  static func expOfReduced(_ r: Double) -> Double {
+    var p = 1.0 / 6_227_020_800.0
+    p = p * r + 1.0 / 479_001_600.0
+    p = p * r + 1.0 / 39_916_800.0
+    p = p * r + 1.0 / 3_628_800.0
+    p = p * r + 1.0 / 362_880.0
+    p = p * r + 1.0 / 40_320.0
+    p = p * r + 1.0 / 5_040.0
+    p = p * r + 1.0 / 720.0
+    p = p * r + 1.0 / 120.0
+    p = p * r + 1.0 / 24.0
+    p = p * r + 1.0 / 6.0
+    p = p * r + 0.5
+    p = p * r + 1.0
+    return p * r + 1.0
   }
 
   /// k·ln 2 + ln(1 + f) for 1 + f in [√½, √2) (fdlibm's minimax R(s²) with s = f/(2 + f)).
   @inlinable @inline(__always)
-  static func logOfReduced<V: DoubleLanes>(_ f: V, _ k: V) -> V {
-    let halfSquare = V(0.5) * f * f
-    let s = f / (V(2) + f)
+  static func logOfReduced(_ f: Double, _ k: Double) -> Double {
+    let halfSquare = 0.5 * f * f
+    let s = f / (2 + f)
     let z = s * s
     let w = z * z
-    let t1 = w * (V(3.999999999940941908e-01) + w * (V(2.222219843214978396e-01) + w * V(1.531383769920937332e-01)))
+    let t1 = w * (3.999999999940941908e-01 + w * (2.222219843214978396e-01 + w * 1.531383769920937332e-01))
     let t2 =
       z
-      * (V(6.666666666666735130e-01)
-        + w * (V(2.857142874366239149e-01) + w * (V(1.818357216161805012e-01) + w * V(1.479819860511658591e-01))))
+      * (6.666666666666735130e-01
+        + w * (2.857142874366239149e-01 + w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)))
     let r = t2 + t1
-    return k * V(ln2Hi) - ((halfSquare - (s * (halfSquare + r) + k * V(ln2Lo))) - f)
+    return k * ln2Hi - ((halfSquare - (s * (halfSquare + r) + k * ln2Lo)) - f)
   }
 
   /// (cos x, sin x) for |x| ≤ π/4: Taylor series to x¹⁶ and x¹⁷.
   @inlinable @inline(__always)
-  static func cosSinOfReduced<V: DoubleLanes>(_ x: V) -> (V, V) {
+  static func cosSinOfReduced(_ x: Double) -> (Double, Double) {
     let x2 = x * x
-    var s = V(1.0 / 355_687_428_096_000.0)
-    s = s * x2 - V(1.0 / 1_307_674_368_000.0)
-    s = s * x2 + V(1.0 / 6_227_020_800.0)
-    s = s * x2 - V(1.0 / 39_916_800.0)
-    s = s * x2 + V(1.0 / 362_880.0)
-    s = s * x2 - V(1.0 / 5_040.0)
-    s = s * x2 + V(1.0 / 120.0)
-    s = s * x2 - V(1.0 / 6.0)
-    s = (s * x2 + V(1.0)) * x
-    var c = V(1.0 / 20_922_789_888_000.0)
-    c = c * x2 - V(1.0 / 87_178_291_200.0)
-    c = c * x2 + V(1.0 / 479_001_600.0)
-    c = c * x2 - V(1.0 / 3_628_800.0)
-    c = c * x2 + V(1.0 / 40_320.0)
-    c = c * x2 - V(1.0 / 720.0)
-    c = c * x2 + V(1.0 / 24.0)
-    c = c * x2 - V(0.5)
-    c = c * x2 + V(1.0)
+    var s = 1.0 / 355_687_428_096_000.0
+    s = s * x2 - 1.0 / 1_307_674_368_000.0
+    s = s * x2 + 1.0 / 6_227_020_800.0
+    s = s * x2 - 1.0 / 39_916_800.0
+    s = s * x2 + 1.0 / 362_880.0
+    s = s * x2 - 1.0 / 5_040.0
+    s = s * x2 + 1.0 / 120.0
+    s = s * x2 - 1.0 / 6.0
+    s = (s * x2 + 1.0) * x
+    var c = 1.0 / 20_922_789_888_000.0
+    c = c * x2 - 1.0 / 87_178_291_200.0
+    c = c * x2 + 1.0 / 479_001_600.0
+    c = c * x2 - 1.0 / 3_628_800.0
+    c = c * x2 + 1.0 / 40_320.0
+    c = c * x2 - 1.0 / 720.0
+    c = c * x2 + 1.0 / 24.0
+    c = c * x2 - 0.5
+    c = c * x2 + 1.0
     return (c, s)
   }
-
-  // MARK: Four lanes at once (the kernel's normal generator).
-
-  /// `exp` on four lanes; the same bits as the one-lane form.
-  @inlinable @inline(__always)
-  public static func exp(_ value: SIMD4<Double>) -> SIMD4<Double> {
-    var x = value
-    x.replace(with: -708.0, where: x .< -708.0)
-    x.replace(with: 709.0, where: x .> 709.0)
-    let shifted = x * log2e + shifter
-    let n = shifted - shifter
-    let p = expOfReduced((x - n * ln2Hi) - n * ln2Lo)
-    let exponent = (unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &- shifter.bitPattern) &+ 1023
-    return p * unsafeBitCast(exponent &<< 52, to: SIMD4<Double>.self)
-  }
-
-  /// `log` on four lanes; the same bits as the one-lane form.
-  @inlinable @inline(__always)
-  public static func log(_ x: SIMD4<Double>) -> SIMD4<Double> {
-    let bits = unsafeBitCast(x, to: SIMD4<UInt64>.self)
-    let high = SIMD4<UInt32>(truncatingIfNeeded: bits &>> 32) &+ (0x3ff0_0000 &- 0x3fe6_a09e)
-    let k = SIMD4<Double>(SIMD4<Int32>(truncatingIfNeeded: high &>> 20) &- 0x3ff)
-    let normalised = (high & 0x000f_ffff) &+ 0x3fe6_a09e
-    let mantissa = (SIMD4<UInt64>(truncatingIfNeeded: normalised) &<< 32) | (bits & 0xffff_ffff)
-    return logOfReduced(unsafeBitCast(mantissa, to: SIMD4<Double>.self) - 1, k)
-  }
-
-  /// √x on four lanes (lane by lane: the generic SIMD square root calls libm).
-  @inlinable @inline(__always)
-  public static func squareRoot(_ x: SIMD4<Double>) -> SIMD4<Double> {
-    SIMD4(x[0].squareRoot(), x[1].squareRoot(), x[2].squareRoot(), x[3].squareRoot())
-  }
-
-  /// `cosSin2Pi` on four lanes; the same bits as the one-lane form.
-  @inlinable @inline(__always)
-  public static func cosSin2Pi(_ u: SIMD4<Double>) -> (cos: SIMD4<Double>, sin: SIMD4<Double>) {
-    let shifted = u * 4 + shifter
-    let quarterTurns = shifted - shifter
-    let (c, s) = cosSinOfReduced((u - quarterTurns * 0.25) * (2 * Double.pi))
-    let q = (unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &- shifter.bitPattern) & 3
-    var cosine = c, sine = s
-    cosine.replace(with: -s, where: q .== 1)
-    sine.replace(with: c, where: q .== 1)
-    cosine.replace(with: -c, where: q .== 2)
-    sine.replace(with: -s, where: q .== 2)
-    cosine.replace(with: s, where: q .== 3)
-    sine.replace(with: -c, where: q .== 3)
-    return (cosine, sine)
-  }
-}
-
-/// Arithmetic shared by `Double` and `SIMD4<Double>`, so each polynomial is written once.
-public protocol DoubleLanes {
-  init(_ scalar: Double)
-  static func + (a: Self, b: Self) -> Self
-  static func - (a: Self, b: Self) -> Self
-  static func * (a: Self, b: Self) -> Self
-  static func / (a: Self, b: Self) -> Self
-}
-
-extension Double: DoubleLanes {}
-
-extension SIMD4: DoubleLanes where Scalar == Double {
-  @inlinable @inline(__always)
-  public init(_ scalar: Double) { self.init(repeating: scalar) }
 }

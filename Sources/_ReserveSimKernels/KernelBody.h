@@ -1,0 +1,158 @@
+// The kernels' bodies, compiled once per instruction-set level by Kernels.c: it defines RS_SUFFIX and wraps
+// this file in a target attribute. Plain loops over lanes that the compiler vectorises; no FMA contraction.
+// Mirrors of the Swift reference (see the header); keep the two in step.
+
+#define RS_CAT2(a, b) a##b
+#define RS_CAT(a, b) RS_CAT2(a, b)
+#define RS_NAME(name) RS_CAT(name, RS_SUFFIX)
+
+#define RS_INLINE static inline __attribute__((always_inline))
+
+/// VectorMath.exp: x clamped to [−708, 709], x = n·ln 2 + r, e^r by Taylor to r¹³, times 2ⁿ.
+RS_INLINE double RS_NAME(rs_exp)(double value) {
+  double x = value < -708.0 ? -708.0 : value;
+  x = x > 709.0 ? 709.0 : x;
+  const double shifted = x * rs_log2e + rs_shifter;
+  const double n = shifted - rs_shifter;
+  const double r = (x - n * rs_ln2Hi) - n * rs_ln2Lo;
+  double p = 1.0 / 6227020800.0;
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  const int64_t exponent = (int64_t)(rs_bits(shifted) - rs_bits(rs_shifter)) + 1023;
+  return p * rs_double((uint64_t)exponent << 52);
+}
+
+/// VectorMath.log (fdlibm's method): x = 2ᵏ·(1 + f), s = f/(2 + f), ln(1 + f) = f − f²/2 + s·(f²/2 + R(s²)).
+RS_INLINE double RS_NAME(rs_log)(double x) {
+  const uint64_t bits = rs_bits(x);
+  const uint32_t high = (uint32_t)(bits >> 32) + (0x3ff00000u - 0x3fe6a09eu);
+  const double k = (double)((int32_t)(high >> 20) - 0x3ff);
+  const uint32_t normalised = (high & 0x000fffffu) + 0x3fe6a09eu;
+  const double f = rs_double(((uint64_t)normalised << 32) | (bits & 0xffffffffu)) - 1.0;
+  const double halfSquare = 0.5 * f * f;
+  const double s = f / (2.0 + f);
+  const double z = s * s;
+  const double w = z * z;
+  const double t1 = w * (3.999999999940941908e-01 + w * (2.222219843214978396e-01 + w * 1.531383769920937332e-01));
+  const double t2 =
+      z * (6.666666666666735130e-01
+           + w * (2.857142874366239149e-01 + w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));
+  const double r = t2 + t1;
+  return k * rs_ln2Hi - ((halfSquare - (s * (halfSquare + r) + k * rs_ln2Lo)) - f);
+}
+
+/// VectorMath.cosSin2Pi: u = q/4 + v, 2πu = q·π/2 + x with |x| ≤ π/4, Taylor series to x¹⁶ and x¹⁷, then
+/// a quarter-turn rotation by q (q = 4 is a whole turn).
+RS_INLINE void RS_NAME(rs_cos_sin_2pi)(double u, double *cosine, double *sine) {
+  const double quarterTurns = (u * 4.0 + rs_shifter) - rs_shifter;
+  const double x = (u - quarterTurns * 0.25) * (2.0 * 3.141592653589793116);
+  const double x2 = x * x;
+  double s = 1.0 / 355687428096000.0;
+  s = s * x2 - 1.0 / 1307674368000.0;
+  s = s * x2 + 1.0 / 6227020800.0;
+  s = s * x2 - 1.0 / 39916800.0;
+  s = s * x2 + 1.0 / 362880.0;
+  s = s * x2 - 1.0 / 5040.0;
+  s = s * x2 + 1.0 / 120.0;
+  s = s * x2 - 1.0 / 6.0;
+  s = (s * x2 + 1.0) * x;
+  double c = 1.0 / 20922789888000.0;
+  c = c * x2 - 1.0 / 87178291200.0;
+  c = c * x2 + 1.0 / 479001600.0;
+  c = c * x2 - 1.0 / 3628800.0;
+  c = c * x2 + 1.0 / 40320.0;
+  c = c * x2 - 1.0 / 720.0;
+  c = c * x2 + 1.0 / 24.0;
+  c = c * x2 - 0.5;
+  c = c * x2 + 1.0;
+  const double q = quarterTurns == 4.0 ? 0.0 : quarterTurns;
+  const int swap = q == 1.0 || q == 3.0;
+  const double c0 = swap ? s : c, s0 = swap ? c : s;
+  *cosine = (q == 1.0 || q == 2.0) ? -c0 : c0;
+  *sine = q >= 2.0 ? -s0 : s0;
+}
+
+/// Philox4x32-10 (Salmon et al., SC'11), as Philox4x32.block.
+RS_INLINE void RS_NAME(rs_philox)(
+    uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1, uint32_t out[4]) {
+  uint32_t x0 = c0, x1 = c1, x2 = c2, x3 = c3, key0 = k0, key1 = k1;
+  for (int round = 0; round < 10; round++) {
+    if (round > 0) {
+      key0 += 0x9E3779B9u;
+      key1 += 0xBB67AE85u;
+    }
+    const uint64_t p0 = (uint64_t)0xD2511F53u * x0;
+    const uint64_t p1 = (uint64_t)0xCD9E8D57u * x2;
+    const uint32_t hi0 = (uint32_t)(p0 >> 32), lo0 = (uint32_t)p0;
+    const uint32_t hi1 = (uint32_t)(p1 >> 32), lo1 = (uint32_t)p1;
+    x0 = hi1 ^ x1 ^ key0;
+    x1 = lo1;
+    x2 = hi0 ^ x3 ^ key1;
+    x3 = lo0;
+  }
+  out[0] = x0;
+  out[1] = x1;
+  out[2] = x2;
+  out[3] = x3;
+}
+
+static void RS_NAME(rs_factor_normals)(
+    uint32_t key0, uint32_t key1, uint32_t firstPath, int32_t lanes, int32_t firstMonth, int32_t lastMonth,
+    double *out, ptrdiff_t monthStride, ptrdiff_t factorStride) {
+  for (int32_t m = firstMonth; m <= lastMonth; m++) {
+    double *restrict z0 = out + (ptrdiff_t)(m - firstMonth) * monthStride;
+    double *restrict z1 = z0 + factorStride;
+    double *restrict z2 = z1 + factorStride;
+    double *restrict z3 = z2 + factorStride;
+    for (int32_t lane = 0; lane < lanes; lane++) {
+      uint32_t w[4];
+      RS_NAME(rs_philox)(firstPath + (uint32_t)lane, (uint32_t)m, 0x01000000u, 0, key0, key1, w);
+      const double r0 = __builtin_elementwise_sqrt(-2.0 * RS_NAME(rs_log)(rs_unit(w[0])));
+      const double r1 = __builtin_elementwise_sqrt(-2.0 * RS_NAME(rs_log)(rs_unit(w[2])));
+      double c, s;
+      RS_NAME(rs_cos_sin_2pi)(rs_unit(w[1]), &c, &s);
+      z0[lane] = r0 * c;
+      z1[lane] = r0 * s;
+      RS_NAME(rs_cos_sin_2pi)(rs_unit(w[3]), &c, &s);
+      z2[lane] = r1 * c;
+      z3[lane] = r1 * s;
+    }
+  }
+}
+
+static void RS_NAME(rs_advance_factor)(
+    double *restrict logLevel, const double *restrict epsilon, double drift, double sd, double *restrict level,
+    int32_t lanes) {
+  if (sd > 0) {
+    for (int32_t lane = 0; lane < lanes; lane++) logLevel[lane] += drift + sd * epsilon[lane];
+  } else {
+    for (int32_t lane = 0; lane < lanes; lane++) logLevel[lane] += drift;
+  }
+  if (level) {
+    for (int32_t lane = 0; lane < lanes; lane++) level[lane] = RS_NAME(rs_exp)(logLevel[lane]);
+  }
+}
+
+static void RS_NAME(rs_exp_of_sum)(
+    const double *restrict a, const double *restrict b, double *restrict out, int32_t lanes) {
+  for (int32_t lane = 0; lane < lanes; lane++) out[lane] = RS_NAME(rs_exp)(a[lane] + b[lane]);
+}
+
+static const struct rs_kernel_table RS_NAME(rs_table) = {
+    RS_NAME(rs_factor_normals), RS_NAME(rs_advance_factor), RS_NAME(rs_exp_of_sum)};
+
+#undef RS_NAME
+#undef RS_CAT
+#undef RS_CAT2
+#undef RS_INLINE

@@ -1,0 +1,122 @@
+// Compiles KernelBody.h once per instruction-set level and dispatches to the best one the CPU has.
+#include "ReserveSimKernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+// Bit-identical on every level: no a·b + c fused into one rounding.
+#pragma clang fp contract(off)
+
+static const double rs_log2e = 1.44269504088896338700e+00;
+static const double rs_ln2Hi = 6.93147180369123816490e-01;
+static const double rs_ln2Lo = 1.90821492927058770002e-10;
+/// 1.5·2⁵²: adding it rounds to the nearest integer and leaves that integer in the low mantissa bits.
+static const double rs_shifter = 6755399441055744.0;
+
+static inline __attribute__((always_inline)) uint64_t rs_bits(double x) {
+  uint64_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  return bits;
+}
+
+static inline __attribute__((always_inline)) double rs_double(uint64_t bits) {
+  double x;
+  memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+/// RandomStreams.unit: a uniform in (0, 1) from 32 bits, (x + ½)·2⁻³².
+static inline __attribute__((always_inline)) double rs_unit(uint32_t x) { return ((double)x + 0.5) * 0x1p-32; }
+
+struct rs_kernel_table {
+  void (*factorNormals)(uint32_t, uint32_t, uint32_t, int32_t, int32_t, int32_t, double *, ptrdiff_t, ptrdiff_t);
+  void (*advanceFactor)(double *, const double *, double, double, double *, int32_t);
+  void (*expOfSum)(const double *, const double *, double *, int32_t);
+};
+
+#define RS_SUFFIX _baseline
+#include "KernelBody.h"
+#undef RS_SUFFIX
+
+#if defined(__x86_64__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#define RS_SUFFIX _avx2
+#include "KernelBody.h"
+#undef RS_SUFFIX
+#pragma clang attribute pop
+
+#pragma clang attribute push(                                                                            \
+    __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2"), min_vector_width(512))),            \
+    apply_to = function)
+#define RS_SUFFIX _avx512
+#include "KernelBody.h"
+#undef RS_SUFFIX
+#pragma clang attribute pop
+#endif
+
+static int rs_supported(void) {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")
+      && __builtin_cpu_supports("avx512bw"))
+    return RS_LEVEL_AVX512;
+  if (__builtin_cpu_supports("avx2")) return RS_LEVEL_AVX2;
+#endif
+  return RS_LEVEL_BASELINE;
+}
+
+static const struct rs_kernel_table *rs_table_for(int level) {
+#if defined(__x86_64__)
+  if (level >= RS_LEVEL_AVX512) return &rs_table_avx512;
+  if (level == RS_LEVEL_AVX2) return &rs_table_avx2;
+#endif
+  (void)level;
+  return &rs_table_baseline;
+}
+
+static int rs_active_level = -1;
+static const struct rs_kernel_table *rs_active;
+
+static const struct rs_kernel_table *rs_kernels(void) {
+  if (__builtin_expect(rs_active == 0, 0)) rs_kernels_set_level(rs_supported());
+  return rs_active;
+}
+
+int rs_kernels_supported_level(void) { return rs_supported(); }
+
+int rs_kernels_level(void) {
+  rs_kernels();
+  return rs_active_level;
+}
+
+int rs_kernels_set_level(int level) {
+  const int supported = rs_supported();
+  const int chosen = level < 0 ? 0 : level > supported ? supported : level;
+  __atomic_store_n(&rs_active, rs_table_for(chosen), __ATOMIC_RELEASE);
+  rs_active_level = chosen;
+  return chosen;
+}
+
+/// At load: the highest level the CPU supports, capped by RESERVESIM_VECTOR_LEVEL (baseline, avx2, avx512).
+__attribute__((constructor)) static void rs_choose_level(void) {
+  int level = rs_supported();
+  const char *cap = getenv("RESERVESIM_VECTOR_LEVEL");
+  if (cap && strcmp(cap, "baseline") == 0) level = RS_LEVEL_BASELINE;
+  if (cap && strcmp(cap, "avx2") == 0 && level > RS_LEVEL_AVX2) level = RS_LEVEL_AVX2;
+  rs_kernels_set_level(level);
+}
+
+void rs_factor_normals(
+    uint32_t key0, uint32_t key1, uint32_t firstPath, int32_t lanes, int32_t firstMonth, int32_t lastMonth,
+    double *out, ptrdiff_t monthStride, ptrdiff_t factorStride) {
+  rs_kernels()->factorNormals(key0, key1, firstPath, lanes, firstMonth, lastMonth, out, monthStride, factorStride);
+}
+
+void rs_advance_factor(
+    double *logLevel, const double *epsilon, double drift, double sd, double *level, int32_t lanes) {
+  rs_kernels()->advanceFactor(logLevel, epsilon, drift, sd, level, lanes);
+}
+
+void rs_exp_of_sum(const double *a, const double *b, double *out, int32_t lanes) {
+  rs_kernels()->expOfSum(a, b, out, lanes);
+}
