@@ -84,18 +84,31 @@ public struct RunSummary: Sendable {
     ruinProbabilityByYear = ruinedPathsByYear.map { Double($0) / Double(n) }
     ruinProbability = Self.proportion(successes: cumulative, trials: n)
 
-    sortedRequiredReserve = result.requiredReserve.sorted()
+    // The needs' sort and the years' balance percentiles are independent: spread them over the cores.
+    let yearCount = scenario.years, needs = result.requiredReserve
+    var sortedNeeds: [Double] = []
+    var balances = [YearBalance?](repeating: nil, count: yearCount)
+    balances.withUnsafeMutableBufferPointer { balances in
+      let slots = balances
+      DispatchQueue.concurrentPerform(iterations: yearCount + 1) { task in
+        if task == yearCount {
+          sortedNeeds = RadixSort.sorted(needs)
+          return
+        }
+        let year = task + 1
+        var values = result.balances(year: year)
+        var sum = 0.0
+        for v in values { sum += v }
+        let p = Quantiles.percentiles(selecting: &values, [0.05, 0.25, 0.5, 0.75, 0.95])
+        slots[task] = YearBalance(
+          year: year, p5: p[0], p25: p[1], p50: p[2], p75: p[3], p95: p[4], mean: sum / Double(n))
+      }
+    }
+    sortedRequiredReserve = sortedNeeds
     let sorted = sortedRequiredReserve
     requiredReserve = reserveConfidences.map { Self.reserveLevel(sorted: sorted, confidence: $0) }
     expectedShortfall = shortfallConfidences.map { Self.shortfall(sorted: sorted, confidence: $0) }
-
-    balanceByYear = (1...years).map { year in
-      var values = Array(result.balances(year: year))
-      var sum = 0.0
-      for v in values { sum += v }
-      let p = Quantiles.percentiles(selecting: &values, [0.05, 0.25, 0.5, 0.75, 0.95])
-      return YearBalance(year: year, p5: p[0], p25: p[1], p50: p[2], p75: p[3], p95: p[4], mean: sum / Double(n))
-    }
+    balanceByYear = balances.map { $0! }
     yearlyFlows = (1...years).map { year in
       YearFlows(
         year: year, income: result.meanFlow(.income, year: year),

@@ -1,0 +1,53 @@
+import XCTest
+
+@testable import ReserveSim
+
+/// The summary's order statistics: the radix sort of the needs and the selected balance percentiles.
+final class QuantileTests: XCTestCase {
+  func testRadixSortOrdersLikeAComparisonSort() {
+    var generator = SplitMix(seed: 3)
+    var values: [Double] = [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 1, 1, -1]
+    for _ in 0..<50_000 {
+      let u = Double(generator.next() >> 11) * 0x1p-53
+      // Money-like values over many magnitudes and both signs, with ties.
+      let magnitude = Foundation.pow(10, 12 * u) * (u < 0.3 ? -1 : 1)
+      values.append(u < 0.05 ? 1_500_000 : magnitude)
+    }
+    let radix = RadixSort.sorted(values)
+    let reference = values.sorted()
+    XCTAssertEqual(radix.count, reference.count)
+    // Equal as numbers (−0 and +0 may trade places), and in ascending order by bits otherwise.
+    XCTAssertTrue(zip(radix, reference).allSatisfy { $0 == $1 })
+    XCTAssertTrue(zip(radix, radix.dropFirst()).allSatisfy { $0 <= $1 })
+    XCTAssertEqual(RadixSort.sorted([]), [])
+    XCTAssertEqual(RadixSort.sorted([2.5]), [2.5])
+    XCTAssertEqual(RadixSort.sorted([7, 7, 7]), [7, 7, 7])
+  }
+
+  func testSelectedPercentilesEqualThoseOfTheSortedValues() {
+    var generator = SplitMix(seed: 11)
+    for n in [1, 2, 3, 10, 1001, 20_000] {
+      let values = (0..<n).map { _ in Double(generator.next() % 1000) - 300 }
+      var scratch = values
+      let ps = [0.05, 0.25, 0.5, 0.75, 0.95]
+      let selected = Quantiles.percentiles(selecting: &scratch, ps)
+      let sorted = values.sorted()
+      for (p, value) in zip(ps, selected) {
+        XCTAssertEqual(value, Quantiles.percentile(sorted: sorted, p), "n \(n), p \(p)")
+      }
+    }
+  }
+}
+
+/// A small deterministic generator for test data.
+struct SplitMix {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
