@@ -5,8 +5,9 @@ extension PathBlockKernel {
   /// Which events are active in month m, and the products of their multipliers per lane.
   ///
   /// With at most `SimulationPlan.maximumTabulatedEvents` kinds, each lane's active set is kept as a bitmask in
-  /// `activeEvents` and the products are read from the plan's tables for that set; with more, they are
-  /// multiplied per lane (`lossMultiplier` is then what `payServices` reads).
+  /// `activeEvents`: `incomeMultiplier` is read from the plan's table for that set, and the services and the
+  /// sponsor roll-over read their own tables by the set. With more kinds, the products are multiplied per lane
+  /// (`lossMultiplier`, `renewalMultiplier` and `newSponsorMultiplier` are then what they read).
   func applyEvents(month m: Int, firstPath: Int, lanes: Int, output: BlockOutput) {
     let diagnostics = output.diagnostics, paths = output.paths, slot = firstPath - output.runStart
     let plan = self.plan
@@ -55,16 +56,7 @@ extension PathBlockKernel {
     }
     if tabulated {
       plan.eventSetIncomeMultiplier.withUnsafeBufferPointer { income in
-        plan.eventSetRenewalMultiplier.withUnsafeBufferPointer { renewal in
-          plan.eventSetNewSponsorMultiplier.withUnsafeBufferPointer { newSponsor in
-            for lane in 0..<lanes {
-              let set = Int(activeEvents[lane])
-              incomeMultiplier[lane] = income[set]
-              renewalMultiplier[lane] = renewal[set]
-              newSponsorMultiplier[lane] = newSponsor[set]
-            }
-          }
-        }
+        for lane in 0..<lanes { incomeMultiplier[lane] = income[Int(activeEvents[lane])] }
       }
     }
   }

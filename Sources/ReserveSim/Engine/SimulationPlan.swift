@@ -43,8 +43,8 @@ public struct SimulationPlan: Sendable {
   public let tierInitialCount: [Int]
   public let tierRenewalProbability: [Double]
   public let tierNewPerYear: [Double]
-  /// Each tier's draws at its own rates, tabulated.
-  public let tierTables: [SponsorInversionTables]
+  /// The year-end transitions of each tier's count under each set of active events, tabulated.
+  public let sponsorTransitions: SponsorTransitionTables
 
   // Services (SPEC §5).
   public let serviceMonthlyValue: [Double]
@@ -152,9 +152,6 @@ public struct SimulationPlan: Sendable {
     tierInitialCount = scenario.sponsorTiers.map(\.count)
     tierRenewalProbability = scenario.sponsorTiers.map(\.renewalProbability)
     tierNewPerYear = scenario.sponsorTiers.map(\.newPerYear)
-    tierTables = scenario.sponsorTiers.map {
-      SponsorInversionTables(renewalProbability: $0.renewalProbability, newPerYear: $0.newPerYear)
-    }
 
     serviceMonthlyValue = scenario.inKindServices.map(\.monthlyValue)
     serviceScalesWithTraffic = scenario.inKindServices.map { $0.scaling == .traffic }
@@ -190,6 +187,10 @@ public struct SimulationPlan: Sendable {
     eventSetNewSponsorMultiplier = product(eventNewSponsorMultiplier)
     let lossMultiplier = product(eventLossMultiplier)
     eventSetLossMultiplier = lossMultiplier
+    sponsorTransitions = SponsorTransitionTables(
+      renewalProbability: tierRenewalProbability, newPerYear: tierNewPerYear,
+      setRenewalMultiplier: eventSets > 0 ? eventSetRenewalMultiplier : [1],
+      setNewSponsorMultiplier: eventSets > 0 ? eventSetNewSponsorMultiplier : [1])
     eventSetServiceAddedHazard = zip(serviceMonthlyHazard, serviceMonthlyLogHazard).flatMap { hazard, logHazard in
       lossMultiplier.map { $0 == 1 ? logHazard : -Foundation.log1p(-Swift.min(1, hazard * $0)) }
     }
