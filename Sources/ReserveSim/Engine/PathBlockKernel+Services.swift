@@ -21,38 +21,51 @@ extension PathBlockKernel {
     let plan = self.plan
     let cap = capacity
     let month = Int32(m)
+    let sets = plan.eventSetCount
     var total = 0.0
-    for s in 0..<plan.serviceMonthlyValue.count {
-      let cost = plan.serviceCostFraction[s] * plan.serviceMonthlyValue[s]
-      let scale = plan.serviceScalesWithTraffic[s] ? trafficCost : level + Factor.inflation.index * cap
-      let logHazard = plan.serviceMonthlyLogHazard[s]
-      let hazard = plan.serviceMonthlyHazard[s]
-      let notice = Int32(plan.serviceNoticeMonths[s])
-      let logNoReplacement = plan.serviceLogNoReplacement[s]
-      for lane in 0..<lanes {
-        let cell = s * cap + lane
-        let payStart = servicePayStart[cell]
-        if payStart == 0 {
-          // Donated: the month adds −ln(1 − min(1, h·multiplier)) to the hazard the clock has run.
-          let multiplier = lossMultiplier[lane]
-          let added = multiplier == 1 ? logHazard : -Foundation.log1p(-Swift.min(1, hazard * multiplier))
-          let left = serviceClock[cell] - added
-          serviceClock[cell] = left
-          if left <= 0 {
-            // Lost this month: the donor covers m … m+n; paid from m+n+1 until a new donor is found.
-            let start = month &+ notice &+ 1
-            servicePayStart[cell] = start
-            servicePayEnd[cell] =
-              start
-              &+ Distributions.geometricWait(uniform: serviceReplacementDraw[cell], logNoSuccess: logNoReplacement) &- 1
-            if let diagnostics { diagnostics.serviceLost[s * paths + slot + lane] = 1 }
-          }
-        } else if payStart <= month {
-          let paid = cost * scale[lane]
-          cashFlow[lane] -= paid
-          total += paid
-          if month == servicePayEnd[cell] {
-            startDonation(service: s, lane: lane, path: firstPath + lane, month: m + 1)
+    plan.eventSetServiceAddedHazard.withUnsafeBufferPointer { addedHazards in
+      for s in 0..<plan.serviceMonthlyValue.count {
+        let cost = plan.serviceCostFraction[s] * plan.serviceMonthlyValue[s]
+        let scale = plan.serviceScalesWithTraffic[s] ? trafficCost : level + Factor.inflation.index * cap
+        let logHazard = plan.serviceMonthlyLogHazard[s]
+        let hazard = plan.serviceMonthlyHazard[s]
+        let notice = Int32(plan.serviceNoticeMonths[s])
+        let logNoReplacement = plan.serviceLogNoReplacement[s]
+        let addedBySet = sets > 0 ? addedHazards.baseAddress! + s * sets : nil
+        // This service's rows and the lane buffers, as locals: the loop then keeps them in registers.
+        let clock = serviceClock + s * cap, replacementDraw = serviceReplacementDraw + s * cap
+        let payStarts = servicePayStart + s * cap, payEnds = servicePayEnd + s * cap
+        let activeEvents = self.activeEvents, lossMultiplier = self.lossMultiplier, cashFlow = self.cashFlow
+        for lane in 0..<lanes {
+          let payStart = payStarts[lane]
+          if payStart == 0 {
+            // Donated: the month adds −ln(1 − min(1, h·multiplier)) to the hazard the clock has run, read from
+            // the plan's table for the lane's set of active events when there is one.
+            let added: Double
+            if let addedBySet {
+              added = addedBySet[Int(activeEvents[lane])]
+            } else {
+              let multiplier = lossMultiplier[lane]
+              added = multiplier == 1 ? logHazard : -Foundation.log1p(-Swift.min(1, hazard * multiplier))
+            }
+            let left = clock[lane] - added
+            clock[lane] = left
+            if left <= 0 {
+              // Lost this month: the donor covers m … m+n; paid from m+n+1 until a new donor is found.
+              let start = month &+ notice &+ 1
+              payStarts[lane] = start
+              payEnds[lane] =
+                start
+                &+ Distributions.geometricWait(uniform: replacementDraw[lane], logNoSuccess: logNoReplacement) &- 1
+              if let diagnostics { diagnostics.serviceLost[s * paths + slot + lane] = 1 }
+            }
+          } else if payStart <= month {
+            let paid = cost * scale[lane]
+            cashFlow[lane] -= paid
+            total += paid
+            if month == payEnds[lane] {
+              startDonation(service: s, lane: lane, path: firstPath + lane, month: m + 1)
+            }
           }
         }
       }

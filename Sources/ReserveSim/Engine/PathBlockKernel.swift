@@ -35,6 +35,8 @@ public final class PathBlockKernel {
   let level: UnsafeMutablePointer<Double>  // 4 · capacity, exp(X_f(m)) where needed
   let trafficCost: UnsafeMutablePointer<Double>  // capacity, level_traffic · level_unitCost
   let eventStart: UnsafeMutablePointer<Int32>  // events · capacity: month the current or next occurrence starts
+  /// capacity: the set of events active this month, bit k for kind k (when `plan.eventSetCount` > 0).
+  let activeEvents: UnsafeMutablePointer<Int32>
   let incomeMultiplier: UnsafeMutablePointer<Double>
   let renewalMultiplier: UnsafeMutablePointer<Double>
   let newSponsorMultiplier: UnsafeMutablePointer<Double>
@@ -76,6 +78,7 @@ public final class PathBlockKernel {
     level = buffer(f, Double.self)
     trafficCost = buffer(1, Double.self)
     eventStart = buffer(plan.eventDuration.count, Int32.self)
+    activeEvents = buffer(1, Int32.self)
     incomeMultiplier = buffer(1, Double.self)
     renewalMultiplier = buffer(1, Double.self)
     newSponsorMultiplier = buffer(1, Double.self)
@@ -123,6 +126,7 @@ public final class PathBlockKernel {
       renewalMultiplier[lane] = 1
       newSponsorMultiplier[lane] = 1
       lossMultiplier[lane] = 1
+      activeEvents[lane] = 0
     }
     logLevel.update(repeating: 0, count: Self.factorCount * cap)
     level.update(repeating: 1, count: Self.factorCount * cap)

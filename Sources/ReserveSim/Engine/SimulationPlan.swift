@@ -43,8 +43,8 @@ public struct SimulationPlan: Sendable {
   public let tierInitialCount: [Int]
   public let tierRenewalProbability: [Double]
   public let tierNewPerYear: [Double]
-  /// Each tier's draws at its own rates, tabulated.
-  public let tierTables: [SponsorInversionTables]
+  /// The year-end transitions of each tier's count under each set of active events, tabulated.
+  public let sponsorTransitions: SponsorTransitionTables
 
   // Services (SPEC §5).
   public let serviceMonthlyValue: [Double]
@@ -70,6 +70,24 @@ public struct SimulationPlan: Sendable {
   public let eventLossMultiplier: [Double]
   /// ln(1 − start probability) = ln(1 − annualProbability)/12, for geometric waits until a start.
   public let eventLogNoStart: [Double]
+
+  // Sets of active events, as bitmasks (bit k set while event kind k is active), tabulated when there are at
+  // most `maximumTabulatedEvents` kinds; with more, the kernel multiplies per lane and these are empty.
+  /// Most event kinds whose active sets are tabulated: 2⁶ = 64 sets.
+  public static let maximumTabulatedEvents = 6
+  /// 2^events when the active sets are tabulated, else 0.
+  public let eventSetCount: Int
+  /// Π incomeMultiplier over the set's events, multiplied in event order from 1 (as the per-lane code does).
+  public let eventSetIncomeMultiplier: [Double]
+  /// Π sponsorRenewalMultiplier over the set's events.
+  public let eventSetRenewalMultiplier: [Double]
+  /// Π newSponsorMultiplier over the set's events.
+  public let eventSetNewSponsorMultiplier: [Double]
+  /// Π serviceLossMultiplier over the set's events.
+  public let eventSetLossMultiplier: [Double]
+  /// [s · eventSetCount + set]: the hazard a donated month adds to service s's loss clock while the set is
+  /// active, −ln(1 − min(1, h·Π serviceLossMultiplier)) (−ln(1 − h) when the product is 1).
+  public let eventSetServiceAddedHazard: [Double]
 
   // Reserve (SPEC §7).
   public let initialReserve: Double
@@ -134,9 +152,6 @@ public struct SimulationPlan: Sendable {
     tierInitialCount = scenario.sponsorTiers.map(\.count)
     tierRenewalProbability = scenario.sponsorTiers.map(\.renewalProbability)
     tierNewPerYear = scenario.sponsorTiers.map(\.newPerYear)
-    tierTables = scenario.sponsorTiers.map {
-      SponsorInversionTables(renewalProbability: $0.renewalProbability, newPerYear: $0.newPerYear)
-    }
 
     serviceMonthlyValue = scenario.inKindServices.map(\.monthlyValue)
     serviceScalesWithTraffic = scenario.inKindServices.map { $0.scaling == .traffic }
@@ -157,6 +172,28 @@ public struct SimulationPlan: Sendable {
     eventRenewalMultiplier = scenario.events.map(\.sponsorRenewalMultiplier)
     eventNewSponsorMultiplier = scenario.events.map(\.newSponsorMultiplier)
     eventLossMultiplier = scenario.events.map(\.serviceLossMultiplier)
+
+    let eventSets = scenario.events.count <= Self.maximumTabulatedEvents ? 1 << scenario.events.count : 0
+    eventSetCount = eventSets
+    func product(_ multipliers: [Double]) -> [Double] {
+      (0..<eventSets).map { set in
+        var product = 1.0
+        for k in multipliers.indices where set & (1 << k) != 0 { product *= multipliers[k] }
+        return product
+      }
+    }
+    eventSetIncomeMultiplier = product(eventIncomeMultiplier)
+    eventSetRenewalMultiplier = product(eventRenewalMultiplier)
+    eventSetNewSponsorMultiplier = product(eventNewSponsorMultiplier)
+    let lossMultiplier = product(eventLossMultiplier)
+    eventSetLossMultiplier = lossMultiplier
+    sponsorTransitions = SponsorTransitionTables(
+      renewalProbability: tierRenewalProbability, newPerYear: tierNewPerYear,
+      setRenewalMultiplier: eventSets > 0 ? eventSetRenewalMultiplier : [1],
+      setNewSponsorMultiplier: eventSets > 0 ? eventSetNewSponsorMultiplier : [1])
+    eventSetServiceAddedHazard = zip(serviceMonthlyHazard, serviceMonthlyLogHazard).flatMap { hazard, logHazard in
+      lossMultiplier.map { $0 == 1 ? logHazard : -Foundation.log1p(-Swift.min(1, hazard * $0)) }
+    }
 
     initialReserve = scenario.reserve.initial
     floor = scenario.reserve.floor
