@@ -17,7 +17,9 @@ public struct RandomStreams: Sendable {
     case eventStarts = 0x0200_0000
     /// One uniform word per service and month: the loss draw while donated, the replacement draw while paid.
     case serviceDraws = 0x0300_0000
-    /// Year-end sponsor draws of a tier: words 0–1 a 53-bit uniform for renewals, words 2–3 for arrivals.
+    /// Year-end sponsor draws. Draw 0 at tier 2k's index: a 64-bit uniform (words 0–1) for tier 2k's transition
+    /// table, another (words 2–3) for tier 2k + 1's. Draw 1 + c at tier t's index, only when t's transition is
+    /// not tabulated: chunk c's 53-bit uniforms for renewals (words 0–1) and arrivals (words 2–3).
     case sponsorDraws = 0x0400_0000
   }
 
