@@ -28,10 +28,28 @@ static inline __attribute__((always_inline)) double rs_double(uint64_t bits) {
 /// RandomStreams.unit: a uniform in (0, 1) from 32 bits, (x + ½)·2⁻³².
 static inline __attribute__((always_inline)) double rs_unit(uint32_t x) { return ((double)x + 0.5) * 0x1p-32; }
 
+/// RandomStreams.unit53: a uniform in (0, 1) with 53 bits from two words, ((hi·2²¹ ⊕ lo/2¹¹) mod 2⁵³ + ½)·2⁻⁵³.
+static inline __attribute__((always_inline)) double rs_unit53(uint32_t hi, uint32_t lo) {
+  const uint64_t bits = ((uint64_t)hi << 21) ^ ((uint64_t)lo >> 11);
+  return ((double)(bits & ((UINT64_C(1) << 53) - 1)) + 0.5) * 0x1p-53;
+}
+
 struct rs_kernel_table {
   void (*factorNormals)(uint32_t, uint32_t, uint32_t, int32_t, int32_t, int32_t, double *, ptrdiff_t, ptrdiff_t);
   void (*advanceFactor)(double *, const double *, double, double, double *, int32_t);
   void (*expOfSum)(const double *, const double *, double *, int32_t);
+  void (*applyEvents)(
+      const rs_block_month *, const rs_events_plan *, int32_t *, int32_t *, double *, int32_t *, ptrdiff_t);
+  void (*moneyLines)(
+      const rs_block_month *, const rs_money_month *, const double *, const double *, const double *, double *,
+      double *, double *, double *);
+  void (*payServices)(
+      const rs_block_month *, const rs_services_plan *, const rs_services_state *, const int32_t *, const double *,
+      const double *, double *, double *, uint8_t *, ptrdiff_t);
+  void (*startDonation)(const rs_block_month *, const rs_services_state *, int32_t, int32_t, int32_t);
+  void (*updateBalances)(
+      const rs_block_month *, double, double, double, double, const double *, double *, double *, double *, int32_t *);
+  int32_t (*rollOverSponsors)(const rs_block_month *, const rs_sponsor_tables *, const int32_t *, int32_t *, uint8_t *);
 };
 
 #define RS_SUFFIX _baseline
@@ -119,4 +137,43 @@ void rs_advance_factor(
 
 void rs_exp_of_sum(const double *a, const double *b, double *out, int32_t lanes) {
   rs_kernels()->expOfSum(a, b, out, lanes);
+}
+
+void rs_apply_events(
+    const rs_block_month *at, const rs_events_plan *plan, int32_t *eventStart, int32_t *activeEvents,
+    double *incomeMultiplier, int32_t *eventMonths, ptrdiff_t eventMonthsStride) {
+  rs_kernels()->applyEvents(at, plan, eventStart, activeEvents, incomeMultiplier, eventMonths, eventMonthsStride);
+}
+
+void rs_money_lines(
+    const rs_block_month *at, const rs_money_month *money, const double *level, const double *incomeMultiplier,
+    const double *sponsorMonthly, double *cashFlow, double *incomeSum, double *expenseSum, double *sponsorSum) {
+  rs_kernels()->moneyLines(
+      at, money, level, incomeMultiplier, sponsorMonthly, cashFlow, incomeSum, expenseSum, sponsorSum);
+}
+
+void rs_pay_services(
+    const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state,
+    const int32_t *activeEvents, const double *trafficCost, const double *inflationLevel, double *cashFlow,
+    double *serviceSum, uint8_t *lost, ptrdiff_t lostStride) {
+  rs_kernels()->payServices(
+      at, plan, state, activeEvents, trafficCost, inflationLevel, cashFlow, serviceSum, lost, lostStride);
+}
+
+void rs_start_donation(
+    const rs_block_month *at, const rs_services_state *state, int32_t service, int32_t lane, int32_t month) {
+  rs_kernels()->startDonation(at, state, service, lane, month);
+}
+
+void rs_update_balances(
+    const rs_block_month *at, double growth, double discount, double discountedFloor, double floor,
+    const double *cashFlow, double *balance, double *discountedSum, double *need, int32_t *ruinMonth) {
+  rs_kernels()->updateBalances(
+      at, growth, discount, discountedFloor, floor, cashFlow, balance, discountedSum, need, ruinMonth);
+}
+
+int32_t rs_roll_over_sponsors(
+    const rs_block_month *at, const rs_sponsor_tables *tables, const int32_t *activeEvents, int32_t *sponsors,
+    uint8_t *fallback) {
+  return rs_kernels()->rollOverSponsors(at, tables, activeEvents, sponsors, fallback);
 }

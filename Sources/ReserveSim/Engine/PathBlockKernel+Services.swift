@@ -15,14 +15,15 @@ extension PathBlockKernel {
     servicePayEnd[cell] = 0
   }
 
-  /// Runs each service's month (SPEC §5) and subtracts what the organisation pays; returns the block's total.
-  func payServices(month m: Int, firstPath: Int, lanes: Int, output: BlockOutput) -> Double {
+  /// Runs each service's month (SPEC §5), subtracts what the organisation pays from the cash flow and adds it to
+  /// the lane's year sum.
+  func payServices(month m: Int, firstPath: Int, lanes: Int, output: BlockOutput) {
     let diagnostics = output.diagnostics, paths = output.paths, slot = firstPath - output.runStart
     let plan = self.plan
     let cap = capacity
     let month = Int32(m)
     let sets = plan.eventSetCount
-    var total = 0.0
+    let paidSum = yearSum(.serviceCosts)
     plan.eventSetServiceAddedHazard.withUnsafeBufferPointer { addedHazards in
       for s in 0..<plan.serviceMonthlyValue.count {
         let cost = plan.serviceCostFraction[s] * plan.serviceMonthlyValue[s]
@@ -62,7 +63,7 @@ extension PathBlockKernel {
           } else if payStart <= month {
             let paid = cost * scale[lane]
             cashFlow[lane] -= paid
-            total += paid
+            paidSum[lane] += paid
             if month == payEnds[lane] {
               startDonation(service: s, lane: lane, path: firstPath + lane, month: m + 1)
             }
@@ -70,6 +71,5 @@ extension PathBlockKernel {
         }
       }
     }
-    return total
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import _ReserveSimKernels
 
 /// Simulates one block of consecutive paths, month by month, with the block's paths as vector lanes.
 ///
@@ -16,11 +17,27 @@ import Foundation
 ///   events change hₖ;
 /// - a paid service is taken over after a Geometric(1 − (1 − q)^(1/12)) wait, counted from its first paid month.
 ///
+/// The month's passes run as C kernels (`MonthPasses`) when the sets of active events are tabulated, else as the
+/// Swift passes of this file and its extensions, which are also their reference (`Passes`).
+///
 /// One kernel per thread: it owns its scratch buffers and allocates nothing per block.
 public final class PathBlockKernel {
+  /// Which implementation runs the month's passes; both give the same bits.
+  public enum Passes: Sendable {
+    /// The C kernels when the plan allows them (at most `SimulationPlan.maximumTabulatedEvents` event kinds),
+    /// else the Swift passes.
+    case vector
+    /// The Swift passes: the reference.
+    case reference
+  }
+
   public let plan: SimulationPlan
   public let streams: RandomStreams
   public let capacity: Int
+  /// The C month passes, nil when the Swift passes run.
+  let monthPasses: MonthPasses?
+  /// Whether the month's passes run as the C kernels (else as the Swift passes).
+  public var runsMonthPassesInC: Bool { monthPasses != nil }
 
   @usableFromInline static let factorCount = Factor.allCases.count
   /// A month after any horizon (SPEC caps years at 100): "never" for waits.
@@ -54,10 +71,17 @@ public final class PathBlockKernel {
   let discountedSum: UnsafeMutablePointer<Double>
   let need: UnsafeMutablePointer<Double>
   let ruinMonth: UnsafeMutablePointer<Int32>
+  /// `YearlyFlow.count` · capacity: each lane's income, sponsor revenue, expenses and service costs so far this
+  /// year, summed over the lanes at the year end.
+  let yearSums: UnsafeMutablePointer<Double>
+  /// tiers · capacity: the (tier, lane) cells whose year end the C kernel left to `rollOverByChunks`.
+  let sponsorFallback: UnsafeMutablePointer<UInt8>
+  /// 2 · capacity words of scratch for the C month passes (flags and lists of lanes, uniforms).
+  let passScratch: UnsafeMutablePointer<UInt64>
   private var allocations: [UnsafeMutableRawPointer] = []
 
   /// - Parameter capacity: lanes per block, a multiple of 4 (the normal generator works four lanes at a time).
-  public init(plan: SimulationPlan, seed: UInt64, capacity: Int) {
+  public init(plan: SimulationPlan, seed: UInt64, capacity: Int, passes: Passes = .vector) {
     precondition(capacity > 0 && capacity % 4 == 0, "capacity must be a positive multiple of 4")
     self.plan = plan
     self.streams = RandomStreams(seed: seed)
@@ -96,7 +120,17 @@ public final class PathBlockKernel {
     discountedSum = buffer(1, Double.self)
     need = buffer(1, Double.self)
     ruinMonth = buffer(1, Int32.self)
+    yearSums = buffer(YearlyFlow.count, Double.self)
+    sponsorFallback = buffer(plan.tierMonthlyAmount.count, UInt8.self)
+    passScratch = buffer(2, UInt64.self)
     self.allocations = allocations
+    monthPasses =
+      passes == .vector && plan.eventSetCount > 0
+      ? MonthPasses(
+        plan: plan,
+        state: rs_services_state(
+          clock: serviceClock, replacementDraw: serviceReplacementDraw, payStart: servicePayStart,
+          payEnd: servicePayEnd)) : nil
   }
 
   deinit { for pointer in allocations { pointer.deallocate() } }
@@ -113,7 +147,7 @@ public final class PathBlockKernel {
     let flows = output.blockFlows
     // Where this block's paths go in the run's per-path arrays.
     let slot = firstPath - output.runStart
-    for i in 0..<(plan.years * YearlyFlow.count) { flows[i] = 0 }
+    yearSums.update(repeating: 0, count: YearlyFlow.count * cap)
 
     // Path state at month 0.
     for lane in 0..<lanes {
@@ -152,26 +186,27 @@ public final class PathBlockKernel {
     for m in 1...months {
       let year = (m - 1) / 12
       if m >= 2 { advanceFactors(month: m, lanes: lanes) }
-      if events > 0 {
-        applyEvents(month: m, firstPath: firstPath, lanes: lanes, output: output)
+      if let monthPasses {
+        runMonth(monthPasses, month: m, firstPath: firstPath, lanes: lanes, output: output)
+      } else {
+        if events > 0 { applyEvents(month: m, firstPath: firstPath, lanes: lanes, output: output) }
+        if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
+        moneyLines(month: m, lanes: lanes)
+        if services > 0 { payServices(month: m, firstPath: firstPath, lanes: lanes, output: output) }
+        updateBalances(month: m, lanes: lanes)
       }
-      if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
-
-      let flowBase = year * YearlyFlow.count
-      flows[flowBase + YearlyFlow.sponsorRevenue.rawValue] += sum(sponsorMonthly, lanes)
-      let (income, expenses) = moneyLines(month: m, lanes: lanes)
-      flows[flowBase + YearlyFlow.income.rawValue] += income
-      flows[flowBase + YearlyFlow.expenses.rawValue] += expenses
-      if services > 0 {
-        flows[flowBase + YearlyFlow.serviceCosts.rawValue] += payServices(
-          month: m, firstPath: firstPath, lanes: lanes, output: output)
-      }
-      updateBalances(month: m, lanes: lanes)
 
       if m % 12 == 0 {
         let row = output.yearEndBalance + year * output.paths + slot
         row.update(from: balance, count: lanes)
-        if m < months && tiers > 0 { rollOverSponsors(month: m, firstPath: firstPath, lanes: lanes) }
+        addYearSums(into: flows + year * YearlyFlow.count, lanes: lanes)
+        if m < months && tiers > 0 {
+          if monthPasses != nil {
+            rollOverSponsorsByTables(month: m, firstPath: firstPath, lanes: lanes)
+          } else {
+            rollOverSponsors(month: m, firstPath: firstPath, lanes: lanes)
+          }
+        }
       }
     }
 
@@ -187,17 +222,26 @@ public final class PathBlockKernel {
     }
   }
 
-  @inline(__always)
-  func sum(_ values: UnsafeMutablePointer<Double>, _ lanes: Int) -> Double {
-    var total = 0.0
-    for lane in 0..<lanes { total += values[lane] }
-    return total
+  /// Adds the year's sums over the block's lanes (in lane order) to `flows` (one year's `YearlyFlow` entries)
+  /// and clears them for the next year.
+  func addYearSums(into flows: UnsafeMutablePointer<Double>, lanes: Int) {
+    for flow in 0..<YearlyFlow.count {
+      let sums = yearSums + flow * capacity
+      var total = 0.0
+      for lane in 0..<lanes { total += sums[lane] }
+      flows[flow] += total
+      sums.update(repeating: 0, count: lanes)
+    }
   }
 
+  /// The row of `yearSums` for one flow.
+  @inline(__always)
+  func yearSum(_ flow: YearlyFlow) -> UnsafeMutablePointer<Double> { yearSums + flow.rawValue * capacity }
+
   /// Sets the month's cash flow to income·Π incomeMultiplier + sponsor revenue − expenses, where a line's
-  /// part is its folded amount c(m), times level_f(m) when it rides on factor f; returns the block's total
-  /// income and expenses.
-  func moneyLines(month m: Int, lanes: Int) -> (income: Double, expenses: Double) {
+  /// part is its folded amount c(m), times level_f(m) when it rides on factor f; adds each lane's paid income,
+  /// expenses and sponsor revenue to its year sums.
+  func moneyLines(month m: Int, lanes: Int) {
     let plan = self.plan
     let cap = capacity
     let income = monthIncome, expenses = monthExpenses
@@ -216,14 +260,14 @@ public final class PathBlockKernel {
       let levels = level + factor * cap
       if amount != 0 { for lane in 0..<lanes { expenses[lane] += amount * levels[lane] } }
     }
-    var incomeTotal = 0.0, expenseTotal = 0.0
+    let incomeSum = yearSum(.income), expenseSum = yearSum(.expenses), sponsorSum = yearSum(.sponsorRevenue)
     for lane in 0..<lanes {
       let paid = income[lane] * incomeMultiplier[lane]
       cashFlow[lane] = paid + sponsorMonthly[lane] - expenses[lane]
-      incomeTotal += paid
-      expenseTotal += expenses[lane]
+      incomeSum[lane] += paid
+      expenseSum[lane] += expenses[lane]
+      sponsorSum[lane] += sponsorMonthly[lane]
     }
-    return (incomeTotal, expenseTotal)
   }
 
   /// B(m) = B(m−1)·(1+r)^(1/12) + NCF(m); S(m) = S(m−1) + NCF(m)/D(m); need = max(need, floor/D(m) − S(m)).

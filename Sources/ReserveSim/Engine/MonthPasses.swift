@@ -1,0 +1,149 @@
+import _ReserveSimKernels
+
+/// The month's passes of a `PathBlockKernel` — events, money lines, services, balances and the sponsors' year
+/// end — run by the C kernels of `_ReserveSimKernels` (`MonthBody.h`), vectorised over the block's lanes at the
+/// best instruction-set level.
+///
+/// They compute the same bits as the kernel's Swift passes (its `Passes.reference`), which stay the reference
+/// and the general case: these need the sets of active events tabulated (`SimulationPlan.eventSetCount` > 0, at
+/// most six event kinds). A test runs every shipped scenario both ways and compares every number.
+///
+/// Owns copies of the plan's small per-event and per-service tables, so that the C structs can point into them
+/// for the kernel's lifetime.
+final class MonthPasses {
+  private(set) var events: rs_events_plan
+  private(set) var services: rs_services_plan
+  let servicesState: rs_services_state
+  private var allocations: [UnsafeMutableRawPointer] = []
+
+  /// - Parameter state: the kernel's service rows (clock, replacement draw, pay months), `capacity` lanes each.
+  init(plan: SimulationPlan, state: rs_services_state) {
+    precondition(plan.eventSetCount > 0, "the month passes need the sets of active events tabulated")
+    precondition(
+      MemoryLayout<SponsorTransitionTables.Cell>.stride == MemoryLayout<rs_sponsor_cell>.stride
+        && MemoryLayout<SponsorTransitionTables.Row>.stride == MemoryLayout<rs_sponsor_row>.stride,
+      "the sponsor tables' layout differs from the C kernel's")
+    var allocations: [UnsafeMutableRawPointer] = []
+    func copy<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
+      let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, values.count))
+      pointer.initialize(from: values, count: values.count)
+      allocations.append(UnsafeMutableRawPointer(pointer))
+      return pointer
+    }
+    events = rs_events_plan(
+      count: Int32(plan.eventDuration.count), duration: copy(plan.eventDuration.map { Int32($0) }),
+      logNoStart: copy(plan.eventLogNoStart), setIncomeMultiplier: copy(plan.eventSetIncomeMultiplier))
+    services = rs_services_plan(
+      count: Int32(plan.serviceMonthlyValue.count),
+      cost: copy(zip(plan.serviceCostFraction, plan.serviceMonthlyValue).map { $0 * $1 }),
+      scalesWithTraffic: copy(plan.serviceScalesWithTraffic.map { $0 ? UInt8(1) : 0 }),
+      noticeMonths: copy(plan.serviceNoticeMonths.map { Int32($0) }),
+      logNoReplacement: copy(plan.serviceLogNoReplacement),
+      addedHazard: copy(plan.eventSetServiceAddedHazard), sets: Int32(plan.eventSetCount))
+    servicesState = state
+    self.allocations = allocations
+  }
+
+  deinit { for pointer in allocations { pointer.deallocate() } }
+
+  /// This month's money lines for the C kernel: the fixed amounts and each factor line's amount.
+  static func moneyMonth(_ plan: SimulationPlan, month m: Int) -> rs_money_month {
+    var money = rs_money_month()
+    money.incomeFixed = plan.incomeFixed[m - 1]
+    money.expensesFixed = plan.expensesFixed[m - 1]
+    money.incomeFactorCount = Int32(plan.incomeFactors.count)
+    money.expenseFactorCount = Int32(plan.expenseFactors.count)
+    withUnsafeMutableBytes(of: &money.incomeFactors) { factors in
+      withUnsafeMutableBytes(of: &money.incomeAmount) { amounts in
+        for (i, factor) in plan.incomeFactors.enumerated() {
+          factors.storeBytes(of: Int32(factor), toByteOffset: i * 4, as: Int32.self)
+          amounts.storeBytes(of: plan.incomeByFactor[factor][m - 1], toByteOffset: i * 8, as: Double.self)
+        }
+      }
+    }
+    withUnsafeMutableBytes(of: &money.expenseFactors) { factors in
+      withUnsafeMutableBytes(of: &money.expenseAmount) { amounts in
+        for (i, factor) in plan.expenseFactors.enumerated() {
+          factors.storeBytes(of: Int32(factor), toByteOffset: i * 4, as: Int32.self)
+          amounts.storeBytes(of: plan.expensesByFactor[factor][m - 1], toByteOffset: i * 8, as: Double.self)
+        }
+      }
+    }
+    return money
+  }
+
+  /// The sponsors' year end by the alias tables; returns the (tier, lane) cells left to the chunked samplers,
+  /// marked in `fallback`.
+  static func rollOverSponsors(
+    at: inout rs_block_month, tables: SponsorTransitionTables, tiers: Int, activeEvents: UnsafePointer<Int32>,
+    sponsors: UnsafeMutablePointer<Int32>, fallback: UnsafeMutablePointer<UInt8>
+  ) -> Int32 {
+    tables.rows.withUnsafeBytes { rows in
+      tables.cells.withUnsafeBytes { cells in
+        tables.ratesOfTierAndSet.withUnsafeBufferPointer { rates in
+          var c = rs_sponsor_tables(
+            tiers: Int32(tiers), sets: Int32(tables.setCount),
+            rowsPerRates: Int32(SponsorTransitionTables.maximumCount + 1), ratesOfTierAndSet: rates.baseAddress,
+            rows: rows.baseAddress?.assumingMemoryBound(to: rs_sponsor_row.self),
+            cells: cells.isEmpty ? nil : cells.baseAddress?.assumingMemoryBound(to: rs_sponsor_cell.self))
+          return rs_roll_over_sponsors(&at, &c, activeEvents, sponsors, fallback)
+        }
+      }
+    }
+  }
+}
+
+extension PathBlockKernel {
+  /// Where the C passes run: this block's paths and month.
+  func blockMonth(month m: Int, firstPath: Int, lanes: Int) -> rs_block_month {
+    rs_block_month(
+      key0: streams.key0, key1: streams.key1, firstPath: UInt32(truncatingIfNeeded: firstPath), lanes: Int32(lanes),
+      month: Int32(m), stride: capacity, scratch: passScratch)
+  }
+
+  /// Month m's events, sponsor revenue (in a year's first month), money lines, services and balances by the
+  /// C passes: the same steps and bits as the Swift passes.
+  func runMonth(_ passes: MonthPasses, month m: Int, firstPath: Int, lanes: Int, output: BlockOutput) {
+    let plan = self.plan
+    let slot = firstPath - output.runStart
+    let diagnostics = output.diagnostics
+    var at = blockMonth(month: m, firstPath: firstPath, lanes: lanes)
+    if passes.events.count > 0 {
+      var events = passes.events
+      rs_apply_events(
+        &at, &events, eventStart, activeEvents, incomeMultiplier, diagnostics.map { $0.eventMonths + slot },
+        output.paths)
+    }
+    if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
+    var money = MonthPasses.moneyMonth(plan, month: m)
+    rs_money_lines(
+      &at, &money, level, incomeMultiplier, sponsorMonthly, cashFlow, yearSum(.income), yearSum(.expenses),
+      yearSum(.sponsorRevenue))
+    if passes.services.count > 0 {
+      var services = passes.services
+      var state = passes.servicesState
+      rs_pay_services(
+        &at, &services, &state, activeEvents, trafficCost, level + Factor.inflation.index * capacity, cashFlow,
+        yearSum(.serviceCosts), diagnostics.map { $0.serviceLost + slot }, output.paths)
+    }
+    rs_update_balances(
+      &at, plan.monthlyGrowth, plan.discount[m - 1], plan.discountedFloor[m - 1], plan.floor, cashFlow, balance,
+      discountedSum, need, ruinMonth)
+  }
+
+  /// The sponsors' year end at month 12y by the C kernel's alias-table draws, then `rollOverByChunks` for the
+  /// (tier, lane) cells it left: the same draws as `rollOverSponsors`.
+  func rollOverSponsorsByTables(month: Int, firstPath: Int, lanes: Int) {
+    let tiers = plan.tierMonthlyAmount.count
+    var at = blockMonth(month: month, firstPath: firstPath, lanes: lanes)
+    let left = MonthPasses.rollOverSponsors(
+      at: &at, tables: plan.sponsorTransitions, tiers: tiers, activeEvents: activeEvents, sponsors: sponsors,
+      fallback: sponsorFallback)
+    guard left > 0 else { return }
+    for t in 0..<tiers {
+      for lane in 0..<lanes where sponsorFallback[t * capacity + lane] != 0 {
+        sponsors[t * capacity + lane] = rollOverByChunks(tier: t, lane: lane, path: firstPath + lane, month: month)
+      }
+    }
+  }
+}

@@ -1,0 +1,254 @@
+// One month of a block — events, money lines, services, balances — and the sponsors' year end, compiled once
+// per instruction-set level after KernelBody.h (it uses its rs_philox, rs_log and RS_NAME). Each pass is a
+// loop over lanes that the compiler vectorises (selects, no branches), followed, only when some lane needs
+// it, by a scalar loop for the rare steps that draw random numbers. Mirrors of the `PathBlockKernel` passes;
+// keep the two in step.
+
+#define RS_NEVER ((int32_t)1 << 30)
+
+/// Distributions.geometricWait: G = ⌈ln u / ln(1 − q)⌉ in [1, never], never when ln(1 − q) = 0.
+RS_INLINE int32_t RS_NAME(rs_geometric_wait)(double u, double logNoSuccess) {
+  if (logNoSuccess == 0) return RS_NEVER;
+  const double wait = __builtin_ceil(RS_NAME(rs_log)(u) / logNoSuccess);
+  return wait < 1 ? 1 : wait >= (double)RS_NEVER ? RS_NEVER : (int32_t)wait;
+}
+
+/// The lanes whose flag byte (0 or 1) is set, in lane order, into `list`; returns how many. Reads the flags
+/// eight at a time: a word's lowest set bit is its first flagged lane.
+RS_INLINE int32_t RS_NAME(rs_flagged_lanes)(const uint8_t *flags, int32_t lanes, int32_t *list) {
+  int32_t count = 0;
+  for (int32_t base = 0; base < lanes; base += 8) {
+    uint64_t word = 0;
+    memcpy(&word, flags + base, lanes - base < 8 ? (size_t)(lanes - base) : 8);
+    for (; word; word &= word - 1) list[count++] = base + __builtin_ctzll(word) / 8;
+  }
+  return count;
+}
+
+/// The scratch's flag bytes (one per lane) and the list of flagged lanes that follows them.
+#define RS_FLAGS(at) ((uint8_t *)(at)->scratch)
+#define RS_LIST(at) ((int32_t *)((at)->scratch + (at)->stride / 8 + 1))
+
+/// Four words of address (path, month, stream, 0).
+RS_INLINE void RS_NAME(rs_words)(
+    const rs_block_month *at, int32_t lane, int32_t month, uint32_t stream, uint32_t w[4]) {
+  RS_NAME(rs_philox)(at->firstPath + (uint32_t)lane, (uint32_t)month, stream, 0, at->key0, at->key1, w);
+}
+
+static void RS_NAME(rs_apply_events)(
+    const rs_block_month *at, const rs_events_plan *plan, int32_t *eventStart, int32_t *activeEvents,
+    double *incomeMultiplier, int32_t *eventMonths, ptrdiff_t eventMonthsStride) {
+  const int32_t lanes = at->lanes, month = at->month;
+  int32_t *restrict active = activeEvents;
+  for (int32_t lane = 0; lane < lanes; lane++) active[lane] = 0;
+  for (int32_t k = 0; k < plan->count; k++) {
+    int32_t *restrict starts = eventStart + k * at->stride;
+    const int32_t duration = plan->duration[k];
+    uint8_t *flags = RS_FLAGS(at);
+    int32_t over = 0;
+#pragma clang loop vectorize(assume_safety)
+    for (int32_t lane = 0; lane < lanes; lane++) {
+      const int32_t isOver = month >= starts[lane] + duration;
+      flags[lane] = (uint8_t)isOver;
+      over |= isOver;
+    }
+    if (over) {
+      // The last occurrence is over (or none yet): wait Geometric(q) months from this one.
+      int32_t *list = RS_LIST(at);
+      const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
+      for (int32_t i = 0; i < n; i++) {
+        const int32_t lane = list[i];
+        uint32_t w[4];
+        RS_NAME(rs_words)(at, lane, month, 0x02000000u | (uint32_t)k, w);
+        starts[lane] = month + RS_NAME(rs_geometric_wait)(rs_unit53(w[0], w[1]), plan->logNoStart[k]) - 1;
+      }
+    }
+    const int32_t bit = (int32_t)1 << k;
+#pragma clang loop vectorize(assume_safety)
+    for (int32_t lane = 0; lane < lanes; lane++) active[lane] |= starts[lane] <= month ? bit : 0;
+    if (eventMonths) {
+      int32_t *restrict counted = eventMonths + k * eventMonthsStride;
+#pragma clang loop vectorize(assume_safety)
+      for (int32_t lane = 0; lane < lanes; lane++) counted[lane] += starts[lane] <= month;
+    }
+  }
+  const double *restrict products = plan->setIncomeMultiplier;
+  double *restrict multiplier = incomeMultiplier;
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) multiplier[lane] = products[active[lane]];
+}
+
+static void RS_NAME(rs_money_lines)(
+    const rs_block_month *at, const rs_money_month *money, const double *level, const double *incomeMultiplier,
+    const double *sponsorMonthly, double *cashFlow, double *incomeSum, double *expenseSum, double *sponsorSum) {
+  const int32_t lanes = at->lanes;
+  // Up to four factor lines each; an absent or zero line adds 0·level = 0 (levels are finite), which leaves
+  // the sum's bits as the reference's skipping it does.
+  const double *incomeLevel[4], *expenseLevel[4];
+  double incomeAmount[4], expenseAmount[4];
+  for (int32_t i = 0; i < 4; i++) {
+    const int incomeLine = i < money->incomeFactorCount, expenseLine = i < money->expenseFactorCount;
+    incomeLevel[i] = level + (incomeLine ? money->incomeFactors[i] : 0) * at->stride;
+    incomeAmount[i] = incomeLine ? money->incomeAmount[i] : 0.0;
+    expenseLevel[i] = level + (expenseLine ? money->expenseFactors[i] : 0) * at->stride;
+    expenseAmount[i] = expenseLine ? money->expenseAmount[i] : 0.0;
+  }
+  const double *multiplier = incomeMultiplier, *sponsors = sponsorMonthly;
+  double *flow = cashFlow, *incomes = incomeSum, *expenses = expenseSum, *sponsorTotals = sponsorSum;
+  const double incomeFixed = money->incomeFixed, expensesFixed = money->expensesFixed;
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    double income = incomeFixed, expense = expensesFixed;
+    income += incomeAmount[0] * incomeLevel[0][lane];
+    income += incomeAmount[1] * incomeLevel[1][lane];
+    income += incomeAmount[2] * incomeLevel[2][lane];
+    income += incomeAmount[3] * incomeLevel[3][lane];
+    expense += expenseAmount[0] * expenseLevel[0][lane];
+    expense += expenseAmount[1] * expenseLevel[1][lane];
+    expense += expenseAmount[2] * expenseLevel[2][lane];
+    expense += expenseAmount[3] * expenseLevel[3][lane];
+    const double paid = income * multiplier[lane];
+    flow[lane] = paid + sponsors[lane] - expense;
+    incomes[lane] += paid;
+    expenses[lane] += expense;
+    sponsorTotals[lane] += sponsors[lane];
+  }
+}
+
+static void RS_NAME(rs_start_donation)(
+    const rs_block_month *at, const rs_services_state *state, int32_t service, int32_t lane, int32_t month) {
+  uint32_t w[4];
+  RS_NAME(rs_words)(at, lane, month, 0x03000000u | (uint32_t)service, w);
+  const ptrdiff_t cell = service * at->stride + lane;
+  state->clock[cell] = -RS_NAME(rs_log)(rs_unit53(w[0], w[1]));
+  state->replacementDraw[cell] = rs_unit53(w[2], w[3]);
+  state->payStart[cell] = 0;
+  state->payEnd[cell] = 0;
+}
+
+static void RS_NAME(rs_pay_services)(
+    const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state,
+    const int32_t *activeEvents, const double *trafficCost, const double *inflationLevel, double *cashFlow,
+    double *serviceSum, uint8_t *lost, ptrdiff_t lostStride) {
+  const int32_t lanes = at->lanes, month = at->month;
+  const int32_t *restrict active = activeEvents;
+  double *restrict flow = cashFlow, *restrict paidSum = serviceSum;
+  for (int32_t s = 0; s < plan->count; s++) {
+    const ptrdiff_t row = s * at->stride;
+    const double cost = plan->cost[s];
+    const double *restrict scale = plan->scalesWithTraffic[s] ? trafficCost : inflationLevel;
+    const double *restrict added = plan->addedHazard + s * plan->sets;
+    double *restrict clock = state->clock + row;
+    const int32_t *restrict payStart = state->payStart + row, *restrict payEnd = state->payEnd + row;
+    uint8_t *flags = RS_FLAGS(at);
+    int32_t changes = 0;
+#pragma clang loop vectorize(assume_safety)
+    for (int32_t lane = 0; lane < lanes; lane++) {
+      const int32_t start = payStart[lane];
+      const int donated = start == 0;
+      // Donated: the month adds the set's hazard to what the clock has run.
+      const double left = clock[lane] - added[active[lane]];
+      clock[lane] = donated ? left : clock[lane];
+      const int paying = !donated & (start <= month);
+      const double paid = paying ? cost * scale[lane] : 0.0;
+      flow[lane] -= paid;
+      paidSum[lane] += paid;
+      const int32_t change = (donated & (left <= 0)) | (paying & (month == payEnd[lane]));
+      flags[lane] = (uint8_t)change;
+      changes |= change;
+    }
+    if (!changes) continue;
+    int32_t *list = RS_LIST(at);
+    const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
+    for (int32_t i = 0; i < n; i++) {
+      const int32_t lane = list[i];
+      if (state->payStart[row + lane] == 0) {
+        // Lost this month: the donor covers m … m+n; paid from m+n+1 until a new donor is found.
+        const int32_t first = month + plan->noticeMonths[s] + 1;
+        state->payStart[row + lane] = first;
+        state->payEnd[row + lane] =
+            first + RS_NAME(rs_geometric_wait)(state->replacementDraw[row + lane], plan->logNoReplacement[s]) - 1;
+        if (lost) lost[s * lostStride + lane] = 1;
+      } else {
+        // The last paid month: a new donor from the next month.
+        RS_NAME(rs_start_donation)(at, state, s, lane, month + 1);
+      }
+    }
+  }
+}
+
+static void RS_NAME(rs_update_balances)(
+    const rs_block_month *at, double growth, double discount, double discountedFloor, double floor,
+    const double *cashFlow, double *balance, double *discountedSum, double *need, int32_t *ruinMonth) {
+  const int32_t lanes = at->lanes, month = at->month;
+  const double *restrict flows = cashFlow;
+  double *restrict balances = balance, *restrict sums = discountedSum, *restrict needs = need;
+  int32_t *restrict ruin = ruinMonth;
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    const double flow = flows[lane];
+    const double b = balances[lane] * growth + flow;
+    balances[lane] = b;
+    const double s = sums[lane] + flow * discount;
+    sums[lane] = s;
+    const double candidate = discountedFloor - s;
+    // Swift.max(need, candidate): the candidate when it is ≥ need.
+    needs[lane] = candidate >= needs[lane] ? candidate : needs[lane];
+    ruin[lane] = (ruin[lane] == 0 & b < floor) ? month : ruin[lane];
+  }
+}
+
+static int32_t RS_NAME(rs_roll_over_sponsors)(
+    const rs_block_month *at, const rs_sponsor_tables *tables, const int32_t *activeEvents, int32_t *sponsors,
+    uint8_t *fallback) {
+  const int32_t lanes = at->lanes;
+  const int32_t last = tables->rowsPerRates - 1, rowsPerRates = tables->rowsPerRates, sets = tables->sets;
+  const int32_t *active = activeEvents, *ratesOfTierAndSet = tables->ratesOfTierAndSet;
+  const rs_sponsor_row *rows = tables->rows;
+  const rs_sponsor_cell *cells = tables->cells;
+  uint64_t *uniforms = at->scratch;
+  int32_t left = 0;
+  for (int32_t pair = 0; pair < tables->tiers; pair += 2) {
+    const uint32_t stream = 0x04000000u | (uint32_t)pair;
+#pragma clang loop vectorize(assume_safety)
+    for (int32_t lane = 0; lane < lanes; lane++) {
+      uint32_t w[4];
+      RS_NAME(rs_words)(at, lane, at->month, stream, w);
+      uniforms[lane] = ((uint64_t)w[0] << 32) | w[1];
+      uniforms[at->stride + lane] = ((uint64_t)w[2] << 32) | w[3];
+    }
+    for (int32_t t = pair; t < pair + 2 && t < tables->tiers; t++) {
+      int32_t *counts = sponsors + t * at->stride;
+      uint8_t *untabulated = fallback + t * at->stride;
+      const uint64_t *uniform = uniforms + (t - pair) * at->stride;
+      const int32_t *ratesOfSet = ratesOfTierAndSet + t * sets;
+      if (!cells) {
+        for (int32_t lane = 0; lane < lanes; lane++) untabulated[lane] = 1;
+        left += lanes;
+        continue;
+      }
+#pragma clang loop vectorize(assume_safety)
+      for (int32_t lane = 0; lane < lanes; lane++) {
+        const int32_t count = counts[lane];
+        const int32_t r = ratesOfSet[active[lane]] * rowsPerRates + (count < last ? count : last);
+        const int32_t size = rows[r].size;
+        const int32_t tabulated = (count <= last) & (size > 0);
+        // SponsorTransitionTables.draw: with K = size and U the uniform, x = ⌊U·K/2⁶⁴⌋ and the fraction
+        // F = U·K mod 2⁶⁴, from the 32-bit halves: U·K = A·2³² + B with A = K·U_hi, B = K·U_lo (each < 2⁶³).
+        const uint64_t u = uniform[lane];
+        const uint64_t a = (uint64_t)(uint32_t)size * (u >> 32), b = (uint64_t)(uint32_t)size * (u & 0xffffffffu);
+        const uint64_t x = (a + (b >> 32)) >> 32, fraction = (a << 32) + b;
+        const int64_t cell = tabulated ? (int64_t)rows[r].start + (int64_t)x : 0;
+        const int32_t drawn = fraction < cells[cell].cut ? (int32_t)x : (int32_t)cells[cell].alias;
+        counts[lane] = tabulated ? drawn : count;
+        untabulated[lane] = (uint8_t)!tabulated;
+        left += !tabulated;
+      }
+    }
+  }
+  return left;
+}
+
+#undef RS_NEVER
+#undef RS_FLAGS
+#undef RS_LIST

@@ -1,0 +1,121 @@
+import Foundation
+import ReserveSim
+import XCTest
+
+/// The C month passes (`PathBlockKernel.Passes.vector`) against the Swift passes (`.reference`), every number
+/// bit for bit, at every instruction-set level this CPU has: the shipped scenarios and files made to reach the
+/// rare branches (lost and replaced services, certain losses, capped hazards, sponsor counts past the tables,
+/// ruin, six event kinds, a last block shorter than the others).
+final class MonthPassesTests: XCTestCase {
+  override func tearDown() {
+    VectorKernels.use(VectorKernels.supportedLevel)
+    super.tearDown()
+  }
+
+  private var levels: [VectorKernels.Level] {
+    VectorKernels.Level.allCases.filter { $0.rawValue <= VectorKernels.supportedLevel.rawValue }
+  }
+
+  private func assertSameNumbers(
+    _ scenario: Scenario, paths: Int, seed: UInt64, file: StaticString = #filePath, line: UInt = #line
+  ) {
+    var reference = Simulator(threads: 2, recordsDiagnostics: true)
+    reference.passes = .reference
+    let expected = reference.run(scenario, paths: paths, seed: seed)
+    for level in levels {
+      VectorKernels.use(level)
+      let result = Simulator(threads: 2, recordsDiagnostics: true).run(scenario, paths: paths, seed: seed)
+      let what = "\(scenario.name) at \(level)"
+      XCTAssertTrue(
+        result.requiredReserve.map(\.bitPattern) == expected.requiredReserve.map(\.bitPattern), "needs: \(what)",
+        file: file, line: line)
+      XCTAssertTrue(
+        result.yearEndBalance.map(\.bitPattern) == expected.yearEndBalance.map(\.bitPattern), "balances: \(what)",
+        file: file, line: line)
+      XCTAssertEqual(result.firstRuinMonth, expected.firstRuinMonth, "ruin months: \(what)", file: file, line: line)
+      XCTAssertTrue(
+        result.yearlyFlowMeans.map(\.bitPattern) == expected.yearlyFlowMeans.map(\.bitPattern),
+        "yearly flows: \(what)", file: file, line: line)
+      let a = result.diagnostics!, b = expected.diagnostics!
+      for path in 0..<paths {
+        for s in scenario.inKindServices.indices where a.serviceLost(s, path: path) != b.serviceLost(s, path: path) {
+          XCTFail("service \(s) lost on path \(path): \(what)", file: file, line: line)
+        }
+        for k in scenario.events.indices where a.eventMonths(k, path: path) != b.eventMonths(k, path: path) {
+          XCTFail("event \(k) months on path \(path): \(what)", file: file, line: line)
+        }
+        for t in scenario.sponsorTiers.indices where a.finalSponsors(t, path: path) != b.finalSponsors(t, path: path) {
+          XCTFail("tier \(t) sponsors on path \(path): \(what)", file: file, line: line)
+        }
+      }
+    }
+  }
+
+  func testShippedScenariosGiveTheReferenceNumbers() throws {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("scenarios")
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+      .filter { $0.hasSuffix(".json") && $0 != "schema.json" }.sorted()
+    XCTAssertGreaterThanOrEqual(files.count, 5)
+    for file in files {
+      let scenario = try ScenarioLoader().load(folder.appendingPathComponent(file).path)
+      // 1,000 paths: three full blocks and a short one.
+      assertSameNumbers(scenario, paths: 1000, seed: 20_261_124)
+    }
+  }
+
+  func testRareBranchesGiveTheReferenceNumbers() throws {
+    // Two kinds change the sponsors' rates (fewer distinct rates keep the tables small), all change the rest.
+    let events = (0..<SimulationPlan.maximumTabulatedEvents).map { k in
+      """
+      {"name": "E\(k)", "annualProbability": \(0.1 + 0.1 * Double(k)), "durationMonths": \(1 + 5 * k),
+       "incomeMultiplier": \(0.7 + 0.1 * Double(k)), "sponsorRenewalMultiplier": \(k < 2 ? 0.6 + 0.1 * Double(k) : 1),
+       "newSponsorMultiplier": \(k < 2 ? 0.5 + 0.2 * Double(k) : 1), "serviceLossMultiplier": \(1 + 4 * Double(k))}
+      """
+    }
+    let scenario = try makeScenario(
+      """
+      {"name": "rare branches", "years": 7, "reserve": {"initial": 900000, "floor": 250000, "annualReturn": 0.03},
+       "factors": {"traffic": {"annualGrowth": 0.3, "annualVolatility": 0.2},
+                   "inflation": {"annualGrowth": 0.02, "annualVolatility": 0.02},
+                   "donations": {"annualGrowth": 0.0, "annualVolatility": 0.3}},
+       "correlations": [{"between": ["traffic", "donations"], "rho": 0.4}],
+       "income": [{"name": "donations", "annual": 400000, "factor": "donations"},
+                  {"name": "grant", "annual": 50000, "fromYear": 2, "untilYear": 4}],
+       "expenses": [{"name": "staff", "annual": 700000, "annualGrowth": 0.05},
+                    {"name": "hosting", "annual": 40000, "factor": "inflation"},
+                    {"name": "bandwidth", "annual": 30000, "factor": "traffic"}],
+       "sponsorTiers": [
+         {"name": "Many", "annualAmount": 1000, "count": 90, "renewalProbability": 0.9, "newPerYear": 20},
+         {"name": "Few", "annualAmount": 50000, "count": 2, "renewalProbability": 0.6, "newPerYear": 0.5},
+         {"name": "Crowd", "annualAmount": 100, "count": 60, "renewalProbability": 0.95, "newPerYear": 70}],
+       "inKindServices": [
+         {"name": "Certain", "monthlyValue": 3000, "scaling": "fixed", "annualLossProbability": 1,
+          "noticeMonths": 0, "replacementCostFraction": 1, "annualReplacementProbability": 0.9},
+         {"name": "CDN", "monthlyValue": 40000, "scaling": "traffic", "annualLossProbability": 0.3,
+          "noticeMonths": 2, "replacementCostFraction": 0.7, "annualReplacementProbability": 0.6},
+         {"name": "Never replaced", "monthlyValue": 5000, "scaling": "fixed", "annualLossProbability": 0.2,
+          "noticeMonths": 1, "replacementCostFraction": 0.5, "annualReplacementProbability": 0}],
+       "events": [\(events.joined(separator: ", "))]}
+      """)
+    XCTAssertEqual(SimulationPlan(scenario).eventSetCount, 64)
+    assertSameNumbers(scenario, paths: 777, seed: 3)
+  }
+
+  func testWithMoreEventKindsThanTheTablesTheSwiftPassesRun() throws {
+    let events = (0...SimulationPlan.maximumTabulatedEvents).map {
+      #"{"name": "E\#($0)", "annualProbability": 0.2, "durationMonths": 3, "incomeMultiplier": 0.9}"#
+    }
+    let scenario = try makeScenario(
+      """
+      {"name": "many kinds", "years": 2, "reserve": {"initial": 1000},
+       "income": [{"name": "donations", "annual": 1200}], "events": [\(events.joined(separator: ", "))]}
+      """)
+    let plan = SimulationPlan(scenario)
+    XCTAssertEqual(plan.eventSetCount, 0)
+    XCTAssertFalse(PathBlockKernel(plan: plan, seed: 1, capacity: 8).runsMonthPassesInC)
+    XCTAssertTrue(
+      PathBlockKernel(plan: SimulationPlan(try makeScenario(#"{"name": "x", "years": 1}"#)), seed: 1, capacity: 8)
+        .runsMonthPassesInC)
+  }
+}
