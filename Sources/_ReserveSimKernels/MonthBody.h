@@ -74,8 +74,15 @@ static void RS_NAME(rs_apply_events)(
   }
   const double *restrict products = plan->setIncomeMultiplier;
   double *restrict multiplier = incomeMultiplier;
+  if (plan->count == 1) {
+    // Two sets: a select instead of a gather.
+    const double none = products[0], downturn = products[1];
 #pragma clang loop vectorize(assume_safety)
-  for (int32_t lane = 0; lane < lanes; lane++) multiplier[lane] = products[active[lane]];
+    for (int32_t lane = 0; lane < lanes; lane++) multiplier[lane] = active[lane] ? downturn : none;
+  } else {
+#pragma clang loop vectorize(assume_safety)
+    for (int32_t lane = 0; lane < lanes; lane++) multiplier[lane] = products[active[lane]];
+  }
 }
 
 static void RS_NAME(rs_money_lines)(
@@ -126,6 +133,34 @@ static void RS_NAME(rs_start_donation)(
   state->payEnd[cell] = 0;
 }
 
+/// The vectorised part of a service's month (see rs_pay_services); returns whether a lane was lost or ends its
+/// paid months (flags[lane] = 1 for those). `select` (a constant at each call) is set when there are at most two
+/// sets of active events: the set's hazard is then a select between added0 and added1 rather than a gather.
+RS_INLINE int32_t RS_NAME(rs_service_lanes)(
+    int32_t lanes, int32_t month, double cost, const double *restrict scale, const double *restrict added,
+    int select, double added0, double added1, const int32_t *restrict active, double *restrict clock,
+    const int32_t *restrict payStart, const int32_t *restrict payEnd, double *restrict flow,
+    double *restrict paidSum, uint8_t *restrict flags) {
+  int32_t changes = 0;
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    const int32_t start = payStart[lane];
+    const int donated = start == 0;
+    // Donated: the month adds the set's hazard to what the clock has run.
+    const double hazard = select ? (active[lane] ? added1 : added0) : added[active[lane]];
+    const double left = clock[lane] - hazard;
+    clock[lane] = donated ? left : clock[lane];
+    const int paying = !donated & (start <= month);
+    const double paid = paying ? cost * scale[lane] : 0.0;
+    flow[lane] -= paid;
+    paidSum[lane] += paid;
+    const int32_t change = (donated & (left <= 0)) | (paying & (month == payEnd[lane]));
+    flags[lane] = (uint8_t)change;
+    changes |= change;
+  }
+  return changes;
+}
+
 static void RS_NAME(rs_pay_services)(
     const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state,
     const int32_t *activeEvents, const double *trafficCost, const double *inflationLevel, double *cashFlow,
@@ -141,22 +176,14 @@ static void RS_NAME(rs_pay_services)(
     double *restrict clock = state->clock + row;
     const int32_t *restrict payStart = state->payStart + row, *restrict payEnd = state->payEnd + row;
     uint8_t *flags = RS_FLAGS(at);
-    int32_t changes = 0;
-#pragma clang loop vectorize(assume_safety)
-    for (int32_t lane = 0; lane < lanes; lane++) {
-      const int32_t start = payStart[lane];
-      const int donated = start == 0;
-      // Donated: the month adds the set's hazard to what the clock has run.
-      const double left = clock[lane] - added[active[lane]];
-      clock[lane] = donated ? left : clock[lane];
-      const int paying = !donated & (start <= month);
-      const double paid = paying ? cost * scale[lane] : 0.0;
-      flow[lane] -= paid;
-      paidSum[lane] += paid;
-      const int32_t change = (donated & (left <= 0)) | (paying & (month == payEnd[lane]));
-      flags[lane] = (uint8_t)change;
-      changes |= change;
-    }
+    const double added0 = added[0], added1 = added[plan->sets > 1];
+    const int32_t changes =
+        plan->sets <= 2 ? RS_NAME(rs_service_lanes)(
+                              lanes, month, cost, scale, added, 1, added0, added1, active, clock, payStart, payEnd,
+                              flow, paidSum, flags)
+                        : RS_NAME(rs_service_lanes)(
+                              lanes, month, cost, scale, added, 0, added0, added1, active, clock, payStart, payEnd,
+                              flow, paidSum, flags);
     if (!changes) continue;
     int32_t *list = RS_LIST(at);
     const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
@@ -198,6 +225,36 @@ static void RS_NAME(rs_update_balances)(
   }
 }
 
+/// One tier's year end for every lane (see rs_roll_over_sponsors); returns the lanes left untabulated. `select`
+/// (a constant at each call) is set when there are at most two sets of active events: the tier's rates are then
+/// a select between rates0 and rates1 rather than a gather.
+RS_INLINE int32_t RS_NAME(rs_alias_lanes)(
+    int32_t lanes, int32_t last, int32_t rowsPerRates, const int32_t *restrict ratesOfSet, int select,
+    int32_t rates0, int32_t rates1, const int32_t *restrict active, const rs_sponsor_row *restrict rows,
+    const rs_sponsor_cell *restrict cells, const uint64_t *restrict uniform, int32_t *restrict counts,
+    uint8_t *restrict untabulated) {
+  int32_t left = 0;
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    const int32_t count = counts[lane];
+    const int32_t rates = select ? (active[lane] ? rates1 : rates0) : ratesOfSet[active[lane]];
+    const int32_t r = rates * rowsPerRates + (count < last ? count : last);
+    const int32_t size = rows[r].size;
+    const int32_t tabulated = (count <= last) & (size > 0);
+    // SponsorTransitionTables.draw: with K = size and U the uniform, x = ⌊U·K/2⁶⁴⌋ and the fraction
+    // F = U·K mod 2⁶⁴, from the 32-bit halves: U·K = A·2³² + B with A = K·U_hi, B = K·U_lo (each < 2⁶³).
+    const uint64_t u = uniform[lane];
+    const uint64_t a = (uint64_t)(uint32_t)size * (u >> 32), b = (uint64_t)(uint32_t)size * (u & 0xffffffffu);
+    const uint64_t x = (a + (b >> 32)) >> 32, fraction = (a << 32) + b;
+    const int64_t cell = tabulated ? (int64_t)rows[r].start + (int64_t)x : 0;
+    const int32_t drawn = fraction < cells[cell].cut ? (int32_t)x : (int32_t)cells[cell].alias;
+    counts[lane] = tabulated ? drawn : count;
+    untabulated[lane] = (uint8_t)!tabulated;
+    left += !tabulated;
+  }
+  return left;
+}
+
 static int32_t RS_NAME(rs_roll_over_sponsors)(
     const rs_block_month *at, const rs_sponsor_tables *tables, const int32_t *activeEvents, int32_t *sponsors,
     uint8_t *fallback) {
@@ -227,23 +284,12 @@ static int32_t RS_NAME(rs_roll_over_sponsors)(
         left += lanes;
         continue;
       }
-#pragma clang loop vectorize(assume_safety)
-      for (int32_t lane = 0; lane < lanes; lane++) {
-        const int32_t count = counts[lane];
-        const int32_t r = ratesOfSet[active[lane]] * rowsPerRates + (count < last ? count : last);
-        const int32_t size = rows[r].size;
-        const int32_t tabulated = (count <= last) & (size > 0);
-        // SponsorTransitionTables.draw: with K = size and U the uniform, x = ⌊U·K/2⁶⁴⌋ and the fraction
-        // F = U·K mod 2⁶⁴, from the 32-bit halves: U·K = A·2³² + B with A = K·U_hi, B = K·U_lo (each < 2⁶³).
-        const uint64_t u = uniform[lane];
-        const uint64_t a = (uint64_t)(uint32_t)size * (u >> 32), b = (uint64_t)(uint32_t)size * (u & 0xffffffffu);
-        const uint64_t x = (a + (b >> 32)) >> 32, fraction = (a << 32) + b;
-        const int64_t cell = tabulated ? (int64_t)rows[r].start + (int64_t)x : 0;
-        const int32_t drawn = fraction < cells[cell].cut ? (int32_t)x : (int32_t)cells[cell].alias;
-        counts[lane] = tabulated ? drawn : count;
-        untabulated[lane] = (uint8_t)!tabulated;
-        left += !tabulated;
-      }
+      left += sets <= 2 ? RS_NAME(rs_alias_lanes)(
+                              lanes, last, rowsPerRates, ratesOfSet, 1, ratesOfSet[0], ratesOfSet[sets > 1], active,
+                              rows, cells, uniform, counts, untabulated)
+                        : RS_NAME(rs_alias_lanes)(
+                              lanes, last, rowsPerRates, ratesOfSet, 0, 0, 0, active, rows, cells, uniform, counts,
+                              untabulated);
     }
   }
   return left;

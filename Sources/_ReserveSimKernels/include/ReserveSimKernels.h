@@ -160,6 +160,11 @@ int32_t rs_roll_over_sponsors(
     const rs_block_month *at, const rs_sponsor_tables *tables, const int32_t *activeEvents, int32_t *sponsors,
     uint8_t *fallback);
 
+/// Makes OpenBLAS single-threaded and, in its pthreads build, stops its thread pool, whose workers otherwise
+/// spin on a core for about 0.1 s after the library loads and after each threaded call. Returns 1 when the pool
+/// was stopped, 0 when this OpenBLAS has none. Call it while no BLAS call runs.
+int rs_blas_stop_thread_pool(void);
+
 #ifdef __cplusplus
 }
 #endif
