@@ -37,6 +37,28 @@ final class QuantileTests: XCTestCase {
       }
     }
   }
+
+  func testHistogramPercentilesEqualThoseOfTheSortedValues() {
+    var generator = SplitMix(seed: 5)
+    let ps = [0, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999, 1]
+    // Ties, both signs over many magnitudes (many buckets), one magnitude (few buckets), and all equal.
+    let makers: [(Double) -> Double] = [
+      { Double(Int($0 * 1000)) - 300 },
+      { Foundation.pow(10, 12 * $0) * ($0 < 0.3 ? -1 : 1) },
+      { 1_000_000 + $0 },
+      { _ in 42 },
+    ]
+    for (kind, make) in makers.enumerated() {
+      for n in [1, 2, 3, 10, 1001, 40_000] {
+        let values = (0..<n).map { _ in make(Double(generator.next() >> 11) * 0x1p-53) }
+        let selected = values.withUnsafeBufferPointer { HistogramSelect.percentiles(of: $0, ps) }
+        let sorted = values.sorted()
+        for (p, value) in zip(ps, selected) {
+          XCTAssertEqual(value, Quantiles.percentile(sorted: sorted, p), "values \(kind), n \(n), p \(p)")
+        }
+      }
+    }
+  }
 }
 
 /// A small deterministic generator for test data.

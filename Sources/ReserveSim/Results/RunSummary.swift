@@ -89,19 +89,21 @@ public struct RunSummary: Sendable {
     var sortedNeeds: [Double] = []
     var balances = [YearBalance?](repeating: nil, count: yearCount)
     balances.withUnsafeMutableBufferPointer { balances in
-      let slots = balances
-      DispatchQueue.concurrentPerform(iterations: yearCount + 1) { task in
-        if task == yearCount {
-          sortedNeeds = RadixSort.sorted(needs)
-          return
+      result.yearEndBalance.withUnsafeBufferPointer { yearEnd in
+        let slots = balances
+        DispatchQueue.concurrentPerform(iterations: yearCount + 1) { task in
+          if task == yearCount {
+            sortedNeeds = RadixSort.sorted(needs)
+            return
+          }
+          let year = task + 1
+          let values = UnsafeBufferPointer(rebasing: yearEnd[(year - 1) * n..<year * n])
+          var sum = 0.0
+          for v in values { sum += v }
+          let p = HistogramSelect.percentiles(of: values, [0.05, 0.25, 0.5, 0.75, 0.95])
+          slots[task] = YearBalance(
+            year: year, p5: p[0], p25: p[1], p50: p[2], p75: p[3], p95: p[4], mean: sum / Double(n))
         }
-        let year = task + 1
-        var values = result.balances(year: year)
-        var sum = 0.0
-        for v in values { sum += v }
-        let p = Quantiles.percentiles(selecting: &values, [0.05, 0.25, 0.5, 0.75, 0.95])
-        slots[task] = YearBalance(
-          year: year, p5: p[0], p25: p[1], p50: p[2], p75: p[3], p95: p[4], mean: sum / Double(n))
       }
     }
     sortedRequiredReserve = sortedNeeds
