@@ -16,11 +16,14 @@ RS_INLINE int32_t RS_NAME(rs_geometric_wait)(double u, double logNoSuccess) {
 /// The lanes whose flag byte (0 or 1) is set, in lane order, into `list`; returns how many. Reads the flags
 /// eight at a time: a word's lowest set bit is its first flagged lane.
 RS_INLINE int32_t RS_NAME(rs_flagged_lanes)(const uint8_t *flags, int32_t lanes, int32_t *list) {
-  int32_t count = 0;
-  for (int32_t base = 0; base < lanes; base += 8) {
-    uint64_t word = 0;
-    memcpy(&word, flags + base, lanes - base < 8 ? (size_t)(lanes - base) : 8);
+  int32_t count = 0, base = 0;
+  for (; base + 8 <= lanes; base += 8) {
+    uint64_t word;
+    memcpy(&word, flags + base, 8);
     for (; word; word &= word - 1) list[count++] = base + __builtin_ctzll(word) / 8;
+  }
+  for (; base < lanes; base++) {
+    if (flags[base]) list[count++] = base;
   }
   return count;
 }

@@ -53,9 +53,10 @@ public struct Simulator: Sendable {
 
     // Results are written in place into the arrays the result keeps (no copies: at 1M paths × 10 years the
     // year-end balances alone are 80 MB).
-    var need = [Double](repeating: 0, count: paths)
-    var yearEnd = [Double](repeating: 0, count: paths * years)
-    var ruin = [Int32](repeating: 0, count: paths)
+    // Left unset here: every block writes each of its slots, and the pages are first touched by the workers.
+    var need = [Double](unsafeUninitializedCapacity: paths) { $1 = paths }
+    var yearEnd = [Double](unsafeUninitializedCapacity: paths * years) { $1 = paths * years }
+    var ruin = [Int32](unsafeUninitializedCapacity: paths) { $1 = paths }
     let flowStride = years * YearlyFlow.count
     var flows = [Double](repeating: 0, count: blocks * flowStride)
     let diagnostics = recordsDiagnostics ? PathDiagnostics(paths: paths, scenario: scenario) : nil
