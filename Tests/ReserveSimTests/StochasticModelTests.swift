@@ -199,4 +199,47 @@ final class StochasticModelTests: XCTestCase {
     assertWithinStandardErrors(
       correlation(traffic, inflation), 0, standardError: 1 / n.squareRoot(), "traffic/inflation")
   }
+
+  /// Correlations between factors that are not neighbours in the factor order: only the range they span
+  /// (traffic … inflation here) is mixed, and the factor inside it that no correlation names stays independent.
+  func testCorrelationsAcrossTheFactorOrder() throws {
+    let paths = 20_000, rhoTrafficInflation = 0.5, rhoDonationsInflation = -0.4
+    let scenario = try makeScenario(
+      """
+      {"name": "spread correlations", "years": 2,
+       "factors": {"traffic": {"annualGrowth": 0.2, "annualVolatility": 0.3},
+                   "unitCost": {"annualGrowth": -0.1, "annualVolatility": 0.2},
+                   "donations": {"annualGrowth": 0.0, "annualVolatility": 0.25},
+                   "inflation": {"annualGrowth": 0.03, "annualVolatility": 0.05}},
+       "correlations": [{"between": ["traffic", "inflation"], "rho": \(rhoTrafficInflation)},
+                        {"between": ["donations", "inflation"], "rho": \(rhoDonationsInflation)}]}
+      """)
+    let plan = SimulationPlan(scenario)
+    XCTAssertEqual(plan.correlatedFactors, 0..<4)
+    XCTAssertEqual(SimulationPlan(try makeScenario(#"{"name": "none", "years": 1}"#)).correlatedFactors.count, 0)
+    let d = simulate(scenario, paths: paths, seed: 29, diagnostics: true).diagnostics!
+    let n = Double(paths)
+    let levels = Factor.allCases.map { f in (0..<paths).map { d.finalLogLevel(f, path: $0) } }
+    func correlation(_ a: [Double], _ b: [Double]) -> Double {
+      let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
+      var sab = 0.0, saa = 0.0, sbb = 0.0
+      for i in 0..<a.count {
+        sab += (a[i] - ma) * (b[i] - mb)
+        saa += (a[i] - ma) * (a[i] - ma)
+        sbb += (b[i] - mb) * (b[i] - mb)
+      }
+      return sab / (saa * sbb).squareRoot()
+    }
+    let (traffic, unitCost, donations, inflation) = (levels[0], levels[1], levels[2], levels[3])
+    // Pairs the file does not name have correlation 0 (traffic/donations included, though both correlate with
+    // inflation).
+    for (a, b, rho, name) in [
+      (traffic, inflation, rhoTrafficInflation, "traffic/inflation"),
+      (donations, inflation, rhoDonationsInflation, "donations/inflation"),
+      (traffic, donations, 0, "traffic/donations"),
+      (unitCost, traffic, 0, "unitCost/traffic"), (unitCost, inflation, 0, "unitCost/inflation"),
+    ] {
+      assertWithinStandardErrors(correlation(a, b), rho, standardError: (1 - rho * rho) / n.squareRoot(), name)
+    }
+  }
 }

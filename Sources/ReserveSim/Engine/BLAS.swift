@@ -10,13 +10,14 @@ public enum BLAS {
 
   private static let stopThreadPool: Void = { _ = rs_blas_stop_thread_pool() }()
 
-  /// ε = z·Lᵀ for a block: z is a column-major `rows` × 4 matrix of independent standard normals (one row
-  /// per lane and month), L the row-major lower-triangular Cholesky factor, so each row of ε has correlation
-  /// matrix L·Lᵀ. One `dgemm` for the whole block.
+  /// ε = z·Lᵀ for a block: z is a column-major `rows` × k matrix of independent standard normals (one row
+  /// per lane and month, one column per factor), L the row-major k × k lower-triangular Cholesky factor, so
+  /// each row of ε has correlation matrix L·Lᵀ. One `dgemm` for the whole block.
   public static func correlate(
     rows: Int, normals: UnsafePointer<Double>, cholesky: [Double], into shocks: UnsafeMutablePointer<Double>
   ) {
-    let f = Int32(Factor.allCases.count)
+    let f = Int32(Int(Double(cholesky.count).squareRoot().rounded()))
+    precondition(Int(f * f) == cholesky.count, "L must be square")
     cholesky.withUnsafeBufferPointer { l in
       // Column-major view: the row-major buffer of L reads as Lᵀ, so z·(buffer) = z·Lᵀ.
       cblas_dgemm(

@@ -11,8 +11,12 @@ extension PathBlockKernel {
     VectorKernels.factorNormals(
       streams, firstPath: firstPath, lanes: lanes, months: 2...plan.months, into: normals, monthStride: cap,
       factorStride: rows)
-    if !plan.shocksAreIndependent {
-      BLAS.correlate(rows: rows, normals: normals, cholesky: plan.choleskyFactor, into: shocks)
+    // Only the factors the correlation mixes go through dgemm; the others' shocks are their normals.
+    let correlated = plan.correlatedFactors
+    if !correlated.isEmpty {
+      BLAS.correlate(
+        rows: rows, normals: normals + correlated.lowerBound * rows, cholesky: plan.correlatedCholeskyFactor,
+        into: shocks)
     }
   }
 
@@ -22,13 +26,16 @@ extension PathBlockKernel {
     let plan = self.plan
     let cap = capacity
     let rows = (plan.months - 1) * cap
-    let eps = (plan.shocksAreIndependent ? normals : shocks) + (m - 2) * cap
+    let correlated = plan.correlatedFactors
     for factor in 0..<Self.factorCount where plan.factorMoves[factor] {
+      let eps =
+        correlated.contains(factor)
+        ? shocks + (factor - correlated.lowerBound) * rows + (m - 2) * cap : normals + factor * rows + (m - 2) * cap
       let drift = plan.factorDrift[factor]
       let sd = plan.factorShockSD[factor]
       let l: UnsafeMutablePointer<Double>? = plan.needsFactorLevel[factor] ? level + factor * cap : nil
       VectorKernels.advanceFactor(
-        logLevel: logLevel + factor * cap, epsilon: eps + factor * rows, drift: drift, sd: sd, level: l, lanes: lanes)
+        logLevel: logLevel + factor * cap, epsilon: eps, drift: drift, sd: sd, level: l, lanes: lanes)
     }
     if plan.needsTrafficCost {
       VectorKernels.expOfSum(

@@ -97,7 +97,7 @@ public final class PathBlockKernel {
     let f = Self.factorCount
     let shockMonths = plan.hasShocks ? Swift.max(1, plan.months - 1) : 1
     normals = buffer(f * shockMonths, Double.self)
-    shocks = buffer(plan.shocksAreIndependent ? 1 : f * shockMonths, Double.self)
+    shocks = buffer(plan.correlatedFactors.count * shockMonths, Double.self)
     logLevel = buffer(f, Double.self)
     level = buffer(f, Double.self)
     trafficCost = buffer(1, Double.self)

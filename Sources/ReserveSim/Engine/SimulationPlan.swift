@@ -23,6 +23,11 @@ public struct SimulationPlan: Sendable {
 
   /// Whether the Cholesky factor is the identity (no correlations: the shocks need no mixing).
   public let shocksAreIndependent: Bool
+  /// The factors the correlation mixes: the least range of factor indices holding every factor correlated with
+  /// another (empty when none is). Outside it L's rows and columns are those of the identity, so ε_f = z_f.
+  public let correlatedFactors: Range<Int>
+  /// L restricted to `correlatedFactors`, row-major (k × k for a range of k factors).
+  public let correlatedCholeskyFactor: [Double]
   /// Whether the kernel needs level_f(m) = exp(X_f(m)) of factor f (a money line or a fixed service uses it).
   public let needsFactorLevel: [Bool]
   /// Whether the kernel needs level_traffic(m)·level_unitCost(m) (a traffic-scaled service exists and moves).
@@ -119,6 +124,13 @@ public struct SimulationPlan: Sendable {
     factorMoves = moves
     let identity = CorrelationMatrix.matrix([])
     shocksAreIndependent = choleskyFactor == identity
+    let l = choleskyFactor
+    let correlated = (0..<factorCount).filter { f in
+      (0..<factorCount).contains { g in g != f && (l[f * factorCount + g] != 0 || l[g * factorCount + f] != 0) }
+    }
+    let range = correlated.isEmpty ? 0..<0 : correlated.min()!..<(correlated.max()! + 1)
+    correlatedFactors = range
+    correlatedCholeskyFactor = range.flatMap { f in range.map { g in l[f * factorCount + g] } }
 
     func tables(_ lines: [MoneyLine]) -> (fixed: [Double], byFactor: [[Double]]) {
       var fixed = [Double](repeating: 0, count: months)
