@@ -8,27 +8,26 @@
 
 #define RS_INLINE static inline __attribute__((always_inline))
 
-/// VectorMath.exp: x clamped to [−708, 709], x = n·ln 2 + r, e^r by Taylor to r¹³, times 2ⁿ.
+/// VectorMath.exp (fdlibm's method): x clamped to [−708, 709], x = k·ln 2 + r, r = hi − lo,
+/// e^r = 1 − ((lo − r·c/(2 − c)) − hi) with c = r − r²·P(r²), times 2ᵏ.
 RS_INLINE double RS_NAME(rs_exp)(double value) {
   double x = value < -708.0 ? -708.0 : value;
   x = x > 709.0 ? 709.0 : x;
   const double shifted = x * rs_log2e + rs_shifter;
-  const double n = shifted - rs_shifter;
-  const double r = (x - n * rs_ln2Hi) - n * rs_ln2Lo;
-  double p = 1.0 / 6227020800.0;
-  p = p * r + 1.0 / 479001600.0;
-  p = p * r + 1.0 / 39916800.0;
-  p = p * r + 1.0 / 3628800.0;
-  p = p * r + 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
+  const double k = shifted - rs_shifter;
+  const double hi = x - k * rs_ln2Hi, lo = k * rs_ln2Lo;
+  const double r = hi - lo;
+  const double t = r * r;
+  const double c =
+      r
+      - t
+            * (1.66666666666666019037e-01
+               + t
+                     * (-2.77777777770155933842e-03
+                        + t
+                              * (6.61375632143793436117e-05
+                                 + t * (-1.65339022054652515390e-06 + t * 4.13813679705723846039e-08))));
+  const double p = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
   const int64_t exponent = (int64_t)(rs_bits(shifted) - rs_bits(rs_shifter)) + 1023;
   return p * rs_double((uint64_t)exponent << 52);
 }

@@ -12,14 +12,15 @@ public enum VectorMath {
   /// 1.5·2⁵²: adding it rounds to the nearest integer and leaves that integer in the low mantissa bits.
   @usableFromInline static let shifter = 6_755_399_441_055_744.0
 
-  /// e^x for x clamped to [−708, 709]: x = n·ln 2 + r with |r| ≤ ½ ln 2, e^r by its Taylor series to
-  /// r¹³ (truncation below 4·10⁻¹⁸), times 2ⁿ built in the exponent bits.
+  /// e^x for x clamped to [−708, 709] (fdlibm's method): x = k·ln 2 + r with |r| ≤ ½ ln 2, split as
+  /// r = hi − lo (ln 2 in two parts); e^r = 1 + r + r·c/(2 − c) with c = r − r²·P(r²), P a degree-4 minimax
+  /// polynomial; times 2ᵏ built in the exponent bits. Error below 1 ulp.
   @inlinable @inline(__always)
   public static func exp(_ value: Double) -> Double {
     let x = Swift.min(Swift.max(value, -708.0), 709.0)
     let shifted = x * log2e + shifter
-    let n = shifted - shifter
-    let p = expOfReduced((x - n * ln2Hi) - n * ln2Lo)
+    let k = shifted - shifter
+    let p = expOfReduced(hi: x - k * ln2Hi, lo: k * ln2Lo)
     let exponent = Int64(bitPattern: shifted.bitPattern &- shifter.bitPattern) &+ 1023
     return p * Double(bitPattern: UInt64(bitPattern: exponent << 52))
   }
@@ -51,23 +52,19 @@ public enum VectorMath {
 
   // MARK: Polynomials on the reduced arguments.
 
-  /// e^r for |r| ≤ ½ ln 2: Taylor series to r¹³.
+  /// e^r for r = hi − lo, |r| ≤ ½ ln 2: 1 − ((lo − r·c/(2 − c)) − hi), c = r − r²·(P1 + r²(P2 + … + r²·P5)).
   @inlinable @inline(__always)
-  static func expOfReduced(_ r: Double) -> Double {
-    var p = 1.0 / 6_227_020_800.0
-    p = p * r + 1.0 / 479_001_600.0
-    p = p * r + 1.0 / 39_916_800.0
-    p = p * r + 1.0 / 3_628_800.0
-    p = p * r + 1.0 / 362_880.0
-    p = p * r + 1.0 / 40_320.0
-    p = p * r + 1.0 / 5_040.0
-    p = p * r + 1.0 / 720.0
-    p = p * r + 1.0 / 120.0
-    p = p * r + 1.0 / 24.0
-    p = p * r + 1.0 / 6.0
-    p = p * r + 0.5
-    p = p * r + 1.0
-    return p * r + 1.0
+  static func expOfReduced(hi: Double, lo: Double) -> Double {
+    let r = hi - lo
+    let t = r * r
+    let c =
+      r
+      - t
+      * (1.66666666666666019037e-01
+        + t
+        * (-2.77777777770155933842e-03
+          + t * (6.61375632143793436117e-05 + t * (-1.65339022054652515390e-06 + t * 4.13813679705723846039e-08))))
+    return 1 - ((lo - (r * c) / (2 - c)) - hi)
   }
 
   /// k·ln 2 + ln(1 + f) for 1 + f in [√½, √2) (fdlibm's minimax R(s²) with s = f/(2 + f)).
