@@ -82,28 +82,29 @@ RS_INLINE void RS_NAME(rs_cos_sin_2pi)(double u, double *cosine, double *sine) {
   *sine = q >= 2.0 ? -s0 : s0;
 }
 
-/// Philox4x32-10 (Salmon et al., SC'11), as Philox4x32.block.
+/// Philox4x32-10 (Salmon et al., SC'11), as Philox4x32.block. The words ride in 64-bit lanes whose upper halves
+/// may hold leftovers: each product reads only the low 32 bits of its word (x & 0xffffffff), which the compiler
+/// turns into one 32 × 32 → 64-bit multiply (vpmuludq) with no conversions between lane widths.
 RS_INLINE void RS_NAME(rs_philox)(
     uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1, uint32_t out[4]) {
-  uint32_t x0 = c0, x1 = c1, x2 = c2, x3 = c3, key0 = k0, key1 = k1;
+  uint64_t x0 = c0, x1 = c1, x2 = c2, x3 = c3;
+  uint64_t key0 = k0, key1 = k1;
   for (int round = 0; round < 10; round++) {
     if (round > 0) {
-      key0 += 0x9E3779B9u;
-      key1 += 0xBB67AE85u;
+      key0 = (uint32_t)(key0 + 0x9E3779B9u);
+      key1 = (uint32_t)(key1 + 0xBB67AE85u);
     }
-    const uint64_t p0 = (uint64_t)0xD2511F53u * x0;
-    const uint64_t p1 = (uint64_t)0xCD9E8D57u * x2;
-    const uint32_t hi0 = (uint32_t)(p0 >> 32), lo0 = (uint32_t)p0;
-    const uint32_t hi1 = (uint32_t)(p1 >> 32), lo1 = (uint32_t)p1;
-    x0 = hi1 ^ x1 ^ key0;
-    x1 = lo1;
-    x2 = hi0 ^ x3 ^ key1;
-    x3 = lo0;
+    const uint64_t p0 = (x0 & 0xffffffffu) * 0xD2511F53u;
+    const uint64_t p1 = (x2 & 0xffffffffu) * 0xCD9E8D57u;
+    x0 = (p1 >> 32) ^ x1 ^ key0;
+    x1 = p1;
+    x2 = (p0 >> 32) ^ x3 ^ key1;
+    x3 = p0;
   }
-  out[0] = x0;
-  out[1] = x1;
-  out[2] = x2;
-  out[3] = x3;
+  out[0] = (uint32_t)x0;
+  out[1] = (uint32_t)x1;
+  out[2] = (uint32_t)x2;
+  out[3] = (uint32_t)x3;
 }
 
 static void RS_NAME(rs_factor_normals)(
