@@ -14,6 +14,8 @@ final class MonthPasses {
   private(set) var events: rs_events_plan
   private(set) var services: rs_services_plan
   let servicesState: rs_services_state
+  /// The money lines of each month, index m − 1.
+  let moneyMonths: UnsafeMutablePointer<rs_money_month>
   private var allocations: [UnsafeMutableRawPointer] = []
 
   /// - Parameter state: the kernel's service rows (clock, replacement draw, pay months), `capacity` lanes each.
@@ -41,6 +43,7 @@ final class MonthPasses {
       logNoReplacement: copy(plan.serviceLogNoReplacement),
       addedHazard: copy(plan.eventSetServiceAddedHazard), sets: Int32(plan.eventSetCount))
     servicesState = state
+    moneyMonths = copy((1...plan.months).map { Self.moneyMonth(plan, month: $0) })
     self.allocations = allocations
   }
 
@@ -115,9 +118,8 @@ extension PathBlockKernel {
         output.paths)
     }
     if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
-    var money = MonthPasses.moneyMonth(plan, month: m)
     rs_money_lines(
-      &at, &money, level, incomeMultiplier, sponsorMonthly, cashFlow, yearSum(.income), yearSum(.expenses),
+      &at, passes.moneyMonths + (m - 1), level, incomeMultiplier, sponsorMonthly, cashFlow, yearSum(.income), yearSum(.expenses),
       yearSum(.sponsorRevenue))
     if passes.services.count > 0 {
       var services = passes.services
