@@ -9,13 +9,16 @@ import Foundation
 /// Counter words: c0 = path index, c1 = month (1-based; year-end draws use month 12y), c2 = stream,
 /// c3 = draw number within the stream. Each call yields four 32-bit words.
 public struct RandomStreams: Sendable {
-  /// The streams, one per use; the low 24 bits carry an index (event kind / 4, service / 4, tier).
+  /// The streams, one per use; the low 24 bits carry an index (event kind, service, tier).
   public enum Stream: UInt32 {
     /// Four standard normals: the factor shocks ε(m), one per `Factor`.
     case factorShocks = 0x0100_0000
-    /// One uniform word per event kind (kind k uses word k % 4 of stream index k / 4).
+    /// Index k = event kind, at the month its wait starts (month 1, or the month an occurrence ends): a 53-bit
+    /// uniform (words 0–1) for the geometric wait until its next start.
     case eventStarts = 0x0200_0000
-    /// One uniform word per service and month: the loss draw while donated, the replacement draw while paid.
+    /// Index s = service, at the month a donation period starts (month 1, or the month after a new donor is
+    /// found): a 53-bit uniform (words 0–1) for the exponential loss clock, another (words 2–3) for the
+    /// replacement wait after a loss.
     case serviceDraws = 0x0300_0000
     /// Year-end sponsor draws. Draw 0 at tier 2k's index: a 64-bit uniform (words 0–1) for tier 2k's transition
     /// table, another (words 2–3) for tier 2k + 1's. Draw 1 + c at tier t's index, only when t's transition is
