@@ -93,7 +93,14 @@ def category_of_function(fn):
         return "exclusivity"
     if any(fn.startswith(k) or fn == k for k in RUNTIME):
         return "runtime"
-    if "rollOverSponsors" in fn or "Distributions" in fn:
+    # The C kernels (Sources/_ReserveSimKernels), one copy per instruction-set level: rs_<name>_<level>.
+    if fn.startswith("rs_factor_normals"):
+        return "random"
+    if fn.startswith("rs_roll_over_sponsors") or fn.startswith("rs_alias"):
+        return "sponsors"
+    if fn.startswith("rs_"):
+        return "kernel"
+    if "rollOverSponsors" in fn or "Distributions" in fn or "SponsorTransitionTables" in fn:
         return "sponsors"
     if "drawCorrelatedShocks" in fn or "RandomStreams" in fn or "Philox" in fn:
         return "random"

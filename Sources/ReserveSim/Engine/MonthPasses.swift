@@ -119,7 +119,8 @@ extension PathBlockKernel {
     }
     if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
     rs_money_lines(
-      &at, passes.moneyMonths + (m - 1), level, incomeMultiplier, sponsorMonthly, cashFlow, yearSum(.income), yearSum(.expenses),
+      &at, passes.moneyMonths + (m - 1), level, incomeMultiplier, sponsorMonthly, cashFlow, yearSum(.income),
+      yearSum(.expenses),
       yearSum(.sponsorRevenue))
     if passes.services.count > 0 {
       var services = passes.services
