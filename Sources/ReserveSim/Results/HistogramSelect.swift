@@ -9,7 +9,7 @@
 enum HistogramSelect {
   static let bucketBits = 16
   /// Fewer values than this go to `Quantiles.percentiles(selecting:_:)` instead.
-  static let smallCount = 1 << 17
+  static let smallCount = 1 << 14
 
   /// The percentiles `ps` (each in [0, 1]) of `values`, which is not changed. Fewer than `smallCount` values are
   /// copied and selected in the copy.
