@@ -11,8 +11,8 @@ import _ReserveSimKernels
 /// Owns copies of the plan's small per-event and per-service tables, so that the C structs can point into them
 /// for the kernel's lifetime.
 final class MonthPasses {
-  private(set) var events: rs_events_plan
-  private(set) var services: rs_services_plan
+  let events: rs_events_plan
+  let services: rs_services_plan
   let servicesState: rs_services_state
   /// The money lines of each month, index m − 1.
   let moneyMonths: UnsafeMutablePointer<rs_money_month>
