@@ -46,7 +46,6 @@ struct rs_kernel_table {
   void (*payServices)(
       const rs_block_month *, const rs_services_plan *, const rs_services_state *, const int32_t *, const double *,
       const double *, double *, double *, uint8_t *, ptrdiff_t);
-  void (*startDonation)(const rs_block_month *, const rs_services_state *, int32_t, int32_t, int32_t);
   void (*updateBalances)(
       const rs_block_month *, double, double, double, double, const double *, double *, double *, double *, int32_t *);
   int32_t (*rollOverSponsors)(const rs_block_month *, const rs_sponsor_tables *, const int32_t *, int32_t *, uint8_t *);
@@ -158,11 +157,6 @@ void rs_pay_services(
     double *serviceSum, uint8_t *lost, ptrdiff_t lostStride) {
   rs_kernels()->payServices(
       at, plan, state, activeEvents, trafficCost, inflationLevel, cashFlow, serviceSum, lost, lostStride);
-}
-
-void rs_start_donation(
-    const rs_block_month *at, const rs_services_state *state, int32_t service, int32_t lane, int32_t month) {
-  rs_kernels()->startDonation(at, state, service, lane, month);
 }
 
 void rs_update_balances(

@@ -21,8 +21,6 @@ public struct SimulationPlan: Sendable {
   /// Whether factor f moves at all (drift or shock); a still factor is the constant 1.
   public let factorMoves: [Bool]
 
-  /// Whether the Cholesky factor is the identity (no correlations: the shocks need no mixing).
-  public let shocksAreIndependent: Bool
   /// The factors the correlation mixes: the least range of factor indices holding every factor correlated with
   /// another (empty when none is). Outside it L's rows and columns are those of the identity, so ε_f = z_f.
   public let correlatedFactors: Range<Int>
@@ -122,8 +120,6 @@ public struct SimulationPlan: Sendable {
     hasShocks = shock.contains { $0 > 0 }
     let moves = (0..<factorCount).map { drift[$0] != 0 || shock[$0] > 0 }
     factorMoves = moves
-    let identity = CorrelationMatrix.matrix([])
-    shocksAreIndependent = choleskyFactor == identity
     let l = choleskyFactor
     let correlated = (0..<factorCount).filter { f in
       (0..<factorCount).contains { g in g != f && (l[f * factorCount + g] != 0 || l[g * factorCount + f] != 0) }

@@ -119,17 +119,13 @@ typedef struct {
 /// One month of every service: a donated one runs its loss clock down by the set's added hazard and is lost
 /// when it reaches 0 (paid from month + notice + 1 for a Geometric wait); a paid one costs cost·scale and, in
 /// its last paid month, starts a new donation from month + 1 (words of address (path, month + 1,
-/// 0x03000000 | s, 0)). Subtracts the costs from cashFlow and adds them to serviceSum. lost (optional, row s at
-/// s·lostStride) is set to 1 when a service is lost.
+/// 0x03000000 | s, 0): clock = −ln u₁, replacementDraw = u₂, as `PathBlockKernel.startDonation`). Subtracts the
+/// costs from cashFlow and adds them to serviceSum. lost (optional, row s at s·lostStride) is set to 1 when a
+/// service is lost.
 void rs_pay_services(
     const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state,
     const int32_t *activeEvents, const double *trafficCost, const double *inflationLevel, double *cashFlow,
     double *serviceSum, uint8_t *lost, ptrdiff_t lostStride);
-
-/// A new donation period of service s for lane j from `month`: clock = −ln u₁, replacementDraw = u₂ from the
-/// words of address (path, month, 0x03000000 | s, 0), pay months cleared.
-void rs_start_donation(
-    const rs_block_month *at, const rs_services_state *state, int32_t service, int32_t lane, int32_t month);
 
 /// B ← B·growth + NCF; S ← S + NCF·discount; need ← max(need, discountedFloor − S); ruinMonth ← month the
 /// first time B < floor.
