@@ -222,14 +222,14 @@ public final class PathBlockKernel {
     }
   }
 
-  /// Adds the year's sums over the block's lanes (in lane order) to `flows` (one year's `YearlyFlow` entries)
+  /// Writes the year's sums over the block's lanes (in lane order) to `flows` (one year's `YearlyFlow` entries)
   /// and clears them for the next year.
   func addYearSums(into flows: UnsafeMutablePointer<Double>, lanes: Int) {
     for flow in 0..<YearlyFlow.count {
       let sums = yearSums + flow * capacity
       var total = 0.0
       for lane in 0..<lanes { total += sums[lane] }
-      flows[flow] += total
+      flows[flow] = total
       sums.update(repeating: 0, count: lanes)
     }
   }
