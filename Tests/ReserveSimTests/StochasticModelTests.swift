@@ -183,21 +183,11 @@ final class StochasticModelTests: XCTestCase {
         Quantiles.percentile(sorted: levels, 0.5), median, standardError: 1 / (2 * density * n.squareRoot()),
         "\(name) median level")
     }
-    func correlation(_ a: [Double], _ b: [Double]) -> Double {
-      let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
-      var sab = 0.0, saa = 0.0, sbb = 0.0
-      for i in 0..<a.count {
-        sab += (a[i] - ma) * (b[i] - mb)
-        saa += (a[i] - ma) * (a[i] - ma)
-        sbb += (b[i] - mb) * (b[i] - mb)
-      }
-      return sab / (saa * sbb).squareRoot()
-    }
     // The sample correlation's se is about (1 − ρ²)/√N.
     assertWithinStandardErrors(
-      correlation(traffic, unitCost), rho, standardError: (1 - rho * rho) / n.squareRoot(), "traffic/unitCost")
+      sampleCorrelation(traffic, unitCost), rho, standardError: (1 - rho * rho) / n.squareRoot(), "traffic/unitCost")
     assertWithinStandardErrors(
-      correlation(traffic, inflation), 0, standardError: 1 / n.squareRoot(), "traffic/inflation")
+      sampleCorrelation(traffic, inflation), 0, standardError: 1 / n.squareRoot(), "traffic/inflation")
   }
 
   /// Correlations between factors that are not neighbours in the factor order: only the range they span
@@ -220,16 +210,6 @@ final class StochasticModelTests: XCTestCase {
     let d = simulate(scenario, paths: paths, seed: 29, diagnostics: true).diagnostics!
     let n = Double(paths)
     let levels = Factor.allCases.map { f in (0..<paths).map { d.finalLogLevel(f, path: $0) } }
-    func correlation(_ a: [Double], _ b: [Double]) -> Double {
-      let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
-      var sab = 0.0, saa = 0.0, sbb = 0.0
-      for i in 0..<a.count {
-        sab += (a[i] - ma) * (b[i] - mb)
-        saa += (a[i] - ma) * (a[i] - ma)
-        sbb += (b[i] - mb) * (b[i] - mb)
-      }
-      return sab / (saa * sbb).squareRoot()
-    }
     let (traffic, unitCost, donations, inflation) = (levels[0], levels[1], levels[2], levels[3])
     // Pairs the file does not name have correlation 0 (traffic/donations included, though both correlate with
     // inflation).
@@ -239,7 +219,7 @@ final class StochasticModelTests: XCTestCase {
       (traffic, donations, 0, "traffic/donations"),
       (unitCost, traffic, 0, "unitCost/traffic"), (unitCost, inflation, 0, "unitCost/inflation"),
     ] {
-      assertWithinStandardErrors(correlation(a, b), rho, standardError: (1 - rho * rho) / n.squareRoot(), name)
+      assertWithinStandardErrors(sampleCorrelation(a, b), rho, standardError: (1 - rho * rho) / n.squareRoot(), name)
     }
   }
 }

@@ -37,3 +37,16 @@ func meanAndStandardError<S: Sequence>(_ values: S) -> (mean: Double, standardEr
   let variance = max(0, (sumSquares - n * mean * mean) / (n - 1))
   return (mean, (variance / n).squareRoot())
 }
+
+/// Pearson's sample correlation of two equally long samples.
+func sampleCorrelation(_ a: [Double], _ b: [Double]) -> Double {
+  let n = Double(a.count)
+  let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
+  var sab = 0.0, saa = 0.0, sbb = 0.0
+  for i in a.indices {
+    sab += (a[i] - ma) * (b[i] - mb)
+    saa += (a[i] - ma) * (a[i] - ma)
+    sbb += (b[i] - mb) * (b[i] - mb)
+  }
+  return sab / (saa * sbb).squareRoot()
+}
