@@ -1,6 +1,7 @@
 // Compiles KernelBody.h once per instruction-set level and dispatches to the best one the CPU has.
 #include "ReserveSimKernels.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,7 +40,8 @@ struct rs_kernel_table {
   void (*advanceFactor)(double *, const double *, double, double, double *, int32_t);
   void (*expOfSum)(const double *, const double *, double *, int32_t);
   void (*applyEvents)(
-      const rs_block_month *, const rs_events_plan *, int32_t *, int32_t *, double *, int32_t *, ptrdiff_t);
+      const rs_block_month *, const rs_events_plan *, int32_t *, int32_t *, const rs_event_products *, int32_t *,
+      ptrdiff_t);
   void (*moneyLines)(
       const rs_block_month *, const rs_money_month *, const double *, const double *, const double *, double *,
       double *, double *, double *);
@@ -48,7 +50,10 @@ struct rs_kernel_table {
       const double *, double *, double *, uint8_t *, ptrdiff_t);
   void (*updateBalances)(
       const rs_block_month *, double, double, double, double, const double *, double *, double *, double *, int32_t *);
-  int32_t (*rollOverSponsors)(const rs_block_month *, const rs_sponsor_tables *, const int32_t *, int32_t *, uint8_t *);
+  int32_t (*rollOverSponsors)(
+      const rs_block_month *, const rs_sponsor_tables *, const int32_t *, const double *, const double *, int64_t *,
+      uint8_t *);
+  void (*startDonations)(const rs_block_month *, const rs_services_state *, int32_t);
 };
 
 #define RS_SUFFIX _baseline
@@ -140,8 +145,8 @@ void rs_exp_of_sum(const double *a, const double *b, double *out, int32_t lanes)
 
 void rs_apply_events(
     const rs_block_month *at, const rs_events_plan *plan, int32_t *eventStart, int32_t *activeEvents,
-    double *incomeMultiplier, int32_t *eventMonths, ptrdiff_t eventMonthsStride) {
-  rs_kernels()->applyEvents(at, plan, eventStart, activeEvents, incomeMultiplier, eventMonths, eventMonthsStride);
+    const rs_event_products *products, int32_t *eventMonths, ptrdiff_t eventMonthsStride) {
+  rs_kernels()->applyEvents(at, plan, eventStart, activeEvents, products, eventMonths, eventMonthsStride);
 }
 
 void rs_money_lines(
@@ -167,7 +172,11 @@ void rs_update_balances(
 }
 
 int32_t rs_roll_over_sponsors(
-    const rs_block_month *at, const rs_sponsor_tables *tables, const int32_t *activeEvents, int32_t *sponsors,
-    uint8_t *fallback) {
-  return rs_kernels()->rollOverSponsors(at, tables, activeEvents, sponsors, fallback);
+    const rs_block_month *at, const rs_sponsor_tables *tables, const int32_t *activeEvents, const double *renewal,
+    const double *newSponsors, int64_t *sponsors, uint8_t *fallback) {
+  return rs_kernels()->rollOverSponsors(at, tables, activeEvents, renewal, newSponsors, sponsors, fallback);
+}
+
+void rs_start_donations(const rs_block_month *at, const rs_services_state *state, int32_t service) {
+  rs_kernels()->startDonations(at, state, service);
 }

@@ -1,8 +1,8 @@
 // One month of a block — events, money lines, services, balances — and the sponsors' year end, compiled once
 // per instruction-set level after KernelBody.h (it uses its rs_philox, rs_log and RS_NAME). Each pass is a
 // loop over lanes that the compiler vectorises (selects, no branches), followed, only when some lane needs
-// it, by a scalar loop for the rare steps that draw random numbers. Mirrors of the `PathBlockKernel` passes;
-// keep the two in step.
+// it, by a scalar loop for the rare steps that draw random numbers. This is the engine's one implementation of
+// the month (SPEC §3–§7); `PathBlockKernel` runs it.
 
 #define RS_NEVER ((int32_t)1 << 30)
 
@@ -40,10 +40,21 @@ RS_INLINE void RS_NAME(rs_words)(
 
 static void RS_NAME(rs_apply_events)(
     const rs_block_month *at, const rs_events_plan *plan, int32_t *eventStart, int32_t *activeEvents,
-    double *incomeMultiplier, int32_t *eventMonths, ptrdiff_t eventMonthsStride) {
+    const rs_event_products *products, int32_t *eventMonths, ptrdiff_t eventMonthsStride) {
   const int32_t lanes = at->lanes, month = at->month;
+  const int perLane = plan->perLane;
   int32_t *restrict active = activeEvents;
+  double *restrict income = products->income, *restrict renewal = products->renewal,
+                   *restrict newSponsors = products->newSponsors, *restrict loss = products->loss;
   for (int32_t lane = 0; lane < lanes; lane++) active[lane] = 0;
+  if (perLane) {
+    for (int32_t lane = 0; lane < lanes; lane++) {
+      income[lane] = 1;
+      renewal[lane] = 1;
+      newSponsors[lane] = 1;
+      loss[lane] = 1;
+    }
+  }
   for (int32_t k = 0; k < plan->count; k++) {
     int32_t *restrict starts = eventStart + k * at->stride;
     const int32_t duration = plan->duration[k];
@@ -66,25 +77,38 @@ static void RS_NAME(rs_apply_events)(
         starts[lane] = month + RS_NAME(rs_geometric_wait)(rs_unit53(w[0], w[1]), plan->logNoStart[k]) - 1;
       }
     }
-    const int32_t bit = (int32_t)1 << k;
+    if (perLane) {
+      const double mi = plan->incomeMultiplier[k], mr = plan->renewalMultiplier[k];
+      const double mn = plan->newSponsorMultiplier[k], ml = plan->lossMultiplier[k];
 #pragma clang loop vectorize(assume_safety)
-    for (int32_t lane = 0; lane < lanes; lane++) active[lane] |= starts[lane] <= month ? bit : 0;
+      for (int32_t lane = 0; lane < lanes; lane++) {
+        const int on = starts[lane] <= month;
+        income[lane] = on ? income[lane] * mi : income[lane];
+        renewal[lane] = on ? renewal[lane] * mr : renewal[lane];
+        newSponsors[lane] = on ? newSponsors[lane] * mn : newSponsors[lane];
+        loss[lane] = on ? loss[lane] * ml : loss[lane];
+      }
+    } else {
+      const int32_t bit = (int32_t)1 << k;
+#pragma clang loop vectorize(assume_safety)
+      for (int32_t lane = 0; lane < lanes; lane++) active[lane] |= starts[lane] <= month ? bit : 0;
+    }
     if (eventMonths) {
       int32_t *restrict counted = eventMonths + k * eventMonthsStride;
 #pragma clang loop vectorize(assume_safety)
       for (int32_t lane = 0; lane < lanes; lane++) counted[lane] += starts[lane] <= month;
     }
   }
-  const double *restrict products = plan->setIncomeMultiplier;
-  double *restrict multiplier = incomeMultiplier;
+  if (perLane) return;
+  const double *restrict setProducts = plan->setIncomeMultiplier;
   if (plan->count == 1) {
     // Two sets: a select instead of a gather.
-    const double none = products[0], downturn = products[1];
+    const double none = setProducts[0], downturn = setProducts[1];
 #pragma clang loop vectorize(assume_safety)
-    for (int32_t lane = 0; lane < lanes; lane++) multiplier[lane] = active[lane] ? downturn : none;
+    for (int32_t lane = 0; lane < lanes; lane++) income[lane] = active[lane] ? downturn : none;
   } else {
 #pragma clang loop vectorize(assume_safety)
-    for (int32_t lane = 0; lane < lanes; lane++) multiplier[lane] = products[active[lane]];
+    for (int32_t lane = 0; lane < lanes; lane++) income[lane] = setProducts[active[lane]];
   }
 }
 
@@ -136,6 +160,10 @@ static void RS_NAME(rs_start_donation)(
   state->payEnd[cell] = 0;
 }
 
+static void RS_NAME(rs_start_donations)(const rs_block_month *at, const rs_services_state *state, int32_t service) {
+  for (int32_t lane = 0; lane < at->lanes; lane++) RS_NAME(rs_start_donation)(at, state, service, lane, at->month);
+}
+
 /// The vectorised part of a service's month (see rs_pay_services); returns whether a lane was lost or ends its
 /// paid months (flags[lane] = 1 for those). `select` (a constant at each call) is set when there are at most two
 /// sets of active events: the set's hazard is then a select between added0 and added1 rather than a gather.
@@ -150,7 +178,8 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
     const int32_t start = payStart[lane];
     const int donated = start == 0;
     // Donated: the month adds the set's hazard to what the clock has run.
-    const double hazard = select ? (active[lane] ? added1 : added0) : added[active[lane]];
+    const double hazard =
+        select == 2 ? added[lane] : select == 1 ? (active[lane] ? added1 : added0) : added[active[lane]];
     const double left = clock[lane] - hazard;
     clock[lane] = donated ? left : clock[lane];
     const int paying = !donated & (start <= month);
@@ -175,18 +204,31 @@ static void RS_NAME(rs_pay_services)(
     const ptrdiff_t row = s * at->stride;
     const double cost = plan->cost[s];
     const double *restrict scale = plan->scalesWithTraffic[s] ? trafficCost : inflationLevel;
-    const double *restrict added = plan->addedHazard + s * plan->sets;
     double *restrict clock = state->clock + row;
     const int32_t *restrict payStart = state->payStart + row, *restrict payEnd = state->payEnd + row;
     uint8_t *flags = RS_FLAGS(at);
-    const double added0 = added[0], added1 = added[plan->sets > 1];
-    const int32_t changes =
-        plan->sets <= 2 ? RS_NAME(rs_service_lanes)(
-                              lanes, month, cost, scale, added, 1, added0, added1, active, clock, payStart, payEnd,
-                              flow, paidSum, flags)
-                        : RS_NAME(rs_service_lanes)(
-                              lanes, month, cost, scale, added, 0, added0, added1, active, clock, payStart, payEnd,
-                              flow, paidSum, flags);
+    int32_t changes;
+    if (plan->sets == 0) {
+      // The lanes' own products of serviceLossMultiplier: −ln(1 − min(1, h·multiplier)) per lane.
+      const double hazard = plan->monthlyHazard[s], logHazard = plan->logHazard[s];
+      const double *multiplier = state->lossMultiplier;
+      double *added = state->laneHazard;
+      for (int32_t lane = 0; lane < lanes; lane++) {
+        const double product = hazard * multiplier[lane];
+        added[lane] = multiplier[lane] == 1 ? logHazard : -log1p(-(product < 1 ? product : 1));
+      }
+      changes = RS_NAME(rs_service_lanes)(
+          lanes, month, cost, scale, added, 2, 0, 0, active, clock, payStart, payEnd, flow, paidSum, flags);
+    } else {
+      const double *restrict added = plan->addedHazard + s * plan->sets;
+      const double added0 = added[0], added1 = added[plan->sets > 1];
+      changes = plan->sets <= 2 ? RS_NAME(rs_service_lanes)(
+                                      lanes, month, cost, scale, added, 1, added0, added1, active, clock, payStart,
+                                      payEnd, flow, paidSum, flags)
+                                : RS_NAME(rs_service_lanes)(
+                                      lanes, month, cost, scale, added, 0, added0, added1, active, clock, payStart,
+                                      payEnd, flow, paidSum, flags);
+    }
     if (!changes) continue;
     int32_t *list = RS_LIST(at);
     const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
@@ -230,27 +272,29 @@ static void RS_NAME(rs_update_balances)(
 
 /// One tier's year end for every lane (see rs_roll_over_sponsors); returns the lanes left untabulated. `select`
 /// (a constant at each call) is set when there are at most two sets of active events: the tier's rates are then
-/// a select between rates0 and rates1 rather than a gather.
+/// a select between rates0 and rates1 rather than a gather. `keepMarked` (a constant): lanes whose untabulated
+/// byte is already set on entry (their rates changed per lane) are left untabulated.
 RS_INLINE int32_t RS_NAME(rs_alias_lanes)(
     int32_t lanes, int32_t last, int32_t rowsPerRates, const int32_t *restrict ratesOfSet, int select,
-    int32_t rates0, int32_t rates1, const int32_t *restrict active, const rs_sponsor_row *restrict rows,
-    const rs_sponsor_cell *restrict cells, const uint64_t *restrict uniform, int32_t *restrict counts,
-    uint8_t *restrict untabulated) {
+    int32_t rates0, int32_t rates1, int keepMarked, const int32_t *restrict active,
+    const rs_sponsor_row *restrict rows, const rs_sponsor_cell *restrict cells, const uint64_t *restrict uniform,
+    int64_t *restrict counts, uint8_t *restrict untabulated) {
   int32_t left = 0;
 #pragma clang loop vectorize(assume_safety)
   for (int32_t lane = 0; lane < lanes; lane++) {
-    const int32_t count = counts[lane];
+    const int64_t count = counts[lane];
     const int32_t rates = select ? (active[lane] ? rates1 : rates0) : ratesOfSet[active[lane]];
-    const int32_t r = rates * rowsPerRates + (count < last ? count : last);
+    const int32_t r = rates * rowsPerRates + (int32_t)(count < last ? count : last);
     const int32_t size = rows[r].size;
-    const int32_t tabulated = (count <= last) & (size > 0);
+    const int32_t marked = keepMarked ? untabulated[lane] : 0;
+    const int32_t tabulated = (count <= last) & (size > 0) & !marked;
     // SponsorTransitionTables.draw: with K = size and U the uniform, x = ⌊U·K/2⁶⁴⌋ and the fraction
     // F = U·K mod 2⁶⁴, from the 32-bit halves: U·K = A·2³² + B with A = K·U_hi, B = K·U_lo (each < 2⁶³).
     const uint64_t u = uniform[lane];
     const uint64_t a = (uint64_t)(uint32_t)size * (u >> 32), b = (uint64_t)(uint32_t)size * (u & 0xffffffffu);
     const uint64_t x = (a + (b >> 32)) >> 32, fraction = (a << 32) + b;
     const int64_t cell = tabulated ? (int64_t)rows[r].start + (int64_t)x : 0;
-    const int32_t drawn = fraction < cells[cell].cut ? (int32_t)x : (int32_t)cells[cell].alias;
+    const int64_t drawn = fraction < cells[cell].cut ? (int64_t)x : (int64_t)cells[cell].alias;
     counts[lane] = tabulated ? drawn : count;
     untabulated[lane] = (uint8_t)!tabulated;
     left += !tabulated;
@@ -259,13 +303,14 @@ RS_INLINE int32_t RS_NAME(rs_alias_lanes)(
 }
 
 static int32_t RS_NAME(rs_roll_over_sponsors)(
-    const rs_block_month *at, const rs_sponsor_tables *tables, const int32_t *activeEvents, int32_t *sponsors,
-    uint8_t *fallback) {
+    const rs_block_month *at, const rs_sponsor_tables *tables, const int32_t *activeEvents, const double *renewal,
+    const double *newSponsors, int64_t *sponsors, uint8_t *fallback) {
   const int32_t lanes = at->lanes;
   const int32_t last = tables->rowsPerRates - 1, rowsPerRates = tables->rowsPerRates, sets = tables->sets;
   const int32_t *active = activeEvents, *ratesOfTierAndSet = tables->ratesOfTierAndSet;
   const rs_sponsor_row *rows = tables->rows;
   const rs_sponsor_cell *cells = tables->cells;
+  const int perLane = renewal != 0;
   uint64_t *uniforms = at->scratch;
   int32_t left = 0;
   for (int32_t pair = 0; pair < tables->tiers; pair += 2) {
@@ -278,7 +323,7 @@ static int32_t RS_NAME(rs_roll_over_sponsors)(
       uniforms[at->stride + lane] = ((uint64_t)w[2] << 32) | w[3];
     }
     for (int32_t t = pair; t < pair + 2 && t < tables->tiers; t++) {
-      int32_t *counts = sponsors + t * at->stride;
+      int64_t *counts = sponsors + t * at->stride;
       uint8_t *untabulated = fallback + t * at->stride;
       const uint64_t *uniform = uniforms + (t - pair) * at->stride;
       const int32_t *ratesOfSet = ratesOfTierAndSet + t * sets;
@@ -287,12 +332,22 @@ static int32_t RS_NAME(rs_roll_over_sponsors)(
         left += lanes;
         continue;
       }
-      left += sets <= 2 ? RS_NAME(rs_alias_lanes)(
-                              lanes, last, rowsPerRates, ratesOfSet, 1, ratesOfSet[0], ratesOfSet[sets > 1], active,
-                              rows, cells, uniform, counts, untabulated)
-                        : RS_NAME(rs_alias_lanes)(
-                              lanes, last, rowsPerRates, ratesOfSet, 0, 0, 0, active, rows, cells, uniform, counts,
-                              untabulated);
+      if (perLane) {
+        // The event products are per lane and the tables hold the no-event rates only: a lane whose products
+        // change its rates goes to the fallback.
+        for (int32_t lane = 0; lane < lanes; lane++)
+          untabulated[lane] = (uint8_t)((renewal[lane] != 1) | (newSponsors[lane] != 1));
+        left += RS_NAME(rs_alias_lanes)(
+            lanes, last, rowsPerRates, ratesOfSet, 1, ratesOfSet[0], ratesOfSet[0], 1, active, rows, cells, uniform,
+            counts, untabulated);
+      } else {
+        left += sets <= 2 ? RS_NAME(rs_alias_lanes)(
+                                lanes, last, rowsPerRates, ratesOfSet, 1, ratesOfSet[0], ratesOfSet[sets > 1], 0,
+                                active, rows, cells, uniform, counts, untabulated)
+                          : RS_NAME(rs_alias_lanes)(
+                                lanes, last, rowsPerRates, ratesOfSet, 0, 0, 0, 0, active, rows, cells, uniform,
+                                counts, untabulated);
+      }
     }
   }
   return left;

@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import ReserveSim
+@_spi(Engine) @testable import ReserveSim
 
 /// The inversion samplers give the binomial and Poisson moments, also across chunks.
 final class DistributionTests: XCTestCase {

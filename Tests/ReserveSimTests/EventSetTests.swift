@@ -1,5 +1,5 @@
 import Foundation
-import ReserveSim
+@_spi(Engine) import ReserveSim
 import XCTest
 
 /// The kernel reads the multiplier products and the services' added hazards from tables indexed by the set of

@@ -1,4 +1,4 @@
-import ReserveSim
+@_spi(Engine) import ReserveSim
 import XCTest
 
 /// Philox4x32-10 against the Random123 known-answer vectors, and the samplers built on it.

@@ -1,5 +1,5 @@
 import Foundation
-import ReserveSim
+@_spi(Engine) import ReserveSim
 import XCTest
 
 /// Same file, seed and path count ⇒ identical output on any thread count; 2N paths contain the first N.

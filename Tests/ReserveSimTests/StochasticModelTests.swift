@@ -1,5 +1,5 @@
 import Foundation
-import ReserveSim
+@_spi(Engine) import ReserveSim
 import XCTest
 
 /// Statistical checks of the model against exact distributions, with fixed seeds and tolerances of four

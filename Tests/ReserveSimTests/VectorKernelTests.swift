@@ -1,4 +1,4 @@
-import ReserveSim
+@_spi(Engine) import ReserveSim
 import XCTest
 
 /// The C kernels against their Swift reference, bit for bit, at every instruction-set level this CPU has.

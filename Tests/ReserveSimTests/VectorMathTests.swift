@@ -1,5 +1,5 @@
 import Foundation
-import ReserveSim
+@_spi(Engine) import ReserveSim
 import XCTest
 
 /// The engine's own exp, log and cos/sin(2πu) agree with the platform's libm to a few ulp.

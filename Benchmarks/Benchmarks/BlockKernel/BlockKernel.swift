@@ -2,7 +2,7 @@
 // without the driver, the result arrays or the summary. The kernel reuses its scratch from block to block.
 import Benchmark
 import BenchmarkSupport
-import ReserveSim
+@_spi(Engine) import ReserveSim
 
 /// A kernel and the output buffers for one block of paths 0 ..< `paths`, set up as `Simulator` sets up
 /// each worker's.

@@ -2,7 +2,7 @@
 // addresses the engine uses (path, month, stream). Iterations of about 50 ms each.
 import Benchmark
 import BenchmarkSupport
-import ReserveSim
+@_spi(Engine) import ReserveSim
 
 let benchmarks: @Sendable () -> Void = {
   let streams = RandomStreams(seed: PyPIBaseline.seed)

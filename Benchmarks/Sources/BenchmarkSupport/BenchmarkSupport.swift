@@ -2,7 +2,7 @@
 // Not API.
 import Benchmark
 import Foundation
-import ReserveSim
+@_spi(Engine) import ReserveSim
 
 #if canImport(Glibc)
   import Glibc

@@ -2,7 +2,7 @@ import CBLAS
 import _ReserveSimKernels
 
 /// Thin wrappers over OpenBLAS' CBLAS, named for what they do in the model.
-public enum BLAS {
+@_spi(Engine) public enum BLAS {
   /// Makes OpenBLAS single-threaded and stops its thread pool (once per process): the simulator runs its own
   /// threads, one kernel each, and the pool's idle workers would otherwise spin on a core for about 0.1 s after
   /// loading (measured: 0.1 s of CPU and 0.04 s of wall clock off a 1M-path run).

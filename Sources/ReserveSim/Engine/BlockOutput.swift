@@ -1,6 +1,6 @@
 /// Where a block of paths writes its results: per-path slots (disjoint between blocks, so threads never
 /// share a slot) and per-block yearly sums.
-public struct BlockOutput {
+@_spi(Engine) public struct BlockOutput {
   /// need per path (SPEC §7), indexed by path.
   public var requiredReserve: UnsafeMutablePointer<Double>
   /// B(12y) per path, year-major: `yearEndBalance[(y−1)·paths + i]`.
@@ -24,18 +24,18 @@ public enum YearlyFlow: Int, CaseIterable, Sendable {
 }
 
 /// Per-path facts recorded for analysis of what drives ruin (optional: costs a little time).
-public struct PathDiagnosticsOutput {
+@_spi(Engine) public struct PathDiagnosticsOutput {
   /// Whether service s was ever lost on path i: `serviceLost[s·paths + i]` (0 or 1).
   public var serviceLost: UnsafeMutablePointer<UInt8>
   /// Months event kind k was active on path i: `eventMonths[k·paths + i]`.
   public var eventMonths: UnsafeMutablePointer<Int32>
   /// Sponsors of tier t at the horizon on path i: `finalSponsors[t·paths + i]`.
-  public var finalSponsors: UnsafeMutablePointer<Int32>
+  public var finalSponsors: UnsafeMutablePointer<Int64>
   /// Log level X_f(M) of factor f at the horizon on path i: `finalLogLevel[f·paths + i]`.
   public var finalLogLevel: UnsafeMutablePointer<Double>
 }
 
-extension BlockOutput {
+@_spi(Engine) extension BlockOutput {
   /// Where one block writes its results, for a caller outside the library that drives a `PathBlockKernel`
   /// itself (the benchmarks do); `Simulator` builds its own for every block. No diagnostics are recorded.
   ///

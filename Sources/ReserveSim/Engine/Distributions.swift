@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Large parameters are split into chunks (Binomial(n, p) = Σ Binomial(nᵢ, p); Poisson(λ) = Σ Poisson(λᵢ))
 /// so that the first probability mass never underflows; each chunk takes its own uniform.
-public enum Distributions {
+@_spi(Engine) public enum Distributions {
   /// Trials per binomial chunk: with p ≤ ½, (1 − p)^512 ≥ 2⁻⁵¹², far from underflow.
   public static let binomialChunk = 512
   /// Mean per Poisson chunk: e^(−500) ≈ 7e−218, far from underflow.
@@ -62,14 +62,5 @@ public enum Distributions {
       if mass < 1e-300 && Double(x) > lambda { break }
     }
     return x
-  }
-
-  /// Geometric wait G ≥ 1 with success probability q per month, from u in (0, 1) and ln(1 − q):
-  /// G = ⌈ln u / ln(1 − q)⌉, so P(G > k) = P(u < (1 − q)^k) = (1 − q)^k. `PathBlockKernel.never` when q = 0.
-  @inlinable @inline(__always)
-  public static func geometricWait(uniform u: Double, logNoSuccess: Double) -> Int32 {
-    if logNoSuccess == 0 { return PathBlockKernel.never }
-    let wait = (VectorMath.log(u) / logNoSuccess).rounded(.up)
-    return wait < 1 ? 1 : wait >= Double(PathBlockKernel.never) ? PathBlockKernel.never : Int32(wait)
   }
 }

@@ -2,11 +2,10 @@ import _ReserveSimKernels
 
 /// The month's passes of a `PathBlockKernel` — events, money lines, services, balances and the sponsors' year
 /// end — run by the C kernels of `_ReserveSimKernels` (`MonthBody.h`), vectorised over the block's lanes at the
-/// best instruction-set level.
+/// best instruction-set level. They are the engine's one implementation of the month.
 ///
-/// They compute the same bits as the kernel's Swift passes (its `Passes.reference`), which stay the reference
-/// and the general case: these need the sets of active events tabulated (`SimulationPlan.eventSetCount` > 0, at
-/// most six event kinds). A test runs every shipped scenario both ways and compares every number.
+/// With the sets of active events tabulated (`SimulationPlan.eventSetCount` > 0, at most six event kinds) the
+/// kernels read the multipliers' products by set; with more kinds they multiply them per lane.
 ///
 /// Owns copies of the plan's small per-event and per-service tables, so that the C structs can point into them
 /// for the kernel's lifetime.
@@ -20,7 +19,6 @@ final class MonthPasses {
 
   /// - Parameter state: the kernel's service rows (clock, replacement draw, pay months), `capacity` lanes each.
   init(plan: SimulationPlan, state: rs_services_state) {
-    precondition(plan.eventSetCount > 0, "the month passes need the sets of active events tabulated")
     precondition(
       MemoryLayout<SponsorTransitionTables.Cell>.stride == MemoryLayout<rs_sponsor_cell>.stride
         && MemoryLayout<SponsorTransitionTables.Row>.stride == MemoryLayout<rs_sponsor_row>.stride,
@@ -32,16 +30,21 @@ final class MonthPasses {
       allocations.append(UnsafeMutableRawPointer(pointer))
       return pointer
     }
+    let perLane = plan.eventSetCount == 0
     events = rs_events_plan(
       count: Int32(plan.eventDuration.count), duration: copy(plan.eventDuration.map { Int32($0) }),
-      logNoStart: copy(plan.eventLogNoStart), setIncomeMultiplier: copy(plan.eventSetIncomeMultiplier))
+      logNoStart: copy(plan.eventLogNoStart), setIncomeMultiplier: copy(plan.eventSetIncomeMultiplier),
+      perLane: perLane ? 1 : 0, incomeMultiplier: copy(plan.eventIncomeMultiplier),
+      renewalMultiplier: copy(plan.eventRenewalMultiplier),
+      newSponsorMultiplier: copy(plan.eventNewSponsorMultiplier), lossMultiplier: copy(plan.eventLossMultiplier))
     services = rs_services_plan(
       count: Int32(plan.serviceMonthlyValue.count),
       cost: copy(zip(plan.serviceCostFraction, plan.serviceMonthlyValue).map { $0 * $1 }),
       scalesWithTraffic: copy(plan.serviceScalesWithTraffic.map { $0 ? UInt8(1) : 0 }),
       noticeMonths: copy(plan.serviceNoticeMonths.map { Int32($0) }),
       logNoReplacement: copy(plan.serviceLogNoReplacement),
-      addedHazard: copy(plan.eventSetServiceAddedHazard), sets: Int32(plan.eventSetCount))
+      addedHazard: copy(plan.eventSetServiceAddedHazard), sets: Int32(plan.eventSetCount),
+      monthlyHazard: copy(plan.serviceMonthlyHazard), logHazard: copy(plan.serviceMonthlyLogHazard))
     servicesState = state
     moneyMonths = copy((1...plan.months).map { Self.moneyMonth(plan, month: $0) })
     self.allocations = allocations
@@ -77,9 +80,11 @@ final class MonthPasses {
 
   /// The sponsors' year end by the alias tables; returns the (tier, lane) cells left to the chunked samplers,
   /// marked in `fallback`.
+  /// `renewal` and `newSponsors`: the lanes' products of the event multipliers when they are per lane, else nil.
   static func rollOverSponsors(
     at: inout rs_block_month, tables: SponsorTransitionTables, tiers: Int, activeEvents: UnsafePointer<Int32>,
-    sponsors: UnsafeMutablePointer<Int32>, fallback: UnsafeMutablePointer<UInt8>
+    renewal: UnsafePointer<Double>?, newSponsors: UnsafePointer<Double>?, sponsors: UnsafeMutablePointer<Int64>,
+    fallback: UnsafeMutablePointer<UInt8>
   ) -> Int32 {
     tables.rows.withUnsafeBytes { rows in
       tables.cells.withUnsafeBytes { cells in
@@ -89,7 +94,7 @@ final class MonthPasses {
             rowsPerRates: Int32(SponsorTransitionTables.maximumCount + 1), ratesOfTierAndSet: rates.baseAddress,
             rows: rows.baseAddress?.assumingMemoryBound(to: rs_sponsor_row.self),
             cells: cells.isEmpty ? nil : cells.baseAddress?.assumingMemoryBound(to: rs_sponsor_cell.self))
-          return rs_roll_over_sponsors(&at, &c, activeEvents, sponsors, fallback)
+          return rs_roll_over_sponsors(&at, &c, activeEvents, renewal, newSponsors, sponsors, fallback)
         }
       }
     }
@@ -104,24 +109,31 @@ extension PathBlockKernel {
       month: Int32(m), stride: capacity, scratch: passScratch)
   }
 
-  /// Month m's events, sponsor revenue (in a year's first month), money lines, services and balances by the
-  /// C passes: the same steps and bits as the Swift passes.
-  func runMonth(_ passes: MonthPasses, month m: Int, firstPath: Int, lanes: Int, output: BlockOutput) {
+  /// Starts a donation period of every service in every lane at month 1.
+  func startDonations(firstPath: Int, lanes: Int) {
+    var at = blockMonth(month: 1, firstPath: firstPath, lanes: lanes)
+    var state = monthPasses.servicesState
+    for s in 0..<plan.serviceMonthlyValue.count { rs_start_donations(&at, &state, Int32(s)) }
+  }
+
+  /// Month m's events, sponsor revenue (in a year's first month), money lines, services and balances.
+  func runMonth(month m: Int, firstPath: Int, lanes: Int, output: BlockOutput) {
     let plan = self.plan
+    let passes = monthPasses
     let slot = firstPath - output.runStart
     let diagnostics = output.diagnostics
     var at = blockMonth(month: m, firstPath: firstPath, lanes: lanes)
     if passes.events.count > 0 {
       var events = passes.events
+      var products = rs_event_products(
+        income: incomeMultiplier, renewal: renewalMultiplier, newSponsors: newSponsorMultiplier, loss: lossMultiplier)
       rs_apply_events(
-        &at, &events, eventStart, activeEvents, incomeMultiplier, diagnostics.map { $0.eventMonths + slot },
-        output.paths)
+        &at, &events, eventStart, activeEvents, &products, diagnostics.map { $0.eventMonths + slot }, output.paths)
     }
     if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
     rs_money_lines(
       &at, passes.moneyMonths + (m - 1), level, incomeMultiplier, sponsorMonthly, cashFlow, yearSum(.income),
-      yearSum(.expenses),
-      yearSum(.sponsorRevenue))
+      yearSum(.expenses), yearSum(.sponsorRevenue))
     if passes.services.count > 0 {
       var services = passes.services
       var state = passes.servicesState
@@ -134,14 +146,17 @@ extension PathBlockKernel {
       discountedSum, need, ruinMonth)
   }
 
-  /// The sponsors' year end at month 12y by the C kernel's alias-table draws, then `rollOverByChunks` for the
-  /// (tier, lane) cells it left: the same draws as `rollOverSponsors`.
-  func rollOverSponsorsByTables(month: Int, firstPath: Int, lanes: Int) {
+  /// count_{y+1} = Binomial(count_y, min(1, renewalProbability·R)) + Poisson(newPerYear·N) at month 12y, with R
+  /// and N the products of the event multipliers active in that month: the C kernel's alias-table draws
+  /// (`SponsorTransitionTables`), then `rollOverByChunks` for the (tier, lane) cells the tables do not cover.
+  func rollOverSponsors(month: Int, firstPath: Int, lanes: Int) {
     let tiers = plan.tierMonthlyAmount.count
+    let perLane = plan.eventSetCount == 0
     var at = blockMonth(month: month, firstPath: firstPath, lanes: lanes)
     let left = MonthPasses.rollOverSponsors(
-      at: &at, tables: plan.sponsorTransitions, tiers: tiers, activeEvents: activeEvents, sponsors: sponsors,
-      fallback: sponsorFallback)
+      at: &at, tables: plan.sponsorTransitions, tiers: tiers, activeEvents: activeEvents,
+      renewal: perLane ? UnsafePointer(renewalMultiplier) : nil,
+      newSponsors: perLane ? UnsafePointer(newSponsorMultiplier) : nil, sponsors: sponsors, fallback: sponsorFallback)
     guard left > 0 else { return }
     for t in 0..<tiers {
       for lane in 0..<lanes where sponsorFallback[t * capacity + lane] != 0 {

@@ -13,68 +13,11 @@ extension PathBlockKernel {
     }
   }
 
-  /// count_{y+1} = Binomial(count_y, min(1, renewalProbability·R)) + Poisson(newPerYear·N), with R and N the
-  /// products of the event multipliers active in month `month` = 12y.
-  ///
-  /// One draw per tier from the tabulated transition (`SponsorTransitionTables`) with a 64-bit uniform: tiers
-  /// 2k and 2k + 1 take words 0–1 and 2–3 of the block at tier 2k's address (draw 0). Transitions the tables
-  /// do not cover go to `rollOverByChunks`.
-  func rollOverSponsors(month: Int, firstPath: Int, lanes: Int) {
-    let plan = self.plan
-    let tables = plan.sponsorTransitions
-    let tiers = plan.tierMonthlyAmount.count
-    let sets = tables.setCount
-    // With more event kinds than the sets cover, a lane whose active events change the rates is not tabulated.
-    let setsKnown = plan.eventSetCount > 0
-    let rowsPerRates = SponsorTransitionTables.maximumCount + 1
-    let key0 = streams.key0, key1 = streams.key1
-    let offsets = SIMD4<UInt32>(0, 1, 2, 3)
-    tables.rows.withUnsafeBufferPointer { rowBuffer in
-      tables.cells.withUnsafeBufferPointer { cellBuffer in
-        tables.ratesOfTierAndSet.withUnsafeBufferPointer { ratesBuffer in
-          guard let rows = rowBuffer.baseAddress, let ratesOfTierAndSet = ratesBuffer.baseAddress else { return }
-          let cells = cellBuffer.baseAddress  // nil when nothing is tabulated
-
-          /// One lane of tier t from its 64-bit uniform.
-          @inline(__always)
-          func rollOver(tier t: Int, lane: Int, uniform: UInt64) {
-            let counts = sponsors + t * capacity
-            let count = counts[lane]
-            let set = Int(activeEvents[lane])
-            let ratesChanged = !setsKnown && (renewalMultiplier[lane] != 1 || newSponsorMultiplier[lane] != 1)
-            let rates = Int(ratesOfTierAndSet[t * sets + set])
-            let row = rows[rates * rowsPerRates + Int(Swift.min(count, Int32(rowsPerRates - 1)))]
-            if let cells, count < Int32(rowsPerRates) && row.size > 0 && !ratesChanged {
-              counts[lane] = SponsorTransitionTables.draw(row, cells: cells, uniform: uniform)
-            } else {
-              counts[lane] = rollOverByChunks(tier: t, lane: lane, path: firstPath + lane, month: month)
-            }
-          }
-
-          for pair in stride(from: 0, to: tiers, by: 2) {
-            let stream = RandomStreams.Stream.sponsorDraws.rawValue | UInt32(pair)
-            let second = pair + 1 < tiers
-            for group in stride(from: 0, to: lanes, by: 4) {
-              let paths = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: firstPath + group)) &+ offsets
-              let w = Philox4x32.blocks(paths, UInt32(month), stream, 0, key: key0, key1)
-              let first = SIMD4<UInt64>(truncatingIfNeeded: w.0) &<< 32 | SIMD4<UInt64>(truncatingIfNeeded: w.1)
-              let next = SIMD4<UInt64>(truncatingIfNeeded: w.2) &<< 32 | SIMD4<UInt64>(truncatingIfNeeded: w.3)
-              for lane in group..<Swift.min(group + 4, lanes) {
-                rollOver(tier: pair, lane: lane, uniform: first[lane - group])
-                if second { rollOver(tier: pair + 1, lane: lane, uniform: next[lane - group]) }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-
   /// The roll-over of one lane of tier t by the exact chunked samplers of `Distributions`, at the lane's own
   /// rates: chunk c takes the block at tier t's address with draw c + 1, words 0–1 for the renewals and 2–3
   /// for the arrivals.
   @inline(never)
-  func rollOverByChunks(tier t: Int, lane: Int, path: Int, month: Int) -> Int32 {
+  func rollOverByChunks(tier t: Int, lane: Int, path: Int, month: Int) -> Int64 {
     let plan = self.plan
     let count = Int(sponsors[t * capacity + lane])
     let renewalFactor: Double, arrivalFactor: Double
@@ -106,6 +49,6 @@ extension PathBlockKernel {
           mean: lambda / Double(poissonChunks), massAtZero: massAtZero, uniform: RandomStreams.unit53(w.2, w.3))
       }
     }
-    return Int32(clamping: renewed + joined)
+    return Int64(renewed + joined)
   }
 }

@@ -17,31 +17,20 @@ import _ReserveSimKernels
 ///   events change hₖ;
 /// - a paid service is taken over after a Geometric(1 − (1 − q)^(1/12)) wait, counted from its first paid month.
 ///
-/// The month's passes run as C kernels (`MonthPasses`) when the sets of active events are tabulated, else as the
-/// Swift passes of this file and its extensions, which are also their reference (`Passes`).
+/// The month's passes — events, money lines, services, balances and the sponsors' year end — are the C kernels
+/// of `_ReserveSimKernels` (`MonthPasses`), the engine's one implementation of the month. With at most
+/// `SimulationPlan.maximumTabulatedEvents` event kinds they read the multipliers' products from tables by the
+/// lane's set of active events; with more, they multiply the products per lane.
 ///
 /// One kernel per thread: it owns its scratch buffers and allocates nothing per block.
-public final class PathBlockKernel {
-  /// Which implementation runs the month's passes; both give the same bits.
-  public enum Passes: Sendable {
-    /// The C kernels when the plan allows them (at most `SimulationPlan.maximumTabulatedEvents` event kinds),
-    /// else the Swift passes.
-    case vector
-    /// The Swift passes: the reference.
-    case reference
-  }
-
-  public let plan: SimulationPlan
-  public let streams: RandomStreams
-  public let capacity: Int
-  /// The C month passes, nil when the Swift passes run.
-  let monthPasses: MonthPasses?
-  /// Whether the month's passes run as the C kernels (else as the Swift passes).
-  public var runsMonthPassesInC: Bool { monthPasses != nil }
+@_spi(Engine) public final class PathBlockKernel {
+  let plan: SimulationPlan
+  let streams: RandomStreams
+  let capacity: Int
+  /// The month's passes and their tables.
+  let monthPasses: MonthPasses
 
   @usableFromInline static let factorCount = Factor.allCases.count
-  /// A month after any horizon (SPEC caps years at 100): "never" for waits.
-  public static let never: Int32 = 1 << 30
 
   // Scratch, laid out [item · capacity + lane].
   /// Normals z for months 2…M, a column-major ((M−1)·capacity) × 4 matrix: z[f·rows + (m−2)·capacity + lane].
@@ -54,15 +43,19 @@ public final class PathBlockKernel {
   let eventStart: UnsafeMutablePointer<Int32>  // events · capacity: month the current or next occurrence starts
   /// capacity: the set of events active this month, bit k for kind k (when `plan.eventSetCount` > 0).
   let activeEvents: UnsafeMutablePointer<Int32>
+  /// capacity each: the products of the active events' multipliers (renewal, new sponsors and loss only when
+  /// the sets are not tabulated).
   let incomeMultiplier: UnsafeMutablePointer<Double>
   let renewalMultiplier: UnsafeMutablePointer<Double>
   let newSponsorMultiplier: UnsafeMutablePointer<Double>
   let lossMultiplier: UnsafeMutablePointer<Double>
+  /// capacity: a service's per-lane added hazard (when the sets are not tabulated).
+  let laneHazard: UnsafeMutablePointer<Double>
   let serviceClock: UnsafeMutablePointer<Double>  // services · capacity: hazard left before the loss
   let serviceReplacementDraw: UnsafeMutablePointer<Double>  // services · capacity: u for the replacement wait
   let servicePayStart: UnsafeMutablePointer<Int32>  // services · capacity: 0 while donated
   let servicePayEnd: UnsafeMutablePointer<Int32>
-  let sponsors: UnsafeMutablePointer<Int32>  // tiers · capacity
+  let sponsors: UnsafeMutablePointer<Int64>  // tiers · capacity
   let sponsorMonthly: UnsafeMutablePointer<Double>
   let cashFlow: UnsafeMutablePointer<Double>
   let monthIncome: UnsafeMutablePointer<Double>
@@ -80,9 +73,9 @@ public final class PathBlockKernel {
   let passScratch: UnsafeMutablePointer<UInt64>
   private var allocations: [UnsafeMutableRawPointer] = []
 
-  /// - Parameter capacity: lanes per block, a multiple of 4 (the normal generator works four lanes at a time).
-  public init(plan: SimulationPlan, seed: UInt64, capacity: Int, passes: Passes = .vector) {
-    precondition(capacity > 0 && capacity % 4 == 0, "capacity must be a positive multiple of 4")
+  /// - Parameter capacity: the most lanes (paths) a block may have.
+  public init(plan: SimulationPlan, seed: UInt64, capacity: Int) {
+    precondition(capacity > 0, "capacity must be positive")
     self.plan = plan
     self.streams = RandomStreams(seed: seed)
     self.capacity = capacity
@@ -107,11 +100,12 @@ public final class PathBlockKernel {
     renewalMultiplier = buffer(1, Double.self)
     newSponsorMultiplier = buffer(1, Double.self)
     lossMultiplier = buffer(1, Double.self)
+    laneHazard = buffer(1, Double.self)
     serviceClock = buffer(plan.serviceMonthlyValue.count, Double.self)
     serviceReplacementDraw = buffer(plan.serviceMonthlyValue.count, Double.self)
     servicePayStart = buffer(plan.serviceMonthlyValue.count, Int32.self)
     servicePayEnd = buffer(plan.serviceMonthlyValue.count, Int32.self)
-    sponsors = buffer(plan.tierMonthlyAmount.count, Int32.self)
+    sponsors = buffer(plan.tierMonthlyAmount.count, Int64.self)
     sponsorMonthly = buffer(1, Double.self)
     cashFlow = buffer(1, Double.self)
     monthIncome = buffer(1, Double.self)
@@ -124,13 +118,11 @@ public final class PathBlockKernel {
     sponsorFallback = buffer(plan.tierMonthlyAmount.count, UInt8.self)
     passScratch = buffer(2, UInt64.self)
     self.allocations = allocations
-    monthPasses =
-      passes == .vector && plan.eventSetCount > 0
-      ? MonthPasses(
-        plan: plan,
-        state: rs_services_state(
-          clock: serviceClock, replacementDraw: serviceReplacementDraw, payStart: servicePayStart,
-          payEnd: servicePayEnd)) : nil
+    monthPasses = MonthPasses(
+      plan: plan,
+      state: rs_services_state(
+        clock: serviceClock, replacementDraw: serviceReplacementDraw, payStart: servicePayStart,
+        payEnd: servicePayEnd, lossMultiplier: lossMultiplier, laneHazard: laneHazard))
   }
 
   deinit { for pointer in allocations { pointer.deallocate() } }
@@ -168,11 +160,9 @@ public final class PathBlockKernel {
       // As if an occurrence had just ended before month 1: month 1 draws the first wait.
       for lane in 0..<lanes { eventStart[k * cap + lane] = 1 - Int32(plan.eventDuration[k]) }
     }
-    for s in 0..<services {
-      for lane in 0..<lanes { startDonation(service: s, lane: lane, path: firstPath + lane, month: 1) }
-    }
+    startDonations(firstPath: firstPath, lanes: lanes)
     for t in 0..<tiers {
-      for lane in 0..<lanes { sponsors[t * cap + lane] = Int32(clamping: plan.tierInitialCount[t]) }
+      for lane in 0..<lanes { sponsors[t * cap + lane] = Int64(plan.tierInitialCount[t]) }
     }
     if let diagnostics = output.diagnostics {
       for lane in 0..<lanes {
@@ -186,27 +176,13 @@ public final class PathBlockKernel {
     for m in 1...months {
       let year = (m - 1) / 12
       if m >= 2 { advanceFactors(month: m, lanes: lanes) }
-      if let monthPasses {
-        runMonth(monthPasses, month: m, firstPath: firstPath, lanes: lanes, output: output)
-      } else {
-        if events > 0 { applyEvents(month: m, firstPath: firstPath, lanes: lanes, output: output) }
-        if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
-        moneyLines(month: m, lanes: lanes)
-        if services > 0 { payServices(month: m, firstPath: firstPath, lanes: lanes, output: output) }
-        updateBalances(month: m, lanes: lanes)
-      }
+      runMonth(month: m, firstPath: firstPath, lanes: lanes, output: output)
 
       if m % 12 == 0 {
         let row = output.yearEndBalance + year * output.paths + slot
         row.update(from: balance, count: lanes)
         addYearSums(into: flows + year * YearlyFlow.count, lanes: lanes)
-        if m < months && tiers > 0 {
-          if monthPasses != nil {
-            rollOverSponsorsByTables(month: m, firstPath: firstPath, lanes: lanes)
-          } else {
-            rollOverSponsors(month: m, firstPath: firstPath, lanes: lanes)
-          }
-        }
+        if m < months && tiers > 0 { rollOverSponsors(month: m, firstPath: firstPath, lanes: lanes) }
       }
     }
 
@@ -237,54 +213,4 @@ public final class PathBlockKernel {
   /// The row of `yearSums` for one flow.
   @inline(__always)
   func yearSum(_ flow: YearlyFlow) -> UnsafeMutablePointer<Double> { yearSums + flow.rawValue * capacity }
-
-  /// Sets the month's cash flow to income·Π incomeMultiplier + sponsor revenue − expenses, where a line's
-  /// part is its folded amount c(m), times level_f(m) when it rides on factor f; adds each lane's paid income,
-  /// expenses and sponsor revenue to its year sums.
-  func moneyLines(month m: Int, lanes: Int) {
-    let plan = self.plan
-    let cap = capacity
-    let income = monthIncome, expenses = monthExpenses
-    let incomeFixed = plan.incomeFixed[m - 1], expensesFixed = plan.expensesFixed[m - 1]
-    for lane in 0..<lanes {
-      income[lane] = incomeFixed
-      expenses[lane] = expensesFixed
-    }
-    for factor in plan.incomeFactors {
-      let amount = plan.incomeByFactor[factor][m - 1]
-      let levels = level + factor * cap
-      if amount != 0 { for lane in 0..<lanes { income[lane] += amount * levels[lane] } }
-    }
-    for factor in plan.expenseFactors {
-      let amount = plan.expensesByFactor[factor][m - 1]
-      let levels = level + factor * cap
-      if amount != 0 { for lane in 0..<lanes { expenses[lane] += amount * levels[lane] } }
-    }
-    let incomeSum = yearSum(.income), expenseSum = yearSum(.expenses), sponsorSum = yearSum(.sponsorRevenue)
-    for lane in 0..<lanes {
-      let paid = income[lane] * incomeMultiplier[lane]
-      cashFlow[lane] = paid + sponsorMonthly[lane] - expenses[lane]
-      incomeSum[lane] += paid
-      expenseSum[lane] += expenses[lane]
-      sponsorSum[lane] += sponsorMonthly[lane]
-    }
-  }
-
-  /// B(m) = B(m−1)·(1+r)^(1/12) + NCF(m); S(m) = S(m−1) + NCF(m)/D(m); need = max(need, floor/D(m) − S(m)).
-  func updateBalances(month m: Int, lanes: Int) {
-    let growth = plan.monthlyGrowth
-    let discount = plan.discount[m - 1]
-    let discountedFloor = plan.discountedFloor[m - 1]
-    let floor = plan.floor
-    let month = Int32(m)
-    for lane in 0..<lanes {
-      let flow = cashFlow[lane]
-      let b = balance[lane] * growth + flow
-      balance[lane] = b
-      let s = discountedSum[lane] + flow * discount
-      discountedSum[lane] = s
-      need[lane] = Swift.max(need[lane], discountedFloor - s)
-      ruinMonth[lane] = (ruinMonth[lane] == 0 && b < floor) ? month : ruinMonth[lane]
-    }
-  }
 }

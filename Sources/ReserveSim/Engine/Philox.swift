@@ -4,7 +4,7 @@
 /// A pure function of a 128-bit counter and a 64-bit key: ten rounds of
 /// (hi, lo) = M·x products mixed with the other words and the key, the key bumped by the Weyl constants
 /// between rounds. No state, so any path's numbers can be computed on any thread in any order.
-public enum Philox4x32 {
+@_spi(Engine) public enum Philox4x32 {
   @usableFromInline static let m0: UInt32 = 0xD251_1F53
   @usableFromInline static let m1: UInt32 = 0xCD9E_8D57
   @usableFromInline static let w0: UInt32 = 0x9E37_79B9

@@ -8,7 +8,7 @@ import Foundation
 ///
 /// Counter words: c0 = path index, c1 = month (1-based; year-end draws use month 12y), c2 = stream,
 /// c3 = draw number within the stream. Each call yields four 32-bit words.
-public struct RandomStreams: Sendable {
+@_spi(Engine) public struct RandomStreams: Sendable {
   /// The streams, one per use; the low 24 bits carry an index (event kind, service, tier).
   public enum Stream: UInt32 {
     /// Four standard normals: the factor shocks ε(m), one per `Factor`.

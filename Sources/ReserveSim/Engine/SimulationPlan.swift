@@ -5,7 +5,7 @@ import Foundation
 /// Deterministic parts of the model are folded ahead of time: a money line contributes
 /// annual/12 · (1 + g)^((m−1)/12) in the months of its active years, grouped by the factor it rides on,
 /// so that income(m) = [c₀(m) + Σ_f c_f(m)·level_f(m)] · Π incomeMultiplier and likewise for expenses.
-public struct SimulationPlan: Sendable {
+@_spi(Engine) public struct SimulationPlan: Sendable {
   public let years: Int
   public let months: Int
 

@@ -14,8 +14,6 @@ public struct Simulator: Sendable {
   public var threads: Int
   /// Whether to record per-path diagnostics (services lost, event months, final sponsors and traffic).
   public var recordsDiagnostics: Bool
-  /// Which implementation runs the blocks' month passes (the same numbers either way; for tests and benchmarks).
-  public var passes: PathBlockKernel.Passes = .vector
 
   public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, recordsDiagnostics: Bool = false) {
     self.threads = max(1, threads)
@@ -71,7 +69,7 @@ public struct Simulator: Sendable {
               firstRuinMonth: ruinBuffer.baseAddress!, paths: paths, runStart: runStart,
               blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics?.output)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-              let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize, passes: passes)
+              let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
               for block in stride(from: worker, to: blocks, by: workers) {
                 let offset = block * Self.blockSize
                 var blockOutput = output

@@ -23,7 +23,7 @@ import Foundation
 /// above `maximumCount`, arrival means λ·N above `maximumArrivalMean`, rates beyond `maximumCells` cells in
 /// all (sets are tabulated in order, so the set with no event active comes first), and, with more than
 /// `SimulationPlan.maximumTabulatedEvents` event kinds, every year in which an active event changes the rates.
-public struct SponsorTransitionTables: Sendable {
+@_spi(Engine) public struct SponsorTransitionTables: Sendable {
   /// Largest current count tabulated.
   public static let maximumCount = 64
   /// Largest arrival mean λ·N tabulated: beyond it the count soon leaves the tables anyway.

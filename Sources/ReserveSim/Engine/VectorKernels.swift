@@ -9,7 +9,7 @@ import _ReserveSimKernels
 /// portable build (SSE2 on x86-64) runs these loops two doubles at a time instead of eight.
 ///
 /// `RESERVESIM_VECTOR_LEVEL=baseline|avx2|avx512` in the environment caps the level (for measurements).
-public enum VectorKernels {
+@_spi(Engine) public enum VectorKernels {
   /// An instruction-set level of the kernels.
   public enum Level: Int32, CaseIterable, Sendable, CustomStringConvertible {
     /// The target's baseline (SSE2 on x86-64; the only level elsewhere).

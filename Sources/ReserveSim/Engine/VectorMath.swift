@@ -5,7 +5,7 @@
 /// operations in the same order, and a test checks them bit for bit at every instruction-set level.
 ///
 /// Accuracy: a few ulp over the ranges the engine uses (checked against Foundation in the tests).
-public enum VectorMath {
+@_spi(Engine) public enum VectorMath {
   @usableFromInline static let ln2Hi = 6.93147180369123816490e-01
   @usableFromInline static let ln2Lo = 1.90821492927058770002e-10
   @usableFromInline static let log2e = 1.44269504088896338700e+00

@@ -51,7 +51,7 @@ public final class PathDiagnostics: @unchecked Sendable {
     output = PathDiagnosticsOutput(
       serviceLost: zeroed(paths * serviceNames.count, UInt8.self),
       eventMonths: zeroed(paths * eventNames.count, Int32.self),
-      finalSponsors: zeroed(paths * tierNames.count, Int32.self),
+      finalSponsors: zeroed(paths * tierNames.count, Int64.self),
       finalLogLevel: zeroed(paths * Factor.allCases.count, Double.self))
   }
 

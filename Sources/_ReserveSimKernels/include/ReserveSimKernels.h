@@ -1,9 +1,11 @@
 // _ReserveSimKernels: the engine's wide-vector inner loops, in C so that each can be compiled for several
 // instruction sets and chosen at run time. An implementation detail of ReserveSim, not API.
 //
-// Every kernel computes exactly what the Swift reference in Sources/ReserveSim/Engine computes
-// (Philox4x32, RandomStreams, VectorMath): the same IEEE operations in the same order, no FMA contraction,
-// no libm, so every instruction-set level gives the same bits (a test checks each level the machine has).
+// The random numbers and elementary functions repeat the Swift definitions in Sources/ReserveSim/Engine
+// (Philox4x32, RandomStreams, VectorMath) operation for operation, with no FMA contraction and no vectorised
+// libm, so every instruction-set level gives the same bits (a test checks each level the machine has). The one
+// libm call, log1p in the per-lane service hazard of files with more than six event kinds, is scalar and the
+// same function at every level.
 #ifndef RESERVESIM_KERNELS_H
 #define RESERVESIM_KERNELS_H
 
@@ -43,9 +45,9 @@ void rs_advance_factor(
 void rs_exp_of_sum(const double *a, const double *b, double *out, int32_t lanes);
 
 // ---- One month of a block (SPEC §3–§7), lanes 0 … lanes−1 of buffers laid out [row · stride + lane]. ----
-// Each repeats a pass of the Swift reference `PathBlockKernel` (its `reference` passes): same operations, same
-// order lane by lane, same random-number addresses. Rare per-lane steps (a new wait, a lost service, a new
-// donor) run after the vectorised loop, in lane order.
+// These are the engine's only implementation of the month: `PathBlockKernel` calls them in order. Each is a
+// vectorised loop over lanes; rare per-lane steps (a new wait, a lost service, a new donor) run after it, in
+// lane order.
 
 /// Where a pass runs: the block's paths, the month (1-based) and the streams' key.
 typedef struct {
@@ -60,23 +62,35 @@ typedef struct {
   uint64_t *scratch;
 } rs_block_month;
 
-/// Events (SPEC §6), with their active sets tabulated (at most 6 kinds).
+/// Events (SPEC §6). With at most 6 kinds the sets of active events are tabulated (a lane's set is a bitmask);
+/// with more, the multipliers' products are multiplied per lane (`perLane`).
 typedef struct {
   int32_t count;
   const int32_t *duration;
   /// ln(1 − q) per kind: geometric waits until a start.
   const double *logNoStart;
-  /// Π incomeMultiplier per set of active events (bit k for kind k).
+  /// Π incomeMultiplier per set of active events (bit k for kind k); NULL when perLane.
   const double *setIncomeMultiplier;
+  /// 1 when the sets are not tabulated: then each kind's multipliers below are multiplied per lane.
+  int32_t perLane;
+  const double *incomeMultiplier, *renewalMultiplier, *newSponsorMultiplier, *lossMultiplier;
 } rs_events_plan;
 
+/// The per-lane products of the active events' multipliers.
+typedef struct {
+  double *income;
+  /// Written only when the plan is perLane (else the tables are read by set).
+  double *renewal, *newSponsors, *loss;
+} rs_event_products;
+
 /// Marks the events active in the month: a kind whose last occurrence is over draws its next start (a
-/// Geometric wait from this month, words 0–1 of address (path, month, 0x02000000 | k, 0)); activeEvents gets
-/// bit k while kind k is active, incomeMultiplier the set's product. eventMonths (optional, row k at
+/// Geometric wait from this month, words 0–1 of address (path, month, 0x02000000 | k, 0)). Tabulated:
+/// activeEvents gets bit k while kind k is active, products->income the set's product. perLane: activeEvents
+/// stays 0 and the four products are multiplied in kind order from 1. eventMonths (optional, row k at
 /// k·eventMonthsStride) counts active months per kind.
 void rs_apply_events(
     const rs_block_month *at, const rs_events_plan *plan, int32_t *eventStart, int32_t *activeEvents,
-    double *incomeMultiplier, int32_t *eventMonths, ptrdiff_t eventMonthsStride);
+    const rs_event_products *products, int32_t *eventMonths, ptrdiff_t eventMonthsStride);
 
 /// The month's money lines: income = fixed + Σ amount_f·level_f over `incomeFactors` (same for expenses),
 /// cashFlow = income·incomeMultiplier + sponsorMonthly − expenses; adds the paid income, the expenses and the
@@ -105,7 +119,11 @@ typedef struct {
   const double *logNoReplacement;
   /// [s · sets + set]: the hazard a donated month adds to service s's clock while `set` is active.
   const double *addedHazard;
+  /// 2^kinds when the event sets are tabulated; 0 when the loss multiplier is per lane: then a donated month
+  /// adds −ln(1 − min(1, h·multiplier)), or logHazard when the multiplier is 1.
   int32_t sets;
+  /// Per service, read when sets is 0: the monthly loss probability h and −ln(1 − h).
+  const double *monthlyHazard, *logHazard;
 } rs_services_plan;
 
 /// The services' state, one row per service.
@@ -114,12 +132,18 @@ typedef struct {
   double *replacementDraw;
   int32_t *payStart;
   int32_t *payEnd;
+  /// When the plan's sets is 0: the lanes' product of serviceLossMultiplier, and one row of scratch.
+  const double *lossMultiplier;
+  double *laneHazard;
 } rs_services_state;
+
+/// Starts a donation period of `service` in every lane at at->month: words of address (path, month,
+/// 0x03000000 | s, 0) give the loss clock −ln u₁ and the uniform u₂ for the replacement wait after a loss.
+void rs_start_donations(const rs_block_month *at, const rs_services_state *state, int32_t service);
 
 /// One month of every service: a donated one runs its loss clock down by the set's added hazard and is lost
 /// when it reaches 0 (paid from month + notice + 1 for a Geometric wait); a paid one costs cost·scale and, in
-/// its last paid month, starts a new donation from month + 1 (words of address (path, month + 1,
-/// 0x03000000 | s, 0): clock = −ln u₁, replacementDraw = u₂, as `PathBlockKernel.startDonation`). Subtracts the
+/// its last paid month, starts a new donation from month + 1 (as rs_start_donations). Subtracts the
 /// costs from cashFlow and adds them to serviceSum. lost (optional, row s at s·lostStride) is set to 1 when a
 /// service is lost.
 void rs_pay_services(
@@ -152,9 +176,11 @@ typedef struct {
 /// The year-end roll-over (at->month = 12y) of every tier by its alias tables: tiers 2k and 2k + 1 take the
 /// 64-bit uniforms (w0·2³² + w1) and (w2·2³² + w3) of address (path, month, 0x04000000 | 2k, 0). A (tier, lane)
 /// the tables do not cover keeps its count, gets fallback[t·stride + lane] = 1, and is counted in the result.
+/// With per-lane event products (renewal and newSponsors not NULL, tables of one set) a lane whose products
+/// are not both 1 is left to the fallback too.
 int32_t rs_roll_over_sponsors(
-    const rs_block_month *at, const rs_sponsor_tables *tables, const int32_t *activeEvents, int32_t *sponsors,
-    uint8_t *fallback);
+    const rs_block_month *at, const rs_sponsor_tables *tables, const int32_t *activeEvents, const double *renewal,
+    const double *newSponsors, int64_t *sponsors, uint8_t *fallback);
 
 /// Makes OpenBLAS single-threaded and, in its pthreads build, stops its thread pool, whose workers otherwise
 /// spin on a core for about 0.1 s after the library loads and after each threaded call. Returns 1 when the pool
