@@ -56,16 +56,12 @@ import Foundation
   public let serviceMonthlyHazard: [Double]
   public let serviceNoticeMonths: [Int]
   public let serviceCostFraction: [Double]
-  /// 1 − (1 − q)^(1/12)
-  public let serviceMonthlyReplacement: [Double]
   /// −ln(1 − h): the hazard a month adds to the service's exponential loss clock (+∞ when h = 1).
   public let serviceMonthlyLogHazard: [Double]
   /// ln(1 − (1 − (1 − q)^(1/12))) = ln(1 − q)/12, for geometric waits until a replacement donor.
   public let serviceLogNoReplacement: [Double]
 
   // Events (SPEC §6).
-  /// 1 − (1 − annualProbability)^(1/12)
-  public let eventMonthlyStart: [Double]
   public let eventDuration: [Int]
   public let eventIncomeMultiplier: [Double]
   public let eventRenewalMultiplier: [Double]
@@ -166,14 +162,10 @@ import Foundation
     serviceMonthlyHazard = scenario.inKindServices.map { Self.monthlyProbability(annual: $0.annualLossProbability) }
     serviceNoticeMonths = scenario.inKindServices.map(\.noticeMonths)
     serviceCostFraction = scenario.inKindServices.map(\.replacementCostFraction)
-    serviceMonthlyReplacement = scenario.inKindServices.map {
-      Self.monthlyProbability(annual: $0.annualReplacementProbability)
-    }
 
     serviceMonthlyLogHazard = serviceMonthlyHazard.map { -Foundation.log1p(-$0) }
     serviceLogNoReplacement = scenario.inKindServices.map { Foundation.log1p(-$0.annualReplacementProbability) / 12 }
 
-    eventMonthlyStart = scenario.events.map { Self.monthlyProbability(annual: $0.annualProbability) }
     eventLogNoStart = scenario.events.map { Foundation.log1p(-$0.annualProbability) / 12 }
     eventDuration = scenario.events.map(\.durationMonths)
     eventIncomeMultiplier = scenario.events.map(\.incomeMultiplier)

@@ -54,9 +54,8 @@ import Foundation
   /// Sets of active events the tables are indexed by: `SimulationPlan.eventSetCount`, or 1 (no event active)
   /// when the sets are not tabulated.
   public let setCount: Int
-  /// [tier · setCount + set]: the tier's index in `rates` under that set (equal rates share an index).
+  /// [tier · setCount + set]: the index of the tier's rates under that set (equal rates share an index).
   public let ratesOfTierAndSet: [Int32]
-  public let rates: [Rates]
   /// [rates · (maximumCount + 1) + n]
   public let rows: [Row]
   public let cells: [Cell]
@@ -107,7 +106,6 @@ import Foundation
     }
     self.setCount = sets
     self.ratesOfTierAndSet = ratesOfTierAndSet
-    self.rates = rates
     self.rows = rows
     self.cells = cells
   }
