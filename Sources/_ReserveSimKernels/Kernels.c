@@ -53,7 +53,7 @@ struct rs_kernel_table {
   int32_t (*rollOverSponsors)(
       const rs_block_month *, const rs_sponsor_tables *, const int32_t *, const double *, const double *, int64_t *,
       uint8_t *);
-  void (*startDonations)(const rs_block_month *, const rs_services_state *, int32_t);
+  void (*startDonations)(const rs_block_month *, const rs_services_plan *, const rs_services_state *, int32_t);
 };
 
 #define RS_SUFFIX _baseline
@@ -177,6 +177,7 @@ int32_t rs_roll_over_sponsors(
   return rs_kernels()->rollOverSponsors(at, tables, activeEvents, renewal, newSponsors, sponsors, fallback);
 }
 
-void rs_start_donations(const rs_block_month *at, const rs_services_state *state, int32_t service) {
-  rs_kernels()->startDonations(at, state, service);
+void rs_start_donations(
+    const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state, int32_t service) {
+  rs_kernels()->startDonations(at, plan, state, service);
 }

@@ -45,7 +45,8 @@ static void RS_NAME(rs_apply_events)(
   const int perLane = plan->perLane;
   int32_t *restrict active = activeEvents;
   double *restrict income = products->income, *restrict renewal = products->renewal,
-                   *restrict newSponsors = products->newSponsors, *restrict loss = products->loss;
+                   *restrict newSponsors = products->newSponsors, *restrict loss = products->loss,
+                   *restrict agreement = products->agreement;
   for (int32_t lane = 0; lane < lanes; lane++) active[lane] = 0;
   if (perLane) {
     for (int32_t lane = 0; lane < lanes; lane++) {
@@ -53,6 +54,7 @@ static void RS_NAME(rs_apply_events)(
       renewal[lane] = 1;
       newSponsors[lane] = 1;
       loss[lane] = 1;
+      agreement[lane] = 1;
     }
   }
   for (int32_t k = 0; k < plan->count; k++) {
@@ -80,6 +82,7 @@ static void RS_NAME(rs_apply_events)(
     if (perLane) {
       const double mi = plan->incomeMultiplier[k], mr = plan->renewalMultiplier[k];
       const double mn = plan->newSponsorMultiplier[k], ml = plan->lossMultiplier[k];
+      const double ma = plan->agreementMultiplier[k];
 #pragma clang loop vectorize(assume_safety)
       for (int32_t lane = 0; lane < lanes; lane++) {
         const int on = starts[lane] <= month;
@@ -87,6 +90,7 @@ static void RS_NAME(rs_apply_events)(
         renewal[lane] = on ? renewal[lane] * mr : renewal[lane];
         newSponsors[lane] = on ? newSponsors[lane] * mn : newSponsors[lane];
         loss[lane] = on ? loss[lane] * ml : loss[lane];
+        agreement[lane] = on ? agreement[lane] * ma : agreement[lane];
       }
     } else {
       const int32_t bit = (int32_t)1 << k;
@@ -147,6 +151,16 @@ static void RS_NAME(rs_money_lines)(
     expenses[lane] += expense;
     sponsorTotals[lane] += sponsors[lane];
   }
+  const double oneOff = money->oneOff;
+  if (oneOff != 0) {
+    double *restrict sums = oneOff > 0 ? incomes : expenses;
+    const double counted = oneOff > 0 ? oneOff : -oneOff;
+#pragma clang loop vectorize(assume_safety)
+    for (int32_t lane = 0; lane < lanes; lane++) {
+      flow[lane] += oneOff;
+      sums[lane] += counted;
+    }
+  }
 }
 
 static void RS_NAME(rs_start_donation)(
@@ -158,21 +172,34 @@ static void RS_NAME(rs_start_donation)(
   state->replacementDraw[cell] = rs_unit53(w[2], w[3]);
   state->payStart[cell] = 0;
   state->payEnd[cell] = 0;
+  state->agreementEnd[cell] = 0;
 }
 
-static void RS_NAME(rs_start_donations)(const rs_block_month *at, const rs_services_state *state, int32_t service) {
-  for (int32_t lane = 0; lane < at->lanes; lane++) RS_NAME(rs_start_donation)(at, state, service, lane, at->month);
+static void RS_NAME(rs_start_donations)(
+    const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state, int32_t service) {
+  for (int32_t lane = 0; lane < at->lanes; lane++) {
+    RS_NAME(rs_start_donation)(at, state, service, lane, at->month);
+    state->agreementEnd[service * at->stride + lane] = plan->agreementEnds[service];
+  }
 }
 
-/// The vectorised part of a service's month (see rs_pay_services); returns whether a lane was lost or ends its
-/// paid months (flags[lane] = 1 for those). `select` (a constant at each call) is set when there are at most two
-/// sets of active events: the set's hazard is then a select between added0 and added1 rather than a gather.
+/// The vectorised part of a service's month (see rs_pay_services); returns whether a lane was lost, ends its
+/// agreement or ends its paid months (flags[lane] = 1 for those). `select` (a constant at each call): 1 when there
+/// are at most two sets of active events (the set's hazard is a select between added0 and added1 rather than a
+/// gather), 2 when the hazard is per lane (added[lane]), 0 for a gather by set. `dated` (a constant): the service
+/// has an agreement, a migration cost or a mitigation (costs.* and agreementEnd are read).
+typedef struct {
+  double cost, mitigatedCost, migrationCost;
+  int32_t mitigationAfter;
+} RS_NAME(rs_service_costs);
+
 RS_INLINE int32_t RS_NAME(rs_service_lanes)(
-    int32_t lanes, int32_t month, double cost, const double *restrict scale, const double *restrict added,
-    int select, double added0, double added1, const int32_t *restrict active, double *restrict clock,
-    const int32_t *restrict payStart, const int32_t *restrict payEnd, double *restrict flow,
-    double *restrict paidSum, uint8_t *restrict flags) {
+    int32_t lanes, int32_t month, RS_NAME(rs_service_costs) costs, int dated, const double *restrict scale,
+    const double *restrict added, int select, double added0, double added1, const int32_t *restrict active,
+    double *restrict clock, const int32_t *restrict payStart, const int32_t *restrict payEnd,
+    const int32_t *restrict agreementEnd, double *restrict flow, double *restrict paidSum, uint8_t *restrict flags) {
   int32_t changes = 0;
+  const double cost = costs.cost;
 #pragma clang loop vectorize(assume_safety)
   for (int32_t lane = 0; lane < lanes; lane++) {
     const int32_t start = payStart[lane];
@@ -183,10 +210,20 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
     const double left = clock[lane] - hazard;
     clock[lane] = donated ? left : clock[lane];
     const int paying = !donated & (start <= month);
-    const double paid = paying ? cost * scale[lane] : 0.0;
+    double paid;
+    int32_t change = (donated & (left <= 0)) | (paying & (month == payEnd[lane]));
+    if (dated) {
+      // SPEC §13: the mitigated cost after `mitigationAfter` paid months, the migration in the first paid month.
+      const int32_t paidBefore = month - start;
+      const double unit = paidBefore >= costs.mitigationAfter ? costs.mitigatedCost : cost;
+      const double migration = paidBefore == 0 ? costs.migrationCost : 0.0;
+      paid = paying ? (unit + migration) * scale[lane] : 0.0;
+      change |= donated & (month == agreementEnd[lane]);
+    } else {
+      paid = paying ? cost * scale[lane] : 0.0;
+    }
     flow[lane] -= paid;
     paidSum[lane] += paid;
-    const int32_t change = (donated & (left <= 0)) | (paying & (month == payEnd[lane]));
     flags[lane] = (uint8_t)change;
     changes |= change;
   }
@@ -202,10 +239,13 @@ static void RS_NAME(rs_pay_services)(
   double *restrict flow = cashFlow, *restrict paidSum = serviceSum;
   for (int32_t s = 0; s < plan->count; s++) {
     const ptrdiff_t row = s * at->stride;
-    const double cost = plan->cost[s];
+    const int dated = plan->dated[s];
+    const RS_NAME(rs_service_costs) costs = {
+        plan->cost[s], plan->mitigatedCost[s], plan->migrationCost[s], plan->mitigationAfter[s]};
     const double *restrict scale = plan->scalesWithTraffic[s] ? trafficCost : inflationLevel;
     double *restrict clock = state->clock + row;
     const int32_t *restrict payStart = state->payStart + row, *restrict payEnd = state->payEnd + row;
+    const int32_t *restrict agreementEnd = state->agreementEnd + row;
     uint8_t *flags = RS_FLAGS(at);
     int32_t changes;
     if (plan->sets == 0) {
@@ -217,17 +257,28 @@ static void RS_NAME(rs_pay_services)(
         const double product = hazard * multiplier[lane];
         added[lane] = multiplier[lane] == 1 ? logHazard : -log1p(-(product < 1 ? product : 1));
       }
-      changes = RS_NAME(rs_service_lanes)(
-          lanes, month, cost, scale, added, 2, 0, 0, active, clock, payStart, payEnd, flow, paidSum, flags);
+      changes = dated ? RS_NAME(rs_service_lanes)(
+                            lanes, month, costs, 1, scale, added, 2, 0, 0, active, clock, payStart, payEnd,
+                            agreementEnd, flow, paidSum, flags)
+                      : RS_NAME(rs_service_lanes)(
+                            lanes, month, costs, 0, scale, added, 2, 0, 0, active, clock, payStart, payEnd,
+                            agreementEnd, flow, paidSum, flags);
     } else {
       const double *restrict added = plan->addedHazard + s * plan->sets;
       const double added0 = added[0], added1 = added[plan->sets > 1];
-      changes = plan->sets <= 2 ? RS_NAME(rs_service_lanes)(
-                                      lanes, month, cost, scale, added, 1, added0, added1, active, clock, payStart,
-                                      payEnd, flow, paidSum, flags)
-                                : RS_NAME(rs_service_lanes)(
-                                      lanes, month, cost, scale, added, 0, added0, added1, active, clock, payStart,
-                                      payEnd, flow, paidSum, flags);
+      if (dated) {
+        changes = RS_NAME(rs_service_lanes)(
+            lanes, month, costs, 1, scale, added, 0, added0, added1, active, clock, payStart, payEnd, agreementEnd,
+            flow, paidSum, flags);
+      } else if (plan->sets <= 2) {
+        changes = RS_NAME(rs_service_lanes)(
+            lanes, month, costs, 0, scale, added, 1, added0, added1, active, clock, payStart, payEnd, agreementEnd,
+            flow, paidSum, flags);
+      } else {
+        changes = RS_NAME(rs_service_lanes)(
+            lanes, month, costs, 0, scale, added, 0, added0, added1, active, clock, payStart, payEnd, agreementEnd,
+            flow, paidSum, flags);
+      }
     }
     if (!changes) continue;
     int32_t *list = RS_LIST(at);
@@ -235,8 +286,24 @@ static void RS_NAME(rs_pay_services)(
     for (int32_t i = 0; i < n; i++) {
       const int32_t lane = list[i];
       if (state->payStart[row + lane] == 0) {
-        // Lost this month: the donor covers m … m+n; paid from m+n+1 until a new donor is found.
-        const int32_t first = month + plan->noticeMonths[s] + 1;
+        int32_t first;
+        if (state->clock[row + lane] <= 0) {
+          // Lost this month: the donor covers m … m+n; paid from m+n+1 until a new donor is found.
+          first = month + plan->noticeMonths[s] + 1;
+        } else {
+          // The agreement's last month (SPEC §12): one draw renews it for 12k months or ends the donation.
+          uint32_t w[4];
+          RS_NAME(rs_words)(at, lane, month, 0x05000000u | (uint32_t)s, w);
+          const double multiplier =
+              plan->sets == 0 ? state->agreementMultiplier[lane] : plan->setAgreementMultiplier[active[lane]];
+          const double renewal = plan->agreementRenewal[s] * multiplier;
+          if (rs_unit53(w[0], w[1]) < (renewal < 1 ? renewal : 1)) {
+            state->agreementEnd[row + lane] = month + plan->renewalMonths[s];
+            continue;
+          }
+          first = month + 1;
+        }
+        state->agreementEnd[row + lane] = 0;
         state->payStart[row + lane] = first;
         state->payEnd[row + lane] =
             first + RS_NAME(rs_geometric_wait)(state->replacementDraw[row + lane], plan->logNoReplacement[s]) - 1;

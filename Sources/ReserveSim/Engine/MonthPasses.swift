@@ -36,7 +36,8 @@ final class MonthPasses {
       logNoStart: copy(plan.eventLogNoStart), setIncomeMultiplier: copy(plan.eventSetIncomeMultiplier),
       perLane: perLane ? 1 : 0, incomeMultiplier: copy(plan.eventIncomeMultiplier),
       renewalMultiplier: copy(plan.eventRenewalMultiplier),
-      newSponsorMultiplier: copy(plan.eventNewSponsorMultiplier), lossMultiplier: copy(plan.eventLossMultiplier))
+      newSponsorMultiplier: copy(plan.eventNewSponsorMultiplier), lossMultiplier: copy(plan.eventLossMultiplier),
+      agreementMultiplier: copy(plan.eventAgreementMultiplier))
     services = rs_services_plan(
       count: Int32(plan.serviceMonthlyValue.count),
       cost: copy(zip(plan.serviceCostFraction, plan.serviceMonthlyValue).map { $0 * $1 }),
@@ -44,7 +45,14 @@ final class MonthPasses {
       noticeMonths: copy(plan.serviceNoticeMonths.map { Int32($0) }),
       logNoReplacement: copy(plan.serviceLogNoReplacement),
       addedHazard: copy(plan.eventSetServiceAddedHazard), sets: Int32(plan.eventSetCount),
-      monthlyHazard: copy(plan.serviceMonthlyHazard), logHazard: copy(plan.serviceMonthlyLogHazard))
+      monthlyHazard: copy(plan.serviceMonthlyHazard), logHazard: copy(plan.serviceMonthlyLogHazard),
+      dated: copy(plan.serviceIsDated.map { $0 ? UInt8(1) : 0 }),
+      agreementEnds: copy(plan.serviceAgreementEnd.map { Int32($0) }),
+      agreementRenewal: copy(plan.serviceAgreementRenewal),
+      renewalMonths: copy(plan.serviceRenewalMonths.map { Int32($0) }),
+      setAgreementMultiplier: copy(plan.eventSetAgreementMultiplier), migrationCost: copy(plan.serviceMigrationCost),
+      mitigationAfter: copy(plan.serviceMitigationAfter.map { Int32($0) }),
+      mitigatedCost: copy(plan.serviceMitigatedCost))
     servicesState = state
     moneyMonths = copy((1...plan.months).map { Self.moneyMonth(plan, month: $0) })
     self.allocations = allocations
@@ -59,6 +67,7 @@ final class MonthPasses {
     money.expensesFixed = plan.expensesFixed[m - 1]
     money.incomeFactorCount = Int32(plan.incomeFactors.count)
     money.expenseFactorCount = Int32(plan.expenseFactors.count)
+    money.oneOff = plan.oneOff[m - 1]
     withUnsafeMutableBytes(of: &money.incomeFactors) { factors in
       withUnsafeMutableBytes(of: &money.incomeAmount) { amounts in
         for (i, factor) in plan.incomeFactors.enumerated() {
@@ -112,8 +121,9 @@ extension PathBlockKernel {
   /// Starts a donation period of every service in every lane at month 1.
   func startDonations(firstPath: Int, lanes: Int) {
     var at = blockMonth(month: 1, firstPath: firstPath, lanes: lanes)
+    var services = monthPasses.services
     var state = monthPasses.servicesState
-    for s in 0..<plan.serviceMonthlyValue.count { rs_start_donations(&at, &state, Int32(s)) }
+    for s in 0..<plan.serviceMonthlyValue.count { rs_start_donations(&at, &services, &state, Int32(s)) }
   }
 
   /// Month m's events, sponsor revenue (in a year's first month), money lines, services and balances.
@@ -126,7 +136,8 @@ extension PathBlockKernel {
     if passes.events.count > 0 {
       var events = passes.events
       var products = rs_event_products(
-        income: incomeMultiplier, renewal: renewalMultiplier, newSponsors: newSponsorMultiplier, loss: lossMultiplier)
+        income: incomeMultiplier, renewal: renewalMultiplier, newSponsors: newSponsorMultiplier, loss: lossMultiplier,
+        agreement: agreementMultiplier)
       rs_apply_events(
         &at, &events, eventStart, activeEvents, &products, diagnostics.map { $0.eventMonths + slot }, output.paths)
     }

@@ -49,12 +49,14 @@ import _ReserveSimKernels
   let renewalMultiplier: UnsafeMutablePointer<Double>
   let newSponsorMultiplier: UnsafeMutablePointer<Double>
   let lossMultiplier: UnsafeMutablePointer<Double>
+  let agreementMultiplier: UnsafeMutablePointer<Double>
   /// capacity: a service's per-lane added hazard (when the sets are not tabulated).
   let laneHazard: UnsafeMutablePointer<Double>
   let serviceClock: UnsafeMutablePointer<Double>  // services · capacity: hazard left before the loss
   let serviceReplacementDraw: UnsafeMutablePointer<Double>  // services · capacity: u for the replacement wait
   let servicePayStart: UnsafeMutablePointer<Int32>  // services · capacity: 0 while donated
   let servicePayEnd: UnsafeMutablePointer<Int32>
+  let serviceAgreementEnd: UnsafeMutablePointer<Int32>  // services · capacity: 0 when no dated term runs
   let sponsors: UnsafeMutablePointer<Int64>  // tiers · capacity
   let sponsorMonthly: UnsafeMutablePointer<Double>
   let cashFlow: UnsafeMutablePointer<Double>
@@ -100,11 +102,13 @@ import _ReserveSimKernels
     renewalMultiplier = buffer(1, Double.self)
     newSponsorMultiplier = buffer(1, Double.self)
     lossMultiplier = buffer(1, Double.self)
+    agreementMultiplier = buffer(1, Double.self)
     laneHazard = buffer(1, Double.self)
     serviceClock = buffer(plan.serviceMonthlyValue.count, Double.self)
     serviceReplacementDraw = buffer(plan.serviceMonthlyValue.count, Double.self)
     servicePayStart = buffer(plan.serviceMonthlyValue.count, Int32.self)
     servicePayEnd = buffer(plan.serviceMonthlyValue.count, Int32.self)
+    serviceAgreementEnd = buffer(plan.serviceMonthlyValue.count, Int32.self)
     sponsors = buffer(plan.tierMonthlyAmount.count, Int64.self)
     sponsorMonthly = buffer(1, Double.self)
     cashFlow = buffer(1, Double.self)
@@ -122,7 +126,8 @@ import _ReserveSimKernels
       plan: plan,
       state: rs_services_state(
         clock: serviceClock, replacementDraw: serviceReplacementDraw, payStart: servicePayStart,
-        payEnd: servicePayEnd, lossMultiplier: lossMultiplier, laneHazard: laneHazard))
+        payEnd: servicePayEnd, lossMultiplier: lossMultiplier, laneHazard: laneHazard,
+        agreementEnd: serviceAgreementEnd, agreementMultiplier: agreementMultiplier))
   }
 
   deinit { for pointer in allocations { pointer.deallocate() } }

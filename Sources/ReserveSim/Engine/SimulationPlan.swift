@@ -36,6 +36,8 @@ import Foundation
   /// incomeByFactor[f][m−1]
   public let incomeByFactor: [[Double]]
   public let expensesFixed: [Double]
+  /// The one-off items of each month, summed (SPEC §14), index (m−1).
+  public let oneOff: [Double]
   public let expensesByFactor: [[Double]]
   /// Factors that carry at least one income line / expense line.
   public let incomeFactors: [Int]
@@ -60,6 +62,18 @@ import Foundation
   public let serviceMonthlyLogHazard: [Double]
   /// ln(1 − (1 − (1 − q)^(1/12))) = ln(1 − q)/12, for geometric waits until a replacement donor.
   public let serviceLogNoReplacement: [Double]
+  /// The month-1 agreement's last month (0 when none), its renewal probability and the months 12k a renewal adds
+  /// (SPEC §12).
+  public let serviceAgreementEnd: [Int]
+  public let serviceAgreementRenewal: [Double]
+  public let serviceRenewalMonths: [Int]
+  /// migrationCost, paid × the value's scale in the first paid month after a loss (SPEC §13).
+  public let serviceMigrationCost: [Double]
+  /// Paid months before the mitigation applies (`Int32.max` when none), and mitigated cost c₂ · monthlyValue.
+  public let serviceMitigationAfter: [Int]
+  public let serviceMitigatedCost: [Double]
+  /// Whether service s has any of SPEC §12–§13's fields (the kernel's general service pass).
+  public let serviceIsDated: [Bool]
 
   // Events (SPEC §6).
   public let eventDuration: [Int]
@@ -67,6 +81,7 @@ import Foundation
   public let eventRenewalMultiplier: [Double]
   public let eventNewSponsorMultiplier: [Double]
   public let eventLossMultiplier: [Double]
+  public let eventAgreementMultiplier: [Double]
   /// ln(1 − start probability) = ln(1 − annualProbability)/12, for geometric waits until a start.
   public let eventLogNoStart: [Double]
 
@@ -84,6 +99,8 @@ import Foundation
   public let eventSetNewSponsorMultiplier: [Double]
   /// Π serviceLossMultiplier over the set's events.
   public let eventSetLossMultiplier: [Double]
+  /// Π agreementRenewalMultiplier over the set's events.
+  public let eventSetAgreementMultiplier: [Double]
   /// [s · eventSetCount + set]: the hazard a donated month adds to service s's loss clock while the set is
   /// active, −ln(1 − min(1, h·Π serviceLossMultiplier)) (−ln(1 − h) when the product is 1).
   public let eventSetServiceAddedHazard: [Double]
@@ -141,6 +158,9 @@ import Foundation
     }
     (incomeFixed, incomeByFactor) = tables(scenario.income)
     (expensesFixed, expensesByFactor) = tables(scenario.expenses)
+    var oneOff = [Double](repeating: 0, count: months)
+    for item in scenario.oneOffs where (1...months).contains(item.month) { oneOff[item.month - 1] += item.amount }
+    self.oneOff = oneOff
     incomeFactors = Set(scenario.income.compactMap { $0.factor?.index }).sorted()
     expenseFactors = Set(scenario.expenses.compactMap { $0.factor?.index }).sorted()
 
@@ -165,6 +185,15 @@ import Foundation
 
     serviceMonthlyLogHazard = serviceMonthlyHazard.map { -Foundation.log1p(-$0) }
     serviceLogNoReplacement = scenario.inKindServices.map { Foundation.log1p(-$0.annualReplacementProbability) / 12 }
+    serviceAgreementEnd = scenario.inKindServices.map { $0.agreement?.ends ?? 0 }
+    serviceAgreementRenewal = scenario.inKindServices.map { $0.agreement?.renewalProbability ?? 0 }
+    serviceRenewalMonths = scenario.inKindServices.map { 12 * ($0.agreement?.renewalYears ?? 1) }
+    serviceMigrationCost = scenario.inKindServices.map(\.migrationCost)
+    serviceMitigationAfter = scenario.inKindServices.map { $0.mitigation?.afterMonths ?? Int(Int32.max) }
+    serviceMitigatedCost = scenario.inKindServices.map { ($0.mitigation?.costFraction ?? 0) * $0.monthlyValue }
+    serviceIsDated = scenario.inKindServices.map {
+      $0.agreement != nil || $0.migrationCost != 0 || $0.mitigation != nil
+    }
 
     eventLogNoStart = scenario.events.map { Foundation.log1p(-$0.annualProbability) / 12 }
     eventDuration = scenario.events.map(\.durationMonths)
@@ -172,6 +201,7 @@ import Foundation
     eventRenewalMultiplier = scenario.events.map(\.sponsorRenewalMultiplier)
     eventNewSponsorMultiplier = scenario.events.map(\.newSponsorMultiplier)
     eventLossMultiplier = scenario.events.map(\.serviceLossMultiplier)
+    eventAgreementMultiplier = scenario.events.map(\.agreementRenewalMultiplier)
 
     let eventSets = scenario.events.count <= Self.maximumTabulatedEvents ? 1 << scenario.events.count : 0
     eventSetCount = eventSets
@@ -187,6 +217,7 @@ import Foundation
     eventSetNewSponsorMultiplier = product(eventNewSponsorMultiplier)
     let lossMultiplier = product(eventLossMultiplier)
     eventSetLossMultiplier = lossMultiplier
+    eventSetAgreementMultiplier = product(eventAgreementMultiplier)
     sponsorTransitions = SponsorTransitionTables(
       renewalProbability: tierRenewalProbability, newPerYear: tierNewPerYear,
       setRenewalMultiplier: eventSets > 0 ? eventSetRenewalMultiplier : [1],

@@ -23,6 +23,8 @@ public struct Scenario: Equatable, Sendable {
   public var inKindServices: [InKindService]
   public var events: [EventKind]
   public var assertions: [Assertion]
+  /// Single cash flows in given months (SPEC §14).
+  public var oneOffs: [OneOff] = []
 
   /// Number of monthly steps, M = 12 × years.
   public var months: Int { 12 * years }
@@ -164,6 +166,13 @@ public struct InKindService: Equatable, Sendable {
   public var replacementCostFraction: Double
   /// q: chance per year that a new donor takes the service over while the organisation pays.
   public var annualReplacementProbability: Double
+  /// The dated agreement of the donation that runs at month 1, if any (SPEC §12).
+  public var agreement: ServiceAgreement? = nil
+  /// A one-off amount at month-1 prices, scaled like the service's value, paid in the first paid month after
+  /// each loss (SPEC §13).
+  public var migrationCost: Double = 0
+  /// The cheaper cost after a number of paid months (SPEC §13), if any.
+  public var mitigation: ServiceMitigation? = nil
   public init(
     name: String, monthlyValue: Double, scaling: ServiceScaling = .fixed, annualLossProbability: Double,
     noticeMonths: Int = 0, replacementCostFraction: Double = 1, annualReplacementProbability: Double = 0
@@ -188,6 +197,8 @@ public struct EventKind: Equatable, Sendable {
   public var sponsorRenewalMultiplier: Double
   public var newSponsorMultiplier: Double
   public var serviceLossMultiplier: Double
+  /// Multiplies a dated agreement's renewal probability when the event is active in its last month (SPEC §12).
+  public var agreementRenewalMultiplier: Double = 1
   public init(
     name: String, annualProbability: Double, durationMonths: Int, incomeMultiplier: Double = 1,
     sponsorRenewalMultiplier: Double = 1, newSponsorMultiplier: Double = 1, serviceLossMultiplier: Double = 1

@@ -73,14 +73,14 @@ typedef struct {
   const double *setIncomeMultiplier;
   /// 1 when the sets are not tabulated: then each kind's multipliers below are multiplied per lane.
   int32_t perLane;
-  const double *incomeMultiplier, *renewalMultiplier, *newSponsorMultiplier, *lossMultiplier;
+  const double *incomeMultiplier, *renewalMultiplier, *newSponsorMultiplier, *lossMultiplier, *agreementMultiplier;
 } rs_events_plan;
 
 /// The per-lane products of the active events' multipliers.
 typedef struct {
   double *income;
   /// Written only when the plan is perLane (else the tables are read by set).
-  double *renewal, *newSponsors, *loss;
+  double *renewal, *newSponsors, *loss, *agreement;
 } rs_event_products;
 
 /// Marks the events active in the month: a kind whose last occurrence is over draws its next start (a
@@ -101,6 +101,9 @@ typedef struct {
   int32_t incomeFactors[4], expenseFactors[4];
   /// This month's amount of each factor line, by position in incomeFactors / expenseFactors.
   double incomeAmount[4], expenseAmount[4];
+  /// The month's one-off items (SPEC §14), summed: added to the cash flow as they are, counted as income when
+  /// positive and as expenses when negative.
+  double oneOff;
 } rs_money_month;
 
 void rs_money_lines(
@@ -124,6 +127,21 @@ typedef struct {
   int32_t sets;
   /// Per service, read when sets is 0: the monthly loss probability h and −ln(1 − h).
   const double *monthlyHazard, *logHazard;
+  /// Per service: 1 when it has a dated agreement, a migration cost or a mitigation (SPEC §12–§13), which the
+  /// general pass handles; 0 runs the plain pass of SPEC §5.
+  const uint8_t *dated;
+  /// Per service: the month-1 agreement's last month (0: none), its renewal probability r and the months 12k
+  /// a renewal adds.
+  const int32_t *agreementEnds;
+  const double *agreementRenewal;
+  const int32_t *renewalMonths;
+  /// Per set of active events (when sets > 0): Π agreementRenewalMultiplier.
+  const double *setAgreementMultiplier;
+  /// Per service: migrationCost (× the value's scale in the first paid month after a loss), the months a of
+  /// paying before the mitigation applies (a huge number when none) and costFraction₂ · monthlyValue.
+  const double *migrationCost;
+  const int32_t *mitigationAfter;
+  const double *mitigatedCost;
 } rs_services_plan;
 
 /// The services' state, one row per service.
@@ -135,15 +153,24 @@ typedef struct {
   /// When the plan's sets is 0: the lanes' product of serviceLossMultiplier, and one row of scratch.
   const double *lossMultiplier;
   double *laneHazard;
+  /// The current agreement's last month per (service, lane), 0 when the donation has no dated term.
+  int32_t *agreementEnd;
+  /// When the plan's sets is 0: the lanes' product of agreementRenewalMultiplier.
+  const double *agreementMultiplier;
 } rs_services_state;
 
-/// Starts a donation period of `service` in every lane at at->month: words of address (path, month,
-/// 0x03000000 | s, 0) give the loss clock −ln u₁ and the uniform u₂ for the replacement wait after a loss.
-void rs_start_donations(const rs_block_month *at, const rs_services_state *state, int32_t service);
+/// Starts the month-1 donation of `service` in every lane (at->month = 1): words of address (path, month,
+/// 0x03000000 | s, 0) give the loss clock −ln u₁ and the uniform u₂ for the replacement wait after a loss; the
+/// agreement's end is the plan's (0 when none).
+void rs_start_donations(
+    const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state, int32_t service);
 
 /// One month of every service: a donated one runs its loss clock down by the set's added hazard and is lost
-/// when it reaches 0 (paid from month + notice + 1 for a Geometric wait); a paid one costs cost·scale and, in
-/// its last paid month, starts a new donation from month + 1 (as rs_start_donations). Subtracts the
+/// when it reaches 0 (paid from month + notice + 1 for a Geometric wait); at the end of its agreement's last
+/// month it is renewed (words 0–1 of address (path, month, 0x05000000 | s, 0) below the renewal probability)
+/// or ends (paid from month + 1). A paid one costs cost·scale (mitigatedCost·scale after mitigationAfter paid
+/// months, plus migrationCost·scale in its first paid month) and, in its last paid month, starts a new
+/// donation without a dated term from month + 1. Subtracts the
 /// costs from cashFlow and adds them to serviceSum. lost (optional, row s at s·lostStride) is set to 1 when a
 /// service is lost.
 void rs_pay_services(
