@@ -54,6 +54,10 @@ struct rs_kernel_table {
       const rs_block_month *, const rs_sponsor_tables *, const int32_t *, const double *, const double *, int64_t *,
       uint8_t *);
   void (*startDonations)(const rs_block_month *, const rs_services_plan *, const rs_services_state *, int32_t);
+  void (*policyMoney)(
+      const rs_block_month *, const rs_money_month *, const rs_policy_plan *, const rs_policy_state *, const double *,
+      double *, double *, double *);
+  void (*policyMonthEnd)(const rs_block_month *, const rs_policy_plan *, const rs_policy_state *, const double *);
 };
 
 #define RS_SUFFIX _baseline
@@ -180,4 +184,15 @@ int32_t rs_roll_over_sponsors(
 void rs_start_donations(
     const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state, int32_t service) {
   rs_kernels()->startDonations(at, plan, state, service);
+}
+
+void rs_policy_money(
+    const rs_block_month *at, const rs_money_month *money, const rs_policy_plan *policy, const rs_policy_state *state,
+    const double *level, double *cashFlow, double *incomeSum, double *expenseSum) {
+  rs_kernels()->policyMoney(at, money, policy, state, level, cashFlow, incomeSum, expenseSum);
+}
+
+void rs_policy_month_end(
+    const rs_block_month *at, const rs_policy_plan *policy, const rs_policy_state *state, const double *balance) {
+  rs_kernels()->policyMonthEnd(at, policy, state, balance);
 }

@@ -197,7 +197,8 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
     int32_t lanes, int32_t month, RS_NAME(rs_service_costs) costs, int dated, const double *restrict scale,
     const double *restrict added, int select, double added0, double added1, const int32_t *restrict active,
     double *restrict clock, const int32_t *restrict payStart, const int32_t *restrict payEnd,
-    const int32_t *restrict agreementEnd, double *restrict flow, double *restrict paidSum, uint8_t *restrict flags) {
+    const int32_t *restrict agreementEnd, double *restrict flow, double *restrict paidSum, double *restrict outgo,
+    uint8_t *restrict flags) {
   int32_t changes = 0;
   const double cost = costs.cost;
 #pragma clang loop vectorize(assume_safety)
@@ -218,6 +219,7 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
       const double unit = paidBefore >= costs.mitigationAfter ? costs.mitigatedCost : cost;
       const double migration = paidBefore == 0 ? costs.migrationCost : 0.0;
       paid = paying ? (unit + migration) * scale[lane] : 0.0;
+      outgo[lane] += paid;
       change |= donated & (month == agreementEnd[lane]);
     } else {
       paid = paying ? cost * scale[lane] : 0.0;
@@ -246,6 +248,7 @@ static void RS_NAME(rs_pay_services)(
     double *restrict clock = state->clock + row;
     const int32_t *restrict payStart = state->payStart + row, *restrict payEnd = state->payEnd + row;
     const int32_t *restrict agreementEnd = state->agreementEnd + row;
+    double *restrict outgo = state->outgo;
     uint8_t *flags = RS_FLAGS(at);
     int32_t changes;
     if (plan->sets == 0) {
@@ -259,25 +262,25 @@ static void RS_NAME(rs_pay_services)(
       }
       changes = dated ? RS_NAME(rs_service_lanes)(
                             lanes, month, costs, 1, scale, added, 2, 0, 0, active, clock, payStart, payEnd,
-                            agreementEnd, flow, paidSum, flags)
+                            agreementEnd, flow, paidSum, outgo, flags)
                       : RS_NAME(rs_service_lanes)(
                             lanes, month, costs, 0, scale, added, 2, 0, 0, active, clock, payStart, payEnd,
-                            agreementEnd, flow, paidSum, flags);
+                            agreementEnd, flow, paidSum, outgo, flags);
     } else {
       const double *restrict added = plan->addedHazard + s * plan->sets;
       const double added0 = added[0], added1 = added[plan->sets > 1];
       if (dated) {
         changes = RS_NAME(rs_service_lanes)(
             lanes, month, costs, 1, scale, added, 0, added0, added1, active, clock, payStart, payEnd, agreementEnd,
-            flow, paidSum, flags);
+            flow, paidSum, outgo, flags);
       } else if (plan->sets <= 2) {
         changes = RS_NAME(rs_service_lanes)(
             lanes, month, costs, 0, scale, added, 1, added0, added1, active, clock, payStart, payEnd, agreementEnd,
-            flow, paidSum, flags);
+            flow, paidSum, outgo, flags);
       } else {
         changes = RS_NAME(rs_service_lanes)(
             lanes, month, costs, 0, scale, added, 0, added0, added1, active, clock, payStart, payEnd, agreementEnd,
-            flow, paidSum, flags);
+            flow, paidSum, outgo, flags);
       }
     }
     if (!changes) continue;
@@ -418,6 +421,81 @@ static int32_t RS_NAME(rs_roll_over_sponsors)(
     }
   }
   return left;
+}
+
+static void RS_NAME(rs_policy_money)(
+    const rs_block_month *at, const rs_money_month *money, const rs_policy_plan *policy, const rs_policy_state *state,
+    const double *level, double *cashFlow, double *incomeSum, double *expenseSum) {
+  const int32_t lanes = at->lanes;
+  // The month's expenses as rs_money_lines computes them, and the part the cuts apply to.
+  const double *expenseLevel[4];
+  double expenseAmount[4], cutAmount[4];
+  for (int32_t i = 0; i < 4; i++) {
+    const int line = i < money->expenseFactorCount;
+    expenseLevel[i] = level + (line ? money->expenseFactors[i] : 0) * at->stride;
+    expenseAmount[i] = line ? money->expenseAmount[i] : 0.0;
+    cutAmount[i] = line ? money->cutAmount[i] : 0.0;
+  }
+  const double expensesFixed = money->expensesFixed, cutFixed = money->cutFixed;
+  const double saved = policy->hasCuts ? 1 - policy->cutMultiplier : 0.0;
+  const double appeal = policy->hasAppeal ? policy->appealAmount : 0.0;
+  const int32_t *active = state->cutActive, *arrives = state->appealArrives;
+  const double *donations = state->donationsLevel;
+  double *outgo = state->outgo, *flow = cashFlow, *incomes = incomeSum, *expenses = expenseSum;
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    double expense = expensesFixed, cut = cutFixed;
+    expense += expenseAmount[0] * expenseLevel[0][lane];
+    expense += expenseAmount[1] * expenseLevel[1][lane];
+    expense += expenseAmount[2] * expenseLevel[2][lane];
+    expense += expenseAmount[3] * expenseLevel[3][lane];
+    cut += cutAmount[0] * expenseLevel[0][lane];
+    cut += cutAmount[1] * expenseLevel[1][lane];
+    cut += cutAmount[2] * expenseLevel[2][lane];
+    cut += cutAmount[3] * expenseLevel[3][lane];
+    const double saving = active[lane] ? saved * cut : 0.0;
+    const double raised = arrives[lane] ? appeal * donations[lane] : 0.0;
+    outgo[lane] = expense - saving;
+    flow[lane] += saving + raised;
+    expenses[lane] -= saving;
+    incomes[lane] += raised;
+  }
+}
+
+static void RS_NAME(rs_policy_month_end)(
+    const rs_block_month *at, const rs_policy_plan *policy, const rs_policy_state *state, const double *balance) {
+  const int32_t lanes = at->lanes, month = at->month;
+  // A threshold that is not set is −∞: no cover is below it.
+  const double minimum = policy->minimumMonths >= 0 ? policy->minimumMonths : -__builtin_inf();
+  const double cutBelow = policy->hasCuts ? policy->cutBelow : -__builtin_inf(), cutRestore = policy->cutRestore;
+  const double appealBelow = policy->hasAppeal ? policy->appealBelow : -__builtin_inf();
+  const int32_t cooldown = policy->appealCooldown, always = policy->alwaysAct;
+  const double *outgo = state->outgo, *balances = balance;
+  int32_t *below = state->belowMinimumMonth, *active = state->cutActive, *last = state->lastAppeal;
+  int32_t *arrives = state->appealArrives;
+  uint8_t *flags = RS_FLAGS(at);
+  int32_t appeals = 0;
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    // cover = B/outgo, +∞ when nothing is paid out (then no threshold is crossed).
+    const double cover = outgo[lane] > 0 ? balances[lane] / outgo[lane] : __builtin_inf();
+    below[lane] = (below[lane] == 0 & cover < minimum) ? month : below[lane];
+    active[lane] = always | (active[lane] ? !(cover >= cutRestore) : cover < cutBelow);
+    const int32_t appeal = (cover < appealBelow) & (month - last[lane] >= cooldown);
+    last[lane] = appeal ? month : last[lane];
+    arrives[lane] = always;
+    flags[lane] = (uint8_t)appeal;
+    appeals |= appeal;
+  }
+  if (!appeals || always) return;
+  int32_t *list = RS_LIST(at);
+  const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
+  for (int32_t i = 0; i < n; i++) {
+    const int32_t lane = list[i];
+    uint32_t w[4];
+    RS_NAME(rs_words)(at, lane, month, 0x06000000u, w);
+    arrives[lane] = rs_unit53(w[0], w[1]) < policy->appealProbability;
+  }
 }
 
 #undef RS_NEVER

@@ -15,6 +15,9 @@
   public var blockFlows: UnsafeMutablePointer<Double>
   /// Optional per-path diagnostics for "drivers of ruin" analysis.
   public var diagnostics: PathDiagnosticsOutput?
+  /// First month-end with the balance below the policy's minimum (SPEC §15), 0 when never; indexed by path.
+  /// Nil when the file sets no minimum.
+  public var belowMinimumMonth: UnsafeMutablePointer<Int32>? = nil
 }
 
 /// The money flows summed per year for the yearly table (means over paths after reduction).

@@ -13,12 +13,15 @@ final class MonthPasses {
   let events: rs_events_plan
   let services: rs_services_plan
   let servicesState: rs_services_state
+  /// The file's policy (SPEC §15); its state lives in the kernel.
+  let policy: rs_policy_plan
+  let policyState: rs_policy_state
   /// The money lines of each month, index m − 1.
   let moneyMonths: UnsafeMutablePointer<rs_money_month>
   private var allocations: [UnsafeMutableRawPointer] = []
 
   /// - Parameter state: the kernel's service rows (clock, replacement draw, pay months), `capacity` lanes each.
-  init(plan: SimulationPlan, state: rs_services_state) {
+  init(plan: SimulationPlan, state: rs_services_state, policyState: rs_policy_state) {
     precondition(
       MemoryLayout<SponsorTransitionTables.Cell>.stride == MemoryLayout<rs_sponsor_cell>.stride
         && MemoryLayout<SponsorTransitionTables.Row>.stride == MemoryLayout<rs_sponsor_row>.stride,
@@ -54,6 +57,13 @@ final class MonthPasses {
       mitigationAfter: copy(plan.serviceMitigationAfter.map { Int32($0) }),
       mitigatedCost: copy(plan.serviceMitigatedCost))
     servicesState = state
+    self.policyState = policyState
+    policy = rs_policy_plan(
+      minimumMonths: plan.minimumMonths ?? -1, hasCuts: plan.cutBelow > -.infinity ? 1 : 0, cutBelow: plan.cutBelow,
+      cutRestore: plan.cutRestore, cutMultiplier: plan.cutMultiplier,
+      hasAppeal: plan.appealBelow > -.infinity ? 1 : 0, appealBelow: plan.appealBelow,
+      appealAmount: plan.appealAmount, appealProbability: plan.appealProbability,
+      appealCooldown: Int32(plan.appealCooldown), alwaysAct: 0)
     moneyMonths = copy((1...plan.months).map { Self.moneyMonth(plan, month: $0) })
     self.allocations = allocations
   }
@@ -68,6 +78,7 @@ final class MonthPasses {
     money.incomeFactorCount = Int32(plan.incomeFactors.count)
     money.expenseFactorCount = Int32(plan.expenseFactors.count)
     money.oneOff = plan.oneOff[m - 1]
+    money.cutFixed = plan.cutFixed[m - 1]
     withUnsafeMutableBytes(of: &money.incomeFactors) { factors in
       withUnsafeMutableBytes(of: &money.incomeAmount) { amounts in
         for (i, factor) in plan.incomeFactors.enumerated() {
@@ -78,9 +89,12 @@ final class MonthPasses {
     }
     withUnsafeMutableBytes(of: &money.expenseFactors) { factors in
       withUnsafeMutableBytes(of: &money.expenseAmount) { amounts in
-        for (i, factor) in plan.expenseFactors.enumerated() {
-          factors.storeBytes(of: Int32(factor), toByteOffset: i * 4, as: Int32.self)
-          amounts.storeBytes(of: plan.expensesByFactor[factor][m - 1], toByteOffset: i * 8, as: Double.self)
+        withUnsafeMutableBytes(of: &money.cutAmount) { cuts in
+          for (i, factor) in plan.expenseFactors.enumerated() {
+            factors.storeBytes(of: Int32(factor), toByteOffset: i * 4, as: Int32.self)
+            amounts.storeBytes(of: plan.expensesByFactor[factor][m - 1], toByteOffset: i * 8, as: Double.self)
+            cuts.storeBytes(of: plan.cutByFactor[factor][m - 1], toByteOffset: i * 8, as: Double.self)
+          }
         }
       }
     }
@@ -126,35 +140,44 @@ extension PathBlockKernel {
     for s in 0..<plan.serviceMonthlyValue.count { rs_start_donations(&at, &services, &state, Int32(s)) }
   }
 
-  /// Month m's events, sponsor revenue (in a year's first month), money lines, services and balances.
-  func runMonth(month m: Int, firstPath: Int, lanes: Int, output: BlockOutput) {
+  /// Month m's events, sponsor revenue (in a year's first month), money lines, services and balances, and with a
+  /// policy its money and month-end steps. Diagnostics are counted only when `recording` is given.
+  func runMonth(month m: Int, firstPath: Int, lanes: Int, policy: rs_policy_plan, recording output: BlockOutput?) {
     let plan = self.plan
     let passes = monthPasses
-    let slot = firstPath - output.runStart
-    let diagnostics = output.diagnostics
+    let slot = output.map { firstPath - $0.runStart } ?? 0
+    let diagnostics = output?.diagnostics
+    let paths = output?.paths ?? 0
     var at = blockMonth(month: m, firstPath: firstPath, lanes: lanes)
+    var policy = policy
+    var policyState = passes.policyState
     if passes.events.count > 0 {
       var events = passes.events
       var products = rs_event_products(
         income: incomeMultiplier, renewal: renewalMultiplier, newSponsors: newSponsorMultiplier, loss: lossMultiplier,
         agreement: agreementMultiplier)
       rs_apply_events(
-        &at, &events, eventStart, activeEvents, &products, diagnostics.map { $0.eventMonths + slot }, output.paths)
+        &at, &events, eventStart, activeEvents, &products, diagnostics.map { $0.eventMonths + slot }, paths)
     }
     if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
     rs_money_lines(
       &at, passes.moneyMonths + (m - 1), level, incomeMultiplier, sponsorMonthly, cashFlow, yearSum(.income),
       yearSum(.expenses), yearSum(.sponsorRevenue))
+    if plan.hasPolicy {
+      rs_policy_money(
+        &at, passes.moneyMonths + (m - 1), &policy, &policyState, level, cashFlow, yearSum(.income), yearSum(.expenses))
+    }
     if passes.services.count > 0 {
       var services = passes.services
       var state = passes.servicesState
       rs_pay_services(
         &at, &services, &state, activeEvents, trafficCost, level + Factor.inflation.index * capacity, cashFlow,
-        yearSum(.serviceCosts), diagnostics.map { $0.serviceLost + slot }, output.paths)
+        yearSum(.serviceCosts), diagnostics.map { $0.serviceLost + slot }, paths)
     }
     rs_update_balances(
       &at, plan.monthlyGrowth, plan.discount[m - 1], plan.discountedFloor[m - 1], plan.floor, cashFlow, balance,
       discountedSum, need, ruinMonth)
+    if plan.hasPolicy { rs_policy_month_end(&at, &policy, &policyState, balance) }
   }
 
   /// count_{y+1} = Binomial(count_y, min(1, renewalProbability·R)) + Poisson(newPerYear·N) at month 12y, with R

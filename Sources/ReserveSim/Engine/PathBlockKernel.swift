@@ -66,6 +66,15 @@ import _ReserveSimKernels
   let discountedSum: UnsafeMutablePointer<Double>
   let need: UnsafeMutablePointer<Double>
   let ruinMonth: UnsafeMutablePointer<Int32>
+  /// capacity: each lane's B₀ (the file's, or a candidate while needs are searched for).
+  let startBalance: UnsafeMutablePointer<Double>
+  // The policy's state (SPEC §15), capacity each: outgo this month, cuts on, last appeal month, an appeal's money
+  // arriving this month, first month-end below the minimum.
+  let outgo: UnsafeMutablePointer<Double>
+  let cutActive: UnsafeMutablePointer<Int32>
+  let lastAppeal: UnsafeMutablePointer<Int32>
+  let appealArrives: UnsafeMutablePointer<Int32>
+  let belowMinimumMonth: UnsafeMutablePointer<Int32>
   /// `YearlyFlow.count` · capacity: each lane's income, sponsor revenue, expenses and service costs so far this
   /// year, summed over the lanes at the year end.
   let yearSums: UnsafeMutablePointer<Double>
@@ -118,6 +127,12 @@ import _ReserveSimKernels
     discountedSum = buffer(1, Double.self)
     need = buffer(1, Double.self)
     ruinMonth = buffer(1, Int32.self)
+    startBalance = buffer(1, Double.self)
+    outgo = buffer(1, Double.self)
+    cutActive = buffer(1, Int32.self)
+    lastAppeal = buffer(1, Int32.self)
+    appealArrives = buffer(1, Int32.self)
+    belowMinimumMonth = buffer(1, Int32.self)
     yearSums = buffer(YearlyFlow.count, Double.self)
     sponsorFallback = buffer(plan.tierMonthlyAmount.count, UInt8.self)
     passScratch = buffer(2, UInt64.self)
@@ -127,28 +142,68 @@ import _ReserveSimKernels
       state: rs_services_state(
         clock: serviceClock, replacementDraw: serviceReplacementDraw, payStart: servicePayStart,
         payEnd: servicePayEnd, lossMultiplier: lossMultiplier, laneHazard: laneHazard,
-        agreementEnd: serviceAgreementEnd, agreementMultiplier: agreementMultiplier))
+        agreementEnd: serviceAgreementEnd, agreementMultiplier: agreementMultiplier, outgo: outgo),
+      policyState: rs_policy_state(
+        outgo: outgo, cutActive: cutActive, lastAppeal: lastAppeal, appealArrives: appealArrives,
+        belowMinimumMonth: belowMinimumMonth, donationsLevel: level + Factor.donations.index * capacity))
   }
 
   deinit { for pointer in allocations { pointer.deallocate() } }
 
   /// Simulates paths `firstPath ..< firstPath + count` and writes their results into `output`.
+  ///
+  /// When the file's policy makes cash flows depend on the balance (SPEC §15), each path's need is then searched
+  /// for (`searchNeeds`) on the same random numbers, and written in place of the closed formula's.
   public func simulate(firstPath: Int, count lanes: Int, into output: BlockOutput) {
     precondition(lanes <= capacity)
     let plan = self.plan
     let cap = capacity
-    let months = plan.months
     let tiers = plan.tierMonthlyAmount.count
     let services = plan.serviceMonthlyValue.count
     let events = plan.eventDuration.count
-    let flows = output.blockFlows
     // Where this block's paths go in the run's per-path arrays.
     let slot = firstPath - output.runStart
+    if let diagnostics = output.diagnostics {
+      for lane in 0..<lanes {
+        for s in 0..<services { diagnostics.serviceLost[s * output.paths + slot + lane] = 0 }
+        for k in 0..<events { diagnostics.eventMonths[k * output.paths + slot + lane] = 0 }
+      }
+    }
+    if plan.hasShocks && plan.months >= 2 { drawShocks(firstPath: firstPath, lanes: lanes) }
+    startBalance.update(repeating: plan.initialReserve, count: lanes)
+    run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: output)
+
+    (output.requiredReserve + slot).update(from: need, count: lanes)
+    (output.firstRuinMonth + slot).update(from: ruinMonth, count: lanes)
+    if let below = output.belowMinimumMonth { (below + slot).update(from: belowMinimumMonth, count: lanes) }
+    if let diagnostics = output.diagnostics {
+      for lane in 0..<lanes {
+        for t in 0..<tiers { diagnostics.finalSponsors[t * output.paths + slot + lane] = sponsors[t * cap + lane] }
+        for factor in 0..<Self.factorCount {
+          diagnostics.finalLogLevel[factor * output.paths + slot + lane] = logLevel[factor * cap + lane]
+        }
+      }
+    }
+    if plan.respondsToBalance {
+      searchNeeds(firstPath: firstPath, lanes: lanes)
+      (output.requiredReserve + slot).update(from: need, count: lanes)
+    }
+  }
+
+  /// Runs months 1 … M of the block from `startBalance`, with the block's shocks already drawn. Leaves each
+  /// lane's need (SPEC §7's formula), first ruin month and first month below the minimum in the kernel's
+  /// buffers; writes year-end balances, yearly sums and diagnostics only when `recording` is given.
+  func run(firstPath: Int, lanes: Int, policy: rs_policy_plan, recording output: BlockOutput?) {
+    let plan = self.plan
+    let cap = capacity
+    let months = plan.months
+    let tiers = plan.tierMonthlyAmount.count
+    let events = plan.eventDuration.count
     yearSums.update(repeating: 0, count: YearlyFlow.count * cap)
 
     // Path state at month 0.
     for lane in 0..<lanes {
-      balance[lane] = plan.initialReserve
+      balance[lane] = startBalance[lane]
       discountedSum[lane] = 0
       need[lane] = -Double.infinity
       ruinMonth[lane] = 0
@@ -158,6 +213,10 @@ import _ReserveSimKernels
       newSponsorMultiplier[lane] = 1
       lossMultiplier[lane] = 1
       activeEvents[lane] = 0
+      cutActive[lane] = 0
+      lastAppeal[lane] = -(1 << 29)
+      appealArrives[lane] = 0
+      belowMinimumMonth[lane] = 0
     }
     logLevel.update(repeating: 0, count: Self.factorCount * cap)
     level.update(repeating: 1, count: Self.factorCount * cap)
@@ -169,36 +228,19 @@ import _ReserveSimKernels
     for t in 0..<tiers {
       for lane in 0..<lanes { sponsors[t * cap + lane] = Int64(plan.tierInitialCount[t]) }
     }
-    if let diagnostics = output.diagnostics {
-      for lane in 0..<lanes {
-        for s in 0..<services { diagnostics.serviceLost[s * output.paths + slot + lane] = 0 }
-        for k in 0..<events { diagnostics.eventMonths[k * output.paths + slot + lane] = 0 }
-      }
-    }
-
-    if plan.hasShocks && months >= 2 { drawShocks(firstPath: firstPath, lanes: lanes) }
 
     for m in 1...months {
       let year = (m - 1) / 12
       if m >= 2 { advanceFactors(month: m, lanes: lanes) }
-      runMonth(month: m, firstPath: firstPath, lanes: lanes, output: output)
+      runMonth(month: m, firstPath: firstPath, lanes: lanes, policy: policy, recording: output)
 
       if m % 12 == 0 {
-        let row = output.yearEndBalance + year * output.paths + slot
-        row.update(from: balance, count: lanes)
-        addYearSums(into: flows + year * YearlyFlow.count, lanes: lanes)
-        if m < months && tiers > 0 { rollOverSponsors(month: m, firstPath: firstPath, lanes: lanes) }
-      }
-    }
-
-    (output.requiredReserve + slot).update(from: need, count: lanes)
-    (output.firstRuinMonth + slot).update(from: ruinMonth, count: lanes)
-    if let diagnostics = output.diagnostics {
-      for lane in 0..<lanes {
-        for t in 0..<tiers { diagnostics.finalSponsors[t * output.paths + slot + lane] = sponsors[t * cap + lane] }
-        for factor in 0..<Self.factorCount {
-          diagnostics.finalLogLevel[factor * output.paths + slot + lane] = logLevel[factor * cap + lane]
+        if let output {
+          let row = output.yearEndBalance + year * output.paths + (firstPath - output.runStart)
+          row.update(from: balance, count: lanes)
+          addYearSums(into: output.blockFlows + year * YearlyFlow.count, lanes: lanes)
         }
+        if m < months && tiers > 0 { rollOverSponsors(month: m, firstPath: firstPath, lanes: lanes) }
       }
     }
   }

@@ -38,6 +38,19 @@ import Foundation
   public let expensesFixed: [Double]
   /// The one-off items of each month, summed (SPEC §14), index (m−1).
   public let oneOff: [Double]
+  /// The part of `expensesFixed` and of `expensesByFactor` in the expense lines the policy's cuts apply to.
+  public let cutFixed: [Double]
+  public let cutByFactor: [[Double]]
+
+  // The organisation's responses (SPEC §15).
+  /// Whether the file has a policy (then the month runs the policy passes and tracks outgo).
+  public let hasPolicy: Bool
+  /// Whether cash flows depend on the balance (cuts or an appeal): the required reserve is then searched for.
+  public let respondsToBalance: Bool
+  /// k, the board's minimum in months of outgo, or nil.
+  public let minimumMonths: Double?
+  public let cutBelow: Double, cutRestore: Double, cutMultiplier: Double
+  public let appealBelow: Double, appealAmount: Double, appealProbability: Double, appealCooldown: Int
   public let expensesByFactor: [[Double]]
   /// Factors that carry at least one income line / expense line.
   public let incomeFactors: [Int]
@@ -72,7 +85,8 @@ import Foundation
   /// Paid months before the mitigation applies (`Int32.max` when none), and mitigated cost c₂ · monthlyValue.
   public let serviceMitigationAfter: [Int]
   public let serviceMitigatedCost: [Double]
-  /// Whether service s has any of SPEC §12–§13's fields (the kernel's general service pass).
+  /// Whether service s takes the kernel's general pass: it has one of SPEC §12–§13's fields, or the file has a
+  /// policy (the general pass adds the service's costs to the month's outgo).
   public let serviceIsDated: [Bool]
 
   // Events (SPEC §6).
@@ -158,6 +172,19 @@ import Foundation
     }
     (incomeFixed, incomeByFactor) = tables(scenario.income)
     (expensesFixed, expensesByFactor) = tables(scenario.expenses)
+    let policy = scenario.policy
+    let cutLines = policy?.cuts.map { cuts in scenario.expenses.filter { cuts.lines?.contains($0.name) ?? true } } ?? []
+    (cutFixed, cutByFactor) = tables(cutLines)
+    hasPolicy = policy != nil
+    respondsToBalance = policy?.respondsToBalance ?? false
+    minimumMonths = policy?.minimumMonths
+    cutBelow = policy?.cuts?.belowMonths ?? -.infinity
+    cutRestore = policy?.cuts?.restoreMonths ?? -.infinity
+    cutMultiplier = policy?.cuts?.expenseMultiplier ?? 1
+    appealBelow = policy?.appeal?.belowMonths ?? -.infinity
+    appealAmount = policy?.appeal?.amount ?? 0
+    appealProbability = policy?.appeal?.probability ?? 0
+    appealCooldown = policy?.appeal?.cooldownMonths ?? 12
     var oneOff = [Double](repeating: 0, count: months)
     for item in scenario.oneOffs where (1...months).contains(item.month) { oneOff[item.month - 1] += item.amount }
     self.oneOff = oneOff
@@ -192,7 +219,7 @@ import Foundation
     serviceMitigationAfter = scenario.inKindServices.map { $0.mitigation?.afterMonths ?? Int(Int32.max) }
     serviceMitigatedCost = scenario.inKindServices.map { ($0.mitigation?.costFraction ?? 0) * $0.monthlyValue }
     serviceIsDated = scenario.inKindServices.map {
-      $0.agreement != nil || $0.migrationCost != 0 || $0.mitigation != nil
+      scenario.policy != nil || $0.agreement != nil || $0.migrationCost != 0 || $0.mitigation != nil
     }
 
     eventLogNoStart = scenario.events.map { Foundation.log1p(-$0.annualProbability) / 12 }

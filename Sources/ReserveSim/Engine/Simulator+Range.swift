@@ -35,6 +35,6 @@ extension SimulationResult {
       yearEndBalance: yearEnd,
       firstRuinMonth: firstRuinMonth + next.firstRuinMonth,
       yearlyFlowMeans: zip(yearlyFlowMeans, next.yearlyFlowMeans).map { weight.0 * $0 + weight.1 * $1 },
-      diagnostics: nil)
+      diagnostics: nil, belowMinimumMonth: belowMinimumMonth + next.belowMinimumMonth)
   }
 }

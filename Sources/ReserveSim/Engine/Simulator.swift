@@ -55,6 +55,8 @@ public struct Simulator: Sendable {
     var need = [Double](unsafeUninitializedCapacity: paths) { $1 = paths }
     var yearEnd = [Double](unsafeUninitializedCapacity: paths * years) { $1 = paths * years }
     var ruin = [Int32](unsafeUninitializedCapacity: paths) { $1 = paths }
+    let belowCount = plan.minimumMonths == nil ? 0 : paths
+    var belowMinimum = [Int32](unsafeUninitializedCapacity: belowCount) { $1 = belowCount }
     let flowStride = years * YearlyFlow.count
     var flows = [Double](repeating: 0, count: blocks * flowStride)
     let diagnostics = recordsDiagnostics ? PathDiagnostics(paths: paths, scenario: scenario) : nil
@@ -64,19 +66,22 @@ public struct Simulator: Sendable {
       yearEnd.withUnsafeMutableBufferPointer { yearEndBuffer in
         ruin.withUnsafeMutableBufferPointer { ruinBuffer in
           flows.withUnsafeMutableBufferPointer { flowBuffer in
-            let output = BlockOutput(
-              requiredReserve: needBuffer.baseAddress!, yearEndBalance: yearEndBuffer.baseAddress!,
-              firstRuinMonth: ruinBuffer.baseAddress!, paths: paths, runStart: runStart,
-              blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics?.output)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-              let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
-              for block in stride(from: worker, to: blocks, by: workers) {
-                let offset = block * Self.blockSize
-                var blockOutput = output
-                blockOutput.blockFlows = output.blockFlows + block * flowStride
-                kernel.simulate(
-                  firstPath: runStart + offset, count: min(Self.blockSize, paths - offset), into: blockOutput)
-                if let progress, let share = doneCounter.increment() { progress(share) }
+            belowMinimum.withUnsafeMutableBufferPointer { belowBuffer in
+              let output = BlockOutput(
+                requiredReserve: needBuffer.baseAddress!, yearEndBalance: yearEndBuffer.baseAddress!,
+                firstRuinMonth: ruinBuffer.baseAddress!, paths: paths, runStart: runStart,
+                blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics?.output,
+                belowMinimumMonth: belowCount > 0 ? belowBuffer.baseAddress : nil)
+              DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
+                for block in stride(from: worker, to: blocks, by: workers) {
+                  let offset = block * Self.blockSize
+                  var blockOutput = output
+                  blockOutput.blockFlows = output.blockFlows + block * flowStride
+                  kernel.simulate(
+                    firstPath: runStart + offset, count: min(Self.blockSize, paths - offset), into: blockOutput)
+                  if let progress, let share = doneCounter.increment() { progress(share) }
+                }
               }
             }
           }
@@ -91,7 +96,8 @@ public struct Simulator: Sendable {
     }
     return SimulationResult(
       scenario: scenario, paths: paths, seed: seed, requiredReserve: need, yearEndBalance: yearEnd,
-      firstRuinMonth: ruin, yearlyFlowMeans: yearlyFlowSums.map { $0 / Double(paths) }, diagnostics: diagnostics)
+      firstRuinMonth: ruin, yearlyFlowMeans: yearlyFlowSums.map { $0 / Double(paths) }, diagnostics: diagnostics,
+      belowMinimumMonth: belowMinimum)
   }
 }
 

@@ -16,6 +16,15 @@ public struct SimulationResult: Sendable {
   public let yearlyFlowMeans: [Double]
   /// Per-path diagnostics, when the simulator was asked to record them.
   public let diagnostics: PathDiagnostics?
+  /// First month-end with the balance below the policy's minimum months of outgo (SPEC §15), 0 when never;
+  /// empty when the scenario sets no minimum.
+  public var belowMinimumMonth: [Int32] = []
+
+  /// How `requiredReserve` was found: SPEC §7's closed formula, or a search on B₀ when the policy's responses
+  /// make cash flows depend on the balance (SPEC §15).
+  public var requiredReserveMethod: RequiredReserveMethod {
+    scenario.policy?.respondsToBalance == true ? .search : .exact
+  }
 
   public var years: Int { scenario.years }
 
@@ -72,4 +81,13 @@ public final class PathDiagnostics: @unchecked Sendable {
   public func finalTraffic(path: Int) -> Double { Foundation.exp(finalLogLevel(.traffic, path: path)) }
   /// Log level X_f(M) of a factor at the horizon on path `path` (0 for a factor the file leaves out).
   public func finalLogLevel(_ factor: Factor, path: Int) -> Double { output.finalLogLevel[factor.index * paths + path] }
+}
+
+/// How each path's need was found (SPEC §15's `requiredReserveMethod`).
+public enum RequiredReserveMethod: String, Sendable {
+  /// need = max over m of [floor/D(m) − Σ_{k≤m} NCF(k)/D(k)] (SPEC §7).
+  case exact
+  /// The least B₀ that keeps the path at or above the floor, by bisection on common random numbers, to within
+  /// max(1, 10⁻⁶·B₀).
+  case search
 }

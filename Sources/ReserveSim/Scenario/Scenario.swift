@@ -25,6 +25,8 @@ public struct Scenario: Equatable, Sendable {
   public var assertions: [Assertion]
   /// Single cash flows in given months (SPEC §14).
   public var oneOffs: [OneOff] = []
+  /// The organisation's own responses (SPEC §15), if any.
+  public var policy: ResponsePolicy? = nil
 
   /// Number of monthly steps, M = 12 × years.
   public var months: Int { 12 * years }

@@ -104,6 +104,8 @@ typedef struct {
   /// The month's one-off items (SPEC §14), summed: added to the cash flow as they are, counted as income when
   /// positive and as expenses when negative.
   double oneOff;
+  /// The part of expensesFixed and of each expenseAmount that the policy's cuts apply to (SPEC §15).
+  double cutFixed, cutAmount[4];
 } rs_money_month;
 
 void rs_money_lines(
@@ -127,8 +129,9 @@ typedef struct {
   int32_t sets;
   /// Per service, read when sets is 0: the monthly loss probability h and −ln(1 − h).
   const double *monthlyHazard, *logHazard;
-  /// Per service: 1 when it has a dated agreement, a migration cost or a mitigation (SPEC §12–§13), which the
-  /// general pass handles; 0 runs the plain pass of SPEC §5.
+  /// Per service: 1 when it has a dated agreement, a migration cost or a mitigation (SPEC §12–§13), or the file a
+  /// policy: the general pass handles those (and adds what is paid to the state's outgo); 0 runs the plain pass
+  /// of SPEC §5.
   const uint8_t *dated;
   /// Per service: the month-1 agreement's last month (0: none), its renewal probability r and the months 12k
   /// a renewal adds.
@@ -157,6 +160,8 @@ typedef struct {
   int32_t *agreementEnd;
   /// When the plan's sets is 0: the lanes' product of agreementRenewalMultiplier.
   const double *agreementMultiplier;
+  /// The month's outgo per lane, to which the general pass adds what is paid (SPEC §15).
+  double *outgo;
 } rs_services_state;
 
 /// Starts the month-1 donation of `service` in every lane (at->month = 1): words of address (path, month,
@@ -183,6 +188,52 @@ void rs_pay_services(
 void rs_update_balances(
     const rs_block_month *at, double growth, double discount, double discountedFloor, double floor,
     const double *cashFlow, double *balance, double *discountedSum, double *need, int32_t *ruinMonth);
+
+/// The organisation's own responses (SPEC §15). Cover is B(m)/outgo(m) in months, +∞ when outgo(m) is 0.
+typedef struct {
+  /// k, the board's minimum in months of outgo; negative when none.
+  double minimumMonths;
+  /// Cuts: the listed expense lines × cutMultiplier from the month after cover < cutBelow, until the first
+  /// month-end with cover ≥ cutRestore (restored from the next month).
+  int32_t hasCuts;
+  double cutBelow, cutRestore, cutMultiplier;
+  /// Appeal: when cover < appealBelow at a month-end with no appeal in the last appealCooldown months, an appeal
+  /// is made; with appealProbability (words 0–1 of address (path, month, 0x06000000, 0)) it raises
+  /// appealAmount × level_donations the next month.
+  int32_t hasAppeal;
+  double appealBelow, appealAmount, appealProbability;
+  int32_t appealCooldown;
+  /// 1 for a bound on what the responses can bring: the cuts apply from the first month-end on and an appeal
+  /// is made and answered at every month-end, whatever the cover.
+  int32_t alwaysAct;
+} rs_policy_plan;
+
+/// The policy's state per lane.
+typedef struct {
+  /// This month's outgo: expenses after cuts (rs_policy_money) plus services paid (rs_pay_services).
+  double *outgo;
+  /// 1 while the cuts apply.
+  int32_t *cutActive;
+  /// The month of the last appeal (very negative when none), and 1 when last month's appeal raised money.
+  int32_t *lastAppeal;
+  int32_t *appealArrives;
+  /// The first month-end with cover below the minimum, 0 when none yet.
+  int32_t *belowMinimumMonth;
+  /// The levels of the donations factor (the appeal's scale).
+  const double *donationsLevel;
+} rs_policy_state;
+
+/// After rs_money_lines in a file with a policy: sets outgo to the month's expenses less the cuts' saving
+/// (1 − f) × the cut lines while cuts apply, adds that saving and an arriving appeal to the cash flow, and moves
+/// the saving out of the expense sum and the appeal into the income sum.
+void rs_policy_money(
+    const rs_block_month *at, const rs_money_month *money, const rs_policy_plan *policy, const rs_policy_state *state,
+    const double *level, double *cashFlow, double *incomeSum, double *expenseSum);
+
+/// After rs_update_balances in a file with a policy: the month-end's cover against the minimum, the cuts' state
+/// and the appeals.
+void rs_policy_month_end(
+    const rs_block_month *at, const rs_policy_plan *policy, const rs_policy_state *state, const double *balance);
 
 /// The sponsor transition tables (layout of SponsorTransitionTables).
 typedef struct {
