@@ -35,6 +35,21 @@ let benchmarks: @Sendable () -> Void = {
   simulateAndSummarise("PyPI-100k-paths-1-thread", paths: 100_000, threads: 1, configuration: .init(maxIterations: 5))
   simulateAndSummarise("PyPI-100k-paths-2-threads", paths: 100_000, threads: 2, configuration: .init(maxIterations: 5))
 
+  // A policy whose cuts and appeal react to the balance (SPEC §15): every path's need is searched for by
+  // bisection on B₀, each candidate a run of the block's months on the same random numbers.
+  var responding = scenario
+  responding.policy = ResponsePolicy(
+    minimumMonths: 3, cuts: ExpenseCuts(belowMonths: 6, restoreMonths: 9, expenseMultiplier: 0.7),
+    appeal: EmergencyAppeal(belowMonths: 3, amount: 150_000, probability: 0.5))
+  Benchmark(
+    "PyPI-100k-paths-policy-search", configuration: .init(warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3)
+  ) { benchmark in
+    let summary = benchmark.measure(.pathsPerSecond, units: 100_000) {
+      RunSummary(Simulator(threads: allThreads).run(responding, paths: 100_000, seed: PyPIBaseline.seed))
+    }
+    blackHole(summary)
+  }
+
   // The summary alone (sorting the needs, year-end percentiles), from a 100k-path result made in setup.
   Benchmark(
     "RunSummary-100k-paths",
