@@ -36,6 +36,16 @@ DECODER_ONLY = {
     "duplicate-correlation-pair.json": "the same pair in either order with different rho; uniqueItems "
     "compares whole items",
     "until-before-from.json": "untilYear must not be before fromYear: JSON Schema cannot compare two fields",
+    "restore-below-trigger.json": "restoreMonths must be at least belowMonths: JSON Schema cannot compare two "
+    "fields",
+    "one-off-past-horizon.json": "a one-off's month must be within 12 × years: JSON Schema cannot compare a "
+    "field with another object's field",
+    "agreement-ends-before-start.json": "a \"YYYY-MM\" month must not be before the file's start: JSON Schema "
+    "cannot compare two fields",
+    "calendar-month-without-start.json": "a \"YYYY-MM\" month needs the file's start: JSON Schema cannot make "
+    "one field's form depend on another's presence here",
+    "cuts-unknown-line.json": "cuts.lines must name expense lines of the same file: JSON Schema cannot compare "
+    "values across objects",
     "within-years-beyond-horizon.json": "withinYears must not exceed the top-level years: JSON Schema cannot "
     "compare a field with another object's field",
     "extends-missing-base.json": "whether the base file exists is for the loader; the patch itself is valid",

@@ -24,6 +24,12 @@ SECTIONS = {
     "sponsorTier": "A sponsor tier",
     "inKindService": "An in-kind service",
     "event": "An event",
+    "agreement": "A service's dated agreement",
+    "mitigation": "A lost service's cost once adapted",
+    "oneOff": "A one-off item",
+    "policy": "The organisation's responses",
+    "cuts": "Spending cuts",
+    "appeal": "An emergency appeal",
     "ruinProbabilityAssertion": "An assertion on the ruin probability",
     "requiredReserveAssertion": "An assertion on the required reserve",
 }

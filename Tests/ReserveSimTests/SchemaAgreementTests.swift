@@ -22,9 +22,12 @@ final class SchemaAgreementTests: XCTestCase {
     {"name": "Probe", "years": 100, "simulation": {}, "reserve": {}, "factors": {"traffic": {}},
      "correlations": [{"between": ["traffic", "unitCost"], "rho": 0}],
      "income": [{"name": "Income"}], "expenses": [{"name": "Expense"}], "sponsorTiers": [{"name": "Tier"}],
-     "inKindServices": [{"name": "Service"}], "events": [{"name": "Event"}],
+     "inKindServices": [{"name": "Service", "agreement": {"ends": 1}, "mitigation": {"afterMonths": 0, "costFraction": 0}}],
+     "events": [{"name": "Event"}],
      "assertions": [{"name": "Ruin", "metric": "ruinProbability", "atMost": 0.5},
-                    {"name": "Reserve", "metric": "requiredReserve", "confidence": 0.5, "atMost": 0}]}
+                    {"name": "Reserve", "metric": "requiredReserve", "confidence": 0.5, "atMost": 0}],
+     "oneOffs": [{"name": "One-off", "month": 1, "amount": 0}],
+     "policy": {"cuts": {"belowMonths": 0, "expenseMultiplier": 0}, "appeal": {"belowMonths": 0, "amount": 0}}}
     """
 
   /// Where each object definition of the schema (`nil`: the top level) stands in `minimalDocument`.
@@ -42,6 +45,12 @@ final class SchemaAgreementTests: XCTestCase {
     ("event", [.key("events"), .index(0)]),
     ("ruinProbabilityAssertion", [.key("assertions"), .index(0)]),
     ("requiredReserveAssertion", [.key("assertions"), .index(1)]),
+    ("agreement", [.key("inKindServices"), .index(0), .key("agreement")]),
+    ("mitigation", [.key("inKindServices"), .index(0), .key("mitigation")]),
+    ("oneOff", [.key("oneOffs"), .index(0)]),
+    ("policy", [.key("policy")]),
+    ("cuts", [.key("policy"), .key("cuts")]),
+    ("appeal", [.key("policy"), .key("appeal")]),
   ]
 
   /// Definitions that only choose between others by one field, and the definitions they choose from.
@@ -95,6 +104,12 @@ final class SchemaAgreementTests: XCTestCase {
     "wrong-type.json": "$.years",
     "years-above-100.json": "$.years",
     "years-zero.json": "$.years",
+    "agreement-ends-before-start.json": "$.inKindServices[0].agreement.ends",
+    "one-off-past-horizon.json": "$.oneOffs[0].month",
+    "calendar-month-without-start.json": "$.inKindServices[0].agreement.ends",
+    "cuts-unknown-line.json": "$.policy.cuts.lines[1]",
+    "cut-multiplier-above-one.json": "$.policy.cuts.expenseMultiplier",
+    "restore-below-trigger.json": "$.policy.cuts.restoreMonths",
   ]
 
   var schema: JSONValue!

@@ -212,7 +212,8 @@ import Foundation
 
     serviceMonthlyLogHazard = serviceMonthlyHazard.map { -Foundation.log1p(-$0) }
     serviceLogNoReplacement = scenario.inKindServices.map { Foundation.log1p(-$0.annualReplacementProbability) / 12 }
-    serviceAgreementEnd = scenario.inKindServices.map { $0.agreement?.ends ?? 0 }
+    // An end past the horizon is never reached: kept at M + 1 so that the kernel's 32-bit months cannot overflow.
+    serviceAgreementEnd = scenario.inKindServices.map { $0.agreement.map { Swift.min($0.ends, months + 1) } ?? 0 }
     serviceAgreementRenewal = scenario.inKindServices.map { $0.agreement?.renewalProbability ?? 0 }
     serviceRenewalMonths = scenario.inKindServices.map { 12 * ($0.agreement?.renewalYears ?? 1) }
     serviceMigrationCost = scenario.inKindServices.map(\.migrationCost)

@@ -25,7 +25,7 @@ extension Scenario {
       throw reader.error("currency", "expected a three-letter currency code such as \"USD\", found \"\(currency)\"")
     }
     start = try reader.string("start")
-    if let start, !Self.isYearMonth(start) {
+    if let start, CalendarMonth.yearAndMonth(start) == nil {
       throw reader.error("start", "expected a month as \"YYYY-MM\", found \"\(start)\"")
     }
     guard reader.has("years") else { throw reader.error("years", "is required (a whole number of years, 1 to 100)") }
@@ -47,24 +47,24 @@ extension Scenario {
     sponsorTiers = try Self.list(reader.array("sponsorTiers"), at: root.appending("sponsorTiers")) {
       try Self.sponsorTier($0, at: $1)
     }
+    let start = self.start
     inKindServices = try Self.list(reader.array("inKindServices"), at: root.appending("inKindServices")) {
-      try Self.service($0, at: $1)
+      try Self.service($0, at: $1, start: start)
     }
     events = try Self.list(reader.array("events"), at: root.appending("events")) { try Self.event($0, at: $1) }
     assertions = try Self.list(reader.array("assertions"), at: root.appending("assertions")) {
       try Self.assertion($0, at: $1, years: years)
     }
+    let months = self.months
+    oneOffs = try Self.list(reader.array("oneOffs"), at: root.appending("oneOffs")) {
+      try Self.oneOff($0, at: $1, start: start, horizon: months)
+    }
+    let expenseLines = expenses.map(\.name)
+    policy = try reader.value("policy").map {
+      try Self.policy($0, at: root.appending("policy"), expenseLines: expenseLines)
+    }
     try reader.rejectUnknownKeys()
     try CorrelationMatrix.validate(correlations, at: root.appending("correlations"))
-  }
-
-  private static func isYearMonth(_ text: String) -> Bool {
-    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-    guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-      parts.allSatisfy({ $0.allSatisfy { ("0"..."9").contains($0) } }),
-      let year = Int(parts[0]), let month = Int(parts[1])
-    else { return false }
-    return year >= 1 && (1...12).contains(month)
   }
 
   private static func strings(_ items: [JSONValue]?, at path: JSONPath) throws -> [String] {
@@ -196,7 +196,7 @@ extension Scenario {
     return tier
   }
 
-  private static func service(_ value: JSONValue, at path: JSONPath) throws -> InKindService {
+  private static func service(_ value: JSONValue, at path: JSONPath, start: String?) throws -> InKindService {
     var reader = try ObjectReader(value, at: path)
     let name = try reader.requiredString("name")
     let monthlyValue = try reader.number("monthlyValue", in: .amount) ?? 0
@@ -207,19 +207,26 @@ extension Scenario {
       }
       scaling = parsed
     }
-    let service = InKindService(
+    var service = InKindService(
       name: name, monthlyValue: monthlyValue, scaling: scaling,
       annualLossProbability: try reader.number("annualLossProbability", in: .probability) ?? 0,
       noticeMonths: try reader.integer("noticeMonths", in: .between(0, 1200)) ?? 0,
       replacementCostFraction: try reader.number("replacementCostFraction", in: .between(0, 100)) ?? 1,
       annualReplacementProbability: try reader.number("annualReplacementProbability", in: .probability) ?? 0)
+    service.agreement = try reader.value("agreement").map {
+      try Self.agreement($0, at: path.appending("agreement"), start: start)
+    }
+    service.migrationCost = try reader.number("migrationCost", in: .amount) ?? 0
+    service.mitigation = try reader.value("mitigation").map {
+      try Self.mitigation($0, at: path.appending("mitigation"))
+    }
     try reader.rejectUnknownKeys()
     return service
   }
 
   private static func event(_ value: JSONValue, at path: JSONPath) throws -> EventKind {
     var reader = try ObjectReader(value, at: path)
-    let event = EventKind(
+    var event = EventKind(
       name: try reader.requiredString("name"),
       annualProbability: try reader.number("annualProbability", in: .probability) ?? 0,
       durationMonths: try reader.integer("durationMonths", in: .between(1, 1200)) ?? 1,
@@ -227,6 +234,7 @@ extension Scenario {
       sponsorRenewalMultiplier: try reader.number("sponsorRenewalMultiplier", in: .multiplier) ?? 1,
       newSponsorMultiplier: try reader.number("newSponsorMultiplier", in: .multiplier) ?? 1,
       serviceLossMultiplier: try reader.number("serviceLossMultiplier", in: .multiplier) ?? 1)
+    event.agreementRenewalMultiplier = try reader.number("agreementRenewalMultiplier", in: .multiplier) ?? 1
     try reader.rejectUnknownKeys()
     return event
   }

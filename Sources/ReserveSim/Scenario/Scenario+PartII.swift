@@ -1,0 +1,133 @@
+/// Decoding of SPEC Part II's fields: calendar months (§11), dated agreements (§12), what a loss costs over
+/// time (§13), one-off items (§14) and the organisation's responses (§15).
+extension Scenario {
+  /// A month field (SPEC §11) at `path`, as a 1-based month; `horizon` set when months past M are an error.
+  static func month(_ value: JSONValue, at path: JSONPath, start: String?, horizon: Int? = nil) throws -> Int {
+    let month: Int
+    do {
+      month = try CalendarMonth.month(value, start: start)
+    } catch {
+      throw ScenarioError(file: nil, path: path, message: error.message)
+    }
+    if let horizon, month > horizon {
+      throw ScenarioError(
+        file: nil, path: path, message: "month \(month) is past the horizon (month \(horizon), the last simulated one)")
+    }
+    return month
+  }
+
+  /// `agreement` of an in-kind service (SPEC §12).
+  static func agreement(_ value: JSONValue, at path: JSONPath, start: String?) throws -> ServiceAgreement {
+    var reader = try ObjectReader(value, at: path)
+    guard let ends = reader.value("ends") else {
+      throw reader.error("ends", "is required (the agreement's last covered month, a number or \"YYYY-MM\")")
+    }
+    let agreement = ServiceAgreement(
+      ends: try month(ends, at: path.appending("ends"), start: start),
+      renewalProbability: try reader.number("renewalProbability", in: .probability) ?? 0,
+      renewalYears: try reader.integer("renewalYears", in: .between(1, 100)) ?? 1)
+    try reader.rejectUnknownKeys()
+    return agreement
+  }
+
+  /// `mitigation` of an in-kind service (SPEC §13).
+  static func mitigation(_ value: JSONValue, at path: JSONPath) throws -> ServiceMitigation {
+    var reader = try ObjectReader(value, at: path)
+    guard reader.has("afterMonths") else {
+      throw reader.error("afterMonths", "is required (the paid months before the cheaper cost applies)")
+    }
+    guard reader.has("costFraction") else {
+      throw reader.error("costFraction", "is required (the share of the service's value paid from then on)")
+    }
+    let mitigation = ServiceMitigation(
+      afterMonths: try reader.integer("afterMonths", in: .between(0, 1200))!,
+      costFraction: try reader.number("costFraction", in: .between(0, 100))!)
+    try reader.rejectUnknownKeys()
+    return mitigation
+  }
+
+  /// One item of `oneOffs` (SPEC §14).
+  static func oneOff(_ value: JSONValue, at path: JSONPath, start: String?, horizon: Int) throws -> OneOff {
+    var reader = try ObjectReader(value, at: path)
+    let name = try reader.requiredString("name")
+    guard let monthValue = reader.value("month") else {
+      throw reader.error("month", "is required (a month number or \"YYYY-MM\")")
+    }
+    guard reader.has("amount") else {
+      throw reader.error("amount", "is required (positive for income, negative for an expense)")
+    }
+    let item = OneOff(
+      name: name, month: try month(monthValue, at: path.appending("month"), start: start, horizon: horizon),
+      amount: try reader.number("amount", in: .balance)!)
+    try reader.rejectUnknownKeys()
+    return item
+  }
+
+  /// `policy` (SPEC §15); `expenseLines` are the file's expense line names, which `cuts.lines` must name.
+  static func policy(_ value: JSONValue, at path: JSONPath, expenseLines: [String]) throws -> ResponsePolicy {
+    var reader = try ObjectReader(value, at: path)
+    let minimum = try reader.number("minimumMonths", in: .between(0, 1200))
+    let cuts = try reader.value("cuts").map {
+      try Self.cuts($0, at: path.appending("cuts"), expenseLines: expenseLines)
+    }
+    let appeal = try reader.value("appeal").map { try Self.appeal($0, at: path.appending("appeal")) }
+    try reader.rejectUnknownKeys()
+    return ResponsePolicy(minimumMonths: minimum, cuts: cuts, appeal: appeal)
+  }
+
+  private static func cuts(_ value: JSONValue, at path: JSONPath, expenseLines: [String]) throws -> ExpenseCuts {
+    var reader = try ObjectReader(value, at: path)
+    guard reader.has("belowMonths") else {
+      throw reader.error("belowMonths", "is required (the cover, in months of outgo, under which cuts start)")
+    }
+    guard reader.has("expenseMultiplier") else {
+      throw reader.error("expenseMultiplier", "is required (what the cut lines are multiplied by, in [0, 1])")
+    }
+    let below = try reader.number("belowMonths", in: .between(0, 1200))!
+    let restore = try reader.number("restoreMonths", in: .between(0, 1200)) ?? below
+    guard restore >= below else {
+      throw reader.error(
+        "restoreMonths",
+        "must be at least belowMonths (\(JSONValue.format(below))), found \(JSONValue.format(restore))")
+    }
+    let multiplier = try reader.number("expenseMultiplier", in: .probability)!
+    var lines: [String]?
+    if let items = try reader.array("lines") {
+      lines = try items.enumerated().map { index, item in
+        let itemPath = path.appending("lines").appending(index)
+        guard case .string(let name) = item else {
+          throw ScenarioError(
+            file: nil, path: itemPath, message: "expected an expense line's name, found \(item.kindDescription)")
+        }
+        guard expenseLines.contains(name) else {
+          var message = "names no expense line: \"\(name)\""
+          if let guess = closestMatch(to: name, among: expenseLines) { message += " (did you mean \"\(guess)\"?)" }
+          message +=
+            expenseLines.isEmpty
+            ? "; the file has no expense lines" : "; expense lines: " + expenseLines.joined(separator: ", ")
+          throw ScenarioError(file: nil, path: itemPath, message: message)
+        }
+        return name
+      }
+    }
+    try reader.rejectUnknownKeys()
+    return ExpenseCuts(belowMonths: below, restoreMonths: restore, expenseMultiplier: multiplier, lines: lines)
+  }
+
+  private static func appeal(_ value: JSONValue, at path: JSONPath) throws -> EmergencyAppeal {
+    var reader = try ObjectReader(value, at: path)
+    guard reader.has("belowMonths") else {
+      throw reader.error("belowMonths", "is required (the cover, in months of outgo, under which to appeal)")
+    }
+    guard reader.has("amount") else {
+      throw reader.error("amount", "is required (what an answered appeal raises, at month-1 prices)")
+    }
+    let appeal = EmergencyAppeal(
+      belowMonths: try reader.number("belowMonths", in: .between(0, 1200))!,
+      amount: try reader.number("amount", in: .amount)!,
+      probability: try reader.number("probability", in: .probability) ?? 1,
+      cooldownMonths: try reader.integer("cooldownMonths", in: .between(1, 1200)) ?? 12)
+    try reader.rejectUnknownKeys()
+    return appeal
+  }
+}
