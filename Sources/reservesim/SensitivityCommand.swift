@@ -48,6 +48,7 @@ struct SensitivityCommand: ParsableCommand {
   }
 
   func run() throws {
+    try output.checkOutputs(svg.map { [.file($0, option: "--svg")] } ?? [])
     let loader = try input.loader()
     let scenario = try loader.load(file)
     let document = try loader.composedDocument(file)
@@ -65,7 +66,7 @@ struct SensitivityCommand: ParsableCommand {
       throw error.inFile(file)
     }
     progress?.finish()
-    if let svg { try AtomicFiles.write(TornadoChart.svg(analysis), to: svg) }
+    if let svg { try OutputFiles.write(TornadoChart.svg(analysis), to: svg) }
     try output.emit(
       json: { WhatIfJSON.encode(analysis) },
       text: { WhatIfText.render(analysis) + (svg.map { "\nTornado chart written to \($0)\n" } ?? "") },

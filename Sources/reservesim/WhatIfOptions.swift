@@ -9,9 +9,15 @@ struct WhatIfOutputOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Also write the result's table as CSV to this file.", valueName: "path"))
   var csv: String?
 
+  /// Checks, before anything is simulated, that the CSV file (and `others`, the command's own outputs) can be
+  /// written.
+  func checkOutputs(_ others: [OutputTarget] = []) throws {
+    try OutputFiles.check(others + (csv.map { [.file($0, option: "--csv")] } ?? []))
+  }
+
   /// Writes the CSV file if asked, then prints JSON or the readable text.
   func emit(json jsonText: () throws -> String, text: () -> String, table: () -> CSVTable) throws {
-    if let csv { try AtomicFiles.write(table().text, to: csv) }
+    if let csv { try OutputFiles.write(table().text, to: csv) }
     if json {
       print(try jsonText())
     } else {
