@@ -62,13 +62,15 @@ enum InterruptCleanup {
     }
   }
 
-  /// Runs `body` with signals held back until it returns; if a signal has already arrived, cleans up and exits
-  /// instead of starting it.
+  /// Runs `body` with signals held back until it returns: a signal that arrived before cleans up and exits
+  /// instead of starting it, one that arrives during it cleans up and exits as soon as it returns.
   static func deferringSignals<Result>(_ body: () throws -> Result) rethrows -> Result {
     registry.lock.lock()
     defer { registry.lock.unlock() }
     if receivedSignal.pointee != 0 { cleanUpAndExit(receivedSignal.pointee) }
-    return try body()
+    let result = try body()
+    if receivedSignal.pointee != 0 { cleanUpAndExit(receivedSignal.pointee) }
+    return result
   }
 
   // MARK: - Private
