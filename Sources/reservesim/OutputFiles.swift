@@ -67,63 +67,86 @@ enum OutputFiles {
     }
   }
 
-  /// Writes `contents` to `path` as `check` describes: atomically for a regular file or a new one (through a
-  /// symbolic link to its target), written through for a device or FIFO.
-  static func write(_ contents: String, to path: String) throws {
-    switch try entry(path, following: false) {
-    case .folder: throw OutputError(path: path, reason: "is a folder; name a file")
-    case .socket: throw OutputError(path: path, reason: "is a socket; name a file")
-    case .device, .fifo: try writeThrough(Data(contents.utf8), to: path)
-    case .missing, .regularFile: try replace([(lastComponent(path), contents)], in: parent(path), naming: [path])
-    case .symbolicLink:
-      switch try entry(path, following: true) {
-      case .missing: throw OutputError(path: path, reason: "is a symbolic link to a missing file")
-      case .folder: throw OutputError(path: path, reason: "is a link to a folder; name a file")
-      case .socket: throw OutputError(path: path, reason: "is a link to a socket; name a file")
-      case .device, .fifo: try writeThrough(Data(contents.utf8), to: path)
-      case .regularFile, .symbolicLink:
-        guard let resolved = realpath(path, nil) else {
-          throw OutputError(path: path, reason: "cannot be written", errno: errno)
+  /// What one output holds: a file's text, or the files of a folder by name.
+  enum Contents {
+    case file(String)
+    case files([(name: String, contents: String)])
+  }
+
+  /// Writes one file (see `write(_:)`).
+  static func write(_ contents: String, to path: String) throws { try write([(path, .file(contents))]) }
+
+  /// Writes `files` into `folder` as one set (see `write(_:)`).
+  static func write(_ files: [(name: String, contents: String)], into folder: String) throws {
+    try write([(folder, .files(files))])
+  }
+
+  /// Writes every output of a command as one unit, as `check` describes: devices and FIFOs (also behind a link)
+  /// are written through first, in order; then every other file is staged beside its target, and all are
+  /// renamed into place together (each folder locked, signals deferred) or, if one rename fails, none stays.
+  /// Folders created on the way are removed again if anything fails.
+  static func write(_ outputs: [(path: String, contents: Contents)]) throws {
+    var throughs: [(path: String, bytes: Data)] = []
+    var replacements: [(folder: String, name: String, contents: String, display: String)] = []
+    for (path, contents) in outputs {
+      switch contents {
+      case .file(let text):
+        switch try destination(ofFile: path) {
+        case .through: throughs.append((path, Data(text.utf8)))
+        case .replace(let target): replacements.append((parent(target), lastComponent(target), text, path))
         }
-        let target = String(cString: resolved)
-        free(resolved)
-        try replace([(lastComponent(target), contents)], in: parent(target), naming: [path])
+      case .files(let files):
+        switch try entry(path, following: true) {
+        case .missing, .folder: break
+        default: throw OutputError(path: path, reason: "exists and is not a folder")
+        }
+        replacements += files.map { (path, $0.name, $0.contents, joined(path, $0.name)) }
       }
     }
+    for (path, bytes) in throughs { try writeThrough(bytes, to: path) }
+    if !replacements.isEmpty { try replace(replacements) }
   }
 
-  /// Writes `files` into `folder` (created if missing, and removed again if this fails) as one set: all of them
-  /// are replaced, or none is.
-  static func write(_ files: [(name: String, contents: String)], into folder: String) throws {
-    switch try entry(folder, following: true) {
-    case .missing, .folder: break
-    default: throw OutputError(path: folder, reason: "exists and is not a folder")
-    }
-    try replace(files, in: folder, naming: files.map { joined(folder, $0.name) })
+  /// How a file output is written: through (a device or FIFO, or a link to one), or by replacing `target` (the
+  /// path itself, or a link's resolved target).
+  private enum Destination {
+    case through
+    case replace(target: String)
   }
 
-  // MARK: - Checks
-
-  private static func checkFile(_ path: String) throws {
+  private static func destination(ofFile path: String) throws -> Destination {
     if path.isEmpty { throw OutputError(path: "''", reason: "an output path is empty") }
     switch try entry(path, following: false) {
-    case .missing: try checkCreatable(path)
     case .folder: throw OutputError(path: path, reason: "is a folder; name a file")
     case .socket: throw OutputError(path: path, reason: "is a socket; name a file")
-    case .regularFile: try checkWritableFolder(parent(path), for: path)
-    case .device, .fifo: try checkWritable(path)
+    case .device, .fifo: return .through
+    case .missing, .regularFile: return .replace(target: path)
     case .symbolicLink:
       switch try entry(path, following: true) {
       case .missing: throw OutputError(path: path, reason: "is a symbolic link to a missing file")
       case .folder: throw OutputError(path: path, reason: "is a link to a folder; name a file")
       case .socket: throw OutputError(path: path, reason: "is a link to a socket; name a file")
-      case .device, .fifo: try checkWritable(path)
+      case .device, .fifo: return .through
       case .regularFile, .symbolicLink:
         guard let resolved = realpath(path, nil) else {
           throw OutputError(path: path, reason: "cannot be written", errno: errno)
         }
         defer { free(resolved) }
-        try checkWritableFolder(parent(String(cString: resolved)), for: path)
+        return .replace(target: String(cString: resolved))
+      }
+    }
+  }
+
+  // MARK: - Checks
+
+  private static func checkFile(_ path: String) throws {
+    switch try destination(ofFile: path) {
+    case .through: try checkWritable(path)
+    case .replace(let target):
+      if case .missing = try entry(target, following: false) {
+        try checkCreatable(target)
+      } else {
+        try checkWritableFolder(parent(target), for: path)
       }
     }
   }
@@ -181,55 +204,87 @@ enum OutputFiles {
 
   // MARK: - Writing
 
-  /// Writes each file into a fresh staging folder inside `folder`, then, holding an exclusive `flock` on
-  /// `folder` and with SIGINT/SIGTERM/SIGHUP deferred, renames each over its target; a failed rename undoes the
-  /// earlier ones. The staging folder is always removed, and folders this created are removed again on failure
-  /// or on a signal. `naming` is the path to report per file.
-  private static func replace(_ files: [(name: String, contents: String)], in folder: String, naming: [String])
-    throws
-  {
-    // Each registration, and whether to remove its path when all went well (the staging folder) or only on
+  /// Stages each file in a fresh staging folder inside its target's folder, then, holding an exclusive `flock`
+  /// on every folder involved (taken in one order, so two runs cannot deadlock) and with SIGINT/SIGTERM/SIGHUP
+  /// deferred, renames each over its target; a failed rename undoes the earlier ones. Staging folders are always
+  /// removed, and folders this created are removed again on failure or on a signal.
+  private static func replace(_ files: [(folder: String, name: String, contents: String, display: String)]) throws {
+    // Each registration, and whether to remove its path when all went well (a staging folder) or only on
     // failure (folders this created).
     var registered: [(InterruptCleanup.Registration, removeOnSuccess: Bool)] = []
     var succeeded = false
     defer { InterruptCleanup.release(registered.reversed().map { ($0.0, !succeeded || $0.removeOnSuccess) }) }
-    for created in try createFolders(folder, for: naming[0]) { registered.append((created, false)) }
+    var folders: [LockedFolder] = []
+    defer { for folder in folders { close(folder.descriptor) } }  // and so unlocked
 
-    let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard folderDescriptor >= 0 else { throw OutputError(path: naming[0], reason: "cannot be written", errno: errno) }
-    defer { close(folderDescriptor) }  // and so unlocked
-    while flock(folderDescriptor, LOCK_EX) != 0 {
-      guard errno == EINTR else {
-        throw OutputError(path: folder, reason: "cannot be locked for writing", errno: errno)
+    // Open every folder (creating what is missing), one entry per distinct folder on disk.
+    var folderOfFile: [Int] = []
+    for file in files {
+      for created in try createFolders(file.folder, for: file.display) { registered.append((created, false)) }
+      let descriptor = open(file.folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+      guard descriptor >= 0 else { throw OutputError(path: file.display, reason: "cannot be written", errno: errno) }
+      var status = stat()
+      fstat(descriptor, &status)
+      let identity = [UInt64(status.st_dev), UInt64(status.st_ino)]
+      if let index = folders.firstIndex(where: { $0.identity == identity }) {
+        close(descriptor)
+        folderOfFile.append(index)
+      } else {
+        folders.append(LockedFolder(path: file.folder, descriptor: descriptor, identity: identity))
+        folderOfFile.append(folders.count - 1)
       }
     }
-    var template = Array(joined(folder, ".reservesim-XXXXXX").utf8CString)
-    guard mkdtemp(&template) != nil else {
-      throw OutputError(path: naming[0], reason: "cannot be written", errno: errno)
+    for folder in folders.sorted(by: { $0.identity.lexicographicallyPrecedes($1.identity) }) {
+      while flock(folder.descriptor, LOCK_EX) != 0 {
+        guard errno == EINTR else {
+          throw OutputError(path: folder.path, reason: "cannot be locked for writing", errno: errno)
+        }
+      }
     }
-    let staging = String(cString: template)
-    registered.append((InterruptCleanup.register(staging, .tree), true))
+    for index in folders.indices {
+      var template = Array(joined(folders[index].path, ".reservesim-XXXXXX").utf8CString)
+      guard mkdtemp(&template) != nil else {
+        let display = files[folderOfFile.firstIndex(of: index)!].display
+        throw OutputError(path: display, reason: "cannot be written", errno: errno)
+      }
+      folders[index].staging = String(cString: template)
+      registered.append((InterruptCleanup.register(folders[index].staging, .tree), true))
+    }
 
     var moves: [Move] = []
-    for (index, file) in files.enumerated() {
+    for (file, index) in zip(files, folderOfFile) {
+      let staging = folders[index].staging
       let move = Move(
-        staged: joined(staging, file.name), target: joined(folder, file.name),
-        previous: joined(staging, ".previous-" + file.name), display: naming[index])
+        staged: joined(staging, file.name), target: joined(file.folder, file.name),
+        previous: joined(staging, ".previous-" + file.name), display: file.display)
       if let code = writeNew(Data(file.contents.utf8), to: move.staged) {
         throw OutputError(path: move.display, reason: "cannot be written", errno: code)
       }
       moves.append(move)
     }
-    // Checked again now that the folder is locked: the targets may have changed during the simulation.
+    // Checked again now that the folders are locked: the targets may have changed during the simulation.
     for move in moves {
-      try checkSetMember(move.target)
+      switch try entry(move.target, following: false) {
+      case .missing, .regularFile: break
+      case .folder: throw OutputError(path: move.display, reason: "is a folder, not a file")
+      default: throw OutputError(path: move.display, reason: "was replaced by a link or special file; not written")
+      }
       var status = stat()
       if lstat(move.target, &status) == 0 { chmod(move.staged, status.st_mode & 0o7777) }
     }
     OutputFault.current.stop(.beforeCommit)
     try InterruptCleanup.deferringSignals { try commit(moves) }
-    fsync(folderDescriptor)
+    for folder in folders { fsync(folder.descriptor) }
     succeeded = true
+  }
+
+  /// A folder receiving outputs: open (and, once all are open, locked) for the whole write.
+  private struct LockedFolder {
+    var path: String
+    var descriptor: Int32
+    /// Device and inode: two paths to one folder are one folder.
+    var identity: [UInt64]
+    var staging = ""
   }
 
   /// A staged file and where it goes; `previous` is where the target's old contents are kept until the set is

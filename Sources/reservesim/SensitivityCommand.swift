@@ -66,10 +66,9 @@ struct SensitivityCommand: ParsableCommand {
       throw error.inFile(file)
     }
     progress?.finish()
-    if let svg { try OutputFiles.write(TornadoChart.svg(analysis), to: svg) }
     try output.emit(
       json: { WhatIfJSON.encode(analysis) },
       text: { WhatIfText.render(analysis) + (svg.map { "\nTornado chart written to \($0)\n" } ?? "") },
-      table: { WhatIfCSV.table(analysis) })
+      table: { WhatIfCSV.table(analysis) }, alongside: svg.map { [($0, .file(TornadoChart.svg(analysis)))] } ?? [])
   }
 }

@@ -15,9 +15,13 @@ struct WhatIfOutputOptions: ParsableArguments {
     try OutputFiles.check(others + (csv.map { [.file($0, option: "--csv")] } ?? []))
   }
 
-  /// Writes the CSV file if asked, then prints JSON or the readable text.
-  func emit(json jsonText: () throws -> String, text: () -> String, table: () -> CSVTable) throws {
-    if let csv { try OutputFiles.write(table().text, to: csv) }
+  /// Writes the CSV file if asked, together with the command's `other` outputs (all or none), then prints JSON
+  /// or the readable text.
+  func emit(
+    json jsonText: () throws -> String, text: () -> String, table: () -> CSVTable,
+    alongside other: [(path: String, contents: OutputFiles.Contents)] = []
+  ) throws {
+    try OutputFiles.write(other + (csv.map { [($0, .file(table().text))] } ?? []))
     if json {
       print(try jsonText())
     } else {

@@ -176,7 +176,8 @@ final class OutputFilesTests: XCTestCase {
     let before = try csvSet(csv)
     for failing in 1...3 {
       let run = try CommandLineRunner.run(
-        ["run", pypi, "--paths", "300", "--csv", csv], environment: ["RESERVESIM_TEST_FAULT": "rename-fails:\(failing)"])
+        ["run", pypi, "--paths", "300", "--csv", csv], environment: ["RESERVESIM_TEST_FAULT": "rename-fails:\(failing)"]
+      )
       let name = ["yearly.csv", "reserve.csv", "summary.csv"][failing - 1]
       assertRefused(run, mentioning: [csv + "/" + name, "Input/output error"])
       XCTAssertEqual(try csvSet(csv), before, "rename \(failing) failed")
@@ -190,6 +191,22 @@ final class OutputFilesTests: XCTestCase {
       ["run", pypi, "--paths", "200", "--csv", csv], environment: ["RESERVESIM_TEST_FAULT": "rename-fails:2"])
     assertRefused(run, mentioning: ["Input/output error"])
     XCTAssertEqual(try everything(), [])
+  }
+
+  /// `sensitivity --svg --csv`: two outputs, written together or not at all.
+  func testACommandsOutputsAreWrittenTogetherOrNotAtAll() throws {
+    let arguments = ["sensitivity", pypi, "--paths", "100", "--param", "reserve.initial"]
+    let (svg, csv) = (path("charts/tornado.svg"), path("tables/sensitivity.csv"))
+    let full = try CommandLineRunner.run(arguments + ["--svg", svg, "--csv", "/dev/full"])
+    assertRefused(full, mentioning: ["/dev/full", "No space left on device"])
+    XCTAssertEqual(try everything(), [])
+    let failing = try CommandLineRunner.run(
+      arguments + ["--svg", svg, "--csv", csv], environment: ["RESERVESIM_TEST_FAULT": "rename-fails:2"])
+    assertRefused(failing, mentioning: [csv, "Input/output error"])
+    XCTAssertEqual(try everything(), [])
+    let written = try CommandLineRunner.run(arguments + ["--svg", svg, "--csv", csv])
+    XCTAssertEqual(written.status, 0, written.stderr)
+    XCTAssertEqual(try everything(), ["charts", "charts/tornado.svg", "tables", "tables/sensitivity.csv"])
   }
 
   // MARK: - Signals
@@ -314,7 +331,8 @@ final class ProgressBarFrameTests: XCTestCase {
     let short = ProgressBar.line(share: 0.2, remainingSeconds: 54)
     XCTAssertTrue(long.hasSuffix("ETA 1m05s"))
     XCTAssertTrue(short.hasSuffix("ETA 54s"))
-    let shown = screen(ProgressBar.frame(long, previousLength: 0) + ProgressBar.frame(short, previousLength: long.count))
+    let shown = screen(
+      ProgressBar.frame(long, previousLength: 0) + ProgressBar.frame(short, previousLength: long.count))
     XCTAssertEqual(shown.trimmingCharacters(in: .whitespaces), short)
     let cleared = screen(
       ProgressBar.frame(long, previousLength: 0) + ProgressBar.clearing(long.count))
