@@ -85,6 +85,10 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     failures = [(c, r) for c, r in zip(cases, results) if r["problems"]]
+    for device in ("/dev/null", "/dev/full"):
+        if not stat.S_ISCHR(os.stat(device).st_mode):
+            print(f"fuzz: {device} is no longer a character device: the binary replaced it; restore it now")
+            sys.exit(1)
     by_kind = {}
     for case, result in zip(cases, results):
         counts = by_kind.setdefault(case["kind"], {"cases": 0, "failed": 0, 0: 0, 1: 0, 2: 0})
@@ -399,8 +403,8 @@ def target_path(kind):
         "nested-missing": "deep/er/still/out",
         "link-to-file": "link-to-existing",
         "dangling-link": "dangling-link",
-        "dev-null": "/dev/null",
-        "dev-full": "/dev/full",
+        "dev-null": "null-device",  # copies made in the sandbox (see prepare_sandbox), never the system's
+        "dev-full": "full-device",
         "control-name": "out/na\nme\u001b[31m",
         "long-name": "out/" + "n" * 300,
         "unicode-name": "out/r\u00e9sum\u00e9 \U0001F600",
@@ -461,6 +465,18 @@ def prepare_sandbox(case, root):
     os.makedirs(os.path.join(sandbox, "csv-with-folder", "reserve.csv"))
     with open(os.path.join(sandbox, "csv-with-folder", "yearly.csv"), "w") as f:
         f.write("an earlier yearly.csv\n")
+    # Devices to write to: copies of /dev/null and /dev/full where mknod is allowed (as the superuser, who could
+    # otherwise see a broken build replace the system's own), else links to them (which nobody else can replace).
+    for copy, device in (("null-device", "/dev/null"), ("full-device", "/dev/full")):
+        status = os.stat(device)
+        if not stat.S_ISCHR(status.st_mode):
+            raise SystemExit(f"fuzz.py: {device} is not a character device; restore it (mknod -m 666 ...)")
+        try:
+            os.mknod(os.path.join(sandbox, copy), stat.S_IFCHR | 0o666, status.st_rdev)
+        except PermissionError:
+            if os.geteuid() == 0:
+                raise
+            os.symlink(device, os.path.join(sandbox, copy))
     os.symlink("existing.txt", os.path.join(sandbox, "link-to-existing"))
     os.symlink("missing.txt", os.path.join(sandbox, "dangling-link"))
     return sandbox
@@ -525,7 +541,10 @@ def run_case(case, binary, root):
         if after != before:
             changed = sorted(set(before.items()) ^ set(after.items()))
             problems.append(f"files touched on error: {sorted({path for path, _ in changed})[:6]}")
-    elif status in (0, 1):
+    replaced = [p for p, entry in before.items() if entry[0] != "file" and after.get(p, ("gone",))[0] != entry[0]]
+    if replaced:
+        problems.append(f"a device or link was replaced or removed: {replaced}")
+    if status in (0, 1):
         leftovers = [p for p in after if ".reservesim-" in p or p.endswith(".tmp")]
         if leftovers:
             problems.append(f"temporary files left: {leftovers[:4]}")
