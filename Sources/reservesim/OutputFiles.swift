@@ -38,9 +38,10 @@ struct OutputTarget {
 /// - A symbolic link is followed: its target is replaced the same way and the link stays a link.
 /// - A device or FIFO (`/dev/null`, `/dev/stdout`, a named pipe) is opened and written through; write errors
 ///   (ENOSPC on `/dev/full`) are reported. Nothing is ever renamed over it.
-/// - A set of files in one folder (`run --csv DIR`) is staged together and renamed into place while this process
-///   holds an exclusive `flock` on the folder and defers SIGINT/SIGTERM/SIGHUP; if a rename fails the ones
-///   already made are undone from hard-linked copies of the previous files.
+/// - All the files of one command (`run --csv DIR`'s three, `sensitivity --svg --csv`) are staged together and
+///   renamed into place while this process holds an exclusive `flock` on each folder and defers
+///   SIGINT/SIGTERM/SIGHUP; if a rename fails the ones already made are undone from hard-linked copies of the
+///   previous files.
 enum OutputFiles {
   /// Checks that every target can be written, without writing anything: the path's folder exists (or can be
   /// created) and is writable, a file target is not a folder or socket, a folder's files are plain files, and
@@ -116,6 +117,7 @@ enum OutputFiles {
 
   private static func destination(ofFile path: String) throws -> Destination {
     if path.isEmpty { throw OutputError(path: "''", reason: "an output path is empty") }
+    if path.hasSuffix("/") { throw OutputError(path: path, reason: "ends with '/', as a folder does; name a file") }
     switch try entry(path, following: false) {
     case .folder: throw OutputError(path: path, reason: "is a folder; name a file")
     case .socket: throw OutputError(path: path, reason: "is a socket; name a file")
@@ -270,7 +272,10 @@ enum OutputFiles {
       default: throw OutputError(path: move.display, reason: "was replaced by a link or special file; not written")
       }
       var status = stat()
-      if lstat(move.target, &status) == 0 { chmod(move.staged, status.st_mode & 0o7777) }
+      if lstat(move.target, &status) == 0 {
+        _ = chown(move.staged, status.st_uid, status.st_gid)  // allowed to the superuser (or to the same owner)
+        chmod(move.staged, status.st_mode & 0o7777)
+      }
     }
     OutputFault.current.stop(.beforeCommit)
     try InterruptCleanup.deferringSignals { try commit(moves) }
@@ -377,8 +382,11 @@ enum OutputFiles {
     return close(descriptor) == 0 ? nil : errno
   }
 
-  /// Opens an existing device or FIFO and writes `bytes` to it.
+  /// Opens an existing device or FIFO and writes `bytes` to it. SIGPIPE is ignored meanwhile, so that a FIFO
+  /// whose reader went away is reported (EPIPE) rather than killing the process.
   private static func writeThrough(_ bytes: Data, to path: String) throws {
+    let previous = signal(SIGPIPE, SIG_IGN)
+    defer { signal(SIGPIPE, previous) }
     let descriptor = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)
     guard descriptor >= 0 else { throw OutputError(path: path, reason: "cannot be written", errno: errno) }
     if let code = writeAll(bytes, to: descriptor) {

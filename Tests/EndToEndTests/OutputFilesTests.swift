@@ -96,6 +96,28 @@ final class OutputFilesTests: XCTestCase {
     XCTAssertEqual(try everything(), ["pipe"])
   }
 
+  /// A reader that takes ten bytes and leaves: the rest (4,000 rows, more than a pipe holds) cannot be written,
+  /// and that is an error with its reason, not a death by SIGPIPE.
+  func testAFIFOWhoseReaderLeavesIsAnError() throws {
+    let scenario = path("small.json")
+    try Data(#"{"name": "Small", "years": 1, "income": [{"name": "grant", "annual": 1200}]}"#.utf8)
+      .write(to: URL(fileURLWithPath: scenario))
+    let fifo = path("pipe")
+    XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+    let reader = Thread {
+      let handle = FileHandle(forReadingAtPath: fifo)
+      _ = try? handle?.read(upToCount: 10)
+      try? handle?.close()
+    }
+    reader.start()
+    let run = try CommandLineRunner.run([
+      "sweep", scenario, "--paths", "1", "--set", "reserve.initial=0:1e6:100", "--set", "income[0].annual=0:1e6:40",
+      "--csv", fifo,
+    ])
+    assertRefused(run, mentioning: [fifo, "Broken pipe"])
+    XCTAssertEqual(fileType(fifo), S_IFIFO)
+  }
+
   private final class DataBox: @unchecked Sendable {
     var data = Data()
     let done = DispatchSemaphore(value: 0)
@@ -109,6 +131,12 @@ final class OutputFilesTests: XCTestCase {
     XCTAssertEqual(fileType(path("link.html")), S_IFLNK)
     XCTAssertTrue(try String(contentsOfFile: path("target.html"), encoding: .utf8).hasPrefix("<!DOCTYPE html>"))
     XCTAssertEqual(try everything(), ["link.html", "target.html"])
+  }
+
+  func testAPathEndingInASlashIsNotAFile() throws {
+    let run = try CommandLineRunner.run(["report", pypi, "-o", path("new") + "/", "--paths", "5000000"])
+    assertRefused(run, mentioning: ["ends with '/'"])
+    XCTAssertEqual(try everything(), [])
   }
 
   func testADanglingLinkIsRefusedBeforeSimulating() throws {
