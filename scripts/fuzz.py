@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import stat
 import subprocess
@@ -42,6 +43,7 @@ KINDS = [
     "unicode-key",  # a key renamed, or a key added, with control or unusual characters
     "truncate",  # the file cut short at a random byte
     "duplicate-key",  # an object written with one of its keys twice
+    "trailing-comma",  # a comma before a closing } or ] (also what random bytes make when that is all they break)
     "random-bytes",  # bytes overwritten, inserted or deleted (invalid UTF-8 included)
     "set-override",  # an unchanged file, a random --set PATH=VALUE
     "command-line",  # an unchanged file, random option values and stray arguments
@@ -52,6 +54,7 @@ KINDS = [
 # Enable each (delete it here) once its branch is merged.
 KNOWN = {
     "duplicate-key": "being fixed in branch jsonio: a key given twice is accepted (the last wins) instead of exit 2",
+    "trailing-comma": "being fixed in branch jsonio: a trailing comma is accepted instead of exit 2",
 }
 
 COMMANDS = ["run", "validate", "check", "report", "notebook", "compare", "sensitivity", "sweep", "drivers"]
@@ -161,9 +164,17 @@ def make_case(seed, number, scenarios):
     elif kind == "duplicate-key":
         text, what = duplicate_key(rng, document)
         description += ": " + what
+    elif kind == "trailing-comma":
+        closings = [i for i, byte in enumerate(text) if byte in b"}]"]
+        where = rng.choice(closings)
+        text = text[:where] + b"," + text[where:]
+        description += f": comma inserted at byte {where}"
     elif kind == "random-bytes":
         text, what = random_bytes(rng, text)
         description += ": " + what
+        if not strict_json(text) and strict_json(re.sub(rb",(\s*[}\]])", rb"\1", text)):
+            kind = "trailing-comma"  # the bytes broke nothing but that: count it where it belongs
+            description += " (random bytes that make a trailing comma)"
     elif kind == "set-override":
         for _ in range(rng.randint(1, 2)):
             extra += ["--set", random_override(rng, document)]
@@ -174,7 +185,8 @@ def make_case(seed, number, scenarios):
 
     # Mutations that must be refused whatever the command: text that is not strict JSON, a key given twice, a
     # field the format does not have. (Other kinds may give a valid scenario: 7 where 0.5 was, a key deleted.)
-    expect_bad_input = kind == "duplicate-key" or (kind in ("truncate", "random-bytes") and not strict_json(text))
+    expect_bad_input = kind in ("duplicate-key", "trailing-comma") or (
+        kind in ("truncate", "random-bytes") and not strict_json(text))
     if kind == "unicode-key" and description.split(": ", 1)[1].startswith("added"):
         expect_bad_input = added_value is not None and added_key != "extends"
 
@@ -230,7 +242,9 @@ def put(document, path, value):
 
 EXTREME_NUMBERS = ["1e400", "-1e400", "1e308", "-1.7976931348623157e308", "5e-324", "-5e-324", "1e-400", "-0",
                    "-0.0", "0", "9007199254740993", "18446744073709551616", "-9223372036854775809",
-                   "123456789012345678901234567890", "2147483648", "4294967296", "0.1e1", "1E3", "1e6", "-1"]
+                   "123456789012345678901234567890", "2147483648", "4294967296", "0.1e1", "1E3", "1e6", "-1",
+                   # at or near the format's largest values, which validate and then must simulate to finite numbers
+                   "1e15", "1e12", "1000000", "1000", "100", "10", "1", "0.999999", "1e-9"]
 
 STRANGE_STRINGS = ["", " ", "\u0000", "a\nb", "\r", "\t", "\u001b[31mred\u001b[0m", "\u007f", "\u0085", "\u2028",
                    "\u2029", "\u202egnp.exe", "\ufeff", "é", "e\u0301", "\U0001F600", "\ud800", "\udfff",

@@ -120,7 +120,8 @@ struct CheckCommand: ParsableCommand {
       CommandLineExit.fail("no scenario to check: \(skipped.joined(separator: ", ")) \(what)")
     }
     for file in skipped {
-      FileHandle.standardError.write(Data("reservesim: \(file): a JSON Schema, not a scenario; skipped\n".utf8))
+      let shown = CommandLineExit.escapingControlCharacters(file)
+      FileHandle.standardError.write(Data("reservesim: \(shown): a JSON Schema, not a scenario; skipped\n".utf8))
     }
     return loaded
   }
