@@ -196,6 +196,8 @@ def make_case(seed, number, scenarios):
     arguments, output = command_line(rng, command, target_kind)
     if kind == "output-target":
         description += f": {command} to {target_kind}"
+        if target_kind == "the-scenario" and command != "validate":
+            expect_bad_input = True  # no output may overwrite the scenario the command reads
     # Stray arguments go after the command's own, where they are parsed as options of the subcommand.
     # A command line cannot hold NUL: U+0001 stands in for it there.
     arguments = [a.replace("\u0000", "\u0001") for a in arguments + extra]
@@ -400,7 +402,7 @@ def random_options(rng):
 
 TARGET_KINDS = ["new-file", "existing-file", "existing-folder", "under-a-file", "nested-missing",
                 "link-to-file", "dangling-link", "dev-null", "dev-full", "control-name", "long-name", "unicode-name",
-                "empty", "same-twice", "csv-member-folder", "read-only-fs"]
+                "empty", "same-twice", "csv-member-folder", "read-only-fs", "the-scenario"]
 
 
 def random_target_kind(rng):
@@ -426,6 +428,7 @@ def target_path(kind):
         "same-twice": "out/same",
         "csv-member-folder": "csv-with-folder",
         "read-only-fs": "/proc/reservesim-fuzz-output",
+        "the-scenario": "scenario.json",
     }[kind]
 
 

@@ -57,7 +57,7 @@ struct CheckCommand: ParsableCommand {
   }
 
   func run() throws {
-    if let junit { try OutputFiles.check([.file(junit, option: "--junit")]) }
+    if let junit { try OutputFiles.check([.file(junit, option: "--junit")], reading: files) }
     let scenarios = try loadAll()
     var outcomes: [ScenarioCheck] = []
     for (file, scenario, assertions) in scenarios {

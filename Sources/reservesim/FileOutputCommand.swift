@@ -19,7 +19,7 @@ extension FileOutputCommand {
   /// (`OutputFiles`), and prints the headline and where the file went. Bad input throws before anything is
   /// simulated or written.
   func run() throws {
-    try OutputFiles.check([.file(io.output, option: "-o")])
+    try OutputFiles.check([.file(io.output, option: "-o")], reading: [io.file])
     let scenario = try input.loader().load(io.file)
     let progress = ProgressBar.forTerminal(enabled: true)
     let result = simulation.simulator.run(

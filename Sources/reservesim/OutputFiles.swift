@@ -44,10 +44,12 @@ struct OutputTarget {
 ///   previous files.
 enum OutputFiles {
   /// Checks that every target can be written, without writing anything: the path's folder exists (or can be
-  /// created) and is writable, a file target is not a folder or socket, a folder's files are plain files, and
-  /// no two targets name the same file.
-  static func check(_ targets: [OutputTarget]) throws {
-    var seen: [(key: FileKey, option: String)] = []
+  /// created) and is writable, a file target is not a folder or socket, a folder's files are plain files, no
+  /// two targets name the same file, and none names one of `inputs` (the scenario files the command reads).
+  static func check(_ targets: [OutputTarget], reading inputs: [String] = []) throws {
+    var seen: [(key: FileKey, option: String)] = inputs.filter { FileManager.default.fileExists(atPath: $0) }.map {
+      (FileKey($0), "the scenario file")
+    }
     for target in targets {
       let paths: [String]
       if let files = target.files {
@@ -61,7 +63,11 @@ enum OutputFiles {
       for path in paths {
         let key = FileKey(path)
         if let other = seen.first(where: { $0.key == key }) {
-          throw OutputError(path: path, reason: "named by both \(other.option) and \(target.option)")
+          let reason =
+            other.option == "the scenario file"
+            ? "is the scenario file this command reads; \(target.option) would overwrite it"
+            : "named by both \(other.option) and \(target.option)"
+          throw OutputError(path: path, reason: reason)
         }
         seen.append((key, target.option))
       }

@@ -20,7 +20,9 @@ struct RunCommand: ParsableCommand {
   var csv: String?
 
   func run() throws {
-    if let csv { try OutputFiles.check([.folder(csv, files: CSVExport.fileNames, option: "--csv")]) }
+    if let csv {
+      try OutputFiles.check([.folder(csv, files: CSVExport.fileNames, option: "--csv")], reading: [file])
+    }
     let scenario = try input.loader().load(file)
     let paths = simulation.pathCount(for: scenario)
     let progress = ProgressBar.forTerminal(enabled: !json)

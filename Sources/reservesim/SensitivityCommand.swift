@@ -48,7 +48,7 @@ struct SensitivityCommand: ParsableCommand {
   }
 
   func run() throws {
-    try output.checkOutputs(svg.map { [.file($0, option: "--svg")] } ?? [])
+    try output.checkOutputs(svg.map { [.file($0, option: "--svg")] } ?? [], reading: [file])
     let loader = try input.loader()
     let scenario = try loader.load(file)
     let document = try loader.composedDocument(file)

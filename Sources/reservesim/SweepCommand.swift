@@ -26,7 +26,7 @@ struct SweepCommand: ParsableCommand {
   var csv: String?
 
   func run() throws {
-    if let csv { try OutputFiles.check([.file(csv, option: "--csv")]) }
+    if let csv { try OutputFiles.check([.file(csv, option: "--csv")], reading: [file]) }
     var axes: [SweepAxis] = []
     var edits: [ScenarioOverride] = []
     for text in input.set {

@@ -10,9 +10,9 @@ struct WhatIfOutputOptions: ParsableArguments {
   var csv: String?
 
   /// Checks, before anything is simulated, that the CSV file (and `others`, the command's own outputs) can be
-  /// written.
-  func checkOutputs(_ others: [OutputTarget] = []) throws {
-    try OutputFiles.check(others + (csv.map { [.file($0, option: "--csv")] } ?? []))
+  /// written and overwrite none of the scenario files the command reads.
+  func checkOutputs(_ others: [OutputTarget] = [], reading inputs: [String]) throws {
+    try OutputFiles.check(others + (csv.map { [.file($0, option: "--csv")] } ?? []), reading: inputs)
   }
 
   /// Writes the CSV file if asked, together with the command's `other` outputs (all or none), then prints JSON

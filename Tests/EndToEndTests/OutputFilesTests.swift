@@ -175,6 +175,23 @@ final class OutputFilesTests: XCTestCase {
     XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "keep")
   }
 
+  func testNoOutputOverwritesTheScenarioItReads() throws {
+    let scenario = path("scenario.json")
+    try fileManager.copyItem(atPath: pypi, toPath: scenario)
+    try fileManager.createSymbolicLink(atPath: path("link.json"), withDestinationPath: "scenario.json")
+    let original = try Data(contentsOf: URL(fileURLWithPath: scenario))
+    for arguments in [
+      ["report", scenario, "-o", scenario], ["notebook", scenario, "-o", path("link.json")],
+      ["check", pypi, scenario, "--junit", scenario], ["compare", pypi, scenario, "--csv", scenario],
+      ["sensitivity", scenario, "--svg", path("link.json")],
+    ] {
+      let run = try CommandLineRunner.run(arguments + ["--paths", "5000000"])
+      assertRefused(run, mentioning: ["is the scenario file this command reads"])
+    }
+    XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: scenario)), original)
+    XCTAssertEqual(try everything(), ["link.json", "scenario.json"])
+  }
+
   func testAFolderWithoutWritePermissionNamesTheReason() throws {
     try XCTSkipIf(geteuid() == 0, "the superuser may write anywhere")
     let locked = path("locked")
