@@ -271,6 +271,7 @@ final class OutputFilesTests: XCTestCase {
     for (signal, status) in [(SIGTERM, 143), (SIGINT, 130), (SIGHUP, 129)] as [(Int32, Int32)] {
       for target in [csv, path("fresh/csv")] {
         let run = try StoppedRun(["run", pypi, "--paths", "300", "--csv", target], fault: "stop-before-commit")
+        defer { run.kill() }
         let staged = try everything().filter { $0.contains(".reservesim-") }
         XCTAssertEqual(staged.count, 4, "a staging folder with three files: \(staged)")
         XCTAssertEqual(run.resume(sending: signal), status)
@@ -286,6 +287,7 @@ final class OutputFilesTests: XCTestCase {
     let reference = path("reference")
     XCTAssertEqual(try CommandLineRunner.run(["run", pypi, "--paths", "300", "--csv", reference]).status, 0)
     let run = try StoppedRun(["run", pypi, "--paths", "300", "--csv", csv], fault: "stop-after-rename:1")
+    defer { run.kill() }
     XCTAssertEqual(run.resume(sending: SIGTERM), 143)
     XCTAssertEqual(try csvSet(csv), try csvSet(reference))
     XCTAssertFalse(try everything().contains { $0.contains(".reservesim-") })
@@ -303,7 +305,9 @@ final class OutputFilesTests: XCTestCase {
     // The first run stops with one file renamed, holding the folder's lock; the second must wait for it.
     let first = try StoppedRun(
       ["run", pypi, "--paths", "200", "--seed", "1", "--csv", csv], fault: "stop-after-rename:1")
+    defer { first.kill() }
     let second = try StoppedRun(["run", pypi, "--paths", "200", "--seed", "2", "--csv", csv], fault: nil)
+    defer { second.kill() }
     Thread.sleep(forTimeInterval: 1.5)
     XCTAssertTrue(second.process.isRunning, "the second run did not wait for the folder's lock")
     XCTAssertEqual(first.resume(sending: nil), 0)
@@ -315,6 +319,7 @@ final class OutputFilesTests: XCTestCase {
   func testASignalDuringTheSimulationLeavesNothing() throws {
     let csv = path("fresh/csv")
     let run = try StoppedRun(["run", pypi, "--paths", "5000000", "--csv", csv], fault: nil)
+    defer { run.kill() }
     Thread.sleep(forTimeInterval: 1)
     XCTAssertTrue(run.process.isRunning)
     XCTAssertEqual(run.resume(sending: SIGTERM), 143)
@@ -338,7 +343,10 @@ final class OutputFilesTests: XCTestCase {
       guard fault != nil else { return }
       let deadline = Date().addingTimeInterval(60)
       while !isStopped {
-        guard Date() < deadline, process.isRunning else { throw NeverStopped() }
+        guard Date() < deadline, process.isRunning else {
+          kill()
+          throw NeverStopped()
+        }
         Thread.sleep(forTimeInterval: 0.02)
       }
     }
@@ -352,10 +360,17 @@ final class OutputFilesTests: XCTestCase {
       return status[status.index(end, offsetBy: 2)] == "T"
     }
 
+    /// Ends the process if a failed assertion left it stopped or running.
+    func kill() {
+      guard process.isRunning else { return }
+      Foundation.kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+    }
+
     /// Sends `signal` (if any) and SIGCONT, and returns the exit status.
     func resume(sending signal: Int32?) -> Int32 {
-      if let signal { kill(process.processIdentifier, signal) }
-      kill(process.processIdentifier, SIGCONT)
+      if let signal { Foundation.kill(process.processIdentifier, signal) }
+      Foundation.kill(process.processIdentifier, SIGCONT)
       process.waitUntilExit()
       return process.terminationStatus
     }
