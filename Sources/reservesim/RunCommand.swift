@@ -16,7 +16,7 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Print the summary as JSON on stdout, and nothing else.")
   var json = false
 
-  @Option(help: "Write yearly.csv, reserve.csv and summary.csv into this folder.")
+  @Option(help: "Write yearly.csv, reserve.csv and summary.csv into this folder (replaced together, or not at all).")
   var csv: String?
 
   func run() throws {

@@ -339,6 +339,9 @@ final class OutputFilesTests: XCTestCase {
       process.standardOutput = FileHandle.nullDevice
       process.standardError = FileHandle.nullDevice
       process.standardInput = FileHandle.nullDevice
+      guard fault == nil || FileManager.default.fileExists(atPath: "/proc/self/stat") else {
+        throw XCTSkip("needs /proc to see the process stop")
+      }
       try process.run()
       guard fault != nil else { return }
       let deadline = Date().addingTimeInterval(60)
