@@ -19,6 +19,7 @@ for scenario in scenarios/*.json; do
   [ "$(basename "$scenario")" = schema.json ] || scenario_files+=("$scenario")
 done
 .build/release/reservesim check "${scenario_files[@]}"
+python3 scripts/fuzz.py --skip-known  # the command line's contract on mutated scenarios and odd outputs (~20 s)
 
 # Spreadsheets open in LibreOffice, notebooks validate and execute, the report renders in Chromium.
 bash scripts/check-outputs.sh

@@ -57,6 +57,7 @@ struct CheckCommand: ParsableCommand {
   }
 
   func run() throws {
+    if let junit { try OutputFiles.check([.file(junit, option: "--junit")], reading: files) }
     let scenarios = try loadAll()
     var outcomes: [ScenarioCheck] = []
     for (file, scenario, assertions) in scenarios {
@@ -80,7 +81,7 @@ struct CheckCommand: ParsableCommand {
           checks: checks))
     }
 
-    if let junit { try AtomicFiles.write(JUnitReport.xml(outcomes, strict: strict), to: junit) }
+    if let junit { try OutputFiles.write(JUnitReport.xml(outcomes, strict: strict), to: junit) }
     print(
       json ? try CheckReport.json(outcomes, strict: strict) : CheckReport.table(outcomes, strict: strict),
       terminator: json ? "\n" : "")
@@ -113,13 +114,14 @@ struct CheckCommand: ParsableCommand {
         failures.append(error.inFile(file).description)
       }
     }
-    if !failures.isEmpty { CommandLineExit.fail(failures.joined(separator: "\nreservesim: ")) }
+    if !failures.isEmpty { CommandLineExit.fail(lines: failures) }
     if loaded.isEmpty {
       let what = skipped.count == 1 ? "is a JSON Schema" : "are JSON Schemas"
       CommandLineExit.fail("no scenario to check: \(skipped.joined(separator: ", ")) \(what)")
     }
     for file in skipped {
-      FileHandle.standardError.write(Data("reservesim: \(file): a JSON Schema, not a scenario; skipped\n".utf8))
+      let shown = CommandLineExit.escapingControlCharacters(file)
+      FileHandle.standardError.write(Data("reservesim: \(shown): a JSON Schema, not a scenario; skipped\n".utf8))
     }
     return loaded
   }

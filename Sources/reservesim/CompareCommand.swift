@@ -31,6 +31,7 @@ struct CompareCommand: ParsableCommand {
   @OptionGroup var output: WhatIfOutputOptions
 
   func run() throws {
+    try output.checkOutputs(reading: [fileA] + (fileB.map { [$0] } ?? []))
     let scenarioA = try input.loader().load(fileA)
     let loaderB = ScenarioLoader(overrides: try input.overrides() + setB.map(ScenarioOverride.init(parsing:)))
     let scenarioB = try loaderB.load(fileB ?? fileA)

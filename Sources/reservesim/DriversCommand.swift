@@ -20,6 +20,7 @@ struct DriversCommand: ParsableCommand {
   @OptionGroup var output: WhatIfOutputOptions
 
   func run() throws {
+    try output.checkOutputs(reading: [file])
     let scenario = try input.loader().load(file)
     let progress = ProgressBar.forTerminal(enabled: !output.json)
     let simulator = Simulator(threads: simulation.simulator.threads, recordsDiagnostics: true)

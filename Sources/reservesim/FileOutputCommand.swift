@@ -15,9 +15,11 @@ protocol FileOutputCommand: ParsableCommand {
 }
 
 extension FileOutputCommand {
-  /// Loads and simulates the scenario (a progress bar on a terminal), writes the output atomically, and
-  /// prints the headline and where the file went. Bad input throws `ScenarioError` before anything is written.
+  /// Checks the output path, loads and simulates the scenario (a progress bar on a terminal), writes the output
+  /// (`OutputFiles`), and prints the headline and where the file went. Bad input throws before anything is
+  /// simulated or written.
   func run() throws {
+    try OutputFiles.check([.file(io.output, option: "-o")], reading: [io.file])
     let scenario = try input.loader().load(io.file)
     let progress = ProgressBar.forTerminal(enabled: true)
     let result = simulation.simulator.run(
@@ -25,7 +27,7 @@ extension FileOutputCommand {
       progress: progress?.reporter)
     progress?.finish()
     let summary = RunSummary(result, reserveConfidences: RunSummary.reserveCurveConfidences)
-    try AtomicFiles.write(Self.render(summary, scenario: scenario), to: io.output)
+    try OutputFiles.write(Self.render(summary, scenario: scenario), to: io.output)
     print(summary.headline)
     print("\(Self.outputName) written to \(io.output)")
   }
@@ -36,14 +38,12 @@ struct ScenarioToFile: ParsableArguments {
   @Argument(help: "Scenario JSON file.")
   var file: String
 
-  @Option(name: [.customShort("o"), .long], help: "The file to write (replaced atomically if it exists).")
+  @Option(
+    name: [.customShort("o"), .long],
+    help: "The file to write (replaced atomically if it exists; a device or FIFO is written through).")
   var output: String
 
   func validate() throws {
-    var isFolder: ObjCBool = false
     if output.isEmpty { throw ValidationError("-o needs a file name") }
-    if FileManager.default.fileExists(atPath: output, isDirectory: &isFolder), isFolder.boolValue {
-      throw ValidationError("-o \(output) is a folder; name a file")
-    }
   }
 }

@@ -2,18 +2,31 @@ import Foundation
 
 /// A progress bar with ETA on stderr for long runs: shown only when stderr is a terminal, and only once
 /// a run has taken more than about two seconds (`RESERVESIM_PROGRESS_DELAY` seconds, if set).
+///
+/// Each frame returns to the start of the line and is padded with spaces to the length of the frame before it,
+/// so a shorter frame ("ETA 54s" after "ETA 1m05s") leaves nothing of the longer one behind.
 final class ProgressBar: @unchecked Sendable {
   private let lock = NSLock()
   private let started = Date()
   private var shown = false
-  private let width = 30
+  /// Characters (each one terminal column) of the last frame written.
+  private var lastLength = 0
+  static let width = 30
   private let delay =
     ProcessInfo.processInfo.environment["RESERVESIM_PROGRESS_DELAY"].flatMap(Double.init) ?? 2
+
+  /// The bar on screen, if any, for a signal to clear.
+  nonisolated(unsafe) private static weak var active: ProgressBar?
+  private static let activeLock = NSLock()
 
   /// A bar when stderr is a terminal and `enabled`, else `nil`.
   static func forTerminal(enabled: Bool) -> ProgressBar? {
     guard enabled, isatty(STDERR_FILENO) != 0 else { return nil }
-    return ProgressBar()
+    let bar = ProgressBar()
+    activeLock.lock()
+    active = bar
+    activeLock.unlock()
+    return bar
   }
 
   /// `update` as a function the simulator can call from its worker threads.
@@ -26,11 +39,9 @@ final class ProgressBar: @unchecked Sendable {
     let elapsed = Date().timeIntervalSince(started)
     guard elapsed > delay || shown, share > 0 else { return }
     shown = true
-    let filled = Int((share * Double(width)).rounded(.down))
-    let remaining = elapsed / share * (1 - share)
-    let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-    let line = String(format: "\r%@ %3.0f%%  ETA %@ ", bar, share * 100, Self.duration(remaining))
-    FileHandle.standardError.write(Data(line.utf8))
+    let line = Self.line(share: share, remainingSeconds: elapsed / share * (1 - share))
+    write(Self.frame(line, previousLength: lastLength))
+    lastLength = line.count
   }
 
   /// Clears the bar's line.
@@ -38,11 +49,40 @@ final class ProgressBar: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     guard shown else { return }
-    FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: width + 20) + "\r").utf8))
+    write(Self.clearing(lastLength))
+    shown = false
+    lastLength = 0
   }
 
+  /// Clears the bar on screen, if any (on SIGINT, SIGTERM, SIGHUP).
+  static func clearActive() {
+    activeLock.lock()
+    let bar = active
+    activeLock.unlock()
+    bar?.finish()
+  }
+
+  private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+
+  /// The bar's text: `width` cells filled in proportion to `share`, the percentage and the time left.
+  static func line(share: Double, remainingSeconds: Double) -> String {
+    let filled = min(width, max(0, Int((share * Double(width)).rounded(.down))))
+    let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+    return String(format: "%@ %3.0f%%  ETA %@", bar, share * 100, duration(remainingSeconds))
+  }
+
+  /// What to write for `line` over a frame of `previousLength` characters: carriage return, the line, and
+  /// spaces over whatever the previous frame had beyond it.
+  static func frame(_ line: String, previousLength: Int) -> String {
+    "\r" + line + String(repeating: " ", count: max(0, previousLength - line.count))
+  }
+
+  /// Blanks a frame of `length` characters and returns to the start of the line.
+  static func clearing(_ length: Int) -> String { "\r" + String(repeating: " ", count: length) + "\r" }
+
   static func duration(_ seconds: Double) -> String {
-    let s = Int(seconds.rounded())
+    guard seconds.isFinite else { return "?" }
+    let s = Int(min(seconds, 359_999).rounded())
     return s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
   }
 }

@@ -16,10 +16,13 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Print the summary as JSON on stdout, and nothing else.")
   var json = false
 
-  @Option(help: "Write yearly.csv, reserve.csv and summary.csv into this folder.")
+  @Option(help: "Write yearly.csv, reserve.csv and summary.csv into this folder (replaced together, or not at all).")
   var csv: String?
 
   func run() throws {
+    if let csv {
+      try OutputFiles.check([.folder(csv, files: CSVExport.fileNames, option: "--csv")], reading: [file])
+    }
     let scenario = try input.loader().load(file)
     let paths = simulation.pathCount(for: scenario)
     let progress = ProgressBar.forTerminal(enabled: !json)
@@ -27,7 +30,7 @@ struct RunCommand: ParsableCommand {
       scenario, paths: paths, seed: simulation.seedValue(for: scenario), progress: progress?.reporter)
     progress?.finish()
     let summary = RunSummary(result)
-    if let csv { try AtomicFiles.write(CSVExport.files(summary, version: ReserveSimVersion.string), into: csv) }
+    if let csv { try OutputFiles.write(CSVExport.files(summary, version: ReserveSimVersion.string), into: csv) }
     if json {
       print(try SummaryJSON.encode(summary))
     } else {

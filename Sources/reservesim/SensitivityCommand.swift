@@ -48,6 +48,7 @@ struct SensitivityCommand: ParsableCommand {
   }
 
   func run() throws {
+    try output.checkOutputs(svg.map { [.file($0, option: "--svg")] } ?? [], reading: [file])
     let loader = try input.loader()
     let scenario = try loader.load(file)
     let document = try loader.composedDocument(file)
@@ -65,10 +66,9 @@ struct SensitivityCommand: ParsableCommand {
       throw error.inFile(file)
     }
     progress?.finish()
-    if let svg { try AtomicFiles.write(TornadoChart.svg(analysis), to: svg) }
     try output.emit(
       json: { WhatIfJSON.encode(analysis) },
       text: { WhatIfText.render(analysis) + (svg.map { "\nTornado chart written to \($0)\n" } ?? "") },
-      table: { WhatIfCSV.table(analysis) })
+      table: { WhatIfCSV.table(analysis) }, alongside: svg.map { [($0, .file(TornadoChart.svg(analysis)))] } ?? [])
   }
 }

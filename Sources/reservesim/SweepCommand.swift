@@ -26,6 +26,7 @@ struct SweepCommand: ParsableCommand {
   var csv: String?
 
   func run() throws {
+    if let csv { try OutputFiles.check([.file(csv, option: "--csv")], reading: [file]) }
     var axes: [SweepAxis] = []
     var edits: [ScenarioOverride] = []
     for text in input.set {
@@ -53,7 +54,7 @@ struct SweepCommand: ParsableCommand {
     }
     progress?.finish()
     let table = WhatIfCSV.table(sweep)
-    if let csv { try AtomicFiles.write(table.text, to: csv) }
+    if let csv { try OutputFiles.write(table.text, to: csv) }
     if json {
       print(WhatIfJSON.encode(sweep))
     } else if let csv {

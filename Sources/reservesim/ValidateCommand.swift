@@ -28,7 +28,7 @@ struct ValidateCommand: ParsableCommand {
         failures.append(error.description)
       }
     }
-    if !failures.isEmpty { CommandLineExit.fail(failures.joined(separator: "\nreservesim: ")) }
+    if !failures.isEmpty { CommandLineExit.fail(lines: failures) }
     for line in valid { print(line) }
   }
 }

@@ -9,9 +9,19 @@ struct WhatIfOutputOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Also write the result's table as CSV to this file.", valueName: "path"))
   var csv: String?
 
-  /// Writes the CSV file if asked, then prints JSON or the readable text.
-  func emit(json jsonText: () throws -> String, text: () -> String, table: () -> CSVTable) throws {
-    if let csv { try AtomicFiles.write(table().text, to: csv) }
+  /// Checks, before anything is simulated, that the CSV file (and `others`, the command's own outputs) can be
+  /// written and overwrite none of the scenario files the command reads.
+  func checkOutputs(_ others: [OutputTarget] = [], reading inputs: [String]) throws {
+    try OutputFiles.check(others + (csv.map { [.file($0, option: "--csv")] } ?? []), reading: inputs)
+  }
+
+  /// Writes the CSV file if asked, together with the command's `other` outputs (all or none), then prints JSON
+  /// or the readable text.
+  func emit(
+    json jsonText: () throws -> String, text: () -> String, table: () -> CSVTable,
+    alongside other: [(path: String, contents: OutputFiles.Contents)] = []
+  ) throws {
+    try OutputFiles.write(other + (csv.map { [($0, .file(table().text))] } ?? []))
     if json {
       print(try jsonText())
     } else {

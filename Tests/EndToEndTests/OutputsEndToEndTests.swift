@@ -121,8 +121,10 @@ import Testing
     #expect(try String(contentsOf: page, encoding: .utf8) == "earlier report")
   }
 
-  /// Hidden temporary files an interrupted write would leave behind.
+  /// Hidden staging folders or temporary files an interrupted write would leave behind.
   static func strayFiles(in folder: URL) throws -> [String] {
-    try FileManager.default.subpathsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tmp") }
+    try FileManager.default.subpathsOfDirectory(atPath: folder.path).filter {
+      $0.hasSuffix(".tmp") || $0.contains(".reservesim-")
+    }
   }
 }

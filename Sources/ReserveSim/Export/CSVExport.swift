@@ -64,11 +64,11 @@ public enum CSVExport {
   /// 0.95 → "95", 0.995 → "99.5".
   static func percentLabel(_ c: Double) -> String { CSVTable.number((c * 1000).rounded() / 10) }
 
-  /// All CSV files of a run, by file name.
+  /// The names of the files `files` returns, in order.
+  public static let fileNames = ["yearly.csv", "reserve.csv", "summary.csv"]
+
+  /// All CSV files of a run, by file name (`fileNames`); writing them is the command line's job.
   public static func files(_ s: RunSummary, version: String) -> [(name: String, contents: String)] {
-    [
-      ("yearly.csv", yearly(s).text), ("reserve.csv", reserve(s).text),
-      ("summary.csv", summary(s, version: version).text),
-    ]
+    zip(fileNames, [yearly(s).text, reserve(s).text, summary(s, version: version).text]).map { ($0, $1) }
   }
 }
