@@ -7,7 +7,8 @@ import ReserveSim
 /// Each value is taken as given even when it starts with `-` (`--paths -1`, like `--paths=-1`), so a negative
 /// number gets the real range error rather than "missing value".
 struct SimulationOptions: ParsableArguments {
-  @Option(parsing: .unconditional, help: "Number of Monte Carlo paths (default: the file's simulation.paths, else 10000).")
+  @Option(
+    parsing: .unconditional, help: "Number of Monte Carlo paths (default: the file's simulation.paths, else 10000).")
   var paths: Int?
 
   @Option(

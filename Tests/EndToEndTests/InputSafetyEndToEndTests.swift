@@ -17,7 +17,8 @@ final class InputSafetyEndToEndTests: XCTestCase {
     return url.path
   }
 
-  private let small = #"{"name": "Small", "years": 2, "reserve": {"initial": 1000}, "income": [{"name": "Grant", "annual": 1200}]}"#
+  private let small =
+    #"{"name": "Small", "years": 2, "reserve": {"initial": 1000}, "income": [{"name": "Grant", "annual": 1200}]}"#
 
   /// Runs `reservesim ARGUMENTS` in the test folder and asserts bad input: exit 2, nothing on stdout, exactly
   /// one line on stderr without any control character. Returns that line.
@@ -29,11 +30,13 @@ final class InputSafetyEndToEndTests: XCTestCase {
     XCTAssertTrue(outcome.stderr.hasSuffix("\n"), "\(arguments): \(outcome.stderr)", file: file, line: line)
     let message = String(outcome.stderr.dropLast())
     let controls = message.unicodeScalars.filter { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
-    XCTAssertEqual(controls.count, 0, "\(arguments): control characters in \(message.debugDescription)", file: file, line: line)
+    XCTAssertEqual(
+      controls.count, 0, "\(arguments): control characters in \(message.debugDescription)", file: file, line: line)
     return message
   }
 
-  private func assertContains(_ text: String, _ fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
+  private func assertContains(_ text: String, _ fragments: [String], file: StaticString = #filePath, line: UInt = #line)
+  {
     for fragment in fragments {
       XCTAssertTrue(text.contains(fragment), "'\(fragment)' missing from: \(text)", file: file, line: line)
     }
@@ -54,12 +57,14 @@ final class InputSafetyEndToEndTests: XCTestCase {
     try write("object.json", "{\"name\": \"A\",\n \"years\": 2,\n}")
     assertContains(try badInput(["validate", "object.json"]), ["object.json:2:12:", "trailing comma before '}'"])
     try write("list.json", #"{"name": "A", "years": 2, "income": [{"name": "G", "annual": 1},]}"#)
-    assertContains(try badInput(["validate", "list.json"]), ["list.json:1:64:", "$.income", "trailing comma before ']'"])
+    assertContains(
+      try badInput(["validate", "list.json"]), ["list.json:1:64:", "$.income", "trailing comma before ']'"])
   }
 
   func testSyntaxErrorsGiveLineAndColumn() throws {
     try write("broken.json", "{\"name\": \"A\",\n  \"years\": 2\n  \"reserve\": {}}")
-    assertContains(try badInput(["validate", "broken.json"]), ["broken.json:3:3:", "malformed JSON", "expected ',' or '}'"])
+    assertContains(
+      try badInput(["validate", "broken.json"]), ["broken.json:3:3:", "malformed JSON", "expected ',' or '}'"])
     XCTAssertFalse(try badInput(["validate", "broken.json"]).contains("character"))
   }
 
@@ -86,7 +91,9 @@ final class InputSafetyEndToEndTests: XCTestCase {
     // A key, a name, a currency and a file name each carrying a newline, ESC and NUL (as JSON escapes).
     try write("key.json", #"{"name": "A", "years": 2, "bad\nkey\u001b[31m": 1}"#)
     assertContains(try badInput(["validate", "key.json"]), [#"$["bad\nkey\u{1B}[31m"]"#])
-    try write("names.json", #"{"name": "A", "years": 2, "income": [{"name": "x\ny\u0000", "annual": 1}, {"name": "x\ny\u0000"}]}"#)
+    try write(
+      "names.json",
+      #"{"name": "A", "years": 2, "income": [{"name": "x\ny\u0000", "annual": 1}, {"name": "x\ny\u0000"}]}"#)
     assertContains(try badInput(["validate", "names.json"]), [#"x\ny\u{0}"#])
     try write("currency.json", #"{"name": "A", "years": 2, "currency": "US\nD\u001b"}"#)
     assertContains(try badInput(["validate", "currency.json"]), ["$.currency"])
@@ -99,7 +106,8 @@ final class InputSafetyEndToEndTests: XCTestCase {
   func testCommandLineValuesWithControlCharactersGiveOneLine() throws {
     try write("small.json", small)
     assertContains(try badInput(["run", "small.json", "--paths", "1\n2"]), [#"1\n2"#])
-    assertContains(try badInput(["validate", "small.json", "--set", "reserve\n.x\u{1B}=1"]), [#"--set 'reserve\n.x\u{1B}=1'"#])
+    assertContains(
+      try badInput(["validate", "small.json", "--set", "reserve\n.x\u{1B}=1"]), [#"--set 'reserve\n.x\u{1B}=1'"#])
     assertContains(try badInput(["validate", "small.json", "--set", "years=x\u{7}"]), [#"--set 'years=x\u{7}'"#])
   }
 
@@ -107,10 +115,15 @@ final class InputSafetyEndToEndTests: XCTestCase {
 
   func testBadBasesNameTheExtendingFileThePathAndTheTrueReason() throws {
     try write("base.json", small)
-    try FileManager.default.createDirectory(at: folder.appendingPathComponent("folder.json"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("folder.json"), withIntermediateDirectories: true)
     XCTAssertEqual(mkfifo(folder.appendingPathComponent("fifo.json").path, 0o600), 0)
-    try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("zero.json").path, withDestinationPath: "/dev/zero")
+    try FileManager.default.createSymbolicLink(
+      atPath: folder.appendingPathComponent("zero.json").path, withDestinationPath: "/dev/zero")
+    let big = try write("big.json", "")
+    XCTAssertEqual(truncate(big, 17 << 20), 0)
     let cases: [(String, [String])] = [
+      ("big.json", ["is larger than 16 MiB"]),
       ("folder.json", ["is a folder, not a scenario file"]),
       ("fifo.json", ["is not a regular file but a FIFO"]),
       ("zero.json", ["is not a regular file but a device"]),
@@ -125,6 +138,15 @@ final class InputSafetyEndToEndTests: XCTestCase {
       assertContains(message, ["child.json: $.extends: "] + fragments)
       if !base.isEmpty { assertContains(message, ["base file \"\(base)\""]) }
     }
+  }
+
+  func testTheScenarioItselfIsReadWithoutHangingOrWithoutEnd() throws {
+    XCTAssertEqual(mkfifo(folder.appendingPathComponent("pipe.json").path, 0o600), 0)
+    assertContains(try badInput(["validate", "pipe.json"]), ["pipe.json:1:1: malformed JSON: the text is empty"])
+    assertContains(try badInput(["validate", "/dev/zero"]), ["/dev/zero: is larger than 16 MiB"])
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("dir.json"), withIntermediateDirectories: true)
+    assertContains(try badInput(["validate", "dir.json"]), ["dir.json: is a folder, not a scenario file"])
   }
 
   func testAnUnreadableBaseSaysPermissionDenied() throws {
@@ -149,7 +171,8 @@ final class InputSafetyEndToEndTests: XCTestCase {
     ]
     for (extends, fragment) in cases {
       try write("child.json", #"{"extends": "\#(extends)", "name": "Child"}"#)
-      assertContains(try badInput(["validate", "child.json"]), ["child.json: $.extends: ", fragment, "--allow-outside"])
+      assertContains(
+        try badInput(["validate", "child.json"]), ["child.json: $.extends: ", fragment, "--allow-outside"])
       let allowed = try CommandLineRunner.run(["validate", "child.json", "--allow-outside"], in: folder)
       XCTAssertEqual(allowed.status, 0, "\(extends): \(allowed.stderr)")
       XCTAssertTrue(allowed.stdout.contains("ok (Child, 2 years)"), allowed.stdout)
@@ -182,7 +205,8 @@ final class InputSafetyEndToEndTests: XCTestCase {
   func testSetErrorsBlameTheArgument() throws {
     try write("small.json", small)
     let typed = try badInput(["validate", "small.json", "--set", "reserve.initial=abc"])
-    XCTAssertTrue(typed.hasPrefix("reservesim: --set 'reserve.initial=abc': $.reserve.initial: expected a number"), typed)
+    XCTAssertTrue(
+      typed.hasPrefix("reservesim: --set 'reserve.initial=abc': $.reserve.initial: expected a number"), typed)
     let range = try badInput(["validate", "small.json", "--set", "years=0"])
     XCTAssertTrue(range.hasPrefix("reservesim: --set 'years=0': $.years: "), range)
     let item = try badInput(["validate", "small.json", "--set", "income[Grnat].annual=5"])

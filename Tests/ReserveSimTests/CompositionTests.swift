@@ -114,7 +114,8 @@ final class CompositionTests: XCTestCase {
     let refused = scenarioError { try load(leaf) }
     XCTAssertEqual(refused?.file, leaf)
     XCTAssertEqual(refused?.path, JSONPath.root.appending("extends"))
-    XCTAssertTrue(refused?.message.contains("is outside the scenario's folder") ?? false, "\(String(describing: refused))")
+    XCTAssertTrue(
+      refused?.message.contains("is outside the scenario's folder") ?? false, "\(String(describing: refused))")
     // Within the scenario's folder, a chain may go down and back up.
     try write("flat-base.json", #"{"extends": "teams/infra.json", "name": "Flat"}"#)
     XCTAssertEqual(try load(folder.appendingPathComponent("flat-base.json").path).years, 4)
@@ -242,7 +243,8 @@ final class CompositionTests: XCTestCase {
   func testSetTakesTheCompactNumbersOfAssert() throws {
     let original = try write("base.json", base)
     let scenario = try load(
-      original, ["reserve.initial=1.5M", "reserve.annualReturn=3%", "expenses[Hosting].annual=20_000", "income[0].annual=2k"])
+      original,
+      ["reserve.initial=1.5M", "reserve.annualReturn=3%", "expenses[Hosting].annual=20_000", "income[0].annual=2k"])
     XCTAssertEqual(scenario.reserve.initial, 1_500_000)
     XCTAssertEqual(scenario.reserve.annualReturn, 0.03, accuracy: 1e-15)
     XCTAssertEqual(scenario.expenses[1].annual, 20_000)
@@ -305,7 +307,8 @@ final class CompositionTests: XCTestCase {
 
   func testMessagesAreOneLineWhateverTheUserWrote() {
     let error = ScenarioError(
-      file: "a\nb.json", path: JSONPath.root.appending("k\u{1B}[2J").appending(0), message: "unknown field 'x\r\u{0}\u{202E}'")
+      file: "a\nb.json", path: JSONPath.root.appending("k\u{1B}[2J").appending(0),
+      message: "unknown field 'x\r\u{0}\u{202E}'")
     XCTAssertEqual(error.description, #"a\nb.json: $["k\u{1B}[2J"][0]: unknown field 'x\r\u{0}\u{202E}'"#)
     XCTAssertEqual(ScenarioError.quoted("say \"hi\"\\\t"), #""say \"hi\"\\\t""#)
     XCTAssertEqual(JSONPath.root.appending("$schema").appending("a b").description, #"$.$schema["a b"]"#)

@@ -24,7 +24,8 @@ final class JSONParserTests: XCTestCase {
 
   func testValuesAreReadAsWritten() throws {
     XCTAssertEqual(
-      try parse(#" {"a": [1, -2.5e3, 0, -0.0, true, false, null], "b": {"c": "d\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"}} "#),
+      try parse(
+        #" {"a": [1, -2.5e3, 0, -0.0, true, false, null], "b": {"c": "d\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"}} "#),
       .object([
         "a": .array([.number(1), .number(-2500), .number(0), .number(-0.0), .bool(true), .bool(false), .null]),
         "b": .object(["c": .string("d\"\\/\u{8}\u{C}\n\r\té😀")]),
@@ -100,12 +101,15 @@ final class JSONParserTests: XCTestCase {
       let error = failure(text)
       XCTAssertEqual(error?.line, line, text.debugDescription)
       XCTAssertEqual(error?.column, column, text.debugDescription)
-      XCTAssertTrue(error?.message.contains(fragment) ?? false, "\(text.debugDescription): \(String(describing: error))")
+      XCTAssertTrue(
+        error?.message.contains(fragment) ?? false, "\(text.debugDescription): \(String(describing: error))")
     }
   }
 
   func testInvalidUTF8AndUTF16AreRejected() {
-    for bytes: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xE2, 0x82]] {
+    for bytes: [UInt8] in [
+      [0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xE2, 0x82],
+    ] {
       XCTAssertThrowsError(try JSONValue.parse(Data(bytes), file: "t"), "\(bytes)") { error in
         XCTAssertTrue("\(error)".contains("UTF-8"), "\(error)")
       }
@@ -135,7 +139,8 @@ final class JSONParserTests: XCTestCase {
     var text = "["
     for i in 0..<100_000 {
       if i > 0 { text += "," }
-      text += #"{"name": "item \#(i)", "annual": \#(i * 37), "rate": 0.\#(i % 997), "tags": ["a", "b", null, true], "pad": "\#(String(repeating: "x", count: 40))"}"#
+      text +=
+        #"{"name": "item \#(i)", "annual": \#(i * 37), "rate": 0.\#(i % 997), "tags": ["a", "b", null, true], "pad": "\#(String(repeating: "x", count: 40))"}"#
     }
     text += "]"
     XCTAssertGreaterThan(text.utf8.count, 10_000_000)
@@ -145,7 +150,8 @@ final class JSONParserTests: XCTestCase {
       items[99_999],
       .object([
         "name": .string("item 99999"), "annual": .number(3_699_963), "rate": .number(Double("0.\(99_999 % 997)")!),
-        "tags": .array([.string("a"), .string("b"), .null, .bool(true)]), "pad": .string(String(repeating: "x", count: 40)),
+        "tags": .array([.string("a"), .string("b"), .null, .bool(true)]),
+        "pad": .string(String(repeating: "x", count: 40)),
       ]))
   }
 }

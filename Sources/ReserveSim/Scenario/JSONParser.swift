@@ -63,8 +63,9 @@ struct JSONParser {
   // MARK: Structure
 
   private mutating func parseDocument() throws(Failure) -> JSONValue {
-    if bytes.count >= 2, bytes[0] == 0 || bytes[1] == 0 || (bytes[0] == 0xFE && bytes[1] == 0xFF)
-      || (bytes[0] == 0xFF && bytes[1] == 0xFE)
+    if bytes.count >= 2,
+      bytes[0] == 0 || bytes[1] == 0 || (bytes[0] == 0xFE && bytes[1] == 0xFF)
+        || (bytes[0] == 0xFF && bytes[1] == 0xFE)
     {
       throw fail("the text is UTF-16 or UTF-32; save it as UTF-8", at: 0)
     }
@@ -367,7 +368,8 @@ struct JSONParser {
     case UInt8(ascii: "u"):
       var scalar = try hexQuad(escapeStart: escapeStart)
       if (0xD800...0xDBFF).contains(scalar) {
-        guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
+        guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+          bytes[position + 1] == UInt8(ascii: "u")
         else { throw fail("unpaired surrogate \\u\(String(scalar, radix: 16, uppercase: true))", at: escapeStart) }
         position += 2
         let low = try hexQuad(escapeStart: position - 2)

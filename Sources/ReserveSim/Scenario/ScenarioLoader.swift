@@ -27,7 +27,8 @@ public struct ScenarioLoader {
     do {
       return try Scenario(json: document)
     } catch var error as ScenarioError {
-      if error.argument == nil, let edit = edits.last(where: { error.path.components.starts(with: $0.target.components) })
+      if error.argument == nil,
+        let edit = edits.last(where: { error.path.components.starts(with: $0.target.components) })
       {
         error.argument = edit.override.argument
       }
@@ -131,7 +132,8 @@ public struct ScenarioLoader {
     default:
       if regularOnly {
         let kind =
-          type == S_IFIFO ? "a FIFO (named pipe)" : type == S_IFCHR ? "a device" : type == S_IFSOCK ? "a socket" : "special"
+          type == S_IFIFO
+          ? "a FIFO (named pipe)" : type == S_IFCHR ? "a device" : type == S_IFSOCK ? "a socket" : "special"
         throw .notRegular(kind: kind)
       }
       // A pipe given on the command line: read it as it arrives.
@@ -203,7 +205,8 @@ public struct ScenarioLoader {
   }
 
   /// Follows `extends` (relative to the extending file) and merges `document`, read from `file`, onto its base.
-  func resolveExtends(_ file: String, document: JSONValue, chain: [String], folder: FolderBoundary) throws -> JSONValue {
+  func resolveExtends(_ file: String, document: JSONValue, chain: [String], folder: FolderBoundary) throws -> JSONValue
+  {
     let canonical = URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath().path
     let extendsPath = JSONPath.root.appending("extends")
     guard case .object(let fields) = document else {

@@ -155,7 +155,9 @@ public struct ScenarioPath: Hashable, Sendable, CustomStringConvertible {
       guard let index = items.firstIndex(where: { Self.name(of: $0) == name }) else {
         let names = items.compactMap(Self.name(of:))
         var message = "no item named \(ScenarioError.quoted(name)) in \(here)"
-        if let guess = closestMatch(to: name, among: names) { message += " (did you mean \(ScenarioError.quoted(guess))?)" }
+        if let guess = closestMatch(to: name, among: names) {
+          message += " (did you mean \(ScenarioError.quoted(guess))?)"
+        }
         if !names.isEmpty { message += "; names: " + names.map(ScenarioError.quoted).joined(separator: ", ") }
         throw fail(message)
       }
