@@ -157,6 +157,9 @@ final class CompositionTests: XCTestCase {
     let error = scenarioError { try load(toBroken) }
     XCTAssertTrue(error?.file?.hasSuffix("broken.json") ?? false)
     XCTAssertTrue(error?.message.contains("malformed JSON") ?? false)
+    XCTAssertTrue(
+      error?.message.hasSuffix("(in the base that \(toBroken) extends)") ?? false, "\(String(describing: error))")
+    XCTAssertEqual(error?.line, 1, "the fault is placed in the base")
   }
 
   func testTheComposedFileIsValidatedAsAWhole() throws {

@@ -257,8 +257,14 @@ public struct ScenarioLoader {
         "leads outside \(folder) through a symbolic link to "
           + ScenarioError.quoted(resolved) + allowOutside)
     }
-    let baseDocument = try resolveExtends(
-      basePath, document: try JSONValue.parse(Data(bytes), file: basePath), chain: visited, folder: folder)
+    let parsed: JSONValue
+    do {
+      parsed = try JSONValue.parse(Data(bytes), file: basePath)
+    } catch var error as ScenarioError {
+      error.message += " (in the base that \(file) extends)"
+      throw error
+    }
+    let baseDocument = try resolveExtends(basePath, document: parsed, chain: visited, folder: folder)
     var patch = fields
     patch.removeValue(forKey: "extends")
     return MergePatch.apply(.object(patch), to: baseDocument)
