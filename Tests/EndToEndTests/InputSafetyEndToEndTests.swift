@@ -211,6 +211,8 @@ final class InputSafetyEndToEndTests: XCTestCase {
     XCTAssertTrue(range.hasPrefix("reservesim: --set 'years=0': $.years: "), range)
     let item = try badInput(["validate", "small.json", "--set", "income[Grnat].annual=5"])
     XCTAssertTrue(item.hasPrefix("reservesim: --set 'income[Grnat].annual=5': no item named \"Grnat\""), item)
+    let onlyB = try badInput(["compare", "small.json", "--set-b", "reserve.initial=lots", "--paths", "10"])
+    XCTAssertTrue(onlyB.hasPrefix("reservesim: --set-b 'reserve.initial=lots': $.reserve.initial: "), onlyB)
     // An error the edit did not cause still names the file.
     try write("bad.json", #"{"name": "A", "years": 0}"#)
     let unrelated = try badInput(["validate", "bad.json", "--set", "reserve.initial=5"])

@@ -75,7 +75,7 @@ final class JSONParserTests: XCTestCase {
       ("[1 2]", 1, 4, "expected ',' or ']', found '2'"),
       ("{\"a\" 1}", 1, 6, "expected ':' after the key \"a\""),
       ("{'a': 1}", 1, 2, "expected a key in double quotes"),
-      ("[1,\n  é]", 2, 3, "expected a value"),
+      ("[1,\n  é]", 2, 3, "expected a value, found 'é'"),
       ("", 1, 1, "the text is empty"),
       ("  ", 1, 3, "found only whitespace"),
       ("[1] x", 1, 5, "after the end of the JSON value"),

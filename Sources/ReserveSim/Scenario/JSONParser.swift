@@ -446,10 +446,20 @@ struct JSONParser {
     Failure(offset: offset ?? position, path: JSONPath(components: pathStack), message: message)
   }
 
-  /// What is at the current position, for "found …".
+  /// What is at the current position, for "found …": the character (a multi-byte one whole when it is
+  /// well-formed UTF-8), or its code when it is not printable.
   private func found() -> String {
     guard position < bytes.count else { return "the end of the text" }
-    return "'" + Self.describe(bytes[position]) + "'"
+    let lead = bytes[position]
+    let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 1
+    if length > 1, position + length <= bytes.count {
+      var decoder = UTF8()
+      var iterator = bytes[position..<position + length].makeIterator()
+      if case .scalarValue(let scalar) = decoder.decode(&iterator), scalar.properties.generalCategory != .control {
+        return "'" + String(scalar) + "'"
+      }
+    }
+    return "'" + Self.describe(lead) + "'"
   }
 
   /// A byte as a reader would name it: the character when printable ASCII, else its code.
