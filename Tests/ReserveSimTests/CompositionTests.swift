@@ -308,6 +308,14 @@ final class CompositionTests: XCTestCase {
     XCTAssertTrue(scenarioError { try load(absolute) }?.message.contains("is an absolute path") ?? false)
   }
 
+  func testReadProblemsSayTheOperatingSystemsReason() {
+    // (The end-to-end test of an unreadable base is skipped when the tests run as root, who reads every file.)
+    XCTAssertEqual(ScenarioLoader.ReadProblem(errno: EACCES).reason, "cannot be read: permission denied")
+    XCTAssertEqual(ScenarioLoader.ReadProblem(errno: ENOENT).reason, "no such file")
+    XCTAssertEqual(ScenarioLoader.ReadProblem(errno: EISDIR), .isFolder)
+    XCTAssertTrue(ScenarioLoader.ReadProblem(errno: EIO).reason.hasPrefix("cannot be read: "))
+  }
+
   func testMessagesAreOneLineWhateverTheUserWrote() {
     let error = ScenarioError(
       file: "a\nb.json", path: JSONPath.root.appending("k\u{1B}[2J").appending(0),
