@@ -33,7 +33,7 @@ struct CompareCommand: ParsableCommand {
   func run() throws {
     try output.checkOutputs(reading: [fileA] + (fileB.map { [$0] } ?? []))
     let scenarioA = try input.loader().load(fileA)
-    let loaderB = ScenarioLoader(overrides: try input.overrides() + setB.map(ScenarioOverride.init(parsing:)))
+    let loaderB = try input.loader(adding: setB.map { try ScenarioOverride(parsing: $0, option: "--set-b") })
     let scenarioB = try loaderB.load(fileB ?? fileA)
     let simulate = simulation.commonRandomNumbers(
       paths: simulation.pathCount(for: scenarioA), seed: simulation.seedValue(for: scenarioA))

@@ -35,7 +35,7 @@ struct ReserveSimCommand: ParsableCommand {
       }
       if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
       // A usage error: argument-parser would use 64; the contract says bad input is 2.
-      CommandLineExit.fail(message(for: error))
+      CommandLineExit.fail(ScenarioError.oneLine(message(for: error)))
     }
   }
 }

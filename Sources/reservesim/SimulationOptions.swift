@@ -3,14 +3,20 @@ import Foundation
 import ReserveSim
 
 /// Options shared by every command that simulates.
+///
+/// Each value is taken as given even when it starts with `-` (`--paths -1`, like `--paths=-1`), so a negative
+/// number gets the real range error rather than "missing value".
 struct SimulationOptions: ParsableArguments {
-  @Option(help: "Number of Monte Carlo paths (default: the file's simulation.paths, else 10000).")
+  @Option(
+    parsing: .unconditional, help: "Number of Monte Carlo paths (default: the file's simulation.paths, else 10000).")
   var paths: Int?
 
-  @Option(help: "Random seed (default: the file's simulation.seed, else 1).")
+  @Option(
+    parsing: .unconditional, help: "Random seed, 0 to 2^64 − 1 (default: the file's simulation.seed, else 1).",
+    transform: { try SimulationOptions.seed($0) })
   var seed: UInt64?
 
-  @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
+  @Option(parsing: .unconditional, help: "Worker threads (default: all cores). Results do not depend on it.")
   var threads: Int?
 
   func validate() throws {
@@ -18,6 +24,14 @@ struct SimulationOptions: ParsableArguments {
       throw ValidationError("--paths must be between 1 and \(Scenario.maximumPaths), found \(paths)")
     }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, found \(threads)") }
+  }
+
+  /// A seed: a whole number from 0 to 2⁶⁴ − 1.
+  static func seed(_ text: String) throws -> UInt64 {
+    guard let seed = UInt64(text) else {
+      throw ValidationError("expected a whole number from 0 to \(UInt64.max)")
+    }
+    return seed
   }
 
   func pathCount(for scenario: Scenario) -> Int { paths ?? scenario.simulation.paths }

@@ -39,7 +39,7 @@ struct SweepCommand: ParsableCommand {
     if axes.isEmpty {
       CommandLineExit.fail("sweep needs an axis: --set PATH=START:END:COUNT, e.g. --set reserve.initial=0:3e6:7")
     }
-    let loader = ScenarioLoader(overrides: edits)
+    let loader = input.loader(applying: edits)
     let scenario = try loader.load(file)
     let progress = ProgressBar.forTerminal(enabled: !json)
     let sweep: Sweep

@@ -27,8 +27,9 @@ final class CompositionTests: XCTestCase {
     return url.path
   }
 
-  private func load(_ path: String, _ overrides: [String] = []) throws -> Scenario {
-    try ScenarioLoader(overrides: overrides.map(ScenarioOverride.init(parsing:))).load(path)
+  private func load(_ path: String, _ overrides: [String] = [], allowOutside: Bool = false) throws -> Scenario {
+    try ScenarioLoader(overrides: overrides.map(ScenarioOverride.init(parsing:)), allowsOutsideFolder: allowOutside)
+      .load(path)
   }
 
   /// The error `body` throws, as a `ScenarioError`.
@@ -108,7 +109,16 @@ final class CompositionTests: XCTestCase {
        "events": [{"name": "Downturn", "annualProbability": 0.15, "durationMonths": 18, "incomeMultiplier": 0.8}],
        "assertions": [{"name": "Safe", "metric": "ruinProbability", "withinYears": 3, "atMost": 0.05}]}
       """#)
-    XCTAssertEqual(try load(leaf), try load(handMerged))
+    // `../` leaves the leaf's folder (and the test's temporary folder is not the working directory).
+    XCTAssertEqual(try load(leaf, allowOutside: true), try load(handMerged))
+    let refused = scenarioError { try load(leaf) }
+    XCTAssertEqual(refused?.file, leaf)
+    XCTAssertEqual(refused?.path, JSONPath.root.appending("extends"))
+    XCTAssertTrue(
+      refused?.message.contains("is outside the scenario's folder") ?? false, "\(String(describing: refused))")
+    // Within the scenario's folder, a chain may go down and back up.
+    try write("flat-base.json", #"{"extends": "teams/infra.json", "name": "Flat"}"#)
+    XCTAssertEqual(try load(folder.appendingPathComponent("flat-base.json").path).years, 4)
   }
 
   func testCyclesAreRejectedNamingTheCycle() throws {
@@ -147,6 +157,9 @@ final class CompositionTests: XCTestCase {
     let error = scenarioError { try load(toBroken) }
     XCTAssertTrue(error?.file?.hasSuffix("broken.json") ?? false)
     XCTAssertTrue(error?.message.contains("malformed JSON") ?? false)
+    XCTAssertTrue(
+      error?.message.hasSuffix("(in the base that \(toBroken) extends)") ?? false, "\(String(describing: error))")
+    XCTAssertEqual(error?.line, 1, "the fault is placed in the base")
   }
 
   func testTheComposedFileIsValidatedAsAWhole() throws {
@@ -228,5 +241,88 @@ final class CompositionTests: XCTestCase {
     XCTAssertThrowsError(try ScenarioOverride(parsing: "reserve.initial"))
     XCTAssertThrowsError(try ScenarioOverride(parsing: "=5"))
     XCTAssertThrowsError(try ScenarioOverride(parsing: "[0].x=5"))
+  }
+
+  func testSetTakesTheCompactNumbersOfAssert() throws {
+    let original = try write("base.json", base)
+    let scenario = try load(
+      original,
+      ["reserve.initial=1.5M", "reserve.annualReturn=3%", "expenses[Hosting].annual=20_000", "income[0].annual=2k"])
+    XCTAssertEqual(scenario.reserve.initial, 1_500_000)
+    XCTAssertEqual(scenario.reserve.annualReturn, 0.03, accuracy: 1e-15)
+    XCTAssertEqual(scenario.expenses[1].annual, 20_000)
+    XCTAssertEqual(scenario.income[0].annual, 2_000)
+    XCTAssertEqual(try ScenarioOverride(parsing: "x=15%").value, .number(0.15))
+    XCTAssertEqual(try ScenarioOverride(parsing: "x=true").value, .bool(true))
+    XCTAssertEqual(try ScenarioOverride(parsing: #"x="1.5M""#).value, .string("1.5M"), "quoted, it is text")
+    XCTAssertEqual(try ScenarioOverride(parsing: "x=traffic").value, .string("traffic"))
+  }
+
+  func testSetValuesThatAreNotJSONAreRejectedWithTheReason() {
+    for (value, reason) in [
+      ("1e400", "the number 1e400 is beyond"), ("NaN", "NaN and Infinity"), ("inf", "found 'i'"),
+      ("[1,2", "found the end of the text"), ("3 little pigs", "after the end of the JSON value"),
+      ("{\"a\": 1,}", "trailing comma"),
+    ] {
+      XCTAssertThrowsError(try ScenarioOverride(parsing: "reserve.initial=\(value)")) { error in
+        let text = "\(error)"
+        XCTAssertTrue(text.hasPrefix("--set 'reserve.initial=\(value)': the value is neither valid JSON"), text)
+        XCTAssertTrue(text.contains(reason), text)
+      }
+    }
+  }
+
+  func testErrorsAtAnEditedPathBlameTheEdit() throws {
+    let original = try write("base.json", base)
+    let typed = scenarioError { try load(original, ["inKindServices[CDN].noticeMonths=soon"]) }
+    XCTAssertEqual(typed?.argument, "--set 'inKindServices[CDN].noticeMonths=soon'")
+    XCTAssertEqual(typed?.path.description, "$.inKindServices[0].noticeMonths")
+    XCTAssertEqual(
+      typed?.description,
+      "--set 'inKindServices[CDN].noticeMonths=soon': $.inKindServices[0].noticeMonths: expected a number, found a "
+        + "string (applied to \(original))")
+    let inside = scenarioError { try load(original, [#"reserve={"initial": 1, "flor": 0}"#]) }
+    XCTAssertEqual(inside?.argument, #"--set 'reserve={"initial": 1, "flor": 0}'"#)
+    let later = scenarioError { try load(original, ["years=0", "reserve.initial=5"]) }
+    XCTAssertEqual(later?.argument, "--set 'years=0'", "the edit that wrote the path, not the last one")
+    XCTAssertEqual(try load(original, ["name=it's"]).name, "it's", "a plain word with a quote is a valid name")
+    let created = scenarioError { try load(original, ["reserve.nested.deeper=1"]) }
+    XCTAssertEqual(created?.path.description, "$.reserve.nested")
+    XCTAssertEqual(created?.argument, "--set 'reserve.nested.deeper=1'", "the edit created $.reserve.nested")
+    XCTAssertThrowsError(try ScenarioOverride(parsing: "extends=x.json")) { error in
+      XCTAssertTrue("\(error)".contains("extends cannot be changed with --set"), "\(error)")
+    }
+  }
+
+  func testBaseFileErrorsNameTheExtendingFile() throws {
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("folder.json"), withIntermediateDirectories: true)
+    let child = try write("child.json", #"{"extends": "folder.json", "name": "X", "years": 1}"#)
+    let error = scenarioError { try load(child) }
+    XCTAssertEqual(error?.file, child)
+    XCTAssertEqual(error?.path, JSONPath.root.appending("extends"))
+    XCTAssertTrue(
+      error?.message.hasPrefix(#"base file "folder.json" is a folder, not a scenario file (looked for "#) ?? false,
+      "\(String(describing: error))")
+    let absolute = try write("absolute.json", #"{"extends": "\#(child)", "name": "X", "years": 1}"#)
+    XCTAssertTrue(scenarioError { try load(absolute) }?.message.contains("is an absolute path") ?? false)
+  }
+
+  func testReadProblemsSayTheOperatingSystemsReason() {
+    // (The end-to-end test of an unreadable base is skipped when the tests run as root, who reads every file.)
+    XCTAssertEqual(ScenarioLoader.ReadProblem(errno: EACCES).reason, "cannot be read: permission denied")
+    XCTAssertEqual(ScenarioLoader.ReadProblem(errno: ENOENT).reason, "no such file")
+    XCTAssertEqual(ScenarioLoader.ReadProblem(errno: EISDIR), .isFolder)
+    XCTAssertTrue(ScenarioLoader.ReadProblem(errno: EIO).reason.hasPrefix("cannot be read: "))
+  }
+
+  func testMessagesAreOneLineWhateverTheUserWrote() {
+    let error = ScenarioError(
+      file: "a\nb.json", path: JSONPath.root.appending("k\u{1B}[2J").appending(0),
+      message: "unknown field 'x\r\u{0}\u{202E}'")
+    XCTAssertEqual(error.description, #"a\nb.json: $["k\u{1B}[2J"][0]: unknown field 'x\r\u{0}\u{202E}'"#)
+    XCTAssertEqual(ScenarioError.quoted("say \"hi\"\\\t"), #""say \"hi\"\\\t""#)
+    XCTAssertEqual(JSONPath.root.appending("$schema").appending("a b").description, #"$.$schema["a b"]"#)
+    XCTAssertEqual(ScenarioError.commandLine("--set", "name=it's"), #"--set 'name=it'\''s'"#)
   }
 }

@@ -93,25 +93,9 @@ public struct CompactAssertion: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
-  /// "0.05" → 0.05, "5%" → 0.05.
-  static func fraction(_ text: String) -> Double? {
-    if text.hasSuffix("%") { return number(String(text.dropLast())).map { $0 / 100 } }
-    return number(text)
-  }
+  /// "0.05" → 0.05, "5%" → 0.05 (the syntax `--set` shares, see `CompactNumber`).
+  static func fraction(_ text: String) -> Double? { CompactNumber.fraction(text) }
 
   /// "2e6", "2_000_000", "2M", "1.5k", "1B" → the amount.
-  static func amount(_ text: String) -> Double? {
-    let scales: [Character: Double] = ["k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9]
-    if let last = text.last, let scale = scales[last] { return number(String(text.dropLast())).map { $0 * scale } }
-    return number(text)
-  }
-
-  /// A finite decimal number ("_" allowed between digits).
-  static func number(_ text: String) -> Double? {
-    let digits = text.replacingOccurrences(of: "_", with: "")
-    guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
-      let x = Double(digits), x.isFinite
-    else { return nil }
-    return x
-  }
+  static func amount(_ text: String) -> Double? { CompactNumber.amount(text) }
 }

@@ -80,20 +80,29 @@ extension JSONValue: Decodable {
 }
 
 extension JSONValue {
-  /// Parses JSON text.
-  /// - Throws: `ScenarioError` with a readable description of where the text is malformed.
+  /// Parses JSON text strictly (RFC 8259, no duplicate keys, no trailing commas, finite numbers; see
+  /// `JSONParser`). Linear in the length of the text.
+  /// - Throws: `ScenarioError` naming `file`, the line and column, the JSON path and what is wrong.
   public static func parse(_ data: Data, file: String) throws -> JSONValue {
+    let bytes = [UInt8](data)
     do {
-      // JSONSerialization first: its messages name the line and column of the fault.
-      _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+      return try JSONParser.parse(bytes)
     } catch {
-      let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-      throw ScenarioError(file: file, path: .root, message: "malformed JSON: \(reason ?? "the text is not valid JSON")")
+      throw scenarioError(error, in: bytes, file: file)
     }
-    do {
-      return try JSONDecoder().decode(JSONValue.self, from: data)
-    } catch {
-      throw ScenarioError(file: file, path: .root, message: "malformed JSON: the text is not valid JSON")
+  }
+
+  /// The parser's failure as a message a person can act on, with line:column resolved in `bytes`.
+  static func scenarioError(_ failure: JSONParser.Failure, in bytes: [UInt8], file: String?) -> ScenarioError {
+    let (line, column) = JSONParser.lineAndColumn(of: failure.offset, in: bytes)
+    var message = failure.message
+    if let first = failure.firstOffset {
+      let (firstLine, firstColumn) = JSONParser.lineAndColumn(of: first, in: bytes)
+      message +=
+        " (first at \(firstLine):\(firstColumn)); JSON readers disagree on which copy counts, so give each key once"
+    } else {
+      message = "malformed JSON: " + message
     }
+    return ScenarioError(file: file, path: failure.path, message: message, line: line, column: column)
   }
 }

@@ -29,7 +29,20 @@ public struct ScenarioPath: Hashable, Sendable, CustomStringConvertible {
   /// Parses `a.b[0].c` / `list[Name].field`.
   /// - Throws: `ScenarioError` (file "--set") when the text is not a path.
   public init(parsing text: String) throws {
-    func bad(_ why: String) -> ScenarioError { ScenarioError(file: "--set", path: .root, message: "\(text): \(why)") }
+    do {
+      self.init(steps: try Self.steps(of: text))
+    } catch {
+      throw ScenarioError(file: "--set", path: .root, message: "\(ScenarioError.quoted(text)): \(error.reason)")
+    }
+  }
+
+  /// Why a text is not a path, or a path cannot be set.
+  struct Problem: Error {
+    var reason: String
+  }
+
+  static func steps(of text: String) throws(Problem) -> [Step] {
+    func bad(_ why: String) -> Problem { Problem(reason: why) }
     var steps: [Step] = []
     var rest = Substring(text)
     guard !rest.isEmpty else { throw bad("empty path") }
@@ -54,7 +67,34 @@ public struct ScenarioPath: Hashable, Sendable, CustomStringConvertible {
         }
       }
     }
-    self.init(steps: steps)
+    return steps
+  }
+
+  /// The JSON path this path names in `document` (list items named by `[name]` turned into their index), or
+  /// `nil` when a named item is not there.
+  public func jsonPath(in document: JSONValue) -> JSONPath? {
+    var path = JSONPath.root
+    var current: JSONValue? = document
+    for step in steps {
+      switch (step, current) {
+      case (.key(let k), .object(let fields)?):
+        path = path.appending(k)
+        current = fields[k]
+      case (.key(let k), _):
+        path = path.appending(k)
+        current = nil
+      case (.index(let i), let node):
+        path = path.appending(i)
+        if case .array(let items)? = node, i < items.count { current = items[i] } else { current = nil }
+      case (.named(let n), .array(let items)?):
+        guard let index = items.firstIndex(where: { Self.name(of: $0) == n }) else { return nil }
+        path = path.appending(index)
+        current = items[index]
+      case (.named, _):
+        return nil
+      }
+    }
+    return path
   }
 
   /// The value at this path, or `nil` when there is none.
@@ -82,17 +122,19 @@ public struct ScenarioPath: Hashable, Sendable, CustomStringConvertible {
   /// exist (by index or by name).
   /// - Throws: `ScenarioError` (file "--set") naming the path and why it cannot be set.
   public func setting(_ newValue: JSONValue, in document: JSONValue) throws -> JSONValue {
-    try set(newValue, in: document, from: 0)
+    do {
+      return try set(newValue, in: document, from: 0)
+    } catch {
+      throw ScenarioError(file: "--set", path: .root, message: "\(ScenarioError.quoted(description)): \(error.reason)")
+    }
   }
 
-  private func set(_ newValue: JSONValue, in node: JSONValue, from position: Int) throws -> JSONValue {
+  func set(_ newValue: JSONValue, in node: JSONValue, from position: Int) throws(Problem) -> JSONValue {
     guard position < steps.count else { return newValue }
     let step = steps[position]
     let prefix = ScenarioPath(steps: Array(steps[..<position]))
     let here = prefix.steps.isEmpty ? "the scenario" : prefix.description
-    func fail(_ message: String) -> ScenarioError {
-      ScenarioError(file: "--set", path: .root, message: "\(description): \(message)")
-    }
+    func fail(_ message: String) -> Problem { Problem(reason: message) }
     switch step {
     case .key(let key):
       var fields: [String: JSONValue]
@@ -112,9 +154,11 @@ public struct ScenarioPath: Hashable, Sendable, CustomStringConvertible {
       guard case .array(var items) = node else { throw fail("\(here) is not a list") }
       guard let index = items.firstIndex(where: { Self.name(of: $0) == name }) else {
         let names = items.compactMap(Self.name(of:))
-        var message = "no item named \"\(name)\" in \(here)"
-        if let guess = closestMatch(to: name, among: names) { message += " (did you mean \"\(guess)\"?)" }
-        if !names.isEmpty { message += "; names: " + names.joined(separator: ", ") }
+        var message = "no item named \(ScenarioError.quoted(name)) in \(here)"
+        if let guess = closestMatch(to: name, among: names) {
+          message += " (did you mean \(ScenarioError.quoted(guess))?)"
+        }
+        if !names.isEmpty { message += "; names: " + names.map(ScenarioError.quoted).joined(separator: ", ") }
         throw fail(message)
       }
       items[index] = try set(newValue, in: items[index], from: position + 1)
@@ -128,41 +172,84 @@ public struct ScenarioPath: Hashable, Sendable, CustomStringConvertible {
   }
 }
 
-/// One `--set PATH=VALUE` edit: VALUE is read as JSON (`0.2`, `true`, `"text"`, `[1,2]`); text that is not
-/// JSON is taken as a string, so `scaling=traffic` works unquoted.
+/// One `--set PATH=VALUE` edit. VALUE is read, in this order, as
+/// - JSON (`0.2`, `true`, `null`, `"text"`, `[1,2]`, `{"initial": 5}`);
+/// - a compact number as `--assert` writes them (`1.5M`, `2_000_000`, `15%`; see `CompactNumber`);
+/// - otherwise, when it does not start like a number or JSON (a digit, `-`, `+`, `.`, `[`, `{`, `"`) and is not
+///   `NaN` or `Infinity`, as a plain string, so `scaling=traffic` works unquoted.
+/// Anything else (`1e400`, `NaN`, `[1,2`, `3 little pigs`) is an error that says why it is not valid JSON.
+/// `extends` cannot be set: it is resolved before the edits apply.
 public struct ScenarioOverride: Sendable, CustomStringConvertible {
   public var path: ScenarioPath
   public var value: JSONValue
+  /// The argument as the user would type it, for messages: `--set 'reserve.initial=2e6'`.
+  public var argument: String
 
   public init(path: ScenarioPath, value: JSONValue) {
     self.path = path
     self.value = value
+    argument = ScenarioError.commandLine("--set", "\(path)=\(value.jsonText)")
   }
 
-  /// Parses `PATH=VALUE`.
-  public init(parsing text: String) throws {
+  /// Parses `PATH=VALUE`, given to `option` (`--set`, `--set-b`).
+  /// - Throws: `ScenarioError` that quotes the argument and says what is wrong.
+  public init(parsing text: String, option: String) throws {
+    let argument = ScenarioError.commandLine(option, text)
+    self.argument = argument
+    func bad(_ why: String) -> ScenarioError { ScenarioError(argument: argument, message: why) }
     guard let equals = text.firstIndex(of: "=") else {
-      throw ScenarioError(
-        file: "--set", path: .root, message: "\(text): expected PATH=VALUE, e.g. reserve.initial=2000000")
+      throw bad("expected PATH=VALUE, e.g. reserve.initial=2000000")
     }
-    path = try ScenarioPath(parsing: String(text[..<equals]))
+    do {
+      path = ScenarioPath(steps: try ScenarioPath.steps(of: String(text[..<equals])))
+    } catch {
+      throw bad("the path \(ScenarioError.quoted(String(text[..<equals]))): \(error.reason)")
+    }
+    if path.steps.first == .key("extends") {
+      throw bad(
+        "extends cannot be changed with --set: it is resolved before the edits apply; write a file that extends "
+          + "the base instead")
+    }
     let raw = String(text[text.index(after: equals)...])
-    if let parsed = try? JSONValue.parse(Data(raw.utf8), file: "--set") {
-      value = parsed
-    } else {
-      value = .string(raw)
+    do {
+      value = try Self.value(raw)
+    } catch {
+      throw bad(error.reason)
     }
+  }
+
+  /// `init(parsing:)` for `--set`, as a function value (`texts.map(ScenarioOverride.init(parsing:))`).
+  public init(parsing text: String) throws { try self.init(parsing: text, option: "--set") }
+
+  /// VALUE read as described on the type.
+  static func value(_ raw: String) throws(ScenarioPath.Problem) -> JSONValue {
+    let failure: JSONParser.Failure
+    let bytes = Array(raw.utf8)
+    do {
+      return try JSONParser.parse(bytes)
+    } catch {
+      failure = error
+    }
+    let trimmed = raw.trimmingCharacters(in: .whitespaces)
+    if let x = CompactNumber.value(trimmed) { return .number(x) }
+    let word = trimmed.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "+-"))
+    let looksLikeJSON = trimmed.first.map { "0123456789-+.[{\"".contains($0) } ?? false
+    guard looksLikeJSON || ["nan", "inf", "infinity"].contains(word) else { return .string(raw) }
+    let column = JSONParser.lineAndColumn(of: failure.offset, in: bytes).column
+    throw ScenarioPath.Problem(
+      reason: "the value is neither valid JSON nor a number such as 1.5M or 15%: at character \(column), "
+        + "\(failure.message) (to set text that starts like this, write it in double quotes)")
   }
 
   public var description: String { "\(path)=\(value.jsonText)" }
 
   /// Applies the edit; the path must name a field the model knows (checked by validation afterwards).
-  public func apply(to document: JSONValue) throws -> JSONValue { try path.setting(value, in: document) }
-}
-
-extension ScenarioLoader {
-  /// A loader that applies `overrides` in order to each composed document before validation.
-  public init(overrides: [ScenarioOverride]) {
-    self.init(overrides: overrides.map { override in (override.path.description, override.apply(to:)) })
+  /// - Throws: `ScenarioError` naming the argument when a list item on the path is not there.
+  public func apply(to document: JSONValue) throws -> JSONValue {
+    do {
+      return try path.set(value, in: document, from: 0)
+    } catch {
+      throw ScenarioError(argument: argument, message: error.reason)
+    }
   }
 }
