@@ -32,7 +32,7 @@ struct CheckCommand: ParsableCommand {
     help: "Double the paths (simulating only the new ones) until every check is conclusive or --max-paths is reached.")
   var autoPaths = false
 
-  @Option(help: "With --auto-paths: the most paths to use (default 1000000).")
+  @Option(parsing: .unconditional, help: "With --auto-paths: the most paths to use (default 1000000).")
   var maxPaths: Int?
 
   @Option(

@@ -21,7 +21,7 @@ struct SensitivityCommand: ParsableCommand {
   @Argument(help: "Scenario JSON file.")
   var file: String
 
-  @Option(help: "Relative change of each parameter, from 0 to 1 (0.2 = ±20%).")
+  @Option(parsing: .unconditional, help: "Relative change of each parameter, from 0 to 1 (0.2 = ±20%).")
   var swing = 0.2
 
   @Option(

@@ -250,5 +250,8 @@ final class InputSafetyEndToEndTests: XCTestCase {
     }
     let check = try badInput(["check", "small.json", "--paths", "-5"])
     XCTAssertFalse(check.contains("Missing value"), check)
+    assertContains(
+      try badInput(["check", "small.json", "--auto-paths", "--max-paths", "-1"]), ["--max-paths must be between 1 and"])
+    assertContains(try badInput(["sensitivity", "small.json", "--swing", "-1"]), ["--swing must be above 0"])
   }
 }
