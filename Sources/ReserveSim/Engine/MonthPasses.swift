@@ -145,7 +145,8 @@ extension PathBlockKernel {
     guard left > 0 else { return }
     for t in 0..<tiers {
       for lane in 0..<lanes where sponsorFallback[t * capacity + lane] != 0 {
-        sponsors[t * capacity + lane] = rollOverByChunks(tier: t, lane: lane, path: firstPath + lane, month: month)
+        sponsors[t * capacity + lane] = Int32(
+          clamping: rollOverByChunks(tier: t, lane: lane, path: firstPath + lane, month: month))
       }
     }
   }
