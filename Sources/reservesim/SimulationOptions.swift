@@ -20,7 +20,16 @@ struct SimulationOptions: ParsableArguments {
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, found \(threads)") }
   }
 
-  func pathCount(for scenario: Scenario) -> Int { paths ?? scenario.simulation.paths }
+  /// The paths to simulate; exits 2 with one line when their arrays would not fit in the machine's memory.
+  func pathCount(for scenario: Scenario) -> Int {
+    let count = paths ?? scenario.simulation.paths
+    do {
+      try MemoryEstimate(scenario: scenario, paths: count, threads: simulator.threads).check()
+    } catch {
+      CommandLineExit.fail(String(describing: error))
+    }
+    return count
+  }
   func seedValue(for scenario: Scenario) -> UInt64 { seed ?? scenario.simulation.seed }
   var simulator: Simulator { Simulator(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) }
 }
