@@ -24,7 +24,7 @@ struct SimulationOptions: ParsableArguments {
   func pathCount(for scenario: Scenario) -> Int {
     let count = paths ?? scenario.simulation.paths
     do {
-      try MemoryEstimate(scenario: scenario, paths: count, threads: simulator.threads).check()
+      try simulator.memoryEstimate(for: scenario, paths: count).check()
     } catch {
       CommandLineExit.fail(String(describing: error))
     }

@@ -30,6 +30,7 @@ final class MemoryEstimateTests: XCTestCase {
       let paths = 1000
       let result = simulate(scenario, paths: paths)
       let estimate = MemoryEstimate(scenario: scenario, paths: paths, threads: 2)
+      XCTAssertEqual(Simulator(threads: 2).memoryEstimate(for: scenario, paths: paths), estimate)
       let kept = Double(keptBytes(result)) / Double(paths)
       // The block flows: a [Double] of YearlyFlow.count · years per block of `Simulator.blockSize` paths.
       let flows = Double(YearlyFlow.count * years * MemoryLayout<Double>.stride) / Double(Simulator.blockSize)
@@ -38,6 +39,8 @@ final class MemoryEstimateTests: XCTestCase {
       XCTAssertEqual(estimate.bytesPerPath, kept + max(flows, sort), "years \(years)")
 
       let withDiagnostics = MemoryEstimate(scenario: scenario, paths: paths, threads: 2, recordsDiagnostics: true)
+      XCTAssertEqual(
+        Simulator(threads: 2, recordsDiagnostics: true).memoryEstimate(for: scenario, paths: paths), withDiagnostics)
       // One service (1 byte), one event kind (Int32), one tier (Int32 or Int64), four factors (Double).
       let diagnostics = withDiagnostics.bytesPerPath - estimate.bytesPerPath
       XCTAssertGreaterThanOrEqual(diagnostics, Double(1 + 4 + 4 + 4 * 8))

@@ -102,6 +102,14 @@ public struct MemoryEstimate: Sendable, Equatable {
   }
 }
 
+extension Simulator {
+  /// The memory `run(_:paths:seed:progress:)` and the `RunSummary` of its result will need, with this
+  /// simulator's threads and diagnostics: call `check()` on it before running.
+  public func memoryEstimate(for scenario: Scenario, paths: Int) -> MemoryEstimate {
+    MemoryEstimate(scenario: scenario, paths: paths, threads: threads, recordsDiagnostics: recordsDiagnostics)
+  }
+}
+
 /// A run that needs more memory than the machine has: one line for the treasurer, with the largest path count
 /// that fits at this horizon.
 public struct InsufficientMemoryError: Error, CustomStringConvertible, Sendable {
