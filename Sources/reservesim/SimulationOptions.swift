@@ -34,7 +34,16 @@ struct SimulationOptions: ParsableArguments {
     return seed
   }
 
-  func pathCount(for scenario: Scenario) -> Int { paths ?? scenario.simulation.paths }
+  /// The paths to simulate; exits 2 with one line when their arrays would not fit in the machine's memory.
+  func pathCount(for scenario: Scenario) -> Int {
+    let count = paths ?? scenario.simulation.paths
+    do {
+      try simulator.memoryEstimate(for: scenario, paths: count).check()
+    } catch {
+      CommandLineExit.fail(String(describing: error))
+    }
+    return count
+  }
   func seedValue(for scenario: Scenario) -> UInt64 { seed ?? scenario.simulation.seed }
   var simulator: Simulator { Simulator(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) }
 }

@@ -2,7 +2,7 @@ import XCTest
 
 @_spi(Engine) @testable import ReserveSim
 
-/// The inversion samplers give the binomial and Poisson moments, also across chunks.
+/// The inversion samplers give the binomial and Poisson moments.
 final class DistributionTests: XCTestCase {
   private func uniforms(_ count: Int, seed: UInt64) -> [Double] {
     let streams = RandomStreams(seed: seed)
@@ -12,10 +12,10 @@ final class DistributionTests: XCTestCase {
     }
   }
 
-  func testBinomialChunkMomentsOnBothSidesOfOneHalf() {
+  func testBinomialInversionMomentsOnBothSidesOfOneHalf() {
     for (n, p) in [(20, 0.3), (50, 0.85), (512, 0.5), (7, 0.999)] {
       let draws = uniforms(40_000, seed: UInt64(n)).map {
-        Double(Distributions.binomialChunk(trials: n, probability: p, uniform: $0))
+        Double(Distributions.binomialByInversion(trials: Int64(n), probability: p, uniform: $0))
       }
       let (mean, se) = meanAndStandardError(draws)
       assertWithinStandardErrors(mean, Double(n) * p, standardError: se, "Binomial(\(n), \(p)) mean")
@@ -26,14 +26,14 @@ final class DistributionTests: XCTestCase {
       let varianceSE = ((fourth - expected * expected) / Double(draws.count)).squareRoot()
       assertWithinStandardErrors(variance, expected, standardError: varianceSE, "Binomial(\(n), \(p)) variance")
     }
-    XCTAssertEqual(Distributions.binomialChunk(trials: 10, probability: 1, uniform: 0.3), 10)
-    XCTAssertEqual(Distributions.binomialChunk(trials: 10, probability: 0, uniform: 0.3), 0)
+    XCTAssertEqual(Distributions.binomialByInversion(trials: 10, probability: 1, uniform: 0.3), 10)
+    XCTAssertEqual(Distributions.binomialByInversion(trials: 10, probability: 0, uniform: 0.3), 0)
   }
 
-  func testPoissonChunkMoments() {
+  func testPoissonInversionMoments() {
     for lambda in [0.4, 3.0, 40.0, 500.0] {
       let draws = uniforms(40_000, seed: UInt64(lambda * 10)).map {
-        Double(Distributions.poissonChunk(mean: lambda, uniform: $0))
+        Double(Distributions.poissonByInversion(mean: lambda, uniform: $0))
       }
       let (mean, se) = meanAndStandardError(draws)
       assertWithinStandardErrors(mean, lambda, standardError: se, "Poisson(\(lambda)) mean")
@@ -46,8 +46,8 @@ final class DistributionTests: XCTestCase {
 }
 
 /// The tabulated sponsor transitions: each alias table gives every next count its exact mass, the draws have the
-/// moments of Binomial(n, min(1, p·R)) + Poisson(λ·N), and counts or rates beyond the tables take the chunked
-/// samplers with the same moments.
+/// moments of Binomial(n, min(1, p·R)) + Poisson(λ·N), and counts or rates beyond the tables take the samplers of
+/// `Distributions` with the same moments.
 final class SponsorTransitionTablesTests: XCTestCase {
   /// Binomial(n, p) ⊛ Poisson(λ) at j, summed in log space with lgamma: independent of the tables' recurrences.
   private func transitionMass(from n: Int, to j: Int, p: Double, lambda: Double) -> Double {
@@ -156,9 +156,9 @@ final class SponsorTransitionTablesTests: XCTestCase {
     XCTAssertLessThan(tables.nextCount(tier: 0, count: 64, uniform: .max)!, 64 + 40)
   }
 
-  /// Through the kernel: counts that cross `maximumCount` (tables, then the chunked samplers) and a year-round
+  /// Through the kernel: counts that cross `maximumCount` (tables, then `Distributions`' samplers) and a year-round
   /// event that changes the rates, with its set tabulated and with more kinds than the sets cover (per-lane
-  /// rates, chunked samplers). E c_{y+1} = p·E c_y + λ, Var c_{y+1} = p²·Var c_y + p(1 − p)·E c_y + λ.
+  /// rates, `Distributions`' samplers). E c_{y+1} = p·E c_y + λ, Var c_{y+1} = p²·Var c_y + p(1 − p)·E c_y + λ.
   func testRollOverInAndOutOfTheTables() throws {
     let inert = (0..<SimulationPlan.maximumTabulatedEvents).map {
       #", {"name": "Never \#($0)", "annualProbability": 0, "durationMonths": 1}"#

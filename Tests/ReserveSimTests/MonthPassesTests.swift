@@ -138,3 +138,25 @@ final class MonthPassesTests: XCTestCase {
     XCTAssertEqual(sampleMean, mean, accuracy: 4 * (variance / Double(paths)).squareRoot())
   }
 }
+
+/// Sponsor counts are 64-bit: a tier that grows past 2³¹ − 1 sponsors keeps counting (it clamped before).
+final class LargeSponsorCountTests: XCTestCase {
+  func testCountsGrowPastThirtyTwoBits() throws {
+    // Renewal 1 and 10⁵ × 1000 = 10⁸ new sponsors a year (an event active all along): after the 29 year ends of
+    // a 30-year run, 10⁶ + Poisson(2.9·10⁹) sponsors, mean 2.901·10⁹ and standard deviation about 5.4·10⁴.
+    let scenario = try makeScenario(
+      """
+      {"name": "many sponsors", "years": 30,
+       "sponsorTiers": [{"name": "T", "annualAmount": 1, "count": 1000000, "renewalProbability": 1, "newPerYear": 100000}],
+       "events": [{"name": "Boom", "annualProbability": 1, "durationMonths": 1200, "newSponsorMultiplier": 1000}]}
+      """)
+    let paths = 40
+    let result = Simulator(threads: 2, recordsDiagnostics: true).run(scenario, paths: paths, seed: 2)
+    let counts = (0..<paths).map { Double(result.diagnostics!.finalSponsors(0, path: $0)) }
+    XCTAssertTrue(counts.allSatisfy { $0 > Double(Int32.max) })
+    let expected = 1e6 + 29 * 1e8
+    assertWithinStandardErrors(
+      counts.reduce(0, +) / Double(paths), expected, standardError: (29 * 1e8 / Double(paths)).squareRoot(),
+      "mean count")
+  }
+}

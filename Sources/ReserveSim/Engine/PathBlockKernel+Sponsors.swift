@@ -13,13 +13,14 @@ extension PathBlockKernel {
     }
   }
 
-  /// The roll-over of one lane of tier t by the exact chunked samplers of `Distributions`, at the lane's own
-  /// rates: chunk c takes the block at tier t's address with draw c + 1, words 0–1 for the renewals and 2–3
-  /// for the arrivals.
+  /// The roll-over of one lane of tier t by the exact samplers of `Distributions`, at the lane's own rates:
+  /// Binomial(count, p) renewals from the `UniformSequence` in words 0–1 and Poisson(λ) arrivals from the one in
+  /// words 2–3 of the blocks at tier t's address, draws 1, 2, … (inversion takes draw 1 alone, so counts up to
+  /// 512 and means up to 500 give the bits they always gave). Expected cost bounded whatever the count or λ.
   @inline(never)
   func rollOverByChunks(tier t: Int, lane: Int, path: Int, month: Int) -> Int64 {
     let plan = self.plan
-    let count = Int(sponsors[t * capacity + lane])
+    let count = Int64(sponsors[t * capacity + lane])
     let renewalFactor: Double, arrivalFactor: Double
     if plan.eventSetCount > 0 {
       let set = Int(activeEvents[lane])
@@ -29,26 +30,13 @@ extension PathBlockKernel {
     }
     let p = Swift.min(1, plan.tierRenewalProbability[t] * renewalFactor)
     let lambda = plan.tierNewPerYear[t] * arrivalFactor
-    let logProbability = VectorMath.log(p), logFailure = VectorMath.log(1 - p)
-    let chunkTrials = Distributions.binomialChunk
-    let binomialChunks = (count + chunkTrials - 1) / chunkTrials
-    let poissonChunks = lambda > 0 ? Int((lambda / Distributions.poissonChunk).rounded(.up)) : 0
-    let massAtZero = poissonChunks > 0 ? VectorMath.exp(-lambda / Double(poissonChunks)) : 1
-    var renewed = 0, joined = 0
-    for chunk in 0..<Swift.max(binomialChunks, poissonChunks) {
-      let w = streams.words(
-        path: UInt32(truncatingIfNeeded: path), month: UInt32(month), stream: .sponsorDraws, index: UInt32(t),
-        draw: UInt32(chunk + 1))
-      if chunk < binomialChunks {
-        renewed += Distributions.binomialChunk(
-          trials: Swift.min(chunkTrials, count - chunk * chunkTrials), probability: p, logProbability: logProbability,
-          logFailure: logFailure, uniform: RandomStreams.unit53(w.0, w.1))
-      }
-      if chunk < poissonChunks {
-        joined += Distributions.poissonChunk(
-          mean: lambda / Double(poissonChunks), massAtZero: massAtZero, uniform: RandomStreams.unit53(w.2, w.3))
-      }
-    }
-    return Int64(renewed + joined)
+    let address = (path: UInt32(truncatingIfNeeded: path), month: UInt32(month), tier: UInt32(t))
+    var renewalUniforms = UniformSequence(
+      streams, path: address.path, month: address.month, stream: .sponsorDraws, index: address.tier, words: .low)
+    var arrivalUniforms = UniformSequence(
+      streams, path: address.path, month: address.month, stream: .sponsorDraws, index: address.tier, words: .high)
+    let renewed = Distributions.binomial(trials: count, probability: p, uniforms: &renewalUniforms)
+    let joined = Distributions.poisson(mean: lambda, uniforms: &arrivalUniforms)
+    return renewed.addingReportingOverflow(joined).overflow ? .max : renewed + joined
   }
 }

@@ -1,0 +1,23 @@
+import Foundation
+import XCTest
+
+/// A run too large for the machine's memory is refused before it allocates: exit 2, one line, no backtrace.
+final class MemoryRefusalTests: XCTestCase {
+  func testBillionPathsOverACenturyAreRefusedAtOnce() throws {
+    let baseline = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
+    let started = Date()
+    // 10⁹ paths × 100 years need about 836 GB: more than any machine this runs on.
+    let outcome = try CommandLineRunner.run(["run", baseline, "--paths", "1000000000", "--set", "years=100"])
+    let seconds = Date().timeIntervalSince(started)
+    XCTAssertEqual(outcome.status, 2, outcome.stderr)
+    XCTAssertEqual(outcome.stdout, "")
+    let lines = outcome.stderr.split(separator: "\n")
+    XCTAssertEqual(lines.count, 1, outcome.stderr)
+    XCTAssertTrue(
+      outcome.stderr.hasPrefix("reservesim: 1,000,000,000 paths over 100 years need about "), outcome.stderr)
+    XCTAssertTrue(outcome.stderr.contains("available; at most "), outcome.stderr)
+    XCTAssertFalse(outcome.stderr.contains("Fatal error"), outcome.stderr)
+    // Refused before simulating anything (a run would take hours).
+    XCTAssertLessThan(seconds, 20)
+  }
+}
