@@ -63,7 +63,7 @@ cp "$swift_root/share/swift/LICENSE.txt" "$stage/licenses/swift-runtime-Apache-2
 cp "$scratch/checkouts/swift-argument-parser/LICENSE.txt" "$stage/licenses/swift-argument-parser-Apache-2.0.txt"
 if nm "$binary" | grep -q ' icudt[0-9]*_dat$'; then
   # Swift's Foundation carries ICU (swift-foundation-icu); its licence is ICU's, as Debian ships it.
-  icu_copyright=$(ls /usr/share/doc/libicu*/copyright 2>/dev/null | head -n 1 || true)
+  icu_copyright=$(find /usr/share/doc -maxdepth 2 -path '*/libicu*/copyright' | sort | head -n 1)
   if [ -n "$icu_copyright" ]; then
     cp "$icu_copyright" "$stage/licenses/ICU-Unicode-license.txt"
   else
@@ -91,7 +91,7 @@ chmod -R u=rwX,go=rX "$stage"
 symbol_versions=$(objdump -T "$stage/bin/reservesim" "$stage"/lib/*)
 glibc=$(grep -o 'GLIBC_[0-9.]*' <<<"$symbol_versions" | sort -uV | tail -n 1)
 glibcxx=$(grep -o 'GLIBCXX_[0-9.]*' <<<"$symbol_versions" | sort -uV | tail -n 1)
-libraries=$(cd "$stage/lib" && ls | paste -sd ' ' | sed 's/ /, /g')
+libraries=$(find "$stage/lib" -type f -printf '%f\n' | sort | paste -sd ' ' | sed 's/ /, /g')
 cat >"$stage/README.md" <<EOF
 # ReserveSim $version for Linux ($arch)
 
