@@ -107,8 +107,15 @@ $name/bin/reservesim run $name/scenarios/pypi-2020-baseline.json
 $name/bin/reservesim check $name/scenarios/*.json
 \`\`\`
 
-Add \`$PWD/$name/bin\` (wherever you unpacked it) to your \`PATH\`, or link \`bin/reservesim\` into a
-folder on it, to call it as \`reservesim\`. Keep \`bin/\` and \`lib/\` side by side: the binary loads the
+To call it as \`reservesim\`, put its \`bin/\` on your \`PATH\` (here from the folder you unpacked it in):
+
+\`\`\`sh
+export PATH="\$PWD/$name/bin:\$PATH"
+\`\`\`
+
+A symbolic link to \`bin/reservesim\` from a folder on your \`PATH\` (such as \`~/.local/bin\`) works too.
+
+Keep \`bin/\` and \`lib/\` side by side (move the whole folder, not the binary alone): the binary loads the
 libraries in \`lib/\` ($libraries) through a path relative to itself.
 
 Needs Linux on $arch with glibc ${glibc#GLIBC_} or newer (\`ldd --version\` shows yours) and a libstdc++
