@@ -123,5 +123,4 @@ import Foundation
     return x
   }
 
-
 }
