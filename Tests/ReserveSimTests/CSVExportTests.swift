@@ -42,13 +42,15 @@ import Testing
     let defaults = OutputFixtures.summary(
       OutputFixtures.standard.scenario, reserveConfidences: RunSummary.defaultReserveConfidences)
     let rows = try RFC4180.parse(CSVExport.reserve(defaults).text)
-    #expect(rows[0] == ["confidence", "requiredReserve", "lower95", "upper95", "expectedShortfall"])
+    #expect(rows[0] == ["confidence", "requiredReserve", "lower95", "upper95", "expectedShortfall", "monthsOfOutgo"])
     let values = try rows.dropFirst().map { try $0.map(RFC4180.plainNumber) }
     #expect(values.map { $0[0] } == [0.5, 0.75, 0.9, 0.95, 0.99])
     for (row, level) in zip(values, defaults.requiredReserve) {
       #expect(row[1] == level.value)
       #expect(row[2] <= row[1] && row[1] <= row[3])
       #expect(row[4] >= row[1])  // the mean of the worst needs is at least the quantile
+      // The reserve in months of year-1 outgo, (expenses + service costs)/12.
+      #expect(abs(row[5] - level.value / defaults.monthlyOutgoYear1) <= 1e-9 * max(1, row[5]))
     }
   }
 

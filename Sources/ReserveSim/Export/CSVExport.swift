@@ -12,6 +12,7 @@ public enum CSVExport {
       "balanceP5", "balanceP25", "balanceP50", "balanceP75", "balanceP95", "balanceMean", "ruinProbability",
       "meanIncome", "meanSponsorRevenue", "meanExpenses", "meanServiceCosts",
     ]
+    if !s.belowMinimumByYear.isEmpty { header.append("belowMinimumProbability") }
     var table = CSVTable(header: header)
     for (index, balance) in s.balanceByYear.enumerated() {
       let flows = s.yearlyFlows[index]
@@ -24,18 +25,28 @@ public enum CSVExport {
         balance.p5, balance.p25, balance.p50, balance.p75, balance.p95, balance.mean, s.ruinProbabilityByYear[index],
         flows.income, flows.sponsorRevenue, flows.expenses, flows.serviceCosts,
       ].map(CSVTable.number)
+      if !s.belowMinimumByYear.isEmpty { row.append(CSVTable.number(s.belowMinimumByYear[index])) }
       table.rows.append(row)
     }
     return table
   }
 
-  /// `reserve.csv`: a row per confidence level.
+  /// `reserve.csv`: a row per confidence level. `monthsOfOutgo` is the reserve in months of year-1 outgo (blank
+  /// when year 1 pays nothing out); `expectedShortfall` is blank when the reserve is searched for (SPEC §15).
   public static func reserve(_ s: RunSummary) -> CSVTable {
-    var table = CSVTable(header: ["confidence", "requiredReserve", "lower95", "upper95", "expectedShortfall"])
+    var table = CSVTable(header: [
+      "confidence", "requiredReserve", "lower95", "upper95", "expectedShortfall", "monthsOfOutgo",
+    ])
     for level in s.requiredReserve {
-      let shortfall = RunSummary.shortfall(sorted: s.sortedRequiredReserve, confidence: level.confidence)
-      table.rows.append(
-        [level.confidence, level.value, level.lower, level.upper, shortfall.value].map(CSVTable.number))
+      var row = [level.confidence, level.value, level.lower, level.upper].map(CSVTable.number)
+      if s.requiredReserveMethod == .exact {
+        row.append(
+          CSVTable.number(RunSummary.shortfall(sorted: s.sortedRequiredReserve, confidence: level.confidence).value))
+      } else {
+        row.append("")
+      }
+      row.append(s.months(of: level.value).map(CSVTable.number) ?? "")
+      table.rows.append(row)
     }
     return table
   }
@@ -56,6 +67,14 @@ public enum CSVExport {
     }
     for shortfall in s.expectedShortfall {
       table.rows.append(["expectedShortfall\(percentLabel(shortfall.confidence))", CSVTable.number(shortfall.value)])
+    }
+    table.rows.append(["requiredReserveMethod", s.requiredReserveMethod.rawValue])
+    table.rows.append(["monthlyOutgoYear1", CSVTable.number(s.monthlyOutgoYear1)])
+    if let minimum = s.minimumMonths, let below = s.belowMinimum {
+      table.rows += [
+        ["minimumMonths", CSVTable.number(minimum)], ["belowMinimumProbability", CSVTable.number(below.value)],
+        ["belowMinimumStandardError", CSVTable.number(below.standardError)],
+      ]
     }
     table.rows.append(["version", version])
     return table

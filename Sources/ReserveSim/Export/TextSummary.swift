@@ -10,19 +10,36 @@ public enum TextSummary {
     out += "year\(s.years == 1 ? "" : "s") is \(PercentFormat.format(ruin.value)) "
     out += "(±\(PercentFormat.format(ConfidenceIntervals.z95 * ruin.standardError)))"
     if s.floor != 0 { out += " (falling below the floor of \(money.short(s.floor)))" }
-    out += ".\n\n"
+    out += ".\n"
+    if let minimum = s.minimumMonths, let below = s.belowMinimum {
+      out += "The chance of falling below the board's minimum of \(MonthsFormat.format(minimum)) of outgo at some "
+      out += "month-end is \(PercentFormat.format(below.value)) "
+      out += "(±\(PercentFormat.format(ConfidenceIntervals.z95 * below.standardError))).\n"
+    }
+    out += "\n"
 
-    out += "Reserve needed to stay above the floor\n"
-    out += pad("confidence", 12) + pad("reserve", 16) + "95% interval\n"
+    out += "Reserve needed to stay above the floor"
+    let outgo = s.monthlyOutgoYear1
+    if outgo > 0 { out += " (months: of year-1 outgo, \(money.short(outgo)) a month)" }
+    out += "\n"
+    out += pad("confidence", 12) + pad("reserve", 16) + (outgo > 0 ? pad("months", 9) : "") + "95% interval\n"
     for level in s.requiredReserve {
       out += pad(CSVExport.percentLabel(level.confidence) + "%", 12)
       out += pad(money.full(level.value), 16)
+      if let months = s.months(of: level.value) { out += pad(MonthsFormat.number(months), 9) }
       out += "\(money.short(level.lower)) – \(money.short(level.upper))\n"
     }
-    out += "\nExpected shortfall (mean need of the worst paths)\n"
-    for shortfall in s.expectedShortfall {
-      out +=
-        pad("worst " + CSVExport.percentLabel(1 - shortfall.confidence) + "%", 12) + money.full(shortfall.value) + "\n"
+    if s.requiredReserveMethod == .search {
+      out += "(Found by searching, on the same random futures, for the least starting reserve that keeps each future\n"
+      out += "above the floor with the policy's cuts and appeals; to within $1 or one part in a million.)\n"
+      out += "\nExpected shortfall: \(RunSummary.shortfallOmittedInSearch).\n"
+    } else {
+      out += "\nExpected shortfall (mean need of the worst paths)\n"
+      for shortfall in s.expectedShortfall {
+        out +=
+          pad("worst " + CSVExport.percentLabel(1 - shortfall.confidence) + "%", 12) + money.full(shortfall.value)
+          + "\n"
+      }
     }
 
     out += "\nBy year (balance at year end)\n"
@@ -38,4 +55,17 @@ public enum TextSummary {
   static func pad(_ text: String, _ width: Int) -> String {
     text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
   }
+}
+
+/// Months of outgo for people: "3 months", "1 month", "2.5 months".
+public enum MonthsFormat {
+  /// The number alone: whole numbers plainly, others to one decimal.
+  public static func number(_ months: Double) -> String {
+    guard months.isFinite else { return months > 0 ? "∞" : "−∞" }
+    let rounded = (months * 10).rounded() / 10
+    return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
+  }
+
+  /// With its unit.
+  public static func format(_ months: Double) -> String { number(months) + (months == 1 ? " month" : " months") }
 }

@@ -20,6 +20,11 @@ public struct RunSummary: Sendable {
     public var upper: Double
   }
 
+  /// Why the expected shortfall is left out when the required reserve is searched for (SPEC §15).
+  public static let shortfallOmittedInSearch =
+    "not shown: with the policy's cuts and appeals each future's need depends on the starting reserve, so the "
+    + "mean need of the worst futures has no single formula"
+
   public struct Shortfall: Sendable, Equatable {
     public var confidence: Double
     /// max(0, mean need over the worst max(1, ⌊(1−c)N⌋) paths).
@@ -56,6 +61,22 @@ public struct RunSummary: Sendable {
   public var yearlyFlows: [YearFlows]
   /// Ruined paths by the end of each year (counts behind `ruinProbabilityByYear`).
   public var ruinedPathsByYear: [Int]
+  /// How the required reserve was found: SPEC §7's formula, or the search of SPEC §15.
+  public var requiredReserveMethod: RequiredReserveMethod
+  /// The board's minimum in months of outgo (SPEC §15), nil when the file sets none.
+  public var minimumMonths: Double?
+  /// Paths whose balance was below the minimum at some month-end by the end of each year (cumulative); empty
+  /// without a minimum.
+  public var belowMinimumPathsByYear: [Int]
+  /// Cumulative share of paths below the minimum by each year end; empty without a minimum.
+  public var belowMinimumByYear: [Double] { belowMinimumPathsByYear.map { Double($0) / Double(paths) } }
+  /// The share of paths below the minimum within the horizon, nil without a minimum.
+  public var belowMinimum: Proportion? { belowMinimum(withinYears: years) }
+  /// Mean monthly outgo in year 1, (expenses + service costs)/12: the unit in which the reserve is also shown
+  /// ("months of outgo"). 0 when nothing is paid out in year 1.
+  public var monthlyOutgoYear1: Double {
+    yearlyFlows.first.map { ($0.expenses + $0.serviceCosts) / 12 } ?? 0
+  }
   /// All paths' needs, ascending (kept for further quantiles and assertions).
   public var sortedRequiredReserve: [Double]
 
@@ -74,15 +95,12 @@ public struct RunSummary: Sendable {
     initialReserve = scenario.reserve.initial
     floor = scenario.reserve.floor
 
-    var ruinedInYear = [Int](repeating: 0, count: years)
-    for month in result.firstRuinMonth where month > 0 { ruinedInYear[(Int(month) - 1) / 12] += 1 }
-    var cumulative = 0
-    ruinedPathsByYear = ruinedInYear.map {
-      cumulative += $0
-      return cumulative
-    }
+    ruinedPathsByYear = Self.cumulativeByYear(firstMonths: result.firstRuinMonth, years: years)
     ruinProbabilityByYear = ruinedPathsByYear.map { Double($0) / Double(n) }
-    ruinProbability = Self.proportion(successes: cumulative, trials: n)
+    ruinProbability = Self.proportion(successes: ruinedPathsByYear[years - 1], trials: n)
+    requiredReserveMethod = result.requiredReserveMethod
+    minimumMonths = scenario.policy?.minimumMonths
+    belowMinimumPathsByYear = Self.cumulativeByYear(firstMonths: result.belowMinimumMonth, years: years)
 
     // The needs' sort and the years' balance percentiles are independent: spread them over the cores.
     let yearCount = scenario.years, needs = result.requiredReserve
@@ -109,7 +127,9 @@ public struct RunSummary: Sendable {
     sortedRequiredReserve = sortedNeeds
     let sorted = sortedRequiredReserve
     requiredReserve = reserveConfidences.map { Self.reserveLevel(sorted: sorted, confidence: $0) }
-    expectedShortfall = shortfallConfidences.map { Self.shortfall(sorted: sorted, confidence: $0) }
+    expectedShortfall =
+      requiredReserveMethod == .search
+      ? [] : shortfallConfidences.map { Self.shortfall(sorted: sorted, confidence: $0) }
     balanceByYear = balances.map { $0! }
     yearlyFlows = (1...years).map { year in
       YearFlows(
@@ -148,5 +168,27 @@ public struct RunSummary: Sendable {
   /// Cumulative ruin probability within `years` years.
   public func ruinProbability(withinYears years: Int) -> Proportion {
     Self.proportion(successes: ruinedPathsByYear[years - 1], trials: paths)
+  }
+
+  /// Share of paths below the board's minimum within `years` years (SPEC §15), nil without a minimum.
+  public func belowMinimum(withinYears years: Int) -> Proportion? {
+    belowMinimumPathsByYear.isEmpty
+      ? nil : Self.proportion(successes: belowMinimumPathsByYear[years - 1], trials: paths)
+  }
+
+  /// A reserve in months of year-1 outgo, nil when year 1 pays nothing out.
+  public func months(of amount: Double) -> Double? { monthlyOutgoYear1 > 0 ? amount / monthlyOutgoYear1 : nil }
+
+  /// Paths whose first month (1-based; 0 for never) falls in or before each year, cumulative; empty when
+  /// `firstMonths` is empty.
+  static func cumulativeByYear(firstMonths: [Int32], years: Int) -> [Int] {
+    guard !firstMonths.isEmpty else { return [] }
+    var inYear = [Int](repeating: 0, count: years)
+    for month in firstMonths where month > 0 { inYear[(Int(month) - 1) / 12] += 1 }
+    var cumulative = 0
+    return inYear.map {
+      cumulative += $0
+      return cumulative
+    }
   }
 }
