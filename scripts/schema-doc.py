@@ -32,6 +32,7 @@ SECTIONS = {
     "appeal": "An emergency appeal",
     "ruinProbabilityAssertion": "An assertion on the ruin probability",
     "requiredReserveAssertion": "An assertion on the required reserve",
+    "belowMinimumAssertion": "An assertion on falling below the board's minimum",
 }
 
 

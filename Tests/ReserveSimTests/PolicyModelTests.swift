@@ -120,3 +120,44 @@ final class PolicyModelTests: XCTestCase {
     XCTAssertLessThan(below.firstRuinMonth.filter { $0 == 0 }.count, k)
   }
 }
+
+/// `check`'s metric `belowMinimum` and its compact form (SPEC §9, §15).
+final class BelowMinimumCheckTests: XCTestCase {
+  func testTheVerdictUsesTheShareBelowTheMinimumWithItsWilsonInterval() throws {
+    // Deterministic: B(m) = 10,000 − 500m against an outgo of 2,000, so the cover falls below 3 months at month 9
+    // on every path: by the end of year 1 every path has been below the minimum.
+    var scenario = try makeScenario(
+      """
+      {"name": "cover", "years": 2, "reserve": {"initial": 10000},
+       "income": [{"name": "grant", "annual": 18000}],
+       "expenses": [{"name": "staff", "annual": 24000}],
+       "policy": {"minimumMonths": 3},
+       "assertions": [{"name": "Rarely under three months", "metric": "belowMinimum", "withinYears": 1, "atMost": 0.5}]}
+      """)
+    XCTAssertEqual(scenario.assertions[0].metric, .belowMinimum(withinYears: 1))
+    let result = simulate(scenario, paths: 500)
+    let summary = RunSummary(result)
+    XCTAssertEqual(summary.belowMinimumByYear, [1, 1])
+    let check = AssertionCheck.evaluate(scenario.assertions[0], summary: summary)
+    XCTAssertEqual(check.estimate, 1)
+    XCTAssertEqual(check.verdict, .fail)
+    XCTAssertEqual(AssertionCheck.evaluate(scenario.assertions, result: result), [check])
+    // With a minimum of 1 month the cover (B(m)/2,000 with B(m) = 10,000 − 500m) stays above it for 2 years.
+    scenario.policy = ResponsePolicy(minimumMonths: 1)
+    let above = RunSummary(simulate(scenario, paths: 500))
+    XCTAssertEqual(AssertionCheck.evaluate(scenario.assertions[0], summary: above).verdict, .pass)
+  }
+
+  func testTheCompactFormNamesTheMinimum() throws {
+    let compact = try CompactAssertion(parsing: "below<=10%@1y")
+    XCTAssertEqual(compact.metric, .belowMinimum(withinYears: 1))
+    XCTAssertEqual(compact.atMost, 0.1)
+    XCTAssertEqual(try CompactAssertion(parsing: "belowMinimum<=0.2").metric, .belowMinimum(withinYears: nil))
+    let withMinimum = try makeScenario(#"{"name": "m", "years": 3, "policy": {"minimumMonths": 2}}"#)
+    XCTAssertEqual(try compact.assertion(for: withMinimum).metric, .belowMinimum(withinYears: 1))
+    let without = try makeScenario(#"{"name": "m", "years": 3}"#)
+    XCTAssertThrowsError(try compact.assertion(for: without)) { error in
+      XCTAssertTrue("\(error)".contains("no board minimum"), "\(error)")
+    }
+  }
+}

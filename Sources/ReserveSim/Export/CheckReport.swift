@@ -45,6 +45,7 @@ public enum CheckReport {
   public static func metricLabel(_ metric: Assertion.Metric) -> String {
     switch metric {
     case .ruinProbability(let years): return "ruin within \(years)y"
+    case .belowMinimum(let years): return "below minimum within \(years)y"
     case .requiredReserve(let confidence): return "reserve at \(CSVExport.percentLabel(confidence))%"
     }
   }
@@ -67,7 +68,7 @@ public enum CheckReport {
     }
     func callAsFunction(_ value: Double) -> String {
       switch metric {
-      case .ruinProbability:
+      case .ruinProbability, .belowMinimum:
         // Two decimals; two significant digits below 0.01%, so a small bound does not read as 0.
         if value > 0 && value < 1e-4 { return String(format: "%.2g%%", value * 100) }
         return PercentFormat.format(value, digits: 2)
@@ -114,6 +115,9 @@ public enum CheckReport {
         switch check.assertion.metric {
         case .ruinProbability(let years):
           row.metric = "ruinProbability"
+          row.withinYears = years
+        case .belowMinimum(let years):
+          row.metric = "belowMinimum"
           row.withinYears = years
         case .requiredReserve(let confidence):
           row.metric = "requiredReserve"

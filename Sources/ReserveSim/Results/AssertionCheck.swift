@@ -56,7 +56,8 @@ public struct AssertionCheck: Sendable, Equatable {
   /// Checks `assertion` against a run's summary.
   public static func evaluate(_ assertion: Assertion, summary: RunSummary) -> AssertionCheck {
     _Evidence(
-      paths: summary.paths, ruinedPathsByYear: summary.ruinedPathsByYear, sortedNeeds: summary.sortedRequiredReserve
+      paths: summary.paths, ruinedPathsByYear: summary.ruinedPathsByYear,
+      belowMinimumPathsByYear: summary.belowMinimumPathsByYear, sortedNeeds: summary.sortedRequiredReserve
     )
     .check(assertion)
   }
@@ -64,27 +65,24 @@ public struct AssertionCheck: Sendable, Equatable {
   /// Checks every assertion against a run's raw result, without the rest of a summary.
   /// - Complexity: O(N log N) for N paths when any assertion is about the required reserve, else O(N).
   public static func evaluate(_ assertions: [Assertion], result: SimulationResult) -> [AssertionCheck] {
-    var ruinedInYear = [Int](repeating: 0, count: result.years)
-    for month in result.firstRuinMonth where month > 0 { ruinedInYear[(Int(month) - 1) / 12] += 1 }
-    var cumulative = 0
-    let ruinedByYear = ruinedInYear.map {
-      cumulative += $0
-      return cumulative
-    }
+    let ruinedByYear = RunSummary.cumulativeByYear(firstMonths: result.firstRuinMonth, years: result.years)
     let needsReserve = assertions.contains {
       if case .requiredReserve = $0.metric { return true } else { return false }
     }
     let evidence = _Evidence(
       paths: result.paths, ruinedPathsByYear: ruinedByYear,
+      belowMinimumPathsByYear: RunSummary.cumulativeByYear(firstMonths: result.belowMinimumMonth, years: result.years),
       sortedNeeds: needsReserve ? result.requiredReserve.sorted() : [])
     return assertions.map(evidence.check)
   }
 }
 
-/// What the verdicts are computed from: ruined paths by year end (cumulative) and the ascending needs.
+/// What the verdicts are computed from: ruined paths and paths below the minimum by year end (cumulative) and
+/// the ascending needs.
 struct _Evidence {
   let paths: Int
   let ruinedPathsByYear: [Int]
+  let belowMinimumPathsByYear: [Int]
   let sortedNeeds: [Double]
 
   func check(_ assertion: Assertion) -> AssertionCheck {
@@ -93,6 +91,11 @@ struct _Evidence {
       let ruin = RunSummary.proportion(successes: ruinedPathsByYear[withinYears - 1], trials: paths)
       return AssertionCheck(
         assertion: assertion, estimate: ruin.value, lower: ruin.lower, upper: ruin.upper, paths: paths)
+    case .belowMinimum(let withinYears):
+      // The decoder accepts this metric only with a minimum, so the counts are there.
+      let below = RunSummary.proportion(successes: belowMinimumPathsByYear[withinYears - 1], trials: paths)
+      return AssertionCheck(
+        assertion: assertion, estimate: below.value, lower: below.lower, upper: below.upper, paths: paths)
     case .requiredReserve(let confidence):
       let level = RunSummary.reserveLevel(sorted: sortedNeeds, confidence: confidence)
       return AssertionCheck(

@@ -5,10 +5,12 @@ import Foundation
 ///     ruin<=0.05            ruin within the horizon at most 5%
 ///     ruin<=5%@3y           ruin within 3 years at most 5%   (also ruin@3y<=5%)
 ///     reserve@0.95<=2e6     required reserve at 95% at most 2,000,000   (also reserve<=2M@95%)
+///     below<=10%@3y         below the policy's minimum months of outgo within 3 years at most 10%
 ///
 /// Grammar (spaces ignored): METRIC [@QUALIFIER] <= THRESHOLD [@QUALIFIER], one qualifier at most.
-/// METRIC is `ruin` (or `ruinProbability`) or `reserve` (or `requiredReserve`); `≤` may stand for `<=`.
-/// For `ruin` the qualifier is whole years `Ny` (default: the horizon) and the threshold a probability
+/// METRIC is `ruin` (or `ruinProbability`), `below` (or `belowMinimum`) or `reserve` (or `requiredReserve`); `≤`
+/// may stand for `<=`. For `ruin` and `below` the qualifier is whole years `Ny` (default: the horizon) and the
+/// threshold a probability
 /// (0.05 or 5%); for `reserve` the qualifier is the confidence (0.95 or 95%, required) and the threshold an
 /// amount (2000000, 2e6, 2_000_000, 2M; suffixes k, M, B). The assertion is named after the text.
 public struct CompactAssertion: Sendable, Equatable, CustomStringConvertible {
@@ -16,6 +18,8 @@ public struct CompactAssertion: Sendable, Equatable, CustomStringConvertible {
     /// `nil`: within the scenario's horizon.
     case ruinProbability(withinYears: Int?)
     case requiredReserve(confidence: Double)
+    /// `nil`: within the scenario's horizon.
+    case belowMinimum(withinYears: Int?)
   }
 
   /// The text as written (trimmed); the assertion's name.
@@ -45,19 +49,20 @@ public struct CompactAssertion: Sendable, Equatable, CustomStringConvertible {
     let qualifier = left.count == 2 ? left.removeLast() : right.count == 2 ? right.removeLast() : nil
     let thresholdText = right[0]
     guard !thresholdText.isEmpty else { throw bad("missing the threshold after '<='") }
-    switch left[0].lowercased() {
-    case "ruin", "ruinprobability":
+    let name = left[0].lowercased()
+    switch name {
+    case "ruin", "ruinprobability", "below", "belowminimum":
       var years: Int?
       if let qualifier {
         guard qualifier.hasSuffix("y") || qualifier.hasSuffix("Y"), let n = Int(qualifier.dropLast()), n >= 1 else {
-          throw bad("expected whole years such as '@3y' after ruin, found '@\(qualifier)'")
+          throw bad("expected whole years such as '@3y' after \(left[0]), found '@\(qualifier)'")
         }
         years = n
       }
       guard let p = Self.fraction(thresholdText), (0...1).contains(p) else {
         throw bad("expected a probability such as 0.05 or 5%, found '\(thresholdText)'")
       }
-      metric = .ruinProbability(withinYears: years)
+      metric = name.hasPrefix("ruin") ? .ruinProbability(withinYears: years) : .belowMinimum(withinYears: years)
       atMost = p
     case "reserve", "requiredreserve":
       guard let qualifier else { throw bad("say the confidence, e.g. reserve@95%<=2M") }
@@ -70,9 +75,9 @@ public struct CompactAssertion: Sendable, Equatable, CustomStringConvertible {
       metric = .requiredReserve(confidence: c)
       atMost = amount
     case "":
-      throw bad("missing the metric ('ruin' or 'reserve') before '<='")
+      throw bad("missing the metric ('ruin', 'below' or 'reserve') before '<='")
     default:
-      throw bad("unknown metric '\(left[0])': expected 'ruin' or 'reserve'")
+      throw bad("unknown metric '\(left[0])': expected 'ruin', 'below' or 'reserve'")
     }
   }
 
@@ -90,6 +95,19 @@ public struct CompactAssertion: Sendable, Equatable, CustomStringConvertible {
       return Assertion(name: text, metric: .ruinProbability(withinYears: years), atMost: atMost)
     case .requiredReserve(let confidence):
       return Assertion(name: text, metric: .requiredReserve(confidence: confidence), atMost: atMost)
+    case .belowMinimum(let withinYears):
+      guard scenario.policy?.minimumMonths != nil else {
+        throw ScenarioError(
+          file: nil, path: .root,
+          message: "--assert '\(text)': the scenario sets no board minimum (policy.minimumMonths)")
+      }
+      let years = withinYears ?? scenario.years
+      guard years <= scenario.years else {
+        throw ScenarioError(
+          file: nil, path: .root,
+          message: "--assert '\(text)': \(years) years is beyond the scenario's horizon of \(scenario.years) years")
+      }
+      return Assertion(name: text, metric: .belowMinimum(withinYears: years), atMost: atMost)
     }
   }
 

@@ -52,16 +52,17 @@ extension Scenario {
       try Self.service($0, at: $1, start: start)
     }
     events = try Self.list(reader.array("events"), at: root.appending("events")) { try Self.event($0, at: $1) }
-    assertions = try Self.list(reader.array("assertions"), at: root.appending("assertions")) {
-      try Self.assertion($0, at: $1, years: years)
-    }
-    let months = self.months
+    let months = 12 * years
     oneOffs = try Self.list(reader.array("oneOffs"), at: root.appending("oneOffs")) {
       try Self.oneOff($0, at: $1, start: start, horizon: months)
     }
     let expenseLines = expenses.map(\.name)
     policy = try reader.value("policy").map {
       try Self.policy($0, at: root.appending("policy"), expenseLines: expenseLines)
+    }
+    let hasMinimum = policy?.minimumMonths != nil
+    assertions = try Self.list(reader.array("assertions"), at: root.appending("assertions")) {
+      try Self.assertion($0, at: $1, years: years, hasMinimum: hasMinimum)
     }
     try reader.rejectUnknownKeys()
     try CorrelationMatrix.validate(correlations, at: root.appending("correlations"))
@@ -239,11 +240,13 @@ extension Scenario {
     return event
   }
 
-  private static func assertion(_ value: JSONValue, at path: JSONPath, years: Int) throws -> Assertion {
+  private static func assertion(_ value: JSONValue, at path: JSONPath, years: Int, hasMinimum: Bool) throws
+    -> Assertion
+  {
     var reader = try ObjectReader(value, at: path)
     let name = try reader.requiredString("name")
     guard let metricName = try reader.string("metric") else {
-      throw reader.error("metric", "is required (\"ruinProbability\" or \"requiredReserve\")")
+      throw reader.error("metric", "is required (\"ruinProbability\", \"requiredReserve\" or \"belowMinimum\")")
     }
     let metric: Assertion.Metric
     let atMost: Double
@@ -253,6 +256,15 @@ extension Scenario {
       guard reader.has("atMost") else { throw reader.error("atMost", "is required (a probability in [0, 1])") }
       atMost = try reader.number("atMost", in: .probability)!
       metric = .ruinProbability(withinYears: within)
+    case "belowMinimum":
+      guard hasMinimum else {
+        throw reader.error(
+          "metric", "\"belowMinimum\" needs the board's minimum: give policy.minimumMonths in the scenario")
+      }
+      let within = try reader.integer("withinYears", in: .between(1, Double(years))) ?? years
+      guard reader.has("atMost") else { throw reader.error("atMost", "is required (a probability in [0, 1])") }
+      atMost = try reader.number("atMost", in: .probability)!
+      metric = .belowMinimum(withinYears: within)
     case "requiredReserve":
       guard reader.has("confidence") else { throw reader.error("confidence", "is required (a level in (0, 1))") }
       let confidence = try reader.number(
@@ -261,7 +273,8 @@ extension Scenario {
       atMost = try reader.number("atMost")!
       metric = .requiredReserve(confidence: confidence)
     default:
-      throw reader.error("metric", "expected \"ruinProbability\" or \"requiredReserve\", found \"\(metricName)\"")
+      throw reader.error(
+        "metric", "expected \"ruinProbability\", \"requiredReserve\" or \"belowMinimum\", found \"\(metricName)\"")
     }
     try reader.rejectUnknownKeys()
     return Assertion(name: name, metric: metric, atMost: atMost)

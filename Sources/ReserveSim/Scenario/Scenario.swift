@@ -222,6 +222,9 @@ public struct Assertion: Equatable, Sendable {
     case ruinProbability(withinYears: Int)
     /// The reserve needed at `confidence` is at most the threshold.
     case requiredReserve(confidence: Double)
+    /// Probability of falling below the policy's minimum months of outgo within `withinYears` years is at most
+    /// the threshold (SPEC §15).
+    case belowMinimum(withinYears: Int)
   }
   public var name: String
   public var metric: Metric
