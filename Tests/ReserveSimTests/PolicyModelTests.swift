@@ -161,3 +161,46 @@ final class BelowMinimumCheckTests: XCTestCase {
     }
   }
 }
+
+/// Every output speaks months of outgo and reports the board's minimum (SPEC §15).
+final class MonthsOfOutgoOutputTests: XCTestCase {
+  private func summary(policy: ResponsePolicy?) throws -> RunSummary {
+    var scenario = try makeScenario(
+      """
+      {"name": "cover", "years": 2, "reserve": {"initial": 10000},
+       "income": [{"name": "grant", "annual": 18000}],
+       "expenses": [{"name": "staff", "annual": 12000}, {"name": "travel", "annual": 12000}]}
+      """)
+    scenario.policy = policy
+    return RunSummary(simulate(scenario, paths: 200))
+  }
+
+  func testTheReserveIsShownInMonthsOfYearOneOutgo() throws {
+    let s = try summary(policy: ResponsePolicy(minimumMonths: 3))
+    // Outgo 2,000 a month; the need is the deepest cumulative deficit, 500 a month for 24 months = 12,000,
+    // shown against B₀ = 10,000 as a need of 12,000 (the closed formula ignores B₀), i.e. 6 months.
+    XCTAssertEqual(s.monthlyOutgoYear1, 2000, accuracy: 1e-9)
+    XCTAssertEqual(s.months(of: s.requiredReserve[0].value) ?? .nan, 6, accuracy: 1e-9)
+    let json = try SummaryJSON.encode(s)
+    XCTAssertTrue(json.contains("\"months\" : 6") || json.contains("\"months\": 6"), json)
+    XCTAssertTrue(json.contains("\"belowMinimumByYear\""), json)
+    XCTAssertTrue(
+      json.contains("\"requiredReserveMethod\" : \"exact\"") || json.contains("\"requiredReserveMethod\": \"exact\""))
+    let text = TextSummary.render(s)
+    XCTAssertTrue(text.contains("board's minimum of 3 months of outgo"), text)
+    XCTAssertTrue(text.contains("months"), text)
+    let csv = CSVExport.reserve(s).text
+    XCTAssertTrue(csv.hasPrefix("confidence,requiredReserve,lower95,upper95,expectedShortfall,monthsOfOutgo"), csv)
+    XCTAssertTrue(s.reserveNotes.contains { $0.contains("board's minimum") })
+  }
+
+  func testSearchModeLeavesOutTheShortfallAndSaysWhy() throws {
+    let s = try summary(policy: ResponsePolicy(cuts: ExpenseCuts(belowMonths: 3, expenseMultiplier: 0.5)))
+    XCTAssertEqual(s.requiredReserveMethod, .search)
+    XCTAssertTrue(s.expectedShortfall.isEmpty)
+    let json = try SummaryJSON.encode(s)
+    XCTAssertTrue(json.contains("\"expectedShortfall\" : null") || json.contains("\"expectedShortfall\": null"), json)
+    XCTAssertTrue(json.contains("expectedShortfallOmitted"), json)
+    XCTAssertTrue(TextSummary.render(s).contains("Expected shortfall: not shown"))
+  }
+}

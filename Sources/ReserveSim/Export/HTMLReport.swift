@@ -32,7 +32,7 @@ public enum HTMLReport {
 
     body += "<section><h2>Reserve needed</h2>"
     body += table(s.reserveTable)
-    body += "<p class=\"note\">Expected shortfall at c: the mean reserve needed by the worst (1 − c) of futures.</p>"
+    for note in s.reserveNotes { body += "<p class=\"note\">\(esc(note))</p>" }
     body += "</section>"
 
     body += "<section><h2>By year</h2>" + table(yearlyTable(s, money: money)) + "</section>"

@@ -66,6 +66,7 @@ public enum Notebook {
     text +=
       markdown(s.runDescription) + "; amounts in \(markdown(s.currency)). Made by ReserveSim \(markdown(version)).\n\n"
     text += "## Reserve needed\n\n" + markdownTable(s.reserveTable)
+    text += "\n" + s.reserveNotes.map { markdown($0) + "\n" }.joined(separator: "\n")
     text += "\n## Assumptions\n"
     for table in AssumptionTables.tables(scenario) {
       text += "\n### \(markdown(table.title))\n\n" + markdownTable(table)

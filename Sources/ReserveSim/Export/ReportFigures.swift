@@ -67,15 +67,48 @@ extension RunSummary {
   /// shortfall at the same level (the mean need of the worst 1 − c of futures).
   var reserveTable: DisplayTable {
     let money = MoneyFormat(currency: currency)
+    let showsMonths = monthlyOutgoYear1 > 0
+    var header = ["Confidence", "Reserve needed"]
+    if showsMonths { header.append("Months of outgo") }
+    header += ["95% interval", "Expected shortfall"]
     return DisplayTable(
-      title: "Reserve needed", header: ["Confidence", "Reserve needed", "95% interval", "Expected shortfall"],
+      title: "Reserve needed", header: header,
       rows: requiredReserve.map { level in
-        [
-          CSVExport.percentLabel(level.confidence) + "%", money.full(level.value),
-          "\(money.short(level.lower)) – \(money.short(level.upper))",
-          money.full(Self.shortfall(sorted: sortedRequiredReserve, confidence: level.confidence).value),
-        ]
+        var row = [CSVExport.percentLabel(level.confidence) + "%", money.full(level.value)]
+        if let months = months(of: level.value) { row.append(MonthsFormat.number(months)) }
+        row.append("\(money.short(level.lower)) – \(money.short(level.upper))")
+        row.append(
+          requiredReserveMethod == .exact
+            ? money.full(Self.shortfall(sorted: sortedRequiredReserve, confidence: level.confidence).value) : "—")
+        return row
       })
+  }
+
+  /// What the reserve table's months and method mean, and the board's minimum when the file sets one (SPEC §15):
+  /// sentences for the report and the notebook.
+  public var reserveNotes: [String] {
+    let money = MoneyFormat(currency: currency)
+    var notes: [String] = []
+    if monthlyOutgoYear1 > 0 {
+      notes.append(
+        "Months of outgo: the reserve divided by year 1's mean monthly outgo (expenses and service costs), "
+          + "\(money.short(monthlyOutgoYear1)) a month.")
+    }
+    if requiredReserveMethod == .search {
+      notes.append(
+        "With the policy's cuts and appeals, the reserve needed is found by searching, on the same simulated "
+          + "futures, for the least starting reserve that keeps each one above the floor (to within $1 or one part "
+          + "in a million). Expected shortfall is \(RunSummary.shortfallOmittedInSearch).")
+    } else {
+      notes.append("Expected shortfall at c: the mean reserve needed by the worst (1 − c) of futures.")
+    }
+    if let minimum = minimumMonths, let below = belowMinimum {
+      notes.append(
+        "The chance of falling below the board's minimum of \(MonthsFormat.format(minimum)) of outgo at some "
+          + "month-end is \(PercentFormat.format(below.value)) (95% interval \(PercentFormat.format(below.lower)) – "
+          + "\(PercentFormat.format(below.upper))).")
+    }
+    return notes
   }
 
   /// "April 2020" for `start` "2020-04"; `nil` without a start.
