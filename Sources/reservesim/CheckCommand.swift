@@ -61,7 +61,8 @@ struct CheckCommand: ParsableCommand {
     let scenarios = try loadAll()
     var outcomes: [ScenarioCheck] = []
     for (file, scenario, assertions) in scenarios {
-      let paths = simulation.pathCount(for: scenario)
+      let growing = autoPaths ? (maxPaths ?? Self.defaultMaxPaths) : nil
+      let paths = simulation.pathCount(for: scenario, growingTo: growing)
       let seed = simulation.seedValue(for: scenario)
       guard !assertions.isEmpty else {
         outcomes.append(

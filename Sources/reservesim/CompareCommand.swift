@@ -36,7 +36,7 @@ struct CompareCommand: ParsableCommand {
     let loaderB = try input.loader(adding: setB.map { try ScenarioOverride(parsing: $0, option: "--set-b") })
     let scenarioB = try loaderB.load(fileB ?? fileA)
     let simulate = simulation.commonRandomNumbers(
-      paths: simulation.pathCount(for: scenarioA), seed: simulation.seedValue(for: scenarioA))
+      paths: simulation.pathCount(for: scenarioA, heldAtOnce: 2), seed: simulation.seedValue(for: scenarioA))
     let progress = ProgressBar.forTerminal(enabled: !output.json)
     let a = simulate(scenarioA)
     progress?.runs(1, 2)

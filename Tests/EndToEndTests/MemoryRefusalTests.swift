@@ -20,4 +20,20 @@ final class MemoryRefusalTests: XCTestCase {
     // Refused before simulating anything (a run would take hours).
     XCTAssertLessThan(seconds, 20)
   }
+
+  /// Commands that hold more than one result count them: compare holds two runs, check --auto-paths may grow
+  /// to --max-paths and holds the result twice while adding paths.
+  func testCommandsThatHoldSeveralResultsCountThem() throws {
+    let baseline = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
+    for arguments in [
+      ["compare", baseline, baseline, "--paths", "900000000", "--set", "years=100"],
+      ["check", baseline, "--auto-paths", "--max-paths", "1000000000", "--set", "years=100"],
+    ] {
+      let outcome = try CommandLineRunner.run(arguments)
+      XCTAssertEqual(outcome.status, 2, outcome.stderr)
+      XCTAssertEqual(outcome.stdout, "")
+      XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
+      XCTAssertTrue(outcome.stderr.contains("holds"), outcome.stderr)
+    }
+  }
 }

@@ -116,12 +116,20 @@ extension Simulator {
 public struct InsufficientMemoryError: Error, CustomStringConvertible, Sendable {
   public let estimate: MemoryEstimate
   public let available: Int
+  /// How many paths' results the command holds per path it is asked for (2 for `compare`), and what it is
+  /// asked for, when that differs from `estimate.paths`: the message then speaks of the paths asked for.
+  public var pathsPerRequestedPath = 1
+  public var requestedPaths: Int? = nil
+  /// Why the command holds more than one result at once, for the message ("compare holds two runs").
+  public var why: String? = nil
 
   public var description: String {
-    let fits = estimate.largestPathCount(fitting: available)
-    return "\(Self.grouped(estimate.paths)) paths over \(estimate.years) years need about "
-      + "\(Self.gigabytes(estimate.bytes)) of memory, but this machine has \(Self.gigabytes(available)) available; "
-      + "at most \(Self.grouped(fits)) paths fit at this horizon"
+    let fits = estimate.largestPathCount(fitting: available) / max(1, pathsPerRequestedPath)
+    var text = "\(Self.grouped(requestedPaths ?? estimate.paths)) paths over \(estimate.years) years need about "
+    text += "\(Self.gigabytes(estimate.bytes)) of memory"
+    if let why { text += " (\(why))" }
+    text += ", but this machine has \(Self.gigabytes(available)) available; "
+    return text + "at most \(Self.grouped(fits)) paths fit at this horizon"
   }
 
   /// Bytes in gigabytes (10⁹) with one decimal.
