@@ -26,7 +26,8 @@ struct DriversCommand: ParsableCommand {
     let simulator = Simulator(threads: simulation.simulator.threads, recordsDiagnostics: true)
     let report: (@Sendable (Double) -> Void)? = progress?.reporter
     let result = simulator.run(
-      scenario, paths: simulation.pathCount(for: scenario, diagnostics: true), seed: simulation.seedValue(for: scenario), progress: report)
+      scenario, paths: simulation.pathCount(for: scenario, diagnostics: true),
+      seed: simulation.seedValue(for: scenario), progress: report)
     progress?.finish()
     let drivers = RuinDrivers(result)
     try output.emit(
