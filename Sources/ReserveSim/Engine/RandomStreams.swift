@@ -26,6 +26,12 @@ import Foundation
     /// 0–1 and the arrivals' Poisson(λ) from words 2–3 of each draw. Inversion takes only draw 1's uniform;
     /// the rejection samplers go on to draws 2, 3, … as they need (BTRD about 1.4–1.6 uniforms a draw on average, PTRS about 2.25).
     case sponsorDraws = 0x0400_0000
+    /// Index s = service, at the last month of its dated agreement (SPEC §12): a 53-bit uniform (words 0–1);
+    /// the agreement is renewed when it is below the renewal probability.
+    case agreementRenewals = 0x0500_0000
+    /// At a month-end where the policy makes an appeal (SPEC §15): a 53-bit uniform (words 0–1); the appeal is
+    /// answered when it is below the appeal's probability.
+    case appeals = 0x0600_0000
   }
 
   public let key0: UInt32
