@@ -204,3 +204,30 @@ final class MonthsOfOutgoOutputTests: XCTestCase {
     XCTAssertTrue(TextSummary.render(s).contains("Expected shortfall: not shown"))
   }
 }
+
+/// The report's and notebook's assumption tables show Part II's fields.
+final class PartTwoAssumptionTableTests: XCTestCase {
+  func testAgreementsOneOffsAndThePolicyAreListed() throws {
+    var scenario = try makeScenario(
+      """
+      {"name": "a", "years": 5, "start": "2026-01", "expenses": [{"name": "Travel", "annual": 1000}],
+       "inKindServices": [{"name": "CDN", "monthlyValue": 1000, "agreement": {"ends": "2029-04", "renewalProbability": 0.8,
+                            "renewalYears": 5}, "migrationCost": 250000, "mitigation": {"afterMonths": 6, "costFraction": 0.3}}],
+       "oneOffs": [{"name": "Audit", "month": "2026-03", "amount": -80000}],
+       "policy": {"minimumMonths": 3, "cuts": {"belowMonths": 3, "expenseMultiplier": 0.6, "lines": ["Travel"]},
+                  "appeal": {"belowMonths": 2, "amount": 135000}}}
+      """)
+    XCTAssertEqual(scenario.inKindServices[0].agreement?.ends, 40)
+    XCTAssertEqual(scenario.oneOffs[0].month, 3)
+    let tables = AssumptionTables.tables(scenario)
+    let agreements = try XCTUnwrap(tables.first { $0.title.hasPrefix("Agreements") })
+    XCTAssertEqual(agreements.rows[0][1], "2029-04 (month 40)")
+    XCTAssertEqual(agreements.rows[0][2], "80%")
+    let oneOffs = try XCTUnwrap(tables.first { $0.title == "One-off items" })
+    XCTAssertEqual(oneOffs.rows[0][1], "2026-03 (month 3)")
+    let responses = try XCTUnwrap(tables.first { $0.title == "The organisation's responses" })
+    XCTAssertEqual(responses.rows.map { $0[0] }, ["Board minimum", "Cuts", "Emergency appeal"])
+    scenario.policy = nil
+    XCTAssertNil(AssumptionTables.tables(scenario).first { $0.title == "The organisation's responses" })
+  }
+}

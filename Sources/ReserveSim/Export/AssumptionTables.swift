@@ -80,6 +80,54 @@ public enum AssumptionTables {
           },
           numericColumns: [1, 3, 4, 5, 6]))
     }
+    let dated = scenario.inKindServices.filter { $0.agreement != nil || $0.migrationCost != 0 || $0.mitigation != nil }
+    if !dated.isEmpty {
+      tables.append(
+        DisplayTable(
+          title: "Agreements and what a loss costs over time",
+          header: [
+            "Service", "Agreement ends", "Renewal chance", "Renewed for", "Migration (once)", "Later share paid",
+          ],
+          rows: dated.map { service in
+            let agreement = service.agreement
+            return [
+              service.name, agreement.map { monthLabel($0.ends, start: scenario.start) } ?? "—",
+              agreement.map { PercentFormat.compact($0.renewalProbability) } ?? "—",
+              agreement.map { "\($0.renewalYears) year\($0.renewalYears == 1 ? "" : "s")" } ?? "—",
+              service.migrationCost == 0 ? "—" : money.full(service.migrationCost),
+              service.mitigation.map { "\(PercentFormat.compact($0.costFraction)) after \(months($0.afterMonths))" }
+                ?? "—",
+            ]
+          }))
+    }
+    if !scenario.oneOffs.isEmpty {
+      tables.append(
+        DisplayTable(
+          title: "One-off items", header: ["Item", "Month", "Amount"],
+          rows: scenario.oneOffs.map { [$0.name, monthLabel($0.month, start: scenario.start), money.full($0.amount)] },
+          numericColumns: [2]))
+    }
+    if let policy = scenario.policy {
+      var rows: [[String]] = []
+      if let minimum = policy.minimumMonths {
+        rows.append(["Board minimum", MonthsFormat.format(minimum) + " of outgo"])
+      }
+      if let cuts = policy.cuts {
+        rows.append([
+          "Cuts",
+          "below \(MonthsFormat.format(cuts.belowMonths)) of outgo, \((cuts.lines ?? ["all expense lines"]).joined(separator: ", ")) "
+            + "× \(trimmed(cuts.expenseMultiplier)) until the cover is back to \(MonthsFormat.format(cuts.restoreMonths))",
+        ])
+      }
+      if let appeal = policy.appeal {
+        rows.append([
+          "Emergency appeal",
+          "below \(MonthsFormat.format(appeal.belowMonths)) of outgo: \(money.full(appeal.amount)) with chance "
+            + "\(PercentFormat.compact(appeal.probability)), at most once in \(months(appeal.cooldownMonths))",
+        ])
+      }
+      tables.append(DisplayTable(title: "The organisation's responses", header: ["Response", "Rule"], rows: rows))
+    }
     if !scenario.events.isEmpty {
       tables.append(
         DisplayTable(
@@ -134,6 +182,11 @@ public enum AssumptionTables {
     case (nil, let until?): return "until year \(until)"
     case (let from?, let until?): return from == until ? "year \(from)" : "years \(from)–\(until)"
     }
+  }
+
+  /// Month m as "YYYY-MM (month m)" when the file has a start, else "month m".
+  static func monthLabel(_ m: Int, start: String?) -> String {
+    CalendarMonth.label(month: m, start: start).map { "\($0) (month \(m))" } ?? "month \(m)"
   }
 
   static func months(_ count: Int) -> String { "\(count) month\(count == 1 ? "" : "s")" }
