@@ -76,6 +76,7 @@ public enum CSVExport {
         ["belowMinimumStandardError", CSVTable.number(below.standardError)],
       ]
     }
+    for warning in s.warnings { table.rows.append(["warning", warning]) }
     table.rows.append(["version", version])
     return table
   }

@@ -14,7 +14,8 @@ public struct MoneyFormat: Sendable {
     let x = abs(amount)
     let body: String
     switch x {
-    case 1e12...: body = Self.trim(x / 1e12) + "T"
+    case 1e15...: body = Self.scientific(x)
+    case 1e12..<1e15: body = Self.trim(x / 1e12) + "T"
     case 1e9..<1e12: body = Self.trim(x / 1e9) + "B"
     case 1e6..<1e9: body = Self.trim(x / 1e6) + "M"
     case 1e3..<1e6: body = Self.trim(x / 1e3) + "k"
@@ -26,6 +27,8 @@ public struct MoneyFormat: Sendable {
   /// A whole amount with thousands separators: "$1,234,567".
   public func full(_ amount: Double) -> String {
     let sign = amount < 0 ? "−" : ""
+    // Beyond a quadrillion the digits are noise (and, near overflow, hundreds of them): scientific instead.
+    if abs(amount) >= 1e15 { return decorate(sign: sign, body: Self.scientific(abs(amount))) }
     let digits = String(format: "%.0f", abs(amount).rounded())
     var grouped = ""
     for (i, ch) in digits.reversed().enumerated() {
@@ -38,6 +41,11 @@ public struct MoneyFormat: Sendable {
   private func decorate(sign: String, body: String) -> String {
     if let symbol = Self.symbols[currency] { return sign + symbol + body }
     return sign + body + " " + currency
+  }
+
+  /// 1.8e308 → "1.8e308": three significant figures, for amounts no suffix reaches.
+  static func scientific(_ x: Double) -> String {
+    String(format: "%.3g", x).replacingOccurrences(of: "e+", with: "e")
   }
 
   /// 1.5 → "1.5", 12.34 → "12.3", 123.4 → "123", 2.0 → "2".

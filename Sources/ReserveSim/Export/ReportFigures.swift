@@ -88,7 +88,7 @@ extension RunSummary {
   /// sentences for the report and the notebook.
   public var reserveNotes: [String] {
     let money = MoneyFormat(currency: currency)
-    var notes: [String] = []
+    var notes = warnings.map { "Warning: \($0)." }
     if monthlyOutgoYear1 > 0 {
       notes.append(
         "Months of outgo: the reserve divided by year 1's mean monthly outgo (expenses and service costs), "

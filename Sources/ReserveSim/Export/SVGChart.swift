@@ -207,8 +207,12 @@ public struct SVGChart: Sendable {
   /// greatest, about `count` intervals; a single value gets a unit range around it. With `wholeSteps`
   /// the step is a whole number (for years).
   public static func niceTicks(covering values: [Double], count: Int = 5, wholeSteps: Bool = false) -> [Double] {
-    var lower = values.min() ?? 0
-    var upper = values.max() ?? 1
+    // Only finite values, kept within ±1e300 so that their range and the step stay finite: an overflowed
+    // result never makes the axis loop or vanish.
+    let limit = 1e300
+    let finite = values.filter(\.isFinite).map { Swift.min(limit, Swift.max(-limit, $0)) }
+    var lower = finite.min() ?? 0
+    var upper = finite.max() ?? 1
     if upper - lower < 1e-12 * max(1, abs(upper)) {
       let pad = abs(upper) > 0 ? abs(upper) * 0.1 : 1
       lower -= pad
@@ -221,8 +225,13 @@ public struct SVGChart: Sendable {
       .first { $0 >= rough * (1 - 1e-9) && (!wholeSteps || ($0 >= 1 && $0 == $0.rounded())) } ?? 10 * magnitude
     let first = (lower / step).rounded(.down)
     let last = (upper / step).rounded(.up)
+    // At most a few more ticks than asked for, whatever the numbers (a bound on the loop).
+    guard first.isFinite, last.isFinite, last - first <= Double(4 * max(1, count) + 4) else { return [lower, upper] }
     // Multiply from integers so ticks land exactly on round values (0.1 × 3, not 0.1 + 0.1 + 0.1).
-    return stride(from: first, through: last, by: 1).map { ($0 * step * 1e9).rounded() / 1e9 }
+    return stride(from: first, through: last, by: 1).map {
+      let tick = $0 * step
+      return abs(tick) < 1e6 ? (tick * 1e9).rounded() / 1e9 : tick
+    }
   }
 
   /// A coordinate with one decimal.

@@ -12,6 +12,7 @@ public enum SummaryJSON {
         ("currency", .string(s.currency)),
         ("initialReserve", .number(s.initialReserve)),
         ("floor", .number(s.floor)),
+      ] + (s.warnings.isEmpty ? [] : [("warnings", .array(s.warnings.map(OrderedJSON.string)))]) + [
         (
           "ruinProbability",
           .object([

@@ -6,6 +6,7 @@ public enum TextSummary {
     let money = MoneyFormat(currency: s.currency)
     let ruin = s.ruinProbability
     var out = "\(s.scenarioName) — \(s.paths) paths, seed \(s.seed), \(s.years) years\n\n"
+    for warning in s.warnings { out += "Warning: \(warning).\n\n" }
     out += "With \(money.short(s.initialReserve)) in reserve, the chance of running out within \(s.years) "
     out += "year\(s.years == 1 ? "" : "s") is \(PercentFormat.format(ruin.value)) "
     out += "(±\(PercentFormat.format(ConfidenceIntervals.z95 * ruin.standardError)))"
@@ -62,6 +63,7 @@ public enum MonthsFormat {
   /// The number alone: whole numbers plainly, others to one decimal.
   public static func number(_ months: Double) -> String {
     guard months.isFinite else { return months > 0 ? "∞" : "−∞" }
+    guard abs(months) < 1e9 else { return String(format: "%.3g", months).replacingOccurrences(of: "e+", with: "e") }
     let rounded = (months * 10).rounded() / 10
     return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
   }

@@ -79,6 +79,9 @@ public struct RunSummary: Sendable {
   }
   /// All paths' needs, ascending (kept for further quantiles and assertions).
   public var sortedRequiredReserve: [Double]
+  /// What overflowed, in words: amounts beyond ±`Double.greatestFiniteMagnitude` (≈ ±1.8e308) are shown as that
+  /// bound, never as null, blank or "inf" (empty when nothing overflowed).
+  public var warnings: [String] = []
 
   public init(
     _ result: SimulationResult, reserveConfidences: [Double] = defaultReserveConfidences,
@@ -124,6 +127,12 @@ public struct RunSummary: Sendable {
         }
       }
     }
+    // An amount beyond the largest double (or undefined, ∞ − ∞) is shown as the largest double, and said so.
+    var overflowed: [String] = []
+    if sortedNeeds.last.map({ !$0.isFinite }) ?? false || sortedNeeds.contains(where: \.isNaN) {
+      sortedNeeds = sortedNeeds.map { Self.finite($0, undefined: .greatestFiniteMagnitude) }
+      overflowed.append("the reserve needed")
+    }
     sortedRequiredReserve = sortedNeeds
     let sorted = sortedRequiredReserve
     requiredReserve = reserveConfidences.map { Self.reserveLevel(sorted: sorted, confidence: $0) }
@@ -131,12 +140,48 @@ public struct RunSummary: Sendable {
       requiredReserveMethod == .search
       ? [] : shortfallConfidences.map { Self.shortfall(sorted: sorted, confidence: $0) }
     balanceByYear = balances.map { $0! }
+    for index in balanceByYear.indices {
+      var b = balanceByYear[index]
+      let values = [b.p5, b.p25, b.p50, b.p75, b.p95, b.mean]
+      guard values.contains(where: { !$0.isFinite }) else { continue }
+      overflowed.append("the balances of year \(b.year)")
+      b.p5 = Self.finite(b.p5)
+      b.p25 = Self.finite(b.p25)
+      b.p50 = Self.finite(b.p50)
+      b.p75 = Self.finite(b.p75)
+      b.p95 = Self.finite(b.p95)
+      b.mean = Self.finite(b.mean)
+      balanceByYear[index] = b
+    }
     yearlyFlows = (1...years).map { year in
       YearFlows(
         year: year, income: result.meanFlow(.income, year: year),
         sponsorRevenue: result.meanFlow(.sponsorRevenue, year: year),
         expenses: result.meanFlow(.expenses, year: year), serviceCosts: result.meanFlow(.serviceCosts, year: year))
     }
+    for index in yearlyFlows.indices {
+      var f = yearlyFlows[index]
+      guard [f.income, f.sponsorRevenue, f.expenses, f.serviceCosts].contains(where: { !$0.isFinite }) else { continue }
+      overflowed.append("the mean flows of year \(f.year)")
+      f.income = Self.finite(f.income)
+      f.sponsorRevenue = Self.finite(f.sponsorRevenue)
+      f.expenses = Self.finite(f.expenses)
+      f.serviceCosts = Self.finite(f.serviceCosts)
+      yearlyFlows[index] = f
+    }
+    if !overflowed.isEmpty {
+      let list = overflowed.count > 4 ? Array(overflowed.prefix(3)) + ["\(overflowed.count - 3) more"] : overflowed
+      warnings.append(
+        "amounts beyond the largest number this computer holds (about 1.8e308) are shown as ±1.8e308 in "
+          + list.joined(separator: ", ")
+          + ": the scenario's growth rates, volatilities or amounts compound past any real budget")
+    }
+  }
+
+  /// x when finite; ±`Double.greatestFiniteMagnitude` for ±∞, and `undefined` for NaN (∞ − ∞).
+  static func finite(_ x: Double, undefined: Double = -.greatestFiniteMagnitude) -> Double {
+    if x.isNaN { return undefined }
+    return Swift.min(.greatestFiniteMagnitude, Swift.max(-.greatestFiniteMagnitude, x))
   }
 
   /// Share of ruined paths with its binomial standard error √(p(1−p)/N) and Wilson interval.
@@ -162,7 +207,14 @@ public struct RunSummary: Sendable {
     let worst = max(1, Quantiles.floorCount((1 - c) * Double(sorted.count)))
     var sum = 0.0
     for value in sorted[(sorted.count - worst)...] { sum += value }
-    return Shortfall(confidence: c, value: max(0, sum / Double(worst)))
+    var mean = sum / Double(worst)
+    if !mean.isFinite {
+      // The sum overflowed: average term by term instead (each term at most 1.8e308 / worst).
+      mean = 0
+      for value in sorted[(sorted.count - worst)...] { mean += value / Double(worst) }
+      mean = finite(mean)
+    }
+    return Shortfall(confidence: c, value: max(0, mean))
   }
 
   /// Cumulative ruin probability within `years` years.
