@@ -254,4 +254,32 @@ final class InputSafetyEndToEndTests: XCTestCase {
       try badInput(["check", "small.json", "--auto-paths", "--max-paths", "-1"]), ["--max-paths must be between 1 and"])
     assertContains(try badInput(["sensitivity", "small.json", "--swing", "-1"]), ["--swing must be above 0"])
   }
+
+  // MARK: null, huge whole numbers and long keys
+
+  func testNullMeansAbsentForOptionalObjectsAndLists() throws {
+    try write(
+      "nulls.json",
+      #"{"name": "n", "years": 2, "reserve": null, "simulation": null, "factors": null, "policy": null, "income": null}"#
+    )
+    let outcome = try CommandLineRunner.run(["validate", "nulls.json"], in: folder)
+    XCTAssertEqual(outcome.status, 0, outcome.stderr)
+  }
+
+  func testWholeNumbersPastTwoToTheFiftyThreeSayTheLimit() throws {
+    try write("huge.json", #"{"name": "n", "years": 2, "income": [{"name": "a", "fromYear": 1e17}]}"#)
+    assertContains(
+      try badInput(["validate", "huge.json"]), ["$.income[0].fromYear", "must be at most 9007199254740991"])
+  }
+
+  func testALongUnknownKeyIsReportedFastAndCutShort() throws {
+    let key = String(repeating: "x", count: 1_000_000)
+    try write("long.json", #"{"name": "n", "years": 2, ""# + key + #"": 1}"#)
+    let started = Date()
+    let message = try badInput(["validate", "long.json"])
+    XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+    XCTAssertLessThan(message.count, 1000)
+    assertContains(message, ["unknown field", "(1000000 characters)"])
+    XCTAssertFalse(message.contains("did you mean"))
+  }
 }

@@ -27,13 +27,20 @@ struct ObjectReader {
     ScenarioError(file: nil, path: path.appending(key), message: message)
   }
 
+  /// Keys longer than this are not compared with the known fields, and are shown cut to this length.
+  static let longestSuggestedKey = 64
+
   /// Reports the first key (in sorted order) that is not a field of this object.
   func rejectUnknownKeys() throws {
     for key in fields.keys.sorted() where !known.contains(key) {
-      var message = "unknown field '\(key)'"
-      if let suggestion = closestMatch(to: key, among: known) { message += " (did you mean '\(suggestion)'?)" }
+      // A key too long to be a typo of a field gets no suggestion (the edit distance would take seconds) and is
+      // shown cut short.
+      let isLong = key.count > Self.longestSuggestedKey
+      let shown = isLong ? String(key.prefix(Self.longestSuggestedKey)) + "… (\(key.count) characters)" : key
+      var message = "unknown field '\(shown)'"
+      if !isLong, let suggestion = closestMatch(to: key, among: known) { message += " (did you mean '\(suggestion)'?)" }
       message += "; allowed here: " + known.sorted().joined(separator: ", ")
-      throw ScenarioError(file: nil, path: path.appending(key), message: message)
+      throw ScenarioError(file: nil, path: path.appending(shown), message: message)
     }
   }
 
@@ -68,7 +75,11 @@ struct ObjectReader {
   /// A whole number in `range`; `nil` when absent.
   mutating func integer(_ key: String, in range: NumberRange = .any) throws -> Int? {
     guard let x = try number(key, in: range) else { return nil }
-    guard x == x.rounded(), abs(x) <= 9_007_199_254_740_991 else {
+    // Beyond 2⁵³ doubles skip whole numbers: such a number cannot be read exactly.
+    guard abs(x) <= 9_007_199_254_740_991 else {
+      throw error(key, "must be at most 9007199254740991 in size (2⁵³ − 1), found \(JSONValue.format(x))")
+    }
+    guard x == x.rounded() else {
       throw error(key, "expected a whole number, found \(JSONValue.format(x))")
     }
     return Int(x)
