@@ -109,6 +109,8 @@ struct CheckCommand: ParsableCommand {
       }
       do {
         let scenario = try loader.load(file)
+        // A check is strict about its inputs: a likely typo (a rate above 100% a year) fails it.
+        failures += InputWarnings.lines(scenario, file: file)
         let added = try extra.map { try $0.assertion(for: scenario) }
         loaded.append((file, scenario, scenario.assertions + added))
       } catch let error as ScenarioError {

@@ -35,6 +35,8 @@ struct CompareCommand: ParsableCommand {
     let scenarioA = try input.loader().load(fileA)
     let loaderB = try input.loader(adding: setB.map { try ScenarioOverride(parsing: $0, option: "--set-b") })
     let scenarioB = try loaderB.load(fileB ?? fileA)
+    InputWarnings.report(scenarioA, file: fileA, asErrors: false)
+    if fileB != nil || !setB.isEmpty { InputWarnings.report(scenarioB, file: fileB ?? fileA, asErrors: false) }
     let simulate = simulation.commonRandomNumbers(
       paths: simulation.pathCount(for: scenarioA, heldAtOnce: 2), seed: simulation.seedValue(for: scenarioA))
     let progress = ProgressBar.forTerminal(enabled: !output.json)

@@ -22,6 +22,7 @@ struct DriversCommand: ParsableCommand {
   func run() throws {
     try output.checkOutputs(reading: [file])
     let scenario = try input.loader().load(file)
+    InputWarnings.report(scenario, file: file, asErrors: false)
     let progress = ProgressBar.forTerminal(enabled: !output.json)
     let simulator = Simulator(threads: simulation.simulator.threads, recordsDiagnostics: true)
     let report: (@Sendable (Double) -> Void)? = progress?.reporter

@@ -21,6 +21,7 @@ extension FileOutputCommand {
   func run() throws {
     try OutputFiles.check([.file(io.output, option: "-o")], reading: [io.file])
     let scenario = try input.loader().load(io.file)
+    InputWarnings.report(scenario, file: io.file, asErrors: false)
     let progress = ProgressBar.forTerminal(enabled: true)
     let result = simulation.simulator.run(
       scenario, paths: simulation.pathCount(for: scenario), seed: simulation.seedValue(for: scenario),

@@ -19,11 +19,15 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Write yearly.csv, reserve.csv and summary.csv into this folder (replaced together, or not at all).")
   var csv: String?
 
+  @Flag(help: "Refuse a file with warnings (such as a growth rate above 100% a year) instead of printing them.")
+  var strict = false
+
   func run() throws {
     if let csv {
       try OutputFiles.check([.folder(csv, files: CSVExport.fileNames, option: "--csv")], reading: [file])
     }
     let scenario = try input.loader().load(file)
+    InputWarnings.report(scenario, file: file, asErrors: strict)
     let paths = simulation.pathCount(for: scenario)
     let progress = ProgressBar.forTerminal(enabled: !json)
     let result = simulation.simulator.run(

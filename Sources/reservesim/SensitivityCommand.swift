@@ -51,6 +51,7 @@ struct SensitivityCommand: ParsableCommand {
     try output.checkOutputs(svg.map { [.file($0, option: "--svg")] } ?? [], reading: [file])
     let loader = try input.loader()
     let scenario = try loader.load(file)
+    InputWarnings.report(scenario, file: file, asErrors: false)
     let document = try loader.composedDocument(file)
     let listed = params.isEmpty ? nil : try params.map(ScenarioPath.init(parsing:))
     let progress = ProgressBar.forTerminal(enabled: !output.json)

@@ -41,6 +41,7 @@ struct SweepCommand: ParsableCommand {
     }
     let loader = input.loader(applying: edits)
     let scenario = try loader.load(file)
+    InputWarnings.report(scenario, file: file, asErrors: false)
     let progress = ProgressBar.forTerminal(enabled: !json)
     let sweep: Sweep
     do {

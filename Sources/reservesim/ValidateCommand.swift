@@ -12,6 +12,9 @@ struct ValidateCommand: ParsableCommand {
 
   @OptionGroup var input: ScenarioOptions
 
+  @Flag(help: "Refuse a file with warnings (such as a growth rate above 100% a year) instead of printing them.")
+  var strict = false
+
   func validate() throws {
     if files.isEmpty { throw ValidationError("name at least one scenario file") }
   }
@@ -23,6 +26,12 @@ struct ValidateCommand: ParsableCommand {
     for file in files {
       do {
         let scenario = try loader.load(file)
+        let warnings = InputWarnings.lines(scenario, file: file)
+        if strict && !warnings.isEmpty {
+          failures += warnings
+          continue
+        }
+        for line in warnings { FileHandle.standardError.write(Data("reservesim: warning: \(line)\n".utf8)) }
         valid.append("\(file): ok (\(scenario.name), \(scenario.years) years)")
       } catch let error as ScenarioError {
         failures.append(error.description)

@@ -56,3 +56,27 @@ final class PartTwoEndToEndTests: XCTestCase {
     XCTAssertTrue(without.stderr.contains("no board minimum"), without.stderr)
   }
 }
+
+/// Warnings through the binary: printed by run and validate, refused by --strict and by check.
+final class InputWarningEndToEndTests: XCTestCase {
+  func testAWarningIsPrintedOrRefused() throws {
+    let folder = try CommandLineRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("typo.json")
+    try Data(
+      #"{"name": "typo", "years": 2, "factors": {"traffic": {"annualGrowth": 2}}, "expenses": [{"name": "x", "annual": 1000}]}"#
+        .utf8
+    ).write(to: file)
+    let plain = try CommandLineRunner.run(["validate", file.path])
+    XCTAssertEqual(plain.status, 0, plain.stderr)
+    XCTAssertTrue(plain.stderr.contains("warning:") && plain.stderr.contains("write 0.02 or \"2%\""), plain.stderr)
+    for arguments in [
+      ["validate", "--strict", file.path], ["run", "--strict", file.path, "--paths", "100"], ["check", file.path],
+    ] {
+      let strict = try CommandLineRunner.run(arguments)
+      XCTAssertEqual(strict.status, 2, "\(arguments): \(strict.stderr)")
+      XCTAssertEqual(strict.stdout, "", "\(arguments)")
+      XCTAssertTrue(strict.stderr.contains("$.factors.traffic.annualGrowth"), strict.stderr)
+    }
+  }
+}

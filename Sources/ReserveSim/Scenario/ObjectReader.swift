@@ -63,12 +63,32 @@ struct ObjectReader {
     return s
   }
 
-  /// A finite number in `range`; `nil` when absent.
+  /// A finite number in `range`; `nil` when absent. Where the range is a fraction (`acceptsPercent`), a
+  /// percentage string such as "4%" or "-10%" is read as the fraction (0.04, −0.1).
   mutating func number(_ key: String, in range: NumberRange = .any) throws -> Double? {
     guard let value = take(key) else { return nil }
-    guard case .number(let x) = value else { throw error(key, "expected a number, found \(value.kindDescription)") }
+    let x: Double
+    switch value {
+    case .number(let number):
+      x = number
+    case .string(let text) where range.acceptsPercent && text.hasSuffix("%"):
+      guard let fraction = CompactNumber.fraction(text.replacingOccurrences(of: " ", with: "")) else {
+        throw error(key, "expected a number such as 0.05 or a percentage such as \"5%\", found \"\(text)\"")
+      }
+      x = fraction
+    default:
+      let hint = range.acceptsPercent ? " (a fraction such as 0.05, or \"5%\")" : ""
+      throw error(key, "expected a number\(hint), found \(value.kindDescription)")
+    }
     guard x.isFinite else { throw error(key, "expected a finite number") }
-    guard range.contains(x) else { throw error(key, "must be \(range), found \(JSONValue.format(x))") }
+    guard range.contains(x) else {
+      var message = "must be \(range), found \(JSONValue.format(x))"
+      // 85 where a fraction up to 1 belongs was almost surely meant as 85%.
+      if range.acceptsPercent, range.upper == 1, x > 1, x <= 100 {
+        message += "; for \(JSONValue.format(x))% write \(JSONValue.format(x / 100)) or \"\(JSONValue.format(x))%\""
+      }
+      throw error(key, message)
+    }
     return x
   }
 
@@ -98,13 +118,22 @@ struct NumberRange: CustomStringConvertible {
   var lowerInclusive = true
   var upper: Double?
   var upperInclusive = true
+  /// Whether the field is a fraction (a probability, a rate, a share), which a percentage string may give.
+  var acceptsPercent = false
 
   static let any = NumberRange()
   static let nonNegative = NumberRange(lower: 0)
   static let positive = NumberRange(lower: 0, lowerInclusive: false)
-  static let probability = NumberRange(lower: 0, upper: 1)
+  static let probability = NumberRange(lower: 0, upper: 1, acceptsPercent: true)
   /// A growth rate or return: above −100%, at most +1000% a year.
-  static let growth = NumberRange(lower: -1, lowerInclusive: false, upper: 10)
+  static let growth = NumberRange(lower: -1, lowerInclusive: false, upper: 10, acceptsPercent: true)
+  /// A volatility per year: 0 to 500%.
+  static let volatility = NumberRange(lower: 0, upper: 5, acceptsPercent: true)
+  /// A share of a service's value: 0 to 10,000%.
+  static let valueShare = NumberRange(lower: 0, upper: 100, acceptsPercent: true)
+  /// A confidence level, strictly between 0 and 1.
+  static let confidence = NumberRange(
+    lower: 0, lowerInclusive: false, upper: 1, upperInclusive: false, acceptsPercent: true)
   /// An amount of money per year or per month: 0 to a trillion (beyond that the sums lose their cents).
   static let amount = NumberRange(lower: 0, upper: 1e12)
   /// A reserve or floor: ± a quadrillion.

@@ -146,7 +146,7 @@ extension Scenario {
       var reader = try ObjectReader(fields[key]!, at: path.appending(key))
       result[factor] = FactorDynamics(
         annualGrowth: try reader.number("annualGrowth", in: .growth) ?? 0,
-        annualVolatility: try reader.number("annualVolatility", in: .between(0, 5)) ?? 0)
+        annualVolatility: try reader.number("annualVolatility", in: .volatility) ?? 0)
       try reader.rejectUnknownKeys()
     }
     return result
@@ -212,7 +212,7 @@ extension Scenario {
       name: name, monthlyValue: monthlyValue, scaling: scaling,
       annualLossProbability: try reader.number("annualLossProbability", in: .probability) ?? 0,
       noticeMonths: try reader.integer("noticeMonths", in: .between(0, 1200)) ?? 0,
-      replacementCostFraction: try reader.number("replacementCostFraction", in: .between(0, 100)) ?? 1,
+      replacementCostFraction: try reader.number("replacementCostFraction", in: .valueShare) ?? 1,
       annualReplacementProbability: try reader.number("annualReplacementProbability", in: .probability) ?? 0)
     service.agreement = try reader.value("agreement").map {
       try Self.agreement($0, at: path.appending("agreement"), start: start)
@@ -268,7 +268,7 @@ extension Scenario {
     case "requiredReserve":
       guard reader.has("confidence") else { throw reader.error("confidence", "is required (a level in (0, 1))") }
       let confidence = try reader.number(
-        "confidence", in: NumberRange(lower: 0, lowerInclusive: false, upper: 1, upperInclusive: false))!
+        "confidence", in: .confidence)!
       guard reader.has("atMost") else { throw reader.error("atMost", "is required (an amount)") }
       atMost = try reader.number("atMost")!
       metric = .requiredReserve(confidence: confidence)

@@ -41,7 +41,7 @@ extension Scenario {
     }
     let mitigation = ServiceMitigation(
       afterMonths: try reader.integer("afterMonths", in: .between(0, 1200))!,
-      costFraction: try reader.number("costFraction", in: .between(0, 100))!)
+      costFraction: try reader.number("costFraction", in: .valueShare)!)
     try reader.rejectUnknownKeys()
     return mitigation
   }
