@@ -44,7 +44,9 @@ struct CompareCommand: ParsableCommand {
     progress?.runs(1, 2)
     let b = simulate(scenarioB)
     progress?.finish()
-    let comparison = Comparison(a: a, b: b)
+    var comparison = Comparison(a: a, b: b)
+    // B is labelled by what changed, so that A and B never read the same (e.g. "… (reserve.initial=3e6)").
+    if !setB.isEmpty { comparison.nameB += " (" + setB.joined(separator: ", ") + ")" }
     try output.emit(
       json: { WhatIfJSON.encode(comparison) }, text: { WhatIfText.render(comparison) },
       table: { WhatIfCSV.table(comparison) })

@@ -102,11 +102,46 @@ import Testing
     #expect(summary(ruined: 37200, paths: 100_000).headline.contains("is 37.2% (±0.3%)."))
   }
 
+  /// With no or every future ruined the estimate (0% or 100%) is not shown alone: the one-sided 95% Wilson bound,
+  /// rounded outward, says how far N futures can rule it out.
   @Test func noneOrAllRuined() {
+    let none = summary(ruined: 0, paths: 20000, hold: 0)
     #expect(
-      summary(ruined: 0, paths: 20000, hold: 0).headline.hasSuffix(
-        "is below 0.02% (no simulated future ran out). It stays under 5% even with no reserve."))
-    #expect(summary(ruined: 500, paths: 500).headline.contains("is above 99.24% (every simulated future ran out)"))
+      none.headline.hasSuffix(
+        "is under 0.02% (95% interval; none of 20000 simulated futures). It stays under 5% even with no reserve."))
+    #expect(none.ruinProbability.upper > 0.00019 && none.ruinProbability.upper < 0.0002)
+    let all = summary(ruined: 500, paths: 500)
+    #expect(all.headline.contains("is at least 99.2% (95% interval; all 500 simulated futures)"))
+    #expect(all.ruinProbability.lower > 0.992 && all.ruinProbability.lower < 0.993)
+  }
+
+  /// "below 0.00%" or "above 100.00%" never appear, however many futures: the bound keeps a significant digit.
+  @Test(arguments: [10, 500, 20000, 1_000_000, 100_000_000])
+  func boundsNeverRoundToTheEnd(paths: Int) {
+    for ruined in [0, paths] {
+      let headline = summary(ruined: ruined, paths: paths).headline
+      for end in ["0.0%", "0.00%", "100%", "100.0%", "100.00%", "±"] {
+        #expect(!headline.contains(" \(end) "), "\(headline)")
+      }
+      #expect(!headline.contains("below 0") && !headline.contains("above 100"), "\(headline)")
+    }
+    #expect(PercentFormat.bound(3.84e-7, roundingUp: true) == "0.00004%")
+    #expect(PercentFormat.bound(0.99808, roundingUp: false) == "99.8%")
+    #expect(PercentFormat.bound(0.000384, roundingUp: true) == "0.04%")
+  }
+
+  /// One sentence everywhere: the text summary (`run`), the report and the notebook (and `report`'s console line,
+  /// which prints `headline`).
+  @Test func oneHeadlineForEveryOutput() throws {
+    let fixture = OutputFixtures.standard
+    let s = fixture.summary
+    #expect(TextSummary.render(s).contains("\n\n" + s.headline + "\n"))
+    #expect(HTMLReport.render(s, scenario: fixture.scenario, version: "1").contains(MarkupText.escape(s.headline)))
+    let notebook = try Notebook.render(s, scenario: fixture.scenario, version: "1")
+    let document = try #require(JSONSerialization.jsonObject(with: Data(notebook.utf8)) as? [String: Any])
+    let cells = try #require(document["cells"] as? [[String: Any]])
+    let sources = cells.compactMap { ($0["source"] as? [String])?.joined() }.joined()
+    #expect(sources.contains("**" + Notebook.markdown(s.headline) + "**"))
   }
 
   @Test func holdCoveredByTheCurrentReserve() {

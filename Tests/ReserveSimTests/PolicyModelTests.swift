@@ -201,7 +201,7 @@ final class MonthsOfOutgoOutputTests: XCTestCase {
     let json = try SummaryJSON.encode(s)
     XCTAssertTrue(json.contains("\"expectedShortfall\" : null") || json.contains("\"expectedShortfall\": null"), json)
     XCTAssertTrue(json.contains("expectedShortfallOmitted"), json)
-    XCTAssertTrue(TextSummary.render(s).contains("Expected shortfall: not shown"))
+    XCTAssertTrue(TextSummary.render(s).contains("Mean need of the worst futures: not shown"))
   }
 }
 

@@ -116,7 +116,11 @@ public enum Notebook {
     flows = pd.DataFrame(summary["flowsByYear"]).set_index("year")
     ruin = pd.Series(summary["ruinProbabilityByYear"], index=balance.index, name="ruinProbability")
     reserve = pd.DataFrame(summary["requiredReserve"]).set_index("confidence").sort_index()
-    balance.join(ruin).join(flows)
+    ruin_interval = pd.DataFrame(summary["ruinProbabilityByYearInterval"]).set_index("year")
+    table = balance.join(ruin).join(flows)
+    # Shown as the report shows it: money compact, the ruin share as a percentage.
+    table.apply(lambda column: column.map(lambda v: f"{v:.1%}") if column.name == "ruinProbability"
+                else column.map(money))
     """
 
   static let fanChartCell = """
@@ -147,11 +151,11 @@ public enum Notebook {
     """
 
   static let ruinChartCell = """
-    margin = 1.96 * (ruin * (1 - ruin) / summary["paths"]) ** 0.5
-
     fig, ax = plt.subplots(figsize=(9, 4.8))
-    ax.fill_between(ruin.index, (ruin - margin).clip(lower=0), (ruin + margin).clip(upper=1), color="#b03a2e",
-                    alpha=0.2, linewidth=0, label="95% interval")
+    # The 95% Wilson interval the run computed (the report's band), not a normal approximation.
+    ax.fill_between([0] + list(ruin_interval.index), [0] + list(ruin_interval["lower"]),
+                    [0] + list(ruin_interval["upper"]), color="#b03a2e", alpha=0.2, linewidth=0,
+                    label="95% interval")
     ax.plot([0] + list(ruin.index), [0] + list(ruin), color="#b03a2e", linewidth=2.5, marker="o",
             label="ruined by then")
     ax.set_title("Chance of having run out, by year")

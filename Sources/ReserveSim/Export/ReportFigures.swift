@@ -22,27 +22,15 @@ extension RunSummary {
   /// The answer in two sentences, e.g. "With $1.5M in reserve, the chance of running out within 10 years
   /// is 37% (±1%). To keep it under 5%, hold $91M."
   ///
-  /// "±" is the 95% Monte Carlo margin z·√(p(1−p)/N), z = 1.96; the percentages carry as many decimals as
-  /// the margin allows. "Hold" is the required reserve at 95% confidence: starting with it, at least 95%
+  /// The chance reads as `PercentFormat.chance` words it (the estimate with its 95% margin, or the one-sided
+  /// Wilson bound when no or every future ran out). One sentence for `run`, `report`, `notebook` and `check`. "Hold" is the required reserve at 95% confidence: starting with it, at least 95%
   /// of the simulated futures never fall below the floor.
   public var headline: String {
     let money = MoneyFormat(currency: currency)
     let within = "within \(years) year\(years == 1 ? "" : "s")"
     let event = floor == 0 ? "running out" : "falling below the floor of \(money.short(floor))"
     let start = initialReserve == 0 ? "With no reserve" : "With \(money.short(initialReserve)) in reserve"
-    let ruined = ruinedPathsByYear.last ?? 0
-    let chance: String
-    if ruined == 0 {
-      chance = "is below \(PercentFormat.format(ruinProbability.upper, digits: 2)) (no simulated future ran out)"
-    } else if ruined == paths {
-      chance = "is above \(PercentFormat.format(ruinProbability.lower, digits: 2)) (every simulated future ran out)"
-    } else {
-      let margin = ConfidenceIntervals.z95 * ruinProbability.standardError
-      let digits = PercentFormat.digits(forMargin: margin)
-      chance =
-        "is \(PercentFormat.format(ruinProbability.value, digits: digits)) "
-        + "(±\(PercentFormat.format(margin, digits: digits)))"
-    }
+    let chance = "is " + PercentFormat.chance(ruinProbability, events: ruinedPathsByYear.last ?? 0, trials: paths)
     let limit = PercentFormat.format(1 - Self.headlineConfidence, digits: 0)
     let hold = requiredReserve(confidence: Self.headlineConfidence).value
     let advice: String
@@ -55,6 +43,16 @@ extension RunSummary {
     }
     return "\(start), the chance of \(event) \(within) \(chance). \(advice)"
   }
+
+  /// What people read for the expected shortfall (JSON keeps `expectedShortfall`): "Mean need of the worst 5%".
+  /// It is the total reserve those futures would have needed from the start, not a gap against the reserve held.
+  public static func shortfallLabel(confidence c: Double) -> String {
+    "Mean need of the worst " + CSVExport.percentLabel(1 - c) + "%"
+  }
+
+  /// The one line that explains `shortfallLabel`.
+  public static let shortfallExplanation =
+    "the average starting reserve the worst futures would have needed in total, not a gap against the reserve held"
 
   /// What was run, in words: "2000 simulated futures (seed 7), 5 years from July 2021".
   var runDescription: String {
@@ -70,7 +68,7 @@ extension RunSummary {
     let showsMonths = monthlyOutgoYear1 > 0
     var header = ["Confidence", "Reserve needed"]
     if showsMonths { header.append("Months of outgo") }
-    header += ["95% interval", "Expected shortfall"]
+    header += ["95% interval", "Mean need of the worst (1 − c)"]
     return DisplayTable(
       title: "Reserve needed", header: header,
       rows: requiredReserve.map { level in
@@ -98,15 +96,17 @@ extension RunSummary {
       notes.append(
         "With the policy's cuts and appeals, the reserve needed is found by searching, on the same simulated "
           + "futures, for the least starting reserve that keeps each one above the floor (to within $1 or one part "
-          + "in a million). Expected shortfall is \(RunSummary.shortfallOmittedInSearch).")
+          + "in a million). The mean need of the worst futures is \(RunSummary.shortfallOmittedInSearch).")
     } else {
-      notes.append("Expected shortfall at c: the mean reserve needed by the worst (1 − c) of futures.")
+      notes.append(
+        "Mean need of the worst (1 − c) at confidence c (\"expected shortfall\"): "
+          + RunSummary.shortfallExplanation + ".")
     }
     if let minimum = minimumMonths, let below = belowMinimum {
       notes.append(
         "The chance of falling below the board's minimum of \(MonthsFormat.format(minimum)) of outgo at some "
-          + "month-end is \(PercentFormat.format(below.value)) (95% interval \(PercentFormat.format(below.lower)) – "
-          + "\(PercentFormat.format(below.upper))).")
+          + "month-end is "
+          + PercentFormat.chance(below, events: belowMinimumPathsByYear.last ?? 0, trials: paths) + ".")
     }
     return notes
   }
@@ -130,6 +130,35 @@ extension RunSummary {
 }
 
 extension PercentFormat {
+  /// A proportion of `events` in `trials` for people, with its 95% interval:
+  /// - strictly between 0 and all: "37% (±1%)", ± the margin z·√(p(1−p)/N), z = 1.96, with as many decimals as
+  ///   the margin allows;
+  /// - none: "under 0.04% (95% interval; none of 10000 simulated futures)" — the Wilson upper bound, rounded up;
+  /// - all: "at least 99.8% (95% interval; all 10000 simulated futures)" — the Wilson lower bound, rounded down.
+  /// The estimate itself (0% or 100%) is never shown alone: N futures cannot rule out what they did not see.
+  public static func chance(_ p: RunSummary.Proportion, events: Int, trials: Int) -> String {
+    if events == 0 {
+      return "under \(bound(p.upper, roundingUp: true)) (95% interval; none of \(trials) simulated futures)"
+    }
+    if events == trials {
+      return "at least \(bound(p.lower, roundingUp: false)) (95% interval; all \(trials) simulated futures)"
+    }
+    let margin = ConfidenceIntervals.z95 * p.standardError
+    let digits = digits(forMargin: margin)
+    return "\(format(p.value, digits: digits)) (±\(format(margin, digits: digits)))"
+  }
+
+  /// A one-sided interval bound as a percentage with one significant digit of its distance from the nearer end
+  /// (0% or 100%), rounded outward so the words stay true: 0.000384 → "0.04%" (up), 0.99808 → "99.8%" (down).
+  public static func bound(_ share: Double, roundingUp: Bool) -> String {
+    let percent = min(100, max(0, share * 100))
+    let distance = min(percent, 100 - percent)
+    let digits = distance > 0 ? min(6, max(0, -Int((log10(distance)).rounded(.down)))) : 0
+    let scale = pow(10, Double(digits))
+    let rounded = roundingUp ? (percent * scale).rounded(.up) / scale : (percent * scale).rounded(.down) / scale
+    return String(format: "%.\(digits)f%%", rounded)
+  }
+
   /// Decimals that show a 95% margin with at least one significant digit: 0 for ±1% and more, 1 for
   /// ±0.1% … ±0.9%, 2 below that.
   public static func digits(forMargin margin: Double) -> Int {

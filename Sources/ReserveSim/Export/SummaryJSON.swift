@@ -1,4 +1,4 @@
-/// The `--json` summary of SPEC §10 (plus extra keys: interval bounds, floor, currency, yearly flows, and SPEC §15's
+/// The `--json` summary of SPEC §10 (plus extra keys: interval bounds (also by year), floor, currency, yearly flows, and SPEC §15's
 /// method, months of outgo and share below the board's minimum).
 public enum SummaryJSON {
   /// The summary as a JSON document with the keys in SPEC order.
@@ -21,6 +21,18 @@ public enum SummaryJSON {
           ])
         ),
         ("ruinProbabilityByYear", .array(s.ruinProbabilityByYear.map(OrderedJSON.number))),
+        (
+          // The 95% Wilson interval of each year's cumulative ruin share (the report's and notebook's band).
+          "ruinProbabilityByYearInterval",
+          .array(
+            s.ruinProbabilityByYear.indices.map { index in
+              let year = index + 1
+              let interval = s.ruinProbability(withinYears: year)
+              return .object([
+                ("year", .integer(year)), ("lower", .number(interval.lower)), ("upper", .number(interval.upper)),
+              ])
+            })
+        ),
         (
           "requiredReserve",
           .array(

@@ -4,18 +4,13 @@ import Foundation
 public enum TextSummary {
   public static func render(_ s: RunSummary) -> String {
     let money = MoneyFormat(currency: s.currency)
-    let ruin = s.ruinProbability
     var out = "\(s.scenarioName) — \(s.paths) paths, seed \(s.seed), \(s.years) years\n\n"
     for warning in s.warnings { out += "Warning: \(warning).\n\n" }
-    out += "With \(money.short(s.initialReserve)) in reserve, the chance of running out within \(s.years) "
-    out += "year\(s.years == 1 ? "" : "s") is \(PercentFormat.format(ruin.value)) "
-    out += "(±\(PercentFormat.format(ConfidenceIntervals.z95 * ruin.standardError)))"
-    if s.floor != 0 { out += " (falling below the floor of \(money.short(s.floor)))" }
-    out += ".\n"
+    out += s.headline + "\n"
     if let minimum = s.minimumMonths, let below = s.belowMinimum {
       out += "The chance of falling below the board's minimum of \(MonthsFormat.format(minimum)) of outgo at some "
-      out += "month-end is \(PercentFormat.format(below.value)) "
-      out += "(±\(PercentFormat.format(ConfidenceIntervals.z95 * below.standardError))).\n"
+      out += "month-end is "
+      out += PercentFormat.chance(below, events: s.belowMinimumPathsByYear.last ?? 0, trials: s.paths) + ".\n"
     }
     out += "\n"
 
@@ -33,13 +28,11 @@ public enum TextSummary {
     if s.requiredReserveMethod == .search {
       out += "(Found by searching, on the same random futures, for the least starting reserve that keeps each future\n"
       out += "above the floor with the policy's cuts and appeals; to within $1 or one part in a million.)\n"
-      out += "\nExpected shortfall: \(RunSummary.shortfallOmittedInSearch).\n"
+      out += "\nMean need of the worst futures: \(RunSummary.shortfallOmittedInSearch).\n"
     } else {
-      out += "\nExpected shortfall (mean need of the worst paths)\n"
+      out += "\nMean need of the worst futures\n(\(RunSummary.shortfallExplanation))\n"
       for shortfall in s.expectedShortfall {
-        out +=
-          pad("worst " + CSVExport.percentLabel(1 - shortfall.confidence) + "%", 12) + money.full(shortfall.value)
-          + "\n"
+        out += pad(RunSummary.shortfallLabel(confidence: shortfall.confidence), 32) + money.full(shortfall.value) + "\n"
       }
     }
 
