@@ -14,6 +14,10 @@ public enum HTMLReport {
     let money = MoneyFormat(currency: s.currency)
     var body = "<header><h1>\(esc(s.scenarioName))</h1>"
     body += "<p class=\"meta\">\(esc(s.runDescription)); amounts in \(esc(s.currency)).</p></header>"
+    // What the inputs imply comes first, to check before reading probabilities.
+    body += "<section class=\"budget\"><h2>What the inputs imply</h2>"
+    for t in s.budgetTables { body += "<h3>\(esc(t.title))</h3>" + table(t) }
+    body += "</section>"
     body += "<p class=\"headline\">\(esc(s.headline))</p>"
     if let description = scenario.description { body += "<p>\(esc(description))</p>" }
 

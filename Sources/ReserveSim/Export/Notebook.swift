@@ -62,9 +62,12 @@ public enum Notebook {
   static func overview(_ s: RunSummary, scenario: Scenario, version: String) -> String {
     var text = "# \(markdown(s.scenarioName))\n\n"
     if let description = scenario.description { text += markdown(description) + "\n\n" }
-    text += "**\(markdown(s.headline))**\n\n"
     text +=
       markdown(s.runDescription) + "; amounts in \(markdown(s.currency)). Made by ReserveSim \(markdown(version)).\n\n"
+    // What the inputs imply comes first, to check before reading probabilities.
+    text += "## What the inputs imply\n"
+    for table in s.budgetTables { text += "\n### \(markdown(table.title))\n\n" + markdownTable(table) }
+    text += "\n**\(markdown(s.headline))**\n\n"
     text += "## Reserve needed\n\n" + markdownTable(s.reserveTable)
     text += "\n" + s.reserveNotes.map { markdown($0) + "\n" }.joined(separator: "\n")
     text += "\n## Assumptions\n"

@@ -54,6 +54,26 @@ extension RunSummary {
   public static let shortfallExplanation =
     "the average starting reserve the worst futures would have needed in total, not a gap against the reserve held"
 
+  /// The month-1 budget line by line, then the mean flows by year: what the inputs imply, shown before the
+  /// probabilities in the report and the notebook (the text summary prints the same lines).
+  public var budgetTables: [DisplayTable] {
+    let money = MoneyFormat(currency: currency)
+    let budget = monthOneBudget
+    let month1 = DisplayTable(
+      title: "Budget in month 1, as the file states it (before any random change)",
+      header: ["Kind", "Line", "A month"],
+      rows: budget.lines.map { [BudgetWords.kind($0.kind), BudgetWords.name($0, money: money), BudgetWords.amount($0, money: money)] }
+        + [["net", "income + sponsors − expenses", money.full(budget.net)]],
+      numericColumns: [2])
+    let flows = DisplayTable(
+      title: "Expected flows by year (mean over all futures)",
+      header: ["Year", "Income", "Sponsors", "Expenses", "Service costs", "Net"],
+      rows: yearlyFlows.map { f in
+        [String(f.year)] + [f.income, f.sponsorRevenue, f.expenses, f.serviceCosts, f.net].map(money.short)
+      })
+    return [month1, flows]
+  }
+
   /// What was run, in words: "2000 simulated futures (seed 7), 5 years from July 2021".
   var runDescription: String {
     var text = "\(paths) simulated futures (seed \(seed)), \(years) year\(years == 1 ? "" : "s")"
@@ -127,6 +147,33 @@ extension RunSummary {
 
   /// The title of a year axis: "Years after April 2020", or "Years" without a start.
   var yearAxisTitle: String { startLabel.map { "Years after \($0)" } ?? "Years" }
+}
+
+/// The words of the month-1 budget, shared by the text summary, the report and the notebook.
+public enum BudgetWords {
+  public static func kind(_ kind: MonthOneBudget.Kind) -> String {
+    switch kind {
+    case .income: return "income"
+    case .sponsors: return "sponsors"
+    case .expense: return "expense"
+    case .donatedService: return "donated service"
+    }
+  }
+
+  /// The line's name; sponsors with their count and yearly amount: "Visionary (12 × $150k a year)".
+  public static func name(_ line: MonthOneBudget.Line, money: MoneyFormat) -> String {
+    guard let count = line.count, let each = line.annualEach else { return line.name }
+    return "\(line.name) (\(count) × \(money.short(each)) a year)"
+  }
+
+  /// The month's amount, money out with a minus sign; a donated service's value said to be free while donated.
+  public static func amount(_ line: MonthOneBudget.Line, money: MoneyFormat) -> String {
+    switch line.kind {
+    case .income, .sponsors: return money.full(line.monthly)
+    case .expense: return money.full(-line.monthly)
+    case .donatedService: return money.full(line.monthly) + " worth (free while donated)"
+    }
+  }
 }
 
 extension PercentFormat {

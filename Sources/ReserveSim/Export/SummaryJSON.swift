@@ -70,7 +70,48 @@ public enum SummaryJSON {
               ])
             })
         ),
+        ("budget", budget(s)),
       ])
+  }
+
+  /// `budget`: what the inputs imply, to check before the probabilities — `month1` (each line's amount in month 1
+  /// as the file states it: income and expenses annual/12, sponsors count × annualAmount/12, donated services
+  /// their monthly value; `net` = income + sponsors − expenses) and `byYear` (mean flows over all paths, with
+  /// `net` = income + sponsorRevenue − expenses − serviceCosts).
+  static func budget(_ s: RunSummary) -> OrderedJSON {
+    let month1 = s.monthOneBudget
+    return .object([
+      (
+        "month1",
+        .object([
+          (
+            "lines",
+            .array(
+              month1.lines.map { line in
+                .object(
+                  [("kind", .string(line.kind.rawValue)), ("name", .string(line.name))]
+                    + (line.count.map { [("count", OrderedJSON.integer($0))] } ?? [])
+                    + (line.annualEach.map { [("annualAmount", OrderedJSON.number($0))] } ?? [])
+                    + [("monthly", .number(line.monthly))])
+              })
+          ),
+          ("income", .number(month1.total(.income))), ("sponsors", .number(month1.total(.sponsors))),
+          ("expenses", .number(month1.total(.expense))), ("donatedServices", .number(month1.total(.donatedService))),
+          ("net", .number(month1.net)),
+        ])
+      ),
+      (
+        "byYear",
+        .array(
+          s.yearlyFlows.map {
+            .object([
+              ("year", .integer($0.year)), ("income", .number($0.income)),
+              ("sponsorRevenue", .number($0.sponsorRevenue)), ("expenses", .number($0.expenses)),
+              ("serviceCosts", .number($0.serviceCosts)), ("net", .number($0.net)),
+            ])
+          })
+      ),
+    ])
   }
 
   /// `expectedShortfall`: a list, or null with `expectedShortfallOmitted` saying why (SPEC §15's search).

@@ -6,6 +6,7 @@ public enum TextSummary {
     let money = MoneyFormat(currency: s.currency)
     var out = "\(s.scenarioName) — \(s.paths) paths, seed \(s.seed), \(s.years) years\n\n"
     for warning in s.warnings { out += "Warning: \(warning).\n\n" }
+    out += budget(s, money: money) + "\n"
     out += s.headline + "\n"
     if let minimum = s.minimumMonths, let below = s.belowMinimum {
       out += "The chance of falling below the board's minimum of \(MonthsFormat.format(minimum)) of outgo at some "
@@ -42,6 +43,27 @@ public enum TextSummary {
       out += pad(String(balance.year), 6) + pad(PercentFormat.format(s.ruinProbabilityByYear[index]), 16)
       out += pad(money.short(balance.p5), 12) + pad(money.short(balance.p50), 12) + pad(money.short(balance.p95), 12)
       out += money.short(balance.mean) + "\n"
+    }
+    return out
+  }
+
+  /// The month-1 budget line by line and the mean flows by year: what the inputs imply, to check before the
+  /// probabilities.
+  public static func budget(_ s: RunSummary, money: MoneyFormat) -> String {
+    var out = "Budget in month 1, as the file states it (before any random change)\n"
+    let rows = s.monthOneBudget.lines.map { line in
+      (BudgetWords.kind(line.kind), BudgetWords.name(line, money: money), BudgetWords.amount(line, money: money))
+    }
+    let nameWidth = max(20, (rows.map(\.1.count).max() ?? 0) + 2)
+    for row in rows { out += "  " + pad(row.0, 17) + pad(row.1, nameWidth) + row.2 + "\n" }
+    out += "  " + pad("net", 17) + pad("income + sponsors − expenses", nameWidth)
+    out += money.full(s.monthOneBudget.net) + " a month\n"
+    out += "\nExpected flows by year (mean over all futures)\n"
+    out += pad("year", 6) + pad("income", 12) + pad("sponsors", 12) + pad("expenses", 12)
+    out += pad("service costs", 15) + "net\n"
+    for f in s.yearlyFlows {
+      out += pad(String(f.year), 6) + pad(money.short(f.income), 12) + pad(money.short(f.sponsorRevenue), 12)
+      out += pad(money.short(f.expenses), 12) + pad(money.short(f.serviceCosts), 15) + money.short(f.net) + "\n"
     }
     return out
   }

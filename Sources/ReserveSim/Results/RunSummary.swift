@@ -82,6 +82,8 @@ public struct RunSummary: Sendable {
   /// What overflowed, in words: amounts beyond ±`Double.greatestFiniteMagnitude` (≈ ±1.8e308) are shown as that
   /// bound, never as null, blank or "inf" (empty when nothing overflowed).
   public var warnings: [String] = []
+  /// Month 1 as the inputs state it (income, sponsors, expenses, donated services), shown before the probabilities.
+  public var monthOneBudget: MonthOneBudget
 
   public init(
     _ result: SimulationResult, reserveConfidences: [Double] = defaultReserveConfidences,
@@ -97,6 +99,7 @@ public struct RunSummary: Sendable {
     years = scenario.years
     initialReserve = scenario.reserve.initial
     floor = scenario.reserve.floor
+    monthOneBudget = MonthOneBudget(scenario)
 
     ruinedPathsByYear = Self.cumulativeByYear(firstMonths: result.firstRuinMonth, years: years)
     ruinProbabilityByYear = ruinedPathsByYear.map { Double($0) / Double(n) }
