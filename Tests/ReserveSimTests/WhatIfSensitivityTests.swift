@@ -106,13 +106,17 @@ final class WhatIfSensitivityTests: XCTestCase {
     XCTAssertEqual(svg.components(separatedBy: "<g>").count - 1, analysis.parameters.count)
   }
 
-  func testNiceTicksCoverTheRange() {
-    XCTAssertEqual(TornadoChart.niceTicks(0.3, 9.6), [0, 2, 4, 6, 8, 10])
-    XCTAssertEqual(
-      TornadoChart.niceTicks(1_234_000, 1_876_000),
-      [1_200_000, 1_300_000, 1_400_000, 1_500_000, 1_600_000, 1_700_000, 1_800_000, 1_900_000])
-    let flat = TornadoChart.niceTicks(5, 5)
-    XCTAssertLessThan(flat.first!, 5)
-    XCTAssertGreaterThan(flat.last!, 5)
+  /// The tornado uses the charts' one tick function, which takes only finite values and stops: an overflowed
+  /// outcome (±∞, NaN) still gives a chart, with no "inf" or "nan" in it.
+  func testTheTornadoChartStopsOnOverflowedOutcomes() throws {
+    var analysis = try SensitivityAnalysis(
+      document: WhatIfFixtures.dominatedByRent, simulate: WhatIfFixtures.simulate(paths: 200))
+    analysis.parameters[0].metricHigh = .infinity
+    analysis.parameters[0].metricLow = -.infinity
+    if analysis.parameters.count > 1 { analysis.parameters[1].metricHigh = .nan }
+    let svg = TornadoChart.svg(analysis)
+    XCTAssertTrue(svg.hasSuffix("</svg>\n"))
+    XCTAssertFalse(svg.lowercased().contains("inf") || svg.lowercased().contains("nan"))
+    XCTAssertEqual(SVGChart.niceTicks(covering: [0.3, 9.6], count: 6), [0, 2, 4, 6, 8, 10])
   }
 }

@@ -20,20 +20,25 @@ public enum TornadoChart {
     let escape = MarkupText.escape
     let money = MoneyFormat(currency: s.currency)
     let isMoney = s.metric == .requiredReserve95
-    func label(_ x: Double) -> String {
+    // An overflowed outcome is labelled at ±1.8e308 ("undefined" for NaN) and drawn to the axis' end.
+    func label(_ value: Double) -> String {
+      guard !value.isNaN else { return "undefined" }
+      let x = min(max(value, -.greatestFiniteMagnitude), .greatestFiniteMagnitude)
       if isMoney { return money.short(x) }
       let percent = x * 100
       return PercentFormat.format(x, digits: abs(percent - percent.rounded()) < 1e-9 ? 0 : 1)
     }
     let baseValue = s.metric.value(of: s.base)
     let values = s.parameters.flatMap { [$0.metricLow, $0.metricHigh] } + [baseValue]
-    let ticks = niceTicks(values.min()!, values.max()!)
+    // The one tick function of every chart: finite, bounded, terminates on overflowed values.
+    let ticks = SVGChart.niceTicks(covering: values, count: 6)
     let domain = (ticks.first!, ticks.last!)
 
     let labelWidth = max(150, 6.6 * Double(s.parameters.map { shortened($0.path).count }.max() ?? 10)) + 16
     let plotLeft = labelWidth + 8, plotRight = width - 36
-    func x(_ v: Double) -> Double {
-      domain.1 > domain.0
+    func x(_ value: Double) -> Double {
+      let v = value.isNaN ? domain.0 : min(max(value, domain.0), domain.1)
+      return domain.1 > domain.0
         ? plotLeft + (v - domain.0) / (domain.1 - domain.0) * (plotRight - plotLeft) : (plotLeft + plotRight) / 2
     }
     let plotBottom = top + rowHeight * Double(max(1, s.parameters.count))
@@ -91,21 +96,6 @@ public enum TornadoChart {
     out +=
       "<text x=\"\(f(x(baseValue)))\" y=\"\(f(top - 12))\" text-anchor=\"middle\">base \(escape(label(baseValue)))</text>\n"
     return out + "</svg>\n"
-  }
-
-  /// Evenly spaced round tick values (steps of 1, 2 or 5 × 10ᵏ, about six of them) covering lo … hi.
-  static func niceTicks(_ lo: Double, _ hi: Double, target: Double = 6) -> [Double] {
-    var low = lo, high = hi
-    if high - low <= 0 {
-      let pad = low == 0 ? 1 : abs(low) * 0.1
-      (low, high) = (low - pad, high + pad)
-    }
-    let raw = (high - low) / target
-    let magnitude = pow(10, (log10(raw)).rounded(.down))
-    let normalised = raw / magnitude
-    let step = (normalised < 1.5 ? 1 : normalised < 3 ? 2 : normalised < 7 ? 5 : 10) * magnitude
-    let first = (low / step).rounded(.down), last = (high / step).rounded(.up)
-    return stride(from: first, through: last, by: 1).map { $0 * step }
   }
 
   /// The most characters of a row label; longer paths keep their start and end (the tooltip has them whole).
