@@ -72,4 +72,17 @@ import Testing
     let notebookHeadline = try #require(overview.range(of: Notebook.markdown(s.headline))).lowerBound
     #expect(notebookBudget < notebookHeadline)
   }
+
+  /// A chart with negative balances says what they mean; one without does not.
+  @Test func negativeBalancesAreExplained() throws {
+    var negative = fixture.summary
+    negative.balanceByYear[0].p5 = -50_000
+    let html = HTMLReport.render(negative, scenario: fixture.scenario, version: "1")
+    #expect(html.contains("below 0 = cash needed on top"))
+    #expect(html.contains("below zero = cash the reserve would have needed on top"))
+    var positive = fixture.summary
+    for index in positive.balanceByYear.indices { positive.balanceByYear[index].p5 = 1 }
+    positive.floor = 0
+    #expect(!HTMLReport.render(positive, scenario: fixture.scenario, version: "1").contains("below 0 = cash"))
+  }
 }

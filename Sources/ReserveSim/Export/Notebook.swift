@@ -32,7 +32,8 @@ public enum Notebook {
       Cell(code: "tables", tablesCell),
       Cell(
         markdown: "fan-heading",
-        "## Balance at each year end\nMedian and percentile bands over all futures, from the initial reserve at year 0."
+        "## Balance at each year end\nMedian and percentile bands over all futures, from the initial reserve at year 0. "
+          + "Below zero = cash the reserve would have needed on top."
       ),
       Cell(code: "fan-chart", fanChartCell),
       Cell(
@@ -145,7 +146,8 @@ public enum Notebook {
                label=f"floor ({money(summary['floor'])})")
     ax.set_title("Balance at each year end")
     ax.set_xlabel(YEAR_AXIS_TITLE)
-    ax.set_ylabel(f"Balance at year end ({summary['currency']})")
+    ax.set_ylabel(f"Balance at year end ({summary['currency']})"
+                  + ("; below 0 = cash needed on top" if min(from_start("p5")) < 0 else ""))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(FuncFormatter(money))
     ax.grid(alpha=0.3)

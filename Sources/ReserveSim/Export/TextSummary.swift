@@ -54,7 +54,7 @@ public enum TextSummary {
     let rows = s.monthOneBudget.lines.map { line in
       (BudgetWords.kind(line.kind), BudgetWords.name(line, money: money), BudgetWords.amount(line, money: money))
     }
-    let nameWidth = max(20, (rows.map(\.1.count).max() ?? 0) + 2)
+    let nameWidth = max(30, (rows.map(\.1.count).max() ?? 0) + 2)
     for row in rows { out += "  " + pad(row.0, 17) + pad(row.1, nameWidth) + row.2 + "\n" }
     out += "  " + pad("net", 17) + pad("income + sponsors − expenses", nameWidth)
     out += money.full(s.monthOneBudget.net) + " a month\n"
