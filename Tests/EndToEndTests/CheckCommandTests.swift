@@ -195,7 +195,7 @@ final class CheckCommandTests: XCTestCase {
   func testSetChangesTheCheckedScenario() throws {
     let rescued = try check(["broke.json", "--set", "reserve.initial=1e9", "--json"])
     XCTAssertEqual(rescued.status, 0, rescued.stderr)
-    XCTAssertTrue(rescued.stdout.contains(#""verdict" : "pass""#), rescued.stdout)
+    XCTAssertTrue(rescued.stdout.contains(#""verdict": "pass""#), rescued.stdout)
     let relaxed = try check(["broke.json", "--set", "assertions[Three safe years].atMost=1"])
     XCTAssertEqual(relaxed.status, 0, relaxed.stdout)
   }

@@ -51,7 +51,9 @@ import Testing
 
   @Test func chartsHaveAxisTitlesWithUnitsAndCurrencyLabels() {
     let fan = SVGChart.balanceFan(fixture.summary).svg()
-    #expect(fan.contains(">Balance at year end (USD)</text>"))
+    // The fixture's p5 falls below zero, so the title also says what a negative balance means.
+    #expect(fixture.summary.balanceByYear.contains { $0.p5 < 0 })
+    #expect(fan.contains(">Balance at year end (USD); below 0 = cash needed on top</text>"))
     #expect(fan.contains(">Years after July 2021</text>"))
     #expect(fan.contains(">$0</text>"))
     #expect(fan.contains("5th–95th percentile") && fan.contains("25th–75th percentile") && fan.contains(">median<"))

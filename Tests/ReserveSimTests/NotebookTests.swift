@@ -122,4 +122,17 @@ import Testing
   @Test func markdownEscaping() {
     #expect(Notebook.markdown("a|b $5 <x> *y* _z_ #1\nnext") == "a\\|b \\$5 &lt;x&gt; \\*y\\* \\_z\\_ \\#1 next")
   }
+
+  /// One JSON writer: the notebook embeds exactly the text `run --json` prints, and is itself written by it.
+  @Test func theNotebookUsesTheOneJSONWriter() throws {
+    let text = try Notebook.render(fixture.summary, scenario: fixture.scenario, version: "1.2.3")
+    let summary = try SummaryJSON.encode(fixture.summary)
+    let document = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    let cells = try #require(document["cells"] as? [[String: Any]])
+    let code = try cells.map(source).joined(separator: "\n")
+    #expect(code.contains(summary))
+    #expect(text.hasPrefix("{\n  \"cells\": ["))
+    #expect(OrderedJSON.number(.infinity) == "1.7976931348623157e+308")
+    #expect(OrderedJSON.number(-.infinity) == "-1.7976931348623157e+308")
+  }
 }

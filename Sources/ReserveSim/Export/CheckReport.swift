@@ -79,65 +79,49 @@ public enum CheckReport {
 
   // MARK: JSON
 
-  struct Document: Encodable {
-    var results: [Row]
-    var files: [File]
-    var passed, failed, inconclusive: Int
-    var strict: Bool
-    var intervalConfidence: Double
-  }
-  struct Row: Encodable {
-    var file, scenario, assertion, metric: String
-    var withinYears: Int?
-    var confidence: Double?
-    var estimate, lower, upper, threshold: Double
-    var verdict: String
-    var paths: Int
-    var seed: UInt64
-  }
-  struct File: Encodable {
-    var file, scenario, currency: String
-    var paths: Int
-    var seed: UInt64
-    var assertions: Int
-  }
-
   /// The `--json` document: `{"results": [{"file", "scenario", "assertion", "metric", "withinYears" |
   /// "confidence", "estimate", "lower", "upper", "threshold", "verdict", "paths", "seed"}], "files": […],
   /// "passed", "failed", "inconclusive", "strict", "intervalConfidence": 0.95}`.
   public static func json(_ files: [ScenarioCheck], strict: Bool) throws -> String {
     let rows = files.flatMap { file in
-      file.checks.map { check -> Row in
-        var row = Row(
-          file: file.file, scenario: file.scenarioName, assertion: check.assertion.name, metric: "",
-          estimate: check.estimate, lower: check.lower, upper: check.upper, threshold: check.assertion.atMost,
-          verdict: check.verdict.rawValue, paths: check.paths, seed: file.seed)
+      file.checks.map { check -> OrderedJSON in
+        var fields: [(String, OrderedJSON)] = [
+          ("file", .string(file.file)), ("scenario", .string(file.scenarioName)),
+          ("assertion", .string(check.assertion.name)),
+        ]
         switch check.assertion.metric {
         case .ruinProbability(let years):
-          row.metric = "ruinProbability"
-          row.withinYears = years
+          fields += [("metric", .string("ruinProbability")), ("withinYears", .integer(years))]
         case .belowMinimum(let years):
-          row.metric = "belowMinimum"
-          row.withinYears = years
+          fields += [("metric", .string("belowMinimum")), ("withinYears", .integer(years))]
         case .requiredReserve(let confidence):
-          row.metric = "requiredReserve"
-          row.confidence = confidence
+          fields += [("metric", .string("requiredReserve")), ("confidence", .number(confidence))]
         }
-        return row
+        fields += [
+          ("estimate", .number(check.estimate)), ("lower", .number(check.lower)), ("upper", .number(check.upper)),
+          ("threshold", .number(check.assertion.atMost)), ("verdict", .string(check.verdict.rawValue)),
+          ("paths", .integer(check.paths)), ("seed", .raw(String(file.seed))),
+        ]
+        return .object(fields)
       }
     }
-    let document = Document(
-      results: rows,
-      files: files.map {
-        File(
-          file: $0.file, scenario: $0.scenarioName, currency: $0.currency, paths: $0.paths, seed: $0.seed,
-          assertions: $0.checks.count)
-      },
-      passed: files.count(.pass), failed: files.count(.fail), inconclusive: files.count(.inconclusive),
-      strict: strict, intervalConfidence: 0.95)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]
-    return String(decoding: try encoder.encode(document), as: UTF8.self)
+    let document = OrderedJSON.object([
+      ("results", .array(rows)),
+      (
+        "files",
+        .array(
+          files.map {
+            .object([
+              ("file", .string($0.file)), ("scenario", .string($0.scenarioName)), ("currency", .string($0.currency)),
+              ("paths", .integer($0.paths)), ("seed", .raw(String($0.seed))), ("assertions", .integer($0.checks.count)),
+            ])
+          })
+      ),
+      ("passed", .integer(files.count(.pass))), ("failed", .integer(files.count(.fail))),
+      ("inconclusive", .integer(files.count(.inconclusive))), ("strict", .bool(strict)),
+      ("intervalConfidence", .number(0.95)),
+    ])
+    return document.text()
   }
 
   // MARK: GitHub Actions

@@ -1,5 +1,6 @@
-/// JSON output with keys in a fixed, readable order (Foundation's encoder on Linux orders keys by hash,
-/// which would make identical runs print differently).
+/// The one JSON writer of every output (`run --json`, the what-if commands, `check --json`, the notebook and the
+/// summary it embeds): keys in a fixed, readable order (Foundation's encoder on Linux orders keys by hash, which
+/// would make identical runs print differently), numbers always finite.
 public indirect enum OrderedJSON: Equatable, Sendable {
   case null
   case bool(Bool)
@@ -43,9 +44,11 @@ public indirect enum OrderedJSON: Equatable, Sendable {
     }
   }
 
-  /// Shortest round-trip form; whole numbers without a decimal point; non-finite values as null.
-  static func number(_ x: Double) -> String {
-    guard x.isFinite else { return "null" }
+  /// Shortest round-trip form; whole numbers without a decimal point. ±∞ is written as ±1.7976931348623157e+308
+  /// (the summaries clamp and warn before this; the writer never prints a non-number), NaN as null.
+  static func number(_ value: Double) -> String {
+    guard !value.isNaN else { return "null" }
+    let x = min(max(value, -.greatestFiniteMagnitude), .greatestFiniteMagnitude)
     if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
     return "\(x)"
   }

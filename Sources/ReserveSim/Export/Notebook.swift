@@ -17,8 +17,9 @@ public enum Notebook {
   /// - Throws: `EncodingError` if a figure is not finite.
   public static func render(_ s: RunSummary, scenario: Scenario, version: String) throws -> String {
     let money = MoneyFormat(currency: s.currency)
-    // Re-laid out with sorted keys, so the same run always gives the same notebook.
-    let summaryJSON = try prettyJSON(JSONDecoder().decode(JSONValue.self, from: Data(SummaryJSON.encode(s).utf8)))
+    // The same text `run --json` prints, from the one JSON writer (keys in SPEC order, so the same run always
+    // gives the same notebook).
+    let summaryJSON = try SummaryJSON.encode(s)
     let cells = [
       Cell(markdown: "overview", overview(s, scenario: scenario, version: version)),
       Cell(
@@ -47,15 +48,32 @@ public enum Notebook {
       ),
       Cell(code: "reserve-chart", reserveChartCell),
     ]
-    let document = Document(
-      cells: cells,
-      metadata: Metadata(
-        kernelspec: .init(display_name: "Python 3 (ipykernel)", language: "python", name: "python3"),
-        language_info: .init(name: "python"),
-        reservesim: .init(version: version, scenario: s.scenarioName, paths: s.paths, seed: s.seed)))
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+    let document = OrderedJSON.object([
+      ("cells", .array(cells.map(\.json))),
+      (
+        "metadata",
+        .object([
+          (
+            "kernelspec",
+            .object([
+              ("display_name", .string("Python 3 (ipykernel)")), ("language", .string("python")),
+              ("name", .string("python3")),
+            ])
+          ),
+          ("language_info", .object([("name", .string("python"))])),
+          (
+            // Which run made the notebook.
+            "reservesim",
+            .object([
+              ("paths", .integer(s.paths)), ("scenario", .string(s.scenarioName)), ("seed", .raw(String(s.seed))),
+              ("version", .string(version)),
+            ])
+          ),
+        ])
+      ),
+      ("nbformat", .integer(4)), ("nbformat_minor", .integer(5)),
+    ])
+    return document.text() + "\n"
   }
 
   // MARK: - Cells
@@ -196,35 +214,6 @@ public enum Notebook {
     plt.show()
     """
 
-  /// JSON text with sorted keys, a member a line; a list or object that holds only numbers and strings
-  /// stays on one line (a year's balances, the yearly ruin probabilities).
-  static func prettyJSON(_ value: JSONValue, indent: String = "") -> String {
-    let inner = indent + "  "
-    func isScalar(_ value: JSONValue) -> Bool {
-      switch value {
-      case .array, .object: return false
-      default: return true
-      }
-    }
-    switch value {
-    case .array(let items) where items.allSatisfy(isScalar):
-      return "[" + items.map(\.jsonText).joined(separator: ", ") + "]"
-    case .array(let items):
-      return "[\n" + items.map { inner + prettyJSON($0, indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
-    case .object(let fields) where fields.values.allSatisfy(isScalar):
-      return "{"
-        + fields.keys.sorted().map { JSONValue.quote($0) + ": " + fields[$0]!.jsonText }.joined(separator: ", ")
-        + "}"
-    case .object(let fields):
-      let members = fields.keys.sorted().map {
-        inner + JSONValue.quote($0) + ": " + prettyJSON(fields[$0]!, indent: inner)
-      }
-      return "{\n" + members.joined(separator: ",\n") + "\n\(indent)}"
-    default:
-      return value.jsonText
-    }
-  }
-
   // MARK: - Markdown
 
   /// Text made literal for Jupyter's Markdown: `$` would start LaTeX maths, `<` HTML, and `*_[]|#` and
@@ -253,34 +242,9 @@ public enum Notebook {
 
   // MARK: - nbformat 4.5
 
-  struct Document: Encodable {
-    var cells: [Cell]
-    var metadata: Metadata
-    var nbformat = 4
-    var nbformat_minor = 5
-  }
-
-  struct Metadata: Encodable {
-    struct KernelSpec: Encodable {
-      var display_name, language, name: String
-    }
-    struct LanguageInfo: Encodable {
-      var name: String
-    }
-    /// Which run made the notebook.
-    struct Provenance: Encodable {
-      var version, scenario: String
-      var paths: Int
-      var seed: UInt64
-    }
-    var kernelspec: KernelSpec
-    var language_info: LanguageInfo
-    var reservesim: Provenance
-  }
-
   /// A cell: Markdown, or code without outputs (`execution_count` null). `source` is a list of lines, each
   /// but the last ending in "\n", as Jupyter writes it.
-  struct Cell: Encodable {
+  struct Cell {
     var isCode: Bool
     var id: String
     var text: String
@@ -299,21 +263,14 @@ public enum Notebook {
       return lines.enumerated().map { $0 == lines.count - 1 ? String($1) : $1 + "\n" }
     }
 
-    enum Key: String, CodingKey {
-      case cell_type, id, metadata, source, execution_count, outputs
-    }
-    struct Empty: Encodable {}
-
-    func encode(to encoder: Encoder) throws {
-      var container = encoder.container(keyedBy: Key.self)
-      try container.encode(isCode ? "code" : "markdown", forKey: .cell_type)
-      try container.encode(id, forKey: .id)
-      try container.encode(Empty(), forKey: .metadata)
-      try container.encode(source, forKey: .source)
-      if isCode {
-        try container.encodeNil(forKey: .execution_count)
-        try container.encode([Empty](), forKey: .outputs)
-      }
+    /// The cell as nbformat JSON (keys sorted, as Jupyter writes them).
+    var json: OrderedJSON {
+      var fields: [(String, OrderedJSON)] = [("cell_type", .string(isCode ? "code" : "markdown"))]
+      if isCode { fields.append(("execution_count", .null)) }
+      fields += [("id", .string(id)), ("metadata", .object([]))]
+      if isCode { fields.append(("outputs", .array([]))) }
+      fields.append(("source", .array(source.map(OrderedJSON.string))))
+      return .object(fields)
     }
   }
 }

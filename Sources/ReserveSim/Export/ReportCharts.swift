@@ -23,7 +23,8 @@ extension SVGChart {
       title: "Balance at each year end: median and percentile bands of \(s.paths) simulated futures",
       x: yearAxis(s),
       y: .covering(
-        p5 + p95 + [s.floor, 0], title: balanceAxisTitle(s, negative: p5.contains { $0 < 0 }), count: 6, minimumSpan: minimumMoneySpan,
+        p5 + p95 + [s.floor, 0], title: balanceAxisTitle(s, negative: p5.contains { $0 < 0 }), count: 6,
+        minimumSpan: minimumMoneySpan,
         label: { money.short($0) }),
       marks: [
         .band(xs: years, lower: p5, upper: p95, color: fanColor, opacity: 0.18, legend: "5th–95th percentile"),

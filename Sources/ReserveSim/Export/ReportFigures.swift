@@ -62,7 +62,9 @@ extension RunSummary {
     let month1 = DisplayTable(
       title: "Budget in month 1, as the file states it (before any random change)",
       header: ["Kind", "Line", "A month"],
-      rows: budget.lines.map { [BudgetWords.kind($0.kind), BudgetWords.name($0, money: money), BudgetWords.amount($0, money: money)] }
+      rows: budget.lines.map {
+        [BudgetWords.kind($0.kind), BudgetWords.name($0, money: money), BudgetWords.amount($0, money: money)]
+      }
         + [["net", "income + sponsors − expenses", money.full(budget.net)]],
       numericColumns: [2])
     let flows = DisplayTable(
