@@ -76,10 +76,11 @@ struct CheckCommand: ParsableCommand {
         scenario, assertions: assertions, paths: paths, seed: seed,
         maxPaths: autoPaths ? (maxPaths ?? Self.defaultMaxPaths) : nil, progress: { _ in update })
       bar?.finish()
-      outcomes.append(
-        ScenarioCheck(
-          file: file, scenarioName: scenario.name, currency: scenario.currency, paths: result.paths, seed: seed,
-          checks: checks))
+      var outcome = ScenarioCheck(
+        file: file, scenarioName: scenario.name, currency: scenario.currency, paths: result.paths, seed: seed,
+        checks: checks)
+      outcome.headline = RunSummary(result).headline
+      outcomes.append(outcome)
     }
 
     if let junit { try OutputFiles.write(JUnitReport.xml(outcomes, strict: strict), to: junit) }

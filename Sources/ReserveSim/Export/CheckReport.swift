@@ -32,6 +32,7 @@ public enum CheckReport {
         out += "\(file.file): no assertions (\(file.scenarioName)); nothing checked\n"
       } else {
         out += "\(file.file): \(file.scenarioName), \(file.paths) paths, seed \(file.seed)\n"
+        if let headline = file.headline { out += "  " + headline + "\n" }
       }
     }
     let inconclusive = files.count(.inconclusive)

@@ -114,6 +114,8 @@ public struct ScenarioCheck: Sendable {
   public var paths: Int
   public var seed: UInt64
   public var checks: [AssertionCheck]
+  /// The run's headline sentence (`RunSummary.headline`, the words `run` and `report` print), when known.
+  public var headline: String?
 
   public init(file: String, scenarioName: String, currency: String, paths: Int, seed: UInt64, checks: [AssertionCheck])
   {
