@@ -103,10 +103,20 @@ import Testing
   }
 
   @Test func noneOrAllRuined() {
+    // The Wilson interval's one-sided bound, rounded outwards: 0.0192% up to 0.02%, 99.2375% down to 99.23%.
     #expect(
       summary(ruined: 0, paths: 20000, hold: 0).headline.hasSuffix(
-        "is below 0.02% (no simulated future ran out). It stays under 5% even with no reserve."))
-    #expect(summary(ruined: 500, paths: 500).headline.contains("is above 99.24% (every simulated future ran out)"))
+        "is under 0.02% (no simulated future ran out). It stays under 5% even with no reserve."))
+    #expect(summary(ruined: 500, paths: 500).headline.contains("is over 99.23% (every simulated future ran out)"))
+  }
+
+  @Test func boundsNeverReadAsZeroOrAHundred() {
+    for paths in [100, 20000, 1_000_000, 100_000_000] {
+      let none = summary(ruined: 0, paths: paths, hold: 0).headline
+      let all = summary(ruined: paths, paths: paths).headline
+      #expect(!none.contains(" 0.00%") && !all.contains("100.00%"), "\(none) / \(all)")
+    }
+    #expect(summary(ruined: 0, paths: 1_000_000, hold: 0).headline.contains("is under 0.00038%"))
   }
 
   @Test func holdCoveredByTheCurrentReserve() {

@@ -147,10 +147,11 @@ public enum Notebook {
     """
 
   static let ruinChartCell = """
-    margin = 1.96 * (ruin * (1 - ruin) / summary["paths"]) ** 0.5
+    # The 95% Wilson intervals ReserveSim computed (the same as the report's and check's).
+    band = pd.DataFrame(summary["ruinProbabilityIntervalByYear"], index=ruin.index)
 
     fig, ax = plt.subplots(figsize=(9, 4.8))
-    ax.fill_between(ruin.index, (ruin - margin).clip(lower=0), (ruin + margin).clip(upper=1), color="#b03a2e",
+    ax.fill_between(ruin.index, band["lower"], band["upper"], color="#b03a2e",
                     alpha=0.2, linewidth=0, label="95% interval")
     ax.plot([0] + list(ruin.index), [0] + list(ruin), color="#b03a2e", linewidth=2.5, marker="o",
             label="ruined by then")

@@ -25,24 +25,23 @@ extension RunSummary {
   /// "±" is the 95% Monte Carlo margin z·√(p(1−p)/N), z = 1.96; the percentages carry as many decimals as
   /// the margin allows. "Hold" is the required reserve at 95% confidence: starting with it, at least 95%
   /// of the simulated futures never fall below the floor.
+  /// A share with its 95% Monte Carlo interval in words: "56.0% (±0.3%)"; with no hit, "under 0.0038% (no
+  /// simulated future did)"; with every path a hit, "over 99.99% (every simulated future did)" — the Wilson
+  /// interval's one-sided bound, rounded outwards so that it never reads "0.00%" or "100.00%".
+  public static func chancePhrase(_ share: Proportion, hits: Int, paths: Int, did event: String = "ran out") -> String {
+    if hits == 0 { return "under \(PercentFormat.upperBound(share.upper)) (no simulated future \(event))" }
+    if hits == paths { return "over \(PercentFormat.lowerBound(share.lower)) (every simulated future \(event))" }
+    let margin = ConfidenceIntervals.z95 * share.standardError
+    let digits = PercentFormat.digits(forMargin: margin)
+    return "\(PercentFormat.format(share.value, digits: digits)) (±\(PercentFormat.format(margin, digits: digits)))"
+  }
+
   public var headline: String {
     let money = MoneyFormat(currency: currency)
     let within = "within \(years) year\(years == 1 ? "" : "s")"
     let event = floor == 0 ? "running out" : "falling below the floor of \(money.short(floor))"
     let start = initialReserve == 0 ? "With no reserve" : "With \(money.short(initialReserve)) in reserve"
-    let ruined = ruinedPathsByYear.last ?? 0
-    let chance: String
-    if ruined == 0 {
-      chance = "is below \(PercentFormat.format(ruinProbability.upper, digits: 2)) (no simulated future ran out)"
-    } else if ruined == paths {
-      chance = "is above \(PercentFormat.format(ruinProbability.lower, digits: 2)) (every simulated future ran out)"
-    } else {
-      let margin = ConfidenceIntervals.z95 * ruinProbability.standardError
-      let digits = PercentFormat.digits(forMargin: margin)
-      chance =
-        "is \(PercentFormat.format(ruinProbability.value, digits: digits)) "
-        + "(±\(PercentFormat.format(margin, digits: digits)))"
-    }
+    let chance = "is " + Self.chancePhrase(ruinProbability, hits: ruinedPathsByYear.last ?? 0, paths: paths)
     let limit = PercentFormat.format(1 - Self.headlineConfidence, digits: 0)
     let hold = requiredReserve(confidence: Self.headlineConfidence).value
     let advice: String

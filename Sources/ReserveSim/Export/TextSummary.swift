@@ -8,14 +8,16 @@ public enum TextSummary {
     var out = "\(s.scenarioName) — \(s.paths) paths, seed \(s.seed), \(s.years) years\n\n"
     for warning in s.warnings { out += "Warning: \(warning).\n\n" }
     out += "With \(money.short(s.initialReserve)) in reserve, the chance of running out within \(s.years) "
-    out += "year\(s.years == 1 ? "" : "s") is \(PercentFormat.format(ruin.value)) "
-    out += "(±\(PercentFormat.format(ConfidenceIntervals.z95 * ruin.standardError)))"
+    out += "year\(s.years == 1 ? "" : "s") is "
+    out += RunSummary.chancePhrase(ruin, hits: s.ruinedPathsByYear.last ?? 0, paths: s.paths)
     if s.floor != 0 { out += " (falling below the floor of \(money.short(s.floor)))" }
     out += ".\n"
     if let minimum = s.minimumMonths, let below = s.belowMinimum {
       out += "The chance of falling below the board's minimum of \(MonthsFormat.format(minimum)) of outgo at some "
-      out += "month-end is \(PercentFormat.format(below.value)) "
-      out += "(±\(PercentFormat.format(ConfidenceIntervals.z95 * below.standardError))).\n"
+      out += "month-end is "
+      out += RunSummary.chancePhrase(
+        below, hits: s.belowMinimumPathsByYear.last ?? 0, paths: s.paths, did: "fell below it")
+      out += ".\n"
     }
     out += "\n"
 
