@@ -21,14 +21,14 @@ public enum SummaryJSON {
           ])
         ),
         ("ruinProbabilityByYear", .array(s.ruinProbabilityByYear.map(OrderedJSON.number))),
-      (
-        "ruinProbabilityIntervalByYear",
-        .array(
-          (1...s.years).map {
-            let share = s.ruinProbability(withinYears: $0)
-            return .object([("lower", .number(share.lower)), ("upper", .number(share.upper))])
-          })
-      ),
+        (
+          "ruinProbabilityIntervalByYear",
+          .array(
+            (1...s.years).map {
+              let share = s.ruinProbability(withinYears: $0)
+              return .object([("lower", .number(share.lower)), ("upper", .number(share.upper))])
+            })
+        ),
         (
           "requiredReserve",
           .array(
