@@ -231,3 +231,33 @@ final class PartTwoAssumptionTableTests: XCTestCase {
     XCTAssertNil(AssumptionTables.tables(scenario).first { $0.title == "The organisation's responses" })
   }
 }
+
+/// The budget a treasurer checks first: month 1 as written, and the expected flows by year.
+final class BudgetTests: XCTestCase {
+  func testMonthOneBudgetAndExpectedFlows() throws {
+    let scenario = try makeScenario(
+      """
+      {"name": "b", "years": 2,
+       "income": [{"name": "Grant", "annual": 120000}, {"name": "Later", "annual": 12000, "fromYear": 2}],
+       "expenses": [{"name": "Staff", "annual": 240000}],
+       "sponsorTiers": [{"name": "Gold", "annualAmount": 24000, "count": 3, "renewalProbability": 1}],
+       "inKindServices": [{"name": "CI", "monthlyValue": 4000}],
+       "oneOffs": [{"name": "Gift", "month": 1, "amount": 500}]}
+      """)
+    let summary = RunSummary(simulate(scenario, paths: 50))
+    let budget = summary.budget
+    XCTAssertEqual(budget.month1.map(\.monthly), [10000, 0, 6000, -20000, 500, 4000])
+    XCTAssertEqual(budget.month1[1].note, "from year 2")
+    // Net: 10,000 + 6,000 − 20,000 + 500; the donated service's value is not a cash flow.
+    XCTAssertEqual(budget.month1Net, -3500)
+    let text = TextSummary.render(summary)
+    XCTAssertTrue(text.contains("Month-1 budget") && text.contains("Expected flows by year"), text)
+    XCTAssertLessThan(
+      text.range(of: "Month-1 budget")!.lowerBound, text.range(of: "the chance of running out")!.lowerBound)
+    let json = try SummaryJSON.encode(summary)
+    XCTAssertTrue(json.contains("\"month1Net\""), json)
+    XCTAssertTrue(HTMLReport.render(summary, scenario: scenario, version: "t").contains("What the inputs imply"))
+    // Year 2's expected income: the grant and the later line, 132,000 (no factor, no event).
+    XCTAssertEqual(summary.yearlyFlows[1].income, 132000, accuracy: 1e-6)
+  }
+}

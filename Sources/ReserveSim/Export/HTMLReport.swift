@@ -16,6 +16,8 @@ public enum HTMLReport {
     body += "<p class=\"meta\">\(esc(s.runDescription)); amounts in \(esc(s.currency)).</p></header>"
     body += "<p class=\"headline\">\(esc(s.headline))</p>"
     if let description = scenario.description { body += "<p>\(esc(description))</p>" }
+    body += "<section><h2>What the inputs imply</h2>" + table(s.budgetTable) + table(s.expectedFlowsTable)
+    body += "</section>"
 
     body += figure(
       "Balance at each year end", chart: .balanceFan(s),

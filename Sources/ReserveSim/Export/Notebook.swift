@@ -65,7 +65,8 @@ public enum Notebook {
     text += "**\(markdown(s.headline))**\n\n"
     text +=
       markdown(s.runDescription) + "; amounts in \(markdown(s.currency)). Made by ReserveSim \(markdown(version)).\n\n"
-    text += "## Reserve needed\n\n" + markdownTable(s.reserveTable)
+    text += "## What the inputs imply\n\n" + markdownTable(s.budgetTable) + "\n" + markdownTable(s.expectedFlowsTable)
+    text += "\n## Reserve needed\n\n" + markdownTable(s.reserveTable)
     text += "\n" + s.reserveNotes.map { markdown($0) + "\n" }.joined(separator: "\n")
     text += "\n## Assumptions\n"
     for table in AssumptionTables.tables(scenario) {

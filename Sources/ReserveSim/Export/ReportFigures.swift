@@ -83,6 +83,40 @@ extension RunSummary {
       })
   }
 
+  /// The month-1 budget as written: a row per line (income, sponsors, expenses, one-offs), the net cash flow,
+  /// then the donated services' values (which cost nothing while donated).
+  public var budgetTable: DisplayTable {
+    let money = MoneyFormat(currency: currency)
+    let labels: [Budget.Line.Kind: String] = [
+      .income: "Income", .sponsors: "Sponsors", .expense: "Expense", .oneOff: "One-off",
+      .donatedService: "Donated (not paid)",
+    ]
+    var rows = budget.month1.filter { $0.kind != .donatedService }.map {
+      [labels[$0.kind]!, $0.name + ($0.note.map { " (\($0))" } ?? ""), money.full($0.monthly)]
+    }
+    rows.append(["Net cash flow", "", money.full(budget.month1Net)])
+    rows += budget.month1.filter { $0.kind == .donatedService }.map {
+      [labels[$0.kind]!, $0.name, money.full($0.monthly) + " value"]
+    }
+    return DisplayTable(
+      title: "Month-1 budget", header: ["Kind", "Line", "Per month"], rows: rows, numericColumns: [2])
+  }
+
+  /// The expected (mean over all futures) flows of each year: what the inputs imply before any probability.
+  public var expectedFlowsTable: DisplayTable {
+    let money = MoneyFormat(currency: currency)
+    return DisplayTable(
+      title: "Expected flows by year (mean over all futures)",
+      header: ["Year", "Income", "Sponsors", "Expenses", "Service costs", "Net"],
+      rows: yearlyFlows.map {
+        [
+          String($0.year), money.short($0.income), money.short($0.sponsorRevenue), money.short(-$0.expenses),
+          money.short(-$0.serviceCosts),
+          money.short($0.income + $0.sponsorRevenue - $0.expenses - $0.serviceCosts),
+        ]
+      }, numericColumns: [1, 2, 3, 4, 5])
+  }
+
   /// What the reserve table's months and method mean, and the board's minimum when the file sets one (SPEC §15):
   /// sentences for the report and the notebook.
   public var reserveNotes: [String] {

@@ -56,6 +56,20 @@ public enum SummaryJSON {
             })
         ),
         (
+          "budget",
+          .object([
+            (
+              "month1",
+              .array(
+                s.budget.month1.map {
+                  .object(
+                    [("kind", .string($0.kind.rawValue)), ("name", .string($0.name)), ("monthly", .number($0.monthly))])
+                })
+            ),
+            ("month1Net", .number(s.budget.month1Net)),
+          ])
+        ),
+        (
           "flowsByYear",
           .array(
             s.yearlyFlows.map {

@@ -7,6 +7,7 @@ public enum TextSummary {
     let ruin = s.ruinProbability
     var out = "\(s.scenarioName) — \(s.paths) paths, seed \(s.seed), \(s.years) years\n\n"
     for warning in s.warnings { out += "Warning: \(warning).\n\n" }
+    out += table(s.budgetTable) + "\n" + table(s.expectedFlowsTable) + "\n"
     out += "With \(money.short(s.initialReserve)) in reserve, the chance of running out within \(s.years) "
     out += "year\(s.years == 1 ? "" : "s") is "
     out += RunSummary.chancePhrase(ruin, hits: s.ruinedPathsByYear.last ?? 0, paths: s.paths)
@@ -51,6 +52,22 @@ public enum TextSummary {
       out += pad(String(balance.year), 6) + pad(PercentFormat.format(s.ruinProbabilityByYear[index]), 16)
       out += pad(money.short(balance.p5), 12) + pad(money.short(balance.p50), 12) + pad(money.short(balance.p95), 12)
       out += money.short(balance.mean) + "\n"
+    }
+    return out
+  }
+
+  /// A display table as aligned text: its title, then columns padded to their widest cell.
+  static func table(_ t: DisplayTable) -> String {
+    let rows = [t.header] + t.rows
+    let widths = t.header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+    var out = t.title + "\n"
+    for row in rows {
+      out +=
+        row.indices.map { column in
+          let cell = row[column]
+          let fill = String(repeating: " ", count: widths[column] - cell.count)
+          return (t.numericColumns ?? []).contains(column) ? fill + cell : cell + fill
+        }.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
     }
     return out
   }

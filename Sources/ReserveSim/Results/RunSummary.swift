@@ -82,6 +82,8 @@ public struct RunSummary: Sendable {
   /// What overflowed, in words: amounts beyond ±`Double.greatestFiniteMagnitude` (≈ ±1.8e308) are shown as that
   /// bound, never as null, blank or "inf" (empty when nothing overflowed).
   public var warnings: [String] = []
+  /// The month-1 budget as written, to read before the probabilities (with `yearlyFlows`, the expected flows).
+  public var budget: Budget
 
   public init(
     _ result: SimulationResult, reserveConfidences: [Double] = defaultReserveConfidences,
@@ -90,6 +92,7 @@ public struct RunSummary: Sendable {
     let n = result.paths
     let scenario = result.scenario
     scenarioName = scenario.name
+    budget = Budget(scenario)
     currency = scenario.currency
     start = scenario.start
     paths = n
