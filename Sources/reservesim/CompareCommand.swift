@@ -44,7 +44,12 @@ struct CompareCommand: ParsableCommand {
     progress?.runs(1, 2)
     let b = simulate(scenarioB)
     progress?.finish()
-    let comparison = Comparison(a: a, b: b)
+    var comparison = Comparison(a: a, b: b)
+    // Two runs of one file (or of files with one name) are told apart by what B changed.
+    if comparison.nameA == comparison.nameB {
+      let changes = setB.isEmpty ? (fileB ?? fileA) : setB.joined(separator: ", ")
+      comparison.nameB += " (\(changes))"
+    }
     try output.emit(
       json: { WhatIfJSON.encode(comparison) }, text: { WhatIfText.render(comparison) },
       table: { WhatIfCSV.table(comparison) })

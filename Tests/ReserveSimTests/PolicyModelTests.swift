@@ -201,7 +201,7 @@ final class MonthsOfOutgoOutputTests: XCTestCase {
     let json = try SummaryJSON.encode(s)
     XCTAssertTrue(json.contains("\"expectedShortfall\" : null") || json.contains("\"expectedShortfall\": null"), json)
     XCTAssertTrue(json.contains("expectedShortfallOmitted"), json)
-    XCTAssertTrue(TextSummary.render(s).contains("Expected shortfall: not shown"))
+    XCTAssertTrue(TextSummary.render(s).contains("(expected shortfall): not shown"))
   }
 }
 
@@ -259,5 +259,14 @@ final class BudgetTests: XCTestCase {
     XCTAssertTrue(HTMLReport.render(summary, scenario: scenario, version: "t").contains("What the inputs imply"))
     // Year 2's expected income: the grant and the later line, 132,000 (no factor, no event).
     XCTAssertEqual(summary.yearlyFlows[1].income, 132000, accuracy: 1e-6)
+  }
+}
+
+/// Labels a person reads: a sweep's axis values as typed, and compare's B named by what changed.
+final class WhatIfLabelTests: XCTestCase {
+  func testSweepValuesAreTheRoundNumbersTyped() throws {
+    let axis = try XCTUnwrap(try SweepAxis(parsing: "reserve.annualReturn=0:0.3:4"))
+    XCTAssertEqual(axis.values, [0, 0.1, 0.2, 0.3])
+    XCTAssertEqual(axis.values.map { "\($0)" }, ["0.0", "0.1", "0.2", "0.3"])
   }
 }

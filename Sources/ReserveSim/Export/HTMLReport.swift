@@ -22,7 +22,8 @@ public enum HTMLReport {
     body += figure(
       "Balance at each year end", chart: .balanceFan(s),
       caption: "Half the simulated futures end each year inside the dark band and nine in ten inside the light "
-        + "band; the line is the median. Falling below the floor is running out.")
+        + "band; the line is the median. Falling below the floor is running out; a balance below zero is the cash "
+        + "the reserve would have needed on top of what it held.")
     body += figure(
       "Chance of having run out, by year", chart: .ruinCurve(s),
       caption: "Share of futures that have fallen below the floor by each year end (cumulative), with its 95% "

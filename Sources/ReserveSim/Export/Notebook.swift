@@ -32,7 +32,7 @@ public enum Notebook {
       Cell(code: "tables", tablesCell),
       Cell(
         markdown: "fan-heading",
-        "## Balance at each year end\nMedian and percentile bands over all futures, from the initial reserve at year 0."
+        "## Balance at each year end\nMedian and percentile bands over all futures, from the initial reserve at year 0. A balance below zero is the cash the reserve would have needed on top of what it held."
       ),
       Cell(code: "fan-chart", fanChartCell),
       Cell(
@@ -98,6 +98,8 @@ public enum Notebook {
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter, PercentFormatter
 
+    # Tables show plain numbers with thousands separators (480,188), not 4.801882e+05.
+    pd.options.display.float_format = "{:,.2f}".format
 
     def money(amount, _position=None):
         \"\"\"A compact amount in the scenario's currency, as the report writes it: $1.5M, −$250k.\"\"\"

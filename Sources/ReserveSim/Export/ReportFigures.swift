@@ -69,7 +69,7 @@ extension RunSummary {
     let showsMonths = monthlyOutgoYear1 > 0
     var header = ["Confidence", "Reserve needed"]
     if showsMonths { header.append("Months of outgo") }
-    header += ["95% interval", "Expected shortfall"]
+    header += ["95% interval", "Mean need of the worst (1 − c)"]
     return DisplayTable(
       title: "Reserve needed", header: header,
       rows: requiredReserve.map { level in
@@ -131,9 +131,12 @@ extension RunSummary {
       notes.append(
         "With the policy's cuts and appeals, the reserve needed is found by searching, on the same simulated "
           + "futures, for the least starting reserve that keeps each one above the floor (to within $1 or one part "
-          + "in a million). Expected shortfall is \(RunSummary.shortfallOmittedInSearch).")
+          + "in a million). The mean need of the worst futures (expected shortfall) is "
+          + "\(RunSummary.shortfallOmittedInSearch).")
     } else {
-      notes.append("Expected shortfall at c: the mean reserve needed by the worst (1 − c) of futures.")
+      notes.append(
+        "Mean need of the worst (1 − c) (the expected shortfall at c): the average reserve the worst (1 − c) of "
+          + "futures would need in total from the start — not a gap against the reserve held.")
     }
     if let minimum = minimumMonths, let below = belowMinimum {
       notes.append(

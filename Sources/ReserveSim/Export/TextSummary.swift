@@ -36,9 +36,10 @@ public enum TextSummary {
     if s.requiredReserveMethod == .search {
       out += "(Found by searching, on the same random futures, for the least starting reserve that keeps each future\n"
       out += "above the floor with the policy's cuts and appeals; to within $1 or one part in a million.)\n"
-      out += "\nExpected shortfall: \(RunSummary.shortfallOmittedInSearch).\n"
+      out += "\nMean need of the worst futures (expected shortfall): \(RunSummary.shortfallOmittedInSearch).\n"
     } else {
-      out += "\nExpected shortfall (mean need of the worst paths)\n"
+      out += "\nMean need of the worst futures (expected shortfall): the average total reserve those futures would\n"
+      out += "need from the start, not a gap against the reserve held\n"
       for shortfall in s.expectedShortfall {
         out +=
           pad("worst " + CSVExport.percentLabel(1 - shortfall.confidence) + "%", 12) + money.full(shortfall.value)
