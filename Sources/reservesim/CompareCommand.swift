@@ -45,8 +45,11 @@ struct CompareCommand: ParsableCommand {
     let b = simulate(scenarioB)
     progress?.finish()
     var comparison = Comparison(a: a, b: b)
-    // B is labelled by what changed, so that A and B never read the same (e.g. "… (reserve.initial=3e6)").
-    if !setB.isEmpty { comparison.nameB += " (" + setB.joined(separator: ", ") + ")" }
+    // Two runs of one file (or of files with one name) are told apart by what B changed.
+    if comparison.nameA == comparison.nameB {
+      let changes = setB.isEmpty ? (fileB ?? fileA) : setB.joined(separator: ", ")
+      comparison.nameB += " (\(changes))"
+    }
     try output.emit(
       json: { WhatIfJSON.encode(comparison) }, text: { WhatIfText.render(comparison) },
       table: { WhatIfCSV.table(comparison) })

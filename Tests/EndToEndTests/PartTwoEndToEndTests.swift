@@ -80,3 +80,13 @@ final class InputWarningEndToEndTests: XCTestCase {
     }
   }
 }
+
+/// `compare` of one file against itself with --set-b names B by what changed.
+final class CompareLabelEndToEndTests: XCTestCase {
+  func testBIsNamedByItsEdits() throws {
+    let today = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-today.json").path
+    let outcome = try CommandLineRunner.run(["compare", today, "--set-b", "reserve.initial=3e6", "--paths", "300"])
+    XCTAssertEqual(outcome.status, 0, outcome.stderr)
+    XCTAssertTrue(outcome.stdout.contains("B: PyPI today (2026) (reserve.initial=3e6)"), outcome.stdout)
+  }
+}

@@ -42,23 +42,14 @@ public struct SweepAxis: Sendable, Equatable {
     self.init(path: try ScenarioPath(parsing: String(text[..<equals])), start: start, end: end, count: count)
   }
 
-  /// The axis' values, rounded for whole-number fields. Interior values start + (end − start)·k/(count − 1) are
-  /// rounded to 12 significant digits, so binary rounding does not show (0.1, not 0.09999999999999999) and the
-  /// value printed is the value simulated.
+  /// The axis' values, rounded for whole-number fields and otherwise to 12 significant digits, so that a step
+  /// of 0.1 gives 0.1, 0.2, 0.3 (not 0.09999999999999999): the value set and shown is the one people typed.
   public var values: [Double] {
     (0..<count).map { k in
-      let x =
-        count == 1
-        ? start
-        : k == count - 1 ? end : Self.roundedForPeople(start + (end - start) * Double(k) / Double(count - 1))
-      return ScenarioParameters.isInteger(path) ? x.rounded() : x
+      let x = count == 1 ? start : k == count - 1 ? end : start + (end - start) * Double(k) / Double(count - 1)
+      if ScenarioParameters.isInteger(path) { return x.rounded() }
+      return Double(String(format: "%.12g", x)) ?? x
     }
-  }
-
-  /// x to 12 significant digits (x itself when not finite).
-  static func roundedForPeople(_ x: Double) -> Double {
-    guard x.isFinite, x != 0 else { return x }
-    return Double(String(format: "%.12g", x)) ?? x
   }
 }
 

@@ -14,18 +14,16 @@ public enum HTMLReport {
     let money = MoneyFormat(currency: s.currency)
     var body = "<header><h1>\(esc(s.scenarioName))</h1>"
     body += "<p class=\"meta\">\(esc(s.runDescription)); amounts in \(esc(s.currency)).</p></header>"
-    // What the inputs imply comes first, to check before reading probabilities.
-    body += "<section class=\"budget\"><h2>What the inputs imply</h2>"
-    for t in s.budgetTables { body += "<h3>\(esc(t.title))</h3>" + table(t) }
-    body += "</section>"
     body += "<p class=\"headline\">\(esc(s.headline))</p>"
     if let description = scenario.description { body += "<p>\(esc(description))</p>" }
+    body += "<section><h2>What the inputs imply</h2>" + table(s.budgetTable) + table(s.expectedFlowsTable)
+    body += "</section>"
 
     body += figure(
       "Balance at each year end", chart: .balanceFan(s),
       caption: "Half the simulated futures end each year inside the dark band and nine in ten inside the light "
-        + "band; the line is the median. Falling below the floor is running out; below zero = cash the reserve "
-        + "would have needed on top (the simulation keeps counting what it lacks).")
+        + "band; the line is the median. Falling below the floor is running out; a balance below zero is the cash "
+        + "the reserve would have needed on top of what it held.")
     body += figure(
       "Chance of having run out, by year", chart: .ruinCurve(s),
       caption: "Share of futures that have fallen below the floor by each year end (cumulative), with its 95% "

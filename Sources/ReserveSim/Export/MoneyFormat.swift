@@ -68,6 +68,18 @@ public struct MoneyFormat: Sendable {
 
 /// Formats shares as percentages: 0.372 → "37.2%".
 public enum PercentFormat {
+  /// An upper bound, rounded up: two decimals, or two significant digits below 0.01% ("0.0038%"), never "0.00%".
+  public static func upperBound(_ share: Double) -> String {
+    let percent = share * 100
+    if percent < 0.01 { return String(format: "%.2g%%", percent) }
+    return String(format: "%.2f%%", (percent * 100).rounded(.up) / 100)
+  }
+
+  /// A lower bound, rounded down to two decimals: never "100.00%" for a bound below 100%.
+  public static func lowerBound(_ share: Double) -> String {
+    String(format: "%.2f%%", (share * 10000).rounded(.down) / 100)
+  }
+
   public static func format(_ share: Double, digits: Int = 1) -> String {
     String(format: "%.\(digits)f%%", share * 100)
   }

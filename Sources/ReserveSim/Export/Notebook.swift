@@ -33,8 +33,7 @@ public enum Notebook {
       Cell(code: "tables", tablesCell),
       Cell(
         markdown: "fan-heading",
-        "## Balance at each year end\nMedian and percentile bands over all futures, from the initial reserve at year 0. "
-          + "Below zero = cash the reserve would have needed on top."
+        "## Balance at each year end\nMedian and percentile bands over all futures, from the initial reserve at year 0. A balance below zero is the cash the reserve would have needed on top of what it held."
       ),
       Cell(code: "fan-chart", fanChartCell),
       Cell(
@@ -81,13 +80,11 @@ public enum Notebook {
   static func overview(_ s: RunSummary, scenario: Scenario, version: String) -> String {
     var text = "# \(markdown(s.scenarioName))\n\n"
     if let description = scenario.description { text += markdown(description) + "\n\n" }
+    text += "**\(markdown(s.headline))**\n\n"
     text +=
       markdown(s.runDescription) + "; amounts in \(markdown(s.currency)). Made by ReserveSim \(markdown(version)).\n\n"
-    // What the inputs imply comes first, to check before reading probabilities.
-    text += "## What the inputs imply\n"
-    for table in s.budgetTables { text += "\n### \(markdown(table.title))\n\n" + markdownTable(table) }
-    text += "\n**\(markdown(s.headline))**\n\n"
-    text += "## Reserve needed\n\n" + markdownTable(s.reserveTable)
+    text += "## What the inputs imply\n\n" + markdownTable(s.budgetTable) + "\n" + markdownTable(s.expectedFlowsTable)
+    text += "\n## Reserve needed\n\n" + markdownTable(s.reserveTable)
     text += "\n" + s.reserveNotes.map { markdown($0) + "\n" }.joined(separator: "\n")
     text += "\n## Assumptions\n"
     for table in AssumptionTables.tables(scenario) {
@@ -119,6 +116,8 @@ public enum Notebook {
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter, PercentFormatter
 
+    # Tables show plain numbers with thousands separators (480,188), not 4.801882e+05.
+    pd.options.display.float_format = "{:,.2f}".format
 
     def money(amount, _position=None):
         \"\"\"A compact amount in the scenario's currency, as the report writes it: $1.5M, −$250k.\"\"\"
@@ -138,11 +137,7 @@ public enum Notebook {
     flows = pd.DataFrame(summary["flowsByYear"]).set_index("year")
     ruin = pd.Series(summary["ruinProbabilityByYear"], index=balance.index, name="ruinProbability")
     reserve = pd.DataFrame(summary["requiredReserve"]).set_index("confidence").sort_index()
-    ruin_interval = pd.DataFrame(summary["ruinProbabilityByYearInterval"]).set_index("year")
-    table = balance.join(ruin).join(flows)
-    # Shown as the report shows it: money compact, the ruin share as a percentage.
-    table.apply(lambda column: column.map(lambda v: f"{v:.1%}") if column.name == "ruinProbability"
-                else column.map(money))
+    balance.join(ruin).join(flows)
     """
 
   static let fanChartCell = """
@@ -164,8 +159,7 @@ public enum Notebook {
                label=f"floor ({money(summary['floor'])})")
     ax.set_title("Balance at each year end")
     ax.set_xlabel(YEAR_AXIS_TITLE)
-    ax.set_ylabel(f"Balance at year end ({summary['currency']})"
-                  + ("; below 0 = cash needed on top" if min(from_start("p5")) < 0 else ""))
+    ax.set_ylabel(f"Balance at year end ({summary['currency']})")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(FuncFormatter(money))
     ax.grid(alpha=0.3)
@@ -174,11 +168,12 @@ public enum Notebook {
     """
 
   static let ruinChartCell = """
+    # The 95% Wilson intervals ReserveSim computed (the same as the report's and check's).
+    band = pd.DataFrame(summary["ruinProbabilityIntervalByYear"], index=ruin.index)
+
     fig, ax = plt.subplots(figsize=(9, 4.8))
-    # The 95% Wilson interval the run computed (the report's band), not a normal approximation.
-    ax.fill_between([0] + list(ruin_interval.index), [0] + list(ruin_interval["lower"]),
-                    [0] + list(ruin_interval["upper"]), color="#b03a2e", alpha=0.2, linewidth=0,
-                    label="95% interval")
+    ax.fill_between(ruin.index, band["lower"], band["upper"], color="#b03a2e",
+                    alpha=0.2, linewidth=0, label="95% interval")
     ax.plot([0] + list(ruin.index), [0] + list(ruin), color="#b03a2e", linewidth=2.5, marker="o",
             label="ruined by then")
     ax.set_title("Chance of having run out, by year")

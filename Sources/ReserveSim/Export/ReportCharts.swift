@@ -23,8 +23,7 @@ extension SVGChart {
       title: "Balance at each year end: median and percentile bands of \(s.paths) simulated futures",
       x: yearAxis(s),
       y: .covering(
-        p5 + p95 + [s.floor, 0], title: balanceAxisTitle(s, negative: p5.contains { $0 < 0 }), count: 6,
-        minimumSpan: minimumMoneySpan,
+        p5 + p95 + [s.floor, 0], title: "Balance at year end (\(s.currency))", count: 6, minimumSpan: minimumMoneySpan,
         label: { money.short($0) }),
       marks: [
         .band(xs: years, lower: p5, upper: p95, color: fanColor, opacity: 0.18, legend: "5th–95th percentile"),
@@ -34,12 +33,6 @@ extension SVGChart {
           legend: "median"),
         .rule(y: s.floor, color: floorColor, legend: "floor (\(money.short(s.floor)))"),
       ])
-  }
-
-  /// The balance axis' title; with negative balances it says what they mean (the balance keeps running below
-  /// zero, so a negative balance is the cash the reserve would have needed on top).
-  static func balanceAxisTitle(_ s: RunSummary, negative: Bool) -> String {
-    "Balance at year end (\(s.currency))" + (negative ? "; below 0 = cash needed on top" : "")
   }
 
   /// The cumulative share of futures that have fallen below the floor by each year end, with its 95%

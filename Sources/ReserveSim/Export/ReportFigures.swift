@@ -22,15 +22,26 @@ extension RunSummary {
   /// The answer in two sentences, e.g. "With $1.5M in reserve, the chance of running out within 10 years
   /// is 37% (±1%). To keep it under 5%, hold $91M."
   ///
-  /// The chance reads as `PercentFormat.chance` words it (the estimate with its 95% margin, or the one-sided
-  /// Wilson bound when no or every future ran out). One sentence for `run`, `report`, `notebook` and `check`. "Hold" is the required reserve at 95% confidence: starting with it, at least 95%
+  /// "±" is the 95% Monte Carlo margin z·√(p(1−p)/N), z = 1.96; the percentages carry as many decimals as
+  /// the margin allows. "Hold" is the required reserve at 95% confidence: starting with it, at least 95%
   /// of the simulated futures never fall below the floor.
+  /// A share with its 95% Monte Carlo interval in words: "56.0% (±0.3%)"; with no hit, "under 0.0038% (no
+  /// simulated future did)"; with every path a hit, "over 99.99% (every simulated future did)" — the Wilson
+  /// interval's one-sided bound, rounded outwards so that it never reads "0.00%" or "100.00%".
+  public static func chancePhrase(_ share: Proportion, hits: Int, paths: Int, did event: String = "ran out") -> String {
+    if hits == 0 { return "under \(PercentFormat.upperBound(share.upper)) (no simulated future \(event))" }
+    if hits == paths { return "over \(PercentFormat.lowerBound(share.lower)) (every simulated future \(event))" }
+    let margin = ConfidenceIntervals.z95 * share.standardError
+    let digits = PercentFormat.digits(forMargin: margin)
+    return "\(PercentFormat.format(share.value, digits: digits)) (±\(PercentFormat.format(margin, digits: digits)))"
+  }
+
   public var headline: String {
     let money = MoneyFormat(currency: currency)
     let within = "within \(years) year\(years == 1 ? "" : "s")"
     let event = floor == 0 ? "running out" : "falling below the floor of \(money.short(floor))"
     let start = initialReserve == 0 ? "With no reserve" : "With \(money.short(initialReserve)) in reserve"
-    let chance = "is " + PercentFormat.chance(ruinProbability, events: ruinedPathsByYear.last ?? 0, trials: paths)
+    let chance = "is " + Self.chancePhrase(ruinProbability, hits: ruinedPathsByYear.last ?? 0, paths: paths)
     let limit = PercentFormat.format(1 - Self.headlineConfidence, digits: 0)
     let hold = requiredReserve(confidence: Self.headlineConfidence).value
     let advice: String
@@ -42,38 +53,6 @@ extension RunSummary {
       advice = "To keep it under \(limit), hold \(money.short(hold))."
     }
     return "\(start), the chance of \(event) \(within) \(chance). \(advice)"
-  }
-
-  /// What people read for the expected shortfall (JSON keeps `expectedShortfall`): "Mean need of the worst 5%".
-  /// It is the total reserve those futures would have needed from the start, not a gap against the reserve held.
-  public static func shortfallLabel(confidence c: Double) -> String {
-    "Mean need of the worst " + CSVExport.percentLabel(1 - c) + "%"
-  }
-
-  /// The one line that explains `shortfallLabel`.
-  public static let shortfallExplanation =
-    "the average starting reserve the worst futures would have needed in total, not a gap against the reserve held"
-
-  /// The month-1 budget line by line, then the mean flows by year: what the inputs imply, shown before the
-  /// probabilities in the report and the notebook (the text summary prints the same lines).
-  public var budgetTables: [DisplayTable] {
-    let money = MoneyFormat(currency: currency)
-    let budget = monthOneBudget
-    let month1 = DisplayTable(
-      title: "Budget in month 1, as the file states it (before any random change)",
-      header: ["Kind", "Line", "A month"],
-      rows: budget.lines.map {
-        [BudgetWords.kind($0.kind), BudgetWords.name($0, money: money), BudgetWords.amount($0, money: money)]
-      }
-        + [["net", "income + sponsors − expenses", money.full(budget.net)]],
-      numericColumns: [2])
-    let flows = DisplayTable(
-      title: "Expected flows by year (mean over all futures)",
-      header: ["Year", "Income", "Sponsors", "Expenses", "Service costs", "Net"],
-      rows: yearlyFlows.map { f in
-        [String(f.year)] + [f.income, f.sponsorRevenue, f.expenses, f.serviceCosts, f.net].map(money.short)
-      })
-    return [month1, flows]
   }
 
   /// What was run, in words: "2000 simulated futures (seed 7), 5 years from July 2021".
@@ -104,6 +83,40 @@ extension RunSummary {
       })
   }
 
+  /// The month-1 budget as written: a row per line (income, sponsors, expenses, one-offs), the net cash flow,
+  /// then the donated services' values (which cost nothing while donated).
+  public var budgetTable: DisplayTable {
+    let money = MoneyFormat(currency: currency)
+    let labels: [Budget.Line.Kind: String] = [
+      .income: "Income", .sponsors: "Sponsors", .expense: "Expense", .oneOff: "One-off",
+      .donatedService: "Donated (not paid)",
+    ]
+    var rows = budget.month1.filter { $0.kind != .donatedService }.map {
+      [labels[$0.kind]!, $0.name + ($0.note.map { " (\($0))" } ?? ""), money.full($0.monthly)]
+    }
+    rows.append(["Net cash flow", "", money.full(budget.month1Net)])
+    rows += budget.month1.filter { $0.kind == .donatedService }.map {
+      [labels[$0.kind]!, $0.name, money.full($0.monthly) + " value"]
+    }
+    return DisplayTable(
+      title: "Month-1 budget", header: ["Kind", "Line", "Per month"], rows: rows, numericColumns: [2])
+  }
+
+  /// The expected (mean over all futures) flows of each year: what the inputs imply before any probability.
+  public var expectedFlowsTable: DisplayTable {
+    let money = MoneyFormat(currency: currency)
+    return DisplayTable(
+      title: "Expected flows by year (mean over all futures)",
+      header: ["Year", "Income", "Sponsors", "Expenses", "Service costs", "Net"],
+      rows: yearlyFlows.map {
+        [
+          String($0.year), money.short($0.income), money.short($0.sponsorRevenue), money.short(-$0.expenses),
+          money.short(-$0.serviceCosts),
+          money.short($0.income + $0.sponsorRevenue - $0.expenses - $0.serviceCosts),
+        ]
+      }, numericColumns: [1, 2, 3, 4, 5])
+  }
+
   /// What the reserve table's months and method mean, and the board's minimum when the file sets one (SPEC §15):
   /// sentences for the report and the notebook.
   public var reserveNotes: [String] {
@@ -118,17 +131,18 @@ extension RunSummary {
       notes.append(
         "With the policy's cuts and appeals, the reserve needed is found by searching, on the same simulated "
           + "futures, for the least starting reserve that keeps each one above the floor (to within $1 or one part "
-          + "in a million). The mean need of the worst futures is \(RunSummary.shortfallOmittedInSearch).")
+          + "in a million). The mean need of the worst futures (expected shortfall) is "
+          + "\(RunSummary.shortfallOmittedInSearch).")
     } else {
       notes.append(
-        "Mean need of the worst (1 − c) at confidence c (\"expected shortfall\"): "
-          + RunSummary.shortfallExplanation + ".")
+        "Mean need of the worst (1 − c) (the expected shortfall at c): the average reserve the worst (1 − c) of "
+          + "futures would need in total from the start — not a gap against the reserve held.")
     }
     if let minimum = minimumMonths, let below = belowMinimum {
       notes.append(
         "The chance of falling below the board's minimum of \(MonthsFormat.format(minimum)) of outgo at some "
-          + "month-end is "
-          + PercentFormat.chance(below, events: belowMinimumPathsByYear.last ?? 0, trials: paths) + ".")
+          + "month-end is \(PercentFormat.format(below.value)) (95% interval \(PercentFormat.format(below.lower)) – "
+          + "\(PercentFormat.format(below.upper))).")
     }
     return notes
   }
@@ -151,63 +165,7 @@ extension RunSummary {
   var yearAxisTitle: String { startLabel.map { "Years after \($0)" } ?? "Years" }
 }
 
-/// The words of the month-1 budget, shared by the text summary, the report and the notebook.
-public enum BudgetWords {
-  public static func kind(_ kind: MonthOneBudget.Kind) -> String {
-    switch kind {
-    case .income: return "income"
-    case .sponsors: return "sponsors"
-    case .expense: return "expense"
-    case .donatedService: return "donated service"
-    }
-  }
-
-  /// The line's name; sponsors with their count and yearly amount: "Visionary (12 × $150k a year)".
-  public static func name(_ line: MonthOneBudget.Line, money: MoneyFormat) -> String {
-    guard let count = line.count, let each = line.annualEach else { return line.name }
-    return "\(line.name) (\(count) × \(money.short(each)) a year)"
-  }
-
-  /// The month's amount, money out with a minus sign; a donated service's value said to be free while donated.
-  public static func amount(_ line: MonthOneBudget.Line, money: MoneyFormat) -> String {
-    switch line.kind {
-    case .income, .sponsors: return money.full(line.monthly)
-    case .expense: return money.full(-line.monthly)
-    case .donatedService: return money.full(line.monthly) + " worth (free while donated)"
-    }
-  }
-}
-
 extension PercentFormat {
-  /// A proportion of `events` in `trials` for people, with its 95% interval:
-  /// - strictly between 0 and all: "37% (±1%)", ± the margin z·√(p(1−p)/N), z = 1.96, with as many decimals as
-  ///   the margin allows;
-  /// - none: "under 0.04% (95% interval; none of 10000 simulated futures)" — the Wilson upper bound, rounded up;
-  /// - all: "at least 99.8% (95% interval; all 10000 simulated futures)" — the Wilson lower bound, rounded down.
-  /// The estimate itself (0% or 100%) is never shown alone: N futures cannot rule out what they did not see.
-  public static func chance(_ p: RunSummary.Proportion, events: Int, trials: Int) -> String {
-    if events == 0 {
-      return "under \(bound(p.upper, roundingUp: true)) (95% interval; none of \(trials) simulated futures)"
-    }
-    if events == trials {
-      return "at least \(bound(p.lower, roundingUp: false)) (95% interval; all \(trials) simulated futures)"
-    }
-    let margin = ConfidenceIntervals.z95 * p.standardError
-    let digits = digits(forMargin: margin)
-    return "\(format(p.value, digits: digits)) (±\(format(margin, digits: digits)))"
-  }
-
-  /// A one-sided interval bound as a percentage with one significant digit of its distance from the nearer end
-  /// (0% or 100%), rounded outward so the words stay true: 0.000384 → "0.04%" (up), 0.99808 → "99.8%" (down).
-  public static func bound(_ share: Double, roundingUp: Bool) -> String {
-    let percent = min(100, max(0, share * 100))
-    let distance = min(percent, 100 - percent)
-    let digits = distance > 0 ? min(6, max(0, -Int((log10(distance)).rounded(.down)))) : 0
-    let scale = pow(10, Double(digits))
-    let rounded = roundingUp ? (percent * scale).rounded(.up) / scale : (percent * scale).rounded(.down) / scale
-    return String(format: "%.\(digits)f%%", rounded)
-  }
-
   /// Decimals that show a 95% margin with at least one significant digit: 0 for ±1% and more, 1 for
   /// ±0.1% … ±0.9%, 2 below that.
   public static func digits(forMargin margin: Double) -> Int {

@@ -1,4 +1,4 @@
-/// The `--json` summary of SPEC §10 (plus extra keys: interval bounds (also by year), floor, currency, yearly flows, and SPEC §15's
+/// The `--json` summary of SPEC §10 (plus extra keys: interval bounds, floor, currency, yearly flows, and SPEC §15's
 /// method, months of outgo and share below the board's minimum).
 public enum SummaryJSON {
   /// The summary as a JSON document with the keys in SPEC order.
@@ -22,15 +22,11 @@ public enum SummaryJSON {
         ),
         ("ruinProbabilityByYear", .array(s.ruinProbabilityByYear.map(OrderedJSON.number))),
         (
-          // The 95% Wilson interval of each year's cumulative ruin share (the report's and notebook's band).
-          "ruinProbabilityByYearInterval",
+          "ruinProbabilityIntervalByYear",
           .array(
-            s.ruinProbabilityByYear.indices.map { index in
-              let year = index + 1
-              let interval = s.ruinProbability(withinYears: year)
-              return .object([
-                ("year", .integer(year)), ("lower", .number(interval.lower)), ("upper", .number(interval.upper)),
-              ])
+            (1...s.years).map {
+              let share = s.ruinProbability(withinYears: $0)
+              return .object([("lower", .number(share.lower)), ("upper", .number(share.upper))])
             })
         ),
         (
@@ -60,6 +56,20 @@ public enum SummaryJSON {
             })
         ),
         (
+          "budget",
+          .object([
+            (
+              "month1",
+              .array(
+                s.budget.month1.map {
+                  .object(
+                    [("kind", .string($0.kind.rawValue)), ("name", .string($0.name)), ("monthly", .number($0.monthly))])
+                })
+            ),
+            ("month1Net", .number(s.budget.month1Net)),
+          ])
+        ),
+        (
           "flowsByYear",
           .array(
             s.yearlyFlows.map {
@@ -70,48 +80,7 @@ public enum SummaryJSON {
               ])
             })
         ),
-        ("budget", budget(s)),
       ])
-  }
-
-  /// `budget`: what the inputs imply, to check before the probabilities — `month1` (each line's amount in month 1
-  /// as the file states it: income and expenses annual/12, sponsors count × annualAmount/12, donated services
-  /// their monthly value; `net` = income + sponsors − expenses) and `byYear` (mean flows over all paths, with
-  /// `net` = income + sponsorRevenue − expenses − serviceCosts).
-  static func budget(_ s: RunSummary) -> OrderedJSON {
-    let month1 = s.monthOneBudget
-    return .object([
-      (
-        "month1",
-        .object([
-          (
-            "lines",
-            .array(
-              month1.lines.map { line in
-                .object(
-                  [("kind", .string(line.kind.rawValue)), ("name", .string(line.name))]
-                    + (line.count.map { [("count", OrderedJSON.integer($0))] } ?? [])
-                    + (line.annualEach.map { [("annualAmount", OrderedJSON.number($0))] } ?? [])
-                    + [("monthly", .number(line.monthly))])
-              })
-          ),
-          ("income", .number(month1.total(.income))), ("sponsors", .number(month1.total(.sponsors))),
-          ("expenses", .number(month1.total(.expense))), ("donatedServices", .number(month1.total(.donatedService))),
-          ("net", .number(month1.net)),
-        ])
-      ),
-      (
-        "byYear",
-        .array(
-          s.yearlyFlows.map {
-            .object([
-              ("year", .integer($0.year)), ("income", .number($0.income)),
-              ("sponsorRevenue", .number($0.sponsorRevenue)), ("expenses", .number($0.expenses)),
-              ("serviceCosts", .number($0.serviceCosts)), ("net", .number($0.net)),
-            ])
-          })
-      ),
-    ])
   }
 
   /// `expectedShortfall`: a list, or null with `expectedShortfallOmitted` saying why (SPEC §15's search).

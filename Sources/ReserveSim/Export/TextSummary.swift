@@ -4,14 +4,21 @@ import Foundation
 public enum TextSummary {
   public static func render(_ s: RunSummary) -> String {
     let money = MoneyFormat(currency: s.currency)
+    let ruin = s.ruinProbability
     var out = "\(s.scenarioName) — \(s.paths) paths, seed \(s.seed), \(s.years) years\n\n"
     for warning in s.warnings { out += "Warning: \(warning).\n\n" }
-    out += budget(s, money: money) + "\n"
-    out += s.headline + "\n"
+    out += table(s.budgetTable) + "\n" + table(s.expectedFlowsTable) + "\n"
+    out += "With \(money.short(s.initialReserve)) in reserve, the chance of running out within \(s.years) "
+    out += "year\(s.years == 1 ? "" : "s") is "
+    out += RunSummary.chancePhrase(ruin, hits: s.ruinedPathsByYear.last ?? 0, paths: s.paths)
+    if s.floor != 0 { out += " (falling below the floor of \(money.short(s.floor)))" }
+    out += ".\n"
     if let minimum = s.minimumMonths, let below = s.belowMinimum {
       out += "The chance of falling below the board's minimum of \(MonthsFormat.format(minimum)) of outgo at some "
       out += "month-end is "
-      out += PercentFormat.chance(below, events: s.belowMinimumPathsByYear.last ?? 0, trials: s.paths) + ".\n"
+      out += RunSummary.chancePhrase(
+        below, hits: s.belowMinimumPathsByYear.last ?? 0, paths: s.paths, did: "fell below it")
+      out += ".\n"
     }
     out += "\n"
 
@@ -29,11 +36,14 @@ public enum TextSummary {
     if s.requiredReserveMethod == .search {
       out += "(Found by searching, on the same random futures, for the least starting reserve that keeps each future\n"
       out += "above the floor with the policy's cuts and appeals; to within $1 or one part in a million.)\n"
-      out += "\nMean need of the worst futures: \(RunSummary.shortfallOmittedInSearch).\n"
+      out += "\nMean need of the worst futures (expected shortfall): \(RunSummary.shortfallOmittedInSearch).\n"
     } else {
-      out += "\nMean need of the worst futures\n(\(RunSummary.shortfallExplanation))\n"
+      out += "\nMean need of the worst futures (expected shortfall): the average total reserve those futures would\n"
+      out += "need from the start, not a gap against the reserve held\n"
       for shortfall in s.expectedShortfall {
-        out += pad(RunSummary.shortfallLabel(confidence: shortfall.confidence), 32) + money.full(shortfall.value) + "\n"
+        out +=
+          pad("worst " + CSVExport.percentLabel(1 - shortfall.confidence) + "%", 12) + money.full(shortfall.value)
+          + "\n"
       }
     }
 
@@ -47,23 +57,18 @@ public enum TextSummary {
     return out
   }
 
-  /// The month-1 budget line by line and the mean flows by year: what the inputs imply, to check before the
-  /// probabilities.
-  public static func budget(_ s: RunSummary, money: MoneyFormat) -> String {
-    var out = "Budget in month 1, as the file states it (before any random change)\n"
-    let rows = s.monthOneBudget.lines.map { line in
-      (BudgetWords.kind(line.kind), BudgetWords.name(line, money: money), BudgetWords.amount(line, money: money))
-    }
-    let nameWidth = max(30, (rows.map(\.1.count).max() ?? 0) + 2)
-    for row in rows { out += "  " + pad(row.0, 17) + pad(row.1, nameWidth) + row.2 + "\n" }
-    out += "  " + pad("net", 17) + pad("income + sponsors − expenses", nameWidth)
-    out += money.full(s.monthOneBudget.net) + " a month\n"
-    out += "\nExpected flows by year (mean over all futures)\n"
-    out += pad("year", 6) + pad("income", 12) + pad("sponsors", 12) + pad("expenses", 12)
-    out += pad("service costs", 15) + "net\n"
-    for f in s.yearlyFlows {
-      out += pad(String(f.year), 6) + pad(money.short(f.income), 12) + pad(money.short(f.sponsorRevenue), 12)
-      out += pad(money.short(f.expenses), 12) + pad(money.short(f.serviceCosts), 15) + money.short(f.net) + "\n"
+  /// A display table as aligned text: its title, then columns padded to their widest cell.
+  static func table(_ t: DisplayTable) -> String {
+    let rows = [t.header] + t.rows
+    let widths = t.header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+    var out = t.title + "\n"
+    for row in rows {
+      out +=
+        row.indices.map { column in
+          let cell = row[column]
+          let fill = String(repeating: " ", count: widths[column] - cell.count)
+          return (t.numericColumns ?? []).contains(column) ? fill + cell : cell + fill
+        }.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
     }
     return out
   }

@@ -82,8 +82,8 @@ public struct RunSummary: Sendable {
   /// What overflowed, in words: amounts beyond ±`Double.greatestFiniteMagnitude` (≈ ±1.8e308) are shown as that
   /// bound, never as null, blank or "inf" (empty when nothing overflowed).
   public var warnings: [String] = []
-  /// Month 1 as the inputs state it (income, sponsors, expenses, donated services), shown before the probabilities.
-  public var monthOneBudget: MonthOneBudget
+  /// The month-1 budget as written, to read before the probabilities (with `yearlyFlows`, the expected flows).
+  public var budget: Budget
 
   public init(
     _ result: SimulationResult, reserveConfidences: [Double] = defaultReserveConfidences,
@@ -92,6 +92,7 @@ public struct RunSummary: Sendable {
     let n = result.paths
     let scenario = result.scenario
     scenarioName = scenario.name
+    budget = Budget(scenario)
     currency = scenario.currency
     start = scenario.start
     paths = n
@@ -99,7 +100,6 @@ public struct RunSummary: Sendable {
     years = scenario.years
     initialReserve = scenario.reserve.initial
     floor = scenario.reserve.floor
-    monthOneBudget = MonthOneBudget(scenario)
 
     ruinedPathsByYear = Self.cumulativeByYear(firstMonths: result.firstRuinMonth, years: years)
     ruinProbabilityByYear = ruinedPathsByYear.map { Double($0) / Double(n) }

@@ -11,8 +11,7 @@ import XCTest
 /// `scripts/check-schema.py`.
 final class SchemaAgreementTests: XCTestCase {
   /// The repository, found from this file's place in it.
-  static let repository = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let repository = repositoryRoot
 
   static func file(_ relativePath: String) -> String { repository.appendingPathComponent(relativePath).path }
 

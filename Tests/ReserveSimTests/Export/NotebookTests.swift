@@ -73,6 +73,12 @@ import Testing
     #expect(overview.contains("| --- | ---: |"))
   }
 
+  @Test func ruinBandIsTheWilsonIntervalOfTheSummary() throws {
+    let all = try cells(try document()).map(source).joined(separator: "\n")
+    #expect(all.contains("summary[\"ruinProbabilityIntervalByYear\"]"))
+    #expect(!all.contains("1.96 *"))  // no normal approximation of its own
+  }
+
   @Test func dataCellHoldsTheRunJSONSummary() throws {
     let cells = try cells(document())
     let data = try source(#require(cells.first { $0["id"] as? String == "data" }))

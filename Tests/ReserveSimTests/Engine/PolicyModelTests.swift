@@ -71,8 +71,7 @@ final class PolicyModelTests: XCTestCase {
   /// Cuts that multiply by 1 and an appeal of 0 change no cash flow: Part I's numbers to the bit, and the searched
   /// needs within the search's tolerance of the formula's.
   func testAPolicyThatChangesNoCashFlowGivesPartOnesNumbers() throws {
-    let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("scenarios/pypi-2020-baseline.json").path
+    let file = repositoryRoot.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
     let plain = try ScenarioLoader().load(file)
     var inert = plain
     inert.policy = ResponsePolicy(
@@ -118,116 +117,5 @@ final class PolicyModelTests: XCTestCase {
     scenario.reserve.initial = reserve - 1.01 * max(1, 1e-6 * reserve)
     let below = simulate(scenario, paths: paths, seed: 12)
     XCTAssertLessThan(below.firstRuinMonth.filter { $0 == 0 }.count, k)
-  }
-}
-
-/// `check`'s metric `belowMinimum` and its compact form (SPEC §9, §15).
-final class BelowMinimumCheckTests: XCTestCase {
-  func testTheVerdictUsesTheShareBelowTheMinimumWithItsWilsonInterval() throws {
-    // Deterministic: B(m) = 10,000 − 500m against an outgo of 2,000, so the cover falls below 3 months at month 9
-    // on every path: by the end of year 1 every path has been below the minimum.
-    var scenario = try makeScenario(
-      """
-      {"name": "cover", "years": 2, "reserve": {"initial": 10000},
-       "income": [{"name": "grant", "annual": 18000}],
-       "expenses": [{"name": "staff", "annual": 24000}],
-       "policy": {"minimumMonths": 3},
-       "assertions": [{"name": "Rarely under three months", "metric": "belowMinimum", "withinYears": 1, "atMost": 0.5}]}
-      """)
-    XCTAssertEqual(scenario.assertions[0].metric, .belowMinimum(withinYears: 1))
-    let result = simulate(scenario, paths: 500)
-    let summary = RunSummary(result)
-    XCTAssertEqual(summary.belowMinimumByYear, [1, 1])
-    let check = AssertionCheck.evaluate(scenario.assertions[0], summary: summary)
-    XCTAssertEqual(check.estimate, 1)
-    XCTAssertEqual(check.verdict, .fail)
-    XCTAssertEqual(AssertionCheck.evaluate(scenario.assertions, result: result), [check])
-    // With a minimum of 1 month the cover (B(m)/2,000 with B(m) = 10,000 − 500m) stays above it for 2 years.
-    scenario.policy = ResponsePolicy(minimumMonths: 1)
-    let above = RunSummary(simulate(scenario, paths: 500))
-    XCTAssertEqual(AssertionCheck.evaluate(scenario.assertions[0], summary: above).verdict, .pass)
-  }
-
-  func testTheCompactFormNamesTheMinimum() throws {
-    let compact = try CompactAssertion(parsing: "below<=10%@1y")
-    XCTAssertEqual(compact.metric, .belowMinimum(withinYears: 1))
-    XCTAssertEqual(compact.atMost, 0.1)
-    XCTAssertEqual(try CompactAssertion(parsing: "belowMinimum<=0.2").metric, .belowMinimum(withinYears: nil))
-    let withMinimum = try makeScenario(#"{"name": "m", "years": 3, "policy": {"minimumMonths": 2}}"#)
-    XCTAssertEqual(try compact.assertion(for: withMinimum).metric, .belowMinimum(withinYears: 1))
-    let without = try makeScenario(#"{"name": "m", "years": 3}"#)
-    XCTAssertThrowsError(try compact.assertion(for: without)) { error in
-      XCTAssertTrue("\(error)".contains("no board minimum"), "\(error)")
-    }
-  }
-}
-
-/// Every output speaks months of outgo and reports the board's minimum (SPEC §15).
-final class MonthsOfOutgoOutputTests: XCTestCase {
-  private func summary(policy: ResponsePolicy?) throws -> RunSummary {
-    var scenario = try makeScenario(
-      """
-      {"name": "cover", "years": 2, "reserve": {"initial": 10000},
-       "income": [{"name": "grant", "annual": 18000}],
-       "expenses": [{"name": "staff", "annual": 12000}, {"name": "travel", "annual": 12000}]}
-      """)
-    scenario.policy = policy
-    return RunSummary(simulate(scenario, paths: 200))
-  }
-
-  func testTheReserveIsShownInMonthsOfYearOneOutgo() throws {
-    let s = try summary(policy: ResponsePolicy(minimumMonths: 3))
-    // Outgo 2,000 a month; the need is the deepest cumulative deficit, 500 a month for 24 months = 12,000,
-    // shown against B₀ = 10,000 as a need of 12,000 (the closed formula ignores B₀), i.e. 6 months.
-    XCTAssertEqual(s.monthlyOutgoYear1, 2000, accuracy: 1e-9)
-    XCTAssertEqual(s.months(of: s.requiredReserve[0].value) ?? .nan, 6, accuracy: 1e-9)
-    let json = try SummaryJSON.encode(s)
-    XCTAssertTrue(json.contains("\"months\" : 6") || json.contains("\"months\": 6"), json)
-    XCTAssertTrue(json.contains("\"belowMinimumByYear\""), json)
-    XCTAssertTrue(
-      json.contains("\"requiredReserveMethod\" : \"exact\"") || json.contains("\"requiredReserveMethod\": \"exact\""))
-    let text = TextSummary.render(s)
-    XCTAssertTrue(text.contains("board's minimum of 3 months of outgo"), text)
-    XCTAssertTrue(text.contains("months"), text)
-    let csv = CSVExport.reserve(s).text
-    XCTAssertTrue(csv.hasPrefix("confidence,requiredReserve,lower95,upper95,expectedShortfall,monthsOfOutgo"), csv)
-    XCTAssertTrue(s.reserveNotes.contains { $0.contains("board's minimum") })
-  }
-
-  func testSearchModeLeavesOutTheShortfallAndSaysWhy() throws {
-    let s = try summary(policy: ResponsePolicy(cuts: ExpenseCuts(belowMonths: 3, expenseMultiplier: 0.5)))
-    XCTAssertEqual(s.requiredReserveMethod, .search)
-    XCTAssertTrue(s.expectedShortfall.isEmpty)
-    let json = try SummaryJSON.encode(s)
-    XCTAssertTrue(json.contains("\"expectedShortfall\" : null") || json.contains("\"expectedShortfall\": null"), json)
-    XCTAssertTrue(json.contains("expectedShortfallOmitted"), json)
-    XCTAssertTrue(TextSummary.render(s).contains("Mean need of the worst futures: not shown"))
-  }
-}
-
-/// The report's and notebook's assumption tables show Part II's fields.
-final class PartTwoAssumptionTableTests: XCTestCase {
-  func testAgreementsOneOffsAndThePolicyAreListed() throws {
-    var scenario = try makeScenario(
-      """
-      {"name": "a", "years": 5, "start": "2026-01", "expenses": [{"name": "Travel", "annual": 1000}],
-       "inKindServices": [{"name": "CDN", "monthlyValue": 1000, "agreement": {"ends": "2029-04", "renewalProbability": 0.8,
-                            "renewalYears": 5}, "migrationCost": 250000, "mitigation": {"afterMonths": 6, "costFraction": 0.3}}],
-       "oneOffs": [{"name": "Audit", "month": "2026-03", "amount": -80000}],
-       "policy": {"minimumMonths": 3, "cuts": {"belowMonths": 3, "expenseMultiplier": 0.6, "lines": ["Travel"]},
-                  "appeal": {"belowMonths": 2, "amount": 135000}}}
-      """)
-    XCTAssertEqual(scenario.inKindServices[0].agreement?.ends, 40)
-    XCTAssertEqual(scenario.oneOffs[0].month, 3)
-    let tables = AssumptionTables.tables(scenario)
-    let agreements = try XCTUnwrap(tables.first { $0.title.hasPrefix("Agreements") })
-    XCTAssertEqual(agreements.rows[0][1], "2029-04 (month 40)")
-    XCTAssertEqual(agreements.rows[0][2], "80%")
-    let oneOffs = try XCTUnwrap(tables.first { $0.title == "One-off items" })
-    XCTAssertEqual(oneOffs.rows[0][1], "2026-03 (month 3)")
-    let responses = try XCTUnwrap(tables.first { $0.title == "The organisation's responses" })
-    XCTAssertEqual(responses.rows.map { $0[0] }, ["Board minimum", "Cuts", "Emergency appeal"])
-    scenario.policy = nil
-    XCTAssertNil(AssumptionTables.tables(scenario).first { $0.title == "The organisation's responses" })
   }
 }

@@ -46,8 +46,7 @@ final class JSONParserTests: XCTestCase {
   }
 
   func testTheShippedScenariosReadAsFoundationReadsThem() throws {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
+    let root = repositoryRoot
     let folder = root.appendingPathComponent("scenarios")
     for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".json") {
       let data = try Data(contentsOf: folder.appendingPathComponent(name))

@@ -52,8 +52,7 @@ final class MonthPassesTests: XCTestCase {
   }
 
   func testShippedScenariosGiveTheSameNumbersAtEveryLevel() throws {
-    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("scenarios")
+    let folder = repositoryRoot.appendingPathComponent("scenarios")
     let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
       .filter { $0.hasSuffix(".json") && $0 != "schema.json" }.sorted()
     XCTAssertGreaterThanOrEqual(files.count, 5)

@@ -5,8 +5,7 @@ import XCTest
 /// Same file, seed and path count ⇒ identical output on any thread count; 2N paths contain the first N.
 final class ReproducibilityTests: XCTestCase {
   private func baseline() throws -> Scenario {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("scenarios/pypi-2020-baseline.json")
+    let url = repositoryRoot.appendingPathComponent("scenarios/pypi-2020-baseline.json")
     var scenario = try ScenarioLoader().load(url.path)
     scenario.years = 4
     return scenario

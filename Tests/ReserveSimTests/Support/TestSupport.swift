@@ -2,6 +2,16 @@ import Foundation
 import ReserveSim
 import XCTest
 
+/// The repository's root folder: the nearest folder above this file that holds Package.swift (so tests find
+/// `scenarios/` and `Tests/Fixtures/` wherever their own file sits).
+let repositoryRoot: URL = {
+  var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) && url.path != "/" {
+    url.deleteLastPathComponent()
+  }
+  return url
+}()
+
 /// Builds a validated scenario from JSON text.
 func makeScenario(_ json: String, file: StaticString = #filePath, line: UInt = #line) throws -> Scenario {
   try Scenario(json: JSONValue.parse(Data(json.utf8), file: "test.json"))
