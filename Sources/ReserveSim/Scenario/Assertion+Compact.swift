@@ -84,15 +84,19 @@ public struct CompactAssertion: Sendable, Equatable, CustomStringConvertible {
   /// The assertion for `scenario` (ruin within its horizon when no years are given).
   /// - Throws: `ScenarioError` (no file) when the years lie beyond the scenario's horizon.
   public func assertion(for scenario: Scenario) throws -> Assertion {
-    switch metric {
-    case .ruinProbability(let withinYears):
+    /// The years asked for, or the horizon; refused past the horizon.
+    func years(_ withinYears: Int?) throws -> Int {
       let years = withinYears ?? scenario.years
       guard years <= scenario.years else {
         throw ScenarioError(
           file: nil, path: .root,
           message: "--assert '\(text)': \(years) years is beyond the scenario's horizon of \(scenario.years) years")
       }
-      return Assertion(name: text, metric: .ruinProbability(withinYears: years), atMost: atMost)
+      return years
+    }
+    switch metric {
+    case .ruinProbability(let withinYears):
+      return Assertion(name: text, metric: .ruinProbability(withinYears: try years(withinYears)), atMost: atMost)
     case .requiredReserve(let confidence):
       return Assertion(name: text, metric: .requiredReserve(confidence: confidence), atMost: atMost)
     case .belowMinimum(let withinYears):
@@ -101,13 +105,7 @@ public struct CompactAssertion: Sendable, Equatable, CustomStringConvertible {
           file: nil, path: .root,
           message: "--assert '\(text)': the scenario sets no board minimum (policy.minimumMonths)")
       }
-      let years = withinYears ?? scenario.years
-      guard years <= scenario.years else {
-        throw ScenarioError(
-          file: nil, path: .root,
-          message: "--assert '\(text)': \(years) years is beyond the scenario's horizon of \(scenario.years) years")
-      }
-      return Assertion(name: text, metric: .belowMinimum(withinYears: years), atMost: atMost)
+      return Assertion(name: text, metric: .belowMinimum(withinYears: try years(withinYears)), atMost: atMost)
     }
   }
 
