@@ -124,7 +124,7 @@ struct CheckCommand: ParsableCommand {
       CommandLineExit.fail("no scenario to check: \(skipped.joined(separator: ", ")) \(what)")
     }
     for file in skipped {
-      let shown = CommandLineExit.escapingControlCharacters(file)
+      let shown = ScenarioError.oneLine(file)
       FileHandle.standardError.write(Data("reservesim: \(shown): a JSON Schema, not a scenario; skipped\n".utf8))
     }
     return loaded

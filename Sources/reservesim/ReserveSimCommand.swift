@@ -48,26 +48,8 @@ enum CommandLineExit {
 
   /// Prints each message as one line starting "reservesim: ", with control characters escaped, and exits 2.
   static func fail(lines messages: [String]) -> Never {
-    let text = messages.map { "reservesim: " + escapingControlCharacters($0) + "\n" }.joined()
+    let text = messages.map { "reservesim: " + ScenarioError.oneLine($0) + "\n" }.joined()
     FileHandle.standardError.write(Data(text.utf8))
     Foundation.exit(badInput)
-  }
-
-  /// `text` with every control character (C0, DEL, C1) and line or paragraph separator written as an escape:
-  /// `\n`, `\r`, `\t`, else `\u{1B}`, so that a message stays on one line and cannot drive the terminal.
-  /// Text without such characters is returned unchanged, so escaping twice changes nothing more.
-  static func escapingControlCharacters(_ text: String) -> String {
-    var escaped = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\n": escaped += "\\n"
-      case "\r": escaped += "\\r"
-      case "\t": escaped += "\\t"
-      case "\u{00}"..."\u{1F}", "\u{7F}"..."\u{9F}", "\u{2028}", "\u{2029}":
-        escaped += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-      default: escaped.unicodeScalars.append(scalar)
-      }
-    }
-    return escaped
   }
 }
