@@ -7,7 +7,10 @@
 /// model), and numbers that are not written in the file (defaults).
 public enum ScenarioParameters {
   /// Whole-number fields: a varied value is rounded.
-  public static let integerFields: Set<String> = ["count", "noticeMonths", "durationMonths", "fromYear", "untilYear"]
+  public static let integerFields: Set<String> = [
+    "count", "noticeMonths", "durationMonths", "fromYear", "untilYear", "ends", "renewalYears", "afterMonths",
+    "cooldownMonths", "month",
+  ]
   /// Top-level keys with no parameters to vary.
   static let excludedRoots: Set<String> = ["years", "simulation", "assertions", "$schema", "extends"]
   /// Top-level keys in the order of the scenario format (SPEC §0), for a stable, readable parameter order.
@@ -55,16 +58,43 @@ public enum ScenarioParameters {
   public static func isInteger(_ path: ScenarioPath) -> Bool { field(of: path).map(integerFields.contains) ?? false }
 
   /// The range a field's values must stay in for `document` to remain valid, as far as the field and its
-  /// siblings decide it: probabilities [0, 1], correlations [−1, 1], counts and notice months at least 0,
-  /// durations at least 1, a line's `fromYear` … `untilYear` within 1 … horizon and in order.
+  /// siblings decide it — the decoder's ranges (a test sets every parameter of the shipped files to each end of
+  /// its range and decodes the result): probabilities [0, 1], correlations strictly inside (−1, 1), counts 0 … 10⁶, months and
+  /// durations within their bounds, a line's `fromYear` … `untilYear` within 1 … horizon and in order, a
+  /// one-off's month within the horizon, `restoreMonths` at least `belowMonths`.
   public static func validRange(of path: ScenarioPath, in document: JSONValue) -> ClosedRange<Double> {
     let field = field(of: path) ?? ""
-    if field.hasSuffix("Probability") { return 0...1 }
+    let parent = path.steps.dropLast().last.flatMap { step -> String? in
+      if case .key(let key) = step { return key } else { return nil }
+    }
+    let horizonMonths = 12 * Double(years(in: document))
+    if field.hasSuffix("Probability") || field == "probability" || field == "expenseMultiplier" { return 0...1 }
+    if field.hasSuffix("Multiplier") { return 0...1000 }
     switch field {
-    case "rho": return -1...1
-    case "count": return 0...1e9
-    case "noticeMonths": return 0...1200
-    case "durationMonths": return 1...1200
+    // Strictly inside (−1, 1): ±1 ties two factors into one, which the decoder rejects.
+    case "rho": return -0.999_999...0.999_999
+    case "count": return 0...1e6
+    case "newPerYear": return 0...1e5
+    case "noticeMonths", "afterMonths", "minimumMonths": return 0...1200
+    case "durationMonths", "cooldownMonths": return 1...1200
+    case "renewalYears": return 1...100
+    case "ends": return 1...1e9
+    case "month": return 1...horizonMonths
+    case "annualGrowth", "annualReturn": return -0.999_999...10
+    case "annualVolatility": return 0...5
+    case "replacementCostFraction", "costFraction": return 0...100
+    case "annual", "annualAmount", "monthlyValue", "migrationCost": return 0...1e12
+    case "amount": return parent == "appeal" ? 0...1e12 : -1e15...1e15
+    case "initial", "floor": return -1e15...1e15
+    case "belowMonths":
+      // A cuts trigger stays at or under its restore threshold.
+      let restore = ScenarioPath(steps: path.steps.dropLast() + [.key("restoreMonths")])
+      guard parent == "cuts", case .number(let upper)? = restore.value(in: document) else { return 0...1200 }
+      return 0...min(1200, max(0, upper))
+    case "restoreMonths":
+      let below = ScenarioPath(steps: path.steps.dropLast() + [.key("belowMonths")])
+      guard case .number(let trigger)? = below.value(in: document) else { return 0...1200 }
+      return min(1200, max(0, trigger))...1200
     case "fromYear", "untilYear":
       let horizon = Double(years(in: document))
       let sibling = ScenarioPath(steps: path.steps.dropLast() + [.key(field == "fromYear" ? "untilYear" : "fromYear")])

@@ -68,7 +68,7 @@ final class WhatIfSensitivityTests: XCTestCase {
     XCTAssertEqual(try varied("income[Grant].untilYear"), [2, 4])  // not before fromYear
     let rho = try varied("correlations[0].rho")
     XCTAssertEqual(rho[0], -0.72, accuracy: 1e-12)
-    XCTAssertEqual(rho[1], -1)  // clamped to [−1, 1]
+    XCTAssertEqual(rho[1], -0.999_999)  // clamped inside (−1, 1): the decoder rejects ±1
     XCTAssertEqual(try varied("income[Grant].annual"), [4, 6])
   }
 
