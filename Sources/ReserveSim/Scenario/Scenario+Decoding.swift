@@ -1,26 +1,25 @@
 /// Decoding a composed scenario document into validated model types (SPEC §0–§9).
 ///
-/// Defaults for absent numbers: growth and volatility 0, `fromYear` 1, `untilYear` the horizon,
-/// `renewalProbability` 1, `newPerYear` 0, `noticeMonths` 0, `replacementCostFraction` 1,
-/// `annualReplacementProbability` 0, `annualLossProbability` 0, event multipliers 1, `durationMonths` 1,
-/// `scaling` "fixed", reserve `initial`/`floor`/`annualReturn` 0, `paths` 10,000, `seed` 1.
+/// The ranges and defaults of the fields are `ScenarioFields`' (each reader is given its object's entry); what
+/// is decided here is the structure, the checks between fields and the messages for missing required fields.
+/// `untilYear` left out means the horizon.
 extension Scenario {
   /// Largest seed a file can hold exactly (JSON numbers are doubles).
-  public static let maximumFileSeed = 9_007_199_254_740_991.0
+  public static let maximumFileSeed = ScenarioFields.simulation.field("seed")!.upperBound!.value
   /// Largest path count accepted (path indices are 32-bit counters of the random generator).
-  public static let maximumPaths = 1_000_000_000
+  public static let maximumPaths = Int(ScenarioFields.simulation.field("paths")!.upperBound!.value)
 
   /// Builds and validates a scenario from a composed JSON document.
   /// - Throws: `ScenarioError` naming the JSON path and the problem (its `file` is left `nil`).
   public init(json: JSONValue) throws {
     let root = JSONPath.root
-    var reader = try ObjectReader(json, at: root)
+    var reader = try ObjectReader(json, at: root, as: ScenarioFields.root)
     _ = try reader.string("$schema")
     _ = try reader.string("extends")
     name = try reader.requiredString("name")
     description = try reader.string("description")
     sources = try Self.strings(reader.array("sources"), at: root.appending("sources"))
-    currency = try reader.string("currency") ?? "USD"
+    currency = try reader.string("currency") ?? reader.field("currency").defaultValue!.text!
     guard currency.count == 3, currency.allSatisfy({ ("A"..."Z").contains($0) }) else {
       throw reader.error("currency", "expected a three-letter currency code such as \"USD\", found \"\(currency)\"")
     }
@@ -29,7 +28,7 @@ extension Scenario {
       throw reader.error("start", "expected a month as \"YYYY-MM\", found \"\(start)\"")
     }
     guard reader.has("years") else { throw reader.error("years", "is required (a whole number of years, 1 to 100)") }
-    years = try reader.integer("years", in: .between(1, 100))!
+    years = try reader.integer("years")!
 
     simulation = try Self.simulation(reader.value("simulation"), at: root.appending("simulation"))
     reserve = try Self.reserve(reader.value("reserve"), at: root.appending("reserve"))
@@ -66,6 +65,7 @@ extension Scenario {
     }
     try reader.rejectUnknownKeys()
     try CorrelationMatrix.validate(correlations, at: root.appending("correlations"))
+    warnings = ScenarioFields.warnings(in: json)
   }
 
   private static func strings(_ items: [JSONValue]?, at path: JSONPath) throws -> [String] {
@@ -101,21 +101,20 @@ extension Scenario {
 
   private static func simulation(_ value: JSONValue?, at path: JSONPath) throws -> SimulationSettings {
     guard let value else { return SimulationSettings() }
-    var reader = try ObjectReader(value, at: path)
-    let paths = try reader.integer("paths", in: .between(1, Double(maximumPaths))) ?? SimulationSettings.defaultPaths
-    let seed =
-      try reader.integer("seed", in: .between(0, maximumFileSeed)).map { UInt64($0) } ?? SimulationSettings.defaultSeed
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.simulation)
+    let paths = try reader.integerOrDefault("paths")
+    let seed = UInt64(try reader.integerOrDefault("seed"))
     try reader.rejectUnknownKeys()
     return SimulationSettings(paths: paths, seed: seed)
   }
 
   private static func reserve(_ value: JSONValue?, at path: JSONPath) throws -> ReservePolicy {
     guard let value else { return ReservePolicy() }
-    var reader = try ObjectReader(value, at: path)
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.reserve)
     let policy = ReservePolicy(
-      initial: try reader.number("initial", in: .balance) ?? 0,
-      floor: try reader.number("floor", in: .balance) ?? 0,
-      annualReturn: try reader.number("annualReturn", in: .growth) ?? 0)
+      initial: try reader.numberOrDefault("initial"),
+      floor: try reader.numberOrDefault("floor"),
+      annualReturn: try reader.numberOrDefault("annualReturn"))
     try reader.rejectUnknownKeys()
     return policy
   }
@@ -143,17 +142,19 @@ extension Scenario {
     var result: [Factor: FactorDynamics] = [:]
     for key in fields.keys.sorted() {
       let factor = try factorName(.string(key), at: path.appending(key))
-      var reader = try ObjectReader(fields[key]!, at: path.appending(key))
+      // null, like a factor left out, keeps the factor at exactly 1.
+      if fields[key] == .null { continue }
+      var reader = try ObjectReader(fields[key]!, at: path.appending(key), as: ScenarioFields.factor)
       result[factor] = FactorDynamics(
-        annualGrowth: try reader.number("annualGrowth", in: .growth) ?? 0,
-        annualVolatility: try reader.number("annualVolatility", in: .volatility) ?? 0)
+        annualGrowth: try reader.numberOrDefault("annualGrowth"),
+        annualVolatility: try reader.numberOrDefault("annualVolatility"))
       try reader.rejectUnknownKeys()
     }
     return result
   }
 
   private static func correlation(_ value: JSONValue, at path: JSONPath) throws -> Correlation {
-    var reader = try ObjectReader(value, at: path)
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.correlation)
     guard let between = try reader.array("between") else {
       throw reader.error("between", "is required (two factor names)")
     }
@@ -163,20 +164,19 @@ extension Scenario {
     let first = try factorName(between[0], at: path.appending("between").appending(0))
     let second = try factorName(between[1], at: path.appending("between").appending(1))
     guard first != second else { throw reader.error("between", "names the same factor twice") }
-    guard reader.has("rho") else { throw reader.error("rho", "is required (a correlation in [-1, 1])") }
-    let rho = try reader.number("rho", in: .between(-1, 1))!
+    let rho = try reader.requiredNumber("rho", "a correlation strictly between -1 and 1")
     try reader.rejectUnknownKeys()
     return Correlation(first: first, second: second, rho: rho)
   }
 
   private static func moneyLine(_ value: JSONValue, at path: JSONPath, years: Int) throws -> MoneyLine {
-    var reader = try ObjectReader(value, at: path)
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.moneyLine)
     let name = try reader.requiredString("name")
-    let annual = try reader.number("annual", in: .amount) ?? 0
-    let growth = try reader.number("annualGrowth", in: .growth) ?? 0
+    let annual = try reader.numberOrDefault("annual")
+    let growth = try reader.numberOrDefault("annualGrowth")
     let factor = try reader.value("factor").map { try factorName($0, at: path.appending("factor")) }
-    let fromYear = try reader.integer("fromYear", in: .atLeast(1))
-    let untilYear = try reader.integer("untilYear", in: .atLeast(1))
+    let fromYear = try reader.integer("fromYear")
+    let untilYear = try reader.integer("untilYear")
     if let fromYear, let untilYear, untilYear < fromYear {
       throw reader.error("untilYear", "must not be before fromYear (\(fromYear)), found \(untilYear)")
     }
@@ -186,22 +186,22 @@ extension Scenario {
   }
 
   private static func sponsorTier(_ value: JSONValue, at path: JSONPath) throws -> SponsorTier {
-    var reader = try ObjectReader(value, at: path)
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.sponsorTier)
     let tier = SponsorTier(
       name: try reader.requiredString("name"),
-      annualAmount: try reader.number("annualAmount", in: .amount) ?? 0,
-      count: try reader.integer("count", in: .between(0, 1e6)) ?? 0,
-      renewalProbability: try reader.number("renewalProbability", in: .probability) ?? 1,
-      newPerYear: try reader.number("newPerYear", in: .between(0, 1e5)) ?? 0)
+      annualAmount: try reader.numberOrDefault("annualAmount"),
+      count: try reader.integerOrDefault("count"),
+      renewalProbability: try reader.numberOrDefault("renewalProbability"),
+      newPerYear: try reader.numberOrDefault("newPerYear"))
     try reader.rejectUnknownKeys()
     return tier
   }
 
   private static func service(_ value: JSONValue, at path: JSONPath, start: String?) throws -> InKindService {
-    var reader = try ObjectReader(value, at: path)
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.inKindService)
     let name = try reader.requiredString("name")
-    let monthlyValue = try reader.number("monthlyValue", in: .amount) ?? 0
-    var scaling = ServiceScaling.fixed
+    let monthlyValue = try reader.numberOrDefault("monthlyValue")
+    var scaling = ServiceScaling(rawValue: reader.field("scaling").defaultValue!.text!)!
     if let text = try reader.string("scaling") {
       guard let parsed = ServiceScaling(rawValue: text) else {
         throw reader.error("scaling", "expected \"traffic\" or \"fixed\", found \"\(text)\"")
@@ -210,14 +210,14 @@ extension Scenario {
     }
     var service = InKindService(
       name: name, monthlyValue: monthlyValue, scaling: scaling,
-      annualLossProbability: try reader.number("annualLossProbability", in: .probability) ?? 0,
-      noticeMonths: try reader.integer("noticeMonths", in: .between(0, 1200)) ?? 0,
-      replacementCostFraction: try reader.number("replacementCostFraction", in: .valueShare) ?? 1,
-      annualReplacementProbability: try reader.number("annualReplacementProbability", in: .probability) ?? 0)
+      annualLossProbability: try reader.numberOrDefault("annualLossProbability"),
+      noticeMonths: try reader.integerOrDefault("noticeMonths"),
+      replacementCostFraction: try reader.numberOrDefault("replacementCostFraction"),
+      annualReplacementProbability: try reader.numberOrDefault("annualReplacementProbability"))
     service.agreement = try reader.value("agreement").map {
       try Self.agreement($0, at: path.appending("agreement"), start: start)
     }
-    service.migrationCost = try reader.number("migrationCost", in: .amount) ?? 0
+    service.migrationCost = try reader.numberOrDefault("migrationCost")
     service.mitigation = try reader.value("mitigation").map {
       try Self.mitigation($0, at: path.appending("mitigation"))
     }
@@ -226,16 +226,16 @@ extension Scenario {
   }
 
   private static func event(_ value: JSONValue, at path: JSONPath) throws -> EventKind {
-    var reader = try ObjectReader(value, at: path)
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.event)
     var event = EventKind(
       name: try reader.requiredString("name"),
-      annualProbability: try reader.number("annualProbability", in: .probability) ?? 0,
-      durationMonths: try reader.integer("durationMonths", in: .between(1, 1200)) ?? 1,
-      incomeMultiplier: try reader.number("incomeMultiplier", in: .multiplier) ?? 1,
-      sponsorRenewalMultiplier: try reader.number("sponsorRenewalMultiplier", in: .multiplier) ?? 1,
-      newSponsorMultiplier: try reader.number("newSponsorMultiplier", in: .multiplier) ?? 1,
-      serviceLossMultiplier: try reader.number("serviceLossMultiplier", in: .multiplier) ?? 1)
-    event.agreementRenewalMultiplier = try reader.number("agreementRenewalMultiplier", in: .multiplier) ?? 1
+      annualProbability: try reader.numberOrDefault("annualProbability"),
+      durationMonths: try reader.integerOrDefault("durationMonths"),
+      incomeMultiplier: try reader.numberOrDefault("incomeMultiplier"),
+      sponsorRenewalMultiplier: try reader.numberOrDefault("sponsorRenewalMultiplier"),
+      newSponsorMultiplier: try reader.numberOrDefault("newSponsorMultiplier"),
+      serviceLossMultiplier: try reader.numberOrDefault("serviceLossMultiplier"))
+    event.agreementRenewalMultiplier = try reader.numberOrDefault("agreementRenewalMultiplier")
     try reader.rejectUnknownKeys()
     return event
   }
@@ -243,7 +243,8 @@ extension Scenario {
   private static func assertion(_ value: JSONValue, at path: JSONPath, years: Int, hasMinimum: Bool) throws
     -> Assertion
   {
-    var reader = try ObjectReader(value, at: path)
+    // Every kind has a name and a metric; the metric decides which kind's fields are read.
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.ruinProbabilityAssertion)
     let name = try reader.requiredString("name")
     guard let metricName = try reader.string("metric") else {
       throw reader.error("metric", "is required (\"ruinProbability\", \"requiredReserve\" or \"belowMinimum\")")
@@ -253,24 +254,21 @@ extension Scenario {
     switch metricName {
     case "ruinProbability":
       let within = try reader.integer("withinYears", in: .between(1, Double(years))) ?? years
-      guard reader.has("atMost") else { throw reader.error("atMost", "is required (a probability in [0, 1])") }
-      atMost = try reader.number("atMost", in: .probability)!
+      atMost = try reader.requiredNumber("atMost", "a probability in [0, 1]")
       metric = .ruinProbability(withinYears: within)
     case "belowMinimum":
+      reader.object = ScenarioFields.belowMinimumAssertion
       guard hasMinimum else {
         throw reader.error(
           "metric", "\"belowMinimum\" needs the board's minimum: give policy.minimumMonths in the scenario")
       }
       let within = try reader.integer("withinYears", in: .between(1, Double(years))) ?? years
-      guard reader.has("atMost") else { throw reader.error("atMost", "is required (a probability in [0, 1])") }
-      atMost = try reader.number("atMost", in: .probability)!
+      atMost = try reader.requiredNumber("atMost", "a probability in [0, 1]")
       metric = .belowMinimum(withinYears: within)
     case "requiredReserve":
-      guard reader.has("confidence") else { throw reader.error("confidence", "is required (a level in (0, 1))") }
-      let confidence = try reader.number(
-        "confidence", in: .confidence)!
-      guard reader.has("atMost") else { throw reader.error("atMost", "is required (an amount)") }
-      atMost = try reader.number("atMost")!
+      reader.object = ScenarioFields.requiredReserveAssertion
+      let confidence = try reader.requiredNumber("confidence", "a level in (0, 1)")
+      atMost = try reader.requiredNumber("atMost", "an amount")
       metric = .requiredReserve(confidence: confidence)
     default:
       throw reader.error(

@@ -3,6 +3,11 @@
 extension Scenario {
   /// A month field (SPEC §11) at `path`, as a 1-based month; `horizon` set when months past M are an error.
   static func month(_ value: JSONValue, at path: JSONPath, start: String?, horizon: Int? = nil) throws -> Int {
+    // Beyond 2⁵³ doubles skip whole numbers: such a month cannot be read exactly.
+    if case .number(let x) = value, abs(x) > ScenarioFields.largestWholeNumber {
+      throw ScenarioError(
+        file: nil, path: path, message: "must be at most 9007199254740991 (2⁵³ − 1), found \(JSONValue.format(x))")
+    }
     let month: Int
     do {
       month = try CalendarMonth.month(value, start: start)
@@ -18,21 +23,21 @@ extension Scenario {
 
   /// `agreement` of an in-kind service (SPEC §12).
   static func agreement(_ value: JSONValue, at path: JSONPath, start: String?) throws -> ServiceAgreement {
-    var reader = try ObjectReader(value, at: path)
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.agreement)
     guard let ends = reader.value("ends") else {
       throw reader.error("ends", "is required (the agreement's last covered month, a number or \"YYYY-MM\")")
     }
     let agreement = ServiceAgreement(
       ends: try month(ends, at: path.appending("ends"), start: start),
-      renewalProbability: try reader.number("renewalProbability", in: .probability) ?? 0,
-      renewalYears: try reader.integer("renewalYears", in: .between(1, 100)) ?? 1)
+      renewalProbability: try reader.numberOrDefault("renewalProbability"),
+      renewalYears: try reader.integerOrDefault("renewalYears"))
     try reader.rejectUnknownKeys()
     return agreement
   }
 
   /// `mitigation` of an in-kind service (SPEC §13).
   static func mitigation(_ value: JSONValue, at path: JSONPath) throws -> ServiceMitigation {
-    var reader = try ObjectReader(value, at: path)
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.mitigation)
     guard reader.has("afterMonths") else {
       throw reader.error("afterMonths", "is required (the paid months before the cheaper cost applies)")
     }
@@ -40,15 +45,15 @@ extension Scenario {
       throw reader.error("costFraction", "is required (the share of the service's value paid from then on)")
     }
     let mitigation = ServiceMitigation(
-      afterMonths: try reader.integer("afterMonths", in: .between(0, 1200))!,
-      costFraction: try reader.number("costFraction", in: .valueShare)!)
+      afterMonths: try reader.integer("afterMonths")!,
+      costFraction: try reader.number("costFraction")!)
     try reader.rejectUnknownKeys()
     return mitigation
   }
 
   /// One item of `oneOffs` (SPEC §14).
   static func oneOff(_ value: JSONValue, at path: JSONPath, start: String?, horizon: Int) throws -> OneOff {
-    var reader = try ObjectReader(value, at: path)
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.oneOff)
     let name = try reader.requiredString("name")
     guard let monthValue = reader.value("month") else {
       throw reader.error("month", "is required (a month number or \"YYYY-MM\")")
@@ -58,15 +63,15 @@ extension Scenario {
     }
     let item = OneOff(
       name: name, month: try month(monthValue, at: path.appending("month"), start: start, horizon: horizon),
-      amount: try reader.number("amount", in: .balance)!)
+      amount: try reader.number("amount")!)
     try reader.rejectUnknownKeys()
     return item
   }
 
   /// `policy` (SPEC §15); `expenseLines` are the file's expense line names, which `cuts.lines` must name.
   static func policy(_ value: JSONValue, at path: JSONPath, expenseLines: [String]) throws -> ResponsePolicy {
-    var reader = try ObjectReader(value, at: path)
-    let minimum = try reader.number("minimumMonths", in: .between(0, 1200))
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.policy)
+    let minimum = try reader.number("minimumMonths")
     let cuts = try reader.value("cuts").map {
       try Self.cuts($0, at: path.appending("cuts"), expenseLines: expenseLines)
     }
@@ -76,21 +81,21 @@ extension Scenario {
   }
 
   private static func cuts(_ value: JSONValue, at path: JSONPath, expenseLines: [String]) throws -> ExpenseCuts {
-    var reader = try ObjectReader(value, at: path)
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.cuts)
     guard reader.has("belowMonths") else {
       throw reader.error("belowMonths", "is required (the cover, in months of outgo, under which cuts start)")
     }
     guard reader.has("expenseMultiplier") else {
       throw reader.error("expenseMultiplier", "is required (what the cut lines are multiplied by, in [0, 1])")
     }
-    let below = try reader.number("belowMonths", in: .between(0, 1200))!
-    let restore = try reader.number("restoreMonths", in: .between(0, 1200)) ?? below
+    let below = try reader.number("belowMonths")!
+    let restore = try reader.number("restoreMonths") ?? below
     guard restore >= below else {
       throw reader.error(
         "restoreMonths",
         "must be at least belowMonths (\(JSONValue.format(below))), found \(JSONValue.format(restore))")
     }
-    let multiplier = try reader.number("expenseMultiplier", in: .probability)!
+    let multiplier = try reader.number("expenseMultiplier")!
     var lines: [String]?
     if let items = try reader.array("lines") {
       lines = try items.enumerated().map { index, item in
@@ -115,7 +120,7 @@ extension Scenario {
   }
 
   private static func appeal(_ value: JSONValue, at path: JSONPath) throws -> EmergencyAppeal {
-    var reader = try ObjectReader(value, at: path)
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.appeal)
     guard reader.has("belowMonths") else {
       throw reader.error("belowMonths", "is required (the cover, in months of outgo, under which to appeal)")
     }
@@ -123,10 +128,10 @@ extension Scenario {
       throw reader.error("amount", "is required (what an answered appeal raises, at month-1 prices)")
     }
     let appeal = EmergencyAppeal(
-      belowMonths: try reader.number("belowMonths", in: .between(0, 1200))!,
-      amount: try reader.number("amount", in: .amount)!,
-      probability: try reader.number("probability", in: .probability) ?? 1,
-      cooldownMonths: try reader.integer("cooldownMonths", in: .between(1, 1200)) ?? 12)
+      belowMonths: try reader.number("belowMonths")!,
+      amount: try reader.number("amount")!,
+      probability: try reader.numberOrDefault("probability"),
+      cooldownMonths: try reader.integerOrDefault("cooldownMonths"))
     try reader.rejectUnknownKeys()
     return appeal
   }

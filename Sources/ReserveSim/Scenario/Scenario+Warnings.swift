@@ -1,39 +1,68 @@
-/// Values that are valid but probably not what the author meant: a rate above 100% a year where a whole number
-/// was likely typed for a percentage ("annualGrowth": 2 meant as 2%). The command line prints them on stderr;
-/// `run --strict`, `validate --strict` and `check` refuse the file.
+/// A value that is valid but probably not what the author meant: a number above 1 (more than 100%) in a field
+/// where that is allowed, a rate or a share, when a whole number was likely typed for a percentage
+/// (`"annualGrowth": 2` meant as 2%). The command line prints them on stderr; `run --strict`,
+/// `validate --strict` and `check` refuse the file. A percentage string (`"200%"`) says the large value is meant
+/// and is never warned about.
 public struct ScenarioWarning: Sendable, Equatable, CustomStringConvertible {
   public var path: JSONPath
   public var message: String
   public var description: String { "\(path): \(message)" }
 }
 
+/// What was noticed while a scenario was read. Not part of the model: scenarios that differ only in their notes
+/// are equal.
+struct ReadingNotes: Sendable, Equatable {
+  var warnings: [ScenarioWarning] = []
+  static func == (_: ReadingNotes, _: ReadingNotes) -> Bool { true }
+}
+
 extension Scenario {
-  /// Rates above 1 (more than +100% a year): factor growth and volatility, the reserve's return, money lines'
-  /// growth. Each names the likely intended value.
+  /// The warnings found when the scenario was read from its document (see `ScenarioWarning`), in the
+  /// format's order of fields.
   public var warnings: [ScenarioWarning] {
+    get { notes.warnings }
+    set { notes.warnings = newValue }
+  }
+}
+
+extension ScenarioFields {
+  /// The warnings for a valid composed document: every number written above 1 in a field whose table entry
+  /// `warnsAboveOne` (growth rates, volatilities, returns, cost fractions), naming the likely intended value.
+  static func warnings(in document: JSONValue) -> [ScenarioWarning] {
     var found: [ScenarioWarning] = []
-    func check(_ rate: Double, at path: JSONPath, _ what: String) {
-      guard rate > 1 else { return }
-      let shown = JSONValue.format(rate)
-      found.append(
-        ScenarioWarning(
-          path: path,
-          message: "is \(shown), i.e. \(JSONValue.format(rate * 100))% \(what); if you meant \(shown)%, write "
-            + "\(JSONValue.format(rate / 100)) or \"\(shown)%\""))
-    }
-    let root = JSONPath.root
-    for factor in Factor.allCases {
-      guard let dynamics = factors[factor] else { continue }
-      let path = root.appending("factors").appending(factor.rawValue)
-      check(dynamics.annualGrowth, at: path.appending("annualGrowth"), "growth a year")
-      check(dynamics.annualVolatility, at: path.appending("annualVolatility"), "volatility a year")
-    }
-    check(reserve.annualReturn, at: root.appending("reserve").appending("annualReturn"), "return a year")
-    for (list, lines) in [("income", income), ("expenses", expenses)] {
-      for (index, line) in lines.enumerated() {
-        check(line.annualGrowth, at: root.appending(list).appending(index).appending("annualGrowth"), "growth a year")
+    func visit(_ value: JSONValue, as object: ScenarioObject, at path: JSONPath) {
+      guard case .object(let fields) = value else { return }
+      for field in object.fields {
+        guard let item = fields[field.key] else { continue }
+        let fieldPath = path.appending(field.key)
+        if case .number(let x) = item, field.warnsAboveOne, x > 1 {
+          found.append(ScenarioWarning(path: fieldPath, message: likelyPercentage(x, field: field)))
+        }
+        switch (field.type, item) {
+        case (.object(let name), _):
+          if let child = Self.object(named: name) { visit(item, as: child, at: fieldPath) }
+        case (.list(.object(let name)), .array(let items)):
+          guard let child = Self.object(named: name) else { continue }
+          for (index, element) in items.enumerated() { visit(element, as: child, at: fieldPath.appending(index)) }
+        default:
+          break
+        }
       }
     }
+    visit(document, as: root, at: .root)
     return found
+  }
+
+  /// "is 2, i.e. +200% a year; if you meant 2%, write 0.02 or "2%"".
+  static func likelyPercentage(_ x: Double, field: ScenarioField) -> String {
+    let shown = JSONValue.format(x)
+    let sign = (field.lowerBound?.value ?? 0) < 0 ? "+" : ""
+    let unit = field.unit ?? ""
+    let per =
+      unit.hasPrefix("fraction per year")
+      ? "a year" : unit.hasPrefix("fraction ") ? String(unit.dropFirst("fraction ".count)) : unit
+    let percent = JSONValue.format(x * 100)
+    return "is \(shown), i.e. \(sign)\(percent)% \(per); if you meant \(shown)%, write \(JSONValue.format(x / 100)) "
+      + "or \"\(shown)%\" (or write \"\(percent)%\" if \(sign)\(percent)% is meant)"
   }
 }

@@ -27,6 +27,8 @@ public struct Scenario: Equatable, Sendable {
   public var oneOffs: [OneOff] = []
   /// The organisation's own responses (SPEC §15), if any.
   public var policy: ResponsePolicy? = nil
+  /// What was noticed while the file was read (its `warnings`); not part of the model.
+  var notes = ReadingNotes()
 
   /// Number of monthly steps, M = 12 × years.
   public var months: Int { 12 * years }
