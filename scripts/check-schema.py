@@ -7,14 +7,15 @@
   and assertions, and keep simulation.paths at 100,000 or fewer so CI stays fast.
 - Every file in Tests/Fixtures/bad-scenarios/ is rejected by the schema, except the few that only the decoder
   can catch (listed in DECODER_ONLY with the reason); those must pass the schema, so the list stays honest.
-- docs/scenario-format.md is what scripts/schema-doc.py generates from the schema.
 
-The Swift side of the same agreement is Tests/ReserveSimTests/SchemaAgreementTests.swift.
+The schema and docs/scenario-format.md are generated from the table of fields
+(Sources/ReserveSim/Scenario/ScenarioFields.swift, `bash scripts/generate-format.sh`); the Swift side of the
+agreement, including that the committed files are what the table generates, is
+Tests/ReserveSimTests/Scenario/SchemaAgreementTests.swift.
 Needs the `jsonschema` package (the caller installs it: python3 -m pip install jsonschema).
 Exits 0 when everything agrees, 1 otherwise.
 """
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -24,7 +25,6 @@ from jsonschema import Draft202012Validator
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "scenarios" / "schema.json"
 BAD_FIXTURES = ROOT / "Tests" / "Fixtures" / "bad-scenarios"
-DOC_FILE = ROOT / "docs" / "scenario-format.md"
 MAX_SHIPPED_PATHS = 100_000
 
 # Bad fixtures that a JSON Schema cannot reject; the decoder (ScenarioLoader) does.
@@ -153,18 +153,6 @@ def check_bad_fixtures(validator, problems):
             problems.append(f"{name}: the schema accepts this bad file; it should reject it")
 
 
-def check_doc(schema, problems):
-    spec = importlib.util.spec_from_file_location("schema_doc", ROOT / "scripts" / "schema-doc.py")
-    schema_doc = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(schema_doc)
-    expected = schema_doc.render(schema)
-    actual = DOC_FILE.read_text(encoding="utf-8") if DOC_FILE.is_file() else ""
-    if actual != expected:
-        problems.append(f"{DOC_FILE.relative_to(ROOT)} is out of date: run python3 scripts/schema-doc.py")
-    else:
-        print(f"ok        {DOC_FILE.relative_to(ROOT)} matches the schema")
-
-
 def main():
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
@@ -172,7 +160,6 @@ def main():
     problems = []
     check_shipped(validator, problems)
     check_bad_fixtures(validator, problems)
-    check_doc(schema, problems)
     if problems:
         print("\n".join(["", "check-schema: problems found:"] + ["  " + p for p in problems]), file=sys.stderr)
         return 1

@@ -12,7 +12,7 @@ struct ReserveSimCommand: ParsableCommand {
     version: ReserveSimVersion.string,
     subcommands: [
       RunCommand.self, CheckCommand.self, ValidateCommand.self, ReportCommand.self, NotebookCommand.self,
-      CompareCommand.self, SensitivityCommand.self, SweepCommand.self, DriversCommand.self,
+      CompareCommand.self, SensitivityCommand.self, SweepCommand.self, DriversCommand.self, SchemaCommand.self,
     ]
   )
 

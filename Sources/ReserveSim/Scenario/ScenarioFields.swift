@@ -279,7 +279,7 @@ public enum ScenarioFields {
       "The donation's dated agreement: donated until the end of month ends, then renewed or ended. The loss probability still applies before the end (an early end, with its notice). A replacement donor's donation has no dated term.",
     fields: [
       ScenarioField(
-        "ends", .month, required: .always,
+        "ends", .month, range: .atLeast(1), required: .always,
         "The agreement's last covered month (it may lie past the horizon). At its end one draw decides whether the agreement is renewed; without a renewal the organisation pays from the next month (the notice is taken as given before the end)."
       ),
       ScenarioField(
