@@ -6,11 +6,10 @@
 /// `simulation.*` (settings, not assumptions), `assertions.*` (thresholds of checks, not inputs of the
 /// model), and numbers that are not written in the file (defaults).
 public enum ScenarioParameters {
-  /// Whole-number fields: a varied value is rounded.
-  public static let integerFields: Set<String> = [
-    "count", "noticeMonths", "durationMonths", "fromYear", "untilYear", "ends", "renewalYears", "afterMonths",
-    "cooldownMonths", "month",
-  ]
+  /// Whole-number fields (by key): a varied value is rounded. From the table of fields (`ScenarioFields`): its
+  /// whole numbers and month numbers.
+  public static let integerFields: Set<String> = Set(
+    ScenarioFields.all.filter { [.wholeNumber, .month].contains($0.field.type) }.map(\.field.key))
   /// Top-level keys with no parameters to vary.
   static let excludedRoots: Set<String> = ["years", "simulation", "assertions", "$schema", "extends"]
   /// Top-level keys in the order of the scenario format (SPEC §0), for a stable, readable parameter order.
@@ -54,54 +53,67 @@ public enum ScenarioParameters {
     return nil
   }
 
-  /// Whether the field holds a whole number.
-  public static func isInteger(_ path: ScenarioPath) -> Bool { field(of: path).map(integerFields.contains) ?? false }
+  /// The table's JSON path pattern of a parameter: list items, named or by index, as `[]`
+  /// (`inKindServices[].agreement.ends` for `inKindServices[CDN].agreement.ends`).
+  public static func pattern(of path: ScenarioPath) -> String {
+    var pattern = ""
+    for step in path.steps {
+      switch step {
+      case .key(let key): pattern += (pattern.isEmpty ? "" : ".") + key
+      case .index, .named: pattern += "[]"
+      }
+    }
+    return pattern
+  }
 
-  /// The range a field's values must stay in for `document` to remain valid, as far as the field and its
-  /// siblings decide it — the decoder's ranges (a test sets every parameter of the shipped files to each end of
-  /// its range and decodes the result): probabilities [0, 1], correlations strictly inside (−1, 1), counts 0 … 10⁶, months and
-  /// durations within their bounds, a line's `fromYear` … `untilYear` within 1 … horizon and in order, a
-  /// one-off's month within the horizon, `restoreMonths` at least `belowMonths`.
+  /// The table's entry for the parameter's field, if the format has one there.
+  public static func tableField(of path: ScenarioPath) -> ScenarioField? { ScenarioFields.field(at: pattern(of: path)) }
+
+  /// Whether the field holds a whole number.
+  public static func isInteger(_ path: ScenarioPath) -> Bool {
+    guard let type = tableField(of: path)?.type else { return false }
+    return type == .wholeNumber || type == .month
+  }
+
+  /// How far inside an open bound a varied value stays: a millionth, relative to the bound when it is large.
+  static func inside(_ bound: Double) -> Double { 1e-6 * max(1, abs(bound)) }
+
+  /// The range a field's values must stay in for `document` to remain valid: the table's range for the field
+  /// (an open bound moved a millionth inside, a whole number without an upper bound kept to 2⁵³ − 1), narrowed by
+  /// what its siblings decide — a line's `fromYear` … `untilYear` within 1 … horizon and in order, a one-off's
+  /// month within the horizon, a cuts trigger at most its `restoreMonths` and `restoreMonths` at least the
+  /// trigger. A test sets every parameter of the shipped files to each end of its range and decodes the result.
   public static func validRange(of path: ScenarioPath, in document: JSONValue) -> ClosedRange<Double> {
-    let field = field(of: path) ?? ""
-    let parent = path.steps.dropLast().last.flatMap { step -> String? in
-      if case .key(let key) = step { return key } else { return nil }
+    let table = tableField(of: path)
+    let whole = isInteger(path)
+    var lower = -Double.greatestFiniteMagnitude
+    var upper = Double.greatestFiniteMagnitude
+    if let (bound, inclusive) = table?.lowerBound { lower = inclusive ? bound : bound + inside(bound) }
+    if let (bound, inclusive) = table?.upperBound { upper = inclusive ? bound : bound - inside(bound) }
+    if whole { upper = min(upper, ScenarioFields.largestWholeNumber) }
+    func sibling(_ name: String) -> Double? {
+      let sibling = ScenarioPath(steps: path.steps.dropLast() + [.key(name)])
+      if case .number(let x)? = sibling.value(in: document) { return x }
+      return nil
     }
-    let horizonMonths = 12 * Double(years(in: document))
-    if field.hasSuffix("Probability") || field == "probability" || field == "expenseMultiplier" { return 0...1 }
-    if field.hasSuffix("Multiplier") { return 0...1000 }
-    switch field {
-    // Strictly inside (−1, 1): ±1 ties two factors into one, which the decoder rejects.
-    case "rho": return -0.999_999...0.999_999
-    case "count": return 0...1e6
-    case "newPerYear": return 0...1e5
-    case "noticeMonths", "afterMonths", "minimumMonths": return 0...1200
-    case "durationMonths", "cooldownMonths": return 1...1200
-    case "renewalYears": return 1...100
-    case "ends": return 1...1e9
-    case "month": return 1...horizonMonths
-    case "annualGrowth", "annualReturn": return -0.999_999...10
-    case "annualVolatility": return 0...5
-    case "replacementCostFraction", "costFraction": return 0...100
-    case "annual", "annualAmount", "monthlyValue", "migrationCost": return 0...1e12
-    case "amount": return parent == "appeal" ? 0...1e12 : -1e15...1e15
-    case "initial", "floor": return -1e15...1e15
-    case "belowMonths":
-      // A cuts trigger stays at or under its restore threshold.
-      let restore = ScenarioPath(steps: path.steps.dropLast() + [.key("restoreMonths")])
-      guard parent == "cuts", case .number(let upper)? = restore.value(in: document) else { return 0...1200 }
-      return 0...min(1200, max(0, upper))
-    case "restoreMonths":
-      let below = ScenarioPath(steps: path.steps.dropLast() + [.key("belowMonths")])
-      guard case .number(let trigger)? = below.value(in: document) else { return 0...1200 }
-      return min(1200, max(0, trigger))...1200
-    case "fromYear", "untilYear":
-      let horizon = Double(years(in: document))
-      let sibling = ScenarioPath(steps: path.steps.dropLast() + [.key(field == "fromYear" ? "untilYear" : "fromYear")])
-      guard case .number(let other)? = sibling.value(in: document) else { return 1...horizon }
-      return field == "fromYear" ? 1...max(1, min(horizon, other)) : min(horizon, max(1, other))...horizon
-    default: return -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+    let pattern = pattern(of: path)
+    let horizon = Double(years(in: document))
+    switch pattern {
+    case "income[].fromYear", "expenses[].fromYear":
+      upper = max(lower, min(horizon, sibling("untilYear") ?? horizon))
+    case "income[].untilYear", "expenses[].untilYear":
+      lower = min(horizon, max(lower, sibling("fromYear") ?? lower))
+      upper = horizon
+    case "oneOffs[].month":
+      upper = min(upper, 12 * horizon)
+    case "policy.cuts.belowMonths":
+      if let restore = sibling("restoreMonths") { upper = min(upper, max(lower, restore)) }
+    case "policy.cuts.restoreMonths":
+      if let below = sibling("belowMonths") { lower = min(upper, max(lower, below)) }
+    default:
+      break
     }
+    return lower...max(lower, upper)
   }
 
   /// `value` made valid for the field: rounded when the field is whole, then clamped into its range.
