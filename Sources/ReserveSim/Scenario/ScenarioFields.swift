@@ -486,6 +486,12 @@ public enum ScenarioFields {
 
   /// The field at a JSON path pattern (`inKindServices[].noticeMonths`), if the format has one.
   public static func field(at pattern: String) -> ScenarioField? { fieldsByPattern[pattern] }
+
+  /// The names of the objects ("" for the top level, then the schema's definitions), in the format's order.
+  public static var definitions: [String] { objects.map(\.name) }
+
+  /// The fields of the object named `definition` ("" for the top level).
+  public static func fields(of definition: String) -> [ScenarioField]? { object(named: definition)?.fields }
 }
 
 /// One field of the scenario format (see `ScenarioFields`).

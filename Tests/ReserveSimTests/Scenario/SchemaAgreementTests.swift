@@ -2,9 +2,10 @@ import Foundation
 import ReserveSim
 import XCTest
 
-/// Keeps `scenarios/schema.json` and the decoder (`Scenario+Decoding.swift`) in agreement.
+/// Keeps the table of fields (`ScenarioFields`), the committed `scenarios/schema.json` and
+/// `docs/scenario-format.md` generated from it, and the decoder (`Scenario+Decoding.swift`) in agreement.
 ///
-/// The decoder is probed, not read: each object of the schema is located in a minimal valid document, and
+/// The committed files must be exactly what the table generates. The decoder is probed, not read: each object of the schema is located in a minimal valid document, and
 /// for every field the test checks that both sides accept the same keys, require the same fields, fill in the
 /// same defaults, treat `null` alike, and draw their ranges, types and choices at the same places. The Python
 /// side of the agreement (the schema rejects the bad fixtures and accepts the shipped files) is
@@ -311,6 +312,66 @@ final class SchemaAgreementTests: XCTestCase {
           "\(place(probe)).\(key)")
       }
     }
+  }
+
+  // MARK: - The table of fields
+
+  func testCommittedSchemaAndReferenceAreWhatTheTableGenerates() throws {
+    let committedSchema = try String(contentsOfFile: Self.file("scenarios/schema.json"), encoding: .utf8)
+    XCTAssertEqual(
+      committedSchema, ScenarioFields.schemaText(), "scenarios/schema.json is out of date: bash scripts/generate-format.sh")
+    let committedReference = try String(contentsOfFile: Self.file("docs/scenario-format.md"), encoding: .utf8)
+    XCTAssertEqual(
+      committedReference, ScenarioFields.formatDocument(),
+      "docs/scenario-format.md is out of date: bash scripts/generate-format.sh")
+  }
+
+  func testEveryObjectOfTheTableIsProbed() {
+    XCTAssertEqual(Set(ScenarioFields.definitions), Set(Self.probes.map { $0.definition ?? "" }))
+  }
+
+  /// Driven by the table rather than the schema: each number is accepted at its bounds and refused just past
+  /// them, a whole number refuses a fraction, a default means the same as leaving the field out, and a
+  /// percentage string reads as its fraction exactly where the table gives the field a scale.
+  func testEveryNumberOfTheTableDecodesWithItsRangeAndDefault() throws {
+    var checked = 0
+    for probe in Self.probes {
+      let fields = try XCTUnwrap(ScenarioFields.fields(of: probe.definition ?? ""), "\(place(probe))")
+      for field in fields where field.type.isNumeric {
+        let path = probe.path + [.key(field.key)]
+        let name = JSONPath(components: path).description
+        func accepts(_ value: JSONValue) -> Bool { decodingError(minimal.setting(value, at: path)) == nil }
+        func rejects(_ value: JSONValue) -> Bool {
+          guard let error = decodingError(minimal.setting(value, at: path)) else { return false }
+          return path.starts(with: error.path.components) && error.path.components.count >= probe.path.count - 1
+        }
+        let whole = field.type != .number
+        func step(from bound: Double) -> Double { whole ? 1.0 : Swift.max(1e-6, 4 * abs(bound).ulp) }
+        if let (bound, inclusive) = field.lowerBound {
+          XCTAssertEqual(accepts(.number(bound)), inclusive, "\(name): lower bound \(bound)")
+          XCTAssertTrue(rejects(.number(bound - step(from: bound))), "\(name): below \(bound)")
+        }
+        if let (bound, inclusive) = field.upperBound {
+          XCTAssertEqual(accepts(.number(bound)), inclusive, "\(name): upper bound \(bound)")
+          XCTAssertTrue(rejects(.number(bound + step(from: bound))), "\(name): above \(bound)")
+        }
+        if whole { XCTAssertTrue(rejects(.number((field.lowerBound?.value ?? 0) + 1.5)), "\(name) is whole") }
+        if let fallback = field.defaultValue {
+          XCTAssertEqual(
+            Self.normalized(try decode(minimal.setting(nil, at: path))),
+            Self.normalized(try decode(minimal.setting(fallback, at: path))), "\(name): default \(fallback.jsonText)")
+        }
+        if field.acceptsPercent {
+          XCTAssertEqual(
+            Self.normalized(try decode(minimal.setting(.string("25%"), at: path))),
+            Self.normalized(try decode(minimal.setting(.number(0.25), at: path))), "\(name): \"25%\" is 0.25")
+        } else {
+          XCTAssertTrue(rejects(.string("25%")), "\(name) takes no percentage")
+        }
+        checked += 1
+      }
+    }
+    XCTAssertGreaterThan(checked, 40)
   }
 
   // MARK: - Files
