@@ -90,7 +90,7 @@ extension Scenario {
         if let first = seen[name] {
           throw ScenarioError(
             file: nil, path: itemPath.appending("name"),
-            message: "duplicate name \"\(name)\" (also at \(path.appending(first))); names within a list must be unique"
+            message: "duplicate name \"\(shortened(name))\" (also at \(path.appending(first))); names within a list must be unique"
           )
         }
         seen[name] = index
@@ -127,7 +127,7 @@ extension Scenario {
         message: "expected a factor name (\(names.joined(separator: ", "))), found \(value.kindDescription)")
     }
     guard let factor = Factor(rawValue: name) else {
-      var message = "unknown factor \"\(name)\""
+      var message = "unknown factor \"\(shortened(name))\""
       if let guess = closestMatch(to: name, among: names) { message += " (did you mean \"\(guess)\"?)" }
       throw ScenarioError(file: nil, path: path, message: message + "; known factors: " + names.joined(separator: ", "))
     }
@@ -141,7 +141,7 @@ extension Scenario {
     }
     var result: [Factor: FactorDynamics] = [:]
     for key in fields.keys.sorted() {
-      let factor = try factorName(.string(key), at: path.appending(key))
+      let factor = try factorName(.string(key), at: path.appending(shortened(key)))
       // null, like a factor left out, keeps the factor at exactly 1.
       if fields[key] == .null { continue }
       var reader = try ObjectReader(fields[key]!, at: path.appending(key), as: ScenarioFields.factor)

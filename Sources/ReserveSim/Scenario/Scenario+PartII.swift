@@ -105,7 +105,7 @@ extension Scenario {
             file: nil, path: itemPath, message: "expected an expense line's name, found \(item.kindDescription)")
         }
         guard expenseLines.contains(name) else {
-          var message = "names no expense line: \"\(name)\""
+          var message = "names no expense line: \"\(shortened(name))\""
           if let guess = closestMatch(to: name, among: expenseLines) { message += " (did you mean \"\(guess)\"?)" }
           message +=
             expenseLines.isEmpty
