@@ -116,6 +116,8 @@ final class SchemaAgreementTests: XCTestCase {
     "cut-multiplier-above-one.json": "$.policy.cuts.expenseMultiplier",
     "restore-below-trigger.json": "$.policy.cuts.restoreMonths",
     "below-minimum-without-minimum.json": "$.assertions[0].metric",
+    "loss-probability-as-percent-number.json": "$.inKindServices[0].annualLossProbability",
+    "percent-text-for-amount.json": "$.expenses[0].annual",
   ]
 
   var schema: JSONValue!
