@@ -34,7 +34,8 @@ struct ObjectReader {
   /// The table's entry for `key`; every key the decoder reads is in the table (a test reads every one).
   func field(_ key: String) -> ScenarioField {
     guard let field = object.field(key) else {
-      preconditionFailure("ScenarioFields has no field \(key) in \(object.name.isEmpty ? "the top level" : object.name)")
+      preconditionFailure(
+        "ScenarioFields has no field \(key) in \(object.name.isEmpty ? "the top level" : object.name)")
     }
     return field
   }

@@ -90,7 +90,8 @@ extension Scenario {
         if let first = seen[name] {
           throw ScenarioError(
             file: nil, path: itemPath.appending("name"),
-            message: "duplicate name \"\(shortened(name))\" (also at \(path.appending(first))); names within a list must be unique"
+            message:
+              "duplicate name \"\(shortened(name))\" (also at \(path.appending(first))); names within a list must be unique"
           )
         }
         seen[name] = index

@@ -41,7 +41,9 @@ extension ScenarioFields {
         out += ["At " + places.map { "`\($0)`" }.joined(separator: ", ") + ".", ""]
       }
       if object.name == assertion.branches[0].object {
-        out += [assertion.description + " Each item of `assertions` is one of these kinds, told apart by `metric`.", ""]
+        out += [
+          assertion.description + " Each item of `assertions` is one of these kinds, told apart by `metric`.", "",
+        ]
       }
       if let description = object.description { out += [description, ""] }
       out += [fieldTable(object), ""]

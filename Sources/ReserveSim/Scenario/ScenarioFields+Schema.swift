@@ -16,12 +16,15 @@ extension ScenarioFields {
     var definitions: [(String, OrderedJSON)] = [
       (
         "name",
-        .object([("type", .string("string")), ("pattern", .string(namePattern)), ("description", .string(nameDescription))])
+        .object([
+          ("type", .string("string")), ("pattern", .string(namePattern)), ("description", .string(nameDescription)),
+        ])
       ),
       (
         "factorName",
         .object([
-          ("enum", .array(Factor.allCases.map { .string($0.rawValue) })), ("description", .string(factorNameDescription)),
+          ("enum", .array(Factor.allCases.map { .string($0.rawValue) })),
+          ("description", .string(factorNameDescription)),
         ])
       ),
       (
@@ -122,7 +125,9 @@ extension ScenarioFields {
     let optional = field.requirement == .optional
     var members: [(String, OrderedJSON)] = []
     /// `node` or null.
-    func orNull(_ node: OrderedJSON) { members.append(("anyOf", .array([node, .object([("type", .string("null"))])]))) }
+    func orNull(_ node: OrderedJSON) {
+      members.append(("anyOf", .array([node, .object([("type", .string("null"))])])))
+    }
     switch field.type {
     case .object(let name):
       members.append(("$ref", .string("#/$defs/" + name)))

@@ -124,7 +124,8 @@ public enum ScenarioFields {
         "The price per unit of use (e.g. per GB served). Scales the value of services with scaling \"traffic\"; falling prices are a negative growth."
       ),
       ScenarioField(
-        "donations", .object("factor"), "The general level of giving; income lines with factor \"donations\" follow it."),
+        "donations", .object("factor"), "The general level of giving; income lines with factor \"donations\" follow it."
+      ),
       ScenarioField(
         "inflation", .object("factor"),
         "Prices in general. Scales services with scaling \"fixed\" and any line with factor \"inflation\"."),

@@ -90,7 +90,8 @@ final class ScenarioFieldsTests: XCTestCase {
     ] {
       let error = error(json)
       XCTAssertEqual(error?.path.description, path, json)
-      XCTAssertTrue(error?.message.hasPrefix("must be at most 9007199254740991") ?? false, "\(String(describing: error))")
+      XCTAssertTrue(
+        error?.message.hasPrefix("must be at most 9007199254740991") ?? false, "\(String(describing: error))")
       XCTAssertFalse(error?.message.contains("whole") ?? true, "\(String(describing: error))")
     }
     // A bounded field names its own bounds.
@@ -120,7 +121,8 @@ final class ScenarioFieldsTests: XCTestCase {
 
   func testALongKeyWithControlCharactersIsShownEscaped() {
     let key = String(repeating: "a", count: 70) + "\u{1B}[31m"
-    let text = error(#"{"name": "l", "years": 2, "\#(key.replacingOccurrences(of: "\u{1B}", with: "\\u001b"))": 1}"#)?
+    let text =
+      error(#"{"name": "l", "years": 2, "\#(key.replacingOccurrences(of: "\u{1B}", with: "\\u001b"))": 1}"#)?
       .description ?? ""
     XCTAssertFalse(text.contains("\u{1B}"), text)
     XCTAssertTrue(text.contains("… (75 characters)"), text)

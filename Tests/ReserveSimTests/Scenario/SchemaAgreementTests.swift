@@ -321,7 +321,8 @@ final class SchemaAgreementTests: XCTestCase {
   func testCommittedSchemaAndReferenceAreWhatTheTableGenerates() throws {
     let committedSchema = try String(contentsOfFile: Self.file("scenarios/schema.json"), encoding: .utf8)
     XCTAssertEqual(
-      committedSchema, ScenarioFields.schemaText(), "scenarios/schema.json is out of date: bash scripts/generate-format.sh")
+      committedSchema, ScenarioFields.schemaText(),
+      "scenarios/schema.json is out of date: bash scripts/generate-format.sh")
     let committedReference = try String(contentsOfFile: Self.file("docs/scenario-format.md"), encoding: .utf8)
     XCTAssertEqual(
       committedReference, ScenarioFields.formatDocument(),
