@@ -100,8 +100,9 @@ struct ObjectReader {
     guard range.contains(x) else {
       let found = percentText.map { "\(ScenarioError.quoted($0)) (\(JSONValue.format(x)))" } ?? JSONValue.format(x)
       var message = "must be \(range), found \(found)"
-      // 85 where a fraction up to 1 belongs was almost surely meant as 85%.
-      if percentText == nil, field.acceptsPercent, range.upper == 1, x > 1, x <= 100 {
+      // 85 where a fraction up to 1 belongs was almost surely meant as 85%; so was 20 for a volatility of at
+      // most 500%.
+      if percentText == nil, field.acceptsPercent, x > 1, range.contains(x / 100) {
         let shown = JSONValue.format(x)
         message += "; for \(shown)% write \(JSONValue.format(x / 100)) or \"\(shown)%\""
       }
@@ -117,10 +118,10 @@ struct ObjectReader {
     return fallback
   }
 
-  /// A required number: "is required (`what`)" when absent.
-  mutating func requiredNumber(_ key: String, _ what: String) throws -> Double {
+  /// A required number (in `range` where given, else the table's): "is required (`what`)" when absent.
+  mutating func requiredNumber(_ key: String, _ what: String, in range: NumberRange? = nil) throws -> Double {
     guard has(key) else { throw error(key, "is required (\(what))") }
-    return try number(key)!
+    return try number(key, in: range)!
   }
 
   /// A whole number in the table's range for `key` (or `range`); `nil` when absent.

@@ -165,7 +165,8 @@ extension Scenario {
     let first = try factorName(between[0], at: path.appending("between").appending(0))
     let second = try factorName(between[1], at: path.appending("between").appending(1))
     guard first != second else { throw reader.error("between", "names the same factor twice") }
-    let rho = try reader.requiredNumber("rho", "a correlation strictly between -1 and 1")
+    // ±1 (outside the table's open range) pass here so that the matrix check says why they cannot be.
+    let rho = try reader.requiredNumber("rho", "a correlation strictly between -1 and 1", in: .between(-1, 1))
     try reader.rejectUnknownKeys()
     return Correlation(first: first, second: second, rho: rho)
   }

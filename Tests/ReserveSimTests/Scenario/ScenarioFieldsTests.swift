@@ -163,6 +163,26 @@ final class ScenarioFieldsTests: XCTestCase {
     XCTAssertEqual(message, "must be in [0, 1], found \"150%\" (1.5)")
   }
 
+  func testAnyShareOutOfRangeThatReadsAsAPercentageNamesTheFraction() {
+    for (json, hint) in [
+      (#"{"name": "p", "years": 2, "factors": {"traffic": {"annualVolatility": 20}}}"#, "for 20% write 0.2 or \"20%\""),
+      (
+        #"{"name": "p", "years": 2, "inKindServices": [{"name": "c", "replacementCostFraction": 150}]}"#,
+        "for 150% write 1.5 or \"150%\""
+      ),
+      (
+        #"{"name": "p", "years": 2, "assertions": [{"name": "a", "metric": "requiredReserve", "confidence": 95, "atMost": 1}]}"#,
+        "for 95% write 0.95 or \"95%\""
+      ),
+    ] {
+      let message = error(json)?.message ?? ""
+      XCTAssertTrue(message.hasSuffix(hint), "\(json): \(message)")
+    }
+    // Not a likely percentage: no hint.
+    let far = error(#"{"name": "p", "years": 2, "factors": {"traffic": {"annualVolatility": 900}}}"#)?.message
+    XCTAssertEqual(far, "must be in [0, 5], found 900")
+  }
+
   func testMultipliersAndAmountsTakeNoPercentage() {
     for json in [
       #"{"name": "p", "years": 2, "events": [{"name": "e", "incomeMultiplier": "80%"}]}"#,
