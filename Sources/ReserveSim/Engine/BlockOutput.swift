@@ -20,11 +20,6 @@
   public var belowMinimumMonth: UnsafeMutablePointer<Int32>? = nil
 }
 
-/// The money flows summed per year for the yearly table (means over paths after reduction).
-public enum YearlyFlow: Int, CaseIterable, Sendable {
-  case income, sponsorRevenue, expenses, serviceCosts
-  public static let count = allCases.count
-}
 
 /// Per-path facts recorded for analysis of what drives ruin (optional: costs a little time).
 @_spi(Engine) public struct PathDiagnosticsOutput {

@@ -91,3 +91,10 @@ public enum RequiredReserveMethod: String, Sendable {
   /// max(1, 10⁻⁶·B₀).
   case search
 }
+
+/// The money flows summed per year for the yearly table (means over paths after reduction); the engine's
+/// blocks write their sums in this order.
+public enum YearlyFlow: Int, CaseIterable, Sendable {
+  case income, sponsorRevenue, expenses, serviceCosts
+  public static let count = allCases.count
+}
