@@ -20,7 +20,6 @@
   public var belowMinimumMonth: UnsafeMutablePointer<Int32>? = nil
 }
 
-
 /// Per-path facts recorded for analysis of what drives ruin (optional: costs a little time).
 @_spi(Engine) public struct PathDiagnosticsOutput {
   /// Whether service s was ever lost on path i: `serviceLost[s·paths + i]` (0 or 1).
