@@ -20,6 +20,8 @@ import _ReserveSimKernels
   let values: UnsafeMutablePointer<Double>
   /// The position of each uncertain parameter by (pattern, item).
   let index: [String: Int]
+  /// The positions of each money line's uncertain annual amount and growth, by list ("income", "expenses").
+  let lineColumns: [String: [(annual: Int?, growth: Int?)]]
 
   /// The services' per-lane tables, when a service parameter is uncertain.
   private(set) var services: UnsafeMutablePointer<rs_service_lanes>?
@@ -68,6 +70,11 @@ import _ReserveSimKernels
     index = Dictionary(
       parameters.enumerated().map { ("\($0.element.pattern)#\($0.element.item)", $0.offset) },
       uniquingKeysWith: { first, _ in first })
+    let positions = index
+    func lines(_ list: String, _ count: Int) -> [(annual: Int?, growth: Int?)] {
+      (0..<count).map { (positions["\(list)[].annual#\($0)"], positions["\(list)[].annualGrowth#\($0)"]) }
+    }
+    lineColumns = ["income": lines("income", scenario.income.count), "expenses": lines("expenses", scenario.expenses.count)]
     let services = plan.serviceMonthlyValue.count
     let sets = Swift.max(1, plan.eventSetCount)
     let events = plan.eventDuration.count
@@ -289,8 +296,9 @@ import _ReserveSimKernels
              amounts: UnsafeMutablePointer<Double>, factors: [Int], only: Set<String>? = nil) {
       for (l, line) in lines.enumerated() where line.isActive(inYear: year) && (only?.contains(line.name) ?? true) {
         let target = line.factor.map { amounts + factors.firstIndex(of: $0.index)! * cap } ?? fixed
-        let annual = column("\(list)[].annual", l)
-        let growth = column("\(list)[].annualGrowth", l)
+        let columns = lineColumns[list]![l]
+        let annual = columns.annual.map { values + $0 * cap }
+        let growth = columns.growth.map { values + $0 * cap }
         if let growth {
           for lane in 0..<lanes {
             let a = annual?[lane] ?? line.annual

@@ -49,20 +49,26 @@ public enum UncertaintyRanking {
     let streams = RandomStreams(seed: result.seed)
     let ruined = result.firstRuinMonth.map { $0 > 0 ? 1.0 : 0.0 }
     let needs = result.requiredReserve
-    let needsUsable = needs.allSatisfy(\.isFinite)
+    let outputs: [[Double]] = needs.allSatisfy(\.isFinite) ? [ruined, needs] : [ruined]
+    let workers = Swift.min(parameters.count, ProcessInfo.processInfo.activeProcessorCount)
     var ranks = [UncertainEstimateRank?](repeating: nil, count: parameters.count)
     ranks.withUnsafeMutableBufferPointer { slots in
       let output = slots
-      DispatchQueue.concurrentPerform(iterations: parameters.count) { j in
-        let parameter = parameters[j]
-        // The top 32 bits of each path's uniform order the paths as θ; the path index breaks ties.
-        var keys = [UInt32](repeating: 0, count: n)
-        for i in 0..<n {
-          keys[i] = streams.words(path: UInt32(truncatingIfNeeded: i), month: 0, stream: .parameterDraws, draw: parameter.drawKey).0
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        // Each worker reuses one set of buffers for its parameters.
+        let space = Workspace(paths: n, outputs: outputs.count)
+        for j in stride(from: worker, to: parameters.count, by: workers) {
+          let key = parameters[j].drawKey
+          // The top 32 bits of each path's uniform order the paths as θ; the path index breaks ties.
+          for i in 0..<n {
+            let word = streams.words(path: UInt32(truncatingIfNeeded: i), month: 0, stream: .parameterDraws, draw: key).0
+            space.items[i] = UInt64(word) << 32 | UInt64(i)
+          }
+          space.sortItems()
+          let found = space.indices(of: outputs)
+          output[j] = UncertainEstimateRank(
+            parameter: parameters[j], ruin: found[0], need: found.count > 1 ? found[1] : nil)
         }
-        let order = sortedIndices(keys)
-        output[j] = UncertainEstimateRank(
-          parameter: parameter, ruin: index(of: ruined, in: order), need: needsUsable ? index(of: needs, in: order) : nil)
       }
     }
     func key(_ rank: UncertainEstimateRank) -> (Double, Double) {
@@ -71,88 +77,148 @@ public enum UncertaintyRanking {
     return ranks.map { $0! }.sorted { key($0) > key($1) }
   }
 
-  /// S of outputs `y` with the paths in θ order `order`, and its subsample interval; nil when Y does not vary.
-  static func index(of y: [Double], in order: [Int32]) -> SensitivityIndex? {
-    var ordered = order.map { y[Int($0)] }
-    guard let first = ordered.first, ordered.contains(where: { $0 != first }) else { return nil }
-    let whole = firstOrder(&ordered)
-    var estimates: [Double] = []
-    for group in 0..<subsamples {
-      var part: [Double] = []
-      part.reserveCapacity(order.count / subsamples + 1)
-      for i in order where Int(i) % subsamples == group { part.append(y[Int(i)]) }
-      if let value = firstOrder(&part) { estimates.append(value) }
-    }
-    guard let whole, estimates.count == subsamples else { return nil }
-    let mean = estimates.reduce(0, +) / Double(subsamples)
-    let variance = estimates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(subsamples - 1)
-    let halfWidth = tQuantile * (variance / Double(subsamples)).squareRoot()
-    return SensitivityIndex(index: whole, lower: whole - halfWidth, upper: whole + halfWidth)
-  }
+  /// One worker's buffers: the paths' (key, index) words and their scratch, and each output in θ order, whole and
+  /// by subsample.
+  final class Workspace {
+    let n: Int
+    let items: UnsafeMutableBufferPointer<UInt64>
+    let scratch: UnsafeMutableBufferPointer<UInt64>
+    let whole: [UnsafeMutableBufferPointer<Double>]
+    let split: [UnsafeMutableBufferPointer<Double>]
+    /// Where subsample g starts in `split` (g = 0 … K).
+    let offsets: [Int]
+    /// Each path's subsample, path mod K.
+    let groups: [UInt8]
 
-  /// The bias-corrected EASI estimate of S for outputs already in θ order (rearranged in place); nil when they do
-  /// not vary.
-  static func firstOrder(_ y: inout [Double]) -> Double? {
-    let n = y.count
-    guard n > 2 * harmonics + 1 else { return nil }
-    // Every second output upwards, then the others downwards.
-    var periodic = [Double](repeating: 0, count: n)
-    var position = 0
-    for i in stride(from: 0, to: n, by: 2) {
-      periodic[position] = y[i]
-      position += 1
+    init(paths n: Int, outputs: Int) {
+      self.n = n
+      items = .allocate(capacity: n)
+      scratch = .allocate(capacity: n)
+      whole = (0..<outputs).map { _ in .allocate(capacity: n) }
+      split = (0..<outputs).map { _ in .allocate(capacity: n) }
+      var offsets = [0]
+      for g in 0..<subsamples { offsets.append(offsets.last! + n / subsamples + (g < n % subsamples ? 1 : 0)) }
+      self.offsets = offsets
+      groups = (0..<n).map { UInt8($0 % subsamples) }
     }
-    let odd = stride(from: 1, to: n, by: 2).reversed()
-    for i in odd {
-      periodic[position] = y[i]
-      position += 1
+
+    deinit {
+      items.deallocate()
+      scratch.deallocate()
+      for buffer in whole + split { buffer.deallocate() }
     }
-    let mean = periodic.reduce(0, +) / Double(n)
-    var sumSquares = 0.0
-    for v in periodic { sumSquares += (v - mean) * (v - mean) }
-    guard sumSquares > 0 else { return nil }
-    // F_k for k = 1…M by rotating e^{−2πijk/N}, restarted exactly every 4096 terms.
-    var power = 0.0
-    for k in 1...harmonics {
-      var re = 0.0, im = 0.0
-      let step = -2 * Double.pi * Double(k) / Double(n)
-      let (stepCos, stepSin) = (Foundation.cos(step), Foundation.sin(step))
-      var c = 1.0, s = 0.0
-      for j in 0..<n {
-        if j & 4095 == 0 {
-          let angle = -2 * Double.pi * Double((j * k) % n) / Double(n)
-          (c, s) = (Foundation.cos(angle), Foundation.sin(angle))
+
+    /// Sorts `items` by their high 32 bits (the key), stably: a least-significant-digit radix sort of four 8-bit
+    /// digits, so equal keys keep index order.
+    func sortItems() {
+      var from = items, to = scratch
+      for shift in stride(from: UInt64(32), to: 64, by: 8) {
+        var counts = [Int](repeating: 0, count: 257)
+        for item in from { counts[Int((item >> shift) & 0xFF) + 1] += 1 }
+        for b in 1..<counts.count { counts[b] += counts[b - 1] }
+        for item in from {
+          let digit = Int((item >> shift) & 0xFF)
+          to[counts[digit]] = item
+          counts[digit] += 1
         }
-        let v = periodic[j] - mean
-        re += v * c
-        im += v * s
-        (c, s) = (c * stepCos - s * stepSin, c * stepSin + s * stepCos)
+        swap(&from, &to)
       }
-      power += re * re + im * im
+      // Four passes: the sorted words are back in `items`.
     }
-    let raw = 2 * power / (Double(n) * sumSquares)
-    let lambda = 2 * Double(harmonics) / Double(n)
-    return raw - lambda / (1 - lambda) * (1 - raw)
+
+    /// S of each output with the paths in the order of `items`, and its subsample interval; nil for an output that
+    /// does not vary.
+    func indices(of outputs: [[Double]]) -> [SensitivityIndex?] {
+      // One pass gathers every output in θ order, whole and into its path's subsample (path mod K).
+      var next = offsets
+      let count = outputs.count
+      let wholeBases = whole.map(\.baseAddress!), splitBases = split.map(\.baseAddress!)
+      let sources = outputs.map { $0.withUnsafeBufferPointer { $0.baseAddress! } }
+      next.withUnsafeMutableBufferPointer { next in
+        for position in 0..<n {
+          let path = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: items[position]))
+          let g = Int(groups[path])
+          let slot = next[g]
+          next[g] = slot + 1
+          for o in 0..<count {
+            let value = sources[o][path]
+            wholeBases[o][position] = value
+            splitBases[o][slot] = value
+          }
+        }
+      }
+      withExtendedLifetime(outputs) {}
+      let wholeIndex = firstOrder(whole.prefix(outputs.count).map { UnsafeBufferPointer($0) })
+      let partIndices = (0..<subsamples).map { g in
+        firstOrder(
+          split.prefix(outputs.count).map { UnsafeBufferPointer(rebasing: $0[offsets[g]..<offsets[g + 1]]) })
+      }
+      return outputs.indices.map { o in
+        guard let index = wholeIndex[o] else { return nil }
+        let estimates = partIndices.compactMap { $0[o] }
+        guard estimates.count == subsamples else { return nil }
+        let mean = estimates.reduce(0, +) / Double(subsamples)
+        let variance = estimates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(subsamples - 1)
+        let halfWidth = tQuantile * (variance / Double(subsamples)).squareRoot()
+        return SensitivityIndex(index: index, lower: index - halfWidth, upper: index + halfWidth)
+      }
+    }
   }
 
-  /// The indices 0 ..< keys.count in ascending order of key (stable: equal keys keep index order), by a
-  /// least-significant-digit radix sort of two 16-bit digits.
-  static func sortedIndices(_ keys: [UInt32]) -> [Int32] {
-    let n = keys.count
-    var order = (0..<n).map { Int32($0) }
-    var scratch = [Int32](repeating: 0, count: n)
-    for shift in [UInt32(0), 16] {
-      var counts = [Int](repeating: 0, count: 1 << 16 + 1)
-      for i in 0..<n { counts[Int((keys[i] >> shift) & 0xFFFF) + 1] += 1 }
-      for b in 1..<counts.count { counts[b] += counts[b - 1] }
-      for i in order {
-        let digit = Int((keys[Int(i)] >> shift) & 0xFFFF)
-        scratch[counts[digit]] = i
-        counts[digit] += 1
-      }
-      swap(&order, &scratch)
+  /// The bias-corrected EASI estimate of S for each output of `outputs` (all of one length, already in θ order);
+  /// nil for one that does not vary. The outputs share the ordering and the Fourier terms e^{−2πijk/N}.
+  static func firstOrder(_ outputs: [UnsafeBufferPointer<Double>]) -> [Double?] {
+    guard let n = outputs.first?.count, n > 2 * harmonics + 1 else { return outputs.map { _ in nil } }
+    let count = outputs.count
+    // Every second output upwards, then the others downwards: position j reads source(j).
+    let upward = (n + 1) / 2
+    func source(_ j: Int) -> Int { j < upward ? 2 * j : 2 * (n - j) - 1 }
+    let means = outputs.map { $0.reduce(0, +) / Double(n) }
+    var sumSquares = [Double](repeating: 0, count: count)
+    for o in 0..<count {
+      for v in outputs[o] { sumSquares[o] += (v - means[o]) * (v - means[o]) }
     }
-    return order
+    // F_k for k = 1…8 and 9…10 as vectors, by rotating e^{−2πijk/N} one step a term, restarted exactly every 4096
+    // terms.
+    typealias Lo = SIMD8<Double>
+    typealias Hi = SIMD2<Double>
+    let kLo = Lo(1, 2, 3, 4, 5, 6, 7, 8), kHi = Hi(9, 10)
+    let base = -2 * Double.pi / Double(n)
+    func cosSin<V: SIMD>(_ angles: V) -> (V, V) where V.Scalar == Double {
+      var c = V(), s = V()
+      for i in angles.indices { (c[i], s[i]) = (Foundation.cos(angles[i]), Foundation.sin(angles[i])) }
+      return (c, s)
+    }
+    let (stepCosLo, stepSinLo) = cosSin(kLo * base), (stepCosHi, stepSinHi) = cosSin(kHi * base)
+    var reLo = [Lo](repeating: Lo(), count: count), imLo = reLo
+    var reHi = [Hi](repeating: Hi(), count: count), imHi = reHi
+    var cLo = Lo(), sLo = Lo(), cHi = Hi(), sHi = Hi()
+    for j in 0..<n {
+      if j & 4095 == 0 {
+        var anglesLo = Lo(), anglesHi = Hi()
+        for i in 0..<8 { anglesLo[i] = base * Double((j * (i + 1)) % n) }
+        for i in 0..<2 { anglesHi[i] = base * Double((j * (i + 9)) % n) }
+        (cLo, sLo) = cosSin(anglesLo)
+        (cHi, sHi) = cosSin(anglesHi)
+      }
+      let at = source(j)
+      for o in 0..<count {
+        let v = outputs[o][at] - means[o]
+        reLo[o] += v * cLo
+        imLo[o] += v * sLo
+        reHi[o] += v * cHi
+        imHi[o] += v * sHi
+      }
+      (cLo, sLo) = (cLo * stepCosLo - sLo * stepSinLo, cLo * stepSinLo + sLo * stepCosLo)
+      (cHi, sHi) = (cHi * stepCosHi - sHi * stepSinHi, cHi * stepSinHi + sHi * stepCosHi)
+    }
+    let lambda = 2 * Double(harmonics) / Double(n)
+    return (0..<count).map { o in
+      guard sumSquares[o] > 0 else { return nil }
+      let power = (reLo[o] * reLo[o] + imLo[o] * imLo[o]).sum() + (reHi[o] * reHi[o] + imHi[o] * imHi[o]).sum()
+      let raw = 2 * power / (Double(n) * sumSquares[o])
+      return raw - lambda / (1 - lambda) * (1 - raw)
+    }
   }
 }
 
