@@ -39,6 +39,11 @@ public enum HTMLReport {
     body += "</section>"
 
     body += "<section><h2>By year</h2>" + table(yearlyTable(s, money: money)) + "</section>"
+    if !s.uncertainty.isEmpty {
+      body += "<section><h2>What matters most to pin down</h2>"
+      body += "<p>\(esc(UncertaintyRanking.introduction.replacingOccurrences(of: "\n", with: " ")))</p>"
+      body += UncertaintyBars.html(s.uncertainty) + table(s.uncertaintyTable) + "</section>"
+    }
 
     body += "<section class=\"assumptions\"><h2>Assumptions</h2>"
     for assumption in AssumptionTables.tables(scenario) {
@@ -127,6 +132,10 @@ public enum HTMLReport {
     th, td { border-bottom: 1px solid #ddd; padding: 3px 10px 3px 6px; text-align: left; vertical-align: top; }
     th { background: #f3f3f3; }
     tr { break-inside: avoid; }
+    .bars td { border: none; padding: 2px 6px; }
+    .bar { position: relative; height: 14px; width: 260px; background: #f3f3f3; }
+    .bar span { position: absolute; top: 0; height: 14px; background: #1f5fa8; }
+    .bar i { position: absolute; top: 6px; height: 2px; background: #1a1a1a; }
     .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     footer { margin-top: 28px; border-top: 1px solid #ddd; padding-top: 8px; }
     @page { size: A4; margin: 14mm 12mm; }

@@ -46,7 +46,14 @@ public enum Notebook {
         "## Reserve needed against confidence\nStarting with the reserve shown, at least that share of futures never falls below the floor (logit-scaled axis)."
       ),
       Cell(code: "reserve-chart", reserveChartCell),
-    ]
+    ] + (s.uncertainty.isEmpty ? [] : [
+      Cell(
+        markdown: "uncertainty-heading",
+        "## What matters most to pin down\n"
+          + UncertaintyRanking.introduction.replacingOccurrences(of: "\n", with: " ")
+          + " The bars are each estimate's first-order index for the reserve needed, the lines its 95% interval."),
+      Cell(code: "uncertainty-chart", uncertaintyChartCell),
+    ])
     let document = OrderedJSON.object([
       ("cells", .array(cells.map(\.json))),
       (
@@ -207,6 +214,28 @@ public enum Notebook {
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left")
     plt.show()
+    """
+
+  static let uncertaintyChartCell = """
+    # SPEC §16: each uncertain estimate's share of the spread in the reserve needed (first-order index), with its
+    # 95% interval, largest first.
+    ranking = pd.DataFrame([
+        {"estimate": u["path"], "need": (u["need"] or {}).get("index"), "low": (u["need"] or {}).get("lower"),
+         "high": (u["need"] or {}).get("upper"), "ruin": (u["ruin"] or {}).get("index")}
+        for u in summary["uncertainty"]
+    ])
+    shown = ranking.dropna(subset=["need"]).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, 0.4 * len(shown) + 1.2))
+    ax.barh(shown["estimate"], shown["need"].clip(lower=0), color="#1f5fa8",
+            xerr=[(shown["need"] - shown["low"]).clip(lower=0), (shown["high"] - shown["need"]).clip(lower=0)],
+            ecolor="#1a1a1a", capsize=3)
+    ax.set_title("What matters most to pin down")
+    ax.set_xlabel("Share of the spread in the reserve needed explained on its own (first-order index)")
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlim(left=0)
+    ax.grid(alpha=0.3, axis="x")
+    plt.show()
+    ranking
     """
 
   // MARK: - Markdown

@@ -192,3 +192,19 @@ extension MoneyFormat {
     return ("", " " + currency)
   }
 }
+
+extension RunSummary {
+  /// SPEC §16's ranking as a table: rank, estimate (its `--set` path), its distribution as written, and the share of
+  /// the spread in the reserve needed and in running out it explains, with 95% intervals.
+  public var uncertaintyTable: DisplayTable {
+    DisplayTable(
+      title: "What matters most to pin down",
+      header: ["Rank", "Estimate", "Written as", "Reserve needed", "Running out"],
+      rows: uncertainty.enumerated().map { position, rank in
+        [
+          String(position + 1), rank.parameter.path.description, rank.parameter.distribution.json.jsonText,
+          UncertaintyRanking.percentWithInterval(rank.need), UncertaintyRanking.percentWithInterval(rank.ruin),
+        ]
+      }, numericColumns: [0, 3, 4])
+  }
+}

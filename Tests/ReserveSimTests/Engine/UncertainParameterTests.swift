@@ -5,9 +5,11 @@ import XCTest
 
 /// SPEC §16 in the engine: per-path parameters through the month's passes, reproducibility, and the indices.
 final class UncertainParameterTests: XCTestCase {
+  /// The shipped PyPI file with every estimate at its centre (its distributions set aside).
   func pypi() throws -> Scenario {
     var scenario = try ScenarioLoader().load(repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path)
     scenario.assertions = []
+    scenario.uncertainParameters = []
     return scenario
   }
 
@@ -27,21 +29,25 @@ final class UncertainParameterTests: XCTestCase {
     let scenario = try pypi()
     let baseline = simulate(scenario, paths: 3000)
     let cdn = scenario.inKindServices[0], tier = scenario.sponsorTiers[2], event = scenario.events[0]
+    let traffic = scenario.factors[.traffic]!, inflation = scenario.factors[.inflation]!
     let fields: [(String, Int, Double, Bool)] = [
       ("reserve.initial", 0, scenario.reserve.initial, false),
-      ("factors.traffic.annualGrowth", 0, 0.3, false), ("factors.traffic.annualVolatility", 0, 0.2, false),
-      ("factors.inflation.annualGrowth", 0, 0.03, false),
-      ("income[].annualGrowth", 1, 0.2, false), ("expenses[].annual", 0, 760000, false),
-      ("expenses[].annual", 1, 150000, false), ("sponsorTiers[].count", 2, Double(tier.count), true),
+      ("factors.traffic.annualGrowth", 0, traffic.annualGrowth, false),
+      ("factors.traffic.annualVolatility", 0, traffic.annualVolatility, false),
+      ("factors.inflation.annualGrowth", 0, inflation.annualGrowth, false),
+      ("income[].annualGrowth", 1, scenario.income[1].annualGrowth, false),
+      ("expenses[].annual", 0, scenario.expenses[0].annual, false),
+      ("expenses[].annual", 1, scenario.expenses[1].annual, false),
+      ("sponsorTiers[].count", 2, Double(tier.count), true),
       ("sponsorTiers[].annualAmount", 2, tier.annualAmount, false),
       ("inKindServices[].monthlyValue", 0, cdn.monthlyValue, false),
       ("inKindServices[].annualLossProbability", 0, cdn.annualLossProbability, false),
       ("inKindServices[].noticeMonths", 0, Double(cdn.noticeMonths), true),
       ("inKindServices[].replacementCostFraction", 0, cdn.replacementCostFraction, false),
       ("inKindServices[].annualReplacementProbability", 0, cdn.annualReplacementProbability, false),
-      ("inKindServices[].agreement.renewalProbability", 0, 0.8, false),
+      ("inKindServices[].agreement.renewalProbability", 0, cdn.agreement!.renewalProbability, false),
       ("inKindServices[].migrationCost", 0, cdn.migrationCost, false),
-      ("inKindServices[].mitigation.costFraction", 0, 0.3, false),
+      ("inKindServices[].mitigation.costFraction", 0, cdn.mitigation!.costFraction, false),
       ("events[].annualProbability", 0, event.annualProbability, false),
       ("events[].durationMonths", 0, Double(event.durationMonths), true),
     ]
@@ -68,9 +74,9 @@ final class UncertainParameterTests: XCTestCase {
     let scenario = try pypi()
     var varied = scenario
     varied.uncertainParameters = [
-      try pointParameter("sponsorTiers[].renewalProbability", item: 4, value: 0.75),
-      try pointParameter("sponsorTiers[].newPerYear", item: 6, value: 3.5),
-      try pointParameter("events[].sponsorRenewalMultiplier", item: 0, value: 0.85),
+      try pointParameter("sponsorTiers[].renewalProbability", item: 4, value: scenario.sponsorTiers[4].renewalProbability),
+      try pointParameter("sponsorTiers[].newPerYear", item: 6, value: scenario.sponsorTiers[6].newPerYear),
+      try pointParameter("events[].sponsorRenewalMultiplier", item: 0, value: scenario.events[0].sponsorRenewalMultiplier),
     ]
     let paths = 40000
     let a = simulate(scenario, paths: paths), b = simulate(varied, paths: paths)
