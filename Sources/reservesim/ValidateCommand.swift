@@ -33,6 +33,7 @@ struct ValidateCommand: ParsableCommand {
         }
         for line in warnings { FileHandle.standardError.write(Data("reservesim: warning: \(line)\n".utf8)) }
         valid.append("\(file): ok (\(scenario.name), \(scenario.years) years)")
+        valid += UncertaintyDescription.lines(scenario.uncertainParameters).map { "  " + $0 }
       } catch let error as ScenarioError {
         failures.append(error.description)
       }

@@ -36,6 +36,12 @@ public enum ScenarioParameters {
     case .number(let x):
       found.append((ScenarioPath(steps: steps), x))
     case .object(let fields):
+      // A distribution (SPEC §16) is one parameter, at its centre.
+      let path = ScenarioPath(steps: steps)
+      if let distribution = distribution(node, at: path) {
+        found.append((path, distribution.centre))
+        return
+      }
       for key in fields.keys.sorted() { collect(fields[key]!, at: steps + [.key(key)], into: &found) }
     case .array(let items):
       for (index, item) in items.enumerated() {
@@ -123,9 +129,30 @@ public enum ScenarioParameters {
     return min(range.upperBound, max(range.lowerBound, rounded))
   }
 
-  /// `document` with the number `value` at `path`.
+  /// `document` with the number `value` at `path`; where the path holds a distribution (SPEC §16), the
+  /// distribution moved so that its centre is `value` (its spread kept, its ends kept inside the field's range).
   public static func setting(_ value: Double, at path: ScenarioPath, in document: JSONValue) throws -> JSONValue {
-    try path.setting(.number(value), in: document)
+    guard let node = path.value(in: document), let distribution = distribution(node, at: path) else {
+      return try path.setting(.number(value), in: document)
+    }
+    let range = validRange(of: path, in: document)
+    func inside(_ x: Double) -> Double { min(range.upperBound, max(range.lowerBound, x)) }
+    let moved: EstimateDistribution.Form
+    switch distribution.form(centredOn: value) {
+    case .range(let a, let b): moved = .range(inside(a), inside(b))
+    case .uniform(let a, let b): moved = .uniform(inside(a), inside(b))
+    case .triangular(let low, let mode, let high): moved = .triangular(low: inside(low), mode: inside(mode), high: inside(high))
+    case .beta(let alpha, let beta): moved = .beta(alpha: alpha, beta: beta)
+    }
+    return try path.setting(EstimateDistribution.json(moved), in: document)
+  }
+
+  /// The distribution written at `path`, when `node` is one on a numeric field of the format.
+  static func distribution(_ node: JSONValue, at path: ScenarioPath) -> EstimateDistribution? {
+    guard case .object(let members) = node, members.count == 1, let key = members.keys.first,
+      EstimateDistribution.keys.contains(key), let field = tableField(of: path), field.type.isNumeric
+    else { return nil }
+    return try? EstimateDistribution(json: node, range: field.range ?? .any, isWholeNumber: field.type == .wholeNumber)
   }
 
   /// The horizon written in a document (for the year ranges), 1 when absent or not a number.

@@ -182,6 +182,9 @@ public struct SensitivityAnalysis: Sendable {
           file: "--param", path: .root,
           message: "\(path): simulation settings are not model parameters; use --paths and --seed")
       }
+      if let node = path.value(in: document), let distribution = ScenarioParameters.distribution(node, at: path) {
+        return (path, distribution.centre)
+      }
       guard case .number(let value)? = path.value(in: document) else {
         var message = "\(path): no number at this path in the scenario"
         if let guess = closestMatch(to: path.description, among: known) { message += " (did you mean \(guess)?)" }

@@ -21,7 +21,8 @@ final class MonthPasses {
   private var allocations: [UnsafeMutableRawPointer] = []
 
   /// - Parameter state: the kernel's service rows (clock, replacement draw, pay months), `capacity` lanes each.
-  init(plan: SimulationPlan, state: rs_services_state, policyState: rs_policy_state) {
+  /// - Parameter lanes: the parameters that differ between paths, when the file has any (SPEC §16).
+  init(plan: SimulationPlan, state: rs_services_state, policyState: rs_policy_state, lanes: LaneParameters? = nil) {
     precondition(
       MemoryLayout<SponsorTransitionTables.Cell>.stride == MemoryLayout<rs_sponsor_cell>.stride
         && MemoryLayout<SponsorTransitionTables.Row>.stride == MemoryLayout<rs_sponsor_row>.stride,
@@ -40,10 +41,11 @@ final class MonthPasses {
       perLane: perLane ? 1 : 0, incomeMultiplier: copy(plan.eventIncomeMultiplier),
       renewalMultiplier: copy(plan.eventRenewalMultiplier),
       newSponsorMultiplier: copy(plan.eventNewSponsorMultiplier), lossMultiplier: copy(plan.eventLossMultiplier),
-      agreementMultiplier: copy(plan.eventAgreementMultiplier))
-    services = rs_services_plan(
+      agreementMultiplier: copy(plan.eventAgreementMultiplier), lanes: lanes?.events.map { UnsafePointer($0) })
+    let serviceCost: [Double] = zip(plan.serviceCostFraction, plan.serviceMonthlyValue).map { $0 * $1 }
+    var services = rs_services_plan(
       count: Int32(plan.serviceMonthlyValue.count),
-      cost: copy(zip(plan.serviceCostFraction, plan.serviceMonthlyValue).map { $0 * $1 }),
+      cost: copy(serviceCost),
       scalesWithTraffic: copy(plan.serviceScalesWithTraffic.map { $0 ? UInt8(1) : 0 }),
       noticeMonths: copy(plan.serviceNoticeMonths.map { Int32($0) }),
       logNoReplacement: copy(plan.serviceLogNoReplacement),
@@ -55,7 +57,9 @@ final class MonthPasses {
       renewalMonths: copy(plan.serviceRenewalMonths.map { Int32($0) }),
       setAgreementMultiplier: copy(plan.eventSetAgreementMultiplier), migrationCost: copy(plan.serviceMigrationCost),
       mitigationAfter: copy(plan.serviceMitigationAfter.map { Int32($0) }),
-      mitigatedCost: copy(plan.serviceMitigatedCost))
+      mitigatedCost: copy(plan.serviceMitigatedCost), lanes: nil)
+    services.lanes = lanes?.services.map { UnsafePointer($0) }
+    self.services = services
     servicesState = state
     self.policyState = policyState
     policy = rs_policy_plan(
@@ -160,12 +164,14 @@ extension PathBlockKernel {
         &at, &events, eventStart, activeEvents, &products, diagnostics.map { $0.activeEventMonths + slot }, paths)
     }
     if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
+    let ownMoney = laneParameters?.money
+    if ownMoney != nil { laneParameters!.fillMoney(month: m, lanes: lanes) }
     rs_money_lines(
-      &at, passes.moneyMonths + (m - 1), level, incomeMultiplier, sponsorMonthly, cashFlow, yearSum(.income),
+      &at, passes.moneyMonths + (m - 1), ownMoney, level, incomeMultiplier, sponsorMonthly, cashFlow, yearSum(.income),
       yearSum(.expenses), yearSum(.sponsorRevenue))
     if plan.hasPolicy {
       rs_policy_money(
-        &at, passes.moneyMonths + (m - 1), &policy, &policyState, level, cashFlow, yearSum(.income), yearSum(.expenses))
+        &at, passes.moneyMonths + (m - 1), ownMoney, &policy, &policyState, level, cashFlow, yearSum(.income), yearSum(.expenses))
     }
     if passes.services.count > 0 {
       var services = passes.services

@@ -1,4 +1,5 @@
 import Foundation
+import _ReserveSimKernels
 
 /// Factor shocks and levels (SPEC §2): the block's normals, their correlation, X_f(m) and exp(X_f(m)).
 extension PathBlockKernel {
@@ -34,6 +35,13 @@ extension PathBlockKernel {
       let drift = plan.factorDrift[factor]
       let sd = plan.factorShockSD[factor]
       let l: UnsafeMutablePointer<Double>? = plan.needsFactorLevel[factor] ? level + factor * cap : nil
+      if let own = laneParameters, own.factorIsUncertain[factor] {
+        // The lanes' own drift and sd (SPEC §16).
+        rs_advance_factor_lanes(
+          logLevel + factor * cap, plan.hasShocks ? UnsafePointer(eps) : nil, own.factorDrift + factor * cap,
+          own.factorShockSD + factor * cap, l, Int32(lanes))
+        continue
+      }
       VectorKernels.advanceFactor(
         logLevel: logLevel + factor * cap, epsilon: eps, drift: drift, sd: sd, level: l, lanes: lanes)
     }

@@ -26,7 +26,7 @@ extension PathBlockKernel {
     var upper = [Double](repeating: 0, count: lanes)
     var lower = [Double](repeating: 0, count: lanes)
 
-    startBalance.update(repeating: plan.initialReserve, count: lanes)
+    setStartBalances(lanes: lanes)
     run(firstPath: firstPath, lanes: lanes, policy: none, recording: nil)
     for lane in 0..<lanes { upper[lane] = need[lane] }
     run(firstPath: firstPath, lanes: lanes, policy: most, recording: nil)

@@ -7,9 +7,14 @@ extension PathBlockKernel {
     let plan = self.plan
     for lane in 0..<lanes { sponsorMonthly[lane] = 0 }
     for t in 0..<plan.tierMonthlyAmount.count {
-      let amount = plan.tierMonthlyAmount[t]
       let counts = sponsors + t * capacity
-      for lane in 0..<lanes { sponsorMonthly[lane] += Double(counts[lane]) * amount }
+      if let own = laneParameters?.tierMonthlyAmount {
+        let amounts = own + t * capacity
+        for lane in 0..<lanes { sponsorMonthly[lane] += Double(counts[lane]) * amounts[lane] }
+      } else {
+        let amount = plan.tierMonthlyAmount[t]
+        for lane in 0..<lanes { sponsorMonthly[lane] += Double(counts[lane]) * amount }
+      }
     }
   }
 
@@ -28,8 +33,11 @@ extension PathBlockKernel {
     } else {
       (renewalFactor, arrivalFactor) = (renewalMultiplier[lane], newSponsorMultiplier[lane])
     }
-    let p = Swift.min(1, plan.tierRenewalProbability[t] * renewalFactor)
-    let lambda = plan.tierNewPerYear[t] * arrivalFactor
+    // The lane's own rates where they differ between paths (SPEC §16).
+    let renewal = laneParameters.map { $0.tierRenewal[t * capacity + lane] } ?? plan.tierRenewalProbability[t]
+    let arrivals = laneParameters.map { $0.tierNewPerYear[t * capacity + lane] } ?? plan.tierNewPerYear[t]
+    let p = Swift.min(1, renewal * renewalFactor)
+    let lambda = arrivals * arrivalFactor
     let address = (path: UInt32(truncatingIfNeeded: path), month: UInt32(month), tier: UInt32(t))
     var renewalUniforms = UniformSequence(
       streams, path: address.path, month: address.month, stream: .sponsorDraws, index: address.tier, words: .low)

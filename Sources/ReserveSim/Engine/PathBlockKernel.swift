@@ -29,6 +29,8 @@ import _ReserveSimKernels
   let capacity: Int
   /// The month's passes and their tables.
   let monthPasses: MonthPasses
+  /// The parameters that differ between paths (SPEC §16), drawn per block; nil when the file has none.
+  let laneParameters: LaneParameters?
 
   @usableFromInline static let factorCount = Factor.allCases.count
 
@@ -137,6 +139,10 @@ import _ReserveSimKernels
     sponsorFallback = buffer(plan.tierMonthlyAmount.count, UInt8.self)
     passScratch = buffer(2, UInt64.self)
     self.allocations = allocations
+    let laneParameters = plan.uncertainScenario.map {
+      LaneParameters(scenario: $0, plan: plan, streams: RandomStreams(seed: seed), capacity: capacity)
+    }
+    self.laneParameters = laneParameters
     monthPasses = MonthPasses(
       plan: plan,
       state: rs_services_state(
@@ -145,7 +151,8 @@ import _ReserveSimKernels
         agreementEnd: serviceAgreementEnd, agreementMultiplier: agreementMultiplier, outgo: outgo),
       policyState: rs_policy_state(
         outgo: outgo, cutActive: cutActive, lastAppeal: lastAppeal, appealArrives: appealArrives,
-        belowMinimumMonth: belowMinimumMonth, donationsLevel: level + Factor.donations.index * capacity))
+        belowMinimumMonth: belowMinimumMonth, donationsLevel: level + Factor.donations.index * capacity),
+      lanes: laneParameters)
   }
 
   deinit { for pointer in allocations { pointer.deallocate() } }
@@ -170,7 +177,8 @@ import _ReserveSimKernels
       }
     }
     if plan.hasShocks && plan.months >= 2 { drawShocks(firstPath: firstPath, lanes: lanes) }
-    startBalance.update(repeating: plan.initialReserve, count: lanes)
+    laneParameters?.draw(firstPath: firstPath, lanes: lanes)
+    setStartBalances(lanes: lanes)
     run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: output)
 
     (output.requiredReserve + slot).update(from: need, count: lanes)
@@ -187,6 +195,15 @@ import _ReserveSimKernels
     if plan.respondsToBalance {
       searchNeeds(firstPath: firstPath, lanes: lanes)
       (output.requiredReserve + slot).update(from: need, count: lanes)
+    }
+  }
+
+  /// Each lane's B₀: the file's initial reserve, or the lane's own draw of it (SPEC §16).
+  func setStartBalances(lanes: Int) {
+    if let own = laneParameters?.column("reserve.initial", 0) {
+      startBalance.update(from: own, count: lanes)
+    } else {
+      startBalance.update(repeating: plan.initialReserve, count: lanes)
     }
   }
 
@@ -222,11 +239,19 @@ import _ReserveSimKernels
     level.update(repeating: 1, count: Self.factorCount * cap)
     for k in 0..<events {
       // As if an occurrence had just ended before month 1: month 1 draws the first wait.
-      for lane in 0..<lanes { eventStart[k * cap + lane] = 1 - Int32(plan.eventDuration[k]) }
+      if let own = laneParameters?.events?.pointee.duration {
+        for lane in 0..<lanes { eventStart[k * cap + lane] = 1 - own[k * cap + lane] }
+      } else {
+        for lane in 0..<lanes { eventStart[k * cap + lane] = 1 - Int32(plan.eventDuration[k]) }
+      }
     }
     startDonations(firstPath: firstPath, lanes: lanes)
     for t in 0..<tiers {
-      for lane in 0..<lanes { sponsors[t * cap + lane] = Int64(plan.tierInitialCount[t]) }
+      if let own = laneParameters?.tierCount {
+        (sponsors + t * cap).update(from: own + t * cap, count: lanes)
+      } else {
+        for lane in 0..<lanes { sponsors[t * cap + lane] = Int64(plan.tierInitialCount[t]) }
+      }
     }
 
     for m in 1...months {

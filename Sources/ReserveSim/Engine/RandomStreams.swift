@@ -32,6 +32,9 @@ import Foundation
     /// At a month-end where the policy makes an appeal (SPEC §15): a 53-bit uniform (words 0–1); the appeal is
     /// answered when it is below the appeal's probability.
     case appeals = 0x0600_0000
+    /// At month 0 (no month's), draw number = the parameter's key (`UncertainParameter.drawKey`): a 53-bit uniform
+    /// (words 0–1) for the path's value of an uncertain parameter (SPEC §16).
+    case parameterDraws = 0x0700_0000
   }
 
   public let key0: UInt32

@@ -129,8 +129,14 @@ import Foundation
   /// floor/D(m), index (m−1).
   public let discountedFloor: [Double]
 
+  /// The scenario, when it has parameters that differ between paths (SPEC §16): `LaneParameters` draws them.
+  public let uncertainScenario: Scenario?
+
   public init(_ scenario: Scenario) {
     let months = scenario.months
+    uncertainScenario = scenario.uncertainParameters.isEmpty ? nil : scenario
+    let uncertain = Set(scenario.uncertainParameters.map(\.pattern))
+    let uncertainItems = Set(scenario.uncertainParameters.map { "\($0.pattern)#\($0.item)" })
     self.years = scenario.years
     self.months = months
     let factorCount = Factor.allCases.count
@@ -144,8 +150,14 @@ import Foundation
     factorDrift = drift
     factorShockSD = shock
     choleskyFactor = CorrelationMatrix.choleskyFactor(scenario.correlations)!
-    hasShocks = shock.contains { $0 > 0 }
-    let moves = (0..<factorCount).map { drift[$0] != 0 || shock[$0] > 0 }
+    // A factor whose growth or volatility differs between paths moves (and has shocks) in every path; where a
+    // path's values are 0 it still adds exactly 0.
+    let uncertainVolatility = Factor.allCases.map { uncertain.contains("factors.\($0.rawValue).annualVolatility") }
+    let uncertainFactor = Factor.allCases.map {
+      uncertain.contains("factors.\($0.rawValue).annualGrowth") || uncertainVolatility[$0.index]
+    }
+    hasShocks = shock.contains { $0 > 0 } || uncertainVolatility.contains(true)
+    let moves = (0..<factorCount).map { drift[$0] != 0 || shock[$0] > 0 || uncertainFactor[$0] }
     factorMoves = moves
     let l = choleskyFactor
     let correlated = (0..<factorCount).filter { f in
@@ -206,11 +218,12 @@ import Foundation
 
     serviceMonthlyValue = scenario.inKindServices.map(\.monthlyValue)
     serviceScalesWithTraffic = scenario.inKindServices.map { $0.scaling == .traffic }
-    serviceMonthlyHazard = scenario.inKindServices.map { Self.monthlyProbability(annual: $0.annualLossProbability) }
+    let hazards = scenario.inKindServices.map { Self.serviceHazard(annual: $0.annualLossProbability) }
+    serviceMonthlyHazard = hazards.map(\.monthly)
     serviceNoticeMonths = scenario.inKindServices.map(\.noticeMonths)
     serviceCostFraction = scenario.inKindServices.map(\.replacementCostFraction)
 
-    serviceMonthlyLogHazard = serviceMonthlyHazard.map { -Foundation.log1p(-$0) }
+    serviceMonthlyLogHazard = hazards.map(\.log)
     serviceLogNoReplacement = scenario.inKindServices.map { Foundation.log1p(-$0.annualReplacementProbability) / 12 }
     // An end past the horizon is never reached: kept at M + 1 so that the kernel's 32-bit months cannot overflow.
     serviceAgreementEnd = scenario.inKindServices.map { $0.agreement.map { Swift.min($0.ends, months + 1) } ?? 0 }
@@ -231,7 +244,10 @@ import Foundation
     eventLossMultiplier = scenario.events.map(\.serviceLossMultiplier)
     eventAgreementMultiplier = scenario.events.map(\.agreementRenewalMultiplier)
 
-    let eventSets = scenario.events.count <= Self.maximumTabulatedEvents ? 1 << scenario.events.count : 0
+    // Multipliers that differ between paths are multiplied per lane, as with more than six kinds.
+    let uncertainMultiplier = uncertain.contains { $0.hasPrefix("events[].") && $0.hasSuffix("Multiplier") }
+    let eventSets =
+      scenario.events.count <= Self.maximumTabulatedEvents && !uncertainMultiplier ? 1 << scenario.events.count : 0
     eventSetCount = eventSets
     func product(_ multipliers: [Double]) -> [Double] {
       (0..<eventSets).map { set in
@@ -246,13 +262,18 @@ import Foundation
     let lossMultiplier = product(eventLossMultiplier)
     eventSetLossMultiplier = lossMultiplier
     eventSetAgreementMultiplier = product(eventAgreementMultiplier)
+    // A tier whose rates differ between paths is not tabulated (an arrival mean of +∞ leaves its rows empty): every
+    // lane's year end takes the exact samplers at the lane's own rates.
+    let newPerYear = scenario.sponsorTiers.map(\.newPerYear)
+    let tabulatedNewPerYear = newPerYear.indices.map { t in
+      uncertainItems.contains("sponsorTiers[].renewalProbability#\(t)")
+        || uncertainItems.contains("sponsorTiers[].newPerYear#\(t)") ? Double.infinity : newPerYear[t]
+    }
     sponsorTransitions = SponsorTransitionTables(
-      renewalProbability: tierRenewalProbability, newPerYear: tierNewPerYear,
+      renewalProbability: tierRenewalProbability, newPerYear: tabulatedNewPerYear,
       setRenewalMultiplier: eventSets > 0 ? eventSetRenewalMultiplier : [1],
       setNewSponsorMultiplier: eventSets > 0 ? eventSetNewSponsorMultiplier : [1])
-    eventSetServiceAddedHazard = zip(serviceMonthlyHazard, serviceMonthlyLogHazard).flatMap { hazard, logHazard in
-      lossMultiplier.map { $0 == 1 ? logHazard : -Foundation.log1p(-Swift.min(1, hazard * $0)) }
-    }
+    eventSetServiceAddedHazard = hazards.flatMap { terms in lossMultiplier.map { Self.addedHazard(terms, multiplier: $0) } }
 
     initialReserve = scenario.reserve.initial
     floor = scenario.reserve.floor
@@ -260,6 +281,19 @@ import Foundation
     monthlyGrowth = Foundation.pow(1 + r, 1.0 / 12)
     discount = (1...months).map { Foundation.pow(1 + r, -Double($0) / 12) }
     discountedFloor = discount.map { scenario.reserve.floor * $0 }
+  }
+
+  /// A service's monthly loss probability h = 1 − (1 − p)^(1/12) for annual probability p, and −ln(1 − h), the
+  /// hazard a donated month adds to its loss clock (+∞ when h = 1).
+  public static func serviceHazard(annual p: Double) -> (monthly: Double, log: Double) {
+    let h = monthlyProbability(annual: p)
+    return (h, -Foundation.log1p(-h))
+  }
+
+  /// The hazard a donated month adds while events multiply the loss probability by `multiplier`:
+  /// −ln(1 − min(1, h·multiplier)), exactly −ln(1 − h) when the multiplier is 1.
+  public static func addedHazard(_ terms: (monthly: Double, log: Double), multiplier: Double) -> Double {
+    multiplier == 1 ? terms.log : -Foundation.log1p(-Swift.min(1, terms.monthly * multiplier))
   }
 
   /// 1 − (1 − p)^(1/12): the monthly probability equivalent to an annual probability p.

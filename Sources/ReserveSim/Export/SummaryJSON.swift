@@ -80,7 +80,42 @@ public enum SummaryJSON {
               ])
             })
         ),
-      ])
+      ] + uncertainty(s))
+  }
+
+  /// SPEC §16's `uncertainty`, when the file has uncertain estimates: each one's `--set` path, its distribution as
+  /// written, and its first-order indices for ruin and for the need with their 95% intervals (null where the
+  /// output does not vary), largest need index first.
+  static func uncertainty(_ s: RunSummary) -> [(String, OrderedJSON)] {
+    guard !s.uncertainty.isEmpty else { return [] }
+    func index(_ value: SensitivityIndex?) -> OrderedJSON {
+      guard let value else { return .null }
+      return .object([("index", .number(value.index)), ("lower", .number(value.lower)), ("upper", .number(value.upper))])
+    }
+    return [
+      (
+        "uncertainty",
+        .array(
+          s.uncertainty.map { rank in
+            .object([
+              ("path", .string(rank.parameter.path.description)),
+              ("distribution", distribution(rank.parameter.distribution.form)),
+              ("ruin", index(rank.ruin)), ("need", index(rank.need)),
+            ])
+          })
+      )
+    ]
+  }
+
+  /// A distribution as written: `{"range": [a, b]}` and the like.
+  static func distribution(_ form: EstimateDistribution.Form) -> OrderedJSON {
+    switch form {
+    case .range(let a, let b): return .object([("range", .array([.number(a), .number(b)]))])
+    case .uniform(let a, let b): return .object([("uniform", .array([.number(a), .number(b)]))])
+    case .triangular(let low, let mode, let high):
+      return .object([("triangular", .array([.number(low), .number(mode), .number(high)]))])
+    case .beta(let alpha, let beta): return .object([("beta", .array([.number(alpha), .number(beta)]))])
+    }
   }
 
   /// `expectedShortfall`: a list, or null with `expectedShortfallOmitted` saying why (SPEC §15's search).

@@ -47,6 +47,11 @@ public enum TextSummary {
       }
     }
 
+    if !s.uncertainty.isEmpty {
+      out += "\n" + UncertaintyRanking.introduction + "\n"
+      for line in UncertaintyRanking.plainWords(s.uncertainty) { out += "  " + line + "\n" }
+    }
+
     out += "\nBy year (balance at year end)\n"
     out += pad("year", 6) + pad("ruined by then", 16) + pad("p5", 12) + pad("median", 12) + pad("p95", 12) + "mean\n"
     for (index, balance) in s.balanceByYear.enumerated() {

@@ -84,6 +84,9 @@ public struct RunSummary: Sendable {
   public var warnings: [String] = []
   /// The month-1 budget as written, to read before the probabilities (with `yearlyFlows`, the expected flows).
   public var budget: Budget
+  /// The uncertain estimates (SPEC §16) ranked by how much of the need's variance each explains; empty when the
+  /// file has none.
+  public var uncertainty: [UncertainEstimateRank] = []
 
   public init(
     _ result: SimulationResult, reserveConfidences: [Double] = defaultReserveConfidences,
@@ -156,6 +159,7 @@ public struct RunSummary: Sendable {
       b.mean = Self.finite(b.mean)
       balanceByYear[index] = b
     }
+    uncertainty = UncertaintyRanking.rank(result)
     yearlyFlows = (1...years).map { year in
       YearFlows(
         year: year, income: result.meanFlow(.income, year: year),

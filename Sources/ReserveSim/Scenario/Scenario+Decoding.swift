@@ -11,7 +11,9 @@ extension Scenario {
 
   /// Builds and validates a scenario from a composed JSON document.
   /// - Throws: `ScenarioError` naming the JSON path and the problem (its `file` is left `nil`).
-  public init(json: JSONValue) throws {
+  public init(json written: JSONValue) throws {
+    // SPEC §16: distributions are read first and stand at their centres while the rest is decoded.
+    let (json, uncertain) = try UncertainParameter.extract(from: written)
     let root = JSONPath.root
     var reader = try ObjectReader(json, at: root, as: ScenarioFields.root)
     _ = try reader.string("$schema")
@@ -66,6 +68,7 @@ extension Scenario {
     try reader.rejectUnknownKeys()
     try CorrelationMatrix.validate(correlations, at: root.appending("correlations"))
     warnings = ScenarioFields.warnings(in: json)
+    uncertainParameters = uncertain
   }
 
   private static func strings(_ items: [JSONValue]?, at path: JSONPath) throws -> [String] {

@@ -28,6 +28,14 @@ extension ScenarioFields {
       "with a warning on stderr, which `run --strict`, `validate --strict` and `check` turn into an error. Writing",
       "the percentage (`\"200%\"`) says that a large value is meant and gives no warning.",
       "",
+      "Most model parameters (the Type column says \"or a distribution\") may be written as an uncertain estimate",
+      "instead of a number; each simulated future then draws its own value (see model.md §16):",
+      "`{\"range\": [a, b]}` is a 90% interval — logit-normal on a field between 0 and 1 when 0 < a < b < 1, else",
+      "lognormal when 0 < a < b, else normal, truncated to the field's valid range; `{\"uniform\": [a, b]}`,",
+      "`{\"triangular\": [low, mode, high]}` and `{\"beta\": [alpha, beta]}` (fields between 0 and 1) are the others.",
+      "Their ends must lie in the field's allowed range; whole-number fields round each draw. `reservesim validate`",
+      "prints each distribution's 5th, 50th and 95th percentiles.",
+      "",
       "Editors that understand JSON Schema (VS Code, JetBrains IDEs) complete and check a file that starts with",
       "`\"$schema\": \"schema.json\"` (the path is relative to the file). `reservesim validate FILE…` checks it the",
       "way the simulation reads it, including what the schema cannot express (marked *checked by reservesim*",
@@ -82,7 +90,9 @@ extension ScenarioFields {
       let description =
         (field.description ?? definition?.description ?? "") + (field.acceptsPercent ? percentSentence : "")
       let cells = [
-        "`\(field.key)`", typeWords(field.type, percent: field.acceptsPercent), required,
+        "`\(field.key)`",
+        typeWords(field.type, percent: field.acceptsPercent)
+          + (distributionFields.contains(object.name + "." + field.key) ? ", or a distribution" : ""), required,
         fallback.map { "`\($0.jsonText)`" } ?? "", allowedWords(field), field.unit ?? "", description,
       ]
       rows.append("| " + cells.map(cell).joined(separator: " | ") + " |")

@@ -33,6 +33,7 @@ extension ScenarioFields {
           ("anyOf", monthTypes), ("minimum", .integer(1)), ("description", .string(monthDescription)),
         ])
       ),
+      ("distribution", distributionSchema),
     ]
     for object in objects.dropFirst() {
       if object.name == assertion.branches[0].object { definitions.append((assertion.name, unionSchema(assertion))) }
@@ -58,6 +59,46 @@ extension ScenarioFields {
         ])
   }
 
+  /// An uncertain estimate (SPEC §16): exactly one of range, uniform, triangular or beta with its numbers. The
+  /// checks that depend on the field (inside its range, a < b) are the decoder's.
+  private static let distributionSchema: OrderedJSON = {
+    func form(_ key: String, _ count: Int, _ description: String) -> OrderedJSON {
+      .object([
+        ("type", .string("object")),
+        (
+          "properties",
+          .object([
+            (
+              key,
+              .object([
+                ("type", .string("array")), ("items", .object([("type", .string("number"))])),
+                ("minItems", .integer(count)), ("maxItems", .integer(count)), ("description", .string(description)),
+              ])
+            )
+          ])
+        ),
+        ("required", .array([.string(key)])), ("additionalProperties", .bool(false)),
+      ])
+    }
+    return .object([
+      (
+        "description",
+        .string(
+          "An uncertain estimate instead of a number: each simulated future draws its own value. A range [a, b] is a 90% interval (5th and 95th percentiles a and b): logit-normal on a field between 0 and 1 when 0 < a < b < 1, else lognormal when 0 < a < b, else normal, truncated to the field's valid range. Whole-number fields round each draw."
+        )
+      ),
+      (
+        "oneOf",
+        .array([
+          form("range", 2, "[a, b]: the 5th and 95th percentiles."),
+          form("uniform", 2, "[a, b]: every value between equally likely."),
+          form("triangular", 3, "[low, mode, high]."),
+          form("beta", 2, "[alpha, beta]: shape parameters, for fields between 0 and 1."),
+        ])
+      ),
+    ])
+  }()
+
   /// A month number or "YYYY-MM".
   private static let monthTypes = OrderedJSON.array([
     .object([("type", .string("integer"))]),
@@ -82,7 +123,15 @@ extension ScenarioFields {
 
   /// `properties`, `required` and `additionalProperties: false`.
   private static func objectBody(_ object: ScenarioObject) -> [(String, OrderedJSON)] {
-    var members: [(String, OrderedJSON)] = [("properties", .object(object.fields.map { ($0.key, property($0)) }))]
+    var members: [(String, OrderedJSON)] = [
+      (
+        "properties",
+        .object(
+          object.fields.map {
+            ($0.key, property($0, distribution: distributionFields.contains(object.name + "." + $0.key)))
+          })
+      )
+    ]
     let required = object.fields.filter { $0.requirement == .always }.map { OrderedJSON.string($0.key) }
     if !required.isEmpty { members.append(("required", .array(required))) }
     members.append(("additionalProperties", .bool(false)))
@@ -121,7 +170,8 @@ extension ScenarioFields {
   }
 
   /// The schema of one field.
-  private static func property(_ field: ScenarioField) -> OrderedJSON {
+  /// - Parameter distribution: whether the field may be written as a distribution (SPEC §16).
+  private static func property(_ field: ScenarioField, distribution: Bool = false) -> OrderedJSON {
     let optional = field.requirement == .optional
     var members: [(String, OrderedJSON)] = []
     /// `node` or null.
@@ -160,8 +210,14 @@ extension ScenarioFields {
       if let pattern = field.pattern { members.append(("pattern", .string(pattern))) }
     case .number, .wholeNumber:
       let kind = field.type == .number ? "number" : "integer"
-      members.append(("type", types(field.acceptsPercent ? [kind, "string"] : [kind], nullable: optional)))
-      members += bounds(field)
+      let number: [(String, OrderedJSON)] =
+        [("type", types(field.acceptsPercent ? [kind, "string"] : [kind], nullable: optional))] + bounds(field)
+        + (field.acceptsPercent ? [("pattern", .string(percentPattern))] : [])
+      if distribution {
+        members.append(("anyOf", .array([.object(number), .object([("$ref", .string("#/$defs/distribution"))])])))
+      } else {
+        members += number
+      }
     }
     if let fallback = field.defaultValue { members.append(("default", json(fallback))) }
     if let unit = field.unit { members.append(("x-unit", .string(unit))) }
@@ -169,7 +225,7 @@ extension ScenarioFields {
       members.append(("description", .string(description + (field.acceptsPercent ? percentSentence : ""))))
     }
     if !field.examples.isEmpty { members.append(("examples", .array(field.examples.map { .string($0) }))) }
-    if field.acceptsPercent { members.append(("pattern", .string(percentPattern))) }
+    if field.acceptsPercent && !distribution { members.append(("pattern", .string(percentPattern))) }
     return .object(members)
   }
 

@@ -461,6 +461,26 @@ public enum ScenarioFields {
   private static let objectsByName: [String: ScenarioObject] = Dictionary(
     uniqueKeysWithValues: objects.map { ($0.name, $0) })
 
+  /// The fields that may be written as a distribution (SPEC §16), as "definition.key" ("inKindService.monthlyValue";
+  /// ".key" at the top level): those whose every pattern is in `UncertainParameter.supportedPatterns`.
+  static let distributionFields: Set<String> = {
+    var patternsOf: [String: [String]] = [:]
+    func visit(_ object: ScenarioObject, at place: String) {
+      for field in object.fields {
+        let pattern = place.isEmpty ? field.key : place + "." + field.key
+        patternsOf[object.name + "." + field.key, default: []].append(pattern)
+        for (definition, suffix) in field.type.objectDefinitions {
+          for branch in assertion.name == definition ? assertion.branches.map(\.object) : [definition] {
+            if let child = Self.object(named: branch) { visit(child, at: pattern + suffix) }
+          }
+        }
+      }
+    }
+    visit(root, at: "")
+    return Set(
+      patternsOf.filter { $0.value.allSatisfy(UncertainParameter.supportedPatterns.contains) }.keys)
+  }()
+
   /// Every field with its JSON path pattern (`inKindServices[].agreement.ends`, `factors.traffic.annualGrowth`),
   /// in the format's order; a field of an object that stands in several places (an income or expense line) is
   /// listed once per place.

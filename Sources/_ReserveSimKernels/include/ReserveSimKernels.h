@@ -41,6 +41,10 @@ void rs_factor_normals(
 void rs_advance_factor(
     double *logLevel, const double *epsilon, double drift, double sd, double *level, int32_t lanes);
 
+/// rs_advance_factor with each lane's own drift and sd (SPEC §16).
+void rs_advance_factor_lanes(
+    double *logLevel, const double *epsilon, const double *drift, const double *sd, double *level, int32_t lanes);
+
 /// out = exp(a + b) lane by lane (the engine's exp).
 void rs_exp_of_sum(const double *a, const double *b, double *out, int32_t lanes);
 
@@ -62,6 +66,15 @@ typedef struct {
   uint64_t *scratch;
 } rs_block_month;
 
+/// Per-lane values of parameters that differ between paths (SPEC §16), rows [k · stride + lane]; a NULL row means
+/// every lane has the plan's own value.
+typedef struct {
+  const int32_t *duration;
+  const double *logNoStart;
+  /// Read only when the plan is perLane.
+  const double *incomeMultiplier, *renewalMultiplier, *newSponsorMultiplier, *lossMultiplier, *agreementMultiplier;
+} rs_event_lanes;
+
 /// Events (SPEC §6). With at most 6 kinds the sets of active events are tabulated (a lane's set is a bitmask);
 /// with more, the multipliers' products are multiplied per lane (`perLane`).
 typedef struct {
@@ -74,6 +87,8 @@ typedef struct {
   /// 1 when the sets are not tabulated: then each kind's multipliers below are multiplied per lane.
   int32_t perLane;
   const double *incomeMultiplier, *renewalMultiplier, *newSponsorMultiplier, *lossMultiplier, *agreementMultiplier;
+  /// The lanes' own values, or NULL when every path has the plan's.
+  const rs_event_lanes *lanes;
 } rs_events_plan;
 
 /// The per-lane products of the active events' multipliers.
@@ -108,9 +123,27 @@ typedef struct {
   double cutFixed, cutAmount[4];
 } rs_money_month;
 
+/// The month's money lines per lane (SPEC §16, when a line's amount or growth differs between paths): the fields of
+/// rs_money_month with a value per lane, rows [i · stride + lane] for the four factor lines.
+typedef struct {
+  double *incomeFixed, *expensesFixed, *incomeAmount, *expenseAmount, *cutFixed, *cutAmount;
+} rs_money_lanes;
+
+/// `lanes` (NULL when the lines are the same in every path) replaces money's fixed amounts and factor lines.
 void rs_money_lines(
-    const rs_block_month *at, const rs_money_month *money, const double *level, const double *incomeMultiplier,
-    const double *sponsorMonthly, double *cashFlow, double *incomeSum, double *expenseSum, double *sponsorSum);
+    const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *lanes, const double *level,
+    const double *incomeMultiplier, const double *sponsorMonthly, double *cashFlow, double *incomeSum,
+    double *expenseSum, double *sponsorSum);
+
+/// Per-lane values of the services' parameters (SPEC §16), rows [s · stride + lane] (addedHazard: [(s · sets + set)
+/// · stride + lane]).
+typedef struct {
+  const double *cost, *mitigatedCost, *migrationCost;
+  const int32_t *noticeMonths;
+  const double *logNoReplacement, *agreementRenewal;
+  /// When the plan's sets is 0: h and −ln(1 − h) per lane; else addedHazard by set.
+  const double *monthlyHazard, *logHazard, *addedHazard;
+} rs_service_lanes;
 
 /// In-kind services (SPEC §5).
 typedef struct {
@@ -145,6 +178,8 @@ typedef struct {
   const double *migrationCost;
   const int32_t *mitigationAfter;
   const double *mitigatedCost;
+  /// The lanes' own values, or NULL when every path has the plan's.
+  const rs_service_lanes *lanes;
 } rs_services_plan;
 
 /// The services' state, one row per service.
@@ -227,8 +262,8 @@ typedef struct {
 /// (1 − f) × the cut lines while cuts apply, adds that saving and an arriving appeal to the cash flow, and moves
 /// the saving out of the expense sum and the appeal into the income sum.
 void rs_policy_money(
-    const rs_block_month *at, const rs_money_month *money, const rs_policy_plan *policy, const rs_policy_state *state,
-    const double *level, double *cashFlow, double *incomeSum, double *expenseSum);
+    const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *lanes, const rs_policy_plan *policy,
+    const rs_policy_state *state, const double *level, double *cashFlow, double *incomeSum, double *expenseSum);
 
 /// After rs_update_balances in a file with a policy: the month-end's cover against the minimum, the cuts' state
 /// and the appeals.

@@ -1,0 +1,143 @@
+import Foundation
+import XCTest
+
+@_spi(Engine) @testable import ReserveSim
+
+/// SPEC §16 in the engine: per-path parameters through the month's passes, reproducibility, and the indices.
+final class UncertainParameterTests: XCTestCase {
+  func pypi() throws -> Scenario {
+    var scenario = try ScenarioLoader().load(repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path)
+    scenario.assertions = []
+    return scenario
+  }
+
+  /// A parameter of `scenario` made "uncertain" with a distribution of one value (which the decoder would read as
+  /// the number): the engine then runs its per-lane tables.
+  func pointParameter(_ pattern: String, item: Int, value: Double, whole: Bool = false) throws -> UncertainParameter {
+    let distribution = try EstimateDistribution(
+      json: .object(["uniform": .array([.number(value), .number(value)])]), range: .any, isWholeNumber: whole)
+    return UncertainParameter(
+      path: ScenarioPath(steps: [.key(pattern), .index(item)]), pattern: pattern, item: item,
+      distribution: distribution)
+  }
+
+  /// Every field whose per-lane tables use the plan's formulas gives the number's bits when every path draws the
+  /// number: the per-lane passes are the same month.
+  func testPerLaneTablesGiveThePointsBits() throws {
+    let scenario = try pypi()
+    let baseline = simulate(scenario, paths: 3000)
+    let cdn = scenario.inKindServices[0], tier = scenario.sponsorTiers[2], event = scenario.events[0]
+    let fields: [(String, Int, Double, Bool)] = [
+      ("reserve.initial", 0, scenario.reserve.initial, false),
+      ("factors.traffic.annualGrowth", 0, 0.3, false), ("factors.traffic.annualVolatility", 0, 0.2, false),
+      ("factors.inflation.annualGrowth", 0, 0.03, false),
+      ("income[].annualGrowth", 1, 0.2, false), ("expenses[].annual", 0, 760000, false),
+      ("expenses[].annual", 1, 150000, false), ("sponsorTiers[].count", 2, Double(tier.count), true),
+      ("sponsorTiers[].annualAmount", 2, tier.annualAmount, false),
+      ("inKindServices[].monthlyValue", 0, cdn.monthlyValue, false),
+      ("inKindServices[].annualLossProbability", 0, cdn.annualLossProbability, false),
+      ("inKindServices[].noticeMonths", 0, Double(cdn.noticeMonths), true),
+      ("inKindServices[].replacementCostFraction", 0, cdn.replacementCostFraction, false),
+      ("inKindServices[].annualReplacementProbability", 0, cdn.annualReplacementProbability, false),
+      ("inKindServices[].agreement.renewalProbability", 0, 0.8, false),
+      ("inKindServices[].migrationCost", 0, cdn.migrationCost, false),
+      ("inKindServices[].mitigation.costFraction", 0, 0.3, false),
+      ("events[].annualProbability", 0, event.annualProbability, false),
+      ("events[].durationMonths", 0, Double(event.durationMonths), true),
+    ]
+    var all = scenario
+    for (pattern, item, value, whole) in fields {
+      var one = scenario
+      one.uncertainParameters = [try pointParameter(pattern, item: item, value: value, whole: whole)]
+      all.uncertainParameters.append(one.uncertainParameters[0])
+      assertSameBits(simulate(one, paths: 3000), baseline, pattern)
+    }
+    assertSameBits(simulate(all, paths: 3000), baseline, "all at once")
+  }
+
+  func assertSameBits(_ a: SimulationResult, _ b: SimulationResult, _ what: String) {
+    XCTAssertEqual(a.requiredReserve, b.requiredReserve, what)
+    XCTAssertEqual(a.firstRuinMonth, b.firstRuinMonth, what)
+    XCTAssertEqual(a.yearEndBalance, b.yearEndBalance, what)
+    XCTAssertEqual(a.yearlyFlowMeans, b.yearlyFlowMeans, what)
+  }
+
+  /// Sponsor rates and event multipliers take the exact per-lane samplers (other random words than the tables):
+  /// drawn at the number, the mean sponsor revenue and ruin agree with the number's within sampling error.
+  func testPerLaneSamplersAgreeInDistribution() throws {
+    let scenario = try pypi()
+    var varied = scenario
+    varied.uncertainParameters = [
+      try pointParameter("sponsorTiers[].renewalProbability", item: 4, value: 0.75),
+      try pointParameter("sponsorTiers[].newPerYear", item: 6, value: 3.5),
+      try pointParameter("events[].sponsorRenewalMultiplier", item: 0, value: 0.85),
+    ]
+    let paths = 40000
+    let a = simulate(scenario, paths: paths), b = simulate(varied, paths: paths)
+    XCTAssertNotEqual(a.yearEndBalance, b.yearEndBalance, "the per-lane samplers draw other words")
+    for year in 2...scenario.years {
+      let ra = RunSummary(a).ruinProbability(withinYears: year), rb = RunSummary(b).ruinProbability(withinYears: year)
+      let se = (ra.standardError * ra.standardError + rb.standardError * rb.standardError).squareRoot()
+      assertWithinStandardErrors(rb.value, ra.value, standardError: se, "ruin within \(year) years")
+    }
+  }
+
+  /// A scenario where ruin and need depend on one uncertain estimate only: with no income, expenses E a year
+  /// for two years and r = 0, need = 2E exactly and ruin ⇔ 2E > B₀. Both indices of E are 1 in closed form; the
+  /// estimator keeps the share of E[Y | θ]'s variance at its first 10 harmonics (a linear need: 99.96%; ruin, a
+  /// step: 96%). The other estimate (an event with no effect) has intervals containing 0.
+  func testOneParameterDrivesEverything() throws {
+    let scenario = try makeScenario(
+      """
+      {"name": "one driver", "years": 2, "reserve": {"initial": 300000},
+       "expenses": [{"name": "staff", "annual": {"uniform": [100000, 200000]}}],
+       "events": [{"name": "nothing", "annualProbability": {"uniform": [0.1, 0.5]}, "durationMonths": 3}]}
+      """)
+    XCTAssertEqual(scenario.uncertainParameters.count, 2)
+    let result = simulate(scenario, paths: 20000)
+    let ranks = UncertaintyRanking.rank(result)
+    XCTAssertEqual(ranks.map(\.parameter.path.description), ["expenses[staff].annual", "events[nothing].annualProbability"])
+    let staff = ranks[0], nothing = ranks[1]
+    XCTAssertEqual(staff.need!.index, 1, accuracy: 0.002)
+    XCTAssertEqual(staff.ruin!.index, 0.96, accuracy: 0.01)
+    XCTAssertLessThan(staff.need!.upper - staff.need!.lower, 0.01)
+    XCTAssertLessThanOrEqual(nothing.need!.lower, 0)
+    XCTAssertGreaterThanOrEqual(nothing.need!.upper, 0)
+    XCTAssertLessThanOrEqual(nothing.ruin!.lower, 0)
+    XCTAssertGreaterThanOrEqual(nothing.ruin!.upper, 0)
+    // The closed form of the need itself: 2E per path, E the path's own draw.
+    let streams = RandomStreams(seed: 7)
+    for i in [0, 1, 17, 19999] {
+      let u = LaneParameters.uniform(streams, path: UInt32(i), key: scenario.uncertainParameters[0].drawKey)
+      let key = scenario.uncertainParameters.first { $0.pattern == "expenses[].annual" }!
+      let e = key.distribution.value(
+        at: LaneParameters.uniform(streams, path: UInt32(i), key: key.drawKey))
+      _ = u
+      XCTAssertEqual(result.requiredReserve[i], 2 * e, accuracy: 1e-6 * e, "path \(i)")
+    }
+  }
+
+  /// Same file, seed and paths ⇒ the same numbers on any thread count; 2N paths contain the first N.
+  func testReproducibleAndPrefixWithUncertainInputs() throws {
+    let base = try JSONValue.parse(
+      Data(contentsOf: repositoryRoot.appendingPathComponent("scenarios/pypi-today.json")), file: "t")
+    var document = base
+    for edit in [
+      #"inKindServices[0].annualLossProbability={"range": [0.003, 0.05]}"#,
+      #"sponsorTiers[0].renewalProbability={"range": [0.7, 0.95]}"#, #"reserve.initial={"range": [4e5, 8e5]}"#,
+      #"events[0].incomeMultiplier={"triangular": [0.6, 0.8, 0.95]}"#,
+      #"factors.traffic.annualVolatility={"uniform": [0.1, 0.3]}"#,
+    ] {
+      document = try ScenarioOverride(parsing: edit).apply(to: document)
+    }
+    var scenario = try Scenario(json: document)
+    scenario.assertions = []
+    let one = simulate(scenario, paths: 3000, threads: 1)
+    let two = simulate(scenario, paths: 3000, threads: 2)
+    assertSameBits(one, two, "1 and 2 threads")
+    let double = simulate(scenario, paths: 6000, threads: 2)
+    XCTAssertEqual(Array(double.requiredReserve.prefix(3000)), one.requiredReserve)
+    XCTAssertEqual(Array(double.firstRuinMonth.prefix(3000)), one.firstRuinMonth)
+    XCTAssertEqual(Array(double.balances(year: 5).prefix(3000)), one.balances(year: 5))
+  }
+}
