@@ -58,7 +58,8 @@ struct SensitivityCommand: ParsableCommand {
   func validate() throws {
     if samples != nil && !global { throw ValidationError("--samples needs --global") }
     if global && (svg != nil || !params.isEmpty) {
-      throw ValidationError("--global ranks every estimate written as a distribution; --svg and --param are one-at-a-time options")
+      throw ValidationError(
+        "--global ranks every estimate written as a distribution; --svg and --param are one-at-a-time options")
     }
     guard swing > 0 && swing <= 1 else {
       throw ValidationError("--swing must be above 0 and at most 1, found \(swing)")

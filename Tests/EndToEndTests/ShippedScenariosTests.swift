@@ -21,7 +21,12 @@ final class ShippedScenariosTests: XCTestCase {
     XCTAssertGreaterThanOrEqual(scenarios.count, 5)
     let result = try reservesim(["validate"] + scenarios)
     XCTAssertEqual(result.status, 0, result.errors)
-    XCTAssertEqual(result.output.split(separator: "\n").count, scenarios.count, result.output)
+    let verdicts = result.output.split(separator: "\n").filter { !$0.hasPrefix("  ") }
+    XCTAssertEqual(verdicts.count, scenarios.count, result.output)
+    XCTAssertTrue(verdicts.allSatisfy { $0.contains(": ok (") }, result.output)
+    // Each file with estimates written as ranges shows what they mean (SPEC §16).
+    XCTAssertTrue(
+      result.output.contains("reserve.initial: {\"range\":[450000,750000]} → lognormal, 5% 450000"), result.output)
   }
 
   func testShippedScenariosRun() throws {

@@ -141,10 +141,21 @@ public enum ScenarioParameters {
     switch distribution.form(centredOn: value) {
     case .range(let a, let b): moved = .range(inside(a), inside(b))
     case .uniform(let a, let b): moved = .uniform(inside(a), inside(b))
-    case .triangular(let low, let mode, let high): moved = .triangular(low: inside(low), mode: inside(mode), high: inside(high))
+    case .triangular(let low, let mode, let high):
+      moved = .triangular(low: inside(low), mode: inside(mode), high: inside(high))
     case .beta(let alpha, let beta): moved = .beta(alpha: alpha, beta: beta)
     }
-    return try path.setting(EstimateDistribution.json(moved), in: document)
+    // Moved against a bound of the field, a distribution may lose its spread (or its form: a lognormal cannot be
+    // centred on a negative number): it is then the number itself.
+    let json = EstimateDistribution.json(moved)
+    guard let field = tableField(of: path),
+      let valid = try? EstimateDistribution(
+        json: json, range: field.range ?? .any, isWholeNumber: field.type == .wholeNumber),
+      !valid.isPoint
+    else {
+      return try path.setting(.number(value), in: document)
+    }
+    return try path.setting(json, in: document)
   }
 
   /// The distribution written at `path`, when `node` is one on a numeric field of the format.

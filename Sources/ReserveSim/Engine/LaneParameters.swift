@@ -42,7 +42,8 @@ import _ReserveSimKernels
   private var allocations: [UnsafeMutableRawPointer] = []
 
   // Storage the C structs point into.
-  private var serviceCost, serviceMitigated, serviceMigration, serviceLogNoReplacement, serviceRenewal: UnsafeMutablePointer<Double>
+  private var serviceCost, serviceMitigated, serviceMigration, serviceLogNoReplacement,
+    serviceRenewal: UnsafeMutablePointer<Double>
   private var serviceHazard, serviceLogHazard, serviceAdded: UnsafeMutablePointer<Double>
   private var serviceNotice: UnsafeMutablePointer<Int32>
   private var eventDuration: UnsafeMutablePointer<Int32>
@@ -62,7 +63,8 @@ import _ReserveSimKernels
     func buffer<T>(_ rows: Int, _: T.Type) -> UnsafeMutablePointer<T> {
       let count = Swift.max(1, rows) * capacity
       let pointer = UnsafeMutablePointer<T>.allocate(capacity: count)
-      UnsafeMutableRawPointer(pointer).initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<T>.stride)
+      UnsafeMutableRawPointer(pointer).initializeMemory(
+        as: UInt8.self, repeating: 0, count: count * MemoryLayout<T>.stride)
       allocations.append(UnsafeMutableRawPointer(pointer))
       return pointer
     }
@@ -74,7 +76,9 @@ import _ReserveSimKernels
     func lines(_ list: String, _ count: Int) -> [(annual: Int?, growth: Int?)] {
       (0..<count).map { (positions["\(list)[].annual#\($0)"], positions["\(list)[].annualGrowth#\($0)"]) }
     }
-    lineColumns = ["income": lines("income", scenario.income.count), "expenses": lines("expenses", scenario.expenses.count)]
+    lineColumns = [
+      "income": lines("income", scenario.income.count), "expenses": lines("expenses", scenario.expenses.count),
+    ]
     let services = plan.serviceMonthlyValue.count
     let sets = Swift.max(1, plan.eventSetCount)
     let events = plan.eventDuration.count
@@ -270,7 +274,8 @@ import _ReserveSimKernels
     let probability = value("annualProbability", event.annualProbability)
     let duration = value("durationMonths", Double(event.durationMonths))
     let multipliers = [
-      value("incomeMultiplier", event.incomeMultiplier), value("sponsorRenewalMultiplier", event.sponsorRenewalMultiplier),
+      value("incomeMultiplier", event.incomeMultiplier),
+      value("sponsorRenewalMultiplier", event.sponsorRenewalMultiplier),
       value("newSponsorMultiplier", event.newSponsorMultiplier),
       value("serviceLossMultiplier", event.serviceLossMultiplier),
       value("agreementRenewalMultiplier", event.agreementRenewalMultiplier),
@@ -292,8 +297,10 @@ import _ReserveSimKernels
     moneyRows.update(repeating: 0, count: 15 * cap)
     let year = (m - 1) / 12 + 1
     let t = Double(m - 1) / 12
-    func add(_ lines: [MoneyLine], list: String, fixed: UnsafeMutablePointer<Double>,
-             amounts: UnsafeMutablePointer<Double>, factors: [Int], only: Set<String>? = nil) {
+    func add(
+      _ lines: [MoneyLine], list: String, fixed: UnsafeMutablePointer<Double>,
+      amounts: UnsafeMutablePointer<Double>, factors: [Int], only: Set<String>? = nil
+    ) {
       for (l, line) in lines.enumerated() where line.isActive(inYear: year) && (only?.contains(line.name) ?? true) {
         let target = line.factor.map { amounts + factors.firstIndex(of: $0.index)! * cap } ?? fixed
         let columns = lineColumns[list]![l]

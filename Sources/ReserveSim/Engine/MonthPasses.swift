@@ -171,7 +171,8 @@ extension PathBlockKernel {
       yearSum(.expenses), yearSum(.sponsorRevenue))
     if plan.hasPolicy {
       rs_policy_money(
-        &at, passes.moneyMonths + (m - 1), ownMoney, &policy, &policyState, level, cashFlow, yearSum(.income), yearSum(.expenses))
+        &at, passes.moneyMonths + (m - 1), ownMoney, &policy, &policyState, level, cashFlow, yearSum(.income),
+        yearSum(.expenses))
     }
     if passes.services.count > 0 {
       var services = passes.services

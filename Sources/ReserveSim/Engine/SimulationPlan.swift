@@ -273,7 +273,9 @@ import Foundation
       renewalProbability: tierRenewalProbability, newPerYear: tabulatedNewPerYear,
       setRenewalMultiplier: eventSets > 0 ? eventSetRenewalMultiplier : [1],
       setNewSponsorMultiplier: eventSets > 0 ? eventSetNewSponsorMultiplier : [1])
-    eventSetServiceAddedHazard = hazards.flatMap { terms in lossMultiplier.map { Self.addedHazard(terms, multiplier: $0) } }
+    eventSetServiceAddedHazard = hazards.flatMap { terms in
+      lossMultiplier.map { Self.addedHazard(terms, multiplier: $0) }
+    }
 
     initialReserve = scenario.reserve.initial
     floor = scenario.reserve.floor

@@ -90,7 +90,9 @@ public enum SummaryJSON {
     guard !s.uncertainty.isEmpty else { return [] }
     func index(_ value: SensitivityIndex?) -> OrderedJSON {
       guard let value else { return .null }
-      return .object([("index", .number(value.index)), ("lower", .number(value.lower)), ("upper", .number(value.upper))])
+      return .object([
+        ("index", .number(value.index)), ("lower", .number(value.lower)), ("upper", .number(value.upper)),
+      ])
     }
     return [
       (

@@ -49,7 +49,7 @@ public enum TextSummary {
 
     if !s.uncertainty.isEmpty {
       out += "\n" + UncertaintyRanking.introduction + "\n"
-      for line in UncertaintyRanking.plainWords(s.uncertainty) { out += "  " + line + "\n" }
+      for line in UncertaintyRanking.table(s.uncertainty, limit: 5) { out += line + "\n" }
     }
 
     out += "\nBy year (balance at year end)\n"

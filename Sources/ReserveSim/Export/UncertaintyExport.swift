@@ -7,7 +7,7 @@ public enum UncertaintyExport {
   public static func text(_ s: RunSummary) -> String {
     var out = "\(s.scenarioName) — \(s.paths) paths, seed \(s.seed), \(s.years) years\n\n"
     out += UncertaintyRanking.introduction + "\n"
-    for line in UncertaintyRanking.plainWords(s.uncertainty) { out += "  " + line + "\n" }
+    for line in UncertaintyRanking.table(s.uncertainty) { out += line + "\n" }
     out += "\nIndices: first-order S = Var(E[Y | estimate]) / Var(Y) for Y = ruined within \(s.years) years and for "
     out += "Y = the reserve needed,\nestimated from the paths' own draws (EASI, 10 harmonics, bias-corrected); "
     out += "intervals from 10 subsamples.\n"
@@ -51,7 +51,8 @@ public enum UncertaintyExport {
     for path in 0..<result.paths {
       var row = [String(path)]
       for parameter in parameters {
-        let w = streams.words(path: UInt32(truncatingIfNeeded: path), month: 0, stream: .parameterDraws, draw: parameter.drawKey)
+        let w = streams.words(
+          path: UInt32(truncatingIfNeeded: path), month: 0, stream: .parameterDraws, draw: parameter.drawKey)
         row.append(OrderedJSON.number(parameter.distribution.value(at: RandomStreams.unit53(w.0, w.1))).text())
       }
       row.append(result.firstRuinMonth[path] > 0 ? "1" : "0")

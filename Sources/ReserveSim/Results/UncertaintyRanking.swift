@@ -61,7 +61,8 @@ public enum UncertaintyRanking {
           let key = parameters[j].drawKey
           // The top 32 bits of each path's uniform order the paths as θ; the path index breaks ties.
           for i in 0..<n {
-            let word = streams.words(path: UInt32(truncatingIfNeeded: i), month: 0, stream: .parameterDraws, draw: key).0
+            let word = streams.words(path: UInt32(truncatingIfNeeded: i), month: 0, stream: .parameterDraws, draw: key)
+              .0
             space.items[i] = UInt64(word) << 32 | UInt64(i)
           }
           space.sortItems()
@@ -223,25 +224,42 @@ public enum UncertaintyRanking {
 }
 
 extension UncertaintyRanking {
-  /// "What matters most to pin down", in plain words: one line per uncertain estimate, largest first, with the
-  /// share of the spread in the reserve needed (and in ruin) it explains and the 95% interval.
-  public static func plainWords(_ ranks: [UncertainEstimateRank]) -> [String] {
+  /// An index and its interval as percentages: "2.4% (2.3–2.6%)", shares below 10% with one decimal; "—" when the
+  /// output does not vary.
+  public static func percentWithInterval(_ value: SensitivityIndex?) -> String {
+    guard let value else { return "—" }
     func percent(_ x: Double) -> String {
       let share = Swift.max(0, x) * 100
-      return String(format: share < 10 ? "%.1f%%" : "%.0f%%", share)
+      return String(format: share < 10 ? "%.1f" : "%.0f", share)
     }
-    func share(_ value: SensitivityIndex?, of what: String) -> String {
-      guard let value else { return "\(what): does not vary" }
-      return "\(percent(value.index)) of \(what) (95%: \(percent(value.lower))–\(percent(value.upper)))"
-    }
-    return ranks.enumerated().map { position, rank in
-      "\(position + 1). \(rank.parameter.path): " + share(rank.need, of: "the spread in the reserve needed") + "; "
-        + share(rank.ruin, of: "the spread in running out")
-    }
+    return "\(percent(value.index))% (\(percent(value.lower))–\(percent(value.upper))%)"
   }
 
-  /// The sentence that introduces the ranking.
-  public static let introduction =
-    "What matters most to pin down: the share of the variance each estimate written as a range explains on its own "
-    + "(first-order index, from the paths' own draws); research the top ones first."
+  /// "What matters most to pin down" as a text table — rank, estimate, share of the spread in the reserve needed
+  /// and in running out, with 95% intervals — of the first `limit` estimates, and a line for the rest.
+  public static func table(_ ranks: [UncertainEstimateRank], limit: Int = .max) -> [String] {
+    let shown = ranks.prefix(limit)
+    let width = Swift.min(60, Swift.max(8, shown.map(\.parameter.path.description.count).max() ?? 8)) + 2
+    func pad(_ text: String, _ width: Int) -> String {
+      let cut = text.count > width - 2 ? String(text.prefix(width - 3)) + "…" : text
+      return cut + String(repeating: " ", count: Swift.max(1, width - cut.count))
+    }
+    var lines = [pad("rank", 6) + pad("estimate", width) + pad("reserve needed", 22) + "running out"]
+    for (position, rank) in shown.enumerated() {
+      lines.append(
+        pad(String(position + 1), 6) + pad(rank.parameter.path.description, width)
+          + pad(percentWithInterval(rank.need), 22) + percentWithInterval(rank.ruin))
+    }
+    if ranks.count > shown.count {
+      lines.append("… and \(ranks.count - shown.count) more (reservesim sensitivity FILE --global lists them all)")
+    }
+    return lines
+  }
+
+  /// The heading and what the numbers mean, in plain words.
+  public static let introduction = [
+    "What matters most to pin down: the share of the spread in the reserve needed and in running out that each",
+    "estimate written as a range explains on its own (first-order index, 95% interval). Research the top ones first;",
+    "an interval reaching 0 means this many paths cannot tell it from an estimate that does not matter.",
+  ].joined(separator: "\n")
 }

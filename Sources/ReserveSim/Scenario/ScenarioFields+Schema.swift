@@ -212,7 +212,7 @@ extension ScenarioFields {
       let kind = field.type == .number ? "number" : "integer"
       let number: [(String, OrderedJSON)] =
         [("type", types(field.acceptsPercent ? [kind, "string"] : [kind], nullable: optional))] + bounds(field)
-        + (field.acceptsPercent ? [("pattern", .string(percentPattern))] : [])
+        + (field.acceptsPercent && distribution ? [("pattern", .string(percentPattern))] : [])
       if distribution {
         members.append(("anyOf", .array([.object(number), .object([("$ref", .string("#/$defs/distribution"))])])))
       } else {

@@ -37,7 +37,9 @@ public struct UncertainParameter: Sendable, Equatable {
       patterns.insert("\(list)[].annual")
       patterns.insert("\(list)[].annualGrowth")
     }
-    for key in ["annualAmount", "count", "renewalProbability", "newPerYear"] { patterns.insert("sponsorTiers[].\(key)") }
+    for key in ["annualAmount", "count", "renewalProbability", "newPerYear"] {
+      patterns.insert("sponsorTiers[].\(key)")
+    }
     for key in [
       "monthlyValue", "annualLossProbability", "noticeMonths", "replacementCostFraction",
       "annualReplacementProbability", "agreement.renewalProbability", "migrationCost", "mitigation.costFraction",

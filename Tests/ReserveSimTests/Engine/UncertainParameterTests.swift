@@ -96,7 +96,8 @@ final class UncertainParameterTests: XCTestCase {
     XCTAssertEqual(scenario.uncertainParameters.count, 2)
     let result = simulate(scenario, paths: 20000)
     let ranks = UncertaintyRanking.rank(result)
-    XCTAssertEqual(ranks.map(\.parameter.path.description), ["expenses[staff].annual", "events[nothing].annualProbability"])
+    XCTAssertEqual(
+      ranks.map(\.parameter.path.description), ["expenses[staff].annual", "events[nothing].annualProbability"])
     let staff = ranks[0], nothing = ranks[1]
     XCTAssertEqual(staff.need!.index, 1, accuracy: 0.002)
     XCTAssertEqual(staff.ruin!.index, 0.96, accuracy: 0.01)

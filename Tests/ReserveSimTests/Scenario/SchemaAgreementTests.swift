@@ -247,7 +247,7 @@ final class SchemaAgreementTests: XCTestCase {
     var checked = 0
     for probe in Self.probes {
       for (key, property) in try properties(of: probe.definition) {
-        let node = try resolved(property)
+        let node = try numberBranch(property)
         let types = try acceptedTypes(property)
         guard types.contains("number") || types.contains("integer") else { continue }
         let isInteger = !types.contains("number")
@@ -492,11 +492,26 @@ final class SchemaAgreementTests: XCTestCase {
     return try resolved(definition(String(reference.dropFirst(prefix.count))))
   }
 
-  /// The JSON types a schema node accepts ("integer" for whole numbers only).
+  /// Whether a schema node is the reference to an uncertain estimate (SPEC §16), which the distribution tests and
+  /// scripts/check-schema.py cover.
+  func isDistribution(_ node: JSONValue) -> Bool { node["$ref"]?.stringValue == "#/$defs/distribution" }
+
+  /// A field's number schema: the node itself, or the number option of a field that may also be a distribution.
+  func numberBranch(_ property: JSONValue) throws -> JSONValue {
+    let node = try resolved(property)
+    if let options = node["anyOf"]?.arrayValue, options.contains(where: isDistribution) {
+      return options.first { !isDistribution($0) }!
+    }
+    return node
+  }
+
+  /// The JSON types a schema node accepts ("integer" for whole numbers only), distributions aside.
   func acceptedTypes(_ node: JSONValue) throws -> Set<String> {
     let node = try resolved(node)
     if let options = node["anyOf"]?.arrayValue {
-      return try options.reduce(into: Set<String>()) { $0.formUnion(try acceptedTypes($1)) }
+      return try options.filter { !isDistribution($0) }.reduce(into: Set<String>()) {
+        $0.formUnion(try acceptedTypes($1))
+      }
     }
     if node["enum"] != nil || node["const"] != nil { return ["string"] }
     switch node["type"] {
