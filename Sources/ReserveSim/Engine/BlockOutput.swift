@@ -13,23 +13,12 @@
   public var runStart: Int = 0
   /// Yearly sums over the block's paths, `flows[(y−1)·YearlyFlow.count + flow]`.
   public var blockFlows: UnsafeMutablePointer<Double>
-  /// Optional per-path diagnostics for "drivers of ruin" analysis.
-  public var diagnostics: PathDiagnosticsOutput?
+  /// Where to record per-path diagnostics for "drivers of ruin" analysis (the run's result keeps them);
+  /// nil when not recording. Path i is written at slot i − runStart of its arrays.
+  public var diagnostics: PathDiagnostics?
   /// First month-end with the balance below the policy's minimum (SPEC §15), 0 when never; indexed by path.
   /// Nil when the file sets no minimum.
   public var belowMinimumMonth: UnsafeMutablePointer<Int32>? = nil
-}
-
-/// Per-path facts recorded for analysis of what drives ruin (optional: costs a little time).
-@_spi(Engine) public struct PathDiagnosticsOutput {
-  /// Whether service s was ever lost on path i: `serviceLost[s·paths + i]` (0 or 1).
-  public var serviceLost: UnsafeMutablePointer<UInt8>
-  /// Months event kind k was active on path i: `eventMonths[k·paths + i]`.
-  public var eventMonths: UnsafeMutablePointer<Int32>
-  /// Sponsors of tier t at the horizon on path i: `finalSponsors[t·paths + i]`.
-  public var finalSponsors: UnsafeMutablePointer<Int64>
-  /// Log level X_f(M) of factor f at the horizon on path i: `finalLogLevel[f·paths + i]`.
-  public var finalLogLevel: UnsafeMutablePointer<Double>
 }
 
 @_spi(Engine) extension BlockOutput {

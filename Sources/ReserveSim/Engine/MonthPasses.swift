@@ -161,7 +161,7 @@ extension PathBlockKernel {
         income: incomeMultiplier, renewal: renewalMultiplier, newSponsors: newSponsorMultiplier, loss: lossMultiplier,
         agreement: agreementMultiplier)
       rs_apply_events(
-        &at, &events, eventStart, activeEvents, &products, diagnostics.map { $0.eventMonths + slot }, paths)
+        &at, &events, eventStart, activeEvents, &products, diagnostics.map { $0.activeEventMonths + slot }, paths)
     }
     if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
     let ownMoney = laneParameters?.money
@@ -179,7 +179,7 @@ extension PathBlockKernel {
       var state = passes.servicesState
       rs_pay_services(
         &at, &services, &state, activeEvents, trafficCost, level + Factor.inflation.index * capacity, cashFlow,
-        yearSum(.serviceCosts), diagnostics.map { $0.serviceLost + slot }, paths)
+        yearSum(.serviceCosts), diagnostics.map { $0.serviceLostFlags + slot }, paths)
     }
     rs_update_balances(
       &at, plan.monthlyGrowth, plan.discount[m - 1], plan.discountedFloor[m - 1], plan.floor, cashFlow, balance,

@@ -172,8 +172,8 @@ import _ReserveSimKernels
     let slot = firstPath - output.runStart
     if let diagnostics = output.diagnostics {
       for lane in 0..<lanes {
-        for s in 0..<services { diagnostics.serviceLost[s * output.paths + slot + lane] = 0 }
-        for k in 0..<events { diagnostics.eventMonths[k * output.paths + slot + lane] = 0 }
+        for s in 0..<services { diagnostics.serviceLostFlags[s * output.paths + slot + lane] = 0 }
+        for k in 0..<events { diagnostics.activeEventMonths[k * output.paths + slot + lane] = 0 }
       }
     }
     if plan.hasShocks && plan.months >= 2 { drawShocks(firstPath: firstPath, lanes: lanes) }
@@ -186,9 +186,9 @@ import _ReserveSimKernels
     if let below = output.belowMinimumMonth { (below + slot).update(from: belowMinimumMonth, count: lanes) }
     if let diagnostics = output.diagnostics {
       for lane in 0..<lanes {
-        for t in 0..<tiers { diagnostics.finalSponsors[t * output.paths + slot + lane] = sponsors[t * cap + lane] }
+        for t in 0..<tiers { diagnostics.horizonSponsors[t * output.paths + slot + lane] = sponsors[t * cap + lane] }
         for factor in 0..<Self.factorCount {
-          diagnostics.finalLogLevel[factor * output.paths + slot + lane] = logLevel[factor * cap + lane]
+          diagnostics.horizonLogLevels[factor * output.paths + slot + lane] = logLevel[factor * cap + lane]
         }
       }
     }

@@ -70,7 +70,7 @@ public struct Simulator: Sendable {
               let output = BlockOutput(
                 requiredReserve: needBuffer.baseAddress!, yearEndBalance: yearEndBuffer.baseAddress!,
                 firstRuinMonth: ruinBuffer.baseAddress!, paths: paths, runStart: runStart,
-                blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics?.output,
+                blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics,
                 belowMinimumMonth: belowCount > 0 ? belowBuffer.baseAddress : nil)
               DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)

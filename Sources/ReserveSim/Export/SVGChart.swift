@@ -6,7 +6,8 @@ import Foundation
 /// Data coordinates map linearly onto the plot after each axis' `transform` (identity, or e.g. logit for
 /// confidence levels), so ticks and points stay in data units. Sizes are in SVG user units; the chart
 /// scales to its container's width (`viewBox`), so 14-unit text on an 800-unit chart prints at about
-/// 9 pt across an A4 page.
+/// 9 pt across an A4 page. Every element is written by `SVGChart.Markup`, which other charts (the tornado)
+/// use directly.
 public struct SVGChart: Sendable {
   /// One axis: its title (with units), the data range shown, tick positions and their labels.
   public struct Axis: Sendable {
@@ -80,81 +81,62 @@ public struct SVGChart: Sendable {
     let plot = plotArea
     let px = { (value: Double) in Self.scale(value, self.x, plot.minX, plot.maxX) }
     let py = { (value: Double) in Self.scale(value, self.y, plot.maxY, plot.minY) }
-    var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(f(width)) \(f(height))\" "
-    out += "role=\"img\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"\(f(fontSize))\">"
-    out += "<title>\(MarkupText.escape(title))</title>"
-    out += "<rect width=\"\(f(width))\" height=\"\(f(height))\" fill=\"#fff\"/>"
+    var out = Markup()
 
     // Grid and tick labels.
     for tick in y.ticks {
       let ty = py(tick)
-      out += "<line x1=\"\(f(plot.minX))\" y1=\"\(f(ty))\" x2=\"\(f(plot.maxX))\" y2=\"\(f(ty))\" stroke=\"#ddd\"/>"
-      out += "<text x=\"\(f(plot.minX - 8))\" y=\"\(f(ty + fontSize * 0.35))\" text-anchor=\"end\" fill=\"#333\">"
-      out += "\(MarkupText.escape(y.label(tick)))</text>"
+      out.line(x1: plot.minX, y1: ty, x2: plot.maxX, y2: ty, stroke: "#ddd")
+      out.text(y.label(tick), x: plot.minX - 8, y: ty + fontSize * 0.35, anchor: .end, fill: "#333")
     }
-    for tick in x.ticks {
-      let tx = px(tick)
-      out += "<line x1=\"\(f(tx))\" y1=\"\(f(plot.minY))\" x2=\"\(f(tx))\" y2=\"\(f(plot.maxY))\" stroke=\"#eee\"/>"
-      out += "<text x=\"\(f(tx))\" y=\"\(f(plot.maxY + fontSize + 6))\" text-anchor=\"middle\" fill=\"#333\">"
-      out += "\(MarkupText.escape(x.label(tick)))</text>"
-    }
+    out.horizontalAxis(
+      ticks: x.ticks, at: px, label: x.label, gridTop: plot.minY, gridBottom: plot.maxY,
+      labelBaseline: plot.maxY + fontSize + 6, gridColor: "#eee", labelColor: "#333")
 
     // Marks.
     for mark in marks {
       switch mark {
       case .band(let xs, let lower, let upper, let color, let opacity, _):
-        let top = zip(xs, upper).map { "\(f(px($0))),\(f(py($1)))" }
-        let bottom = zip(xs, lower).reversed().map { "\(f(px($0))),\(f(py($1)))" }
-        out += "<polygon points=\"\((top + bottom).joined(separator: " "))\" fill=\"\(color)\" "
-        out += "fill-opacity=\"\(f(opacity))\" stroke=\"none\"/>"
+        let top = zip(xs, upper).map { (px($0), py($1)) }
+        let bottom = zip(xs, lower).reversed().map { (px($0), py($1)) }
+        out.polygon(top + bottom, fill: color, opacity: opacity)
       case .line(let points, let color, let width, let dash, let dots, _):
-        let coordinates = points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-        out += "<polyline points=\"\(coordinates)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(f(width))\" "
-        out += "stroke-linejoin=\"round\"\(dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>"
+        out.polyline(points.map { (px($0.x), py($0.y)) }, stroke: color, width: width, dash: dash)
         if dots {
-          for point in points {
-            out += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"3.5\" fill=\"\(color)\"/>"
-          }
+          for point in points { out.circle(cx: px(point.x), cy: py(point.y), radius: 3.5, fill: color) }
         }
       case .rule(let value, let color, _):
         let ry = py(value)
-        out += "<line x1=\"\(f(plot.minX))\" y1=\"\(f(ry))\" x2=\"\(f(plot.maxX))\" y2=\"\(f(ry))\" "
-        out += "stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>"
+        out.line(x1: plot.minX, y1: ry, x2: plot.maxX, y2: ry, stroke: color, width: 1.5, dash: "6 4")
       }
     }
 
     // Frame, axis titles, legend.
-    out += "<rect x=\"\(f(plot.minX))\" y=\"\(f(plot.minY))\" width=\"\(f(plot.width))\" height=\"\(f(plot.height))\" "
-    out += "fill=\"none\" stroke=\"#888\"/>"
-    out += "<text x=\"\(f(plot.midX))\" y=\"\(f(height - 10))\" text-anchor=\"middle\" font-weight=\"bold\">"
-    out += "\(MarkupText.escape(x.title))</text>"
-    out += "<text transform=\"translate(\(f(fontSize + 4)),\(f(plot.midY))) rotate(-90)\" text-anchor=\"middle\" "
-    out += "font-weight=\"bold\">\(MarkupText.escape(y.title))</text>"
-    out += legend(left: plot.minX)
-    return out + "</svg>"
+    out.rect(x: plot.minX, y: plot.minY, width: plot.width, height: plot.height, fill: "none", stroke: "#888")
+    out.text(x.title, x: plot.midX, y: height - 10, anchor: .middle, bold: true)
+    out.text(
+      y.title, transform: "translate(\(Markup.coordinate(fontSize + 4)),\(Markup.coordinate(plot.midY))) rotate(-90)",
+      anchor: .middle, bold: true)
+    legend(left: plot.minX, into: &out)
+    return out.document(width: width, height: height, title: title, fontSize: fontSize)
   }
 
   /// Legend entries above the plot, left to right from the plot's left edge, wrapping onto more rows
   /// when the chart is too narrow: a swatch, then the text.
-  func legend(left: Double) -> String {
-    legendEntries(left: left).map { entry in
+  func legend(left: Double, into out: inout Markup) {
+    for entry in legendEntries(left: left) {
       let (x, baseline) = (entry.x, entry.baseline)
       let middle = baseline - fontSize * 0.35
-      var swatch: String
       switch entry.mark {
       case .band(_, _, _, let color, let opacity, _):
-        swatch = "<rect x=\"\(f(x))\" y=\"\(f(baseline - fontSize * 0.85))\" width=\"24\" height=\"\(f(fontSize))\" "
-        swatch += "fill=\"\(color)\" fill-opacity=\"\(f(opacity))\"/>"
+        out.rect(x: x, y: baseline - fontSize * 0.85, width: 24, height: fontSize, fill: color, opacity: opacity)
       case .line(_, let color, let width, let dash, _, _):
-        swatch = "<line x1=\"\(f(x))\" y1=\"\(f(middle))\" x2=\"\(f(x + 24))\" y2=\"\(f(middle))\" "
-        swatch +=
-          "stroke=\"\(color)\" stroke-width=\"\(f(width))\"\(dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>"
+        out.line(x1: x, y1: middle, x2: x + 24, y2: middle, stroke: color, width: width, dash: dash)
       case .rule(_, let color, _):
-        swatch = "<line x1=\"\(f(x))\" y1=\"\(f(middle))\" x2=\"\(f(x + 24))\" y2=\"\(f(middle))\" "
-        swatch += "stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>"
+        out.line(x1: x, y1: middle, x2: x + 24, y2: middle, stroke: color, width: 1.5, dash: "6 4")
       }
-      return swatch + "<text x=\"\(f(x + 30))\" y=\"\(f(baseline))\">\(MarkupText.escape(entry.text))</text>"
-    }.joined()
+      out.text(entry.text, x: x + 30, y: baseline)
+    }
   }
 
   /// Where each legend entry goes: its swatch's left edge and its text baseline.
@@ -233,7 +215,158 @@ public struct SVGChart: Sendable {
       return abs(tick) < 1e6 ? (tick * 1e9).rounded() / 1e9 : tick
     }
   }
+}
 
-  /// A coordinate with one decimal.
-  func f(_ x: Double) -> String { String(format: "%.1f", x) }
+extension SVGChart {
+  /// SVG markup written element by element: the project's one place that writes SVG elements, escapes
+  /// their text and attribute values, and formats coordinates (user units, one decimal).
+  ///
+  /// Elements are appended in drawing order (later ones paint over earlier ones); `document` wraps them in
+  /// a self-contained `<svg>` element. Optional attributes left `nil` are not written.
+  public struct Markup: Sendable {
+    /// Where a text's anchor point sits along the text: its start, middle or end.
+    public enum TextAnchor: String, Sendable {
+      case start, middle, end
+    }
+
+    /// The elements written so far.
+    public private(set) var body = ""
+    /// Written after every element: "" keeps the markup on one line, "\n" gives one element a line.
+    public var separator: String
+
+    /// Empty markup.
+    /// - Complexity: O(1).
+    public init(separator: String = "") {
+      self.separator = separator
+    }
+
+    /// A coordinate or length in user units, with one decimal ("12.0", "-3.5").
+    public static func coordinate(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// One element: `<name a="v" …/>`, or with `text` as its escaped content; attributes with a nil value
+    /// are left out, the others escaped.
+    public mutating func element(_ name: String, _ attributes: [(String, String?)], text: String? = nil) {
+      body += "<" + name
+      for case (let key, let value?) in attributes { body += " \(key)=\"\(MarkupText.escape(value))\"" }
+      if let text { body += ">\(MarkupText.escape(text))</\(name)>" } else { body += "/>" }
+      body += separator
+    }
+
+    /// A rectangle with its top-left corner at (x, y); x and y nil leave them at the origin.
+    public mutating func rect(
+      x: Double? = nil, y: Double? = nil, width: Double, height: Double, fill: String, opacity: Double? = nil,
+      stroke: String? = nil
+    ) {
+      let c = Self.coordinate
+      element(
+        "rect",
+        [
+          ("x", x.map(c)), ("y", y.map(c)), ("width", c(width)), ("height", c(height)), ("fill", fill),
+          ("fill-opacity", opacity.map(c)), ("stroke", stroke),
+        ])
+    }
+
+    /// A straight line from (x1, y1) to (x2, y2), `width` units wide (1 when nil), dashed by `dash` ("6 4").
+    public mutating func line(
+      x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double? = nil, dash: String? = nil
+    ) {
+      let c = Self.coordinate
+      element(
+        "line",
+        [
+          ("x1", c(x1)), ("y1", c(y1)), ("x2", c(x2)), ("y2", c(y2)), ("stroke", stroke),
+          ("stroke-width", width.map(c)), ("stroke-dasharray", dash),
+        ])
+    }
+
+    /// Text with its anchor point at (x, y), y being the baseline; or placed by `transform` alone.
+    public mutating func text(
+      _ content: String, x: Double? = nil, y: Double? = nil, transform: String? = nil, anchor: TextAnchor? = nil,
+      fontSize: Double? = nil, bold: Bool = false, fill: String? = nil
+    ) {
+      let c = Self.coordinate
+      element(
+        "text",
+        [
+          ("x", x.map(c)), ("y", y.map(c)), ("transform", transform), ("text-anchor", anchor?.rawValue),
+          ("font-size", fontSize.map(c)), ("font-weight", bold ? "bold" : nil), ("fill", fill),
+        ], text: content)
+    }
+
+    /// A filled polygon through `points` (x, y), without an outline.
+    public mutating func polygon(_ points: [(Double, Double)], fill: String, opacity: Double) {
+      element(
+        "polygon",
+        [
+          ("points", Self.pointList(points)), ("fill", fill), ("fill-opacity", Self.coordinate(opacity)),
+          ("stroke", "none"),
+        ])
+    }
+
+    /// An unfilled polyline through `points` (x, y), `width` units wide with round joins, dashed by `dash`.
+    public mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double, dash: String? = nil) {
+      element(
+        "polyline",
+        [
+          ("points", Self.pointList(points)), ("fill", "none"), ("stroke", stroke),
+          ("stroke-width", Self.coordinate(width)), ("stroke-linejoin", "round"), ("stroke-dasharray", dash),
+        ])
+    }
+
+    /// A filled circle of `radius` units centred on (cx, cy).
+    public mutating func circle(cx: Double, cy: Double, radius: Double, fill: String) {
+      let c = Self.coordinate
+      element("circle", [("cx", c(cx)), ("cy", c(cy)), ("r", c(radius)), ("fill", fill)])
+    }
+
+    /// A group whose `title` screen readers read and browsers show as a tooltip over its elements.
+    public mutating func group(title: String, _ content: (inout Markup) -> Void) {
+      body += "<g>"
+      element("title", [], text: title)
+      content(&self)
+      body += "</g>" + separator
+    }
+
+    /// A horizontal value axis: at each tick's x coordinate `at(tick)`, a vertical grid line from
+    /// `gridTop` to `gridBottom` and the tick's label centred below it on `labelBaseline`.
+    public mutating func horizontalAxis(
+      ticks: [Double], at x: (Double) -> Double, label: (Double) -> String, gridTop: Double, gridBottom: Double,
+      labelBaseline: Double, gridColor: String, labelColor: String? = nil
+    ) {
+      for tick in ticks {
+        let tx = x(tick)
+        line(x1: tx, y1: gridTop, x2: tx, y2: gridBottom, stroke: gridColor)
+        text(label(tick), x: tx, y: labelBaseline, anchor: .middle, fill: labelColor)
+      }
+    }
+
+    /// A category's label right-aligned against `right`, its baseline `fontSize`·0.35 below `middle` so that
+    /// the text sits centred on a row whose centre is `middle`.
+    public mutating func categoryLabel(_ category: String, right: Double, middle: Double, fontSize: Double) {
+      text(category, x: right, y: middle + fontSize * 0.35, anchor: .end)
+    }
+
+    /// The elements as a self-contained `<svg>` element on a white `width` × `height` canvas, with `title`
+    /// for screen readers (`role="img"`). With `fixedSize` the canvas also sets its width and height (a
+    /// standalone file); without, it scales to its container's width.
+    public func document(
+      width: Double, height: Double, title: String, fontFamily: String = "DejaVu Sans, Helvetica, Arial, sans-serif",
+      fontSize: Double, fixedSize: Bool = false
+    ) -> String {
+      let c = Self.coordinate
+      var out = Markup(separator: separator)
+      out.body += "<svg xmlns=\"http://www.w3.org/2000/svg\""
+      if fixedSize { out.body += " width=\"\(c(width))\" height=\"\(c(height))\"" }
+      out.body += " viewBox=\"0 0 \(c(width)) \(c(height))\" role=\"img\""
+      out.body += " font-family=\"\(MarkupText.escape(fontFamily))\" font-size=\"\(c(fontSize))\">" + separator
+      out.element("title", [], text: title)
+      out.rect(width: width, height: height, fill: "#fff")
+      return out.body + body + "</svg>"
+    }
+
+    /// "x,y x,y …" with each coordinate formatted.
+    static func pointList(_ points: [(Double, Double)]) -> String {
+      points.map { "\(coordinate($0.0)),\(coordinate($0.1))" }.joined(separator: " ")
+    }
+  }
 }

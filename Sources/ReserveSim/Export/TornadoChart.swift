@@ -6,7 +6,8 @@ import Foundation
 /// the metric (the dashed line): the upper half-row bar ends at the metric with the parameter low,
 /// v·(1 − s); the lower one with the parameter high, v·(1 + s). Half rows keep both visible when they point
 /// the same way. The x axis is the metric with its unit (money in the scenario's currency, or percent);
-/// each row's tooltip gives the parameter's values and outcomes.
+/// each row's tooltip gives the parameter's values and outcomes. Drawn with `SVGChart.Markup`, the project's
+/// one SVG writer, in user units on a 960-unit-wide canvas.
 public enum TornadoChart {
   static let width = 960.0
   static let rowHeight = 26.0
@@ -14,10 +15,10 @@ public enum TornadoChart {
   static let bottom = 64.0
   static let lowColour = "#4C78A8"
   static let highColour = "#F58518"
+  static let fontSize = 12.0
 
   /// The chart as SVG text.
   public static func svg(_ s: SensitivityAnalysis) -> String {
-    let escape = MarkupText.escape
     let money = MoneyFormat(currency: s.currency)
     let isMoney = s.metric == .requiredReserve95
     // An overflowed outcome is labelled at ±1.8e308 ("undefined" for NaN) and drawn to the axis' end.
@@ -49,53 +50,46 @@ public enum TornadoChart {
       ? "Reserve needed at 95% confidence (\(s.currency))"
       : "Probability of falling below the floor within \(s.years) year\(s.years == 1 ? "" : "s") (%)"
 
-    var out = """
-      <svg xmlns="http://www.w3.org/2000/svg" width="\(f(width))" height="\(f(height))" viewBox="0 0 \(f(width)) \(f(height))" \
-      font-family="Helvetica, Arial, sans-serif" font-size="12">
-      <rect width="100%" height="100%" fill="white"/>
-      <text x="16" y="26" font-size="16" font-weight="bold">\(escape(s.scenarioName)): sensitivity of the \
-      \(isMoney ? "reserve needed at 95%" : "ruin probability")</text>
-      <text x="16" y="46" fill="#555">Each parameter set \(swingText) lower and \(swingText) higher, one at a time; \
-      \(s.paths) paths on common random numbers, seed \(s.seed)</text>
-      <rect x="\(f(plotLeft))" y="58" width="12" height="12" fill="\(lowColour)"/>
-      <text x="\(f(plotLeft + 18))" y="69">parameter × (1 − \(swingText))</text>
-      <rect x="\(f(plotLeft + 210))" y="58" width="12" height="12" fill="\(highColour)"/>
-      <text x="\(f(plotLeft + 228))" y="69">parameter × (1 + \(swingText))</text>
+    var out = SVGChart.Markup(separator: "\n")
+    let title =
+      "\(s.scenarioName): sensitivity of the \(isMoney ? "reserve needed at 95%" : "ruin probability")"
+    out.text(title, x: 16, y: 26, fontSize: 16, bold: true)
+    out.text(
+      "Each parameter set \(swingText) lower and \(swingText) higher, one at a time; "
+        + "\(s.paths) paths on common random numbers, seed \(s.seed)", x: 16, y: 46, fill: "#555")
+    out.rect(x: plotLeft, y: 58, width: 12, height: 12, fill: lowColour)
+    out.text("parameter × (1 − \(swingText))", x: plotLeft + 18, y: 69)
+    out.rect(x: plotLeft + 210, y: 58, width: 12, height: 12, fill: highColour)
+    out.text("parameter × (1 + \(swingText))", x: plotLeft + 228, y: 69)
 
-      """
-    for tick in ticks {
-      out +=
-        "<line x1=\"\(f(x(tick)))\" y1=\"\(f(top - 4))\" x2=\"\(f(x(tick)))\" y2=\"\(f(plotBottom))\" stroke=\"#e4e4e4\"/>\n"
-      out +=
-        "<text x=\"\(f(x(tick)))\" y=\"\(f(plotBottom + 18))\" text-anchor=\"middle\">\(escape(label(tick)))</text>\n"
-    }
-    out +=
-      "<line x1=\"\(f(plotLeft))\" y1=\"\(f(plotBottom))\" x2=\"\(f(plotRight))\" y2=\"\(f(plotBottom))\" stroke=\"#333\"/>\n"
-    out +=
-      "<text x=\"\(f((plotLeft + plotRight) / 2))\" y=\"\(f(plotBottom + 44))\" text-anchor=\"middle\" font-weight=\"bold\">"
-    out += escape(metricTitle) + "</text>\n"
+    out.horizontalAxis(
+      ticks: ticks, at: x, label: label, gridTop: top - 4, gridBottom: plotBottom, labelBaseline: plotBottom + 18,
+      gridColor: "#e4e4e4")
+    out.line(x1: plotLeft, y1: plotBottom, x2: plotRight, y2: plotBottom, stroke: "#333")
+    out.text(metricTitle, x: (plotLeft + plotRight) / 2, y: plotBottom + 44, anchor: .middle, bold: true)
 
     for (row, p) in s.parameters.enumerated() {
       let y = top + rowHeight * Double(row)
       let tooltip =
-        "\(p.path): \(TornadoChart.value(p.low)) → \(label(p.metricLow)); base \(TornadoChart.value(p.base)) → \(label(baseValue)); "
-        + "\(TornadoChart.value(p.high)) → \(label(p.metricHigh))"
-      out += "<g><title>\(escape(tooltip))</title>\n"
-      out +=
-        "<text x=\"\(f(labelWidth))\" y=\"\(f(y + rowHeight / 2 + 4))\" text-anchor=\"end\">\(escape(shortened(p.path)))</text>\n"
-      for (metricValue, colour, offset) in [(p.metricLow, lowColour, 3.0), (p.metricHigh, highColour, rowHeight / 2)] {
-        let from = min(x(baseValue), x(metricValue)), to = max(x(baseValue), x(metricValue))
-        out +=
-          "<rect x=\"\(f(from))\" y=\"\(f(y + offset))\" width=\"\(f(max(1, to - from)))\" height=\"\(f(rowHeight / 2 - 3))\" "
-        out += "fill=\"\(colour)\"/>\n"
+        "\(p.path): \(value(p.low)) → \(label(p.metricLow)); base \(value(p.base)) → \(label(baseValue)); "
+        + "\(value(p.high)) → \(label(p.metricHigh))"
+      out.group(title: tooltip) { row in
+        row.categoryLabel(shortened(p.path), right: labelWidth, middle: y + rowHeight / 2, fontSize: fontSize)
+        for (metricValue, colour, offset) in [(p.metricLow, lowColour, 3.0), (p.metricHigh, highColour, rowHeight / 2)]
+        {
+          let from = min(x(baseValue), x(metricValue)), to = max(x(baseValue), x(metricValue))
+          row.rect(x: from, y: y + offset, width: max(1, to - from), height: rowHeight / 2 - 3, fill: colour)
+        }
       }
-      out += "</g>\n"
     }
-    out += "<line x1=\"\(f(x(baseValue)))\" y1=\"\(f(top - 8))\" x2=\"\(f(x(baseValue)))\" y2=\"\(f(plotBottom))\" "
-    out += "stroke=\"#222\" stroke-dasharray=\"4 3\"/>\n"
-    out +=
-      "<text x=\"\(f(x(baseValue)))\" y=\"\(f(top - 12))\" text-anchor=\"middle\">base \(escape(label(baseValue)))</text>\n"
-    return out + "</svg>\n"
+    out.line(x1: x(baseValue), y1: top - 8, x2: x(baseValue), y2: plotBottom, stroke: "#222", dash: "4 3")
+    out.text("base \(label(baseValue))", x: x(baseValue), y: top - 12, anchor: .middle)
+    let description =
+      "Tornado chart: \(metricTitle) with each of \(s.parameters.count) parameter"
+      + "\(s.parameters.count == 1 ? "" : "s") set \(swingText) lower and higher; base \(label(baseValue))"
+    return out.document(
+      width: width, height: height, title: description, fontFamily: "Helvetica, Arial, sans-serif",
+      fontSize: fontSize, fixedSize: true) + "\n"
   }
 
   /// The most characters of a row label; longer paths keep their start and end (the tooltip has them whole).
@@ -107,9 +101,6 @@ public enum TornadoChart {
     let tail = min(labelLimit / 2, path.count)
     return String(path.prefix(labelLimit - tail - 1)) + "…" + String(path.suffix(tail))
   }
-
-  /// A coordinate with at most one decimal.
-  static func f(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }
 
   static func value(_ x: Double) -> String { WhatIfText.number(x) }
 }

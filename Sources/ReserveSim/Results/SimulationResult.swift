@@ -40,13 +40,26 @@ public struct SimulationResult: Sendable {
 }
 
 /// Per-path facts about what happened on each path, for analysing what drives ruin.
+///
+/// Each fact is one array over paths per service, event kind, tier or factor, kind-major: the entry for
+/// kind k on path i is at `k·paths + i`. The simulator's blocks fill disjoint path ranges of these arrays
+/// while the run is under way; afterwards they are only read.
 public final class PathDiagnostics: @unchecked Sendable {
   public let paths: Int
   public let serviceNames: [String]
   public let eventNames: [String]
   public let tierNames: [String]
-  let output: PathDiagnosticsOutput
+  /// 1 when in-kind service s was lost at least once on path i, else 0: `serviceLostFlags[s·paths + i]`.
+  let serviceLostFlags: UnsafeMutablePointer<UInt8>
+  /// Months (count) event kind k was active on path i: `activeEventMonths[k·paths + i]`.
+  let activeEventMonths: UnsafeMutablePointer<Int32>
+  /// Sponsors (count) of tier t in the last year on path i: `horizonSponsors[t·paths + i]`.
+  let horizonSponsors: UnsafeMutablePointer<Int64>
+  /// Log level X_f(M) of factor f at the horizon month M on path i: `horizonLogLevels[f·paths + i]`.
+  let horizonLogLevels: UnsafeMutablePointer<Double>
 
+  /// Zeroed arrays for `paths` paths of the scenario's services, event kinds, tiers and every factor.
+  /// - Complexity: O(paths × (services + events + tiers + factors)).
   init(paths: Int, scenario: Scenario) {
     self.paths = paths
     serviceNames = scenario.inKindServices.map(\.name)
@@ -57,30 +70,29 @@ public final class PathDiagnostics: @unchecked Sendable {
       p.initialize(repeating: 0, count: max(1, count))
       return p
     }
-    output = PathDiagnosticsOutput(
-      serviceLost: zeroed(paths * serviceNames.count, UInt8.self),
-      eventMonths: zeroed(paths * eventNames.count, Int32.self),
-      finalSponsors: zeroed(paths * tierNames.count, Int64.self),
-      finalLogLevel: zeroed(paths * Factor.allCases.count, Double.self))
+    serviceLostFlags = zeroed(paths * serviceNames.count, UInt8.self)
+    activeEventMonths = zeroed(paths * eventNames.count, Int32.self)
+    horizonSponsors = zeroed(paths * tierNames.count, Int64.self)
+    horizonLogLevels = zeroed(paths * Factor.allCases.count, Double.self)
   }
 
   deinit {
-    output.serviceLost.deallocate()
-    output.eventMonths.deallocate()
-    output.finalSponsors.deallocate()
-    output.finalLogLevel.deallocate()
+    serviceLostFlags.deallocate()
+    activeEventMonths.deallocate()
+    horizonSponsors.deallocate()
+    horizonLogLevels.deallocate()
   }
 
   /// Whether service `service` was lost at least once on path `path`.
-  public func serviceLost(_ service: Int, path: Int) -> Bool { output.serviceLost[service * paths + path] != 0 }
+  public func serviceLost(_ service: Int, path: Int) -> Bool { serviceLostFlags[service * paths + path] != 0 }
   /// Months event kind `event` was active on path `path`.
-  public func eventMonths(_ event: Int, path: Int) -> Int { Int(output.eventMonths[event * paths + path]) }
+  public func eventMonths(_ event: Int, path: Int) -> Int { Int(activeEventMonths[event * paths + path]) }
   /// Sponsors of tier `tier` in the last year on path `path`.
-  public func finalSponsors(_ tier: Int, path: Int) -> Int { Int(output.finalSponsors[tier * paths + path]) }
+  public func finalSponsors(_ tier: Int, path: Int) -> Int { Int(horizonSponsors[tier * paths + path]) }
   /// Traffic level at the horizon on path `path`.
   public func finalTraffic(path: Int) -> Double { Foundation.exp(finalLogLevel(.traffic, path: path)) }
   /// Log level X_f(M) of a factor at the horizon on path `path` (0 for a factor the file leaves out).
-  public func finalLogLevel(_ factor: Factor, path: Int) -> Double { output.finalLogLevel[factor.index * paths + path] }
+  public func finalLogLevel(_ factor: Factor, path: Int) -> Double { horizonLogLevels[factor.index * paths + path] }
 }
 
 /// How each path's need was found (SPEC §15's `requiredReserveMethod`).
