@@ -171,6 +171,16 @@ import _ReserveSimKernels
     return RandomStreams.unit53(w.0, w.1)
   }
 
+  /// The draws of a run from `seed` whose entry 0 is path `firstPath`, for the results (`ParameterDraws`).
+  static func draws(seed: UInt64, firstPath: Int) -> ParameterDraws {
+    let streams = RandomStreams(seed: seed)
+    return ParameterDraws { path, key in
+      let w = streams.words(
+        path: UInt32(truncatingIfNeeded: firstPath + path), month: 0, stream: .parameterDraws, draw: key)
+      return (w.0, RandomStreams.unit53(w.0, w.1))
+    }
+  }
+
   /// Parameter (pattern, item)'s values in the block, or nil when it is the same in every path.
   func column(_ pattern: String, _ item: Int) -> UnsafeMutablePointer<Double>? {
     index["\(pattern)#\(item)"].map { values + $0 * capacity }

@@ -29,12 +29,15 @@ extension SimulationResult {
       yearEnd += next.balances(year: year)
     }
     let weight = (Double(paths) / Double(total), Double(next.paths) / Double(total))
-    return SimulationResult(
+    var combined = SimulationResult(
       scenario: scenario, paths: total, seed: seed,
       requiredReserve: requiredReserve + next.requiredReserve,
       yearEndBalance: yearEnd,
       firstRuinMonth: firstRuinMonth + next.firstRuinMonth,
       yearlyFlowMeans: zip(yearlyFlowMeans, next.yearlyFlowMeans).map { weight.0 * $0 + weight.1 * $1 },
       diagnostics: nil, belowMinimumMonth: belowMinimumMonth + next.belowMinimumMonth)
+    // Entry i of the combined result is entry i of this one's run: its draws carry on.
+    combined.parameterDraws = parameterDraws
+    return combined
   }
 }

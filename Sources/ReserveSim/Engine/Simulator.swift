@@ -94,10 +94,14 @@ public struct Simulator: Sendable {
     for block in 0..<blocks {
       for i in 0..<flowStride { yearlyFlowSums[i] += flows[block * flowStride + i] }
     }
-    return SimulationResult(
+    var result = SimulationResult(
       scenario: scenario, paths: paths, seed: seed, requiredReserve: need, yearEndBalance: yearEnd,
       firstRuinMonth: ruin, yearlyFlowMeans: yearlyFlowSums.map { $0 / Double(paths) }, diagnostics: diagnostics,
       belowMinimumMonth: belowMinimum)
+    if !scenario.uncertainParameters.isEmpty {
+      result.parameterDraws = LaneParameters.draws(seed: seed, firstPath: runStart)
+    }
+    return result
   }
 }
 

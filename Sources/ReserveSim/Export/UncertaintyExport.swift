@@ -45,15 +45,12 @@ public enum UncertaintyExport {
   /// it was ruined within the horizon (1/0) and its need: the (θ, Y) pairs the indices are estimated from.
   public static func samples(_ result: SimulationResult) -> CSVTable {
     let parameters = result.scenario.uncertainParameters
-    let streams = RandomStreams(seed: result.seed)
     var rows: [[String]] = []
     rows.reserveCapacity(result.paths)
     for path in 0..<result.paths {
       var row = [String(path)]
       for parameter in parameters {
-        let w = streams.words(
-          path: UInt32(truncatingIfNeeded: path), month: 0, stream: .parameterDraws, draw: parameter.drawKey)
-        row.append(OrderedJSON.number(parameter.distribution.value(at: RandomStreams.unit53(w.0, w.1))).text())
+        row.append(OrderedJSON.number(result.parameterDraws?.value(path: path, of: parameter) ?? .nan).text())
       }
       row.append(result.firstRuinMonth[path] > 0 ? "1" : "0")
       row.append(OrderedJSON.number(result.requiredReserve[path]).text())

@@ -19,6 +19,8 @@ public struct SimulationResult: Sendable {
   /// First month-end with the balance below the policy's minimum months of outgo (SPEC §15), 0 when never;
   /// empty when the scenario sets no minimum.
   public var belowMinimumMonth: [Int32] = []
+  /// How the paths drew their uncertain estimates (SPEC §16); nil when the scenario has none.
+  public var parameterDraws: ParameterDraws? = nil
 
   /// How `requiredReserve` was found: SPEC §7's closed formula, or a search on B₀ when the policy's responses
   /// make cash flows depend on the balance (SPEC §15).

@@ -42,11 +42,10 @@ public enum UncertaintyRanking {
   /// The ranking of every uncertain estimate of the run, largest need index first (ties by ruin index).
   public static func rank(_ result: SimulationResult) -> [UncertainEstimateRank] {
     let parameters = result.scenario.uncertainParameters
-    guard !parameters.isEmpty, result.paths >= 4 * harmonics * subsamples else {
+    guard !parameters.isEmpty, let draws = result.parameterDraws, result.paths >= 4 * harmonics * subsamples else {
       return parameters.map { UncertainEstimateRank(parameter: $0, ruin: nil, need: nil) }
     }
     let n = result.paths
-    let streams = RandomStreams(seed: result.seed)
     let ruined = result.firstRuinMonth.map { $0 > 0 ? 1.0 : 0.0 }
     let needs = result.requiredReserve
     let outputs: [[Double]] = needs.allSatisfy(\.isFinite) ? [ruined, needs] : [ruined]
@@ -60,11 +59,7 @@ public enum UncertaintyRanking {
         for j in stride(from: worker, to: parameters.count, by: workers) {
           let key = parameters[j].drawKey
           // The top 32 bits of each path's uniform order the paths as θ; the path index breaks ties.
-          for i in 0..<n {
-            let word = streams.words(path: UInt32(truncatingIfNeeded: i), month: 0, stream: .parameterDraws, draw: key)
-              .0
-            space.items[i] = UInt64(word) << 32 | UInt64(i)
-          }
+          for i in 0..<n { space.items[i] = UInt64(draws.order(path: i, key: key)) << 32 | UInt64(i) }
           space.sortItems()
           let found = space.indices(of: outputs)
           output[j] = UncertainEstimateRank(

@@ -13,13 +13,6 @@ import Testing
     }
   }
 
-  /// Crossings that arrived with the uncertainty ranking (SPEC §16), which draws its estimates' values from
-  /// the engine's random streams in Results and Export; still to be moved behind a Results type (issue #12).
-  /// Any other crossing fails.
-  static let knownCrossings: Set<String> = [
-    "Results/UncertaintyRanking.swift names RandomStreams", "Export/UncertaintyExport.swift names RandomStreams",
-  ]
-
   @Test func resultsAndExportNameNoEngineType() throws {
     let declaration = try Regex(#"@_spi\(Engine\)\s+public\s+(?:final\s+)?(?:struct|class|enum|protocol)\s+(\w+)"#)
     let engineTypes = try Self.sources(in: "Engine").flatMap { file in
@@ -28,7 +21,7 @@ import Testing
     #expect(engineTypes.contains("BlockOutput") && engineTypes.contains("PathBlockKernel"))
     for folder in ["Results", "Export"] {
       for file in try Self.sources(in: folder) {
-        for type in engineTypes where !Self.knownCrossings.contains("\(folder)/\(file.name) names \(type)") {
+        for type in engineTypes {
           #expect(file.text.firstMatch(of: try Regex("\\b\(type)\\b")) == nil, "\(folder)/\(file.name) names \(type)")
         }
       }
