@@ -20,40 +20,44 @@ public enum Notebook {
     // The same text `run --json` prints, from the one JSON writer (keys in SPEC order, so the same run always
     // gives the same notebook).
     let summaryJSON = try SummaryJSON.encode(s)
-    let cells = [
-      Cell(markdown: "overview", overview(s, scenario: scenario, version: version)),
-      Cell(
-        markdown: "data-heading",
-        """
-        ## The results as data
-        `summary` below is the run's summary, the same document `reservesim run --json` prints: money in \
-        \(s.currency), shares as fractions (0.05 = 5%), balances at each year end.
-        """),
-      Cell(code: "data", dataCell(summaryJSON, money: money, yearAxisTitle: s.yearAxisTitle)),
-      Cell(code: "tables", tablesCell),
-      Cell(
-        markdown: "fan-heading",
-        "## Balance at each year end\nMedian and percentile bands over all futures, from the initial reserve at year 0. A balance below zero is the cash the reserve would have needed on top of what it held."
-      ),
-      Cell(code: "fan-chart", fanChartCell),
-      Cell(
-        markdown: "ruin-heading",
-        "## Chance of having run out, by year\nCumulative share of futures below the floor by each year end, with a 95% interval."
-      ),
-      Cell(code: "ruin-chart", ruinChartCell),
-      Cell(
-        markdown: "reserve-heading",
-        "## Reserve needed against confidence\nStarting with the reserve shown, at least that share of futures never falls below the floor (logit-scaled axis)."
-      ),
-      Cell(code: "reserve-chart", reserveChartCell),
-    ] + (s.uncertainty.isEmpty ? [] : [
-      Cell(
-        markdown: "uncertainty-heading",
-        "## What matters most to pin down\n"
-          + UncertaintyRanking.introduction.replacingOccurrences(of: "\n", with: " ")
-          + " The bars are each estimate's first-order index for the reserve needed, the lines its 95% interval."),
-      Cell(code: "uncertainty-chart", uncertaintyChartCell),
-    ])
+    let cells =
+      [
+        Cell(markdown: "overview", overview(s, scenario: scenario, version: version)),
+        Cell(
+          markdown: "data-heading",
+          """
+          ## The results as data
+          `summary` below is the run's summary, the same document `reservesim run --json` prints: money in \
+          \(s.currency), shares as fractions (0.05 = 5%), balances at each year end.
+          """),
+        Cell(code: "data", dataCell(summaryJSON, money: money, yearAxisTitle: s.yearAxisTitle)),
+        Cell(code: "tables", tablesCell),
+        Cell(
+          markdown: "fan-heading",
+          "## Balance at each year end\nMedian and percentile bands over all futures, from the initial reserve at year 0. A balance below zero is the cash the reserve would have needed on top of what it held."
+        ),
+        Cell(code: "fan-chart", fanChartCell),
+        Cell(
+          markdown: "ruin-heading",
+          "## Chance of having run out, by year\nCumulative share of futures below the floor by each year end, with a 95% interval."
+        ),
+        Cell(code: "ruin-chart", ruinChartCell),
+        Cell(
+          markdown: "reserve-heading",
+          "## Reserve needed against confidence\nStarting with the reserve shown, at least that share of futures never falls below the floor (logit-scaled axis)."
+        ),
+        Cell(code: "reserve-chart", reserveChartCell),
+      ]
+      + (s.uncertainty.isEmpty
+        ? []
+        : [
+          Cell(
+            markdown: "uncertainty-heading",
+            "## What matters most to pin down\n"
+              + UncertaintyRanking.introduction.replacingOccurrences(of: "\n", with: " ")
+              + " The bars are each estimate's first-order index for the reserve needed, the lines its 95% interval."),
+          Cell(code: "uncertainty-chart", uncertaintyChartCell),
+        ])
     let document = OrderedJSON.object([
       ("cells", .array(cells.map(\.json))),
       (

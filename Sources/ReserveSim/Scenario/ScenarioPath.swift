@@ -213,6 +213,12 @@ public struct ScenarioOverride: Sendable, CustomStringConvertible {
     let raw = String(text[text.index(after: equals)...])
     do {
       value = try Self.value(raw)
+      // A percentage set on a field that takes one ("annualGrowth=150%") stays the text, so that the decoder reads
+      // it as it reads "150%" in a file: a large value written as a percentage is meant and gives no warning.
+      let trimmed = raw.trimmingCharacters(in: .whitespaces)
+      if case .number = value, trimmed.hasSuffix("%"), Self.acceptsPercent(at: path) {
+        value = .string(trimmed)
+      }
     } catch {
       throw bad(error.reason)
     }
@@ -220,6 +226,18 @@ public struct ScenarioOverride: Sendable, CustomStringConvertible {
 
   /// `init(parsing:)` for `--set`, as a function value (`texts.map(ScenarioOverride.init(parsing:))`).
   public init(parsing text: String) throws { try self.init(parsing: text, option: "--set") }
+
+  /// Whether the field `path` ends in takes a percentage string (`ScenarioFields`: probabilities, shares, rates).
+  static func acceptsPercent(at path: ScenarioPath) -> Bool {
+    var pattern = ""
+    for step in path.steps {
+      switch step {
+      case .key(let key): pattern += (pattern.isEmpty ? "" : ".") + key
+      case .index, .named: pattern += "[]"
+      }
+    }
+    return ScenarioFields.field(at: pattern)?.acceptsPercent ?? false
+  }
 
   /// VALUE read as described on the type.
   static func value(_ raw: String) throws(ScenarioPath.Problem) -> JSONValue {

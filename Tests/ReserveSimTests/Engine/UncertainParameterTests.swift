@@ -74,9 +74,11 @@ final class UncertainParameterTests: XCTestCase {
     let scenario = try pypi()
     var varied = scenario
     varied.uncertainParameters = [
-      try pointParameter("sponsorTiers[].renewalProbability", item: 4, value: scenario.sponsorTiers[4].renewalProbability),
+      try pointParameter(
+        "sponsorTiers[].renewalProbability", item: 4, value: scenario.sponsorTiers[4].renewalProbability),
       try pointParameter("sponsorTiers[].newPerYear", item: 6, value: scenario.sponsorTiers[6].newPerYear),
-      try pointParameter("events[].sponsorRenewalMultiplier", item: 0, value: scenario.events[0].sponsorRenewalMultiplier),
+      try pointParameter(
+        "events[].sponsorRenewalMultiplier", item: 0, value: scenario.events[0].sponsorRenewalMultiplier),
     ]
     let paths = 40000
     let a = simulate(scenario, paths: paths), b = simulate(varied, paths: paths)

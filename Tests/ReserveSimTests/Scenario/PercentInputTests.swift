@@ -23,6 +23,20 @@ final class PercentInputTests: XCTestCase {
     XCTAssertEqual(scenario.warnings, [])
   }
 
+  /// `--set x=150%` means what "150%" in the file means: on a field that takes percentages it stays the text (no
+  /// warning for a large rate written as a percentage), while 1.5 warns; elsewhere it is the number 0.15.
+  func testSetPercentMeansWhatTheFileMeans() throws {
+    let base = try JSONValue.parse(Data(#"{"name": "p", "years": 2, "reserve": {"initial": 5}}"#.utf8), file: "t")
+    let percent = try ScenarioOverride(parsing: "factors.traffic.annualGrowth=150%")
+    XCTAssertEqual(percent.value, .string("150%"))
+    let fromPercent = try Scenario(json: percent.apply(to: base))
+    XCTAssertEqual(fromPercent.factors[.traffic]?.annualGrowth ?? .nan, 1.5, accuracy: 1e-15)
+    XCTAssertTrue(fromPercent.warnings.isEmpty, "\(fromPercent.warnings)")
+    let plain = try Scenario(json: ScenarioOverride(parsing: "factors.traffic.annualGrowth=1.5").apply(to: base))
+    XCTAssertEqual(plain.warnings.count, 1)
+    XCTAssertEqual(try ScenarioOverride(parsing: "reserve.initial=15%").value, .number(0.15))
+  }
+
   func testAPercentStringWhereAnAmountBelongsIsAnError() {
     XCTAssertThrowsError(
       try makeScenario(#"{"name": "p", "years": 2, "expenses": [{"name": "x", "annual": "4%"}]}"#)
