@@ -59,6 +59,9 @@ struct rs_kernel_table {
       const rs_policy_state *, const double *, double *, double *, double *);
   void (*policyMonthEnd)(const rs_block_month *, const rs_policy_plan *, const rs_policy_state *, const double *);
   void (*advanceFactorLanes)(double *, const double *, const double *, const double *, double *, int32_t);
+  void (*rollOverLanes)(
+      const rs_block_month *, int32_t, const double *, const double *, const double *, const double *, double *,
+      int64_t *, uint8_t *);
 };
 
 #define RS_SUFFIX _baseline
@@ -202,4 +205,10 @@ void rs_policy_money(
 void rs_policy_month_end(
     const rs_block_month *at, const rs_policy_plan *policy, const rs_policy_state *state, const double *balance) {
   rs_kernels()->policyMonthEnd(at, policy, state, balance);
+}
+
+void rs_roll_over_lanes(
+    const rs_block_month *at, int32_t tier, const double *renewal, const double *arrivals, const double *renewalFactor,
+    const double *arrivalFactor, double *work, int64_t *counts, uint8_t *fallback) {
+  rs_kernels()->rollOverLanes(at, tier, renewal, arrivals, renewalFactor, arrivalFactor, work, counts, fallback);
 }

@@ -608,6 +608,80 @@ static void RS_NAME(rs_policy_month_end)(
   }
 }
 
+/// Distributions.binomialByInversion's walk, operation for operation (n ≤ 512), from its first mass
+/// exp(n·ln(1 − p)) — exp(n·ln p) when p > ½ — computed ahead (vectorised).
+RS_INLINE int64_t RS_NAME(rs_binomial_walk)(int64_t n, double p, double u, double firstMass) {
+  if (n <= 0 || p <= 0) return 0;
+  if (p >= 1) return n;
+  const int flipped = p > 0.5;
+  const double success = flipped ? 1 - p : p;
+  const double target = flipped ? 1 - u : u;
+  const double ratio = success / (1 - success);
+  double mass = firstMass;
+  double cumulative = mass;
+  int64_t x = 0;
+  while (target > cumulative && x < n) {
+    mass *= ratio * (double)(n - x) / (double)(x + 1);
+    x += 1;
+    cumulative += mass;
+  }
+  return flipped ? n - x : x;
+}
+
+/// Distributions.poissonByInversion's walk, operation for operation (λ ≤ 500), from e^(−λ) computed ahead.
+RS_INLINE int64_t RS_NAME(rs_poisson_walk)(double lambda, double u, double massAtZero) {
+  if (!(lambda > 0)) return 0;
+  double mass = massAtZero;
+  double cumulative = mass;
+  int64_t x = 0;
+  while (u > cumulative) {
+    x += 1;
+    mass *= lambda / (double)x;
+    cumulative += mass;
+    if (mass < 1e-300 && (double)x > lambda) break;
+  }
+  return x;
+}
+
+static void RS_NAME(rs_roll_over_lanes)(
+    const rs_block_month *at, int32_t tier, const double *renewal, const double *arrivals,
+    const double *renewalFactor, const double *arrivalFactor, double *work, int64_t *counts, uint8_t *fallback) {
+  int64_t *row = counts + tier * at->stride;
+  uint8_t *flags = fallback + tier * at->stride;
+  const int32_t lanes = at->lanes;
+  const ptrdiff_t stride = at->stride;
+  double *restrict probability = work, *restrict lambdas = work + stride, *restrict renewalU = work + 2 * stride;
+  double *restrict arrivalU = work + 3 * stride, *restrict firstMass = work + 4 * stride;
+  double *restrict massAtZero = work + 5 * stride;
+  const int64_t *restrict counted = row;
+  // Vectorised: the draws' uniforms, the rates, and the walks' first masses (the samplers' logs and exps).
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    uint32_t w[4];
+    RS_NAME(rs_philox)(
+        at->firstPath + (uint32_t)lane, (uint32_t)at->month, 0x04000000u | (uint32_t)tier, 1, at->key0, at->key1, w);
+    renewalU[lane] = rs_unit53(w[0], w[1]);
+    arrivalU[lane] = rs_unit53(w[2], w[3]);
+    const double product = renewal[lane] * renewalFactor[lane];
+    const double p = product < 1 ? product : 1;
+    probability[lane] = p;
+    const double lambda = arrivals[lane] * arrivalFactor[lane];
+    lambdas[lane] = lambda;
+    // Where p is 0 or 1 the walk returns before using its first mass; keep the logs finite there.
+    const double inside = p > 0 && p < 1 ? p : 0.5;
+    const double logProbability = RS_NAME(rs_log)(inside), logFailure = RS_NAME(rs_log)(1 - inside);
+    firstMass[lane] = RS_NAME(rs_exp)((double)counted[lane] * (inside > 0.5 ? logProbability : logFailure));
+    massAtZero[lane] = RS_NAME(rs_exp)(-(lambda > 0 ? lambda : 0));
+  }
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    const int64_t n = row[lane];
+    if (!flags[lane] || n > 512 || lambdas[lane] > 500) continue;
+    row[lane] = RS_NAME(rs_binomial_walk)(n, probability[lane], renewalU[lane], firstMass[lane])
+                + RS_NAME(rs_poisson_walk)(lambdas[lane], arrivalU[lane], massAtZero[lane]);
+    flags[lane] = 0;
+  }
+}
+
 #undef RS_NEVER
 #undef RS_FLAGS
 #undef RS_LIST

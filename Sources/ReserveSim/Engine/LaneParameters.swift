@@ -38,6 +38,14 @@ import _ReserveSimKernels
   let tierRenewal: UnsafeMutablePointer<Double>
   let tierNewPerYear: UnsafeMutablePointer<Double>
   let tierCount: UnsafeMutablePointer<Int64>
+  /// Whether tier t's renewal probability or mean new sponsors differs between paths (its year end then takes
+  /// `rs_roll_over_lanes`).
+  let tierRatesAreUncertain: [Bool]
+  /// Scratch for the year end: each lane's products of the active events' renewal and new-sponsor multipliers.
+  let renewalFactor: UnsafeMutablePointer<Double>
+  let arrivalFactor: UnsafeMutablePointer<Double>
+  /// Six rows of scratch for `rs_roll_over_lanes`.
+  let rollOverWork: UnsafeMutablePointer<Double>
 
   private var allocations: [UnsafeMutableRawPointer] = []
 
@@ -111,6 +119,12 @@ import _ReserveSimKernels
     tierRenewal = buffer(tiers, Double.self)
     tierNewPerYear = buffer(tiers, Double.self)
     tierCount = buffer(tiers, Int64.self)
+    tierRatesAreUncertain = (0..<tiers).map { t in
+      positions["sponsorTiers[].renewalProbability#\(t)"] != nil || positions["sponsorTiers[].newPerYear#\(t)"] != nil
+    }
+    renewalFactor = buffer(1, Double.self)
+    arrivalFactor = buffer(1, Double.self)
+    rollOverWork = buffer(6, Double.self)
     self.allocations = allocations
 
     if hasService {
@@ -304,7 +318,8 @@ import _ReserveSimKernels
   func fillMoney(month m: Int, lanes: Int) {
     guard money != nil else { return }
     let cap = capacity
-    moneyRows.update(repeating: 0, count: 15 * cap)
+    // Rows 0–9 (fixed amounts and factor lines of income and expenses), and 10–14 (the cut lines) with cuts.
+    moneyRows.update(repeating: 0, count: (scenario.policy?.cuts == nil ? 10 : 15) * cap)
     let year = (m - 1) / 12 + 1
     let t = Double(m - 1) / 12
     func add(

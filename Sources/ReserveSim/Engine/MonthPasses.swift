@@ -199,6 +199,24 @@ extension PathBlockKernel {
       renewal: perLane ? UnsafePointer(renewalMultiplier) : nil,
       newSponsors: perLane ? UnsafePointer(newSponsorMultiplier) : nil, sponsors: sponsors, fallback: sponsorFallback)
     guard left > 0 else { return }
+    if let own = laneParameters, own.tierRatesAreUncertain.contains(true) {
+      // Tiers whose rates differ between paths: the C kernel's exact inversion at each lane's own rates.
+      for lane in 0..<lanes {
+        if perLane {
+          own.renewalFactor[lane] = renewalMultiplier[lane]
+          own.arrivalFactor[lane] = newSponsorMultiplier[lane]
+        } else {
+          let set = Int(activeEvents[lane])
+          own.renewalFactor[lane] = plan.eventSetRenewalMultiplier[set]
+          own.arrivalFactor[lane] = plan.eventSetNewSponsorMultiplier[set]
+        }
+      }
+      for t in 0..<tiers where own.tierRatesAreUncertain[t] {
+        rs_roll_over_lanes(
+          &at, Int32(t), own.tierRenewal + t * capacity, own.tierNewPerYear + t * capacity, own.renewalFactor,
+          own.arrivalFactor, own.rollOverWork, sponsors, sponsorFallback)
+      }
+    }
     for t in 0..<tiers {
       for lane in 0..<lanes where sponsorFallback[t * capacity + lane] != 0 {
         sponsors[t * capacity + lane] = rollOverByChunks(tier: t, lane: lane, path: firstPath + lane, month: month)

@@ -48,20 +48,27 @@ public enum UncertaintyRanking {
     let n = result.paths
     let ruined = result.firstRuinMonth.map { $0 > 0 ? 1.0 : 0.0 }
     let needs = result.requiredReserve
-    let outputs: [[Double]] = needs.allSatisfy(\.isFinite) ? [ruined, needs] : [ruined]
+    let columns: [[Double]] = needs.allSatisfy(\.isFinite) ? [ruined, needs] : [ruined]
+    // The outputs side by side per path: [path · count + o].
+    var sideBySide = [Double](repeating: 0, count: n * columns.count)
+    for (o, column) in columns.enumerated() {
+      for path in 0..<n { sideBySide[path * columns.count + o] = column[path] }
+    }
+    let outputs = sideBySide
+    let count = columns.count
     let workers = Swift.min(parameters.count, ProcessInfo.processInfo.activeProcessorCount)
     var ranks = [UncertainEstimateRank?](repeating: nil, count: parameters.count)
     ranks.withUnsafeMutableBufferPointer { slots in
       let output = slots
       DispatchQueue.concurrentPerform(iterations: workers) { worker in
         // Each worker reuses one set of buffers for its parameters.
-        let space = Workspace(paths: n, outputs: outputs.count)
+        let space = Workspace(paths: n, outputs: count)
         for j in stride(from: worker, to: parameters.count, by: workers) {
           let key = parameters[j].drawKey
           // The top 32 bits of each path's uniform order the paths as θ; the path index breaks ties.
           for i in 0..<n { space.items[i] = UInt64(draws.order(path: i, key: key)) << 32 | UInt64(i) }
           space.sortItems()
-          let found = space.indices(of: outputs)
+          let found = outputs.withUnsafeBufferPointer { space.indices(of: $0, count: count) }
           output[j] = UncertainEstimateRank(
             parameter: parameters[j], ruin: found[0], need: found.count > 1 ? found[1] : nil)
         }
@@ -83,8 +90,6 @@ public enum UncertaintyRanking {
     let split: [UnsafeMutableBufferPointer<Double>]
     /// Where subsample g starts in `split` (g = 0 … K).
     let offsets: [Int]
-    /// Each path's subsample, path mod K.
-    let groups: [UInt8]
 
     init(paths n: Int, outputs: Int) {
       self.n = n
@@ -95,7 +100,6 @@ public enum UncertaintyRanking {
       var offsets = [0]
       for g in 0..<subsamples { offsets.append(offsets.last! + n / subsamples + (g < n % subsamples ? 1 : 0)) }
       self.offsets = offsets
-      groups = (0..<n).map { UInt8($0 % subsamples) }
     }
 
     deinit {
@@ -124,32 +128,30 @@ public enum UncertaintyRanking {
 
     /// S of each output with the paths in the order of `items`, and its subsample interval; nil for an output that
     /// does not vary.
-    func indices(of outputs: [[Double]]) -> [SensitivityIndex?] {
-      // One pass gathers every output in θ order, whole and into its path's subsample (path mod K).
+    func indices(of outputs: UnsafeBufferPointer<Double>, count: Int) -> [SensitivityIndex?] {
+      // One pass gathers every output in θ order, whole and into its path's subsample (path mod K); the outputs
+      // of a path sit side by side (outputs[path · count + o]), so each path costs one cache line.
       var next = offsets
-      let count = outputs.count
       let wholeBases = whole.map(\.baseAddress!), splitBases = split.map(\.baseAddress!)
-      let sources = outputs.map { $0.withUnsafeBufferPointer { $0.baseAddress! } }
       next.withUnsafeMutableBufferPointer { next in
         for position in 0..<n {
           let path = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: items[position]))
-          let g = Int(groups[path])
+          let g = path % subsamples
           let slot = next[g]
           next[g] = slot + 1
           for o in 0..<count {
-            let value = sources[o][path]
+            let value = outputs[path * count + o]
             wholeBases[o][position] = value
             splitBases[o][slot] = value
           }
         }
       }
-      withExtendedLifetime(outputs) {}
-      let wholeIndex = firstOrder(whole.prefix(outputs.count).map { UnsafeBufferPointer($0) })
+      let wholeIndex = firstOrder(whole.prefix(count).map { UnsafeBufferPointer($0) })
       let partIndices = (0..<subsamples).map { g in
         firstOrder(
-          split.prefix(outputs.count).map { UnsafeBufferPointer(rebasing: $0[offsets[g]..<offsets[g + 1]]) })
+          split.prefix(count).map { UnsafeBufferPointer(rebasing: $0[offsets[g]..<offsets[g + 1]]) })
       }
-      return outputs.indices.map { o in
+      return (0..<count).map { o in
         guard let index = wholeIndex[o] else { return nil }
         let estimates = partIndices.compactMap { $0[o] }
         guard estimates.count == subsamples else { return nil }

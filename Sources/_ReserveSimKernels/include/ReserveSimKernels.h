@@ -295,6 +295,17 @@ int32_t rs_roll_over_sponsors(
     const rs_block_month *at, const rs_sponsor_tables *tables, const int32_t *activeEvents, const double *renewal,
     const double *newSponsors, int64_t *sponsors, uint8_t *fallback);
 
+/// The year end (at->month = 12y) of tier `tier` in the lanes its alias tables left (fallback[tier·stride + lane]
+/// set) when the tier's rates differ between paths (SPEC §16): Binomial(count, min(1, renewal·renewalFactor)) +
+/// Poisson(arrivals·arrivalFactor) by inversion from the uniforms of words 0–1 and 2–3 of address (path, month,
+/// 0x04000000 | tier, 1) — the draws and arithmetic of the engine's exact samplers when count ≤ 512 and the
+/// mean ≤ 500, so the same bits. Those lanes get their new count and their fallback byte cleared; larger ones stay
+/// flagged for the samplers' rejection branches. renewal, arrivals, renewalFactor and arrivalFactor are per lane;
+/// work is six rows of scratch (stride words each).
+void rs_roll_over_lanes(
+    const rs_block_month *at, int32_t tier, const double *renewal, const double *arrivals, const double *renewalFactor,
+    const double *arrivalFactor, double *work, int64_t *counts, uint8_t *fallback);
+
 /// Makes OpenBLAS single-threaded and, in its pthreads build, stops its thread pool, whose workers otherwise
 /// spin on a core for about 0.1 s after the library loads and after each threaded call. Returns 1 when the pool
 /// was stopped, 0 when this OpenBLAS has none. Call it while no BLAS call runs.
