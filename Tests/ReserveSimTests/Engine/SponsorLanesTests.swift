@@ -15,7 +15,7 @@ final class SponsorLanesTests: XCTestCase {
   func testKernelDrawsWhatTheSamplersDraw() {
     let lanes = 200, tier: Int32 = 3, month: Int32 = 24, firstPath: UInt32 = 1_000_003
     let streams = RandomStreams(seed: 0xC0FFEE)
-    var generator = SplitMix64(seed: 20_261_128)
+    var generator = TestGenerator(SplitMix64(seed: 20_261_128))
     // Counts up to 600 and means up to 600 (some past the inversion limits of 512 and 500), rates from 0 to 1.2
     // (products of 1 or more are certain renewals), factors as events make them.
     let counts = (0..<lanes).map { _ in Int64.random(in: 0...600, using: &generator) }
@@ -65,15 +65,9 @@ final class SponsorLanesTests: XCTestCase {
   }
 }
 
-/// SplitMix64 (Steele, Lea and Flood 2014): a fixed-seed generator for test inputs.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+/// The library's fixed-seed SplitMix64 as a `RandomNumberGenerator`, for test inputs.
+struct TestGenerator: RandomNumberGenerator {
+  var source: SplitMix64
+  init(_ source: SplitMix64) { self.source = source }
+  mutating func next() -> UInt64 { source.next() }
 }
