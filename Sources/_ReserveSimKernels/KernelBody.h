@@ -163,6 +163,18 @@ static void RS_NAME(rs_advance_factor)(
   }
 }
 
+static void RS_NAME(rs_parameter_draws)(
+    uint32_t key0, uint32_t key1, uint32_t firstPath, int32_t count, uint32_t key, double *restrict uniform,
+    uint32_t *restrict order) {
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t i = 0; i < count; i++) {
+    uint32_t w[4];
+    RS_NAME(rs_philox)(firstPath + (uint32_t)i, 0, 0x07000000u, key, key0, key1, w);
+    if (uniform) uniform[i] = rs_unit53(w[0], w[1]);
+    if (order) order[i] = w[0];
+  }
+}
+
 static void RS_NAME(rs_advance_factor_lanes)(
     double *restrict logLevel, const double *restrict epsilon, const double *restrict drift,
     const double *restrict sd, double *restrict level, int32_t lanes) {
@@ -191,7 +203,7 @@ static const struct rs_kernel_table RS_NAME(rs_table) = {
     RS_NAME(rs_apply_events),   RS_NAME(rs_money_lines),    RS_NAME(rs_pay_services),
     RS_NAME(rs_update_balances), RS_NAME(rs_roll_over_sponsors), RS_NAME(rs_start_donations),
     RS_NAME(rs_policy_money),   RS_NAME(rs_policy_month_end), RS_NAME(rs_advance_factor_lanes),
-    RS_NAME(rs_roll_over_lanes)};
+    RS_NAME(rs_roll_over_lanes), RS_NAME(rs_parameter_draws)};
 
 #undef RS_NAME
 #undef RS_CAT

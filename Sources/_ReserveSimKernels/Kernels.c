@@ -62,6 +62,7 @@ struct rs_kernel_table {
   void (*rollOverLanes)(
       const rs_block_month *, int32_t, const double *, const double *, const double *, const double *, double *,
       int64_t *, uint8_t *);
+  void (*parameterDraws)(uint32_t, uint32_t, uint32_t, int32_t, uint32_t, double *, uint32_t *);
 };
 
 #define RS_SUFFIX _baseline
@@ -211,4 +212,9 @@ void rs_roll_over_lanes(
     const rs_block_month *at, int32_t tier, const double *renewal, const double *arrivals, const double *renewalFactor,
     const double *arrivalFactor, double *work, int64_t *counts, uint8_t *fallback) {
   rs_kernels()->rollOverLanes(at, tier, renewal, arrivals, renewalFactor, arrivalFactor, work, counts, fallback);
+}
+
+void rs_parameter_draws(
+    uint32_t key0, uint32_t key1, uint32_t firstPath, int32_t count, uint32_t key, double *uniform, uint32_t *order) {
+  rs_kernels()->parameterDraws(key0, key1, firstPath, count, key, uniform, order);
 }

@@ -22,10 +22,14 @@ public enum PyPIBaseline {
   /// The seed the scenario file names, so runs match `reservesim run` on the same file.
   public static let seed: UInt64 = 20_200_403
 
+  /// `scenarios/pypi-2020-uncertain.json`: the baseline with its ten most uncertain estimates as ranges (SPEC §16).
+  public static let uncertainPath: String = path.replacingOccurrences(
+    of: "pypi-2020-baseline", with: "pypi-2020-uncertain")
+
   /// The scenario, loaded and validated; stops the benchmark with the loader's message if it cannot be.
-  public static func load() -> Scenario {
+  public static func load(_ file: String = path) -> Scenario {
     do {
-      return try ScenarioLoader().load(path)
+      return try ScenarioLoader().load(file)
     } catch {
       fatalError("Cannot load the benchmark scenario \(path): \(error)")
     }

@@ -188,10 +188,9 @@ import _ReserveSimKernels
   /// The draws of a run from `seed` whose entry 0 is path `firstPath`, for the results (`ParameterDraws`).
   static func draws(seed: UInt64, firstPath: Int) -> ParameterDraws {
     let streams = RandomStreams(seed: seed)
-    return ParameterDraws { path, key in
-      let w = streams.words(
-        path: UInt32(truncatingIfNeeded: firstPath + path), month: 0, stream: .parameterDraws, draw: key)
-      return (w.0, RandomStreams.unit53(w.0, w.1))
+    return ParameterDraws { key, first, count, uniform, order in
+      rs_parameter_draws(
+        streams.key0, streams.key1, UInt32(truncatingIfNeeded: firstPath + first), Int32(count), key, uniform, order)
     }
   }
 
@@ -203,11 +202,12 @@ import _ReserveSimKernels
   /// Draws every uncertain parameter for paths firstPath ..< firstPath + lanes and rewrites the tables they feed.
   func draw(firstPath: Int, lanes: Int) {
     for (j, parameter) in scenario.uncertainParameters.enumerated() {
+      // The uniforms first (the vectorised kernel), then F⁻¹ in place.
       let row = values + j * capacity
-      for lane in 0..<lanes {
-        let u = Self.uniform(streams, path: UInt32(truncatingIfNeeded: firstPath + lane), key: parameter.drawKey)
-        row[lane] = parameter.distribution.value(at: u)
-      }
+      rs_parameter_draws(
+        streams.key0, streams.key1, UInt32(truncatingIfNeeded: firstPath), Int32(lanes), parameter.drawKey, row, nil)
+      let distribution = parameter.distribution
+      for lane in 0..<lanes { row[lane] = distribution.value(at: row[lane]) }
     }
     if services != nil {
       for s in 0..<plan.serviceMonthlyValue.count { fillService(s, lanes: lanes, own: true) }

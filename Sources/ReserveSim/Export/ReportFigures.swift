@@ -36,11 +36,20 @@ extension RunSummary {
     return "\(PercentFormat.format(share.value, digits: digits)) (±\(PercentFormat.format(margin, digits: digits)))"
   }
 
+  /// "With $1.5M in reserve", "With no reserve", or for a reserve written as a distribution (SPEC §16) "With
+  /// $1.2M–$1.8M in reserve (90% range)".
+  func reserveWords(_ money: MoneyFormat) -> String {
+    if let range = initialReserveRange {
+      return "With \(money.short(range.lower))–\(money.short(range.upper)) in reserve (90% range)"
+    }
+    return initialReserve == 0 ? "With no reserve" : "With \(money.short(initialReserve)) in reserve"
+  }
+
   public var headline: String {
     let money = MoneyFormat(currency: currency)
     let within = "within \(years) year\(years == 1 ? "" : "s")"
     let event = floor == 0 ? "running out" : "falling below the floor of \(money.short(floor))"
-    let start = initialReserve == 0 ? "With no reserve" : "With \(money.short(initialReserve)) in reserve"
+    let start = reserveWords(money)
     let chance = "is " + Self.chancePhrase(ruinProbability, hits: ruinedPathsByYear.last ?? 0, paths: paths)
     let limit = PercentFormat.format(1 - Self.headlineConfidence, digits: 0)
     let hold = requiredReserve(confidence: Self.headlineConfidence).value

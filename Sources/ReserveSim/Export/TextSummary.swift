@@ -8,7 +8,7 @@ public enum TextSummary {
     var out = "\(s.scenarioName) — \(s.paths) paths, seed \(s.seed), \(s.years) years\n\n"
     for warning in s.warnings { out += "Warning: \(warning).\n\n" }
     out += table(s.budgetTable) + "\n" + table(s.expectedFlowsTable) + "\n"
-    out += "With \(money.short(s.initialReserve)) in reserve, the chance of running out within \(s.years) "
+    out += "\(s.reserveWords(money)), the chance of running out within \(s.years) "
     out += "year\(s.years == 1 ? "" : "s") is "
     out += RunSummary.chancePhrase(ruin, hits: s.ruinedPathsByYear.last ?? 0, paths: s.paths)
     if s.floor != 0 { out += " (falling below the floor of \(money.short(s.floor)))" }

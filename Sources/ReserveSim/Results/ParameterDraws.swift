@@ -1,20 +1,25 @@
 /// Where each path's value of an uncertain estimate (SPEC §16) came from, so that results can recover the paths'
-/// (θ, Y) pairs without storing them: the engine supplies, for path i and a parameter's draw key, the uniform u
-/// behind the path's value F⁻¹(u) and the 32 bits that order the paths as u does.
+/// (θ, Y) pairs without storing them: the engine supplies, for a parameter's draw key and a run of paths, the
+/// uniform u behind each path's value F⁻¹(u) and 32 bits that order the paths as u does.
 public struct ParameterDraws: Sendable {
-  /// Path i's uniform and its ordering bits; i counts from the run's first path.
-  let draw: @Sendable (_ path: Int, _ key: UInt32) -> (order: UInt32, uniform: Double)
+  /// Fills `uniform` and/or `order` (either may be nil) for `count` paths from entry `first` of the result.
+  public typealias Fill =
+    @Sendable (
+      _ key: UInt32, _ first: Int, _ count: Int, _ uniform: UnsafeMutablePointer<Double>?,
+      _ order: UnsafeMutablePointer<UInt32>?
+    ) -> Void
 
-  /// - Parameter draw: (path, key) → the ordering bits and the uniform, for paths counted from 0 of this result.
-  public init(_ draw: @escaping @Sendable (_ path: Int, _ key: UInt32) -> (order: UInt32, uniform: Double)) {
-    self.draw = draw
-  }
+  let fill: Fill
 
-  /// The value of `parameter` that path `path` (entry `path` of the result) drew.
+  public init(_ fill: @escaping Fill) { self.fill = fill }
+
+  /// The value of `parameter` that entry `path` of the result drew.
   public func value(path: Int, of parameter: UncertainParameter) -> Double {
-    parameter.distribution.value(at: draw(path, parameter.drawKey).uniform)
+    var u = 0.0
+    fill(parameter.drawKey, path, 1, &u, nil)
+    return parameter.distribution.value(at: u)
   }
 
-  /// Bits that order the paths as their values of the parameter with key `key` (ties aside).
-  func order(path: Int, key: UInt32) -> UInt32 { draw(path, key).order }
+  /// Writes bits that order the result's paths as their values of the parameter with key `key` (ties aside).
+  func orders(key: UInt32, count: Int, into order: UnsafeMutablePointer<UInt32>) { fill(key, 0, count, nil, order) }
 }

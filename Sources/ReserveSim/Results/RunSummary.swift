@@ -87,6 +87,8 @@ public struct RunSummary: Sendable {
   /// The uncertain estimates (SPEC §16) ranked by how much of the need's variance each explains; empty when the
   /// file has none.
   public var uncertainty: [UncertainEstimateRank] = []
+  /// The 5th and 95th percentiles of the initial reserve when it is written as a distribution (SPEC §16).
+  public var initialReserveRange: (lower: Double, upper: Double)? = nil
 
   public init(
     _ result: SimulationResult, reserveConfidences: [Double] = defaultReserveConfidences,
@@ -160,6 +162,9 @@ public struct RunSummary: Sendable {
       balanceByYear[index] = b
     }
     uncertainty = UncertaintyRanking.rank(result)
+    initialReserveRange = scenario.uncertainParameters.first { $0.pattern == "reserve.initial" }.map {
+      ($0.distribution.percentile(0.05), $0.distribution.percentile(0.95))
+    }
     yearlyFlows = (1...years).map { year in
       YearFlows(
         year: year, income: result.meanFlow(.income, year: year),

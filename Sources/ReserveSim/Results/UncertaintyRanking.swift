@@ -66,7 +66,8 @@ public enum UncertaintyRanking {
         for j in stride(from: worker, to: parameters.count, by: workers) {
           let key = parameters[j].drawKey
           // The top 32 bits of each path's uniform order the paths as θ; the path index breaks ties.
-          for i in 0..<n { space.items[i] = UInt64(draws.order(path: i, key: key)) << 32 | UInt64(i) }
+          draws.orders(key: key, count: n, into: space.order)
+          for i in 0..<n { space.items[i] = UInt64(space.order[i]) << 32 | UInt64(i) }
           space.sortItems()
           let found = outputs.withUnsafeBufferPointer { space.indices(of: $0, count: count) }
           output[j] = UncertainEstimateRank(
@@ -85,6 +86,8 @@ public enum UncertaintyRanking {
   final class Workspace {
     let n: Int
     let items: UnsafeMutableBufferPointer<UInt64>
+    /// The bits that order the paths by the current parameter.
+    let order: UnsafeMutablePointer<UInt32>
     let scratch: UnsafeMutableBufferPointer<UInt64>
     let whole: [UnsafeMutableBufferPointer<Double>]
     let split: [UnsafeMutableBufferPointer<Double>]
@@ -94,6 +97,7 @@ public enum UncertaintyRanking {
     init(paths n: Int, outputs: Int) {
       self.n = n
       items = .allocate(capacity: n)
+      order = .allocate(capacity: n)
       scratch = .allocate(capacity: n)
       whole = (0..<outputs).map { _ in .allocate(capacity: n) }
       split = (0..<outputs).map { _ in .allocate(capacity: n) }
@@ -104,6 +108,7 @@ public enum UncertaintyRanking {
 
     deinit {
       items.deallocate()
+      order.deallocate()
       scratch.deallocate()
       for buffer in whole + split { buffer.deallocate() }
     }

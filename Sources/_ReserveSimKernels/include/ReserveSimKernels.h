@@ -36,6 +36,12 @@ void rs_factor_normals(
     uint32_t key0, uint32_t key1, uint32_t firstPath, int32_t lanes, int32_t firstMonth, int32_t lastMonth,
     double *out, ptrdiff_t monthStride, ptrdiff_t factorStride);
 
+/// The draws behind uncertain parameters (SPEC §16) of paths firstPath … firstPath+count−1: Philox4x32-10 of counter
+/// (path, 0, 0x07000000, key) under (key0, key1) gives words w0…w3; uniform[i] = the 53-bit uniform of w0 and w1
+/// (RandomStreams.unit53) and order[i] = w0, either output optional (NULL).
+void rs_parameter_draws(
+    uint32_t key0, uint32_t key1, uint32_t firstPath, int32_t count, uint32_t key, double *uniform, uint32_t *order);
+
 /// One month of a factor's log random walk, x ← x + (drift + sd·ε) lane by lane, and, when `level` is not
 /// NULL, level = exp(x) (the engine's exp). `epsilon` may be NULL when sd is 0.
 void rs_advance_factor(

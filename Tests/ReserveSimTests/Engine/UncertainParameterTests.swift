@@ -114,15 +114,14 @@ final class UncertainParameterTests: XCTestCase {
     XCTAssertGreaterThanOrEqual(nothing.need!.upper, 0)
     XCTAssertLessThanOrEqual(nothing.ruin!.lower, 0)
     XCTAssertGreaterThanOrEqual(nothing.ruin!.upper, 0)
-    // The closed form of the need itself: 2E per path, E the path's own draw.
+    // The closed form of the need itself: 2E per path, E the path's own draw (the Swift reference of the draw,
+    // against the engine's vectorised kernel).
     let streams = RandomStreams(seed: 7)
+    let staffing = scenario.uncertainParameters.first { $0.pattern == "expenses[].annual" }!
     for i in [0, 1, 17, 19999] {
-      let u = LaneParameters.uniform(streams, path: UInt32(i), key: scenario.uncertainParameters[0].drawKey)
-      let key = scenario.uncertainParameters.first { $0.pattern == "expenses[].annual" }!
-      let e = key.distribution.value(
-        at: LaneParameters.uniform(streams, path: UInt32(i), key: key.drawKey))
-      _ = u
+      let e = staffing.distribution.value(at: LaneParameters.uniform(streams, path: UInt32(i), key: staffing.drawKey))
       XCTAssertEqual(result.requiredReserve[i], 2 * e, accuracy: 1e-6 * e, "path \(i)")
+      XCTAssertEqual(result.parameterDraws!.value(path: i, of: staffing), e, "path \(i)")
     }
   }
 
