@@ -239,7 +239,8 @@ static void RS_NAME(rs_start_donations)(
 /// The vectorised part of a service's month (see rs_pay_services); returns whether a lane was lost, ends its
 /// agreement or ends its paid months (flags[lane] = 1 for those). `select` (a constant at each call): 1 when there
 /// are at most two sets of active events (the set's hazard is a select between added0 and added1 rather than a
-/// gather), 2 when the hazard is per lane (added[lane]), 0 for a gather by set. `dated` (a constant): the service
+/// gather), 2 when the hazard is per lane (added[lane]), 0 for a gather by set; with the lanes' own values, 3 reads
+/// rows by set (added[set · stride + lane]) and 4 selects between the two rows of two sets. `dated` (a constant): the service
 /// has an agreement, a migration cost or a mitigation (costs.* and agreementEnd are read).
 typedef struct {
   double cost, mitigatedCost, migrationCost;
@@ -264,7 +265,8 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
     const int32_t start = payStart[lane];
     const int donated = start == 0;
     // Donated: the month adds the set's hazard to what the clock has run.
-    const double hazard = select == 3   ? added[active[lane] * stride + lane]
+    const double hazard = select == 4   ? (active[lane] ? added[stride + lane] : added[lane])
+                          : select == 3 ? added[active[lane] * stride + lane]
                           : select == 2 ? added[lane]
                           : select == 1 ? (active[lane] ? added1 : added0)
                                         : added[active[lane]];
@@ -329,15 +331,23 @@ static void RS_NAME(rs_pay_services)(
         added = laneAdded;
         select = 2;
       } else {
+        // Rows by set; with two sets (one event kind) a select between the two rows instead of a gather.
         added = own->addedHazard + s * plan->sets * at->stride;
-        select = 3;
+        select = plan->sets == 2 ? 4 : 3;
       }
-      changes = select == 2 ? RS_NAME(rs_service_lanes)(
-                                  lanes, month, costs, own, row, at->stride, 1, scale, added, 2, 0, 0, active, clock,
-                                  payStart, payEnd, agreementEnd, flow, paidSum, outgo, flags)
-                            : RS_NAME(rs_service_lanes)(
-                                  lanes, month, costs, own, row, at->stride, 1, scale, added, 3, 0, 0, active, clock,
-                                  payStart, payEnd, agreementEnd, flow, paidSum, outgo, flags);
+      if (select == 2) {
+        changes = RS_NAME(rs_service_lanes)(
+            lanes, month, costs, own, row, at->stride, 1, scale, added, 2, 0, 0, active, clock, payStart, payEnd,
+            agreementEnd, flow, paidSum, outgo, flags);
+      } else if (select == 4) {
+        changes = RS_NAME(rs_service_lanes)(
+            lanes, month, costs, own, row, at->stride, 1, scale, added, 4, 0, 0, active, clock, payStart, payEnd,
+            agreementEnd, flow, paidSum, outgo, flags);
+      } else {
+        changes = RS_NAME(rs_service_lanes)(
+            lanes, month, costs, own, row, at->stride, 1, scale, added, 3, 0, 0, active, clock, payStart, payEnd,
+            agreementEnd, flow, paidSum, outgo, flags);
+      }
     } else if (plan->sets == 0) {
       // The lanes' own products of serviceLossMultiplier: −ln(1 − min(1, h·multiplier)) per lane.
       const double hazard = plan->monthlyHazard[s], logHazard = plan->logHazard[s];
