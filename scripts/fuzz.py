@@ -8,8 +8,9 @@ command, its options and an output target, runs the release binary in a sandbox 
 - on exit 2: nothing on stdout, exactly one line on stderr starting "reservesim: ", without control
   characters; the sandbox is exactly as before (no file created, changed or removed, no temporary left);
 - on exit 0 or 1: no staging folder or temporary file left, a new output file exists, and any `--json`
-  output is one JSON document whose numbers are finite (no NaN, Infinity, or null; the one documented null is
-  expectedShortfall in search mode, next to expectedShortfallOmitted).
+  output is one JSON document whose numbers are finite (no NaN, Infinity, or null; the documented nulls are
+  expectedShortfall in search mode, next to expectedShortfallOmitted, and an uncertain estimate's index for an
+  output that does not vary, `uncertainty[i].ruin` or `.need`).
 
 Case N is the same on every machine for a given --seed (its own random generator, seeded "SEED:N"), so a
 failure is reproduced with `--case N`. Usage:
@@ -586,9 +587,11 @@ def json_problems(text):
     # The one documented null: expectedShortfall when the required reserve is searched for (a policy with cuts or
     # an appeal), with expectedShortfallOmitted saying why.
     explained = {"$.expectedShortfall"} if isinstance(document, dict) and "expectedShortfallOmitted" in document else set()
+    # SPEC §16: an index is null when its output (ruin or need) does not vary over the paths.
+    index_of_constant_output = re.compile(r"^\$\.uncertainty\[\d+\]\.(ruin|need)$")
 
     def walk(value, path):
-        if value is None and path not in explained:
+        if value is None and path not in explained and not index_of_constant_output.match(path):
             problems.append(f"--json output has null at {path}")
         elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
             problems.append(f"--json output has a non-finite number at {path}")

@@ -9,7 +9,10 @@ import Foundation
 /// - while simulating, each block of 256 paths' yearly flow sums (4 flows · Y · 8 bytes: Y/8 bytes a path);
 /// - then, while `RunSummary` sorts the needs (`RadixSort`), the keys, their scratch copy and the sorted needs:
 ///   24 bytes a path.
-/// So the peak is 12 + 8·Y + max(Y/8, 24) bytes a path (116 at 10 years, 836 at 100), plus the process itself
+/// - with uncertain estimates (SPEC §16), while `UncertaintyRanking` runs: 8 bytes a path for ruin as a number, 16
+///   for the outputs side by side, and per worker (one per core, at most one per estimate) 52: the (key, path)
+///   words and their scratch (16), the order bits (4) and two outputs whole and by subsample (32).
+/// So the peak is 12 + 8·Y + max(Y/8, 24) bytes a path without uncertain estimates (116 at 10 years, 836 at 100), plus the process itself
 /// (`processBytes`) and each worker's block buffers: the normals and correlated shocks of 256 paths for every
 /// month (at most 8 factors · 8 bytes · 256 a month). Not counted: the percentile buckets of `HistogramSelect`,
 /// small unless a year's balances are nearly all equal.
@@ -44,10 +47,12 @@ public struct MemoryEstimate: Sendable, Equatable {
     }
     let flowsPerPath = Double(YearlyFlow.count * 8 * years) / Double(Simulator.blockSize)
     let sortPerPath = 24.0
+    let rankingWorkers = Double(min(threads, scenario.uncertainParameters.count))
+    let rankingPerPath = scenario.uncertainParameters.isEmpty ? 0 : 8 + 16 + 52 * rankingWorkers
     let blocks = (paths + Simulator.blockSize - 1) / Simulator.blockSize
     let workers = max(1, min(threads, blocks))
     let blockBuffers = 8 * 8 * Simulator.blockSize * scenario.months
-    self.bytesPerPath = kept + max(flowsPerPath, sortPerPath)
+    self.bytesPerPath = kept + max(flowsPerPath, sortPerPath, rankingPerPath)
     self.fixedBytes = Self.processBytes + workers * blockBuffers
     self.paths = paths
     self.years = years

@@ -27,7 +27,8 @@ public struct Scenario: Equatable, Sendable {
   public var oneOffs: [OneOff] = []
   /// The organisation's own responses (SPEC §15), if any.
   public var policy: ResponsePolicy? = nil
-  /// The parameters written as distributions (SPEC §16), in document order; the fields above hold their centres.
+  /// The parameters written as distributions (SPEC §16), top-level keys in alphabetical order and list items in
+  /// order; the fields above hold their centres (a range's median).
   public var uncertainParameters: [UncertainParameter] = []
   /// What was noticed while the file was read (its `warnings`); not part of the model.
   var notes = ReadingNotes()

@@ -59,7 +59,7 @@ public struct UncertainParameter: Sendable, Equatable {
   static let settingsRoots: Set<String> = ["years", "simulation", "assertions", "$schema", "extends"]
 
   /// Replaces every distribution in `document` by its centre, so that the rest of decoding reads numbers, and
-  /// returns the distributions found, in document order.
+  /// returns the distributions found (keys in alphabetical order, list items in order).
   /// - Throws: `ScenarioError` naming the JSON path of a malformed distribution, one outside its field's range,
   ///   or one on a field that takes none.
   static func extract(from document: JSONValue) throws -> (document: JSONValue, parameters: [UncertainParameter]) {
