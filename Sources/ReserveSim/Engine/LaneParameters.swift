@@ -44,6 +44,11 @@ import _ReserveSimKernels
   /// Scratch for the year end: each lane's products of the active events' renewal and new-sponsor multipliers.
   let renewalFactor: UnsafeMutablePointer<Double>
   let arrivalFactor: UnsafeMutablePointer<Double>
+  /// When a correlation's rho differs between paths: each lane's Cholesky factor of the correlated factors' block,
+  /// entry (i, j) of the k × k factor at row (i·k + j) (`SimulationPlan.correlatedFactors`, k of them).
+  let laneCholesky: UnsafeMutablePointer<Double>?
+  /// The positions of the correlations whose rho is uncertain, by correlation index.
+  let rhoColumns: [Int: Int]
   /// Six rows of scratch for `rs_roll_over_lanes`.
   let rollOverWork: UnsafeMutablePointer<Double>
 
@@ -125,6 +130,12 @@ import _ReserveSimKernels
     renewalFactor = buffer(1, Double.self)
     arrivalFactor = buffer(1, Double.self)
     rollOverWork = buffer(6, Double.self)
+    rhoColumns = Dictionary(
+      uniqueKeysWithValues: parameters.enumerated().filter { $0.element.pattern == "correlations[].rho" }.map {
+        ($0.element.item, $0.offset)
+      })
+    let k = plan.correlatedFactors.count
+    laneCholesky = rhoColumns.isEmpty ? nil : buffer(k * k, Double.self)
     self.allocations = allocations
 
     if hasService {
@@ -223,6 +234,7 @@ import _ReserveSimKernels
         if let volatility { factorShockSD[f * capacity + lane] = volatility[lane] / 12.0.squareRoot() }
       }
     }
+    if let laneCholesky { fillCholesky(laneCholesky, lanes: lanes) }
     for t in 0..<plan.tierMonthlyAmount.count {
       let row = t * capacity
       if let amount = column("sponsorTiers[].annualAmount", t) {
@@ -237,6 +249,27 @@ import _ReserveSimKernels
       if let count = column("sponsorTiers[].count", t) {
         for lane in 0..<lanes { tierCount[row + lane] = Int64(count[lane]) }
       }
+    }
+  }
+
+  /// Each lane's Cholesky factor of its correlation matrix on the correlated factors (the lane's rhos where they
+  /// are uncertain). Validation made every such matrix positive definite.
+  private func fillCholesky(_ out: UnsafeMutablePointer<Double>, lanes: Int) {
+    let range = plan.correlatedFactors
+    let k = range.count
+    var matrix = [Double](repeating: 0, count: k * k)
+    for lane in 0..<lanes {
+      for i in 0..<k { for j in 0..<k { matrix[i * k + j] = i == j ? 1 : 0 } }
+      for (c, pair) in scenario.correlations.enumerated() {
+        let rho = rhoColumns[c].map { values[$0 * capacity + lane] } ?? pair.rho
+        let (i, j) = (pair.first.index - range.lowerBound, pair.second.index - range.lowerBound)
+        // A pair outside the correlated factors has rho 0 (the plan's range holds every other one).
+        guard (0..<k).contains(i) && (0..<k).contains(j) else { continue }
+        matrix[i * k + j] = rho
+        matrix[j * k + i] = rho
+      }
+      let l = CorrelationMatrix.cholesky(matrix, size: k) ?? matrix
+      for entry in 0..<(k * k) { out[entry * capacity + lane] = l[entry] }
     }
   }
 

@@ -14,7 +14,23 @@ extension PathBlockKernel {
       factorStride: rows)
     // Only the factors the correlation mixes go through dgemm; the others' shocks are their normals.
     let correlated = plan.correlatedFactors
-    if !correlated.isEmpty {
+    if let laneCholesky = laneParameters?.laneCholesky {
+      // Each lane's own factor (SPEC §16): ε_i = Σ_{j≤i} L_ij z_j per lane and month.
+      let k = correlated.count
+      let z = normals + correlated.lowerBound * rows
+      for month in 0..<(plan.months - 1) {
+        let offset = month * cap
+        for i in 0..<k {
+          let out = shocks + i * rows + offset
+          for lane in 0..<lanes { out[lane] = 0 }
+          for j in 0...i {
+            let l = laneCholesky + (i * k + j) * cap
+            let zj = z + j * rows + offset
+            for lane in 0..<lanes { out[lane] += l[lane] * zj[lane] }
+          }
+        }
+      }
+    } else if !correlated.isEmpty {
       BLAS.correlate(
         rows: rows, normals: normals + correlated.lowerBound * rows, cholesky: plan.correlatedCholeskyFactor,
         into: shocks)

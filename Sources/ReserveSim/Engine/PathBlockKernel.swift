@@ -176,8 +176,8 @@ import _ReserveSimKernels
         for k in 0..<events { diagnostics.activeEventMonths[k * output.paths + slot + lane] = 0 }
       }
     }
-    if plan.hasShocks && plan.months >= 2 { drawShocks(firstPath: firstPath, lanes: lanes) }
     laneParameters?.draw(firstPath: firstPath, lanes: lanes)
+    if plan.hasShocks && plan.months >= 2 { drawShocks(firstPath: firstPath, lanes: lanes) }
     setStartBalances(lanes: lanes)
     run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: output)
 

@@ -160,8 +160,13 @@ import Foundation
     let moves = (0..<factorCount).map { drift[$0] != 0 || shock[$0] > 0 || uncertainFactor[$0] }
     factorMoves = moves
     let l = choleskyFactor
+    // A pair whose rho differs between paths (SPEC §16) is mixed per lane even where its centre is 0.
+    let uncertainPairs = scenario.uncertainParameters.filter { $0.pattern == "correlations[].rho" }.map {
+      scenario.correlations[$0.item]
+    }
     let correlated = (0..<factorCount).filter { f in
       (0..<factorCount).contains { g in g != f && (l[f * factorCount + g] != 0 || l[g * factorCount + f] != 0) }
+        || uncertainPairs.contains { $0.first.index == f || $0.second.index == f }
     }
     let range = correlated.isEmpty ? 0..<0 : correlated.min()!..<(correlated.max()! + 1)
     correlatedFactors = range

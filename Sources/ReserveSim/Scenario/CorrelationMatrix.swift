@@ -39,6 +39,33 @@ public enum CorrelationMatrix {
     return l
   }
 
+  /// SPEC §16: with correlations whose rho is a distribution (`uncertain`: the correlation's index and the
+  /// distribution), the matrix must be positive definite for every value the draws can take. The matrix is affine
+  /// in the rhos and the positive definite matrices are convex, so it is enough that every corner of the box of
+  /// their least and greatest draws is: 2^k matrices for k uncertain rhos.
+  static func validate(
+    _ correlations: [Correlation], uncertain: [(index: Int, distribution: EstimateDistribution)], at path: JSONPath
+  ) throws {
+    guard !uncertain.isEmpty else { return }
+    let corners = 1 << min(uncertain.count, 16)
+    for corner in 0..<corners {
+      var varied = correlations
+      for (bit, item) in uncertain.enumerated() {
+        let extremes = item.distribution.drawnExtremes
+        varied[item.index].rho = corner & (1 << bit) == 0 ? extremes.least : extremes.greatest
+      }
+      guard choleskyFactor(varied) == nil else { continue }
+      let values = uncertain.map { "correlations[\($0.index)].rho = \(JSONValue.format(varied[$0.index].rho))" }
+      throw ScenarioError(
+        file: nil, path: path.appending(uncertain[0].index).appending("rho"),
+        message:
+          "the correlations are not positive definite for every value the distributions can take (at "
+          + values.joined(separator: ", ") + "); narrow the distribution or reduce the other |rho|"
+          + (uncertain.contains { if case .range = $0.distribution.form { true } else { false } }
+            ? " (a range's tails reach the field's ends, ±1: a uniform or triangular keeps rho inside)" : ""))
+    }
+  }
+
   /// Checks for duplicate pairs and positive definiteness.
   static func validate(_ correlations: [Correlation], at path: JSONPath) throws {
     var seen: [Set<Factor>: Int] = [:]

@@ -177,6 +177,10 @@ public struct EstimateDistribution: Sendable, Equatable {
     return isWholeNumber ? x.rounded(.toNearestOrAwayFromZero) : x
   }
 
+  /// The least and the greatest value a path can draw: the values at the extreme 53-bit uniforms, 2⁻⁵⁴ and
+  /// 1 − 2⁻⁵⁴ (`RandomStreams.unit53`'s range).
+  public var drawnExtremes: (least: Double, greatest: Double) { (value(at: 0x1p-54), value(at: 1 - 0x1p-54)) }
+
   /// The q-quantile of the drawn values (before rounding for whole-number fields it is F⁻¹; after, rounded).
   public func percentile(_ q: Double) -> Double { value(at: q) }
 

@@ -69,6 +69,10 @@ extension Scenario {
     try CorrelationMatrix.validate(correlations, at: root.appending("correlations"))
     warnings = ScenarioFields.warnings(in: json)
     uncertainParameters = uncertain
+    try CorrelationMatrix.validate(
+      correlations,
+      uncertain: uncertain.filter { $0.pattern == "correlations[].rho" }.map { ($0.item, $0.distribution) },
+      at: root.appending("correlations"))
   }
 
   private static func strings(_ items: [JSONValue]?, at path: JSONPath) throws -> [String] {
