@@ -41,7 +41,7 @@ public enum HTMLReport {
     body += "<section><h2>By year</h2>" + table(yearlyTable(s, money: money)) + "</section>"
     if !s.uncertainty.isEmpty {
       body += "<section><h2>What matters most to pin down</h2>"
-      body += "<p>\(esc(UncertaintyRanking.introduction.replacingOccurrences(of: "\n", with: " ")))</p>"
+      body += "<p>\(esc(UncertaintyRanking.explanation))</p>"
       body += UncertaintyBars.html(s.uncertainty) + table(s.uncertaintyTable) + "</section>"
     }
 

@@ -54,7 +54,7 @@ public enum Notebook {
           Cell(
             markdown: "uncertainty-heading",
             "## What matters most to pin down\n"
-              + UncertaintyRanking.introduction.replacingOccurrences(of: "\n", with: " ")
+              + UncertaintyRanking.explanation
               + " The bars are each estimate's first-order index for the reserve needed, the lines its 95% interval."),
           Cell(code: "uncertainty-chart", uncertaintyChartCell),
         ])

@@ -258,7 +258,13 @@ extension UncertaintyRanking {
     return lines
   }
 
-  /// The heading and what the numbers mean, in plain words.
+  /// What the numbers mean, in plain words, for under a heading "What matters most to pin down".
+  public static let explanation =
+    "The share of the spread in the reserve needed and in running out that each estimate written as a range "
+    + "explains on its own (first-order index, 95% interval). Research the top ones first; an interval reaching 0 "
+    + "means this many paths cannot tell it from an estimate that does not matter."
+
+  /// The heading and the explanation as text lines (for the terminal).
   public static let introduction = [
     "What matters most to pin down: the share of the spread in the reserve needed and in running out that each",
     "estimate written as a range explains on its own (first-order index, 95% interval). Research the top ones first;",
