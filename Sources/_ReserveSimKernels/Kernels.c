@@ -63,6 +63,9 @@ struct rs_kernel_table {
       const rs_block_month *, int32_t, const double *, const double *, const double *, const double *, double *,
       int64_t *, uint8_t *);
   void (*parameterDraws)(uint32_t, uint32_t, uint32_t, int32_t, uint32_t, double *, uint32_t *);
+  void (*updateBalancesLanes)(
+      const rs_block_month *, const double *, const double *, const double *, const double *, const double *, double *,
+      double *, double *, int32_t *);
 };
 
 #define RS_SUFFIX _baseline
@@ -217,4 +220,12 @@ void rs_roll_over_lanes(
 void rs_parameter_draws(
     uint32_t key0, uint32_t key1, uint32_t firstPath, int32_t count, uint32_t key, double *uniform, uint32_t *order) {
   rs_kernels()->parameterDraws(key0, key1, firstPath, count, key, uniform, order);
+}
+
+void rs_update_balances_lanes(
+    const rs_block_month *at, const double *growth, const double *discount, const double *discountedFloor,
+    const double *floor, const double *cashFlow, double *balance, double *discountedSum, double *need,
+    int32_t *ruinMonth) {
+  rs_kernels()->updateBalancesLanes(
+      at, growth, discount, discountedFloor, floor, cashFlow, balance, discountedSum, need, ruinMonth);
 }

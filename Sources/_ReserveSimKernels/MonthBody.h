@@ -441,6 +441,29 @@ static void RS_NAME(rs_update_balances)(
   }
 }
 
+static void RS_NAME(rs_update_balances_lanes)(
+    const rs_block_month *at, const double *growth, const double *discount, const double *discountedFloor,
+    const double *floor, const double *cashFlow, double *balance, double *discountedSum, double *need,
+    int32_t *ruinMonth) {
+  const int32_t lanes = at->lanes, month = at->month;
+  const double *restrict flows = cashFlow, *restrict g = growth, *restrict d = discount;
+  const double *restrict df = discountedFloor, *restrict f = floor;
+  double *restrict balances = balance, *restrict sums = discountedSum, *restrict needs = need;
+  int32_t *restrict ruin = ruinMonth;
+  // The operations of rs_update_balances, with the month's values per lane.
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    const double flow = flows[lane];
+    const double b = balances[lane] * g[lane] + flow;
+    balances[lane] = b;
+    const double s = sums[lane] + flow * d[lane];
+    sums[lane] = s;
+    const double candidate = df[lane] - s;
+    needs[lane] = candidate >= needs[lane] ? candidate : needs[lane];
+    ruin[lane] = (ruin[lane] == 0 & b < f[lane]) ? month : ruin[lane];
+  }
+}
+
 /// One tier's year end for every lane (see rs_roll_over_sponsors); returns the lanes left untabulated. `select`
 /// (a constant at each call) is set when there are at most two sets of active events: the tier's rates are then
 /// a select between rates0 and rates1 rather than a gather. `keepMarked` (a constant): lanes whose untabulated

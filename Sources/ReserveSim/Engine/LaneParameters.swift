@@ -49,6 +49,9 @@ import _ReserveSimKernels
   let laneCholesky: UnsafeMutablePointer<Double>?
   /// The positions of the correlations whose rho is uncertain, by correlation index.
   let rhoColumns: [Int: Int]
+  /// When the floor or the return differs between paths: each lane's monthly growth (1 + r)^(1/12), and the
+  /// month's discount (1 + r)^(−m/12), discounted floor and floor (rows 0–3, `fillBalances`).
+  let reserveRows: UnsafeMutablePointer<Double>?
   /// Six rows of scratch for `rs_roll_over_lanes`.
   let rollOverWork: UnsafeMutablePointer<Double>
 
@@ -130,6 +133,8 @@ import _ReserveSimKernels
     renewalFactor = buffer(1, Double.self)
     arrivalFactor = buffer(1, Double.self)
     rollOverWork = buffer(6, Double.self)
+    reserveRows =
+      positions["reserve.floor#0"] != nil || positions["reserve.annualReturn#0"] != nil ? buffer(4, Double.self) : nil
     rhoColumns = Dictionary(
       uniqueKeysWithValues: parameters.enumerated().filter { $0.element.pattern == "correlations[].rho" }.map {
         ($0.element.item, $0.offset)
@@ -249,6 +254,28 @@ import _ReserveSimKernels
       if let count = column("sponsorTiers[].count", t) {
         for lane in 0..<lanes { tierCount[row + lane] = Int64(count[lane]) }
       }
+    }
+  }
+
+  /// Month m's growth, discount, discounted floor and floor per lane, by the plan's formulas with each lane's own
+  /// floor and return.
+  func fillBalances(month m: Int, lanes: Int) {
+    guard let rows = reserveRows else { return }
+    let cap = capacity
+    let floors = column("reserve.floor", 0), returns = column("reserve.annualReturn", 0)
+    for lane in 0..<lanes {
+      let floor = floors?[lane] ?? plan.floor
+      let growth: Double, discount: Double
+      if let returns {
+        growth = Foundation.pow(1 + returns[lane], 1.0 / 12)
+        discount = Foundation.pow(1 + returns[lane], -Double(m) / 12)
+      } else {
+        (growth, discount) = (plan.monthlyGrowth, plan.discount[m - 1])
+      }
+      rows[lane] = growth
+      rows[cap + lane] = discount
+      rows[2 * cap + lane] = floor * discount
+      rows[3 * cap + lane] = floor
     }
   }
 

@@ -181,9 +181,17 @@ extension PathBlockKernel {
         &at, &services, &state, activeEvents, trafficCost, level + Factor.inflation.index * capacity, cashFlow,
         yearSum(.serviceCosts), diagnostics.map { $0.serviceLostFlags + slot }, paths)
     }
-    rs_update_balances(
-      &at, plan.monthlyGrowth, plan.discount[m - 1], plan.discountedFloor[m - 1], plan.floor, cashFlow, balance,
-      discountedSum, need, ruinMonth)
+    if let rows = laneParameters?.reserveRows {
+      // The lanes' own floor or return (SPEC §16).
+      laneParameters!.fillBalances(month: m, lanes: lanes)
+      let cap = capacity
+      rs_update_balances_lanes(
+        &at, rows, rows + cap, rows + 2 * cap, rows + 3 * cap, cashFlow, balance, discountedSum, need, ruinMonth)
+    } else {
+      rs_update_balances(
+        &at, plan.monthlyGrowth, plan.discount[m - 1], plan.discountedFloor[m - 1], plan.floor, cashFlow, balance,
+        discountedSum, need, ruinMonth)
+    }
     if plan.hasPolicy { rs_policy_month_end(&at, &policy, &policyState, balance) }
   }
 

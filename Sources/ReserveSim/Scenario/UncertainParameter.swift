@@ -28,7 +28,7 @@ public struct UncertainParameter: Sendable, Equatable {
 
   /// The fields that may be written as a distribution (every model parameter the engine draws per path).
   public static let supportedPatterns: Set<String> = {
-    var patterns: Set<String> = ["reserve.initial", "correlations[].rho"]
+    var patterns: Set<String> = ["reserve.initial", "reserve.floor", "reserve.annualReturn", "correlations[].rho"]
     for factor in Factor.allCases {
       patterns.insert("factors.\(factor.rawValue).annualGrowth")
       patterns.insert("factors.\(factor.rawValue).annualVolatility")

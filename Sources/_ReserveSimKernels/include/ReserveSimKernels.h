@@ -230,6 +230,13 @@ void rs_update_balances(
     const rs_block_month *at, double growth, double discount, double discountedFloor, double floor,
     const double *cashFlow, double *balance, double *discountedSum, double *need, int32_t *ruinMonth);
 
+/// rs_update_balances with each lane's own growth, discount, discounted floor and floor this month (SPEC §16: an
+/// uncertain floor or return).
+void rs_update_balances_lanes(
+    const rs_block_month *at, const double *growth, const double *discount, const double *discountedFloor,
+    const double *floor, const double *cashFlow, double *balance, double *discountedSum, double *need,
+    int32_t *ruinMonth);
+
 /// The organisation's own responses (SPEC §15). Cover is B(m)/outgo(m) in months, +∞ when outgo(m) is 0.
 typedef struct {
   /// k, the board's minimum in months of outgo; negative when none.

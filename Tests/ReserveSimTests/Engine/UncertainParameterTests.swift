@@ -32,6 +32,8 @@ final class UncertainParameterTests: XCTestCase {
     let traffic = scenario.factors[.traffic]!, inflation = scenario.factors[.inflation]!
     let fields: [(String, Int, Double, Bool)] = [
       ("reserve.initial", 0, scenario.reserve.initial, false),
+      ("reserve.floor", 0, scenario.reserve.floor, false),
+      ("reserve.annualReturn", 0, scenario.reserve.annualReturn, false),
       ("factors.traffic.annualGrowth", 0, traffic.annualGrowth, false),
       ("factors.traffic.annualVolatility", 0, traffic.annualVolatility, false),
       ("factors.inflation.annualGrowth", 0, inflation.annualGrowth, false),
@@ -194,6 +196,33 @@ final class UncertainParameterTests: XCTestCase {
         XCTAssertEqual(error.path.description, "$.correlations[2].rho")
         XCTAssertTrue(error.message.contains("not positive definite for every value"), error.message)
       }
+    }
+  }
+
+  /// An uncertain floor and return, in closed form per path: with B₀ = 20,000, no income and 1,000 a month out,
+  /// a path is ruined within the year exactly when its floor is above B(12) = 8,000 (r = 0 here); and with
+  /// r uncertain, its need is Σ_{m≤12} 1,000·(1 + r)^(−m/12) at its own r.
+  func testFloorAndReturnPerPath() throws {
+    let floor = try makeScenario(
+      """
+      {"name": "floor", "years": 1, "reserve": {"initial": 20000, "floor": {"uniform": [5000, 15000]}},
+       "expenses": [{"name": "x", "annual": 12000}]}
+      """)
+    let floored = simulate(floor, paths: 2000)
+    for path in 0..<floored.paths {
+      let f = floored.parameterDraws!.value(path: path, of: floor.uncertainParameters[0])
+      XCTAssertEqual(floored.firstRuinMonth[path] > 0, f > 8000, "path \(path), floor \(f)")
+    }
+    let returns = try makeScenario(
+      """
+      {"name": "return", "years": 1, "reserve": {"annualReturn": {"uniform": [0, 0.1]}},
+       "expenses": [{"name": "x", "annual": 12000}]}
+      """)
+    let grown = simulate(returns, paths: 500)
+    for path in 0..<grown.paths {
+      let r = grown.parameterDraws!.value(path: path, of: returns.uncertainParameters[0])
+      let need = (1...12).reduce(0.0) { $0 + 1000 * Foundation.pow(1 + r, -Double($1) / 12) }
+      XCTAssertEqual(grown.requiredReserve[path], need, accuracy: 1e-9 * need, "path \(path), r \(r)")
     }
   }
 }

@@ -96,7 +96,7 @@ final class EstimateDistributionTests: XCTestCase {
       ("reserve.initial", #"{"range": [5, 1]}"#, "needs a < b"),
       ("inKindServices[0].monthlyValue", #"{"beta": [2, 3]}"#, "beta is for fields between 0 and 1"),
       ("inKindServices[0].annualLossProbability", #"{"uniform": [0.5, 1.5]}"#, "high end must be in [0, 1]"),
-      ("reserve.floor", #"{"range": [0, 1000]}"#, "cannot be a distribution yet"),
+      ("inKindServices[0].mitigation.afterMonths", #"{"uniform": [3, 9]}"#, "cannot be a distribution yet"),
       ("reserve.initial", #"{"normal": [1, 2]}"#, "expected a number or a distribution"),
       ("reserve.initial", #"{"range": [1]}"#, "range takes a list of 2 numbers"),
       ("inKindServices[0].agreement.ends", #"{"range": [30, 40]}"#, "a month cannot be a distribution"),
