@@ -144,6 +144,36 @@ static void RS_NAME(rs_apply_events)(
   }
 }
 
+/// The lanes' sum of the money lines: income = fixed + Σ amount_i·level_i, paid = income·multiplier, and so on.
+/// Amounts are read at [i · rowStride + lane · laneStride] and the fixed amounts at [lane · laneStride]: one value
+/// for every lane (rowStride 1, laneStride 0) or each lane's own (rowStride = the block's stride, laneStride 1).
+/// Both are constants at each call, so each call compiles to its own vectorised loop with the same operations.
+RS_INLINE void RS_NAME(rs_money_body)(
+    int32_t lanes, const double *restrict incomeFixed, const double *restrict expensesFixed,
+    const double *restrict incomeAmount, const double *restrict expenseAmount, ptrdiff_t rowStride,
+    ptrdiff_t laneStride, const double *const *incomeLevel, const double *const *expenseLevel,
+    const double *restrict multiplier, const double *restrict sponsors, double *restrict flow,
+    double *restrict incomes, double *restrict expenses, double *restrict sponsorTotals) {
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    const ptrdiff_t at = lane * laneStride;
+    double income = incomeFixed[at], expense = expensesFixed[at];
+    income += incomeAmount[at] * incomeLevel[0][lane];
+    income += incomeAmount[rowStride + at] * incomeLevel[1][lane];
+    income += incomeAmount[2 * rowStride + at] * incomeLevel[2][lane];
+    income += incomeAmount[3 * rowStride + at] * incomeLevel[3][lane];
+    expense += expenseAmount[at] * expenseLevel[0][lane];
+    expense += expenseAmount[rowStride + at] * expenseLevel[1][lane];
+    expense += expenseAmount[2 * rowStride + at] * expenseLevel[2][lane];
+    expense += expenseAmount[3 * rowStride + at] * expenseLevel[3][lane];
+    const double paid = income * multiplier[lane];
+    flow[lane] = paid + sponsors[lane] - expense;
+    incomes[lane] += paid;
+    expenses[lane] += expense;
+    sponsorTotals[lane] += sponsors[lane];
+  }
+}
+
 static void RS_NAME(rs_money_lines)(
     const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *own, const double *level,
     const double *incomeMultiplier, const double *sponsorMonthly, double *cashFlow, double *incomeSum,
@@ -160,49 +190,16 @@ static void RS_NAME(rs_money_lines)(
     expenseLevel[i] = level + (expenseLine ? money->expenseFactors[i] : 0) * at->stride;
     expenseAmount[i] = expenseLine ? money->expenseAmount[i] : 0.0;
   }
-  const double *multiplier = incomeMultiplier, *sponsors = sponsorMonthly;
-  double *flow = cashFlow, *incomes = incomeSum, *expenses = expenseSum, *sponsorTotals = sponsorSum;
-  const double incomeFixed = money->incomeFixed, expensesFixed = money->expensesFixed;
+  double *flow = cashFlow, *incomes = incomeSum, *expenses = expenseSum;
   if (own) {
     // Each lane's own lines (SPEC §16), summed in the same order. Rows past a list's factor lines are 0.
-    const ptrdiff_t stride = at->stride;
-    const double *restrict ownIncomeFixed = own->incomeFixed, *restrict ownExpensesFixed = own->expensesFixed;
-    const double *restrict ownIncome = own->incomeAmount, *restrict ownExpense = own->expenseAmount;
-#pragma clang loop vectorize(assume_safety)
-    for (int32_t lane = 0; lane < lanes; lane++) {
-      double income = ownIncomeFixed[lane], expense = ownExpensesFixed[lane];
-      income += ownIncome[lane] * incomeLevel[0][lane];
-      income += ownIncome[stride + lane] * incomeLevel[1][lane];
-      income += ownIncome[2 * stride + lane] * incomeLevel[2][lane];
-      income += ownIncome[3 * stride + lane] * incomeLevel[3][lane];
-      expense += ownExpense[lane] * expenseLevel[0][lane];
-      expense += ownExpense[stride + lane] * expenseLevel[1][lane];
-      expense += ownExpense[2 * stride + lane] * expenseLevel[2][lane];
-      expense += ownExpense[3 * stride + lane] * expenseLevel[3][lane];
-      const double paid = income * multiplier[lane];
-      flow[lane] = paid + sponsors[lane] - expense;
-      incomes[lane] += paid;
-      expenses[lane] += expense;
-      sponsorTotals[lane] += sponsors[lane];
-    }
+    RS_NAME(rs_money_body)(
+        lanes, own->incomeFixed, own->expensesFixed, own->incomeAmount, own->expenseAmount, at->stride, 1,
+        incomeLevel, expenseLevel, incomeMultiplier, sponsorMonthly, flow, incomes, expenses, sponsorSum);
   } else {
-#pragma clang loop vectorize(assume_safety)
-    for (int32_t lane = 0; lane < lanes; lane++) {
-      double income = incomeFixed, expense = expensesFixed;
-      income += incomeAmount[0] * incomeLevel[0][lane];
-      income += incomeAmount[1] * incomeLevel[1][lane];
-      income += incomeAmount[2] * incomeLevel[2][lane];
-      income += incomeAmount[3] * incomeLevel[3][lane];
-      expense += expenseAmount[0] * expenseLevel[0][lane];
-      expense += expenseAmount[1] * expenseLevel[1][lane];
-      expense += expenseAmount[2] * expenseLevel[2][lane];
-      expense += expenseAmount[3] * expenseLevel[3][lane];
-      const double paid = income * multiplier[lane];
-      flow[lane] = paid + sponsors[lane] - expense;
-      incomes[lane] += paid;
-      expenses[lane] += expense;
-      sponsorTotals[lane] += sponsors[lane];
-    }
+    RS_NAME(rs_money_body)(
+        lanes, &money->incomeFixed, &money->expensesFixed, incomeAmount, expenseAmount, 1, 0, incomeLevel,
+        expenseLevel, incomeMultiplier, sponsorMonthly, flow, incomes, expenses, sponsorSum);
   }
   const double oneOff = money->oneOff;
   if (oneOff != 0) {
@@ -547,6 +544,35 @@ static int32_t RS_NAME(rs_roll_over_sponsors)(
   return left;
 }
 
+/// The policy's part of the month for every lane (see rs_policy_money), with the expense lines read as in
+/// rs_money_body: one value for every lane (rowStride 1, laneStride 0) or each lane's own.
+RS_INLINE void RS_NAME(rs_policy_money_body)(
+    int32_t lanes, const double *restrict expensesFixed, const double *restrict cutFixed,
+    const double *restrict expenseAmount, const double *restrict cutAmount, ptrdiff_t rowStride, ptrdiff_t laneStride,
+    const double *const *expenseLevel, double saved, double appeal, const int32_t *restrict active,
+    const int32_t *restrict arrives, const double *restrict donations, double *restrict outgo, double *restrict flow,
+    double *restrict expenses, double *restrict incomes) {
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    const ptrdiff_t at = lane * laneStride;
+    double expense = expensesFixed[at], cut = cutFixed[at];
+    expense += expenseAmount[at] * expenseLevel[0][lane];
+    expense += expenseAmount[rowStride + at] * expenseLevel[1][lane];
+    expense += expenseAmount[2 * rowStride + at] * expenseLevel[2][lane];
+    expense += expenseAmount[3 * rowStride + at] * expenseLevel[3][lane];
+    cut += cutAmount[at] * expenseLevel[0][lane];
+    cut += cutAmount[rowStride + at] * expenseLevel[1][lane];
+    cut += cutAmount[2 * rowStride + at] * expenseLevel[2][lane];
+    cut += cutAmount[3 * rowStride + at] * expenseLevel[3][lane];
+    const double saving = active[lane] ? saved * cut : 0.0;
+    const double raised = arrives[lane] ? appeal * donations[lane] : 0.0;
+    outgo[lane] = expense - saving;
+    flow[lane] += saving + raised;
+    expenses[lane] -= saving;
+    incomes[lane] += raised;
+  }
+}
+
 static void RS_NAME(rs_policy_money)(
     const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *own, const rs_policy_plan *policy,
     const rs_policy_state *state, const double *level, double *cashFlow, double *incomeSum, double *expenseSum) {
@@ -560,48 +586,19 @@ static void RS_NAME(rs_policy_money)(
     expenseAmount[i] = line ? money->expenseAmount[i] : 0.0;
     cutAmount[i] = line ? money->cutAmount[i] : 0.0;
   }
-  const double expensesFixed = money->expensesFixed, cutFixed = money->cutFixed;
   const double saved = policy->hasCuts ? 1 - policy->cutMultiplier : 0.0;
   const double appeal = policy->hasAppeal ? policy->appealAmount : 0.0;
-  const int32_t *active = state->cutActive, *arrives = state->appealArrives;
-  const double *donations = state->donationsLevel;
-  double *outgo = state->outgo, *flow = cashFlow, *incomes = incomeSum, *expenses = expenseSum;
   if (own) {
     // Each lane's own lines (SPEC §16), in the same order as rs_money_lines sums them.
-    const ptrdiff_t stride = at->stride;
-#pragma clang loop vectorize(assume_safety)
-    for (int32_t lane = 0; lane < lanes; lane++) {
-      double expense = own->expensesFixed[lane], cut = own->cutFixed[lane];
-      for (int32_t i = 0; i < 4; i++) {
-        expense += own->expenseAmount[i * stride + lane] * expenseLevel[i][lane];
-        cut += own->cutAmount[i * stride + lane] * expenseLevel[i][lane];
-      }
-      const double saving = active[lane] ? saved * cut : 0.0;
-      const double raised = arrives[lane] ? appeal * donations[lane] : 0.0;
-      outgo[lane] = expense - saving;
-      flow[lane] += saving + raised;
-      expenses[lane] -= saving;
-      incomes[lane] += raised;
-    }
-    return;
-  }
-#pragma clang loop vectorize(assume_safety)
-  for (int32_t lane = 0; lane < lanes; lane++) {
-    double expense = expensesFixed, cut = cutFixed;
-    expense += expenseAmount[0] * expenseLevel[0][lane];
-    expense += expenseAmount[1] * expenseLevel[1][lane];
-    expense += expenseAmount[2] * expenseLevel[2][lane];
-    expense += expenseAmount[3] * expenseLevel[3][lane];
-    cut += cutAmount[0] * expenseLevel[0][lane];
-    cut += cutAmount[1] * expenseLevel[1][lane];
-    cut += cutAmount[2] * expenseLevel[2][lane];
-    cut += cutAmount[3] * expenseLevel[3][lane];
-    const double saving = active[lane] ? saved * cut : 0.0;
-    const double raised = arrives[lane] ? appeal * donations[lane] : 0.0;
-    outgo[lane] = expense - saving;
-    flow[lane] += saving + raised;
-    expenses[lane] -= saving;
-    incomes[lane] += raised;
+    RS_NAME(rs_policy_money_body)(
+        lanes, own->expensesFixed, own->cutFixed, own->expenseAmount, own->cutAmount, at->stride, 1, expenseLevel,
+        saved, appeal, state->cutActive, state->appealArrives, state->donationsLevel, state->outgo, cashFlow,
+        expenseSum, incomeSum);
+  } else {
+    RS_NAME(rs_policy_money_body)(
+        lanes, &money->expensesFixed, &money->cutFixed, expenseAmount, cutAmount, 1, 0, expenseLevel, saved, appeal,
+        state->cutActive, state->appealArrives, state->donationsLevel, state->outgo, cashFlow, expenseSum,
+        incomeSum);
   }
 }
 

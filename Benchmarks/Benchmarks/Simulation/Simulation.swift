@@ -15,11 +15,14 @@ let benchmarks: @Sendable () -> Void = {
   let scenario = PyPIBaseline.load()
   let allThreads = ProcessInfo.processInfo.activeProcessorCount
 
-  /// One simulation plus its summary per iteration.
-  func simulateAndSummarise(_ name: String, paths: Int, threads: Int, configuration: Benchmark.Configuration) {
+  /// One simulation of `file` (the baseline unless given) plus its summary per iteration.
+  func simulateAndSummarise(
+    _ name: String, _ file: Scenario? = nil, paths: Int, threads: Int, configuration: Benchmark.Configuration
+  ) {
+    let simulated = file ?? scenario
     Benchmark(name, configuration: configuration) { benchmark in
       let summary = benchmark.measure(.pathsPerSecond, units: Double(paths)) {
-        RunSummary(Simulator(threads: threads).run(scenario, paths: paths, seed: PyPIBaseline.seed))
+        RunSummary(Simulator(threads: threads).run(simulated, paths: paths, seed: PyPIBaseline.seed))
       }
       blackHole(summary)
     }
@@ -33,16 +36,9 @@ let benchmarks: @Sendable () -> Void = {
 
   // SPEC §16: the same baseline with ten estimates as ranges — per-path parameters through the month's passes,
   // and the ranking of the estimates in the summary. The bar: within 2× of PyPI-1M-paths.
-  let uncertain = PyPIBaseline.load(PyPIBaseline.uncertainPath)
-  Benchmark(
-    "PyPI-1M-paths-10-uncertain",
-    configuration: .init(warmupIterations: 0, maxDuration: .seconds(120), maxIterations: 3)
-  ) { benchmark in
-    let summary = benchmark.measure(.pathsPerSecond, units: 1_000_000) {
-      RunSummary(Simulator(threads: allThreads).run(uncertain, paths: 1_000_000, seed: PyPIBaseline.seed))
-    }
-    blackHole(summary)
-  }
+  simulateAndSummarise(
+    "PyPI-1M-paths-10-uncertain", PyPIBaseline.load(PyPIBaseline.uncertainPath), paths: 1_000_000,
+    threads: allThreads, configuration: .init(warmupIterations: 0, maxDuration: .seconds(120), maxIterations: 3))
 
   // Threads: the same 100k paths on one worker and on two (the results are identical by design).
   simulateAndSummarise("PyPI-100k-paths-1-thread", paths: 100_000, threads: 1, configuration: .init(maxIterations: 5))
@@ -54,15 +50,9 @@ let benchmarks: @Sendable () -> Void = {
   responding.policy = ResponsePolicy(
     minimumMonths: 3, cuts: ExpenseCuts(belowMonths: 6, restoreMonths: 9, expenseMultiplier: 0.7),
     appeal: EmergencyAppeal(belowMonths: 3, amount: 150_000, probability: 0.5))
-  Benchmark(
-    "PyPI-100k-paths-policy-search",
-    configuration: .init(warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3)
-  ) { benchmark in
-    let summary = benchmark.measure(.pathsPerSecond, units: 100_000) {
-      RunSummary(Simulator(threads: allThreads).run(responding, paths: 100_000, seed: PyPIBaseline.seed))
-    }
-    blackHole(summary)
-  }
+  simulateAndSummarise(
+    "PyPI-100k-paths-policy-search", responding, paths: 100_000, threads: allThreads,
+    configuration: .init(warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3))
 
   // The summary alone (sorting the needs, year-end percentiles), from a 100k-path result made in setup.
   Benchmark(

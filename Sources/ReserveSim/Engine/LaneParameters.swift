@@ -66,9 +66,6 @@ import _ReserveSimKernels
   private var eventLogNoStart, eventMultipliers: UnsafeMutablePointer<Double>
   private var moneyRows: UnsafeMutablePointer<Double>
 
-  /// Whether `scenario` has uncertain parameters (else no `LaneParameters` is needed).
-  static func isNeeded(for scenario: Scenario) -> Bool { !scenario.uncertainParameters.isEmpty }
-
   init(scenario: Scenario, plan: SimulationPlan, streams: RandomStreams, capacity: Int) {
     self.scenario = scenario
     self.plan = plan
@@ -194,7 +191,8 @@ import _ReserveSimKernels
 
   deinit { for pointer in allocations { pointer.deallocate() } }
 
-  /// The uniform behind parameter `key`'s value in `path`.
+  /// The uniform behind parameter `key`'s value in `path`: the Swift reference of `rs_parameter_draws`, which the
+  /// tests hold the kernel to.
   @inlinable
   static func uniform(_ streams: RandomStreams, path: UInt32, key: UInt32) -> Double {
     let w = streams.words(path: path, month: 0, stream: .parameterDraws, draw: key)
