@@ -20,9 +20,22 @@ let package = Package(
     ),
     // The engine's wide-vector inner loops in C, compiled per instruction set (not API).
     .target(name: "_ReserveSimKernels"),
+    // One target per layer; data flows one way, and the compiler forbids the way back:
+    // Scenario → Engine → Results → Analysis → Export. Layers share internals with `package` access.
+    .target(name: "ReserveSimScenario"),
+    .target(name: "ReserveSimEngine", dependencies: ["ReserveSimScenario", "CBLAS", "_ReserveSimKernels"]),
+    .target(name: "ReserveSimResults", dependencies: ["ReserveSimScenario", "ReserveSimEngine"]),
+    .target(
+      name: "ReserveSimAnalysis", dependencies: ["ReserveSimScenario", "ReserveSimEngine", "ReserveSimResults"]),
+    .target(
+      name: "ReserveSimExport",
+      dependencies: ["ReserveSimScenario", "ReserveSimEngine", "ReserveSimResults", "ReserveSimAnalysis"]),
+    // The umbrella: `import ReserveSim` gives the public API of every layer.
     .target(
       name: "ReserveSim",
-      dependencies: ["CBLAS", "_ReserveSimKernels"]
+      dependencies: [
+        "ReserveSimScenario", "ReserveSimEngine", "ReserveSimResults", "ReserveSimAnalysis", "ReserveSimExport",
+      ]
     ),
     .executableTarget(
       name: "reservesim",

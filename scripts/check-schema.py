@@ -9,7 +9,7 @@
   can catch (listed in DECODER_ONLY with the reason); those must pass the schema, so the list stays honest.
 
 The schema and docs/scenario-format.md are generated from the table of fields
-(Sources/ReserveSim/Scenario/ScenarioFields.swift, `bash scripts/generate-format.sh`); the Swift side of the
+(Sources/ReserveSimScenario/ScenarioFields.swift, `bash scripts/generate-format.sh`); the Swift side of the
 agreement, including that the committed files are what the table generates, is
 Tests/ReserveSimTests/Scenario/SchemaAgreementTests.swift.
 Needs the `jsonschema` package (the caller installs it: python3 -m pip install jsonschema).
@@ -59,7 +59,7 @@ class CompositionError(Exception):
 
 
 def merge_patch(patch, target):
-    """JSON Merge Patch (RFC 7386), as Sources/ReserveSim/Scenario/MergePatch.swift applies it."""
+    """JSON Merge Patch (RFC 7386), as Sources/ReserveSimScenario/MergePatch.swift applies it."""
     if not isinstance(patch, dict):
         return patch
     result = dict(target) if isinstance(target, dict) else {}

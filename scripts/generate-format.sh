@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes scenarios/schema.json and docs/scenario-format.md from the table of fields
-# (Sources/ReserveSim/Scenario/ScenarioFields.swift) with `reservesim schema`. Run it after changing the table;
+# (Sources/ReserveSimScenario/ScenarioFields.swift) with `reservesim schema`. Run it after changing the table;
 # `swift test` (SchemaAgreementTests) fails while the committed files differ from what the table gives.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -16,8 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >&2
 
-version=$(sed -n 's/.*static let string = "\([^"]*\)".*/\1/p' Sources/ReserveSim/Version.swift)
-[ -n "$version" ] || { echo "package.sh: no version in Sources/ReserveSim/Version.swift" >&2; exit 1; }
+version=$(sed -n 's/.*static let string = "\([^"]*\)".*/\1/p' Sources/ReserveSimExport/Version.swift)
+[ -n "$version" ] || { echo "package.sh: no version in Sources/ReserveSimExport/Version.swift" >&2; exit 1; }
 arch=$(uname -m)
 name="reservesim-$version-linux-$arch"
 scratch=.build-package

@@ -2,10 +2,9 @@
 // addresses the engine uses (path, month, stream). Iterations of about 50 ms each.
 import Benchmark
 import BenchmarkSupport
-@_spi(Engine) import ReserveSim
+import ReserveSim
 
 let benchmarks: @Sendable () -> Void = {
-  let streams = RandomStreams(seed: PyPIBaseline.seed)
   // Calls per iteration, for iterations long enough to time well; the rates are per second.
   let philoxCalls = 16_000_000
   // Blocks of 256 paths × 119 months × 4 factors, as the kernel draws them: 121,856 normals a block.
@@ -22,12 +21,7 @@ let benchmarks: @Sendable () -> Void = {
       thresholds: Tolerance.engine(rate: .philoxBlocksPerSecond, mallocs: Tolerance.fewMallocs))
   ) { benchmark in
     let mixed = benchmark.measure(.philoxBlocksPerSecond, units: Double(philoxCalls)) {
-      var mixed: UInt32 = 0
-      for i in 0..<philoxCalls {
-        let w = Philox4x32.block(UInt32(truncatingIfNeeded: i), 2, 0x0100_0000, 0, key: streams.key0, streams.key1)
-        mixed ^= w.0 ^ w.1 ^ w.2 ^ w.3
-      }
-      return mixed
+      _EngineBenchmarks.philoxBlocks(seed: PyPIBaseline.seed, calls: philoxCalls)
     }
     blackHole(mixed)
   }
@@ -45,8 +39,8 @@ let benchmarks: @Sendable () -> Void = {
     let sum = benchmark.measure(.normalsPerSecond, units: Double(4 * factorStride * normalBlocks)) {
       var sum = 0.0
       for block in 0..<normalBlocks {
-        VectorKernels.factorNormals(
-          streams, firstPath: block * blockLanes, lanes: blockLanes, months: blockMonths, into: buffer,
+        _EngineBenchmarks.factorNormals(
+          seed: PyPIBaseline.seed, firstPath: block * blockLanes, lanes: blockLanes, months: blockMonths, into: buffer,
           monthStride: monthStride, factorStride: factorStride)
         sum += buffer[block]
       }

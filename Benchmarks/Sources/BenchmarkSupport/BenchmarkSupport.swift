@@ -2,7 +2,7 @@
 // Not API.
 import Benchmark
 import Foundation
-@_spi(Engine) import ReserveSim
+import ReserveSim
 
 #if canImport(Glibc)
   import Glibc

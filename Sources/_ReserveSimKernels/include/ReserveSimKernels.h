@@ -1,7 +1,7 @@
 // _ReserveSimKernels: the engine's wide-vector inner loops, in C so that each can be compiled for several
 // instruction sets and chosen at run time. An implementation detail of ReserveSim, not API.
 //
-// The random numbers and elementary functions repeat the Swift definitions in Sources/ReserveSim/Engine
+// The random numbers and elementary functions repeat the Swift definitions in Sources/ReserveSimEngine
 // (Philox4x32, RandomStreams, VectorMath) operation for operation, with no FMA contraction and no vectorised
 // libm, so every instruction-set level gives the same bits (a test checks each level the machine has). The one
 // libm call, log1p in the per-lane service hazard of files with more than six event kinds, is scalar and the

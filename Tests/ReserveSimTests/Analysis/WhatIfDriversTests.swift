@@ -1,6 +1,8 @@
+import ReserveSim
 import XCTest
 
-@testable import ReserveSim
+@testable import ReserveSimAnalysis
+@testable import ReserveSimExport
 
 final class WhatIfDriversTests: XCTestCase {
   func testTheServiceWhoseLossCausesRuinRanksFirst() {

@@ -1,6 +1,9 @@
+import ReserveSim
 import XCTest
 
-@testable import ReserveSim
+@testable import ReserveSimAnalysis
+@testable import ReserveSimExport
+@testable import ReserveSimScenario
 
 final class WhatIfSweepTests: XCTestCase {
   func testAxesParseFromTheSetSyntax() throws {

@@ -1,5 +1,7 @@
 import Foundation
-@_spi(Engine) import ReserveSim
+import ReserveSim
+import ReserveSimEngine
+import ReserveSimScenario
 import XCTest
 
 /// SPEC §12–§14 against closed forms: dated agreements (the month costs start, the share renewed, the renewal

@@ -1,6 +1,8 @@
+import ReserveSim
 import XCTest
 
-@_spi(Engine) @testable import ReserveSim
+@testable import ReserveSimEngine
+@testable import ReserveSimResults
 
 /// The inversion samplers give the binomial and Poisson moments.
 final class DistributionTests: XCTestCase {

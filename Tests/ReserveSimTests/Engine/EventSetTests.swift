@@ -1,5 +1,7 @@
 import Foundation
-@_spi(Engine) import ReserveSim
+import ReserveSim
+import ReserveSimEngine
+import ReserveSimScenario
 import XCTest
 
 /// The kernel reads the multiplier products and the services' added hazards from tables indexed by the set of

@@ -1,7 +1,10 @@
 import Foundation
+import ReserveSim
 import XCTest
 
-@_spi(Engine) @testable import ReserveSim
+@testable import ReserveSimEngine
+@testable import ReserveSimResults
+@testable import ReserveSimScenario
 
 /// `MemoryEstimate`: its per-path bytes are the arrays a run keeps plus the larger of the block flows and the
 /// needs' sort, it finds the largest path count that fits, and it refuses with one line.

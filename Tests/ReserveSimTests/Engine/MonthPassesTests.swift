@@ -1,5 +1,7 @@
 import Foundation
-@_spi(Engine) import ReserveSim
+import ReserveSim
+import ReserveSimEngine
+import ReserveSimScenario
 import XCTest
 
 /// The month passes (the C kernels, the engine's one implementation of the month) give the same numbers, bit for

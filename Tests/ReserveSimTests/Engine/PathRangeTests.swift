@@ -1,7 +1,9 @@
 import Foundation
+import ReserveSim
 import XCTest
 
-@testable import ReserveSim
+@testable import ReserveSimEngine
+@testable import ReserveSimScenario
 
 /// The prefix property (SPEC §8) through the engine's path ranges: a run of paths a..<b followed by b..<c is
 /// the run of a..<c, path by path, whatever the block boundaries and thread counts.

@@ -1,4 +1,5 @@
-@_spi(Engine) import ReserveSim
+import ReserveSim
+import ReserveSimEngine
 import XCTest
 
 /// Philox4x32-10 against the Random123 known-answer vectors, and the samplers built on it.

@@ -1,5 +1,6 @@
 import Foundation
-@_spi(Engine) import ReserveSim
+import ReserveSim
+import ReserveSimScenario
 import XCTest
 
 /// SPEC §15 against closed forms: the board's minimum, cuts that start and stop with the cover, appeals and their

@@ -1,7 +1,8 @@
 import Foundation
+import ReserveSim
 import XCTest
 
-@_spi(Engine) @testable import ReserveSim
+@testable import ReserveSimEngine
 
 /// `Distributions.binomial` and `Distributions.poisson` beyond the inversion limits (BTRD, PTRS, and the binomial's
 /// inversion at small means): moments, the whole mass function by a chi-square test, symmetry, edge cases, the

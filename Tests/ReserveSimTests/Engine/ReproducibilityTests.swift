@@ -1,5 +1,9 @@
 import Foundation
-@_spi(Engine) import ReserveSim
+import ReserveSim
+import ReserveSimEngine
+import ReserveSimExport
+import ReserveSimResults
+import ReserveSimScenario
 import XCTest
 
 /// Same file, seed and path count ⇒ identical output on any thread count; 2N paths contain the first N.

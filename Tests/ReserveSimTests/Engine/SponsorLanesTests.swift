@@ -1,5 +1,7 @@
 import Foundation
-@_spi(Engine) import ReserveSim
+import ReserveSim
+import ReserveSimAnalysis
+import ReserveSimEngine
 import XCTest
 import _ReserveSimKernels
 

@@ -1,5 +1,8 @@
 import Foundation
-@_spi(Engine) import ReserveSim
+import ReserveSim
+import ReserveSimEngine
+import ReserveSimResults
+import ReserveSimScenario
 import XCTest
 
 /// Statistical checks of the model against exact distributions, with fixed seeds and tolerances of four

@@ -1,7 +1,10 @@
 import Foundation
+import ReserveSim
 import XCTest
 
-@_spi(Engine) @testable import ReserveSim
+@testable import ReserveSimEngine
+@testable import ReserveSimResults
+@testable import ReserveSimScenario
 
 /// SPEC §16 in the engine: per-path parameters through the month's passes, reproducibility, and the indices.
 final class UncertainParameterTests: XCTestCase {

@@ -1,4 +1,5 @@
-@_spi(Engine) import ReserveSim
+import ReserveSim
+import ReserveSimEngine
 import XCTest
 
 /// The C kernels against their Swift reference, bit for bit, at every instruction-set level this CPU has.

@@ -1,5 +1,6 @@
 import Foundation
-@_spi(Engine) import ReserveSim
+import ReserveSim
+import ReserveSimEngine
 import XCTest
 
 /// The engine's own exp, log and cos/sin(2πu) agree with the platform's libm to a few ulp.

@@ -1,7 +1,9 @@
 import Foundation
+import ReserveSim
 import Testing
 
-@testable import ReserveSim
+@testable import ReserveSimExport
+@testable import ReserveSimResults
 
 /// The `run --csv` files read back with a strict RFC 4180 reader: stable headers, a row per year or level,
 /// plain numbers that parse back to the summary's exact values.

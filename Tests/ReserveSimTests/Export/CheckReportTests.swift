@@ -1,7 +1,10 @@
 import Foundation
+import ReserveSim
 import XCTest
 
-@testable import ReserveSim
+@testable import ReserveSimExport
+@testable import ReserveSimResults
+@testable import ReserveSimScenario
 
 #if canImport(FoundationXML)
   import FoundationXML

@@ -1,7 +1,9 @@
 import Foundation
+import ReserveSim
 import Testing
 
-@testable import ReserveSim
+@testable import ReserveSimExport
+@testable import ReserveSimResults
 
 /// The HTML report: self-contained, three SVG charts, the headline in words, escaped text, A4 print CSS.
 @Suite struct HTMLReportTests {

@@ -1,7 +1,10 @@
 import Foundation
+import ReserveSim
 import Testing
 
-@testable import ReserveSim
+@testable import ReserveSimExport
+@testable import ReserveSimResults
+@testable import ReserveSimScenario
 
 /// The notebook's JSON: nbformat 4.5 structure, the overview cell, the data cell holding the `--json`
 /// summary, and one code cell per chart.

@@ -1,5 +1,9 @@
 import Foundation
-@_spi(Engine) import ReserveSim
+import ReserveSim
+import ReserveSimAnalysis
+import ReserveSimExport
+import ReserveSimResults
+import ReserveSimScenario
 import XCTest
 
 /// `check`'s metric `belowMinimum` and its compact form (SPEC §9, §15).

@@ -1,7 +1,9 @@
 import Foundation
+import ReserveSim
 import Testing
 
-@testable import ReserveSim
+@testable import ReserveSimAnalysis
+@testable import ReserveSimExport
 
 #if canImport(FoundationXML)
   import FoundationXML

@@ -1,7 +1,10 @@
 import Foundation
+import ReserveSim
 import XCTest
 
-@testable import ReserveSim
+@testable import ReserveSimEngine
+@testable import ReserveSimResults
+@testable import ReserveSimScenario
 
 /// Verdicts (SPEC §9): pass when the 95% interval is within the threshold, fail when wholly beyond it,
 /// inconclusive otherwise — on intervals given by hand, on hand-made results and on deterministic runs.

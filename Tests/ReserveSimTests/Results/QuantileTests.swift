@@ -1,6 +1,7 @@
+import ReserveSim
 import XCTest
 
-@testable import ReserveSim
+@testable import ReserveSimResults
 
 /// The summary's order statistics: the radix sort of the needs and the selected balance percentiles.
 final class QuantileTests: XCTestCase {

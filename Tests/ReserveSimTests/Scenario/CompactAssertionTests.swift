@@ -1,7 +1,8 @@
 import Foundation
+import ReserveSim
 import XCTest
 
-@testable import ReserveSim
+@testable import ReserveSimScenario
 
 /// The `--assert` syntax: METRIC [@QUALIFIER] <= THRESHOLD [@QUALIFIER].
 final class CompactAssertionTests: XCTestCase {

@@ -1,7 +1,8 @@
 import Foundation
+import ReserveSim
 import XCTest
 
-@testable import ReserveSim
+@testable import ReserveSimScenario
 
 /// Composition before validation: `extends` (RFC 7386 merge onto the base, chains, cycles and missing bases
 /// rejected) and `--set PATH=VALUE` edits, each compared with the file a person would write by hand.

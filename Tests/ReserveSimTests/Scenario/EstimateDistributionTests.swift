@@ -1,7 +1,9 @@
 import Foundation
+import ReserveSim
 import XCTest
 
-@_spi(Engine) @testable import ReserveSim
+@testable import ReserveSimEngine
+@testable import ReserveSimScenario
 
 /// SPEC §16's distributions: what a range means per family, exact moments, rounding, truncation and errors.
 final class EstimateDistributionTests: XCTestCase {

@@ -1,7 +1,8 @@
 import Foundation
+import ReserveSim
 import XCTest
 
-@testable import ReserveSim
+@testable import ReserveSimScenario
 
 /// The strict JSON reader: it accepts what RFC 8259 accepts, reads it as Foundation does, and rejects with a
 /// line and column what other tools would read differently (duplicate keys, trailing commas, NaN, numbers that

@@ -1,6 +1,9 @@
 import Foundation
+import ReserveSim
 
-@testable import ReserveSim
+@testable import ReserveSimEngine
+@testable import ReserveSimResults
+@testable import ReserveSimScenario
 
 /// Small scenarios and their summaries shared by the output tests (CSV, notebook, HTML report).
 enum OutputFixtures {

@@ -1,0 +1,89 @@
+import ReserveSimEngine
+import ReserveSimResults
+import ReserveSimScenario
+
+/// Two scenarios run on common random numbers, and what changes from A to B with 95% paired intervals.
+///
+/// Both results must come from the same seed and path count, so path i of A and path i of B see the same
+/// random draws (SPEC §8). Then:
+/// - ruin probability: the paired normal interval of `PairedProportion` over the per-path ruin indicators;
+/// - required reserve at confidence c: the paired bootstrap of `PairedBootstrap` over the per-path needs,
+///   with the statistic max(0, q_c) that `run` reports.
+///
+/// Comparing a result with itself gives differences and intervals of exactly 0.
+public struct Comparison: Sendable {
+  /// One figure in A and B, the difference b − a and its 95% interval.
+  public struct PairedDifference: Sendable, Equatable {
+    public var a, b, difference, lower, upper: Double
+  }
+
+  /// The required reserve at one confidence in A and B.
+  public struct ReserveDifference: Sendable, Equatable {
+    public var confidence: Double
+    public var value: PairedDifference
+  }
+
+  public var nameA: String
+  public var nameB: String
+  public var currency: String
+  public var paths: Int
+  public var seed: UInt64
+  public var ruinProbability: PairedDifference
+  public var requiredReserve: [ReserveDifference]
+  /// What to keep in mind when reading the difference (lists or horizons that differ); empty when nothing.
+  public var notes: [String]
+
+  /// Compares two results of the same seed and path count.
+  /// - Complexity: O(N log N + resamples × N).
+  public init(
+    a: SimulationResult, b: SimulationResult, confidences: [Double] = RunSummary.defaultReserveConfidences,
+    resamples: Int = PairedBootstrap.defaultResamples, bootstrapSeed: UInt64 = PairedBootstrap.defaultSeed
+  ) {
+    precondition(a.paths == b.paths && a.seed == b.seed, "a comparison needs common random numbers")
+    nameA = a.scenario.name
+    nameB = b.scenario.name
+    currency = a.scenario.currency
+    paths = a.paths
+    seed = a.seed
+    notes = Self.caveats(a.scenario, b.scenario)
+
+    let outcomeA = RunOutcome(a, confidences: confidences)
+    let outcomeB = RunOutcome(b, confidences: confidences)
+    let ruin = PairedProportion.difference(a: a.firstRuinMonth.map { $0 > 0 }, b: b.firstRuinMonth.map { $0 > 0 })
+    ruinProbability = PairedDifference(
+      a: outcomeA.ruinProbability, b: outcomeB.ruinProbability, difference: ruin.difference, lower: ruin.lower,
+      upper: ruin.upper)
+    let intervals = PairedBootstrap.quantileDifferenceIntervals(
+      a: a.requiredReserve, b: b.requiredReserve, confidences: confidences, resamples: resamples,
+      seed: bootstrapSeed, transform: { max(0, $0) })
+    requiredReserve = confidences.indices.map { i in
+      let valueA = outcomeA.requiredReserve[i], valueB = outcomeB.requiredReserve[i]
+      return ReserveDifference(
+        confidence: confidences[i],
+        value: PairedDifference(
+          a: valueA, b: valueB, difference: valueB - valueA, lower: intervals[i].lower, upper: intervals[i].upper))
+    }
+  }
+
+  /// Lists whose items differ in number or order between A and B, and horizons that differ. The engine addresses draws by position
+  /// (event kind k, service s, tier t), so items at different positions do not share their draws: the
+  /// comparison stays valid but its difference is noisier.
+  public static func caveats(_ a: Scenario, _ b: Scenario) -> [String] {
+    let lists: [(String, [String], [String])] = [
+      ("inKindServices", a.inKindServices.map(\.name), b.inKindServices.map(\.name)),
+      ("events", a.events.map(\.name), b.events.map(\.name)),
+      ("sponsorTiers", a.sponsorTiers.map(\.name), b.sponsorTiers.map(\.name)),
+    ]
+    let horizon =
+      a.years == b.years
+      ? []
+      : ["A runs \(a.years) years and B \(b.years): each ruin probability counts its own horizon"]
+    return horizon
+      + lists.compactMap { field, namesA, namesB in
+        namesA == namesB
+          ? nil
+          : "\(field) differ between the two files (\(namesA.joined(separator: ", ")) vs \(namesB.joined(separator: ", "))): "
+            + "items at different positions do not share random draws, so the difference is noisier"
+      }
+  }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import ReserveSimEngine
+import ReserveSimResults
+import ReserveSimScenario
+
+/// One axis of a sweep: a parameter taking `count` evenly spaced values from `start` to `end`.
+///
+/// Written on the command line as `--set PATH=START:END:COUNT`; value k (0-based) is
+/// start + (end − start) · k/(count − 1), with the last exactly `end` (a single value is `start`).
+/// Whole-number fields (`count`, `noticeMonths`, …) are rounded.
+public struct SweepAxis: Sendable, Equatable {
+  /// The most values one axis may take.
+  public static let maximumCount = 1000
+
+  public var path: ScenarioPath
+  public var start: Double
+  public var end: Double
+  public var count: Int
+
+  public init(path: ScenarioPath, start: Double, end: Double, count: Int) {
+    precondition(count >= 1)
+    self.path = path
+    self.start = start
+    self.end = end
+    self.count = count
+  }
+
+  /// Parses `PATH=START:END:COUNT`; `nil` when the value is not of that form (a plain `PATH=VALUE` edit).
+  /// - Throws: `ScenarioError` (file "--set") when the value looks like an axis but its count is not a
+  ///   whole number from 1 to `maximumCount`.
+  public init?(parsing text: String) throws {
+    guard let equals = text.firstIndex(of: "=") else { return nil }
+    let parts = text[text.index(after: equals)...].split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 3, let start = Double(parts[0]), let end = Double(parts[1]), start.isFinite, end.isFinite
+    else {
+      return nil
+    }
+    guard let count = Int(parts[2]), (1...Self.maximumCount).contains(count) else {
+      throw ScenarioError(
+        file: "--set", path: .root,
+        message:
+          "\(text): an axis is PATH=START:END:COUNT with COUNT a whole number from 1 to \(Self.maximumCount), found \"\(parts[2])\""
+      )
+    }
+    self.init(path: try ScenarioPath(parsing: String(text[..<equals])), start: start, end: end, count: count)
+  }
+
+  /// The axis' values, rounded for whole-number fields and otherwise to 12 significant digits, so that a step
+  /// of 0.1 gives 0.1, 0.2, 0.3 (not 0.09999999999999999): the value set and shown is the one people typed.
+  public var values: [Double] {
+    (0..<count).map { k in
+      let x = count == 1 ? start : k == count - 1 ? end : start + (end - start) * Double(k) / Double(count - 1)
+      if ScenarioParameters.isInteger(path) { return x.rounded() }
+      return Double(String(format: "%.12g", x)) ?? x
+    }
+  }
+}
+
+/// A grid of scenarios over one or two axes, every point run on common random numbers.
+///
+/// Point (v₁, v₂) is the base document with v₁ at the first axis' path and v₂ at the second's; rows run
+/// over the first axis' values in the outer loop. With the same seed and path count at every point, path i
+/// sees the same draws everywhere, so a curve moves only where the model does: e.g. raising
+/// `reserve.initial` can only remove ruined paths, never add one, so the ruin probability falls monotonically.
+public struct Sweep: Sendable {
+  /// One grid point: the axis values and the outcome there.
+  public struct Row: Sendable, Equatable {
+    public var values: [Double]
+    public var outcome: RunOutcome
+  }
+
+  /// The most grid points a sweep may have.
+  public static let maximumPoints = 10_000
+
+  public var axes: [SweepAxis]
+  public var scenarioName: String
+  public var currency: String
+  public var paths = 0
+  public var seed: UInt64 = 0
+  public var rows: [Row]
+
+  /// Runs the grid.
+  /// - Parameters:
+  ///   - document: the composed scenario document (plain edits applied).
+  ///   - axes: one or two axes.
+  ///   - simulate: runs one scenario with the sweep's fixed seed and path count.
+  ///   - progress: called with (points done, points in all) after each point.
+  /// - Throws: `ScenarioError` when there are not one or two axes, the grid is too large, or a point is not
+  ///   a valid scenario (the message names the point); errors of `simulate`.
+  public init(
+    document: JSONValue, axes: [SweepAxis], confidences: [Double] = RunSummary.defaultReserveConfidences,
+    simulate: (Scenario) throws -> SimulationResult, progress: ((Int, Int) -> Void)? = nil
+  ) throws {
+    guard (1...2).contains(axes.count) else {
+      throw ScenarioError(
+        file: "--set", path: .root, message: "a sweep takes one or two axes PATH=START:END:COUNT, found \(axes.count)")
+    }
+    if axes.count == 2 && axes[0].path == axes[1].path {
+      throw ScenarioError(
+        file: "--set", path: .root, message: "both axes set \(axes[0].path); give two different parameters")
+    }
+    let points = axes.reduce(1) { $0 * $1.count }
+    guard points <= Self.maximumPoints else {
+      throw ScenarioError(
+        file: "--set", path: .root, message: "the grid has \(points) points; at most \(Self.maximumPoints) are allowed")
+    }
+    self.axes = axes
+    let base = try Scenario(json: document)
+    scenarioName = base.name
+    currency = base.currency
+
+    var grid: [[Double]] = [[]]
+    for axis in axes { grid = grid.flatMap { prefix in axis.values.map { prefix + [$0] } } }
+    // Every point is checked before any is simulated, so a bad grid fails at once.
+    let scenarios = try grid.map { values -> Scenario in
+      var point = document
+      for (axis, value) in zip(axes, values) { point = try ScenarioParameters.setting(value, at: axis.path, in: point) }
+      do {
+        return try Scenario(json: point)
+      } catch var error as ScenarioError {
+        let label = zip(axes, values).map { "\($0.path)=\(JSONValue.format($1))" }.joined(separator: ", ")
+        error.message = "at the grid point \(label): \(error.message)"
+        throw error
+      }
+    }
+    var rows: [Row] = []
+    for (done, (values, scenario)) in zip(grid, scenarios).enumerated() {
+      let result = try simulate(scenario)
+      (paths, seed) = (result.paths, result.seed)
+      rows.append(Row(values: values, outcome: RunOutcome(result, confidences: confidences)))
+      progress?(done + 1, grid.count)
+    }
+    self.rows = rows
+  }
+}

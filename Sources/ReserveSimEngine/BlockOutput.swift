@@ -1,0 +1,42 @@
+/// Where a block of paths writes its results: per-path slots (disjoint between blocks, so threads never
+/// share a slot) and per-block yearly sums.
+package struct BlockOutput {
+  /// need per path (SPEC §7), indexed by path.
+  public var requiredReserve: UnsafeMutablePointer<Double>
+  /// B(12y) per path, year-major: `yearEndBalance[(y−1)·paths + i]`.
+  public var yearEndBalance: UnsafeMutablePointer<Double>
+  /// First month with B(m) < floor, 0 when never; indexed by path.
+  public var firstRuinMonth: UnsafeMutablePointer<Int32>
+  /// Paths of the run (stride of `yearEndBalance` and of the diagnostics).
+  public var paths: Int
+  /// The run's first path: path i is written at slot i − runStart (a run may cover paths a..<b).
+  public var runStart: Int = 0
+  /// Yearly sums over the block's paths, `flows[(y−1)·YearlyFlow.count + flow]`.
+  public var blockFlows: UnsafeMutablePointer<Double>
+  /// Where to record per-path diagnostics for "drivers of ruin" analysis (the run's result keeps them);
+  /// nil when not recording. Path i is written at slot i − runStart of its arrays.
+  public var diagnostics: PathDiagnostics?
+  /// First month-end with the balance below the policy's minimum (SPEC §15), 0 when never; indexed by path.
+  /// Nil when the file sets no minimum.
+  public var belowMinimumMonth: UnsafeMutablePointer<Int32>? = nil
+}
+
+extension BlockOutput {
+  /// Where one block writes its results, for a caller outside the library that drives a `PathBlockKernel`
+  /// itself (the benchmarks do); `Simulator` builds its own for every block. No diagnostics are recorded.
+  ///
+  /// The buffers belong to the caller: `paths` entries each, `paths · years` for `yearEndBalance` and
+  /// `years · YearlyFlow.count` for `blockFlows`.
+  /// - Complexity: O(1).
+  public init(
+    requiredReserve: UnsafeMutablePointer<Double>, yearEndBalance: UnsafeMutablePointer<Double>,
+    firstRuinMonth: UnsafeMutablePointer<Int32>, paths: Int, blockFlows: UnsafeMutablePointer<Double>
+  ) {
+    self.requiredReserve = requiredReserve
+    self.yearEndBalance = yearEndBalance
+    self.firstRuinMonth = firstRuinMonth
+    self.paths = paths
+    self.blockFlows = blockFlows
+    self.diagnostics = nil
+  }
+}

@@ -1,0 +1,289 @@
+import Foundation
+import ReserveSimScenario
+import _ReserveSimKernels
+
+/// Simulates one block of consecutive paths, month by month, with the block's paths as vector lanes.
+///
+/// Per month m (SPEC §1–§7): factor levels (shocks ε = L·z, one `dgemm` when factors are correlated);
+/// events active in m and their multipliers; income, sponsor revenue, expenses and paid service costs;
+/// then B(m) = B(m−1)·(1+r)^(1/12) + NCF(m), the discounted running sum S(m) = Σ_{k≤m} NCF(k)/D(k) and
+/// need = max_m [floor/D(m) − S(m)]. At each year end the balance is recorded and sponsor counts roll over
+/// with the events active in that month.
+///
+/// Waiting times are drawn once instead of a uniform every month, with exactly the distributions of
+/// SPEC §5–§6:
+/// - an inactive event starts after a Geometric(q) wait: G = ⌈ln u / ln(1 − q)⌉, P(G > k) = (1 − q)^k;
+/// - a donated service carries an exponential clock E = −ln u and is lost in the first month at which the
+///   accumulated hazard Σ −ln(1 − hₖ) reaches E, so it survives month k with probability 1 − hₖ even as
+///   events change hₖ;
+/// - a paid service is taken over after a Geometric(1 − (1 − q)^(1/12)) wait, counted from its first paid month.
+///
+/// The month's passes — events, money lines, services, balances and the sponsors' year end — are the C kernels
+/// of `_ReserveSimKernels` (`MonthPasses`), the engine's one implementation of the month. With at most
+/// `SimulationPlan.maximumTabulatedEvents` event kinds they read the multipliers' products from tables by the
+/// lane's set of active events; with more, they multiply the products per lane.
+///
+/// One kernel per thread: it owns its scratch buffers and allocates nothing per block.
+package final class PathBlockKernel {
+  let plan: SimulationPlan
+  let streams: RandomStreams
+  let capacity: Int
+  /// The month's passes and their tables.
+  let monthPasses: MonthPasses
+  /// The parameters that differ between paths (SPEC §16), drawn per block; nil when the file has none.
+  let laneParameters: LaneParameters?
+
+  @usableFromInline static let factorCount = Factor.allCases.count
+
+  // Scratch, laid out [item · capacity + lane].
+  /// Normals z for months 2…M, a column-major ((M−1)·capacity) × 4 matrix: z[f·rows + (m−2)·capacity + lane].
+  let normals: UnsafeMutablePointer<Double>
+  /// ε = z·Lᵀ in the same layout (unused when the factors are independent).
+  let shocks: UnsafeMutablePointer<Double>
+  let logLevel: UnsafeMutablePointer<Double>  // 4 · capacity, X_f(m)
+  let level: UnsafeMutablePointer<Double>  // 4 · capacity, exp(X_f(m)) where needed
+  let trafficCost: UnsafeMutablePointer<Double>  // capacity, level_traffic · level_unitCost
+  let eventStart: UnsafeMutablePointer<Int32>  // events · capacity: month the current or next occurrence starts
+  /// capacity: the set of events active this month, bit k for kind k (when `plan.eventSetCount` > 0).
+  let activeEvents: UnsafeMutablePointer<Int32>
+  /// capacity each: the products of the active events' multipliers (renewal, new sponsors and loss only when
+  /// the sets are not tabulated).
+  let incomeMultiplier: UnsafeMutablePointer<Double>
+  let renewalMultiplier: UnsafeMutablePointer<Double>
+  let newSponsorMultiplier: UnsafeMutablePointer<Double>
+  let lossMultiplier: UnsafeMutablePointer<Double>
+  let agreementMultiplier: UnsafeMutablePointer<Double>
+  /// capacity: a service's per-lane added hazard (when the sets are not tabulated).
+  let laneHazard: UnsafeMutablePointer<Double>
+  let serviceClock: UnsafeMutablePointer<Double>  // services · capacity: hazard left before the loss
+  let serviceReplacementDraw: UnsafeMutablePointer<Double>  // services · capacity: u for the replacement wait
+  let servicePayStart: UnsafeMutablePointer<Int32>  // services · capacity: 0 while donated
+  let servicePayEnd: UnsafeMutablePointer<Int32>
+  let serviceAgreementEnd: UnsafeMutablePointer<Int32>  // services · capacity: 0 when no dated term runs
+  let sponsors: UnsafeMutablePointer<Int64>  // tiers · capacity
+  let sponsorMonthly: UnsafeMutablePointer<Double>
+  let cashFlow: UnsafeMutablePointer<Double>
+  let monthIncome: UnsafeMutablePointer<Double>
+  let monthExpenses: UnsafeMutablePointer<Double>
+  let balance: UnsafeMutablePointer<Double>
+  let discountedSum: UnsafeMutablePointer<Double>
+  let need: UnsafeMutablePointer<Double>
+  let ruinMonth: UnsafeMutablePointer<Int32>
+  /// capacity: each lane's B₀ (the file's, or a candidate while needs are searched for).
+  let startBalance: UnsafeMutablePointer<Double>
+  // The policy's state (SPEC §15), capacity each: outgo this month, cuts on, last appeal month, an appeal's money
+  // arriving this month, first month-end below the minimum.
+  let outgo: UnsafeMutablePointer<Double>
+  let cutActive: UnsafeMutablePointer<Int32>
+  let lastAppeal: UnsafeMutablePointer<Int32>
+  let appealArrives: UnsafeMutablePointer<Int32>
+  let belowMinimumMonth: UnsafeMutablePointer<Int32>
+  /// `YearlyFlow.count` · capacity: each lane's income, sponsor revenue, expenses and service costs so far this
+  /// year, summed over the lanes at the year end.
+  let yearSums: UnsafeMutablePointer<Double>
+  /// tiers · capacity: the (tier, lane) cells whose year end the C kernel left to `rollOverByChunks`.
+  let sponsorFallback: UnsafeMutablePointer<UInt8>
+  /// 2 · capacity words of scratch for the C month passes (flags and lists of lanes, uniforms).
+  let passScratch: UnsafeMutablePointer<UInt64>
+  private var allocations: [UnsafeMutableRawPointer] = []
+
+  /// - Parameter capacity: the most lanes (paths) a block may have.
+  public init(plan: SimulationPlan, seed: UInt64, capacity: Int) {
+    precondition(capacity > 0, "capacity must be positive")
+    self.plan = plan
+    self.streams = RandomStreams(seed: seed)
+    self.capacity = capacity
+    var allocations: [UnsafeMutableRawPointer] = []
+    func buffer<T>(_ items: Int, _: T.Type) -> UnsafeMutablePointer<T> {
+      let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, items) * capacity)
+      UnsafeMutableRawPointer(pointer).initializeMemory(
+        as: UInt8.self, repeating: 0, count: max(1, items) * capacity * MemoryLayout<T>.stride)
+      allocations.append(UnsafeMutableRawPointer(pointer))
+      return pointer
+    }
+    let f = Self.factorCount
+    let shockMonths = plan.hasShocks ? Swift.max(1, plan.months - 1) : 1
+    normals = buffer(f * shockMonths, Double.self)
+    shocks = buffer(plan.correlatedFactors.count * shockMonths, Double.self)
+    logLevel = buffer(f, Double.self)
+    level = buffer(f, Double.self)
+    trafficCost = buffer(1, Double.self)
+    eventStart = buffer(plan.eventDuration.count, Int32.self)
+    activeEvents = buffer(1, Int32.self)
+    incomeMultiplier = buffer(1, Double.self)
+    renewalMultiplier = buffer(1, Double.self)
+    newSponsorMultiplier = buffer(1, Double.self)
+    lossMultiplier = buffer(1, Double.self)
+    agreementMultiplier = buffer(1, Double.self)
+    laneHazard = buffer(1, Double.self)
+    serviceClock = buffer(plan.serviceMonthlyValue.count, Double.self)
+    serviceReplacementDraw = buffer(plan.serviceMonthlyValue.count, Double.self)
+    servicePayStart = buffer(plan.serviceMonthlyValue.count, Int32.self)
+    servicePayEnd = buffer(plan.serviceMonthlyValue.count, Int32.self)
+    serviceAgreementEnd = buffer(plan.serviceMonthlyValue.count, Int32.self)
+    sponsors = buffer(plan.tierMonthlyAmount.count, Int64.self)
+    sponsorMonthly = buffer(1, Double.self)
+    cashFlow = buffer(1, Double.self)
+    monthIncome = buffer(1, Double.self)
+    monthExpenses = buffer(1, Double.self)
+    balance = buffer(1, Double.self)
+    discountedSum = buffer(1, Double.self)
+    need = buffer(1, Double.self)
+    ruinMonth = buffer(1, Int32.self)
+    startBalance = buffer(1, Double.self)
+    outgo = buffer(1, Double.self)
+    cutActive = buffer(1, Int32.self)
+    lastAppeal = buffer(1, Int32.self)
+    appealArrives = buffer(1, Int32.self)
+    belowMinimumMonth = buffer(1, Int32.self)
+    yearSums = buffer(YearlyFlow.count, Double.self)
+    sponsorFallback = buffer(plan.tierMonthlyAmount.count, UInt8.self)
+    passScratch = buffer(2, UInt64.self)
+    self.allocations = allocations
+    let laneParameters = plan.uncertainScenario.map {
+      LaneParameters(scenario: $0, plan: plan, streams: RandomStreams(seed: seed), capacity: capacity)
+    }
+    self.laneParameters = laneParameters
+    monthPasses = MonthPasses(
+      plan: plan,
+      state: rs_services_state(
+        clock: serviceClock, replacementDraw: serviceReplacementDraw, payStart: servicePayStart,
+        payEnd: servicePayEnd, lossMultiplier: lossMultiplier, laneHazard: laneHazard,
+        agreementEnd: serviceAgreementEnd, agreementMultiplier: agreementMultiplier, outgo: outgo),
+      policyState: rs_policy_state(
+        outgo: outgo, cutActive: cutActive, lastAppeal: lastAppeal, appealArrives: appealArrives,
+        belowMinimumMonth: belowMinimumMonth, donationsLevel: level + Factor.donations.index * capacity),
+      lanes: laneParameters)
+  }
+
+  deinit { for pointer in allocations { pointer.deallocate() } }
+
+  /// Simulates paths `firstPath ..< firstPath + count` and writes their results into `output`.
+  ///
+  /// When the file's policy makes cash flows depend on the balance (SPEC §15), each path's need is then searched
+  /// for (`searchNeeds`) on the same random numbers, and written in place of the closed formula's.
+  public func simulate(firstPath: Int, count lanes: Int, into output: BlockOutput) {
+    precondition(lanes <= capacity)
+    let plan = self.plan
+    let cap = capacity
+    let tiers = plan.tierMonthlyAmount.count
+    let services = plan.serviceMonthlyValue.count
+    let events = plan.eventDuration.count
+    // Where this block's paths go in the run's per-path arrays.
+    let slot = firstPath - output.runStart
+    if let diagnostics = output.diagnostics {
+      for lane in 0..<lanes {
+        for s in 0..<services { diagnostics.serviceLostFlags[s * output.paths + slot + lane] = 0 }
+        for k in 0..<events { diagnostics.activeEventMonths[k * output.paths + slot + lane] = 0 }
+      }
+    }
+    laneParameters?.draw(firstPath: firstPath, lanes: lanes)
+    if plan.hasShocks && plan.months >= 2 { drawShocks(firstPath: firstPath, lanes: lanes) }
+    setStartBalances(lanes: lanes)
+    run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: output)
+
+    (output.requiredReserve + slot).update(from: need, count: lanes)
+    (output.firstRuinMonth + slot).update(from: ruinMonth, count: lanes)
+    if let below = output.belowMinimumMonth { (below + slot).update(from: belowMinimumMonth, count: lanes) }
+    if let diagnostics = output.diagnostics {
+      for lane in 0..<lanes {
+        for t in 0..<tiers { diagnostics.horizonSponsors[t * output.paths + slot + lane] = sponsors[t * cap + lane] }
+        for factor in 0..<Self.factorCount {
+          diagnostics.horizonLogLevels[factor * output.paths + slot + lane] = logLevel[factor * cap + lane]
+        }
+      }
+    }
+    if plan.respondsToBalance {
+      searchNeeds(firstPath: firstPath, lanes: lanes)
+      (output.requiredReserve + slot).update(from: need, count: lanes)
+    }
+  }
+
+  /// Each lane's B₀: the file's initial reserve, or the lane's own draw of it (SPEC §16).
+  func setStartBalances(lanes: Int) {
+    if let own = laneParameters?.column("reserve.initial", 0) {
+      startBalance.update(from: own, count: lanes)
+    } else {
+      startBalance.update(repeating: plan.initialReserve, count: lanes)
+    }
+  }
+
+  /// Runs months 1 … M of the block from `startBalance`, with the block's shocks already drawn. Leaves each
+  /// lane's need (SPEC §7's formula), first ruin month and first month below the minimum in the kernel's
+  /// buffers; writes year-end balances, yearly sums and diagnostics only when `recording` is given.
+  func run(firstPath: Int, lanes: Int, policy: rs_policy_plan, recording output: BlockOutput?) {
+    let plan = self.plan
+    let cap = capacity
+    let months = plan.months
+    let tiers = plan.tierMonthlyAmount.count
+    let events = plan.eventDuration.count
+    yearSums.update(repeating: 0, count: YearlyFlow.count * cap)
+
+    // Path state at month 0.
+    for lane in 0..<lanes {
+      balance[lane] = startBalance[lane]
+      discountedSum[lane] = 0
+      need[lane] = -Double.infinity
+      ruinMonth[lane] = 0
+      trafficCost[lane] = 1
+      incomeMultiplier[lane] = 1
+      renewalMultiplier[lane] = 1
+      newSponsorMultiplier[lane] = 1
+      lossMultiplier[lane] = 1
+      activeEvents[lane] = 0
+      cutActive[lane] = 0
+      lastAppeal[lane] = -(1 << 29)
+      appealArrives[lane] = 0
+      belowMinimumMonth[lane] = 0
+    }
+    logLevel.update(repeating: 0, count: Self.factorCount * cap)
+    level.update(repeating: 1, count: Self.factorCount * cap)
+    for k in 0..<events {
+      // As if an occurrence had just ended before month 1: month 1 draws the first wait.
+      if let own = laneParameters?.events?.pointee.duration {
+        for lane in 0..<lanes { eventStart[k * cap + lane] = 1 - own[k * cap + lane] }
+      } else {
+        for lane in 0..<lanes { eventStart[k * cap + lane] = 1 - Int32(plan.eventDuration[k]) }
+      }
+    }
+    startDonations(firstPath: firstPath, lanes: lanes)
+    for t in 0..<tiers {
+      if let own = laneParameters?.tierCount {
+        (sponsors + t * cap).update(from: own + t * cap, count: lanes)
+      } else {
+        for lane in 0..<lanes { sponsors[t * cap + lane] = Int64(plan.tierInitialCount[t]) }
+      }
+    }
+
+    for m in 1...months {
+      let year = (m - 1) / 12
+      if m >= 2 { advanceFactors(month: m, lanes: lanes) }
+      runMonth(month: m, firstPath: firstPath, lanes: lanes, policy: policy, recording: output)
+
+      if m % 12 == 0 {
+        if let output {
+          let row = output.yearEndBalance + year * output.paths + (firstPath - output.runStart)
+          row.update(from: balance, count: lanes)
+          addYearSums(into: output.blockFlows + year * YearlyFlow.count, lanes: lanes)
+        }
+        if m < months && tiers > 0 { rollOverSponsors(month: m, firstPath: firstPath, lanes: lanes) }
+      }
+    }
+  }
+
+  /// Writes the year's sums over the block's lanes (in lane order) to `flows` (one year's `YearlyFlow` entries)
+  /// and clears them for the next year.
+  func addYearSums(into flows: UnsafeMutablePointer<Double>, lanes: Int) {
+    for flow in 0..<YearlyFlow.count {
+      let sums = yearSums + flow * capacity
+      var total = 0.0
+      for lane in 0..<lanes { total += sums[lane] }
+      flows[flow] = total
+      sums.update(repeating: 0, count: lanes)
+    }
+  }
+
+  /// The row of `yearSums` for one flow.
+  @inline(__always)
+  func yearSum(_ flow: YearlyFlow) -> UnsafeMutablePointer<Double> { yearSums + flow.rawValue * capacity }
+}

@@ -1,0 +1,127 @@
+import Dispatch
+import Foundation
+import ReserveSimScenario
+
+/// Runs a scenario's paths in fixed-size blocks across threads and gathers the raw per-path results.
+///
+/// Block b holds paths b·blockSize ..< (b+1)·blockSize; worker w of T takes blocks w, w+T, w+2T, …
+/// Every block writes only its own slots, and yearly sums are combined in block order, so the result is
+/// identical on any thread count.
+public struct Simulator: Sendable {
+  /// Paths per block: the unit of work and of the yearly-sum reduction.
+  public static let blockSize = 256
+
+  /// Worker threads (at least 1).
+  public var threads: Int
+  /// Whether to record per-path diagnostics (services lost, event months, final sponsors and traffic).
+  public var recordsDiagnostics: Bool
+
+  public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, recordsDiagnostics: Bool = false) {
+    self.threads = max(1, threads)
+    self.recordsDiagnostics = recordsDiagnostics
+  }
+
+  /// Simulates `paths` paths of `scenario` from `seed`: the same as `run(_:pathRange:seed:progress:)` for
+  /// paths 0..<paths.
+  public func run(
+    _ scenario: Scenario, paths: Int, seed: UInt64, progress: (@Sendable (Double) -> Void)? = nil
+  ) -> SimulationResult {
+    precondition(paths >= 1)
+    return run(scenario, pathRange: 0..<paths, seed: seed, progress: progress)
+  }
+
+  /// Simulates paths `pathRange` of `scenario` from `seed`; entry 0 of each per-path array is path
+  /// `pathRange.lowerBound`.
+  ///
+  /// Path i's random numbers depend only on (seed, i) (SPEC §8), so for a ≤ b ≤ c the run of paths a..<b
+  /// followed by the run of b..<c equals the run of a..<c path by path (`SimulationResult.appending`).
+  /// - Parameter progress: called now and then from a worker thread with the share of blocks done (0…1).
+  /// - Complexity: O(paths × months × (factors + services + events + tiers)) time;
+  ///   O(paths × years) memory for the per-path results.
+  public func run(
+    _ scenario: Scenario, pathRange: Range<Int>, seed: UInt64, progress: (@Sendable (Double) -> Void)? = nil
+  ) -> SimulationResult {
+    precondition(pathRange.lowerBound >= 0 && !pathRange.isEmpty)
+    BLAS.useSingleThread()
+    let plan = SimulationPlan(scenario)
+    let years = plan.years
+    let paths = pathRange.count
+    let runStart = pathRange.lowerBound
+    let blocks = (paths + Self.blockSize - 1) / Self.blockSize
+    let workers = min(threads, blocks)
+
+    // Results are written in place into the arrays the result keeps (no copies: at 1M paths × 10 years the
+    // year-end balances alone are 80 MB).
+    // Left unset here: every block writes each of its slots, and the pages are first touched by the workers.
+    var need = [Double](unsafeUninitializedCapacity: paths) { $1 = paths }
+    var yearEnd = [Double](unsafeUninitializedCapacity: paths * years) { $1 = paths * years }
+    var ruin = [Int32](unsafeUninitializedCapacity: paths) { $1 = paths }
+    let belowCount = plan.minimumMonths == nil ? 0 : paths
+    var belowMinimum = [Int32](unsafeUninitializedCapacity: belowCount) { $1 = belowCount }
+    let flowStride = years * YearlyFlow.count
+    var flows = [Double](repeating: 0, count: blocks * flowStride)
+    let diagnostics = recordsDiagnostics ? PathDiagnostics(paths: paths, scenario: scenario) : nil
+    let doneCounter = ProgressCounter(total: blocks)
+
+    need.withUnsafeMutableBufferPointer { needBuffer in
+      yearEnd.withUnsafeMutableBufferPointer { yearEndBuffer in
+        ruin.withUnsafeMutableBufferPointer { ruinBuffer in
+          flows.withUnsafeMutableBufferPointer { flowBuffer in
+            belowMinimum.withUnsafeMutableBufferPointer { belowBuffer in
+              let output = BlockOutput(
+                requiredReserve: needBuffer.baseAddress!, yearEndBalance: yearEndBuffer.baseAddress!,
+                firstRuinMonth: ruinBuffer.baseAddress!, paths: paths, runStart: runStart,
+                blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics,
+                belowMinimumMonth: belowCount > 0 ? belowBuffer.baseAddress : nil)
+              DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
+                for block in stride(from: worker, to: blocks, by: workers) {
+                  let offset = block * Self.blockSize
+                  var blockOutput = output
+                  blockOutput.blockFlows = output.blockFlows + block * flowStride
+                  kernel.simulate(
+                    firstPath: runStart + offset, count: min(Self.blockSize, paths - offset), into: blockOutput)
+                  if let progress, let share = doneCounter.increment() { progress(share) }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+
+    // Yearly sums, combined in block order whatever the thread count.
+    var yearlyFlowSums = [Double](repeating: 0, count: flowStride)
+    for block in 0..<blocks {
+      for i in 0..<flowStride { yearlyFlowSums[i] += flows[block * flowStride + i] }
+    }
+    var result = SimulationResult(
+      scenario: scenario, paths: paths, seed: seed, requiredReserve: need, yearEndBalance: yearEnd,
+      firstRuinMonth: ruin, yearlyFlowMeans: yearlyFlowSums.map { $0 / Double(paths) }, diagnostics: diagnostics,
+      belowMinimumMonth: belowMinimum)
+    if !scenario.uncertainParameters.isEmpty {
+      result.parameterDraws = LaneParameters.draws(seed: seed, firstPath: runStart)
+    }
+    return result
+  }
+}
+
+/// Counts finished blocks across threads and says when another percent is done.
+final class ProgressCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var done = 0
+  private var lastReported = -1
+  let total: Int
+  init(total: Int) { self.total = total }
+
+  /// Marks one block done; returns the share done when it crossed a new whole percent.
+  func increment() -> Double? {
+    lock.lock()
+    defer { lock.unlock() }
+    done += 1
+    let percent = done * 100 / total
+    guard percent != lastReported else { return nil }
+    lastReported = percent
+    return Double(done) / Double(total)
+  }
+}

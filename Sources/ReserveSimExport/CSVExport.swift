@@ -1,0 +1,96 @@
+import ReserveSimResults
+
+/// The spreadsheet files of `run --csv DIR` — a pure function of a summary.
+///
+/// Column names are stable (documented in docs/outputs.md): money in the scenario's currency, shares as
+/// fractions (0.05 = 5%).
+public enum CSVExport {
+  /// `yearly.csv`: a row per year.
+  public static func yearly(_ s: RunSummary) -> CSVTable {
+    let firstCalendarYear = s.start.flatMap { Int($0.prefix(4)) }
+    var header = ["year"]
+    if firstCalendarYear != nil { header.append("calendarYear") }
+    header += [
+      "balanceP5", "balanceP25", "balanceP50", "balanceP75", "balanceP95", "balanceMean", "ruinProbability",
+      "meanIncome", "meanSponsorRevenue", "meanExpenses", "meanServiceCosts",
+    ]
+    if !s.belowMinimumByYear.isEmpty { header.append("belowMinimumProbability") }
+    var table = CSVTable(header: header)
+    for (index, balance) in s.balanceByYear.enumerated() {
+      let flows = s.yearlyFlows[index]
+      var row = [String(balance.year)]
+      if let firstCalendarYear {
+        // Year y covers months 12(y−1)+1 … 12y from `start`; label it by the calendar year it starts in.
+        row.append(String(firstCalendarYear + balance.year - 1))
+      }
+      row += [
+        balance.p5, balance.p25, balance.p50, balance.p75, balance.p95, balance.mean, s.ruinProbabilityByYear[index],
+        flows.income, flows.sponsorRevenue, flows.expenses, flows.serviceCosts,
+      ].map(CSVTable.number)
+      if !s.belowMinimumByYear.isEmpty { row.append(CSVTable.number(s.belowMinimumByYear[index])) }
+      table.rows.append(row)
+    }
+    return table
+  }
+
+  /// `reserve.csv`: a row per confidence level. `monthsOfOutgo` is the reserve in months of year-1 outgo (blank
+  /// when year 1 pays nothing out); `expectedShortfall` is blank when the reserve is searched for (SPEC §15).
+  public static func reserve(_ s: RunSummary) -> CSVTable {
+    var table = CSVTable(header: [
+      "confidence", "requiredReserve", "lower95", "upper95", "expectedShortfall", "monthsOfOutgo",
+    ])
+    for level in s.requiredReserve {
+      var row = [level.confidence, level.value, level.lower, level.upper].map(CSVTable.number)
+      if s.requiredReserveMethod == .exact {
+        row.append(
+          CSVTable.number(RunSummary.shortfall(sorted: s.sortedRequiredReserve, confidence: level.confidence).value))
+      } else {
+        row.append("")
+      }
+      row.append(s.months(of: level.value).map(CSVTable.number) ?? "")
+      table.rows.append(row)
+    }
+    return table
+  }
+
+  /// `summary.csv`: the headline figures and the run's settings, as key/value rows.
+  public static func summary(_ s: RunSummary, version: String) -> CSVTable {
+    var table = CSVTable(header: ["key", "value"])
+    table.rows = [
+      ["scenario", s.scenarioName], ["currency", s.currency], ["start", s.start ?? ""], ["paths", String(s.paths)],
+      ["seed", String(s.seed)], ["years", String(s.years)], ["initialReserve", CSVTable.number(s.initialReserve)],
+      ["floor", CSVTable.number(s.floor)], ["ruinProbability", CSVTable.number(s.ruinProbability.value)],
+      ["ruinProbabilityStandardError", CSVTable.number(s.ruinProbability.standardError)],
+      ["ruinProbabilityLower95", CSVTable.number(s.ruinProbability.lower)],
+      ["ruinProbabilityUpper95", CSVTable.number(s.ruinProbability.upper)],
+    ]
+    for level in s.requiredReserve {
+      table.rows.append(["requiredReserve\(percentLabel(level.confidence))", CSVTable.number(level.value)])
+    }
+    for shortfall in s.expectedShortfall {
+      table.rows.append(["expectedShortfall\(percentLabel(shortfall.confidence))", CSVTable.number(shortfall.value)])
+    }
+    table.rows.append(["requiredReserveMethod", s.requiredReserveMethod.rawValue])
+    table.rows.append(["monthlyOutgoYear1", CSVTable.number(s.monthlyOutgoYear1)])
+    if let minimum = s.minimumMonths, let below = s.belowMinimum {
+      table.rows += [
+        ["minimumMonths", CSVTable.number(minimum)], ["belowMinimumProbability", CSVTable.number(below.value)],
+        ["belowMinimumStandardError", CSVTable.number(below.standardError)],
+      ]
+    }
+    for warning in s.warnings { table.rows.append(["warning", warning]) }
+    table.rows.append(["version", version])
+    return table
+  }
+
+  /// 0.95 → "95", 0.995 → "99.5".
+  static func percentLabel(_ c: Double) -> String { CSVTable.number((c * 1000).rounded() / 10) }
+
+  /// The names of the files `files` returns, in order.
+  public static let fileNames = ["yearly.csv", "reserve.csv", "summary.csv"]
+
+  /// All CSV files of a run, by file name (`fileNames`); writing them is the command line's job.
+  public static func files(_ s: RunSummary, version: String) -> [(name: String, contents: String)] {
+    zip(fileNames, [yearly(s).text, reserve(s).text, summary(s, version: version).text]).map { ($0, $1) }
+  }
+}

@@ -1,0 +1,160 @@
+import ReserveSimResults
+import ReserveSimScenario
+
+/// The `--json` summary of SPEC §10 (plus extra keys: interval bounds, floor, currency, yearly flows, and SPEC §15's
+/// method, months of outgo and share below the board's minimum).
+public enum SummaryJSON {
+  /// The summary as a JSON document with the keys in SPEC order.
+  public static func document(_ s: RunSummary) -> OrderedJSON {
+    .object(
+      [
+        ("scenario", .string(s.scenarioName)),
+        ("paths", .integer(s.paths)),
+        ("seed", .raw(String(s.seed))),
+        ("years", .integer(s.years)),
+        ("currency", .string(s.currency)),
+        ("initialReserve", .number(s.initialReserve)),
+        ("floor", .number(s.floor)),
+      ] + (s.warnings.isEmpty ? [] : [("warnings", .array(s.warnings.map(OrderedJSON.string)))]) + [
+        (
+          "ruinProbability",
+          .object([
+            ("value", .number(s.ruinProbability.value)), ("standardError", .number(s.ruinProbability.standardError)),
+            ("lower", .number(s.ruinProbability.lower)), ("upper", .number(s.ruinProbability.upper)),
+          ])
+        ),
+        ("ruinProbabilityByYear", .array(s.ruinProbabilityByYear.map(OrderedJSON.number))),
+        (
+          "ruinProbabilityIntervalByYear",
+          .array(
+            (1...s.years).map {
+              let share = s.ruinProbability(withinYears: $0)
+              return .object([("lower", .number(share.lower)), ("upper", .number(share.upper))])
+            })
+        ),
+        (
+          "requiredReserve",
+          .array(
+            s.requiredReserve.map {
+              // `months`: the reserve in months of year-1 outgo, left out when year 1 pays nothing out.
+              .object(
+                [
+                  ("confidence", .number($0.confidence)), ("value", .number($0.value)), ("lower", .number($0.lower)),
+                  ("upper", .number($0.upper)),
+                ] + (s.months(of: $0.value).map { [("months", OrderedJSON.number($0))] } ?? []))
+            })
+        ),
+        ("requiredReserveMethod", .string(s.requiredReserveMethod.rawValue)),
+        ("monthlyOutgoYear1", .number(s.monthlyOutgoYear1)),
+        expectedShortfall(s),
+      ] + belowMinimum(s) + [
+        (
+          "balanceByYear",
+          .array(
+            s.balanceByYear.map {
+              .object([
+                ("year", .integer($0.year)), ("p5", .number($0.p5)), ("p25", .number($0.p25)), ("p50", .number($0.p50)),
+                ("p75", .number($0.p75)), ("p95", .number($0.p95)), ("mean", .number($0.mean)),
+              ])
+            })
+        ),
+        (
+          "budget",
+          .object([
+            (
+              "month1",
+              .array(
+                s.budget.month1.map {
+                  .object(
+                    [("kind", .string($0.kind.rawValue)), ("name", .string($0.name)), ("monthly", .number($0.monthly))])
+                })
+            ),
+            ("month1Net", .number(s.budget.month1Net)),
+          ])
+        ),
+        (
+          "flowsByYear",
+          .array(
+            s.yearlyFlows.map {
+              .object([
+                ("year", .integer($0.year)), ("meanIncome", .number($0.income)),
+                ("meanSponsorRevenue", .number($0.sponsorRevenue)), ("meanExpenses", .number($0.expenses)),
+                ("meanServiceCosts", .number($0.serviceCosts)),
+              ])
+            })
+        ),
+      ] + uncertainty(s))
+  }
+
+  /// SPEC §16's `uncertainty`, when the file has uncertain estimates: each one's `--set` path, its distribution as
+  /// written, and its first-order indices for ruin and for the need with their 95% intervals (null where the
+  /// output does not vary), largest need index first.
+  static func uncertainty(_ s: RunSummary) -> [(String, OrderedJSON)] {
+    guard !s.uncertainty.isEmpty else { return [] }
+    func index(_ value: SensitivityIndex?) -> OrderedJSON {
+      guard let value else { return .null }
+      return .object([
+        ("index", .number(value.index)), ("lower", .number(value.lower)), ("upper", .number(value.upper)),
+      ])
+    }
+    return [
+      (
+        "uncertainty",
+        .array(
+          s.uncertainty.map { rank in
+            .object([
+              ("path", .string(rank.parameter.path.description)),
+              ("distribution", distribution(rank.parameter.distribution.form)),
+              ("ruin", index(rank.ruin)), ("need", index(rank.need)),
+            ])
+          })
+      )
+    ]
+  }
+
+  /// A distribution as written: `{"range": [a, b]}` and the like.
+  static func distribution(_ form: EstimateDistribution.Form) -> OrderedJSON {
+    switch form {
+    case .range(let a, let b): return .object([("range", .array([.number(a), .number(b)]))])
+    case .uniform(let a, let b): return .object([("uniform", .array([.number(a), .number(b)]))])
+    case .triangular(let low, let mode, let high):
+      return .object([("triangular", .array([.number(low), .number(mode), .number(high)]))])
+    case .beta(let alpha, let beta): return .object([("beta", .array([.number(alpha), .number(beta)]))])
+    }
+  }
+
+  /// `expectedShortfall`: a list, or null with `expectedShortfallOmitted` saying why (SPEC §15's search).
+  static func expectedShortfall(_ s: RunSummary) -> (String, OrderedJSON) {
+    guard s.requiredReserveMethod == .exact else { return ("expectedShortfall", .null) }
+    return (
+      "expectedShortfall",
+      .array(
+        s.expectedShortfall.map { .object([("confidence", .number($0.confidence)), ("value", .number($0.value))]) })
+    )
+  }
+
+  /// SPEC §15's keys when the file sets a minimum: `minimumMonths`, `belowMinimum` (value, standard error and
+  /// Wilson interval) and `belowMinimumByYear`; the reason the shortfall is omitted in search mode.
+  static func belowMinimum(_ s: RunSummary) -> [(String, OrderedJSON)] {
+    var keys: [(String, OrderedJSON)] = []
+    if s.requiredReserveMethod == .search {
+      keys.append(("expectedShortfallOmitted", .string(RunSummary.shortfallOmittedInSearch)))
+    }
+    guard let minimum = s.minimumMonths, let below = s.belowMinimum else { return keys }
+    keys += [
+      ("minimumMonths", .number(minimum)),
+      (
+        "belowMinimum",
+        .object([
+          ("value", .number(below.value)), ("standardError", .number(below.standardError)),
+          ("lower", .number(below.lower)), ("upper", .number(below.upper)),
+        ])
+      ),
+      ("belowMinimumByYear", .array(s.belowMinimumByYear.map(OrderedJSON.number))),
+    ]
+    return keys
+  }
+
+  /// The summary as pretty-printed JSON text.
+  public static func encode(_ s: RunSummary) throws -> String { document(s).text() }
+}

@@ -1,0 +1,143 @@
+import ReserveSimEngine
+import ReserveSimScenario
+
+/// What a check says about one assertion, given the 95% Monte Carlo interval of its estimate.
+///
+/// With the interval [L, U] and the threshold T of "at most T":
+/// **pass** when U ≤ T (even the interval's worst case is within the threshold), **fail** when L > T (even
+/// its best case is beyond it), **inconclusive** otherwise (T lies inside the interval: more paths would
+/// tell). At the boundaries U = T passes and L = T is inconclusive.
+public enum Verdict: String, Sendable, CaseIterable {
+  case pass, fail, inconclusive
+
+  /// The verdict for an interval [lower, upper] against "at most `atMost`".
+  public init(lower: Double, upper: Double, atMost: Double) {
+    if upper <= atMost {
+      self = .pass
+    } else if lower > atMost {
+      self = .fail
+    } else {
+      self = .inconclusive
+    }
+  }
+
+  /// Whether the verdict fails a check run: a fail always does, inconclusive only when `strict`.
+  public func fails(strict: Bool) -> Bool {
+    switch self {
+    case .pass: return false
+    case .fail: return true
+    case .inconclusive: return strict
+    }
+  }
+
+  /// Whether more paths could change the verdict.
+  public var isConclusive: Bool { self != .inconclusive }
+}
+
+/// One assertion checked against a run: the estimate, its 95% Monte Carlo interval and the verdict.
+public struct AssertionCheck: Sendable, Equatable {
+  public var assertion: Assertion
+  /// The ruin probability within `withinYears`, or the required reserve at `confidence` (SPEC §7).
+  public var estimate: Double
+  /// 95% interval: Wilson for a ruin probability; ranks ⌊Nc ∓ z√(Nc(1−c))⌋/⌈·⌉ of the ascending needs for a
+  /// required reserve (each shown as max(0, ·), like the estimate).
+  public var lower: Double
+  public var upper: Double
+  /// Paths behind the estimate.
+  public var paths: Int
+  public var verdict: Verdict
+
+  public init(assertion: Assertion, estimate: Double, lower: Double, upper: Double, paths: Int) {
+    self.assertion = assertion
+    self.estimate = estimate
+    self.lower = lower
+    self.upper = upper
+    self.paths = paths
+    verdict = Verdict(lower: lower, upper: upper, atMost: assertion.atMost)
+  }
+
+  /// Checks `assertion` against a run's summary.
+  public static func evaluate(_ assertion: Assertion, summary: RunSummary) -> AssertionCheck {
+    _Evidence(
+      paths: summary.paths, ruinedPathsByYear: summary.ruinedPathsByYear,
+      belowMinimumPathsByYear: summary.belowMinimumPathsByYear, sortedNeeds: summary.sortedRequiredReserve
+    )
+    .check(assertion)
+  }
+
+  /// Checks every assertion against a run's raw result, without the rest of a summary.
+  /// - Complexity: O(N log N) for N paths when any assertion is about the required reserve, else O(N).
+  public static func evaluate(_ assertions: [Assertion], result: SimulationResult) -> [AssertionCheck] {
+    let ruinedByYear = RunSummary.cumulativeByYear(firstMonths: result.firstRuinMonth, years: result.years)
+    let needsReserve = assertions.contains {
+      if case .requiredReserve = $0.metric { return true } else { return false }
+    }
+    let evidence = _Evidence(
+      paths: result.paths, ruinedPathsByYear: ruinedByYear,
+      belowMinimumPathsByYear: RunSummary.cumulativeByYear(firstMonths: result.belowMinimumMonth, years: result.years),
+      sortedNeeds: needsReserve ? result.requiredReserve.sorted() : [])
+    return assertions.map(evidence.check)
+  }
+}
+
+/// What the verdicts are computed from: ruined paths and paths below the minimum by year end (cumulative) and
+/// the ascending needs.
+struct _Evidence {
+  let paths: Int
+  let ruinedPathsByYear: [Int]
+  let belowMinimumPathsByYear: [Int]
+  let sortedNeeds: [Double]
+
+  func check(_ assertion: Assertion) -> AssertionCheck {
+    switch assertion.metric {
+    case .ruinProbability(let withinYears):
+      let ruin = RunSummary.proportion(successes: ruinedPathsByYear[withinYears - 1], trials: paths)
+      return AssertionCheck(
+        assertion: assertion, estimate: ruin.value, lower: ruin.lower, upper: ruin.upper, paths: paths)
+    case .belowMinimum(let withinYears):
+      // The decoder accepts this metric only with a minimum, so the counts are there.
+      let below = RunSummary.proportion(successes: belowMinimumPathsByYear[withinYears - 1], trials: paths)
+      return AssertionCheck(
+        assertion: assertion, estimate: below.value, lower: below.lower, upper: below.upper, paths: paths)
+    case .requiredReserve(let confidence):
+      let level = RunSummary.reserveLevel(sorted: sortedNeeds, confidence: confidence)
+      return AssertionCheck(
+        assertion: assertion, estimate: level.value, lower: level.lower, upper: level.upper, paths: paths)
+    }
+  }
+}
+
+/// One scenario file's check: which scenario, how many paths from which seed, and each assertion's check
+/// (none when the file has no assertions; nothing is simulated then and `paths` is 0).
+public struct ScenarioCheck: Sendable {
+  /// The file as the user named it.
+  public var file: String
+  public var scenarioName: String
+  public var currency: String
+  public var paths: Int
+  public var seed: UInt64
+  public var checks: [AssertionCheck]
+  /// The run's headline sentence (`RunSummary.headline`, the words `run` and `report` print), when known.
+  public var headline: String?
+
+  public init(file: String, scenarioName: String, currency: String, paths: Int, seed: UInt64, checks: [AssertionCheck])
+  {
+    self.file = file
+    self.scenarioName = scenarioName
+    self.currency = currency
+    self.paths = paths
+    self.seed = seed
+    self.checks = checks
+  }
+
+  /// Number of checks with each verdict.
+  public func count(_ verdict: Verdict) -> Int { checks.filter { $0.verdict == verdict }.count }
+}
+
+extension Collection where Element == ScenarioCheck {
+  /// Whether any check fails the run (a fail; an inconclusive one too when `strict`).
+  public func fails(strict: Bool) -> Bool { contains { $0.checks.contains { $0.verdict.fails(strict: strict) } } }
+
+  /// Number of checks with `verdict` over all files.
+  public func count(_ verdict: Verdict) -> Int { reduce(0) { $0 + $1.count(verdict) } }
+}

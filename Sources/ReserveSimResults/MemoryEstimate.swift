@@ -1,0 +1,158 @@
+import Foundation
+import ReserveSimEngine
+import ReserveSimScenario
+
+/// The memory a run needs, known before anything is allocated, and the check that refuses a run the machine
+/// cannot hold (instead of a failed allocation and a crash part-way).
+///
+/// A run of N paths over Y years holds, per path (`Simulator.run`, `SimulationResult`): the need (8 bytes), the
+/// first ruin month (4), the year-end balances (8·Y) and, when the policy sets a minimum, the first month below
+/// it (4); with diagnostics a byte per service, 4 per event kind, 8 per tier and 8 per factor. On top of those, at two moments:
+/// - while simulating, each block of 256 paths' yearly flow sums (4 flows · Y · 8 bytes: Y/8 bytes a path);
+/// - then, while `RunSummary` sorts the needs (`RadixSort`), the keys, their scratch copy and the sorted needs:
+///   24 bytes a path.
+/// - with uncertain estimates (SPEC §16), while `UncertaintyRanking` runs: 8 bytes a path for ruin as a number, 16
+///   for the outputs side by side, and per worker (one per core, at most one per estimate) 52: the (key, path)
+///   words and their scratch (16), the order bits (4) and two outputs whole and by subsample (32).
+/// So the peak is 12 + 8·Y + max(Y/8, 24) bytes a path without uncertain estimates (116 at 10 years, 836 at 100), plus the process itself
+/// (`processBytes`) and each worker's block buffers: the normals and correlated shocks of 256 paths for every
+/// month (at most 8 factors · 8 bytes · 256 a month). Not counted: the percentile buckets of `HistogramSelect`,
+/// small unless a year's balances are nearly all equal.
+public struct MemoryEstimate: Sendable, Equatable {
+  /// Resident memory of the process besides the paths' arrays (the runtime, Foundation, OpenBLAS, the plan),
+  /// as measured at one path, rounded up.
+  public static let processBytes = 32 << 20
+
+  /// Bytes each path adds at the peak.
+  public let bytesPerPath: Double
+  /// Bytes that do not depend on the path count: the process and the workers' block buffers.
+  public let fixedBytes: Int
+  /// Paths the estimate is for.
+  public let paths: Int
+  /// Years each path runs.
+  public let years: Int
+
+  /// fixedBytes + paths · bytesPerPath.
+  public var bytes: Int { fixedBytes + Int((Double(paths) * bytesPerPath).rounded(.up)) }
+
+  /// - Parameters:
+  ///   - threads: worker threads (each keeps its block buffers; at most one per block of 256 paths).
+  ///   - recordsDiagnostics: whether the run keeps per-path diagnostics (`Simulator.recordsDiagnostics`).
+  /// - Complexity: O(1).
+  public init(scenario: Scenario, paths: Int, threads: Int, recordsDiagnostics: Bool = false) {
+    let years = scenario.years
+    var kept = Double(8 + 4 + 8 * years)  // need, first ruin month, year-end balances
+    if scenario.policy?.minimumMonths != nil { kept += 4 }  // first month below the minimum
+    if recordsDiagnostics {
+      kept += Double(scenario.inKindServices.count + 4 * scenario.events.count + 8 * scenario.sponsorTiers.count)
+      kept += Double(8 * Factor.allCases.count)
+    }
+    let flowsPerPath = Double(YearlyFlow.count * 8 * years) / Double(Simulator.blockSize)
+    let sortPerPath = 24.0
+    let rankingWorkers = Double(min(threads, scenario.uncertainParameters.count))
+    let rankingPerPath = scenario.uncertainParameters.isEmpty ? 0 : 8 + 16 + 52 * rankingWorkers
+    let blocks = (paths + Simulator.blockSize - 1) / Simulator.blockSize
+    let workers = max(1, min(threads, blocks))
+    let blockBuffers = 8 * 8 * Simulator.blockSize * scenario.months
+    self.bytesPerPath = kept + max(flowsPerPath, sortPerPath, rankingPerPath)
+    self.fixedBytes = Self.processBytes + workers * blockBuffers
+    self.paths = paths
+    self.years = years
+  }
+
+  /// The most paths whose estimate fits in `available` bytes at the same horizon and threads (0 when none).
+  public func largestPathCount(fitting available: Int) -> Int {
+    let room = Double(available - fixedBytes)
+    return room > 0 ? min(Scenario.maximumPaths, Int((room / bytesPerPath).rounded(.down))) : 0
+  }
+
+  /// Refuses the run when its estimate exceeds the memory available.
+  /// - Parameter available: bytes the run may use; by default what the machine reports (`availableBytes()`);
+  ///   nothing is checked when that is unknown.
+  /// - Throws: `InsufficientMemoryError` saying how much the run needs, how much there is, and how many paths fit.
+  public func check(available: Int? = MemoryEstimate.availableBytes()) throws {
+    guard let available, bytes > available else { return }
+    throw InsufficientMemoryError(estimate: self, available: available)
+  }
+
+  /// Memory available to this process: the least of the kernel's MemAvailable (/proc/meminfo) and, in a
+  /// container, the cgroup's limit less its anonymous memory; else free pages (`sysconf`); nil when none can be
+  /// read.
+  public static func availableBytes() -> Int? {
+    var candidates: [Int] = []
+    if let meminfo = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+      let line = meminfo.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
+      let kibibytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    {
+      candidates.append(kibibytes * 1024)
+    }
+    if let limit = readInteger("/sys/fs/cgroup/memory.max") {
+      // The cgroup's anonymous memory (its page cache can be reclaimed), else all it uses.
+      let stat = (try? String(contentsOfFile: "/sys/fs/cgroup/memory.stat", encoding: .utf8)) ?? ""
+      let anonymous = stat.split(separator: "\n").first { $0.hasPrefix("anon ") }.flatMap { Int($0.dropFirst(5)) }
+      if let usage = anonymous ?? readInteger("/sys/fs/cgroup/memory.current") {
+        candidates.append(max(0, limit - usage))
+      }
+    }
+    if candidates.isEmpty {
+      #if os(Linux)
+        let pages = sysconf(Int32(_SC_AVPHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        if pages > 0 && pageSize > 0 { candidates.append(pages * pageSize) }
+      #endif
+    }
+    return candidates.min()
+  }
+
+  /// A whole number alone in a file ("max" and missing files give nil).
+  private static func readInteger(_ path: String) -> Int? {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+    return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+  }
+}
+
+extension Simulator {
+  /// The memory `run(_:paths:seed:progress:)` and the `RunSummary` of its result will need, with this
+  /// simulator's threads and diagnostics: call `check()` on it before running.
+  public func memoryEstimate(for scenario: Scenario, paths: Int) -> MemoryEstimate {
+    MemoryEstimate(scenario: scenario, paths: paths, threads: threads, recordsDiagnostics: recordsDiagnostics)
+  }
+}
+
+/// A run that needs more memory than the machine has: one line for the treasurer, with the largest path count
+/// that fits at this horizon.
+public struct InsufficientMemoryError: Error, CustomStringConvertible, Sendable {
+  public let estimate: MemoryEstimate
+  public let available: Int
+  /// How many paths' results the command holds per path it is asked for (2 for `compare`), and what it is
+  /// asked for, when that differs from `estimate.paths`: the message then speaks of the paths asked for.
+  public var pathsPerRequestedPath = 1
+  public var requestedPaths: Int? = nil
+  /// Why the command holds more than one result at once, for the message ("compare holds two runs").
+  public var why: String? = nil
+
+  public var description: String {
+    let fits = estimate.largestPathCount(fitting: available) / max(1, pathsPerRequestedPath)
+    var text = "\(Self.grouped(requestedPaths ?? estimate.paths)) paths over \(estimate.years) years need about "
+    text += "\(Self.gigabytes(estimate.bytes)) of memory"
+    if let why { text += " (\(why))" }
+    text += ", but this machine has \(Self.gigabytes(available)) available; "
+    return text + "at most \(Self.grouped(fits)) paths fit at this horizon"
+  }
+
+  /// Bytes in gigabytes (10⁹) with one decimal.
+  static func gigabytes(_ bytes: Int) -> String {
+    String(format: "%.1f GB", Double(bytes) / 1e9)
+  }
+
+  /// A count with its thousands separated by commas: 28,592,701.
+  static func grouped(_ count: Int) -> String {
+    var digits = String(count.magnitude)
+    var groups: [Substring] = []
+    while digits.count > 3 {
+      groups.insert(digits.suffix(3), at: 0)
+      digits.removeLast(3)
+    }
+    groups.insert(Substring(digits), at: 0)
+    return (count < 0 ? "-" : "") + groups.joined(separator: ",")
+  }
+}

@@ -1,0 +1,259 @@
+import Foundation
+import ReserveSimEngine
+
+/// The answers of a run (SPEC §7, §10): ruin probability by year, reserve needed at each confidence with
+/// its 95% interval, expected shortfall, and year-end balance percentiles — a pure function of a result.
+public struct RunSummary: Sendable {
+  public struct Proportion: Sendable, Equatable {
+    public var value: Double
+    public var standardError: Double
+    /// 95% Wilson interval.
+    public var lower: Double
+    public var upper: Double
+  }
+
+  public struct ReserveLevel: Sendable, Equatable {
+    public var confidence: Double
+    /// max(0, ⌈cN⌉-th smallest need).
+    public var value: Double
+    /// 95% order-statistic interval, each shown as max(0, ·).
+    public var lower: Double
+    public var upper: Double
+  }
+
+  /// Why the expected shortfall is left out when the required reserve is searched for (SPEC §15).
+  public static let shortfallOmittedInSearch =
+    "not shown: with the policy's cuts and appeals each future's need depends on the starting reserve, so the "
+    + "mean need of the worst futures has no single formula"
+
+  public struct Shortfall: Sendable, Equatable {
+    public var confidence: Double
+    /// max(0, mean need over the worst max(1, ⌊(1−c)N⌋) paths).
+    public var value: Double
+  }
+
+  public struct YearBalance: Sendable, Equatable {
+    public var year: Int
+    public var p5, p25, p50, p75, p95, mean: Double
+  }
+
+  public struct YearFlows: Sendable, Equatable {
+    public var year: Int
+    public var income, sponsorRevenue, expenses, serviceCosts: Double
+  }
+
+  public static let defaultReserveConfidences = [0.5, 0.75, 0.9, 0.95, 0.99]
+  public static let defaultShortfallConfidences = [0.9, 0.95, 0.99]
+
+  public var scenarioName: String
+  public var currency: String
+  public var start: String?
+  public var paths: Int
+  public var seed: UInt64
+  public var years: Int
+  public var initialReserve: Double
+  public var floor: Double
+  public var ruinProbability: Proportion
+  /// Cumulative share of paths ruined by the end of each year.
+  public var ruinProbabilityByYear: [Double]
+  public var requiredReserve: [ReserveLevel]
+  public var expectedShortfall: [Shortfall]
+  public var balanceByYear: [YearBalance]
+  public var yearlyFlows: [YearFlows]
+  /// Ruined paths by the end of each year (counts behind `ruinProbabilityByYear`).
+  public var ruinedPathsByYear: [Int]
+  /// How the required reserve was found: SPEC §7's formula, or the search of SPEC §15.
+  public var requiredReserveMethod: RequiredReserveMethod
+  /// The board's minimum in months of outgo (SPEC §15), nil when the file sets none.
+  public var minimumMonths: Double?
+  /// Paths whose balance was below the minimum at some month-end by the end of each year (cumulative); empty
+  /// without a minimum.
+  public var belowMinimumPathsByYear: [Int]
+  /// Cumulative share of paths below the minimum by each year end; empty without a minimum.
+  public var belowMinimumByYear: [Double] { belowMinimumPathsByYear.map { Double($0) / Double(paths) } }
+  /// The share of paths below the minimum within the horizon, nil without a minimum.
+  public var belowMinimum: Proportion? { belowMinimum(withinYears: years) }
+  /// Mean monthly outgo in year 1, (expenses + service costs)/12: the unit in which the reserve is also shown
+  /// ("months of outgo"). 0 when nothing is paid out in year 1.
+  public var monthlyOutgoYear1: Double {
+    yearlyFlows.first.map { ($0.expenses + $0.serviceCosts) / 12 } ?? 0
+  }
+  /// All paths' needs, ascending (kept for further quantiles and assertions).
+  public var sortedRequiredReserve: [Double]
+  /// What overflowed, in words: amounts beyond ±`Double.greatestFiniteMagnitude` (≈ ±1.8e308) are shown as that
+  /// bound, never as null, blank or "inf" (empty when nothing overflowed).
+  public var warnings: [String] = []
+  /// The month-1 budget as written, to read before the probabilities (with `yearlyFlows`, the expected flows).
+  public var budget: Budget
+  /// The uncertain estimates (SPEC §16) ranked by how much of the need's variance each explains; empty when the
+  /// file has none.
+  public var uncertainty: [UncertainEstimateRank] = []
+  /// The 5th and 95th percentiles of the initial reserve when it is written as a distribution (SPEC §16).
+  public var initialReserveRange: (lower: Double, upper: Double)? = nil
+
+  public init(
+    _ result: SimulationResult, reserveConfidences: [Double] = defaultReserveConfidences,
+    shortfallConfidences: [Double] = defaultShortfallConfidences
+  ) {
+    let n = result.paths
+    let scenario = result.scenario
+    scenarioName = scenario.name
+    budget = Budget(scenario)
+    currency = scenario.currency
+    start = scenario.start
+    paths = n
+    seed = result.seed
+    years = scenario.years
+    initialReserve = scenario.reserve.initial
+    floor = scenario.reserve.floor
+
+    ruinedPathsByYear = Self.cumulativeByYear(firstMonths: result.firstRuinMonth, years: years)
+    ruinProbabilityByYear = ruinedPathsByYear.map { Double($0) / Double(n) }
+    ruinProbability = Self.proportion(successes: ruinedPathsByYear[years - 1], trials: n)
+    requiredReserveMethod = result.requiredReserveMethod
+    minimumMonths = scenario.policy?.minimumMonths
+    belowMinimumPathsByYear = Self.cumulativeByYear(firstMonths: result.belowMinimumMonth, years: years)
+
+    // The needs' sort and the years' balance percentiles are independent: spread them over the cores.
+    let yearCount = scenario.years, needs = result.requiredReserve
+    var sortedNeeds: [Double] = []
+    var balances = [YearBalance?](repeating: nil, count: yearCount)
+    balances.withUnsafeMutableBufferPointer { balances in
+      result.yearEndBalance.withUnsafeBufferPointer { yearEnd in
+        let slots = balances
+        DispatchQueue.concurrentPerform(iterations: yearCount + 1) { task in
+          if task == yearCount {
+            sortedNeeds = RadixSort.sorted(needs)
+            return
+          }
+          let year = task + 1
+          let values = UnsafeBufferPointer(rebasing: yearEnd[(year - 1) * n..<year * n])
+          var sum = 0.0
+          for v in values { sum += v }
+          let p = HistogramSelect.percentiles(of: values, [0.05, 0.25, 0.5, 0.75, 0.95])
+          slots[task] = YearBalance(
+            year: year, p5: p[0], p25: p[1], p50: p[2], p75: p[3], p95: p[4], mean: sum / Double(n))
+        }
+      }
+    }
+    // An amount beyond the largest double (or undefined, ∞ − ∞) is shown as the largest double, and said so.
+    var overflowed: [String] = []
+    if sortedNeeds.last.map({ !$0.isFinite }) ?? false || sortedNeeds.contains(where: \.isNaN) {
+      sortedNeeds = sortedNeeds.map { Self.finite($0, undefined: .greatestFiniteMagnitude) }
+      overflowed.append("the reserve needed")
+    }
+    sortedRequiredReserve = sortedNeeds
+    let sorted = sortedRequiredReserve
+    requiredReserve = reserveConfidences.map { Self.reserveLevel(sorted: sorted, confidence: $0) }
+    expectedShortfall =
+      requiredReserveMethod == .search
+      ? [] : shortfallConfidences.map { Self.shortfall(sorted: sorted, confidence: $0) }
+    balanceByYear = balances.map { $0! }
+    for index in balanceByYear.indices {
+      var b = balanceByYear[index]
+      let values = [b.p5, b.p25, b.p50, b.p75, b.p95, b.mean]
+      guard values.contains(where: { !$0.isFinite }) else { continue }
+      overflowed.append("the balances of year \(b.year)")
+      b.p5 = Self.finite(b.p5)
+      b.p25 = Self.finite(b.p25)
+      b.p50 = Self.finite(b.p50)
+      b.p75 = Self.finite(b.p75)
+      b.p95 = Self.finite(b.p95)
+      b.mean = Self.finite(b.mean)
+      balanceByYear[index] = b
+    }
+    uncertainty = UncertaintyRanking.rank(result)
+    initialReserveRange = scenario.uncertainParameters.first { $0.pattern == "reserve.initial" }.map {
+      ($0.distribution.percentile(0.05), $0.distribution.percentile(0.95))
+    }
+    yearlyFlows = (1...years).map { year in
+      YearFlows(
+        year: year, income: result.meanFlow(.income, year: year),
+        sponsorRevenue: result.meanFlow(.sponsorRevenue, year: year),
+        expenses: result.meanFlow(.expenses, year: year), serviceCosts: result.meanFlow(.serviceCosts, year: year))
+    }
+    for index in yearlyFlows.indices {
+      var f = yearlyFlows[index]
+      guard [f.income, f.sponsorRevenue, f.expenses, f.serviceCosts].contains(where: { !$0.isFinite }) else { continue }
+      overflowed.append("the mean flows of year \(f.year)")
+      f.income = Self.finite(f.income)
+      f.sponsorRevenue = Self.finite(f.sponsorRevenue)
+      f.expenses = Self.finite(f.expenses)
+      f.serviceCosts = Self.finite(f.serviceCosts)
+      yearlyFlows[index] = f
+    }
+    if !overflowed.isEmpty {
+      let list = overflowed.count > 4 ? Array(overflowed.prefix(3)) + ["\(overflowed.count - 3) more"] : overflowed
+      warnings.append(
+        "amounts beyond the largest number this computer holds (about 1.8e308) are shown as ±1.8e308 in "
+          + list.joined(separator: ", ")
+          + ": the scenario's growth rates, volatilities or amounts compound past any real budget")
+    }
+  }
+
+  /// x when finite; ±`Double.greatestFiniteMagnitude` for ±∞, and `undefined` for NaN (∞ − ∞).
+  static func finite(_ x: Double, undefined: Double = -.greatestFiniteMagnitude) -> Double {
+    if x.isNaN { return undefined }
+    return Swift.min(.greatestFiniteMagnitude, Swift.max(-.greatestFiniteMagnitude, x))
+  }
+
+  /// Share of ruined paths with its binomial standard error √(p(1−p)/N) and Wilson interval.
+  public static func proportion(successes: Int, trials n: Int) -> Proportion {
+    let p = Double(successes) / Double(n)
+    let interval = ConfidenceIntervals.wilson(successes: successes, trials: n)
+    return Proportion(
+      value: p, standardError: (p * (1 - p) / Double(n)).squareRoot(), lower: interval.lower, upper: interval.upper)
+  }
+
+  /// Required reserve at confidence c from ascending needs (SPEC §7), with its order-statistic interval.
+  public static func reserveLevel(sorted: [Double], confidence c: Double) -> ReserveLevel {
+    let ranks = ConfidenceIntervals.quantileRanks(confidence: c, samples: sorted.count)
+    return ReserveLevel(
+      confidence: c,
+      value: max(0, Quantiles.orderStatistic(sorted, rank: Quantiles.ceilRank(c, of: sorted.count))),
+      lower: max(0, Quantiles.orderStatistic(sorted, rank: ranks.lower)),
+      upper: max(0, Quantiles.orderStatistic(sorted, rank: ranks.upper)))
+  }
+
+  /// Expected shortfall at c: the mean need of the worst max(1, ⌊(1−c)N⌋) paths, shown as max(0, ·).
+  public static func shortfall(sorted: [Double], confidence c: Double) -> Shortfall {
+    let worst = max(1, Quantiles.floorCount((1 - c) * Double(sorted.count)))
+    var sum = 0.0
+    for value in sorted[(sorted.count - worst)...] { sum += value }
+    var mean = sum / Double(worst)
+    if !mean.isFinite {
+      // The sum overflowed: average term by term instead (each term at most 1.8e308 / worst).
+      mean = 0
+      for value in sorted[(sorted.count - worst)...] { mean += value / Double(worst) }
+      mean = finite(mean)
+    }
+    return Shortfall(confidence: c, value: max(0, mean))
+  }
+
+  /// Cumulative ruin probability within `years` years.
+  public func ruinProbability(withinYears years: Int) -> Proportion {
+    Self.proportion(successes: ruinedPathsByYear[years - 1], trials: paths)
+  }
+
+  /// Share of paths below the board's minimum within `years` years (SPEC §15), nil without a minimum.
+  public func belowMinimum(withinYears years: Int) -> Proportion? {
+    belowMinimumPathsByYear.isEmpty
+      ? nil : Self.proportion(successes: belowMinimumPathsByYear[years - 1], trials: paths)
+  }
+
+  /// A reserve in months of year-1 outgo, nil when year 1 pays nothing out.
+  public func months(of amount: Double) -> Double? { monthlyOutgoYear1 > 0 ? amount / monthlyOutgoYear1 : nil }
+
+  /// Paths whose first month (1-based; 0 for never) falls in or before each year, cumulative; empty when
+  /// `firstMonths` is empty.
+  static func cumulativeByYear(firstMonths: [Int32], years: Int) -> [Int] {
+    guard !firstMonths.isEmpty else { return [] }
+    var inYear = [Int](repeating: 0, count: years)
+    for month in firstMonths where month > 0 { inYear[(Int(month) - 1) / 12] += 1 }
+    var cumulative = 0
+    return inYear.map {
+      cumulative += $0
+      return cumulative
+    }
+  }
+}
