@@ -7,6 +7,8 @@ bash scripts/setup.sh
 # Style: the checked-in .swift-format, as the toolchain's `swift format` reads it.
 swift format lint --strict --recursive Sources Tests
 swift build -c release --product reservesim
+# CI compares the golden outputs; it never re-records them (docs/contributing.md, "Golden outputs").
+unset RESERVESIM_RECORD_GOLDEN
 swift test
 
 # scenarios/schema.json and the decoder agree (Python's jsonschema validates the same files).
