@@ -62,8 +62,8 @@ final class QuantileTests: XCTestCase {
   }
 }
 
-/// A small deterministic generator for test data.
-struct SplitMix {
+/// A small deterministic generator for test data (SplitMix64), also for `shuffled(using:)`.
+struct SplitMix: RandomNumberGenerator {
   var state: UInt64
   init(seed: UInt64) { state = seed }
   mutating func next() -> UInt64 {
