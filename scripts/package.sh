@@ -67,7 +67,9 @@ if nm "$binary" | grep -q ' icudt[0-9]*_dat$'; then
   if [ -n "$icu_copyright" ]; then
     cp "$icu_copyright" "$stage/licenses/ICU-Unicode-license.txt"
   else
-    echo "package.sh: warning: no ICU licence text found (install libicu-dev or libicu72)" >&2
+    # Shipping ICU without its licence is not allowed: no tarball.
+    echo "package.sh: no ICU licence text found in /usr/share/doc (install libicu-dev or libicu72)" >&2
+    exit 1
   fi
 fi
 gcc_runtime=false
