@@ -61,7 +61,9 @@ cp LICENSE "$stage/LICENSE"
 swift_root=$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")
 cp "$swift_root/share/swift/LICENSE.txt" "$stage/licenses/swift-runtime-Apache-2.0-with-runtime-exception.txt"
 cp "$scratch/checkouts/swift-argument-parser/LICENSE.txt" "$stage/licenses/swift-argument-parser-Apache-2.0.txt"
-if nm "$binary" | grep -q ' icudt[0-9]*_dat$'; then
+# grep reads all of nm's output (no -q): with pipefail, grep -q quitting at the first match made nm die of
+# SIGPIPE (status 141), the test false, and the ICU licence silently left out.
+if nm "$binary" | grep ' icudt[0-9]*_dat$' >/dev/null; then
   # Swift's Foundation carries ICU (swift-foundation-icu); its licence is ICU's, as Debian ships it.
   icu_copyright=$(find /usr/share/doc -maxdepth 2 -path '*/libicu*/copyright' | sort | head -n 1)
   if [ -n "$icu_copyright" ]; then
