@@ -31,14 +31,10 @@ while read -r scenario; do
   name="$(basename "$scenario" .json)"
   "$RESERVESIM" notebook "$scenario" -o "$work/$name.ipynb" --paths 2000 >/dev/null
   "$PY" scripts/check_outputs.py notebook "$work/$name.ipynb"
-  if [ -f "notebooks-export/$name.ipynb" ]; then
-    "$PY" -c 'import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))' \
-      "notebooks-export/$name.ipynb"
-    echo "ok: notebooks-export/$name.ipynb is a valid notebook"
-  else
-    echo "note: notebooks-export/$name.ipynb is missing; run scripts/export-notebooks.sh"
-  fi
 done < <(shipped_scenarios)
+
+echo "== notebooks-export/: one current, executed notebook per shipped scenario"
+bash scripts/check-exported-notebooks.sh
 
 echo "== Report: $first, rendered by headless Chromium"
 "$RESERVESIM" report "$first" -o "$work/report.html" --paths 2000 >/dev/null

@@ -5,8 +5,11 @@
   `extends` another is validated as written (the patch) and composed (RFC 7386 merge onto its base, as
   ReserveSim's loader does). Shipped files also name the schema in "$schema", carry a description, sources
   and assertions, and keep simulation.paths at 100,000 or fewer so CI stays fast.
-- Every file in Tests/Fixtures/bad-scenarios/ is rejected by the schema, except the few that only the decoder
-  can catch (listed in DECODER_ONLY with the reason); those must pass the schema, so the list stays honest.
+- Every file in Tests/Fixtures/bad-scenarios/ is rejected by the schema at the JSON path the decoder must name
+  (the `badFixtures` table of SchemaAgreementTests.swift, the one list of them), except the few that only the
+  decoder can catch (listed in DECODER_ONLY with the reason); those must pass the schema, so the list stays
+  honest. A rejection elsewhere in the file does not count. An error about a missing or an unknown key is placed
+  at that key (JSON Schema reports it at the object holding it).
 
 The schema and docs/scenario-format.md are generated from the table of fields
 (Sources/ReserveSimScenario/ScenarioFields.swift, `bash scripts/generate-format.sh`); the Swift side of the
@@ -17,6 +20,7 @@ Exits 0 when everything agrees, 1 otherwise.
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -54,6 +58,43 @@ DECODER_ONLY = {
 }
 
 
+def expected_fixture_paths():
+    """{fixture: JSON path} from `static let badFixtures` in SchemaAgreementTests.swift (wherever the test
+    folders put it): the paths the decoder must name, which the schema must name too."""
+    found = sorted((ROOT / "Tests").glob("**/SchemaAgreementTests.swift"))
+    if len(found) != 1:
+        raise SystemExit(f"check-schema: expected one SchemaAgreementTests.swift under Tests/, found {found}")
+    text = found[0].read_text(encoding="utf-8")
+    table = re.search(r"static let badFixtures[^=]*=\s*\[(.*?)\n\s*\]", text, re.S)
+    if not table:
+        raise SystemExit(f"check-schema: no `static let badFixtures` table in {found[0]}")
+    paths = dict(re.findall(r'"([^"]+\.json)"\s*:\s*"([^"]*)"', table.group(1)))
+    if not paths:
+        raise SystemExit(f"check-schema: the badFixtures table in {found[0]} is empty")
+    return paths
+
+
+def member(path, key):
+    """`path.key`, or `path['key']` for a key that is not a plain name (jsonschema's own spelling)."""
+    return f"{path}.{key}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) else f"{path}[{key!r}]"
+
+
+def error_locations(error):
+    """The JSON paths an error is about: its own, or for `required` the missing keys and for
+    `additionalProperties` / `unevaluatedProperties` the keys not allowed (the schema reports both at the
+    object; the decoder names the key)."""
+    instance = error.instance
+    if error.validator == "required" and isinstance(instance, dict):
+        return [member(error.json_path, key) for key in error.validator_value if key not in instance]
+    if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
+        known = set((error.schema.get("properties") or {}).keys())
+        patterns = list((error.schema.get("patternProperties") or {}).keys())
+        extra = [key for key in instance if key not in known and not any(re.search(p, key) for p in patterns)]
+        if extra:
+            return [member(error.json_path, key) for key in extra]
+    return [error.json_path]
+
+
 class CompositionError(Exception):
     pass
 
@@ -86,16 +127,22 @@ def compose(path, chain=()):
     return merge_patch(patch, compose(base, chain + (canonical,)))
 
 
-def schema_errors(validator, path):
-    """Messages for everything the schema rejects in the file as written and, if it extends another, composed."""
+def schema_errors(validator, path, located=None):
+    """Messages for everything the schema rejects in the file as written and, if it extends another, composed;
+    with a list `located`, each error's JSON paths (error_locations) are appended to it."""
     raw = json.loads(path.read_text(encoding="utf-8"))
-    messages = [f"as written: {e.json_path}: {e.message}" for e in validator.iter_errors(raw)]
+    documents = [("as written", raw)]
     if isinstance(raw, dict) and isinstance(raw.get("extends"), str):
         try:
-            composed = compose(path)
+            documents.append(("composed", compose(path)))
         except CompositionError as error:
-            return messages, str(error)
-        messages += [f"composed: {e.json_path}: {e.message}" for e in validator.iter_errors(composed)]
+            return [f"as written: {e.json_path}: {e.message}" for e in validator.iter_errors(raw)], str(error)
+    messages = []
+    for how, document in documents:
+        for e in validator.iter_errors(document):
+            messages.append(f"{how}: {e.json_path}: {e.message}")
+            if located is not None:
+                located += error_locations(e)
     return messages, None
 
 
@@ -133,13 +180,18 @@ def check_shipped(validator, problems):
 
 def check_bad_fixtures(validator, problems):
     fixtures = sorted(BAD_FIXTURES.glob("*.json"))
+    expected_paths = expected_fixture_paths()
     if not fixtures:
         problems.append(f"no bad fixtures found in {BAD_FIXTURES.relative_to(ROOT)}")
     for missing in sorted(set(DECODER_ONLY) - {p.name for p in fixtures}):
         problems.append(f"DECODER_ONLY names {missing}, which is not in {BAD_FIXTURES.relative_to(ROOT)}")
+    for unlisted in sorted({p.name for p in fixtures} ^ set(expected_paths)):
+        problems.append(f"{unlisted}: in only one of {BAD_FIXTURES.relative_to(ROOT)} and SchemaAgreementTests' "
+                        "badFixtures (each bad fixture needs its expected JSON path there)")
     for path in fixtures:
         name = path.relative_to(ROOT)
-        errors, _ = schema_errors(validator, path)
+        located = []
+        errors, _ = schema_errors(validator, path, located)
         if path.name in DECODER_ONLY:
             if errors:
                 problems.append(
@@ -147,8 +199,12 @@ def check_bad_fixtures(validator, problems):
                     "remove it from DECODER_ONLY")
             else:
                 print(f"decoder   {name}: only the decoder rejects it ({DECODER_ONLY[path.name]})")
+        elif errors and expected_paths.get(path.name) in located:
+            print(f"rejected  {name} at {expected_paths[path.name]}: {errors[0]}")
         elif errors:
-            print(f"rejected  {name}: {errors[0]}")
+            problems.append(
+                f"{name}: the schema rejects it at {sorted(set(located))}, not at {expected_paths.get(path.name)} "
+                f"as the decoder does ({errors[0]})")
         else:
             problems.append(f"{name}: the schema accepts this bad file; it should reject it")
 

@@ -5,11 +5,16 @@
   check_outputs.py notebook IN [--write OUT] validate with nbformat, execute with nbclient (optionally save)
   check_outputs.py png FILE WIDTH HEIGHT    a browser screenshot of the report: expected size, not blank
   check_outputs.py pdf FILE                 the report printed by the browser: A4 pages
+  check_outputs.py exported RESERVESIM SCENARIO NOTEBOOK
+                                            a committed notebook in notebooks-export/ is what
+                                            scripts/export-notebooks.sh writes now (not stale), executed
 
 Each prints what it checked and exits 1 with a message on the first failure.
 """
 import re
+import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 import xml.etree.ElementTree as ET
@@ -86,13 +91,54 @@ def check_notebook(path, *options):
     elapsed = time.monotonic() - started
     images = sum("image/png" in output.get("data", {}) for cell in notebook.cells for output in cell.get("outputs", []))
     errors = [output for cell in notebook.cells for output in cell.get("outputs", []) if output.output_type == "error"]
-    # Three charts, and a fourth ranking the uncertain estimates when the scenario has any (SPEC §16).
-    expected = 3 + any(cell.get("id") == "uncertainty-chart" for cell in notebook.cells)
+    expected = expected_charts(notebook)
     if errors or images != expected:
         fail(f"{path}: {len(errors)} errors and {images} charts after executing (expected 0 and {expected})")
     print(f"ok: {path} executes headless with nbclient in {elapsed:.1f} s and draws {images} charts")
     if options[:1] == ("--write",):
         nbformat.write(notebook, options[1])
+
+
+def expected_charts(notebook):
+    """Three charts, and a fourth ranking the uncertain estimates when the scenario has any (SPEC §16)."""
+    return 3 + any(cell.get("id") == "uncertainty-chart" for cell in notebook.cells)
+
+
+def check_exported(reservesim, scenario, path):
+    """The committed notebook is the one `reservesim notebook SCENARIO --paths P` writes now (P, the seed and the
+    version from its own metadata), cell for cell, and it was executed: every code cell ran, no errors, all charts.
+    """
+    import nbformat
+
+    exported = nbformat.read(path, as_version=4)
+    nbformat.validate(exported)
+    recorded = exported.metadata.get("reservesim") or {}
+    if "paths" not in recorded:
+        fail(f"{path}: no metadata.reservesim.paths; regenerate it with scripts/export-notebooks.sh")
+    with tempfile.TemporaryDirectory() as folder:
+        fresh_path = f"{folder}/fresh.ipynb"
+        subprocess.run([reservesim, "notebook", scenario, "-o", fresh_path, "--paths", str(recorded["paths"])],
+                       check=True, stdout=subprocess.DEVNULL)
+        fresh = nbformat.read(fresh_path, as_version=4)
+    stale = f"{path} is stale (not what {scenario} gives now): run scripts/export-notebooks.sh"
+    if recorded != fresh.metadata.get("reservesim"):
+        fail(f"{stale}; metadata.reservesim {recorded} != {fresh.metadata.get('reservesim')}")
+    cells = [(cell.cell_type, cell.get("id"), cell.source) for cell in exported.cells]
+    wanted = [(cell.cell_type, cell.get("id"), cell.source) for cell in fresh.cells]
+    for number, (have, want) in enumerate(zip(cells, wanted), start=1):
+        if have != want:
+            fail(f"{stale}; cell {number} ({want[1]}) differs")
+    if len(cells) != len(wanted):
+        fail(f"{stale}; {len(cells)} cells, expected {len(wanted)}")
+    code = [cell for cell in exported.cells if cell.cell_type == "code"]
+    unexecuted = sum(cell.get("execution_count") is None for cell in code)
+    errors = sum(output.output_type == "error" for cell in code for output in cell.outputs)
+    images = sum("image/png" in output.get("data", {}) for cell in code for output in cell.outputs)
+    if unexecuted or errors or images != expected_charts(exported):
+        fail(f"{path}: {unexecuted} code cells not executed, {errors} errors, {images} charts "
+             f"(expected 0, 0 and {expected_charts(exported)}): run scripts/export-notebooks.sh")
+    print(f"ok: {path} is current ({recorded['paths']} paths, version {recorded.get('version')}) and executed "
+          f"({images} charts)")
 
 
 def check_png(path, width, height):
@@ -125,7 +171,8 @@ def check_pdf(path):
 
 
 if __name__ == "__main__":
-    checks = {"xlsx": check_xlsx, "notebook": check_notebook, "png": check_png, "pdf": check_pdf}
+    checks = {"xlsx": check_xlsx, "notebook": check_notebook, "png": check_png, "pdf": check_pdf,
+              "exported": check_exported}
     if len(sys.argv) < 3 or sys.argv[1] not in checks:
         fail(__doc__)
     checks[sys.argv[1]](*sys.argv[2:])

@@ -61,13 +61,17 @@ cp LICENSE "$stage/LICENSE"
 swift_root=$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")
 cp "$swift_root/share/swift/LICENSE.txt" "$stage/licenses/swift-runtime-Apache-2.0-with-runtime-exception.txt"
 cp "$scratch/checkouts/swift-argument-parser/LICENSE.txt" "$stage/licenses/swift-argument-parser-Apache-2.0.txt"
-if nm "$binary" | grep -q ' icudt[0-9]*_dat$'; then
+# grep reads all of nm's output (no -q): with pipefail, grep -q quitting at the first match made nm die of
+# SIGPIPE (status 141), the test false, and the ICU licence silently left out.
+if nm "$binary" | grep ' icudt[0-9]*_dat$' >/dev/null; then
   # Swift's Foundation carries ICU (swift-foundation-icu); its licence is ICU's, as Debian ships it.
   icu_copyright=$(find /usr/share/doc -maxdepth 2 -path '*/libicu*/copyright' | sort | head -n 1)
   if [ -n "$icu_copyright" ]; then
     cp "$icu_copyright" "$stage/licenses/ICU-Unicode-license.txt"
   else
-    echo "package.sh: warning: no ICU licence text found (install libicu-dev or libicu72)" >&2
+    # Shipping ICU without its licence is not allowed: no tarball.
+    echo "package.sh: no ICU licence text found in /usr/share/doc (install libicu-dev or libicu72)" >&2
+    exit 1
   fi
 fi
 gcc_runtime=false

@@ -98,6 +98,90 @@ final class WhatIfCommandTests: XCTestCase {
     XCTAssertTrue(safe.stdout.contains("No path was ruined"))
   }
 
+  // MARK: - Closed-form answers
+
+  /// `deterministic`: no randomness, no income, rent E = 120,000 a year (10,000 a month) for two years, floor 0,
+  /// return 0. Every path needs exactly 2E = 240,000 (SPEC §7: the least B₀ keeping B(m) ≥ 0), and is ruined iff
+  /// B₀ < 2E (B(24) = B₀ − 2E < 0).
+  func testCompareOfDeterministicFilesGivesTheClosedFormDifferences() throws {
+    let file = try write("deterministic.json", Self.deterministic)
+    let result = try CommandLineRunner.run([
+      "compare", file, "--set-b", "expenses[Rent].annual=180000", "--paths", "50", "--json",
+    ])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let json = try object(result.stdout)
+    // B: need 2 × 180,000 = 360,000 > B₀ = 250,000, so every path is ruined; A: 240,000 ≤ 250,000, none.
+    let ruin = try XCTUnwrap(json["ruinProbability"] as? [String: Any])
+    for (key, value) in [("a", 0.0), ("b", 1), ("difference", 1), ("lower", 1), ("upper", 1)] {
+      XCTAssertEqual(ruin[key] as? Double, value, "ruinProbability.\(key)")
+    }
+    let reserves = try XCTUnwrap(json["requiredReserve"] as? [[String: Any]])
+    XCTAssertEqual(reserves.count, 5)
+    for level in reserves {
+      // Identical paths: every level is the one need, and the paired interval collapses on the difference.
+      for (key, value) in [
+        ("a", 240_000.0), ("b", 360_000), ("difference", 120_000), ("lower", 120_000), ("upper", 120_000),
+      ] {
+        XCTAssertEqual(level[key] as? Double, value, "requiredReserve at \(level["confidence"] ?? "?"): \(key)")
+      }
+    }
+  }
+
+  func testSweepOfADeterministicFileGivesTheClosedFormRows() throws {
+    let file = try write("deterministic.json", Self.deterministic)
+    let result = try CommandLineRunner.run([
+      "sweep", file, "--paths", "50", "--set", "reserve.initial=230000:250000:3", "--set",
+      "expenses[Rent].annual=60000:120000:2",
+    ])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    // Need 2E; ruined iff B₀ < 2E: at B₀ = 2E exactly the balance ends at the floor, which is not ruin.
+    XCTAssertEqual(
+      result.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty },
+      [
+        "reserve.initial,expenses[Rent].annual,ruinProbability,requiredReserve50,requiredReserve75,"
+          + "requiredReserve90,requiredReserve95,requiredReserve99",
+        "230000,60000,0,120000,120000,120000,120000,120000",
+        "230000,120000,1,240000,240000,240000,240000,240000",
+        "240000,60000,0,120000,120000,120000,120000,120000",
+        "240000,120000,0,240000,240000,240000,240000,240000",
+        "250000,60000,0,120000,120000,120000,120000,120000",
+        "250000,120000,0,240000,240000,240000,240000,240000",
+      ])
+  }
+
+  func testSensitivityOfADeterministicFileGivesTheClosedFormSwings() throws {
+    let file = try write("deterministic.json", Self.deterministic)
+    let result = try CommandLineRunner.run([
+      "sensitivity", file, "--paths", "50", "--json", "--param", "expenses[Rent].annual", "reserve.initial",
+    ])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let json = try object(result.stdout)
+    XCTAssertEqual(json["relativeSwing"] as? Double, 0.2)
+    let base = try XCTUnwrap(json["base"] as? [String: Any])
+    XCTAssertEqual(base["requiredReserve"] as? Double, 240_000)
+    XCTAssertEqual(base["ruinProbability"] as? Double, 0)
+    let parameters = try XCTUnwrap(json["parameters"] as? [[String: Any]])
+    XCTAssertEqual(parameters.map { $0["path"] as? String }, ["expenses[Rent].annual", "reserve.initial"])
+    // Rent ± 20%: 96,000 and 144,000 a year, needs 192,000 and 288,000 (a swing of 96,000); only the high rent's
+    // need exceeds B₀ = 250,000.
+    let expected: [[String: Double]] = [
+      [
+        "base": 120_000, "low": 96_000, "high": 144_000, "requiredReserveLow": 192_000,
+        "requiredReserveHigh": 288_000, "ruinProbabilityLow": 0, "ruinProbabilityHigh": 1, "swing": 96_000,
+      ],
+      // B₀ ± 20%: 200,000 (< 240,000: ruined) and 300,000; the need does not depend on B₀ (a swing of 0).
+      [
+        "base": 250_000, "low": 200_000, "high": 300_000, "requiredReserveLow": 240_000,
+        "requiredReserveHigh": 240_000, "ruinProbabilityLow": 1, "ruinProbabilityHigh": 0, "swing": 0,
+      ],
+    ]
+    for (parameter, values) in zip(parameters, expected) {
+      for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+        XCTAssertEqual(parameter[key] as? Double, value, "\(parameter["path"] ?? "?"): \(key)")
+      }
+    }
+  }
+
   func testBadInputExitsTwoWithOneMessage() throws {
     let file = try write("cdn.json", Self.cdnDependent)
     let cases: [[String]] = [
@@ -126,6 +210,12 @@ final class WhatIfCommandTests: XCTestCase {
      "income": [{"name": "Grants", "annual": 1000000, "factor": "donations"}],
      "expenses": [{"name": "Staff", "annual": 900000}],
      "inKindServices": [{"name": "CDN", "monthlyValue": 50000, "annualLossProbability": 0.1, "noticeMonths": 2}]}
+    """
+
+  /// No randomness: one constant expense line, no income, floor 0 and return 0 (the defaults).
+  private static let deterministic = """
+    {"name": "Deterministic", "years": 2, "reserve": {"initial": 250000},
+     "expenses": [{"name": "Rent", "annual": 120000}]}
     """
 
   private static let oneCriticalService = """

@@ -58,7 +58,8 @@ final class WhatIfSensitivityTests: XCTestCase {
       """)
     func varied(_ path: String) throws -> [Double] {
       let parsed = try ScenarioPath(parsing: path)
-      guard case .number(let base)? = parsed.value(in: document) else { throw XCTSkip("no \(path)") }
+      // A path that finds no number is a broken lookup: the test fails (it is not skipped).
+      guard case .number(let base)? = parsed.value(in: document) else { throw NoNumber(path: path) }
       let values = SensitivityAnalysis.variedValues(of: parsed, base: base, swing: 0.2, in: document)
       return [values.low, values.high]
     }
@@ -73,6 +74,11 @@ final class WhatIfSensitivityTests: XCTestCase {
     XCTAssertEqual(rho[0], -0.72, accuracy: 1e-12)
     XCTAssertEqual(rho[1], -0.999_999)  // clamped inside (−1, 1): the decoder rejects ±1
     XCTAssertEqual(try varied("income[Grant].annual"), [4, 6])
+  }
+
+  private struct NoNumber: Error, CustomStringConvertible {
+    var path: String
+    var description: String { "no number at \(path) in the test's document" }
   }
 
   func testZeroParametersAreNotRunAndIdenticalVariantsShareARun() throws {

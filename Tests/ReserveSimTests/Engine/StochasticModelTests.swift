@@ -141,12 +141,33 @@ final class StochasticModelTests: XCTestCase {
     let months = (0..<paths).map { Double(result.diagnostics!.eventMonths(0, path: $0)) }
     let (meanActive, se) = meanAndStandardError(months)
     assertWithinStandardErrors(meanActive, activeByMonth.reduce(0, +), standardError: se, "active months")
-    // Income is 1 a month when the event is not active: yearly income = Σ P(not active); its per-path
-    // yearly value lies in 0…12, so its standard error is at most 6/√N.
+    // Income is 1 a month when the event is not active: a path's yearly income Y is its count of inactive months
+    // that year, with mean Σ P(not active). Its exact variance comes from the same chain over (months left,
+    // inactive months so far this year), started from the distribution of months left at the year's start
+    // (sd ≈ 3.1 in year 1, 3.2 after); the mean income over N paths has standard error sd/√N.
+    var start = [Double](repeating: 0, count: duration + 1)
+    start[0] = 1
     for year in 1...years {
+      var joint = [[Double]](repeating: [Double](repeating: 0, count: 13), count: duration + 1)  // [left][inactive]
+      for k in 0...duration { joint[k][0] = start[k] }
+      for _ in 1...12 {
+        var next = [[Double]](repeating: [Double](repeating: 0, count: 13), count: duration + 1)
+        for c in 0...12 {
+          if c < 12 { next[0][c + 1] += (1 - q) * joint[0][c] }  // no event starts: inactive, one more month
+          next[duration - 1][c] += q * joint[0][c]  // an event starts: active, D − 1 months left after this one
+          for k in 1...duration { next[k - 1][c] += joint[k][c] }  // an event runs on: active
+        }
+        joint = next
+      }
+      let probability = (0...12).map { c in (0...duration).reduce(0) { $0 + joint[$1][c] } }
+      let mean = (0...12).reduce(0) { $0 + Double($1) * probability[$1] }
+      let variance = (0...12).reduce(0) { $0 + Double($1 * $1) * probability[$1] } - mean * mean
+      start = (0...duration).map { k in joint[k].reduce(0, +) }
       let expected = activeByMonth[(12 * (year - 1))..<(12 * year)].reduce(0) { $0 + (1 - $1) }
+      XCTAssertEqual(mean, expected, accuracy: 1e-9, "the two chains agree on year \(year)'s mean")
+      XCTAssertTrue(variance > 4 && variance < 16, "year \(year): variance \(variance)")
       assertWithinStandardErrors(
-        summary.yearlyFlows[year - 1].income, expected, standardError: 6 / Double(paths).squareRoot(),
+        summary.yearlyFlows[year - 1].income, expected, standardError: (variance / Double(paths)).squareRoot(),
         "income year \(year)")
     }
   }

@@ -47,20 +47,44 @@ final class AssertionVerdictTests: XCTestCase {
     let checks = AssertionCheck.evaluate(
       [1, 2, 3].map { Assertion(name: "y\($0)", metric: .ruinProbability(withinYears: $0), atMost: 1) }, result: result)
     XCTAssertEqual(checks.map(\.estimate), [0.25, 0.5, 0.75])
-    for (check, ruined) in zip(checks, [1, 2, 3]) {
-      let wilson = ConfidenceIntervals.wilson(successes: ruined, trials: 4)
-      XCTAssertEqual(check.lower, wilson.lower)
-      XCTAssertEqual(check.upper, wilson.upper)
+    // Wilson's interval for 1, 2 and 3 of 4 (by hand: z = 1.959963984540054 in 40-digit decimal arithmetic).
+    let bounds = [
+      (0.045_587_260_809_700_6, 0.699_358_157_417_598), (0.150_038_989_152_150, 0.849_961_010_847_850),
+      (0.300_641_842_582_402, 0.954_412_739_190_299),
+    ]
+    for (check, (lower, upper)) in zip(checks, bounds) {
+      XCTAssertEqual(check.lower, lower, accuracy: 1e-14)
+      XCTAssertEqual(check.upper, upper, accuracy: 1e-14)
       XCTAssertEqual(check.paths, 4)
       XCTAssertEqual(check.verdict, .pass, "the interval is within [0, 1] = at most 1")
     }
   }
 
+  /// Wilson intervals computed by hand (the score interval with z = 1.959963984540054, in 40-digit decimal
+  /// arithmetic), not by the code under test.
+  func testWilsonIntervalsOfHandComputedCases() {
+    let cases: [(successes: Int, trials: Int, lower: Double, upper: Double)] = [
+      (30, 1000, 0.021_093_738_828_834_7, 0.042_503_414_147_587_1),
+      (1, 4, 0.045_587_260_809_700_6, 0.699_358_157_417_598),
+      (5, 10, 0.236_593_090_512_564, 0.763_406_909_487_436),
+      (2, 3, 0.207_659_600_802_048, 0.938_508_055_279_604),
+      (0, 500, 0, 0.007_624_340_461_552_24),
+      (4, 4, 0.510_109_163_545_403, 1),
+    ]
+    for (successes, trials, lower, upper) in cases {
+      let wilson = ConfidenceIntervals.wilson(successes: successes, trials: trials)
+      XCTAssertEqual(wilson.lower, lower, accuracy: 1e-14, "\(successes) of \(trials): lower")
+      XCTAssertEqual(wilson.upper, upper, accuracy: 1e-14, "\(successes) of \(trials): upper")
+    }
+  }
+
   func testRuinVerdictsAtTheWilsonBounds() {
-    // 30 of 1000 paths ruined in year 1: the Wilson interval is about [2.1%, 4.3%].
+    // 30 of 1000 paths ruined in year 1: the Wilson interval is [2.109…%, 4.250…%] (by hand, above).
     let ruinMonths = [Int32](repeating: 6, count: 30) + [Int32](repeating: 0, count: 970)
     let result = handMadeResult(years: 1, needs: [Double](repeating: 0, count: 1000), ruinMonths: ruinMonths)
     let wilson = ConfidenceIntervals.wilson(successes: 30, trials: 1000)
+    XCTAssertEqual(wilson.lower, 0.021_093_738_828_834_7, accuracy: 1e-14)
+    XCTAssertEqual(wilson.upper, 0.042_503_414_147_587_1, accuracy: 1e-14)
     func verdict(_ atMost: Double) -> Verdict {
       AssertionCheck.evaluate(
         [Assertion(name: "r", metric: .ruinProbability(withinYears: 1), atMost: atMost)], result: result)[0]
@@ -91,7 +115,7 @@ final class AssertionVerdictTests: XCTestCase {
   func testReserveVerdictsAtTheOrderStatisticBounds() {
     // Needs 1…1000 in scrambled order; at c = 0.5 the estimate is the 500th smallest, and the 95% ranks are
     // ⌊500 − 1.96·√250⌋ = 469 and ⌈500 + 1.96·√250⌉ = 531.
-    var generator = SystemRandomNumberGenerator()
+    var generator = SplitMix(seed: 1000)  // seeded: the same order on every run
     let needs = (1...1000).map(Double.init).shuffled(using: &generator)
     let result = handMadeResult(years: 1, needs: needs, ruinMonths: [Int32](repeating: 0, count: 1000))
     func check(_ atMost: Double) -> AssertionCheck {

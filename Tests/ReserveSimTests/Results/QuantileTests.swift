@@ -25,6 +25,28 @@ final class QuantileTests: XCTestCase {
     XCTAssertEqual(RadixSort.sorted([7, 7, 7]), [7, 7, 7])
   }
 
+  /// Small cases computed by hand with h = (N − 1)·p, x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]), the same values
+  /// NumPy's default `numpy.percentile(x, 100·p)` (method "linear") gives; by sorting, selection and histogram.
+  func testPercentilesOfHandComputedCases() {
+    let cases: [(values: [Double], p: Double, expected: Double)] = [
+      ([1, 2, 3, 4], 0, 1), ([1, 2, 3, 4], 0.25, 1.75), ([1, 2, 3, 4], 0.5, 2.5), ([1, 2, 3, 4], 0.9, 3.7),
+      ([1, 2, 3, 4], 1, 4),
+      ([10, 20, 40], 0.05, 11), ([10, 20, 40], 0.5, 20), ([10, 20, 40], 0.9, 36),
+      ([5], 0, 5), ([5], 0.3, 5), ([5], 1, 5),
+      ([1, 3], 0.95, 2.9),
+      ([-4, 0, 0, 7, 100], 0.1, -2.4), ([-4, 0, 0, 7, 100], 0.25, 0), ([-4, 0, 0, 7, 100], 0.6, 2.8),
+      ([-4, 0, 0, 7, 100], 0.99, 96.28),
+    ]
+    for (values, p, expected) in cases {
+      let what = "\(values) at p = \(p)"
+      XCTAssertEqual(Quantiles.percentile(sorted: values, p), expected, accuracy: 1e-12, what)
+      var scrambled = Array(values.reversed())
+      XCTAssertEqual(Quantiles.percentiles(selecting: &scrambled, [p])[0], expected, accuracy: 1e-12, what)
+      let histogram = Array(values.reversed()).withUnsafeBufferPointer { HistogramSelect.percentiles(of: $0, [p]) }
+      XCTAssertEqual(histogram[0], expected, accuracy: 1e-12, what)
+    }
+  }
+
   func testSelectedPercentilesEqualThoseOfTheSortedValues() {
     var generator = SplitMix(seed: 11)
     for n in [1, 2, 3, 10, 1001, 20_000] {
@@ -63,8 +85,8 @@ final class QuantileTests: XCTestCase {
   }
 }
 
-/// A small deterministic generator for test data.
-struct SplitMix {
+/// A small deterministic generator for test data (SplitMix64), also for `shuffled(using:)`.
+struct SplitMix: RandomNumberGenerator {
   var state: UInt64
   init(seed: UInt64) { state = seed }
   mutating func next() -> UInt64 {

@@ -102,11 +102,11 @@ final class ScenarioFieldsTests: XCTestCase {
 
   // MARK: Long unknown keys
 
-  func testAMegabyteUnknownKeyIsReportedFastAndCutShort() {
+  /// A megabyte key gets no "did you mean" (no edit distance over it) and is cut short in the message. How fast
+  /// that is belongs in the benchmarks, not in a debug build's test.
+  func testAMegabyteUnknownKeyIsCutShortWithoutASuggestion() {
     let key = String(repeating: "k", count: 1 << 20)
-    let started = Date()
     let found = error(#"{"name": "l", "years": 2, "reserve": {"\#(key)": 1}}"#)
-    XCTAssertLessThan(Date().timeIntervalSince(started), 1.0)
     let text = found?.description ?? ""
     XCTAssertLessThan(text.count, 400, String(text.prefix(400)))
     XCTAssertTrue(
