@@ -59,7 +59,9 @@ final class WhatIfSensitivityTests: XCTestCase {
     func varied(_ path: String) throws -> [Double] {
       let parsed = try ScenarioPath(parsing: path)
       guard case .number(let base)? = parsed.value(in: document) else { throw XCTSkip("no \(path)") }
-      let values = SensitivityAnalysis.variedValues(of: parsed, base: base, swing: 0.2, in: document)
+      let scenario = try Scenario(json: document)
+      let values = SensitivityAnalysis.variedValues(
+        of: try ParameterAddress(parsed, in: scenario), base: base, swing: 0.2, in: scenario)
       return [values.low, values.high]
     }
     let renewal = try varied("sponsorTiers[Gold].renewalProbability")
