@@ -40,6 +40,15 @@ final class ParameterAddressTests: XCTestCase {
     return found
   }
 
+  func testEveryNumericFieldOfTheTableHasAKeyPath() {
+    for (pattern, field) in ScenarioFields.all where field.type.isNumeric {
+      XCTAssertNotNil(field.model, pattern)
+      XCTAssertEqual(field.model?.isNumber, true, pattern)
+    }
+    // The fields that take a distribution are those whose row names the engine's per-lane parameter.
+    XCTAssertEqual(ScenarioFields.all.filter { $0.field.lane != nil }.count, 35)
+  }
+
   func testAddressesRoundTripEveryNumberOfEveryShippedScenario() throws {
     var checked = 0
     for (name, document) in try shipped() {
