@@ -32,7 +32,7 @@ final class WhatIfSweepTests: XCTestCase {
       var point = document
       for (axis, value) in zip(axes, row.values) { point = try axis.path.setting(.number(value), in: point) }
       let outcome = RunOutcome(
-        try simulate(try Scenario(json: point)), confidences: RunSummary.defaultReserveConfidences)
+        simulate(try Scenario(json: point)), confidences: RunSummary.defaultReserveConfidences)
       XCTAssertEqual(row.outcome, outcome, "\(row.values)")
     }
   }
