@@ -86,58 +86,56 @@ public enum ScenarioParameters {
   /// How far inside an open bound a varied value stays: a millionth, relative to the bound when it is large.
   static func inside(_ bound: Double) -> Double { 1e-6 * max(1, abs(bound)) }
 
-  /// The range a field's values must stay in for `document` to remain valid: the table's range for the field
+  /// The range a field's values must stay in for `scenario` to remain valid: the table's range for the field
   /// (an open bound moved a millionth inside, a whole number without an upper bound kept to 2⁵³ − 1), narrowed by
-  /// what its siblings decide — a line's `fromYear` … `untilYear` within 1 … horizon and in order, a one-off's
-  /// month within the horizon, a cuts trigger at most its `restoreMonths` and `restoreMonths` at least the
-  /// trigger. A test sets every parameter of the shipped files to each end of its range and decodes the result.
-  public static func validRange(of path: ScenarioPath, in document: JSONValue) -> ClosedRange<Double> {
-    let table = tableField(of: path)
-    let whole = isInteger(path)
+  /// the rule its row declares with its siblings (`FieldLimit`) — a line's `fromYear` … `untilYear` within 1 …
+  /// horizon and in order, a one-off's month within the horizon, a cuts trigger at most its `restoreMonths` (where
+  /// the file gives it) and `restoreMonths` at least the trigger. A test sets every parameter of the shipped files
+  /// to each end of its range and decodes the result.
+  public static func validRange(of address: ParameterAddress, in scenario: Scenario) -> ClosedRange<Double> {
+    let table = address.field
     var lower = -Double.greatestFiniteMagnitude
     var upper = Double.greatestFiniteMagnitude
-    if let (bound, inclusive) = table?.lowerBound { lower = inclusive ? bound : bound + inside(bound) }
-    if let (bound, inclusive) = table?.upperBound { upper = inclusive ? bound : bound - inside(bound) }
-    if whole { upper = min(upper, ScenarioFields.largestWholeNumber) }
-    func sibling(_ name: String) -> Double? {
-      let sibling = ScenarioPath(steps: path.steps.dropLast() + [.key(name)])
-      if case .number(let x)? = sibling.value(in: document) { return x }
-      return nil
-    }
-    let pattern = pattern(of: path)
-    let horizon = Double(years(in: document))
-    switch pattern {
-    case "income[].fromYear", "expenses[].fromYear":
-      upper = max(lower, min(horizon, sibling("untilYear") ?? horizon))
-    case "income[].untilYear", "expenses[].untilYear":
-      lower = min(horizon, max(lower, sibling("fromYear") ?? lower))
+    if let (bound, inclusive) = table.lowerBound { lower = inclusive ? bound : bound + inside(bound) }
+    if let (bound, inclusive) = table.upperBound { upper = inclusive ? bound : bound - inside(bound) }
+    if address.isWholeNumber { upper = min(upper, ScenarioFields.largestWholeNumber) }
+    let horizon = Double(scenario.years)
+    let siblings = address.siblings(in: scenario)
+    switch table.limit {
+    case .firstYear:
+      upper = max(lower, min(horizon, siblings.untilYear.map(Double.init) ?? horizon))
+    case .lastYear:
+      lower = min(horizon, max(lower, siblings.fromYear.map(Double.init) ?? lower))
       upper = horizon
-    case "oneOffs[].month":
+    case .month:
       upper = min(upper, 12 * horizon)
-    case "policy.cuts.belowMonths":
-      if let restore = sibling("restoreMonths") { upper = min(upper, max(lower, restore)) }
-    case "policy.cuts.restoreMonths":
-      if let below = sibling("belowMonths") { lower = min(upper, max(lower, below)) }
-    default:
+    case .cutsTrigger:
+      if let restore = siblings.restoreMonths { upper = min(upper, max(lower, restore)) }
+    case .cutsRestore:
+      if let below = siblings.belowMonths { lower = min(upper, max(lower, below)) }
+    case .horizon, .assertionYears, .correlation, nil:
       break
     }
     return lower...max(lower, upper)
   }
 
   /// `value` made valid for the field: rounded when the field is whole, then clamped into its range.
-  public static func valid(_ value: Double, for path: ScenarioPath, in document: JSONValue) -> Double {
-    let range = validRange(of: path, in: document)
-    let rounded = isInteger(path) ? value.rounded() : value
+  public static func valid(_ value: Double, for address: ParameterAddress, in scenario: Scenario) -> Double {
+    let range = validRange(of: address, in: scenario)
+    let rounded = address.isWholeNumber ? value.rounded() : value
     return min(range.upperBound, max(range.lowerBound, rounded))
   }
 
-  /// `document` with the number `value` at `path`; where the path holds a distribution (SPEC §16), the
-  /// distribution moved so that its centre is `value` (its spread kept, its ends kept inside the field's range).
-  public static func setting(_ value: Double, at path: ScenarioPath, in document: JSONValue) throws -> JSONValue {
-    guard let node = path.value(in: document), let distribution = distribution(node, at: path) else {
-      return try path.setting(.number(value), in: document)
+  /// `scenario` with the number `value` in the field at `address`; where the field holds a distribution (SPEC §16),
+  /// the distribution moved so that its centre is `value` (its spread kept, its ends kept inside the field's range).
+  /// - Throws: `ScenarioError` when the value makes the scenario invalid (the decoder's message).
+  public static func setting(_ value: Double, at address: ParameterAddress, in scenario: Scenario) throws -> Scenario {
+    var edited = scenario
+    guard let distribution = address.distribution(in: scenario) else {
+      try address.write(value, to: &edited)
+      return edited
     }
-    let range = validRange(of: path, in: document)
+    let range = validRange(of: address, in: scenario)
     func inside(_ x: Double) -> Double { min(range.upperBound, max(range.lowerBound, x)) }
     let moved: EstimateDistribution.Form
     switch distribution.form(centredOn: value) {
@@ -149,15 +147,17 @@ public enum ScenarioParameters {
     }
     // Moved against a bound of the field, a distribution may lose its spread (or its form: a lognormal cannot be
     // centred on a negative number): it is then the number itself.
-    let json = EstimateDistribution.json(moved)
-    guard let field = tableField(of: path),
+    let field = address.field
+    guard
       let valid = try? EstimateDistribution(
-        json: json, range: field.range ?? .any, isWholeNumber: field.type == .wholeNumber),
+        json: EstimateDistribution.json(moved), range: field.range ?? .any, isWholeNumber: field.type == .wholeNumber),
       !valid.isPoint
     else {
-      return try path.setting(.number(value), in: document)
+      try address.write(value, to: &edited)
+      return edited
     }
-    return try path.setting(json, in: document)
+    try address.write(valid, to: &edited)
+    return edited
   }
 
   /// The distribution written at `path`, when `node` is one on a numeric field of the format.
@@ -166,11 +166,5 @@ public enum ScenarioParameters {
       EstimateDistribution.keys.contains(key), let field = tableField(of: path), field.type.isNumeric
     else { return nil }
     return try? EstimateDistribution(json: node, range: field.range ?? .any, isWholeNumber: field.type == .wholeNumber)
-  }
-
-  /// The horizon written in a document (for the year ranges), 1 when absent or not a number.
-  public static func years(in document: JSONValue) -> Int {
-    if case .object(let fields) = document, case .number(let years)? = fields["years"] { return max(1, Int(years)) }
-    return 1
   }
 }

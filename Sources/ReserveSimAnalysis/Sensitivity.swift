@@ -77,6 +77,9 @@ public struct SensitivityAnalysis: Sendable {
   public var simulations: Int
 
   /// Runs the analysis over `parameters` (default: every numeric parameter of `document`).
+  ///
+  /// The document is decoded once and read once for its parameters; each is resolved to a `ParameterAddress`, and
+  /// each variant is the base scenario with the varied value written through it (no document edited per variant).
   /// - Parameters:
   ///   - document: the composed scenario document (edits applied), valid as a scenario.
   ///   - simulate: runs one scenario with the analysis' fixed seed and path count.
@@ -100,27 +103,25 @@ public struct SensitivityAnalysis: Sendable {
     let candidates = try Self.candidates(in: document, listed: listed)
     var unchanged: [String] = []
     var skipped: [Skipped] = []
-    // Distinct documents to simulate, keyed by their JSON text; the base is always the first.
-    var jobs: [(key: String, scenario: Scenario)] = [(document.jsonText, baseScenario)]
-    var jobIndex = [document.jsonText: 0]
+    // Distinct scenarios to simulate; the base is always the first.
+    var jobs: [Scenario] = [baseScenario]
     var planned: [(path: ScenarioPath, base: Double, low: Double, high: Double, lowJob: Int, highJob: Int)] = []
 
     for (path, value) in candidates {
-      let (low, high) = Self.variedValues(of: path, base: value, swing: swing, in: document)
-      if low == value && high == value && listed == nil {
-        unchanged.append(path.description)
-        continue
-      }
       do {
+        let address = try ParameterAddress(path, in: baseScenario)
+        let (low, high) = Self.variedValues(of: address, base: value, swing: swing, in: baseScenario)
+        if low == value && high == value && listed == nil {
+          unchanged.append(path.description)
+          continue
+        }
         var indices: [Int] = []
         for varied in [low, high] {
-          let variant = try ScenarioParameters.setting(varied, at: path, in: document)
-          let key = variant.jsonText
-          if let index = jobIndex[key] {
+          let variant = try ScenarioParameters.setting(varied, at: address, in: baseScenario)
+          if let index = jobs.firstIndex(of: variant) {
             indices.append(index)
           } else {
-            jobs.append((key, try Scenario(json: variant)))
-            jobIndex[key] = jobs.count - 1
+            jobs.append(variant)
             indices.append(jobs.count - 1)
           }
         }
@@ -134,7 +135,7 @@ public struct SensitivityAnalysis: Sendable {
     var outcomes: [RunOutcome] = []
     var settings: (paths: Int, seed: UInt64) = (0, 0)
     for (done, job) in jobs.enumerated() {
-      let result = try simulate(job.scenario)
+      let result = try simulate(job)
       settings = (result.paths, result.seed)
       outcomes.append(RunOutcome(result, confidences: confidences))
       progress?(done + 1, jobs.count)
@@ -161,14 +162,14 @@ public struct SensitivityAnalysis: Sendable {
   }
 
   /// The low and high values of a parameter (see the type's description).
-  public static func variedValues(of path: ScenarioPath, base: Double, swing: Double, in document: JSONValue) -> (
-    low: Double, high: Double
-  ) {
-    var low = ScenarioParameters.valid(base * (1 - swing), for: path, in: document)
-    var high = ScenarioParameters.valid(base * (1 + swing), for: path, in: document)
-    if ScenarioParameters.isInteger(path) && base != 0 && swing > 0 {
-      if low == base { low = ScenarioParameters.valid(base - 1, for: path, in: document) }
-      if high == base { high = ScenarioParameters.valid(base + 1, for: path, in: document) }
+  public static func variedValues(
+    of address: ParameterAddress, base: Double, swing: Double, in scenario: Scenario
+  ) -> (low: Double, high: Double) {
+    var low = ScenarioParameters.valid(base * (1 - swing), for: address, in: scenario)
+    var high = ScenarioParameters.valid(base * (1 + swing), for: address, in: scenario)
+    if address.isWholeNumber && base != 0 && swing > 0 {
+      if low == base { low = ScenarioParameters.valid(base - 1, for: address, in: scenario) }
+      if high == base { high = ScenarioParameters.valid(base + 1, for: address, in: scenario) }
     }
     return (low, high)
   }

@@ -79,16 +79,30 @@ public struct Sweep: Sendable {
   public var seed: UInt64 = 0
   public var rows: [Row]
 
+  /// Runs the grid over a composed scenario document (plain edits applied): decodes it once, then as
+  /// `init(scenario:axes:confidences:simulate:progress:)`.
+  public init(
+    document: JSONValue, axes: [SweepAxis], confidences: [Double] = RunSummary.defaultReserveConfidences,
+    simulate: (Scenario) throws -> SimulationResult, progress: ((Int, Int) -> Void)? = nil
+  ) throws {
+    try self.init(
+      scenario: Scenario(json: document), axes: axes, confidences: confidences, simulate: simulate, progress: progress)
+  }
+
   /// Runs the grid.
+  ///
+  /// Each axis' path is resolved once against `scenario` (`ParameterAddress`); point (v₁, v₂) is `scenario` with the
+  /// values written through the addresses (no document is edited or decoded per point).
   /// - Parameters:
-  ///   - document: the composed scenario document (plain edits applied).
+  ///   - scenario: the base scenario (plain edits applied).
   ///   - axes: one or two axes.
   ///   - simulate: runs one scenario with the sweep's fixed seed and path count.
   ///   - progress: called with (points done, points in all) after each point.
-  /// - Throws: `ScenarioError` when there are not one or two axes, the grid is too large, or a point is not
-  ///   a valid scenario (the message names the point); errors of `simulate`.
+  /// - Throws: `ScenarioError` when there are not one or two axes, an axis names no numeric field of the scenario,
+  ///   the grid is too large, or a point is not a valid scenario (the message names the point); errors of
+  ///   `simulate`.
   public init(
-    document: JSONValue, axes: [SweepAxis], confidences: [Double] = RunSummary.defaultReserveConfidences,
+    scenario base: Scenario, axes: [SweepAxis], confidences: [Double] = RunSummary.defaultReserveConfidences,
     simulate: (Scenario) throws -> SimulationResult, progress: ((Int, Int) -> Void)? = nil
   ) throws {
     guard (1...2).contains(axes.count) else {
@@ -105,18 +119,16 @@ public struct Sweep: Sendable {
         file: "--set", path: .root, message: "the grid has \(points) points; at most \(Self.maximumPoints) are allowed")
     }
     self.axes = axes
-    let base = try Scenario(json: document)
     scenarioName = base.name
     currency = base.currency
+    let addresses = try axes.map { try ParameterAddress($0.path, in: base) }
 
     var grid: [[Double]] = [[]]
     for axis in axes { grid = grid.flatMap { prefix in axis.values.map { prefix + [$0] } } }
     // Every point is checked before any is simulated, so a bad grid fails at once.
     let scenarios = try grid.map { values -> Scenario in
-      var point = document
-      for (axis, value) in zip(axes, values) { point = try ScenarioParameters.setting(value, at: axis.path, in: point) }
       do {
-        return try Scenario(json: point)
+        return try Self.point(base, addresses: addresses, values: values)
       } catch var error as ScenarioError {
         let label = zip(axes, values).map { "\($0.path)=\(JSONValue.format($1))" }.joined(separator: ", ")
         error.message = "at the grid point \(label): \(error.message)"
@@ -131,5 +143,22 @@ public struct Sweep: Sendable {
       progress?(done + 1, grid.count)
     }
     self.rows = rows
+  }
+
+  /// `base` with `values` written through `addresses`. The rules between fields are checked after each write, so
+  /// where two axes are tied by one (a line's first and last year) the other order is tried before the point is
+  /// refused: a point is refused when neither order reaches it.
+  static func point(_ base: Scenario, addresses: [ParameterAddress], values: [Double]) throws -> Scenario {
+    func written(_ order: [Int]) throws -> Scenario {
+      var point = base
+      for i in order { point = try ScenarioParameters.setting(values[i], at: addresses[i], in: point) }
+      return point
+    }
+    do {
+      return try written(Array(addresses.indices))
+    } catch {
+      guard addresses.count > 1, let point = try? written(addresses.indices.reversed()) else { throw error }
+      return point
+    }
   }
 }

@@ -19,10 +19,10 @@ package final class LaneParameters {
   let streams: RandomStreams
   /// values[j · capacity + lane]: parameter j's value in the block's lane.
   let values: UnsafeMutablePointer<Double>
-  /// The position of each uncertain parameter by (pattern, item).
-  let index: [String: Int]
-  /// The positions of each money line's uncertain annual amount and growth, by list ("income", "expenses").
-  let lineColumns: [String: [(annual: Int?, growth: Int?)]]
+  /// The position of each uncertain parameter by its kind and item (resolved when the scenario was decoded).
+  let index: [LaneParameter: Int]
+  /// The positions of each income and expense line's uncertain annual amount and growth.
+  let incomeColumns, expenseColumns: [(annual: Int?, growth: Int?)]
 
   /// The services' per-lane tables, when a service parameter is uncertain.
   private(set) var services: UnsafeMutablePointer<rs_service_lanes>?
@@ -84,24 +84,27 @@ package final class LaneParameters {
     }
     values = buffer(parameters.count, Double.self)
     index = Dictionary(
-      parameters.enumerated().map { ("\($0.element.pattern)#\($0.element.item)", $0.offset) },
-      uniquingKeysWith: { first, _ in first })
+      parameters.enumerated().map { ($0.element.lane, $0.offset) }, uniquingKeysWith: { first, _ in first })
     let positions = index
-    func lines(_ list: String, _ count: Int) -> [(annual: Int?, growth: Int?)] {
-      (0..<count).map { (positions["\(list)[].annual#\($0)"], positions["\(list)[].annualGrowth#\($0)"]) }
+    func lines(expense: Bool, _ count: Int) -> [(annual: Int?, growth: Int?)] {
+      (0..<count).map {
+        (
+          positions[LaneParameter(.lineAnnual, $0, isExpense: expense)],
+          positions[LaneParameter(.lineGrowth, $0, isExpense: expense)]
+        )
+      }
     }
-    lineColumns = [
-      "income": lines("income", scenario.income.count), "expenses": lines("expenses", scenario.expenses.count),
-    ]
+    incomeColumns = lines(expense: false, scenario.income.count)
+    expenseColumns = lines(expense: true, scenario.expenses.count)
     let services = plan.serviceMonthlyValue.count
     let sets = Swift.max(1, plan.eventSetCount)
     let events = plan.eventDuration.count
     let tiers = plan.tierMonthlyAmount.count
     let factors = Factor.allCases.count
-    let patterns = Set(parameters.map(\.pattern))
-    let hasService = patterns.contains { $0.hasPrefix("inKindServices[].") }
-    let hasEvent = patterns.contains { $0.hasPrefix("events[].") }
-    let hasMoney = patterns.contains { $0.hasPrefix("income[].") || $0.hasPrefix("expenses[].") }
+    let groups = Set(parameters.map(\.lane.kind.group))
+    let hasService = groups.contains(.service)
+    let hasEvent = groups.contains(.event)
+    let hasMoney = groups.contains(.moneyLine)
     serviceCost = buffer(hasService ? services : 0, Double.self)
     serviceMitigated = buffer(hasService ? services : 0, Double.self)
     serviceMigration = buffer(hasService ? services : 0, Double.self)
@@ -116,8 +119,8 @@ package final class LaneParameters {
     eventMultipliers = buffer(hasEvent ? 5 * events : 0, Double.self)
     moneyRows = buffer(hasMoney ? 15 : 0, Double.self)
     factorIsUncertain = Factor.allCases.map { factor in
-      patterns.contains("factors.\(factor.rawValue).annualGrowth")
-        || patterns.contains("factors.\(factor.rawValue).annualVolatility")
+      positions[LaneParameter(.factorGrowth, factor.index)] != nil
+        || positions[LaneParameter(.factorVolatility, factor.index)] != nil
     }
     factorDrift = buffer(factors, Double.self)
     factorShockSD = buffer(factors, Double.self)
@@ -126,15 +129,16 @@ package final class LaneParameters {
     tierNewPerYear = buffer(tiers, Double.self)
     tierCount = buffer(tiers, Int64.self)
     tierRatesAreUncertain = (0..<tiers).map { t in
-      positions["sponsorTiers[].renewalProbability#\(t)"] != nil || positions["sponsorTiers[].newPerYear#\(t)"] != nil
+      positions[LaneParameter(.tierRenewal, t)] != nil || positions[LaneParameter(.tierNewPerYear, t)] != nil
     }
     renewalFactor = buffer(1, Double.self)
     arrivalFactor = buffer(1, Double.self)
     rollOverWork = buffer(6, Double.self)
     reserveRows =
-      positions["reserve.floor#0"] != nil || positions["reserve.annualReturn#0"] != nil ? buffer(4, Double.self) : nil
+      positions[LaneParameter(.reserveFloor)] != nil || positions[LaneParameter(.reserveReturn)] != nil
+      ? buffer(4, Double.self) : nil
     rhoColumns = Dictionary(
-      uniqueKeysWithValues: parameters.enumerated().filter { $0.element.pattern == "correlations[].rho" }.map {
+      uniqueKeysWithValues: parameters.enumerated().filter { $0.element.lane.kind == .rho }.map {
         ($0.element.item, $0.offset)
       })
     let k = plan.correlatedFactors.count
@@ -209,9 +213,10 @@ package final class LaneParameters {
     }
   }
 
-  /// Parameter (pattern, item)'s values in the block, or nil when it is the same in every path.
-  func column(_ pattern: String, _ item: Int) -> UnsafeMutablePointer<Double>? {
-    index["\(pattern)#\(item)"].map { values + $0 * capacity }
+  /// The values in the block of parameter `kind` of item `item` (a list item, a factor's index, 0 for the reserve),
+  /// or nil when it is the same in every path.
+  func column(_ kind: LaneKind, _ item: Int = 0) -> UnsafeMutablePointer<Double>? {
+    index[LaneParameter(kind, item)].map { values + $0 * capacity }
   }
 
   /// Draws every uncertain parameter for paths firstPath ..< firstPath + lanes and rewrites the tables they feed.
@@ -231,8 +236,8 @@ package final class LaneParameters {
       for k in 0..<plan.eventDuration.count { fillEvent(k, lanes: lanes, own: true) }
     }
     for (f, factor) in Factor.allCases.enumerated() where factorIsUncertain[f] {
-      let growth = column("factors.\(factor.rawValue).annualGrowth", 0)
-      let volatility = column("factors.\(factor.rawValue).annualVolatility", 0)
+      let growth = column(.factorGrowth, factor.index)
+      let volatility = column(.factorVolatility, factor.index)
       for lane in 0..<lanes {
         if let growth { factorDrift[f * capacity + lane] = Foundation.log1p(growth[lane]) / 12 }
         if let volatility { factorShockSD[f * capacity + lane] = volatility[lane] / 12.0.squareRoot() }
@@ -241,16 +246,16 @@ package final class LaneParameters {
     if let laneCholesky { fillCholesky(laneCholesky, lanes: lanes) }
     for t in 0..<plan.tierMonthlyAmount.count {
       let row = t * capacity
-      if let amount = column("sponsorTiers[].annualAmount", t) {
+      if let amount = column(.tierAmount, t) {
         for lane in 0..<lanes { tierMonthlyAmount[row + lane] = amount[lane] / 12 }
       }
-      if let renewal = column("sponsorTiers[].renewalProbability", t) {
+      if let renewal = column(.tierRenewal, t) {
         for lane in 0..<lanes { tierRenewal[row + lane] = renewal[lane] }
       }
-      if let arrivals = column("sponsorTiers[].newPerYear", t) {
+      if let arrivals = column(.tierNewPerYear, t) {
         for lane in 0..<lanes { tierNewPerYear[row + lane] = arrivals[lane] }
       }
-      if let count = column("sponsorTiers[].count", t) {
+      if let count = column(.tierCount, t) {
         for lane in 0..<lanes { tierCount[row + lane] = Int64(count[lane]) }
       }
     }
@@ -261,7 +266,7 @@ package final class LaneParameters {
   func fillBalances(month m: Int, lanes: Int) {
     guard let rows = reserveRows else { return }
     let cap = capacity
-    let floors = column("reserve.floor", 0), returns = column("reserve.annualReturn", 0)
+    let floors = column(.reserveFloor), returns = column(.reserveReturn)
     for lane in 0..<lanes {
       let floor = floors?[lane] ?? plan.floor
       let growth: Double, discount: Double
@@ -303,23 +308,19 @@ package final class LaneParameters {
   /// from the plan.
   private func fillService(_ s: Int, lanes: Int, own: Bool) {
     let service = scenario.inKindServices[s]
-    func value(_ key: String, _ point: Double) -> (Int) -> Double {
-      if own, let column = column("inKindServices[].\(key)", s) { return { column[$0] } }
+    func value(_ kind: LaneKind, _ point: Double) -> (Int) -> Double {
+      if own, let column = column(kind, s) { return { column[$0] } }
       return { _ in point }
     }
-    let fields = [
-      "monthlyValue", "annualLossProbability", "noticeMonths", "replacementCostFraction",
-      "annualReplacementProbability", "agreement.renewalProbability", "migrationCost", "mitigation.costFraction",
-    ]
-    if own && !fields.contains(where: { column("inKindServices[].\($0)", s) != nil }) { return }
-    let monthlyValue = value("monthlyValue", service.monthlyValue)
-    let lossProbability = value("annualLossProbability", service.annualLossProbability)
-    let notice = value("noticeMonths", Double(service.noticeMonths))
-    let fraction = value("replacementCostFraction", service.replacementCostFraction)
-    let replacement = value("annualReplacementProbability", service.annualReplacementProbability)
-    let renewal = value("agreement.renewalProbability", service.agreement?.renewalProbability ?? 0)
-    let migration = value("migrationCost", service.migrationCost)
-    let mitigated = value("mitigation.costFraction", service.mitigation?.costFraction ?? 0)
+    if own && !LaneKind.allCases.contains(where: { $0.group == .service && column($0, s) != nil }) { return }
+    let monthlyValue = value(.serviceValue, service.monthlyValue)
+    let lossProbability = value(.serviceLoss, service.annualLossProbability)
+    let notice = value(.serviceNotice, Double(service.noticeMonths))
+    let fraction = value(.serviceCostFraction, service.replacementCostFraction)
+    let replacement = value(.serviceReplacement, service.annualReplacementProbability)
+    let renewal = value(.serviceAgreementRenewal, service.agreement?.renewalProbability ?? 0)
+    let migration = value(.serviceMigration, service.migrationCost)
+    let mitigated = value(.serviceMitigatedFraction, service.mitigation?.costFraction ?? 0)
     let sets = Swift.max(1, plan.eventSetCount)
     let row = s * capacity
     for lane in 0..<lanes {
@@ -345,23 +346,19 @@ package final class LaneParameters {
   /// Event kind k's per-lane tables (see `fillService`).
   private func fillEvent(_ k: Int, lanes: Int, own: Bool) {
     let event = scenario.events[k]
-    let keys = [
-      "annualProbability", "durationMonths", "incomeMultiplier", "sponsorRenewalMultiplier", "newSponsorMultiplier",
-      "serviceLossMultiplier", "agreementRenewalMultiplier",
-    ]
-    if own && !keys.contains(where: { column("events[].\($0)", k) != nil }) { return }
-    func value(_ key: String, _ point: Double) -> (Int) -> Double {
-      if own, let column = column("events[].\(key)", k) { return { column[$0] } }
+    if own && !LaneKind.allCases.contains(where: { $0.group == .event && column($0, k) != nil }) { return }
+    func value(_ kind: LaneKind, _ point: Double) -> (Int) -> Double {
+      if own, let column = column(kind, k) { return { column[$0] } }
       return { _ in point }
     }
-    let probability = value("annualProbability", event.annualProbability)
-    let duration = value("durationMonths", Double(event.durationMonths))
+    let probability = value(.eventProbability, event.annualProbability)
+    let duration = value(.eventDuration, Double(event.durationMonths))
     let multipliers = [
-      value("incomeMultiplier", event.incomeMultiplier),
-      value("sponsorRenewalMultiplier", event.sponsorRenewalMultiplier),
-      value("newSponsorMultiplier", event.newSponsorMultiplier),
-      value("serviceLossMultiplier", event.serviceLossMultiplier),
-      value("agreementRenewalMultiplier", event.agreementRenewalMultiplier),
+      value(.eventIncome, event.incomeMultiplier),
+      value(.eventRenewal, event.sponsorRenewalMultiplier),
+      value(.eventNewSponsor, event.newSponsorMultiplier),
+      value(.eventLoss, event.serviceLossMultiplier),
+      value(.eventAgreement, event.agreementRenewalMultiplier),
     ]
     let row = k * capacity
     let block = plan.eventDuration.count * capacity
@@ -382,12 +379,12 @@ package final class LaneParameters {
     let year = (m - 1) / 12 + 1
     let t = Double(m - 1) / 12
     func add(
-      _ lines: [MoneyLine], list: String, fixed: UnsafeMutablePointer<Double>,
+      _ lines: [MoneyLine], columns lineColumns: [(annual: Int?, growth: Int?)], fixed: UnsafeMutablePointer<Double>,
       amounts: UnsafeMutablePointer<Double>, factors: [Int], only: Set<String>? = nil
     ) {
       for (l, line) in lines.enumerated() where line.isActive(inYear: year) && (only?.contains(line.name) ?? true) {
         let target = line.factor.map { amounts + factors.firstIndex(of: $0.index)! * cap } ?? fixed
-        let columns = lineColumns[list]![l]
+        let columns = lineColumns[l]
         let annual = columns.annual.map { values + $0 * cap }
         let growth = columns.growth.map { values + $0 * cap }
         if let growth {
@@ -407,12 +404,38 @@ package final class LaneParameters {
       }
     }
     let rows = moneyRows
-    add(scenario.income, list: "income", fixed: rows, amounts: rows + 2 * cap, factors: plan.incomeFactors)
-    add(scenario.expenses, list: "expenses", fixed: rows + cap, amounts: rows + 6 * cap, factors: plan.expenseFactors)
+    add(scenario.income, columns: incomeColumns, fixed: rows, amounts: rows + 2 * cap, factors: plan.incomeFactors)
+    add(
+      scenario.expenses, columns: expenseColumns, fixed: rows + cap, amounts: rows + 6 * cap,
+      factors: plan.expenseFactors)
     if let cuts = scenario.policy?.cuts {
       add(
-        scenario.expenses, list: "expenses", fixed: rows + 10 * cap, amounts: rows + 11 * cap,
+        scenario.expenses, columns: expenseColumns, fixed: rows + 10 * cap, amounts: rows + 11 * cap,
         factors: plan.expenseFactors, only: cuts.lines.map(Set.init) ?? Set(scenario.expenses.map(\.name)))
+    }
+  }
+}
+
+/// The engine's tables a per-lane parameter rewrites. Every kind is placed here, so a kind the engine does not
+/// handle does not compile.
+package enum LaneGroup: Hashable, Sendable {
+  case reserve, factor, correlation, moneyLine, tier, service, event
+}
+
+extension LaneKind {
+  package var group: LaneGroup {
+    switch self {
+    case .reserveInitial, .reserveFloor, .reserveReturn: return .reserve
+    case .factorGrowth, .factorVolatility: return .factor
+    case .rho: return .correlation
+    case .lineAnnual, .lineGrowth: return .moneyLine
+    case .tierAmount, .tierCount, .tierRenewal, .tierNewPerYear: return .tier
+    case .serviceValue, .serviceLoss, .serviceNotice, .serviceCostFraction, .serviceReplacement,
+      .serviceAgreementRenewal, .serviceMigration, .serviceMitigatedFraction:
+      return .service
+    case .eventProbability, .eventDuration, .eventIncome, .eventRenewal, .eventNewSponsor, .eventLoss,
+      .eventAgreement:
+      return .event
     }
   }
 }

@@ -201,7 +201,7 @@ package final class PathBlockKernel {
 
   /// Each lane's B₀: the file's initial reserve, or the lane's own draw of it (SPEC §16).
   func setStartBalances(lanes: Int) {
-    if let own = laneParameters?.column("reserve.initial", 0) {
+    if let own = laneParameters?.column(.reserveInitial) {
       startBalance.update(from: own, count: lanes)
     } else {
       startBalance.update(repeating: plan.initialReserve, count: lanes)

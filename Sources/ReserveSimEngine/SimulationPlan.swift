@@ -136,8 +136,8 @@ package struct SimulationPlan: Sendable {
   public init(_ scenario: Scenario) {
     let months = scenario.months
     uncertainScenario = scenario.uncertainParameters.isEmpty ? nil : scenario
-    let uncertain = Set(scenario.uncertainParameters.map(\.pattern))
-    let uncertainItems = Set(scenario.uncertainParameters.map { "\($0.pattern)#\($0.item)" })
+    let uncertain = Set(scenario.uncertainParameters.map(\.lane))
+    let uncertainKinds = Set(uncertain.map(\.kind))
     self.years = scenario.years
     self.months = months
     let factorCount = Factor.allCases.count
@@ -153,16 +153,16 @@ package struct SimulationPlan: Sendable {
     choleskyFactor = CorrelationMatrix.choleskyFactor(scenario.correlations)!
     // A factor whose growth or volatility differs between paths moves (and has shocks) in every path; where a
     // path's values are 0 it still adds exactly 0.
-    let uncertainVolatility = Factor.allCases.map { uncertain.contains("factors.\($0.rawValue).annualVolatility") }
+    let uncertainVolatility = Factor.allCases.map { uncertain.contains(LaneParameter(.factorVolatility, $0.index)) }
     let uncertainFactor = Factor.allCases.map {
-      uncertain.contains("factors.\($0.rawValue).annualGrowth") || uncertainVolatility[$0.index]
+      uncertain.contains(LaneParameter(.factorGrowth, $0.index)) || uncertainVolatility[$0.index]
     }
     hasShocks = shock.contains { $0 > 0 } || uncertainVolatility.contains(true)
     let moves = (0..<factorCount).map { drift[$0] != 0 || shock[$0] > 0 || uncertainFactor[$0] }
     factorMoves = moves
     let l = choleskyFactor
     // A pair whose rho differs between paths (SPEC §16) is mixed per lane even where its centre is 0.
-    let uncertainPairs = scenario.uncertainParameters.filter { $0.pattern == "correlations[].rho" }.map {
+    let uncertainPairs = scenario.uncertainParameters.filter { $0.lane.kind == .rho }.map {
       scenario.correlations[$0.item]
     }
     let correlated = (0..<factorCount).filter { f in
@@ -251,7 +251,9 @@ package struct SimulationPlan: Sendable {
     eventAgreementMultiplier = scenario.events.map(\.agreementRenewalMultiplier)
 
     // Multipliers that differ between paths are multiplied per lane, as with more than six kinds.
-    let uncertainMultiplier = uncertain.contains { $0.hasPrefix("events[].") && $0.hasSuffix("Multiplier") }
+    let uncertainMultiplier = !uncertainKinds.isDisjoint(with: [
+      .eventIncome, .eventRenewal, .eventNewSponsor, .eventLoss, .eventAgreement,
+    ])
     let eventSets =
       scenario.events.count <= Self.maximumTabulatedEvents && !uncertainMultiplier ? 1 << scenario.events.count : 0
     eventSetCount = eventSets
@@ -272,8 +274,8 @@ package struct SimulationPlan: Sendable {
     // lane's year end takes the exact samplers at the lane's own rates.
     let newPerYear = scenario.sponsorTiers.map(\.newPerYear)
     let tabulatedNewPerYear = newPerYear.indices.map { t in
-      uncertainItems.contains("sponsorTiers[].renewalProbability#\(t)")
-        || uncertainItems.contains("sponsorTiers[].newPerYear#\(t)") ? Double.infinity : newPerYear[t]
+      uncertain.contains(LaneParameter(.tierRenewal, t)) || uncertain.contains(LaneParameter(.tierNewPerYear, t))
+        ? Double.infinity : newPerYear[t]
     }
     sponsorTransitions = SponsorTransitionTables(
       renewalProbability: tierRenewalProbability, newPerYear: tabulatedNewPerYear,

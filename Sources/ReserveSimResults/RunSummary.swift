@@ -163,7 +163,7 @@ public struct RunSummary: Sendable {
       balanceByYear[index] = b
     }
     uncertainty = UncertaintyRanking.rank(result)
-    initialReserveRange = scenario.uncertainParameters.first { $0.pattern == "reserve.initial" }.map {
+    initialReserveRange = scenario.uncertainParameters.first { $0.lane.kind == .reserveInitial }.map {
       ($0.distribution.percentile(0.05), $0.distribution.percentile(0.95))
     }
     yearlyFlows = (1...years).map { year in

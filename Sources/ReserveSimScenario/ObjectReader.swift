@@ -97,17 +97,7 @@ struct ObjectReader {
       throw error(key, "expected a number\(hint), found \(value.kindDescription)")
     }
     guard x.isFinite else { throw error(key, "expected a finite number") }
-    guard range.contains(x) else {
-      let found = percentText.map { "\(ScenarioError.quoted($0)) (\(JSONValue.format(x)))" } ?? JSONValue.format(x)
-      var message = "must be \(range), found \(found)"
-      // 85 where a fraction up to 1 belongs was almost surely meant as 85%; so was 20 for a volatility of at
-      // most 500%.
-      if percentText == nil, field.acceptsPercent, x > 1, range.contains(x / 100) {
-        let shown = JSONValue.format(x)
-        message += "; for \(shown)% write \(JSONValue.format(x / 100)) or \"\(shown)%\""
-      }
-      throw error(key, message)
-    }
+    if let problem = range.problem(with: x, for: field, percentText: percentText) { throw error(key, problem) }
     return x
   }
 

@@ -66,13 +66,20 @@ extension Scenario {
       try Self.assertion($0, at: $1, years: years, hasMinimum: hasMinimum)
     }
     try reader.rejectUnknownKeys()
-    try CorrelationMatrix.validate(correlations, at: root.appending("correlations"))
     warnings = ScenarioFields.warnings(in: json)
     uncertainParameters = uncertain
-    try CorrelationMatrix.validate(
-      correlations,
-      uncertain: uncertain.filter { $0.pattern == "correlations[].rho" }.map { ($0.item, $0.distribution) },
-      at: root.appending("correlations"))
+    try checkCorrelations()
+    // What follows another field when left out, for later edits through a `ParameterAddress`.
+    func isWritten(_ steps: [ScenarioPath.Step]) -> Bool {
+      ScenarioPath(steps: steps).value(in: json).map { $0 != .null } ?? false
+    }
+    notes.restoreFollowsTrigger =
+      policy?.cuts != nil && !isWritten([.key("policy"), .key("cuts"), .key("restoreMonths")])
+    notes.withinYearsFollowsHorizon = Set(
+      assertions.indices.filter {
+        assertions[$0].itemDefinition != ScenarioFields.requiredReserveAssertion.name
+          && !isWritten([.key("assertions"), .index($0), .key("withinYears")])
+      })
   }
 
   private static func strings(_ items: [JSONValue]?, at path: JSONPath) throws -> [String] {
@@ -186,8 +193,8 @@ extension Scenario {
     let factor = try reader.value("factor").map { try factorName($0, at: path.appending("factor")) }
     let fromYear = try reader.integer("fromYear")
     let untilYear = try reader.integer("untilYear")
-    if let fromYear, let untilYear, untilYear < fromYear {
-      throw reader.error("untilYear", "must not be before fromYear (\(fromYear)), found \(untilYear)")
+    if let problem = MoneyLine.yearsProblem(from: fromYear, until: untilYear) {
+      throw reader.error("untilYear", problem)
     }
     try reader.rejectUnknownKeys()
     return MoneyLine(

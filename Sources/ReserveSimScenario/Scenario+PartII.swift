@@ -14,9 +14,8 @@ extension Scenario {
     } catch {
       throw ScenarioError(file: nil, path: path, message: error.message)
     }
-    if let horizon, month > horizon {
-      throw ScenarioError(
-        file: nil, path: path, message: "month \(month) is past the horizon (month \(horizon), the last simulated one)")
+    if let horizon, let problem = horizonProblem(month: month, horizon: horizon) {
+      throw ScenarioError(file: nil, path: path, message: problem)
     }
     return month
   }
@@ -90,10 +89,8 @@ extension Scenario {
     }
     let below = try reader.number("belowMonths")!
     let restore = try reader.number("restoreMonths") ?? below
-    guard restore >= below else {
-      throw reader.error(
-        "restoreMonths",
-        "must be at least belowMonths (\(JSONValue.format(below))), found \(JSONValue.format(restore))")
+    if let problem = ExpenseCuts.restoreProblem(below: below, restore: restore) {
+      throw reader.error("restoreMonths", problem)
     }
     let multiplier = try reader.number("expenseMultiplier")!
     var lines: [String]?

@@ -13,6 +13,10 @@ public struct ScenarioWarning: Sendable, Equatable, CustomStringConvertible {
 /// are equal.
 struct ReadingNotes: Sendable, Equatable {
   var warnings: [ScenarioWarning] = []
+  /// Whether `policy.cuts.restoreMonths` was left out, so that it follows `belowMonths` (for `ParameterAddress`).
+  var restoreFollowsTrigger = false
+  /// The assertions whose `withinYears` was left out, so that it follows `years`.
+  var withinYearsFollowsHorizon: Set<Int> = []
   static func == (_: ReadingNotes, _: ReadingNotes) -> Bool { true }
 }
 

@@ -39,42 +39,43 @@ public enum ScenarioFields {
         "The calendar month of month 1, as \"YYYY-MM\" (used for labels only)."),
       ScenarioField(
         "years", .wholeNumber, range: .between(1, 100), unit: "years", required: .unlessExtending,
+        at: .wholeNumber(\Scenario.years), limit: .horizon,
         "How many years to simulate (the horizon). The simulation runs in monthly steps, 12 per year; month 1 is exactly the figures written in the file."
       ),
-      ScenarioField("simulation", .object("simulation")),
-      ScenarioField("reserve", .object("reserve")),
-      ScenarioField("factors", .object("factors")),
+      ScenarioField("simulation", .object("simulation"), at: .object(\Scenario.simulation)),
+      ScenarioField("reserve", .object("reserve"), at: .object(\Scenario.reserve)),
+      ScenarioField("factors", .object("factors"), at: .object(\Scenario.factors)),
       ScenarioField(
-        "correlations", .list(.object("correlation")), default: .array([]),
+        "correlations", .list(.object("correlation")), default: .array([]), at: .list(\Scenario.correlations),
         "How the random factors' monthly surprises move together. Pairs not listed are uncorrelated. Each pair may be given once, and together they must be possible (a positive definite matrix): the tool rejects, for example, traffic moving with unit cost, unit cost with donations, but traffic against donations, all strongly."
       ),
       ScenarioField(
-        "income", .list(.object("moneyLine")), default: .array([]),
+        "income", .list(.object("moneyLine")), default: .array([]), at: .list(\Scenario.income),
         "Regular income other than sponsors (donations, grants, fees). Names must be unique within the list. Income is multiplied by the incomeMultiplier of every active event."
       ),
       ScenarioField(
-        "expenses", .list(.object("moneyLine")), default: .array([]),
+        "expenses", .list(.object("moneyLine")), default: .array([]), at: .list(\Scenario.expenses),
         "Regular spending (staff, hosting, other costs). Names must be unique within the list."),
       ScenarioField(
-        "sponsorTiers", .list(.object("sponsorTier")), default: .array([]),
+        "sponsorTiers", .list(.object("sponsorTier")), default: .array([]), at: .list(\Scenario.sponsorTiers),
         "Sponsorship tiers. Sponsors pay monthly; at each year end each sponsor renews or leaves, and new sponsors join. Names must be unique within the list."
       ),
       ScenarioField(
-        "inKindServices", .list(.object("inKindService")), default: .array([]),
+        "inKindServices", .list(.object("inKindService")), default: .array([]), at: .list(\Scenario.inKindServices),
         "Services donated in kind (a CDN, cloud hosting, monitoring) that the organisation would have to pay for if the donor stopped. Names must be unique within the list."
       ),
       ScenarioField(
-        "events", .list(.object("event")), default: .array([]),
+        "events", .list(.object("event")), default: .array([]), at: .list(\Scenario.events),
         "Kinds of shock (a downturn, a funding freeze) that start at random, last a while, and change income, renewals, new sponsors and the chance of losing donated services while they last. Different kinds are independent; when several are active their effects multiply. Names must be unique within the list."
       ),
       ScenarioField(
-        "assertions", .list(.object("assertion")), default: .array([]),
+        "assertions", .list(.object("assertion")), default: .array([]), at: .list(\Scenario.assertions),
         "Budget assumptions that `reservesim check` tests against the simulation (for CI). A check passes, fails, or is inconclusive when the threshold lies inside the estimate's 95% Monte Carlo confidence interval. Names must be unique within the list."
       ),
       ScenarioField(
-        "oneOffs", .list(.object("oneOff")), default: .array([]),
+        "oneOffs", .list(.object("oneOff")), default: .array([]), at: .list(\Scenario.oneOffs),
         "Single cash flows in given months (an audit, a one-off grant). Names must be unique within the list."),
-      ScenarioField("policy", .object("policy")),
+      ScenarioField("policy", .object("policy"), at: .optionalObject(\Scenario.policy)),
     ])
 
   static let simulation = ScenarioObject(
@@ -84,10 +85,12 @@ public enum ScenarioFields {
     fields: [
       ScenarioField(
         "paths", .wholeNumber, range: .between(1, 1e9), default: .number(10_000), unit: "paths",
+        at: .wholeNumber(\SimulationSettings.paths),
         "How many possible futures to simulate. More paths narrow the Monte Carlo confidence intervals (roughly, four times the paths halves them) and take longer. Shipped scenarios keep this at 100,000 or fewer."
       ),
       ScenarioField(
         "seed", .wholeNumber, range: .between(0, largestWholeNumber), default: .number(1),
+        at: .seed(\SimulationSettings.seed),
         "The starting point of the random numbers. Path i's random numbers depend only on the seed and i, so a run of 2N paths contains the first N paths' results unchanged."
       ),
     ])
@@ -98,14 +101,16 @@ public enum ScenarioFields {
       "The cash reserve. Each month: balance = last month's balance grown by the monthly return, plus income and sponsor payments, minus expenses and the cost of services no longer donated. A future is ruined in the first month the balance is below the floor.",
     fields: [
       ScenarioField(
-        "initial", .number, range: .balance, default: .number(0), unit: "currency",
-        "The balance at the start, before month 1."),
+        "initial", .number, range: .balance, default: .number(0), unit: "currency", at: .number(\ReservePolicy.initial),
+        lane: .reserveInitial, "The balance at the start, before month 1."),
       ScenarioField(
-        "floor", .number, range: .balance, default: .number(0), unit: "currency",
+        "floor", .number, range: .balance, default: .number(0), unit: "currency", at: .number(\ReservePolicy.floor),
+        lane: .reserveFloor,
         "The lowest balance the organisation accepts; falling below it counts as ruin. 0 means running out of cash; a positive floor keeps a safety margin."
       ),
       ScenarioField(
         "annualReturn", .number, range: .growth, default: .number(0), unit: "fraction per year", scale: .rate,
+        at: .number(\ReservePolicy.annualReturn), lane: .reserveReturn,
         "Interest or investment return on the balance, applied monthly as (1 + annualReturn)^(1/12). It applies to any sign of balance, so a negative balance is charged the same rate."
       ),
     ])
@@ -116,18 +121,19 @@ public enum ScenarioFields {
       "The random factors that drive the model. Each is a level that starts at 1 in month 1 and then drifts at its growth rate with random monthly surprises of the given volatility (a monthly random walk in logarithms, so the level is never negative). A factor left out stays exactly 1.",
     fields: [
       ScenarioField(
-        "traffic", .object("factor"),
+        "traffic", .object("factor"), at: .object(\[Factor: FactorDynamics][dynamicsOf: .traffic]),
         "How much the donated services are used (requests, bytes served). Scales the value of services with scaling \"traffic\"."
       ),
       ScenarioField(
-        "unitCost", .object("factor"),
+        "unitCost", .object("factor"), at: .object(\[Factor: FactorDynamics][dynamicsOf: .unitCost]),
         "The price per unit of use (e.g. per GB served). Scales the value of services with scaling \"traffic\"; falling prices are a negative growth."
       ),
       ScenarioField(
-        "donations", .object("factor"), "The general level of giving; income lines with factor \"donations\" follow it."
+        "donations", .object("factor"), at: .object(\[Factor: FactorDynamics][dynamicsOf: .donations]),
+        "The general level of giving; income lines with factor \"donations\" follow it."
       ),
       ScenarioField(
-        "inflation", .object("factor"),
+        "inflation", .object("factor"), at: .object(\[Factor: FactorDynamics][dynamicsOf: .inflation]),
         "Prices in general. Scales services with scaling \"fixed\" and any line with factor \"inflation\"."),
     ])
 
@@ -136,11 +142,13 @@ public enum ScenarioFields {
     fields: [
       ScenarioField(
         "annualGrowth", .number, range: .growth, default: .number(0), unit: "fraction per year", scale: .rate,
+        at: .number(\FactorDynamics.annualGrowth), lane: .factorGrowth,
         "The typical (median) growth per year: the factor's median level in month m is (1 + annualGrowth)^((m-1)/12). -0.1 is a 10% fall per year; it must be above -1 (-100%)."
       ),
       ScenarioField(
         "annualVolatility", .number, range: .between(0, 5), default: .number(0),
         unit: "fraction per year (standard deviation of the log level)", scale: .rate,
+        at: .number(\FactorDynamics.annualVolatility), lane: .factorVolatility,
         "How uncertain the factor is: the standard deviation of its logarithm grows as annualVolatility times the square root of the years elapsed. 0 makes the factor follow its growth exactly."
       ),
     ])
@@ -155,6 +163,7 @@ public enum ScenarioFields {
         "The two (different) factors whose monthly surprises are correlated."),
       ScenarioField(
         "rho", .number, range: .openInterval(-1, 1), unit: "correlation coefficient", required: .always,
+        at: .number(\Correlation.rho), lane: .rho, limit: .correlation,
         "The correlation of the two factors' monthly surprises: positive when they tend to move together, negative when one tends to rise as the other falls. Exactly 1 or -1 would tie the two factors into one and is rejected."
       ),
     ])
@@ -166,9 +175,11 @@ public enum ScenarioFields {
       ScenarioField("name", .name, required: .always, "What the line is, unique within its list."),
       ScenarioField(
         "annual", .number, range: .amount, default: .number(0), unit: "currency per year",
+        at: .number(\MoneyLine.annual), lane: .lineAnnual,
         "The amount per year at month 1; one twelfth of it is paid each month."),
       ScenarioField(
         "annualGrowth", .number, range: .growth, default: .number(0), unit: "fraction per year", scale: .rate,
+        at: .number(\MoneyLine.annualGrowth), lane: .lineGrowth,
         "A planned, certain growth per year (a pay rise, an agreed price increase), compounded monthly from month 2."),
       ScenarioField(
         "factor", .factorName,
@@ -176,9 +187,11 @@ public enum ScenarioFields {
       ),
       ScenarioField(
         "fromYear", .wholeNumber, range: .atLeast(1), default: .number(1), unit: "year (1 = the first)",
+        at: .optionalWholeNumber(\MoneyLine.fromYear), limit: .firstYear,
         "The first year (1-based, inclusive) in which the line is paid."),
       ScenarioField(
         "untilYear", .wholeNumber, range: .atLeast(1), unit: "year (1 = the first)",
+        at: .optionalWholeNumber(\MoneyLine.untilYear), limit: .lastYear,
         "The last year (1-based, inclusive) in which the line is paid; not before fromYear. Left out: to the end of the horizon."
       ),
     ])
@@ -189,17 +202,20 @@ public enum ScenarioFields {
       ScenarioField("name", .name, required: .always, "The tier's name, unique within the list."),
       ScenarioField(
         "annualAmount", .number, range: .amount, default: .number(0), unit: "currency per sponsor per year",
+        at: .number(\SponsorTier.annualAmount), lane: .tierAmount,
         "What one sponsor in this tier pays per year; one twelfth of it each month."),
       ScenarioField(
         "count", .wholeNumber, range: .between(0, 1e6), default: .number(0), unit: "sponsors",
-        "How many sponsors the tier has at the start."),
+        at: .wholeNumber(\SponsorTier.count), lane: .tierCount, "How many sponsors the tier has at the start."),
       ScenarioField(
         "renewalProbability", .number, range: .probability, default: .number(1),
-        unit: "probability per sponsor per year", scale: .probability,
+        unit: "probability per sponsor per year", scale: .probability, at: .number(\SponsorTier.renewalProbability),
+        lane: .tierRenewal,
         "Each sponsor's chance of renewing at each year end (0.8 = 80%). Active events multiply it by their sponsorRenewalMultiplier (capped at 1)."
       ),
       ScenarioField(
         "newPerYear", .number, range: .between(0, 1e5), default: .number(0), unit: "sponsors per year (average)",
+        at: .number(\SponsorTier.newPerYear), lane: .tierNewPerYear,
         "How many new sponsors join at each year end on average (the actual number is random, Poisson). Active events multiply it by their newSponsorMultiplier. 0.5 means one new sponsor every two years on average."
       ),
     ])
@@ -210,6 +226,7 @@ public enum ScenarioFields {
       ScenarioField("name", .name, required: .always, "The service's name, unique within the list."),
       ScenarioField(
         "monthlyValue", .number, range: .amount, default: .number(0), unit: "currency per month",
+        at: .number(\InKindService.monthlyValue), lane: .serviceValue,
         "What it would cost to pay for the service in month 1."),
       ScenarioField(
         "scaling", .choice(ServiceScaling.allCases.map(\.rawValue)), default: .string("fixed"),
@@ -217,29 +234,33 @@ public enum ScenarioFields {
       ),
       ScenarioField(
         "annualLossProbability", .number, range: .probability, default: .number(0), unit: "probability per year",
-        scale: .probability,
+        scale: .probability, at: .number(\InKindService.annualLossProbability), lane: .serviceLoss,
         "The chance per year that the donor ends the donation. It is spread evenly over the months and multiplied by the serviceLossMultiplier of active events; 1 means the donation ends in month 1."
       ),
       ScenarioField(
         "noticeMonths", .wholeNumber, range: .between(0, 1200), default: .number(0), unit: "months",
+        at: .wholeNumber(\InKindService.noticeMonths), lane: .serviceNotice,
         "How many months the donor keeps covering the service after announcing the end: lost in month m, the donor still covers months m to m + noticeMonths."
       ),
       ScenarioField(
         "replacementCostFraction", .number, range: .between(0, 100), default: .number(1),
-        unit: "fraction of the service's value", scale: .fraction,
+        unit: "fraction of the service's value", scale: .fraction, at: .number(\InKindService.replacementCostFraction),
+        lane: .serviceCostFraction,
         "The share of the service's value the organisation pays each month once the donation is gone (0.6 = a negotiated price at 60% of the value; above 1 is allowed, e.g. for an emergency premium)."
       ),
       ScenarioField(
         "annualReplacementProbability", .number, range: .probability, default: .number(0),
-        unit: "probability per year", scale: .probability,
+        unit: "probability per year", scale: .probability, at: .number(\InKindService.annualReplacementProbability),
+        lane: .serviceReplacement,
         "While the organisation is paying, the chance per year that a new donor takes the service over; from the month after that the service is donated again (and can be lost again)."
       ),
-      ScenarioField("agreement", .object("agreement")),
+      ScenarioField("agreement", .object("agreement"), at: .optionalObject(\InKindService.agreement)),
       ScenarioField(
         "migrationCost", .number, range: .amount, default: .number(0), unit: "currency at month-1 prices",
+        at: .number(\InKindService.migrationCost), lane: .serviceMigration,
         "A one-off cost of moving off the donated service, scaled like the service's value, paid in the first month the organisation pays after each loss."
       ),
-      ScenarioField("mitigation", .object("mitigation")),
+      ScenarioField("mitigation", .object("mitigation"), at: .optionalObject(\InKindService.mitigation)),
     ])
 
   static let event = ScenarioObject(
@@ -248,29 +269,35 @@ public enum ScenarioFields {
       ScenarioField("name", .name, required: .always, "The kind of event, unique within the list."),
       ScenarioField(
         "annualProbability", .number, range: .probability, default: .number(0), unit: "probability per year",
-        scale: .probability,
+        scale: .probability, at: .number(\EventKind.annualProbability), lane: .eventProbability,
         "The chance per year that the event starts, spread evenly over the months in which it is not already active."),
       ScenarioField(
         "durationMonths", .wholeNumber, range: .between(1, 1200), default: .number(1), unit: "months",
+        at: .wholeNumber(\EventKind.durationMonths), lane: .eventDuration,
         "How long the event lasts once started, the starting month included."),
       ScenarioField(
         "incomeMultiplier", .number, range: .multiplier, default: .number(1), unit: "multiplier",
+        at: .number(\EventKind.incomeMultiplier), lane: .eventIncome,
         "Multiplies every income line while the event is active (0.8 = income 20% lower). Sponsors are not income lines: use the sponsor multipliers for them."
       ),
       ScenarioField(
         "sponsorRenewalMultiplier", .number, range: .multiplier, default: .number(1), unit: "multiplier",
+        at: .number(\EventKind.sponsorRenewalMultiplier), lane: .eventRenewal,
         "Multiplies every tier's renewalProbability at a year end that falls while the event is active (the result is capped at 1)."
       ),
       ScenarioField(
         "newSponsorMultiplier", .number, range: .multiplier, default: .number(1), unit: "multiplier",
+        at: .number(\EventKind.newSponsorMultiplier), lane: .eventNewSponsor,
         "Multiplies every tier's newPerYear at a year end that falls while the event is active (0.5 = half as many new sponsors)."
       ),
       ScenarioField(
         "serviceLossMultiplier", .number, range: .multiplier, default: .number(1), unit: "multiplier",
+        at: .number(\EventKind.serviceLossMultiplier), lane: .eventLoss,
         "Multiplies the monthly chance of losing each donated service while the event is active (2 = donors twice as likely to stop)."
       ),
       ScenarioField(
         "agreementRenewalMultiplier", .number, range: .multiplier, default: .number(1), unit: "multiplier",
+        at: .number(\EventKind.agreementRenewalMultiplier), lane: .eventAgreement,
         "Multiplies a dated agreement's renewal probability when the event is active in the agreement's last month."),
     ])
 
@@ -280,17 +307,17 @@ public enum ScenarioFields {
       "The donation's dated agreement: donated until the end of month ends, then renewed or ended. The loss probability still applies before the end (an early end, with its notice). A replacement donor's donation has no dated term.",
     fields: [
       ScenarioField(
-        "ends", .month, range: .atLeast(1), required: .always,
+        "ends", .month, range: .atLeast(1), required: .always, at: .wholeNumber(\ServiceAgreement.ends),
         "The agreement's last covered month (it may lie past the horizon). At its end one draw decides whether the agreement is renewed; without a renewal the organisation pays from the next month (the notice is taken as given before the end)."
       ),
       ScenarioField(
         "renewalProbability", .number, range: .probability, default: .number(0), unit: "probability",
-        scale: .probability,
+        scale: .probability, at: .number(\ServiceAgreement.renewalProbability), lane: .serviceAgreementRenewal,
         "The chance that the agreement is renewed at each end, multiplied by the agreementRenewalMultiplier of the events active in that month."
       ),
       ScenarioField(
         "renewalYears", .wholeNumber, range: .between(1, 100), default: .number(1), unit: "years",
-        "The length of each renewal, in years."),
+        at: .wholeNumber(\ServiceAgreement.renewalYears), "The length of each renewal, in years."),
     ])
 
   static let mitigation = ScenarioObject(
@@ -299,11 +326,12 @@ public enum ScenarioFields {
     fields: [
       ScenarioField(
         "afterMonths", .wholeNumber, range: .between(0, 1200), unit: "months", required: .always,
+        at: .wholeNumber(\ServiceMitigation.afterMonths),
         "Once the organisation has paid for this many months in a row, it pays costFraction instead of replacementCostFraction (the count starts again after each loss)."
       ),
       ScenarioField(
         "costFraction", .number, range: .between(0, 100), unit: "fraction of the service's value", scale: .fraction,
-        required: .always,
+        required: .always, at: .number(\ServiceMitigation.costFraction), lane: .serviceMitigatedFraction,
         "The share of the service's value paid once the organisation has adapted (a cheaper set-up)."),
     ])
 
@@ -312,11 +340,11 @@ public enum ScenarioFields {
     fields: [
       ScenarioField("name", .name, required: .always, "What the item is, unique within the list."),
       ScenarioField(
-        "month", .month, range: .between(1, 1200), required: .always,
+        "month", .month, range: .between(1, 1200), required: .always, at: .wholeNumber(\OneOff.month), limit: .month,
         "The month it falls in: a whole number or \"YYYY-MM\" (which needs the file's start), within the horizon (at most 12 × years)."
       ),
       ScenarioField(
-        "amount", .number, range: .balance, unit: "currency", required: .always,
+        "amount", .number, range: .balance, unit: "currency", required: .always, at: .number(\OneOff.amount),
         "The cash flow: positive for income, negative for an expense. Not scaled by any factor or event."),
     ])
 
@@ -327,9 +355,10 @@ public enum ScenarioFields {
     fields: [
       ScenarioField(
         "minimumMonths", .number, range: .between(0, 1200), unit: "months of outgo",
+        at: .optionalNumber(\ResponsePolicy.minimumMonths),
         "The board's minimum reserve. Changes no cash flow; results report the chance of falling below it."),
-      ScenarioField("cuts", .object("cuts")),
-      ScenarioField("appeal", .object("appeal")),
+      ScenarioField("cuts", .object("cuts"), at: .optionalObject(\ResponsePolicy.cuts)),
+      ScenarioField("appeal", .object("appeal"), at: .optionalObject(\ResponsePolicy.appeal)),
     ])
 
   static let cuts = ScenarioObject(
@@ -339,13 +368,15 @@ public enum ScenarioFields {
     fields: [
       ScenarioField(
         "belowMonths", .number, range: .between(0, 1200), unit: "months of outgo", required: .always,
+        at: .number(\ExpenseCuts.belowMonths), limit: .cutsTrigger,
         "When the cover falls below this at a month-end, the listed expense lines are cut from the next month."),
       ScenarioField(
         "restoreMonths", .number, range: .between(0, 1200), unit: "months of outgo",
+        at: .number(\ExpenseCuts.restoreMonths), limit: .cutsRestore,
         "The cuts end after the first month-end with cover at least this (default belowMonths); at least belowMonths."),
       ScenarioField(
         "expenseMultiplier", .number, range: .probability, unit: "multiplier", scale: .fraction, required: .always,
-        "What the cut lines are multiplied by while the cuts apply."),
+        at: .number(\ExpenseCuts.expenseMultiplier), "What the cut lines are multiplied by while the cuts apply."),
       ScenarioField("lines", .list(.text), "The expense lines cut, by name (default: all expense lines)."),
     ])
 
@@ -355,16 +386,18 @@ public enum ScenarioFields {
     fields: [
       ScenarioField(
         "belowMonths", .number, range: .between(0, 1200), unit: "months of outgo", required: .always,
+        at: .number(\EmergencyAppeal.belowMonths),
         "When the cover falls below this at a month-end, and no appeal was made in the cool-down, an appeal is made."),
       ScenarioField(
         "amount", .number, range: .amount, unit: "currency at month-1 prices", required: .always,
+        at: .number(\EmergencyAppeal.amount),
         "What an answered appeal raises the next month, scaled by the donations factor."),
       ScenarioField(
         "probability", .number, range: .probability, default: .number(1), unit: "probability", scale: .probability,
-        "The chance that an appeal is answered."),
+        at: .number(\EmergencyAppeal.probability), "The chance that an appeal is answered."),
       ScenarioField(
         "cooldownMonths", .wholeNumber, range: .between(1, 1200), default: .number(12), unit: "months",
-        "No new appeal within this many months of the last one."),
+        at: .wholeNumber(\EmergencyAppeal.cooldownMonths), "No new appeal within this many months of the last one."),
     ])
 
   static let ruinProbabilityAssertion = ScenarioObject(
@@ -377,11 +410,12 @@ public enum ScenarioFields {
         "metric", .constant("ruinProbability"), required: .always,
         "The share of futures that fall below the reserve floor."),
       ScenarioField(
-        "withinYears", .wholeNumber, range: .between(1, 100), unit: "years",
+        "withinYears", .wholeNumber, range: .between(1, 100), unit: "years", at: .wholeNumber(\Assertion.withinYears),
+        limit: .assertionYears,
         "Count ruin in the first withinYears years only; at most the scenario's years. Left out: the whole horizon."),
       ScenarioField(
         "atMost", .number, range: .probability, unit: "probability", scale: .probability, required: .always,
-        "The largest acceptable chance of ruin (0.05 = 5%)."),
+        at: .number(\Assertion.atMost), "The largest acceptable chance of ruin (0.05 = 5%)."),
     ])
 
   static let requiredReserveAssertion = ScenarioObject(
@@ -395,9 +429,11 @@ public enum ScenarioFields {
         "The starting reserve that keeps a given share of futures at or above the floor for the whole horizon."),
       ScenarioField(
         "confidence", .number, range: .openInterval(0, 1), unit: "probability", scale: .probability,
-        required: .always, "The share of futures the reserve must carry through (0.95 = 95%)."),
+        required: .always, at: .number(\Assertion.confidence),
+        "The share of futures the reserve must carry through (0.95 = 95%)."),
       ScenarioField(
-        "atMost", .number, unit: "currency", required: .always, "The largest acceptable required reserve."),
+        "atMost", .number, unit: "currency", required: .always, at: .number(\Assertion.atMost),
+        "The largest acceptable required reserve."),
     ])
 
   static let belowMinimumAssertion = ScenarioObject(
@@ -412,11 +448,12 @@ public enum ScenarioFields {
         "metric", .constant("belowMinimum"), required: .always,
         "The share of futures whose balance falls below the board's minimum months of outgo."),
       ScenarioField(
-        "withinYears", .wholeNumber, range: .between(1, 100), unit: "years",
+        "withinYears", .wholeNumber, range: .between(1, 100), unit: "years", at: .wholeNumber(\Assertion.withinYears),
+        limit: .assertionYears,
         "Count the first withinYears years only; at most the scenario's years. Left out: the whole horizon."),
       ScenarioField(
         "atMost", .number, range: .probability, unit: "probability", scale: .probability, required: .always,
-        "The largest acceptable chance of falling below the minimum (0.1 = 10%)."),
+        at: .number(\Assertion.atMost), "The largest acceptable chance of falling below the minimum (0.1 = 10%)."),
     ])
 
   /// An item of `assertions`: one of three kinds, told apart by `metric`; the first is taken when `metric` names
@@ -462,24 +499,9 @@ public enum ScenarioFields {
     uniqueKeysWithValues: objects.map { ($0.name, $0) })
 
   /// The fields that may be written as a distribution (SPEC §16), as "definition.key" ("inKindService.monthlyValue";
-  /// ".key" at the top level): those whose every pattern is in `UncertainParameter.supportedPatterns`.
-  static let distributionFields: Set<String> = {
-    var patternsOf: [String: [String]] = [:]
-    func visit(_ object: ScenarioObject, at place: String) {
-      for field in object.fields {
-        let pattern = place.isEmpty ? field.key : place + "." + field.key
-        patternsOf[object.name + "." + field.key, default: []].append(pattern)
-        for (definition, suffix) in field.type.objectDefinitions {
-          for branch in assertion.name == definition ? assertion.branches.map(\.object) : [definition] {
-            if let child = Self.object(named: branch) { visit(child, at: pattern + suffix) }
-          }
-        }
-      }
-    }
-    visit(root, at: "")
-    return Set(
-      patternsOf.filter { $0.value.allSatisfy(UncertainParameter.supportedPatterns.contains) }.keys)
-  }()
+  /// ".key" at the top level): those whose row names the engine's per-lane parameter they feed (`lane`).
+  static let distributionFields: Set<String> = Set(
+    objects.flatMap { object in object.fields.filter { $0.lane != nil }.map { object.name + "." + $0.key } })
 
   /// Every field with its JSON path pattern (`inKindServices[].agreement.ends`, `factors.traffic.annualGrowth`),
   /// in the format's order; a field of an object that stands in several places (an income or expense line) is
@@ -590,12 +612,23 @@ public struct ScenarioField: Sendable {
   let examples: [String]
   /// For lists of exactly this many different items (`between`).
   let itemCount: Int?
+  /// Where the model stores the field (a number, or the object or list that holds more fields): the key path
+  /// `ParameterAddress` reads and writes through (`--set`, `sweep`, `sensitivity`, the decoder's rules).
+  package let model: ModelKeyPath?
+  /// The engine's per-lane parameter a distribution on the field feeds (SPEC §16); `nil`: it takes no distribution.
+  package let lane: LaneKind?
+  /// The rule between this field and others that narrows its range (besides the table's own range).
+  package let limit: FieldLimit?
 
   init(
     _ key: String, _ type: ValueType, range: NumberRange? = nil, default defaultValue: JSONValue? = nil,
     unit: String? = nil, scale: Scale? = nil, required requirement: Requirement = .optional, pattern: String? = nil,
-    examples: [String] = [], itemCount: Int? = nil, _ description: String? = nil
+    examples: [String] = [], itemCount: Int? = nil, at model: ModelKeyPath? = nil, lane: LaneKind? = nil,
+    limit: FieldLimit? = nil, _ description: String? = nil
   ) {
+    self.model = model
+    self.lane = lane
+    self.limit = limit
     self.key = key
     self.type = type
     self.range = range

@@ -12,11 +12,14 @@ public struct UncertainParameter: Sendable, Equatable {
   /// The key of the parameter's draws: FNV-1a (32 bits) of the path's text, so a path's values depend on the
   /// seed, the path index and the parameter only (not on which other parameters are uncertain).
   public let drawKey: UInt32
+  /// The engine's per-lane parameter it feeds (the field's `lane` in `ScenarioFields`, with its item).
+  package let lane: LaneParameter
 
-  init(path: ScenarioPath, pattern: String, item: Int, distribution: EstimateDistribution) {
+  init(path: ScenarioPath, pattern: String, item: Int, lane: LaneParameter, distribution: EstimateDistribution) {
     self.path = path
     self.pattern = pattern
     self.item = item
+    self.lane = lane
     self.distribution = distribution
     var hash: UInt32 = 2_166_136_261
     for byte in path.description.utf8 {
@@ -25,35 +28,6 @@ public struct UncertainParameter: Sendable, Equatable {
     }
     drawKey = hash
   }
-
-  /// The fields that may be written as a distribution (every model parameter the engine draws per path).
-  public static let supportedPatterns: Set<String> = {
-    var patterns: Set<String> = ["reserve.initial", "reserve.floor", "reserve.annualReturn", "correlations[].rho"]
-    for factor in Factor.allCases {
-      patterns.insert("factors.\(factor.rawValue).annualGrowth")
-      patterns.insert("factors.\(factor.rawValue).annualVolatility")
-    }
-    for list in ["income", "expenses"] {
-      patterns.insert("\(list)[].annual")
-      patterns.insert("\(list)[].annualGrowth")
-    }
-    for key in ["annualAmount", "count", "renewalProbability", "newPerYear"] {
-      patterns.insert("sponsorTiers[].\(key)")
-    }
-    for key in [
-      "monthlyValue", "annualLossProbability", "noticeMonths", "replacementCostFraction",
-      "annualReplacementProbability", "agreement.renewalProbability", "migrationCost", "mitigation.costFraction",
-    ] {
-      patterns.insert("inKindServices[].\(key)")
-    }
-    for key in [
-      "annualProbability", "durationMonths", "incomeMultiplier", "sponsorRenewalMultiplier", "newSponsorMultiplier",
-      "serviceLossMultiplier", "agreementRenewalMultiplier",
-    ] {
-      patterns.insert("events[].\(key)")
-    }
-    return patterns
-  }()
 
   /// Top-level keys that hold no model parameters.
   static let settingsRoots: Set<String> = ["years", "simulation", "assertions", "$schema", "extends"]
@@ -83,7 +57,8 @@ public struct UncertainParameter: Sendable, Equatable {
           node, field: field, pattern: pattern, path: path, jsonPath: jsonPath, item: item, into: &found)
       }
       var visited = members
-      for (key, value) in members {
+      // Keys in alphabetical order, so that the order of the parameters found does not depend on hashing.
+      for (key, value) in members.sorted(by: { $0.key < $1.key }) {
         visited[key] = try visit(
           value, pattern: pattern + "." + key, path: path + [.key(key)], jsonPath: jsonPath.appending(key), item: item,
           into: &found)
@@ -103,6 +78,12 @@ public struct UncertainParameter: Sendable, Equatable {
     }
   }
 
+  /// A factor's field's item: the factor's index (`factors.traffic.annualGrowth`).
+  private static func laneItem(_ path: [ScenarioPath.Step]) -> Int? {
+    guard path.count == 3, path[0] == .key("factors"), case .key(let name) = path[1] else { return nil }
+    return Factor(rawValue: name)?.index
+  }
+
   private static func distribution(
     _ node: JSONValue, field: ScenarioField, pattern: String, path: [ScenarioPath.Step], jsonPath: JSONPath,
     item: Int, into found: inout [UncertainParameter]
@@ -118,7 +99,7 @@ public struct UncertainParameter: Sendable, Equatable {
     } catch {
       throw fail(error.message)
     }
-    guard supportedPatterns.contains(pattern) else {
+    guard let kind = field.lane else {
       throw fail(
         "\(field.key) cannot be a distribution yet: it is a number here (the fields that take a distribution are "
           + "listed in docs/model.md §16)")
@@ -126,7 +107,10 @@ public struct UncertainParameter: Sendable, Equatable {
     // A distribution of one value (uniform [x, x], triangular [x, x, x]) is that number.
     if !distribution.isPoint {
       found.append(
-        UncertainParameter(path: ScenarioPath(steps: path), pattern: pattern, item: item, distribution: distribution))
+        UncertainParameter(
+          path: ScenarioPath(steps: path), pattern: pattern, item: item,
+          lane: LaneParameter(kind, laneItem(path) ?? item, isExpense: path.first == .key("expenses")),
+          distribution: distribution))
     }
     return .number(distribution.value(at: 0.5))
   }

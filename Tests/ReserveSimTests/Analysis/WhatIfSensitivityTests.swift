@@ -60,7 +60,9 @@ final class WhatIfSensitivityTests: XCTestCase {
       let parsed = try ScenarioPath(parsing: path)
       // A path that finds no number is a broken lookup: the test fails (it is not skipped).
       guard case .number(let base)? = parsed.value(in: document) else { throw NoNumber(path: path) }
-      let values = SensitivityAnalysis.variedValues(of: parsed, base: base, swing: 0.2, in: document)
+      let scenario = try Scenario(json: document)
+      let values = SensitivityAnalysis.variedValues(
+        of: try ParameterAddress(parsed, in: scenario), base: base, swing: 0.2, in: scenario)
       return [values.low, values.high]
     }
     let renewal = try varied("sponsorTiers[Gold].renewalProbability")

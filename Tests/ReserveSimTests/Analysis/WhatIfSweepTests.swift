@@ -19,6 +19,24 @@ final class WhatIfSweepTests: XCTestCase {
     XCTAssertEqual(try SweepAxis(parsing: "inKindServices[CDN].noticeMonths=0:1:3")?.values, [0, 1, 1])  // rounded
   }
 
+  func testAPointWrittenThroughAddressesIsTheEditDecodedFromJSON() throws {
+    let document = WhatIfFixtures.cdnDependent()
+    let axes = [
+      try XCTUnwrap(try SweepAxis(parsing: "inKindServices[CDN].annualLossProbability=0:0.4:3")),
+      try XCTUnwrap(try SweepAxis(parsing: "reserve.initial=0:2e6:2")),
+    ]
+    let simulate = WhatIfFixtures.simulate(paths: 300)
+    let sweep = try Sweep(document: document, axes: axes, simulate: simulate)
+    XCTAssertEqual(sweep.rows.count, 6)
+    for row in sweep.rows {
+      var point = document
+      for (axis, value) in zip(axes, row.values) { point = try axis.path.setting(.number(value), in: point) }
+      let outcome = RunOutcome(
+        simulate(try Scenario(json: point)), confidences: RunSummary.defaultReserveConfidences)
+      XCTAssertEqual(row.outcome, outcome, "\(row.values)")
+    }
+  }
+
   func testRuinFallsMonotonicallyAsTheInitialReserveRises() throws {
     let sweep = try Sweep(
       document: WhatIfFixtures.cdnDependent(), axes: [try XCTUnwrap(try SweepAxis(parsing: "reserve.initial=0:3e6:7"))],

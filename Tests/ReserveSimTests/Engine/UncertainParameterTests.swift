@@ -21,8 +21,12 @@ final class UncertainParameterTests: XCTestCase {
   func pointParameter(_ pattern: String, item: Int, value: Double, whole: Bool = false) throws -> UncertainParameter {
     let distribution = try EstimateDistribution(
       json: .object(["uniform": .array([.number(value), .number(value)])]), range: .any, isWholeNumber: whole)
+    // The lane the decoder gives the field: the table's kind, a factor's index for a factor's field.
+    let kind = try XCTUnwrap(ScenarioFields.field(at: pattern)?.lane, pattern)
+    let factor = pattern.split(separator: ".").dropFirst().first.flatMap { Factor(rawValue: String($0)) }
+    let lane = LaneParameter(kind, factor?.index ?? item, isExpense: pattern.hasPrefix("expenses"))
     return UncertainParameter(
-      path: ScenarioPath(steps: [.key(pattern), .index(item)]), pattern: pattern, item: item,
+      path: ScenarioPath(steps: [.key(pattern), .index(item)]), pattern: pattern, item: item, lane: lane,
       distribution: distribution)
   }
 

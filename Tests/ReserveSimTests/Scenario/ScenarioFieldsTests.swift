@@ -48,11 +48,14 @@ final class ScenarioFieldsTests: XCTestCase {
       XCTAssertTrue(ScenarioParameters.isInteger(try path(whole)), whole)
     }
     XCTAssertFalse(ScenarioParameters.isInteger(try path("inKindServices[CDN].mitigation.costFraction")))
-    XCTAssertEqual(ScenarioParameters.validRange(of: try path("sponsorTiers[T].count"), in: document), 0...1e6)
-    XCTAssertEqual(ScenarioParameters.validRange(of: try path("oneOffs[Audit].month"), in: document), 1...36)
+    let scenario = try Scenario(json: document)
+    func address(_ text: String) throws -> ParameterAddress { try ParameterAddress(parsing: text, in: scenario) }
+    XCTAssertEqual(ScenarioParameters.validRange(of: try address("sponsorTiers[T].count"), in: scenario), 0...1e6)
+    XCTAssertEqual(ScenarioParameters.validRange(of: try address("oneOffs[Audit].month"), in: scenario), 1...36)
     XCTAssertEqual(
-      ScenarioParameters.validRange(of: try path("inKindServices[CDN].agreement.renewalYears"), in: document), 1...100)
-    XCTAssertEqual(ScenarioParameters.valid(2e9, for: try path("sponsorTiers[T].count"), in: document), 1e6)
+      ScenarioParameters.validRange(of: try address("inKindServices[CDN].agreement.renewalYears"), in: scenario),
+      1...100)
+    XCTAssertEqual(ScenarioParameters.valid(2e9, for: try address("sponsorTiers[T].count"), in: scenario), 1e6)
   }
 
   // MARK: null means absent
