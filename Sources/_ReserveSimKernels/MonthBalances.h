@@ -1,0 +1,46 @@
+// The balances' pass (SPEC §7, §16): the reserve's balance, the discounted sum behind the need, and the month of
+// ruin. Compiled once per instruction-set level from KernelBody.h.
+
+static void RS_NAME(rs_update_balances)(
+    const rs_block_month *at, double growth, double discount, double discountedFloor, double floor,
+    const double *cashFlow, double *balance, double *discountedSum, double *need, int32_t *ruinMonth) {
+  const int32_t lanes = at->lanes, month = at->month;
+  const double *restrict flows = cashFlow;
+  double *restrict balances = balance, *restrict sums = discountedSum, *restrict needs = need;
+  int32_t *restrict ruin = ruinMonth;
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    const double flow = flows[lane];
+    const double b = balances[lane] * growth + flow;
+    balances[lane] = b;
+    const double s = sums[lane] + flow * discount;
+    sums[lane] = s;
+    const double candidate = discountedFloor - s;
+    // Swift.max(need, candidate): the candidate when it is ≥ need.
+    needs[lane] = candidate >= needs[lane] ? candidate : needs[lane];
+    ruin[lane] = (ruin[lane] == 0 & b < floor) ? month : ruin[lane];
+  }
+}
+
+static void RS_NAME(rs_update_balances_lanes)(
+    const rs_block_month *at, const double *growth, const double *discount, const double *discountedFloor,
+    const double *floor, const double *cashFlow, double *balance, double *discountedSum, double *need,
+    int32_t *ruinMonth) {
+  const int32_t lanes = at->lanes, month = at->month;
+  const double *restrict flows = cashFlow, *restrict g = growth, *restrict d = discount;
+  const double *restrict df = discountedFloor, *restrict f = floor;
+  double *restrict balances = balance, *restrict sums = discountedSum, *restrict needs = need;
+  int32_t *restrict ruin = ruinMonth;
+  // The operations of rs_update_balances, with the month's values per lane.
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    const double flow = flows[lane];
+    const double b = balances[lane] * g[lane] + flow;
+    balances[lane] = b;
+    const double s = sums[lane] + flow * d[lane];
+    sums[lane] = s;
+    const double candidate = df[lane] - s;
+    needs[lane] = candidate >= needs[lane] ? candidate : needs[lane];
+    ruin[lane] = (ruin[lane] == 0 & b < f[lane]) ? month : ruin[lane];
+  }
+}
