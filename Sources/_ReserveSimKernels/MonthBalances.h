@@ -2,12 +2,13 @@
 // ruin. Compiled once per instruction-set level from KernelBody.h.
 
 static void RS_NAME(rs_update_balances)(
-    const rs_block_month *at, double growth, double discount, double discountedFloor, double floor,
-    const double *cashFlow, double *balance, double *discountedSum, double *need, int32_t *ruinMonth) {
+    const rs_block_month *at, const rs_reserve_month *reserve, const double *cashFlow, const rs_reserve_state *state) {
   const int32_t lanes = at->lanes, month = at->month;
+  const double growth = reserve->growth, discount = reserve->discount;
+  const double discountedFloor = reserve->discountedFloor, floor = reserve->floor;
   const double *restrict flows = cashFlow;
-  double *restrict balances = balance, *restrict sums = discountedSum, *restrict needs = need;
-  int32_t *restrict ruin = ruinMonth;
+  double *restrict balances = state->balance, *restrict sums = state->discountedSum, *restrict needs = state->need;
+  int32_t *restrict ruin = state->ruinMonth;
 #pragma clang loop vectorize(assume_safety)
   for (int32_t lane = 0; lane < lanes; lane++) {
     const double flow = flows[lane];
@@ -23,14 +24,12 @@ static void RS_NAME(rs_update_balances)(
 }
 
 static void RS_NAME(rs_update_balances_lanes)(
-    const rs_block_month *at, const double *growth, const double *discount, const double *discountedFloor,
-    const double *floor, const double *cashFlow, double *balance, double *discountedSum, double *need,
-    int32_t *ruinMonth) {
+    const rs_block_month *at, const rs_reserve_lanes *reserve, const double *cashFlow, const rs_reserve_state *state) {
   const int32_t lanes = at->lanes, month = at->month;
-  const double *restrict flows = cashFlow, *restrict g = growth, *restrict d = discount;
-  const double *restrict df = discountedFloor, *restrict f = floor;
-  double *restrict balances = balance, *restrict sums = discountedSum, *restrict needs = need;
-  int32_t *restrict ruin = ruinMonth;
+  const double *restrict flows = cashFlow, *restrict g = reserve->growth, *restrict d = reserve->discount;
+  const double *restrict df = reserve->discountedFloor, *restrict f = reserve->floor;
+  double *restrict balances = state->balance, *restrict sums = state->discountedSum, *restrict needs = state->need;
+  int32_t *restrict ruin = state->ruinMonth;
   // The operations of rs_update_balances, with the month's values per lane.
 #pragma clang loop vectorize(assume_safety)
   for (int32_t lane = 0; lane < lanes; lane++) {

@@ -2,14 +2,18 @@
 // cover, cuts and appeals after the balances. Compiled once per instruction-set level from KernelBody.h, after
 // MonthShared.h.
 
-/// The policy's part of the month for every lane (see rs_policy_money), with the expense lines read as in
-/// rs_money_body: one value for every lane (rowStride 1, laneStride 0) or each lane's own.
+/// The policy's part of the month for every lane (see rs_policy_money), with the expense and cut lines read as in
+/// rs_money_body (see rs_money_rows): one value for every lane (rowStride 1, laneStride 0) or each lane's own.
 RS_INLINE void RS_NAME(rs_policy_money_body)(
-    int32_t lanes, const double *restrict expensesFixed, const double *restrict cutFixed,
-    const double *restrict expenseAmount, const double *restrict cutAmount, ptrdiff_t rowStride, ptrdiff_t laneStride,
-    const double *const *expenseLevel, double saved, double appeal, const int32_t *restrict active,
-    const int32_t *restrict arrives, const double *restrict donations, double *restrict outgo, double *restrict flow,
-    double *restrict expenses, double *restrict incomes) {
+    int32_t lanes, const RS_NAME(rs_money_rows) *lines, ptrdiff_t rowStride, ptrdiff_t laneStride, double saved,
+    double appeal, const rs_policy_state *state, const rs_month_sums *sums) {
+  const double *restrict expensesFixed = lines->expensesFixed, *restrict cutFixed = lines->cutFixed;
+  const double *restrict expenseAmount = lines->expenseAmount, *restrict cutAmount = lines->cutAmount;
+  const double *const *expenseLevel = lines->expenseLevel;
+  const int32_t *restrict active = state->cutActive, *restrict arrives = state->appealArrives;
+  const double *restrict donations = state->donationsLevel;
+  double *restrict outgo = state->outgo, *restrict flow = sums->cashFlow, *restrict expenses = sums->expenseSum;
+  double *restrict incomes = sums->incomeSum;
 #pragma clang loop vectorize(assume_safety)
   for (int32_t lane = 0; lane < lanes; lane++) {
     const ptrdiff_t at = lane * laneStride;
@@ -33,30 +37,34 @@ RS_INLINE void RS_NAME(rs_policy_money_body)(
 
 static void RS_NAME(rs_policy_money)(
     const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *own, const rs_policy_plan *policy,
-    const rs_policy_state *state, const double *level, double *cashFlow, double *incomeSum, double *expenseSum) {
+    const rs_policy_state *state, const double *level, const rs_month_sums *sums) {
   const int32_t lanes = at->lanes;
   // The month's expenses as rs_money_lines computes them, and the part the cuts apply to.
-  const double *expenseLevel[4];
+  RS_NAME(rs_money_rows) lines = {0};
   double expenseAmount[4], cutAmount[4];
   for (int32_t i = 0; i < 4; i++) {
     const int line = i < money->expenseFactorCount;
-    expenseLevel[i] = level + (line ? money->expenseFactors[i] : 0) * at->stride;
+    lines.expenseLevel[i] = level + (line ? money->expenseFactors[i] : 0) * at->stride;
     expenseAmount[i] = line ? money->expenseAmount[i] : 0.0;
     cutAmount[i] = line ? money->cutAmount[i] : 0.0;
   }
   const double saved = policy->hasCuts ? 1 - policy->cutMultiplier : 0.0;
   const double appeal = policy->hasAppeal ? policy->appealAmount : 0.0;
+  // The plan's fixed amounts, copied so that the loop reads them from no memory it writes.
+  const double expensesFixed = money->expensesFixed, cutFixed = money->cutFixed;
   if (own) {
     // Each lane's own lines (SPEC §16), in the same order as rs_money_lines sums them.
-    RS_NAME(rs_policy_money_body)(
-        lanes, own->expensesFixed, own->cutFixed, own->expenseAmount, own->cutAmount, at->stride, 1, expenseLevel,
-        saved, appeal, state->cutActive, state->appealArrives, state->donationsLevel, state->outgo, cashFlow,
-        expenseSum, incomeSum);
+    lines.expensesFixed = own->expensesFixed;
+    lines.cutFixed = own->cutFixed;
+    lines.expenseAmount = own->expenseAmount;
+    lines.cutAmount = own->cutAmount;
+    RS_NAME(rs_policy_money_body)(lanes, &lines, at->stride, 1, saved, appeal, state, sums);
   } else {
-    RS_NAME(rs_policy_money_body)(
-        lanes, &money->expensesFixed, &money->cutFixed, expenseAmount, cutAmount, 1, 0, expenseLevel, saved, appeal,
-        state->cutActive, state->appealArrives, state->donationsLevel, state->outgo, cashFlow, expenseSum,
-        incomeSum);
+    lines.expensesFixed = &expensesFixed;
+    lines.cutFixed = &cutFixed;
+    lines.expenseAmount = expenseAmount;
+    lines.cutAmount = cutAmount;
+    RS_NAME(rs_policy_money_body)(lanes, &lines, 1, 0, saved, appeal, state, sums);
   }
 }
 

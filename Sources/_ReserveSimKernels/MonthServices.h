@@ -22,30 +22,57 @@ static void RS_NAME(rs_start_donations)(
   }
 }
 
-/// The vectorised part of a service's month (see rs_pay_services); returns whether a lane was lost, ends its
-/// agreement or ends its paid months (flags[lane] = 1 for those). `select` (a constant at each call): 1 when there
-/// are at most two sets of active events (the set's hazard is a select between added0 and added1 rather than a
-/// gather), 2 when the hazard is per lane (added[lane]), 0 for a gather by set; with the lanes' own values, 3 reads
-/// rows by set (added[set · stride + lane]) and 4 selects between the two rows of two sets. `dated` (a constant): the service
-/// has an agreement, a migration cost or a mitigation (costs.* and agreementEnd are read).
+/// One service's month as rs_service_lanes reads and writes it: its costs, the hazard a donated month adds, its rows
+/// of the services' state (lanes 0 … lanes−1 of service s) and the month's per-lane sums.
 typedef struct {
+  /// The plan's costs (SPEC §5, §13): cost·scale a paid month; with `dated`, mitigatedCost after mitigationAfter
+  /// paid months and migrationCost in the first.
   double cost, mitigatedCost, migrationCost;
   int32_t mitigationAfter;
-} RS_NAME(rs_service_costs);
+  /// With `own`: the lanes' own cost, mitigated cost and migration cost (SPEC §16), read in place of the plan's.
+  const double *laneCost, *laneMitigated, *laneMigration;
+  /// The costs' scale per lane: the traffic cost or the inflation level.
+  const double *scale;
+  /// The hazard a donated month adds, read as `select` says: added[set], added0 or added1, added[lane], or rows by
+  /// set addedStride apart (added[set · addedStride + lane]).
+  const double *added;
+  double added0, added1;
+  ptrdiff_t addedStride;
+  /// The lanes' sets of active events.
+  const int32_t *active;
+  /// The service's rows of the state; agreementEnd is read with `dated`.
+  double *clock;
+  const int32_t *payStart, *payEnd, *agreementEnd;
+  /// The month's cash flow, the year's service costs, and with `dated` the month's outgo (SPEC §15).
+  double *flow, *paidSum, *outgo;
+  /// One byte per lane, set where rs_pay_services' rare steps follow.
+  uint8_t *flags;
+} RS_NAME(rs_service_pass);
 
+/// The vectorised part of a service's month (see rs_pay_services); returns whether a lane was lost, ends its
+/// agreement or ends its paid months (flags[lane] = 1 for those). Three constants at each call choose the loop:
+/// `own`, the lanes' own costs; `dated`, the service has an agreement, a migration cost or a mitigation (the costs'
+/// other fields and agreementEnd are read); `select`, how the set's hazard is read: 1 when there are at most two sets
+/// of active events (a select between added0 and added1 rather than a gather), 2 when the hazard is per lane
+/// (added[lane]), 0 for a gather by set; with the lanes' own values, 3 reads rows by set (added[set · addedStride +
+/// lane]) and 4 selects between the two rows of two sets.
 RS_INLINE int32_t RS_NAME(rs_service_lanes)(
-    int32_t lanes, int32_t month, RS_NAME(rs_service_costs) costs, const rs_service_lanes *own, ptrdiff_t row,
-    ptrdiff_t stride, int dated, const double *restrict scale, const double *restrict added, int select,
-    double added0, double added1, const int32_t *restrict active,
-    double *restrict clock, const int32_t *restrict payStart, const int32_t *restrict payEnd,
-    const int32_t *restrict agreementEnd, double *restrict flow, double *restrict paidSum, double *restrict outgo,
-    uint8_t *restrict flags) {
+    int32_t lanes, int32_t month, const RS_NAME(rs_service_pass) *service, int own, int dated, int select) {
   int32_t changes = 0;
-  const double cost = costs.cost;
-  // With the lanes' own values (own not NULL, select 2 or 3) costs are read per lane; select 3 reads the added
-  // hazard of the lane's set from rows [set · stride + lane].
-  const double *restrict laneCost = own ? own->cost + row : 0, *restrict laneMitigated = own ? own->mitigatedCost + row : 0;
-  const double *restrict laneMigration = own ? own->migrationCost + row : 0;
+  const double cost = service->cost, mitigatedCost = service->mitigatedCost;
+  const double migrationCost = service->migrationCost;
+  const int32_t mitigationAfter = service->mitigationAfter;
+  const double *restrict laneCost = service->laneCost, *restrict laneMitigated = service->laneMitigated;
+  const double *restrict laneMigration = service->laneMigration;
+  const double *restrict scale = service->scale, *restrict added = service->added;
+  const double added0 = service->added0, added1 = service->added1;
+  const ptrdiff_t stride = service->addedStride;
+  const int32_t *restrict active = service->active;
+  double *restrict clock = service->clock;
+  const int32_t *restrict payStart = service->payStart, *restrict payEnd = service->payEnd;
+  const int32_t *restrict agreementEnd = service->agreementEnd;
+  double *restrict flow = service->flow, *restrict paidSum = service->paidSum, *restrict outgo = service->outgo;
+  uint8_t *restrict flags = service->flags;
 #pragma clang loop vectorize(assume_safety)
   for (int32_t lane = 0; lane < lanes; lane++) {
     const int32_t start = payStart[lane];
@@ -65,9 +92,9 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
       // SPEC §13: the mitigated cost after `mitigationAfter` paid months, the migration in the first paid month.
       const int32_t paidBefore = month - start;
       const double full = own ? laneCost[lane] : cost;
-      const double mitigated = own ? laneMitigated[lane] : costs.mitigatedCost;
-      const double unit = paidBefore >= costs.mitigationAfter ? mitigated : full;
-      const double migration = paidBefore == 0 ? (own ? laneMigration[lane] : costs.migrationCost) : 0.0;
+      const double mitigated = own ? laneMitigated[lane] : mitigatedCost;
+      const double unit = paidBefore >= mitigationAfter ? mitigated : full;
+      const double migration = paidBefore == 0 ? (own ? laneMigration[lane] : migrationCost) : 0.0;
       paid = paying ? (unit + migration) * scale[lane] : 0.0;
       outgo[lane] += paid;
       change |= donated & (month == agreementEnd[lane]);
@@ -88,24 +115,33 @@ static void RS_NAME(rs_pay_services)(
     double *serviceSum, uint8_t *lost, ptrdiff_t lostStride) {
   const int32_t lanes = at->lanes, month = at->month;
   const int32_t *restrict active = activeEvents;
-  double *restrict flow = cashFlow, *restrict paidSum = serviceSum;
+  uint8_t *flags = RS_FLAGS(at);
   for (int32_t s = 0; s < plan->count; s++) {
     const ptrdiff_t row = s * at->stride;
     const int dated = plan->dated[s];
-    const RS_NAME(rs_service_costs) costs = {
-        plan->cost[s], plan->mitigatedCost[s], plan->migrationCost[s], plan->mitigationAfter[s]};
-    const double *restrict scale = plan->scalesWithTraffic[s] ? trafficCost : inflationLevel;
-    double *restrict clock = state->clock + row;
-    const int32_t *restrict payStart = state->payStart + row, *restrict payEnd = state->payEnd + row;
-    const int32_t *restrict agreementEnd = state->agreementEnd + row;
-    double *restrict outgo = state->outgo;
-    uint8_t *flags = RS_FLAGS(at);
+    RS_NAME(rs_service_pass) service = {
+        .cost = plan->cost[s],
+        .mitigatedCost = plan->mitigatedCost[s],
+        .migrationCost = plan->migrationCost[s],
+        .mitigationAfter = plan->mitigationAfter[s],
+        .scale = plan->scalesWithTraffic[s] ? trafficCost : inflationLevel,
+        .addedStride = at->stride,
+        .active = active,
+        .clock = state->clock + row,
+        .payStart = state->payStart + row,
+        .payEnd = state->payEnd + row,
+        .agreementEnd = state->agreementEnd + row,
+        .flow = cashFlow,
+        .paidSum = serviceSum,
+        .outgo = state->outgo,
+        .flags = flags};
     int32_t changes;
     const rs_service_lanes *own = plan->lanes;
     if (own) {
       // The lanes' own values (SPEC §16): always the general pass, which gives a plain service's bits too.
-      const double *added;
-      int select;
+      service.laneCost = own->cost + row;
+      service.laneMitigated = own->mitigatedCost + row;
+      service.laneMigration = own->migrationCost + row;
       if (plan->sets == 0) {
         const double *hazard = own->monthlyHazard + row, *logHazard = own->logHazard + row;
         const double *multiplier = state->lossMultiplier;
@@ -114,25 +150,15 @@ static void RS_NAME(rs_pay_services)(
           const double product = hazard[lane] * multiplier[lane];
           laneAdded[lane] = multiplier[lane] == 1 ? logHazard[lane] : -log1p(-(product < 1 ? product : 1));
         }
-        added = laneAdded;
-        select = 2;
-      } else {
+        service.added = laneAdded;
+        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 1, 1, 2);
+      } else if (plan->sets == 2) {
         // Rows by set; with two sets (one event kind) a select between the two rows instead of a gather.
-        added = own->addedHazard + s * plan->sets * at->stride;
-        select = plan->sets == 2 ? 4 : 3;
-      }
-      if (select == 2) {
-        changes = RS_NAME(rs_service_lanes)(
-            lanes, month, costs, own, row, at->stride, 1, scale, added, 2, 0, 0, active, clock, payStart, payEnd,
-            agreementEnd, flow, paidSum, outgo, flags);
-      } else if (select == 4) {
-        changes = RS_NAME(rs_service_lanes)(
-            lanes, month, costs, own, row, at->stride, 1, scale, added, 4, 0, 0, active, clock, payStart, payEnd,
-            agreementEnd, flow, paidSum, outgo, flags);
+        service.added = own->addedHazard + s * plan->sets * at->stride;
+        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 1, 1, 4);
       } else {
-        changes = RS_NAME(rs_service_lanes)(
-            lanes, month, costs, own, row, at->stride, 1, scale, added, 3, 0, 0, active, clock, payStart, payEnd,
-            agreementEnd, flow, paidSum, outgo, flags);
+        service.added = own->addedHazard + s * plan->sets * at->stride;
+        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 1, 1, 3);
       }
     } else if (plan->sets == 0) {
       // The lanes' own products of serviceLossMultiplier: −ln(1 − min(1, h·multiplier)) per lane.
@@ -143,28 +169,16 @@ static void RS_NAME(rs_pay_services)(
         const double product = hazard * multiplier[lane];
         added[lane] = multiplier[lane] == 1 ? logHazard : -log1p(-(product < 1 ? product : 1));
       }
-      changes = dated ? RS_NAME(rs_service_lanes)(
-                            lanes, month, costs, 0, row, at->stride, 1, scale, added, 2, 0, 0, active, clock, payStart, payEnd,
-                            agreementEnd, flow, paidSum, outgo, flags)
-                      : RS_NAME(rs_service_lanes)(
-                            lanes, month, costs, 0, row, at->stride, 0, scale, added, 2, 0, 0, active, clock, payStart, payEnd,
-                            agreementEnd, flow, paidSum, outgo, flags);
+      service.added = added;
+      changes = dated ? RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 1, 2)
+                      : RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 0, 2);
     } else {
-      const double *restrict added = plan->addedHazard + s * plan->sets;
-      const double added0 = added[0], added1 = added[plan->sets > 1];
-      if (dated) {
-        changes = RS_NAME(rs_service_lanes)(
-            lanes, month, costs, 0, row, at->stride, 1, scale, added, 0, added0, added1, active, clock, payStart, payEnd, agreementEnd,
-            flow, paidSum, outgo, flags);
-      } else if (plan->sets <= 2) {
-        changes = RS_NAME(rs_service_lanes)(
-            lanes, month, costs, 0, row, at->stride, 0, scale, added, 1, added0, added1, active, clock, payStart, payEnd, agreementEnd,
-            flow, paidSum, outgo, flags);
-      } else {
-        changes = RS_NAME(rs_service_lanes)(
-            lanes, month, costs, 0, row, at->stride, 0, scale, added, 0, added0, added1, active, clock, payStart, payEnd, agreementEnd,
-            flow, paidSum, outgo, flags);
-      }
+      service.added = plan->addedHazard + s * plan->sets;
+      service.added0 = service.added[0];
+      service.added1 = service.added[plan->sets > 1];
+      changes = dated                ? RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 1, 0)
+                : plan->sets <= 2 ? RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 0, 1)
+                                     : RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 0, 0);
     }
     if (!changes) continue;
     int32_t *list = RS_LIST(at);

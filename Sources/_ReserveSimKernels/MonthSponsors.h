@@ -2,15 +2,33 @@
 // between paths (SPEC §16), the exact inversion samplers' walks. Compiled once per instruction-set level from
 // KernelBody.h, after MonthShared.h.
 
+/// One tier's year end as rs_alias_lanes reads and writes it.
+typedef struct {
+  /// The tier's rates per set of active events, and the two rates a select chooses between (at most two sets).
+  const int32_t *ratesOfSet;
+  int32_t rates0, rates1;
+  /// The lanes' sets of active events and 64-bit uniforms.
+  const int32_t *active;
+  const uint64_t *uniform;
+  /// The tier's rows of the sponsor counts and of the fallback bytes.
+  int64_t *counts;
+  uint8_t *untabulated;
+} RS_NAME(rs_tier_pass);
+
 /// One tier's year end for every lane (see rs_roll_over_sponsors); returns the lanes left untabulated. `select`
 /// (a constant at each call) is set when there are at most two sets of active events: the tier's rates are then
 /// a select between rates0 and rates1 rather than a gather. `keepMarked` (a constant): lanes whose untabulated
 /// byte is already set on entry (their rates changed per lane) are left untabulated.
 RS_INLINE int32_t RS_NAME(rs_alias_lanes)(
-    int32_t lanes, int32_t last, int32_t rowsPerRates, const int32_t *restrict ratesOfSet, int select,
-    int32_t rates0, int32_t rates1, int keepMarked, const int32_t *restrict active,
-    const rs_sponsor_row *restrict rows, const rs_sponsor_cell *restrict cells, const uint64_t *restrict uniform,
-    int64_t *restrict counts, uint8_t *restrict untabulated) {
+    int32_t lanes, const rs_sponsor_tables *tables, const RS_NAME(rs_tier_pass) *tier, int select, int keepMarked) {
+  const int32_t rowsPerRates = tables->rowsPerRates, last = tables->rowsPerRates - 1;
+  const rs_sponsor_row *restrict rows = tables->rows;
+  const rs_sponsor_cell *restrict cells = tables->cells;
+  const int32_t *restrict ratesOfSet = tier->ratesOfSet, *restrict active = tier->active;
+  const int32_t rates0 = tier->rates0, rates1 = tier->rates1;
+  const uint64_t *restrict uniform = tier->uniform;
+  int64_t *restrict counts = tier->counts;
+  uint8_t *restrict untabulated = tier->untabulated;
   int32_t left = 0;
 #pragma clang loop vectorize(assume_safety)
   for (int32_t lane = 0; lane < lanes; lane++) {
@@ -37,11 +55,7 @@ RS_INLINE int32_t RS_NAME(rs_alias_lanes)(
 static int32_t RS_NAME(rs_roll_over_sponsors)(
     const rs_block_month *at, const rs_sponsor_tables *tables, const int32_t *activeEvents, const double *renewal,
     const double *newSponsors, int64_t *sponsors, uint8_t *fallback) {
-  const int32_t lanes = at->lanes;
-  const int32_t last = tables->rowsPerRates - 1, rowsPerRates = tables->rowsPerRates, sets = tables->sets;
-  const int32_t *active = activeEvents, *ratesOfTierAndSet = tables->ratesOfTierAndSet;
-  const rs_sponsor_row *rows = tables->rows;
-  const rs_sponsor_cell *cells = tables->cells;
+  const int32_t lanes = at->lanes, sets = tables->sets;
   const int perLane = renewal != 0;
   uint64_t *uniforms = at->scratch;
   int32_t left = 0;
@@ -55,11 +69,14 @@ static int32_t RS_NAME(rs_roll_over_sponsors)(
       uniforms[at->stride + lane] = ((uint64_t)w[2] << 32) | w[3];
     }
     for (int32_t t = pair; t < pair + 2 && t < tables->tiers; t++) {
-      int64_t *counts = sponsors + t * at->stride;
-      uint8_t *untabulated = fallback + t * at->stride;
-      const uint64_t *uniform = uniforms + (t - pair) * at->stride;
-      const int32_t *ratesOfSet = ratesOfTierAndSet + t * sets;
-      if (!cells) {
+      RS_NAME(rs_tier_pass) tier = {
+          .ratesOfSet = tables->ratesOfTierAndSet + t * sets,
+          .active = activeEvents,
+          .uniform = uniforms + (t - pair) * at->stride,
+          .counts = sponsors + t * at->stride,
+          .untabulated = fallback + t * at->stride};
+      uint8_t *untabulated = tier.untabulated;
+      if (!tables->cells) {
         for (int32_t lane = 0; lane < lanes; lane++) untabulated[lane] = 1;
         left += lanes;
         continue;
@@ -69,16 +86,15 @@ static int32_t RS_NAME(rs_roll_over_sponsors)(
         // change its rates goes to the fallback.
         for (int32_t lane = 0; lane < lanes; lane++)
           untabulated[lane] = (uint8_t)((renewal[lane] != 1) | (newSponsors[lane] != 1));
-        left += RS_NAME(rs_alias_lanes)(
-            lanes, last, rowsPerRates, ratesOfSet, 1, ratesOfSet[0], ratesOfSet[0], 1, active, rows, cells, uniform,
-            counts, untabulated);
+        tier.rates0 = tier.ratesOfSet[0];
+        tier.rates1 = tier.ratesOfSet[0];
+        left += RS_NAME(rs_alias_lanes)(lanes, tables, &tier, 1, 1);
+      } else if (sets <= 2) {
+        tier.rates0 = tier.ratesOfSet[0];
+        tier.rates1 = tier.ratesOfSet[sets > 1];
+        left += RS_NAME(rs_alias_lanes)(lanes, tables, &tier, 1, 0);
       } else {
-        left += sets <= 2 ? RS_NAME(rs_alias_lanes)(
-                                lanes, last, rowsPerRates, ratesOfSet, 1, ratesOfSet[0], ratesOfSet[sets > 1], 0,
-                                active, rows, cells, uniform, counts, untabulated)
-                          : RS_NAME(rs_alias_lanes)(
-                                lanes, last, rowsPerRates, ratesOfSet, 0, 0, 0, 0, active, rows, cells, uniform,
-                                counts, untabulated);
+        left += RS_NAME(rs_alias_lanes)(lanes, tables, &tier, 0, 0);
       }
     }
   }
