@@ -119,10 +119,10 @@ static void RS_NAME(rs_parameter_draws)(
   }
 }
 
-// One month of a block, one file per pass, in the order PathBlockKernel runs them (and the sponsors' year end). Each
+// One month of a block, one file per pass after their shared helpers (README.md names which holds what). Each
 // pass is a loop over lanes that the compiler vectorises (selects, no branches), followed, only when some lane needs
 // it, by a scalar loop for the rare steps that draw random numbers. This is the engine's one implementation of the
-// month (SPEC §3–§7); `PathBlockKernel` runs it. See README.md.
+// month (SPEC §3–§7); `PathBlockKernel` runs it.
 #include "MonthShared.h"
 #include "MonthFactors.h"
 #include "MonthEvents.h"

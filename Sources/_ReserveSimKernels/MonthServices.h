@@ -176,9 +176,13 @@ static void RS_NAME(rs_pay_services)(
       service.added = plan->addedHazard + s * plan->sets;
       service.added0 = service.added[0];
       service.added1 = service.added[plan->sets > 1];
-      changes = dated                ? RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 1, 0)
-                : plan->sets <= 2 ? RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 0, 1)
-                                     : RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 0, 0);
+      if (dated) {
+        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 1, 0);
+      } else if (plan->sets <= 2) {
+        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 0, 1);
+      } else {
+        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 0, 0);
+      }
     }
     if (!changes) continue;
     int32_t *list = RS_LIST(at);
