@@ -2,8 +2,8 @@ import ReserveSimScenario
 import _ReserveSimKernels
 
 /// The month's passes of a `PathBlockKernel` — events, money lines, services, balances and the sponsors' year
-/// end — run by the C kernels of `_ReserveSimKernels` (`MonthBody.h`), vectorised over the block's lanes at the
-/// best instruction-set level. They are the engine's one implementation of the month.
+/// end — run by the C kernels of `_ReserveSimKernels` (one file per pass, `Month*.h`), vectorised over the block's
+/// lanes at the best instruction-set level. They are the engine's one implementation of the month.
 ///
 /// With the sets of active events tabulated (`SimulationPlan.eventSetCount` > 0, at most six event kinds) the
 /// kernels read the multipliers' products by set; with more kinds they multiply them per lane.
@@ -44,7 +44,7 @@ final class MonthPasses {
       newSponsorMultiplier: copy(plan.eventNewSponsorMultiplier), lossMultiplier: copy(plan.eventLossMultiplier),
       agreementMultiplier: copy(plan.eventAgreementMultiplier), lanes: lanes?.events.map { UnsafePointer($0) })
     let serviceCost: [Double] = zip(plan.serviceCostFraction, plan.serviceMonthlyValue).map { $0 * $1 }
-    var services = rs_services_plan(
+    services = rs_services_plan(
       count: Int32(plan.serviceMonthlyValue.count),
       cost: copy(serviceCost),
       scalesWithTraffic: copy(plan.serviceScalesWithTraffic.map { $0 ? UInt8(1) : 0 }),
@@ -58,9 +58,7 @@ final class MonthPasses {
       renewalMonths: copy(plan.serviceRenewalMonths.map { Int32($0) }),
       setAgreementMultiplier: copy(plan.eventSetAgreementMultiplier), migrationCost: copy(plan.serviceMigrationCost),
       mitigationAfter: copy(plan.serviceMitigationAfter.map { Int32($0) }),
-      mitigatedCost: copy(plan.serviceMitigatedCost), lanes: nil)
-    services.lanes = lanes?.services.map { UnsafePointer($0) }
-    self.services = services
+      mitigatedCost: copy(plan.serviceMitigatedCost), lanes: lanes?.services.map { UnsafePointer($0) })
     servicesState = state
     self.policyState = policyState
     policy = rs_policy_plan(
@@ -75,35 +73,21 @@ final class MonthPasses {
 
   deinit { for pointer in allocations { pointer.deallocate() } }
 
-  /// This month's money lines for the C kernel: the fixed amounts and each factor line's amount.
+  /// This month's money lines for the C kernel: the fixed amounts and each factor line's amount (unused lines 0).
   static func moneyMonth(_ plan: SimulationPlan, month m: Int) -> rs_money_month {
-    var money = rs_money_month()
-    money.incomeFixed = plan.incomeFixed[m - 1]
-    money.expensesFixed = plan.expensesFixed[m - 1]
-    money.incomeFactorCount = Int32(plan.incomeFactors.count)
-    money.expenseFactorCount = Int32(plan.expenseFactors.count)
-    money.oneOff = plan.oneOff[m - 1]
-    money.cutFixed = plan.cutFixed[m - 1]
-    withUnsafeMutableBytes(of: &money.incomeFactors) { factors in
-      withUnsafeMutableBytes(of: &money.incomeAmount) { amounts in
-        for (i, factor) in plan.incomeFactors.enumerated() {
-          factors.storeBytes(of: Int32(factor), toByteOffset: i * 4, as: Int32.self)
-          amounts.storeBytes(of: plan.incomeByFactor[factor][m - 1], toByteOffset: i * 8, as: Double.self)
-        }
-      }
+    /// Four values, the given ones first: a C array of four.
+    func four<T: Numeric>(_ values: [T]) -> (T, T, T, T) {
+      let v = values + Array(repeating: 0, count: 4 - values.count)
+      return (v[0], v[1], v[2], v[3])
     }
-    withUnsafeMutableBytes(of: &money.expenseFactors) { factors in
-      withUnsafeMutableBytes(of: &money.expenseAmount) { amounts in
-        withUnsafeMutableBytes(of: &money.cutAmount) { cuts in
-          for (i, factor) in plan.expenseFactors.enumerated() {
-            factors.storeBytes(of: Int32(factor), toByteOffset: i * 4, as: Int32.self)
-            amounts.storeBytes(of: plan.expensesByFactor[factor][m - 1], toByteOffset: i * 8, as: Double.self)
-            cuts.storeBytes(of: plan.cutByFactor[factor][m - 1], toByteOffset: i * 8, as: Double.self)
-          }
-        }
-      }
-    }
-    return money
+    let income = plan.incomeFactors, expenses = plan.expenseFactors
+    return rs_money_month(
+      incomeFixed: plan.incomeFixed[m - 1], expensesFixed: plan.expensesFixed[m - 1],
+      incomeFactorCount: Int32(income.count), expenseFactorCount: Int32(expenses.count),
+      incomeFactors: four(income.map { Int32($0) }), expenseFactors: four(expenses.map { Int32($0) }),
+      incomeAmount: four(income.map { plan.incomeByFactor[$0][m - 1] }),
+      expenseAmount: four(expenses.map { plan.expensesByFactor[$0][m - 1] }), oneOff: plan.oneOff[m - 1],
+      cutFixed: plan.cutFixed[m - 1], cutAmount: four(expenses.map { plan.cutByFactor[$0][m - 1] }))
   }
 
   /// The sponsors' year end by the alias tables; returns the (tier, lane) cells left to the chunked samplers,
@@ -167,13 +151,12 @@ extension PathBlockKernel {
     if (m - 1) % 12 == 0 { sponsorRevenue(lanes: lanes) }
     let ownMoney = laneParameters?.money
     if ownMoney != nil { laneParameters!.fillMoney(month: m, lanes: lanes) }
-    rs_money_lines(
-      &at, passes.moneyMonths + (m - 1), ownMoney, level, incomeMultiplier, sponsorMonthly, cashFlow, yearSum(.income),
-      yearSum(.expenses), yearSum(.sponsorRevenue))
+    var sums = rs_month_sums(
+      cashFlow: cashFlow, incomeSum: yearSum(.income), expenseSum: yearSum(.expenses),
+      sponsorSum: yearSum(.sponsorRevenue))
+    rs_money_lines(&at, passes.moneyMonths + (m - 1), ownMoney, level, incomeMultiplier, sponsorMonthly, &sums)
     if plan.hasPolicy {
-      rs_policy_money(
-        &at, passes.moneyMonths + (m - 1), ownMoney, &policy, &policyState, level, cashFlow, yearSum(.income),
-        yearSum(.expenses))
+      rs_policy_money(&at, passes.moneyMonths + (m - 1), ownMoney, &policy, &policyState, level, &sums)
     }
     if passes.services.count > 0 {
       var services = passes.services
@@ -182,16 +165,18 @@ extension PathBlockKernel {
         &at, &services, &state, activeEvents, trafficCost, level + Factor.inflation.index * capacity, cashFlow,
         yearSum(.serviceCosts), diagnostics.map { $0.serviceLostFlags + slot }, paths)
     }
+    var reserve = rs_reserve_state(balance: balance, discountedSum: discountedSum, need: need, ruinMonth: ruinMonth)
     if let rows = laneParameters?.reserveRows {
       // The lanes' own floor or return (SPEC §16).
       laneParameters!.fillBalances(month: m, lanes: lanes)
-      let cap = capacity
-      rs_update_balances_lanes(
-        &at, rows, rows + cap, rows + 2 * cap, rows + 3 * cap, cashFlow, balance, discountedSum, need, ruinMonth)
+      var month = rs_reserve_lanes(
+        growth: rows, discount: rows + capacity, discountedFloor: rows + 2 * capacity, floor: rows + 3 * capacity)
+      rs_update_balances_lanes(&at, &month, cashFlow, &reserve)
     } else {
-      rs_update_balances(
-        &at, plan.monthlyGrowth, plan.discount[m - 1], plan.discountedFloor[m - 1], plan.floor, cashFlow, balance,
-        discountedSum, need, ruinMonth)
+      var month = rs_reserve_month(
+        growth: plan.monthlyGrowth, discount: plan.discount[m - 1], discountedFloor: plan.discountedFloor[m - 1],
+        floor: plan.floor)
+      rs_update_balances(&at, &month, cashFlow, &reserve)
     }
     if plan.hasPolicy { rs_policy_month_end(&at, &policy, &policyState, balance) }
   }

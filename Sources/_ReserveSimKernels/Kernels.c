@@ -44,19 +44,18 @@ struct rs_kernel_table {
       ptrdiff_t);
   void (*moneyLines)(
       const rs_block_month *, const rs_money_month *, const rs_money_lanes *, const double *, const double *,
-      const double *, double *, double *, double *, double *);
+      const double *, const rs_month_sums *);
   void (*payServices)(
       const rs_block_month *, const rs_services_plan *, const rs_services_state *, const int32_t *, const double *,
       const double *, double *, double *, uint8_t *, ptrdiff_t);
-  void (*updateBalances)(
-      const rs_block_month *, double, double, double, double, const double *, double *, double *, double *, int32_t *);
+  void (*updateBalances)(const rs_block_month *, const rs_reserve_month *, const double *, const rs_reserve_state *);
   int32_t (*rollOverSponsors)(
       const rs_block_month *, const rs_sponsor_tables *, const int32_t *, const double *, const double *, int64_t *,
       uint8_t *);
   void (*startDonations)(const rs_block_month *, const rs_services_plan *, const rs_services_state *, int32_t);
   void (*policyMoney)(
       const rs_block_month *, const rs_money_month *, const rs_money_lanes *, const rs_policy_plan *,
-      const rs_policy_state *, const double *, double *, double *, double *);
+      const rs_policy_state *, const double *, const rs_month_sums *);
   void (*policyMonthEnd)(const rs_block_month *, const rs_policy_plan *, const rs_policy_state *, const double *);
   void (*advanceFactorLanes)(double *, const double *, const double *, const double *, double *, int32_t);
   void (*rollOverLanes)(
@@ -64,8 +63,7 @@ struct rs_kernel_table {
       int64_t *, uint8_t *);
   void (*parameterDraws)(uint32_t, uint32_t, uint32_t, int32_t, uint32_t, double *, uint32_t *);
   void (*updateBalancesLanes)(
-      const rs_block_month *, const double *, const double *, const double *, const double *, const double *, double *,
-      double *, double *, int32_t *);
+      const rs_block_month *, const rs_reserve_lanes *, const double *, const rs_reserve_state *);
 };
 
 #define RS_SUFFIX _baseline
@@ -163,10 +161,8 @@ void rs_apply_events(
 
 void rs_money_lines(
     const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *lanes, const double *level,
-    const double *incomeMultiplier, const double *sponsorMonthly, double *cashFlow, double *incomeSum,
-    double *expenseSum, double *sponsorSum) {
-  rs_kernels()->moneyLines(
-      at, money, lanes, level, incomeMultiplier, sponsorMonthly, cashFlow, incomeSum, expenseSum, sponsorSum);
+    const double *incomeMultiplier, const double *sponsorMonthly, const rs_month_sums *sums) {
+  rs_kernels()->moneyLines(at, money, lanes, level, incomeMultiplier, sponsorMonthly, sums);
 }
 
 void rs_advance_factor_lanes(
@@ -183,10 +179,8 @@ void rs_pay_services(
 }
 
 void rs_update_balances(
-    const rs_block_month *at, double growth, double discount, double discountedFloor, double floor,
-    const double *cashFlow, double *balance, double *discountedSum, double *need, int32_t *ruinMonth) {
-  rs_kernels()->updateBalances(
-      at, growth, discount, discountedFloor, floor, cashFlow, balance, discountedSum, need, ruinMonth);
+    const rs_block_month *at, const rs_reserve_month *reserve, const double *cashFlow, const rs_reserve_state *state) {
+  rs_kernels()->updateBalances(at, reserve, cashFlow, state);
 }
 
 int32_t rs_roll_over_sponsors(
@@ -202,8 +196,8 @@ void rs_start_donations(
 
 void rs_policy_money(
     const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *lanes, const rs_policy_plan *policy,
-    const rs_policy_state *state, const double *level, double *cashFlow, double *incomeSum, double *expenseSum) {
-  rs_kernels()->policyMoney(at, money, lanes, policy, state, level, cashFlow, incomeSum, expenseSum);
+    const rs_policy_state *state, const double *level, const rs_month_sums *sums) {
+  rs_kernels()->policyMoney(at, money, lanes, policy, state, level, sums);
 }
 
 void rs_policy_month_end(
@@ -223,9 +217,6 @@ void rs_parameter_draws(
 }
 
 void rs_update_balances_lanes(
-    const rs_block_month *at, const double *growth, const double *discount, const double *discountedFloor,
-    const double *floor, const double *cashFlow, double *balance, double *discountedSum, double *need,
-    int32_t *ruinMonth) {
-  rs_kernels()->updateBalancesLanes(
-      at, growth, discount, discountedFloor, floor, cashFlow, balance, discountedSum, need, ruinMonth);
+    const rs_block_month *at, const rs_reserve_lanes *reserve, const double *cashFlow, const rs_reserve_state *state) {
+  rs_kernels()->updateBalancesLanes(at, reserve, cashFlow, state);
 }

@@ -72,6 +72,12 @@ typedef struct {
   uint64_t *scratch;
 } rs_block_month;
 
+/// The month's cash flow per lane and the year's running sums the passes add to (rows of the block's buffers).
+typedef struct {
+  double *cashFlow;
+  double *incomeSum, *expenseSum, *sponsorSum;
+} rs_month_sums;
+
 /// Per-lane values of parameters that differ between paths (SPEC §16), rows [k · stride + lane]; a NULL row means
 /// every lane has the plan's own value.
 typedef struct {
@@ -115,7 +121,7 @@ void rs_apply_events(
 
 /// The month's money lines: income = fixed + Σ amount_f·level_f over `incomeFactors` (same for expenses),
 /// cashFlow = income·incomeMultiplier + sponsorMonthly − expenses; adds the paid income, the expenses and the
-/// sponsor revenue to each lane's running sums.
+/// sponsor revenue to each lane's running sums (sums' incomeSum, expenseSum and sponsorSum).
 typedef struct {
   double incomeFixed, expensesFixed;
   int32_t incomeFactorCount, expenseFactorCount;
@@ -138,8 +144,7 @@ typedef struct {
 /// `lanes` (NULL when the lines are the same in every path) replaces money's fixed amounts and factor lines.
 void rs_money_lines(
     const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *lanes, const double *level,
-    const double *incomeMultiplier, const double *sponsorMonthly, double *cashFlow, double *incomeSum,
-    double *expenseSum, double *sponsorSum);
+    const double *incomeMultiplier, const double *sponsorMonthly, const rs_month_sums *sums);
 
 /// Per-lane values of the services' parameters (SPEC §16), rows [s · stride + lane] (addedHazard: [(s · sets + set)
 /// · stride + lane]).
@@ -217,25 +222,40 @@ void rs_start_donations(
 /// or ends (paid from month + 1). A paid one costs cost·scale (mitigatedCost·scale after mitigationAfter paid
 /// months, plus migrationCost·scale in its first paid month) and, in its last paid month, starts a new
 /// donation without a dated term from month + 1. Subtracts the
-/// costs from cashFlow and adds them to serviceSum. lost (optional, row s at s·lostStride) is set to 1 when a
-/// service is lost.
+/// costs from cashFlow and adds them to serviceSum (not an rs_month_sums: the AVX-512 build interleaves the
+/// services' loops less when these two rows are read from memory). lost (optional, row s at s·lostStride) is set
+/// to 1 when a service is lost.
 void rs_pay_services(
     const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state,
     const int32_t *activeEvents, const double *trafficCost, const double *inflationLevel, double *cashFlow,
     double *serviceSum, uint8_t *lost, ptrdiff_t lostStride);
 
+/// The reserve's state per lane (SPEC §7): the balance B, the discounted sum S of the net cash flows, the need, and
+/// the month of ruin (0 while none).
+typedef struct {
+  double *balance, *discountedSum, *need;
+  int32_t *ruinMonth;
+} rs_reserve_state;
+
+/// The reserve's month, the same in every lane: the balance's growth factor, the month's discount factor, the
+/// discounted floor and the floor.
+typedef struct {
+  double growth, discount, discountedFloor, floor;
+} rs_reserve_month;
+
+/// rs_reserve_month with each lane's own values (SPEC §16: an uncertain floor or return), one row each.
+typedef struct {
+  const double *growth, *discount, *discountedFloor, *floor;
+} rs_reserve_lanes;
+
 /// B ← B·growth + NCF; S ← S + NCF·discount; need ← max(need, discountedFloor − S); ruinMonth ← month the
 /// first time B < floor.
 void rs_update_balances(
-    const rs_block_month *at, double growth, double discount, double discountedFloor, double floor,
-    const double *cashFlow, double *balance, double *discountedSum, double *need, int32_t *ruinMonth);
+    const rs_block_month *at, const rs_reserve_month *reserve, const double *cashFlow, const rs_reserve_state *state);
 
-/// rs_update_balances with each lane's own growth, discount, discounted floor and floor this month (SPEC §16: an
-/// uncertain floor or return).
+/// rs_update_balances with each lane's own growth, discount, discounted floor and floor this month.
 void rs_update_balances_lanes(
-    const rs_block_month *at, const double *growth, const double *discount, const double *discountedFloor,
-    const double *floor, const double *cashFlow, double *balance, double *discountedSum, double *need,
-    int32_t *ruinMonth);
+    const rs_block_month *at, const rs_reserve_lanes *reserve, const double *cashFlow, const rs_reserve_state *state);
 
 /// The organisation's own responses (SPEC §15). Cover is B(m)/outgo(m) in months, +∞ when outgo(m) is 0.
 typedef struct {
@@ -276,7 +296,7 @@ typedef struct {
 /// the saving out of the expense sum and the appeal into the income sum.
 void rs_policy_money(
     const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *lanes, const rs_policy_plan *policy,
-    const rs_policy_state *state, const double *level, double *cashFlow, double *incomeSum, double *expenseSum);
+    const rs_policy_state *state, const double *level, const rs_month_sums *sums);
 
 /// After rs_update_balances in a file with a policy: the month-end's cover against the minimum, the cuts' state
 /// and the appeals.

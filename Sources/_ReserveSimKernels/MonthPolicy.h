@@ -1,0 +1,105 @@
+// The policy's pass (SPEC §15): the cuts' saving and an appeal's money after the money lines, and the month-end's
+// cover, cuts and appeals after the balances. Compiled once per instruction-set level from KernelBody.h, after
+// MonthShared.h.
+
+/// The policy's part of the month for every lane (see rs_policy_money), with the expense and cut lines read as in
+/// rs_money_body (see rs_money_rows): one value for every lane (rowStride 1, laneStride 0) or each lane's own.
+RS_INLINE void RS_NAME(rs_policy_money_body)(
+    int32_t lanes, const RS_NAME(rs_money_rows) *lines, ptrdiff_t rowStride, ptrdiff_t laneStride, double saved,
+    double appeal, const rs_policy_state *state, const rs_month_sums *sums) {
+  const double *restrict expensesFixed = lines->expensesFixed, *restrict cutFixed = lines->cutFixed;
+  const double *restrict expenseAmount = lines->expenseAmount, *restrict cutAmount = lines->cutAmount;
+  const double *const *expenseLevel = lines->expenseLevel;
+  const int32_t *restrict active = state->cutActive, *restrict arrives = state->appealArrives;
+  const double *restrict donations = state->donationsLevel;
+  double *restrict outgo = state->outgo, *restrict flow = sums->cashFlow, *restrict expenses = sums->expenseSum;
+  double *restrict incomes = sums->incomeSum;
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    const ptrdiff_t at = lane * laneStride;
+    double expense = expensesFixed[at], cut = cutFixed[at];
+    expense += expenseAmount[at] * expenseLevel[0][lane];
+    expense += expenseAmount[rowStride + at] * expenseLevel[1][lane];
+    expense += expenseAmount[2 * rowStride + at] * expenseLevel[2][lane];
+    expense += expenseAmount[3 * rowStride + at] * expenseLevel[3][lane];
+    cut += cutAmount[at] * expenseLevel[0][lane];
+    cut += cutAmount[rowStride + at] * expenseLevel[1][lane];
+    cut += cutAmount[2 * rowStride + at] * expenseLevel[2][lane];
+    cut += cutAmount[3 * rowStride + at] * expenseLevel[3][lane];
+    const double saving = active[lane] ? saved * cut : 0.0;
+    const double raised = arrives[lane] ? appeal * donations[lane] : 0.0;
+    outgo[lane] = expense - saving;
+    flow[lane] += saving + raised;
+    expenses[lane] -= saving;
+    incomes[lane] += raised;
+  }
+}
+
+static void RS_NAME(rs_policy_money)(
+    const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *own, const rs_policy_plan *policy,
+    const rs_policy_state *state, const double *level, const rs_month_sums *sums) {
+  const int32_t lanes = at->lanes;
+  // The month's expenses as rs_money_lines computes them, and the part the cuts apply to.
+  RS_NAME(rs_money_rows) lines = {0};
+  double expenseAmount[4], cutAmount[4];
+  for (int32_t i = 0; i < 4; i++) {
+    const int line = i < money->expenseFactorCount;
+    lines.expenseLevel[i] = level + (line ? money->expenseFactors[i] : 0) * at->stride;
+    expenseAmount[i] = line ? money->expenseAmount[i] : 0.0;
+    cutAmount[i] = line ? money->cutAmount[i] : 0.0;
+  }
+  const double saved = policy->hasCuts ? 1 - policy->cutMultiplier : 0.0;
+  const double appeal = policy->hasAppeal ? policy->appealAmount : 0.0;
+  // The plan's fixed amounts, copied so that the loop reads them from no memory it writes.
+  const double expensesFixed = money->expensesFixed, cutFixed = money->cutFixed;
+  if (own) {
+    // Each lane's own lines (SPEC §16), in the same order as rs_money_lines sums them.
+    lines.expensesFixed = own->expensesFixed;
+    lines.cutFixed = own->cutFixed;
+    lines.expenseAmount = own->expenseAmount;
+    lines.cutAmount = own->cutAmount;
+    RS_NAME(rs_policy_money_body)(lanes, &lines, at->stride, 1, saved, appeal, state, sums);
+  } else {
+    lines.expensesFixed = &expensesFixed;
+    lines.cutFixed = &cutFixed;
+    lines.expenseAmount = expenseAmount;
+    lines.cutAmount = cutAmount;
+    RS_NAME(rs_policy_money_body)(lanes, &lines, 1, 0, saved, appeal, state, sums);
+  }
+}
+
+static void RS_NAME(rs_policy_month_end)(
+    const rs_block_month *at, const rs_policy_plan *policy, const rs_policy_state *state, const double *balance) {
+  const int32_t lanes = at->lanes, month = at->month;
+  // A threshold that is not set is −∞: no cover is below it.
+  const double minimum = policy->minimumMonths >= 0 ? policy->minimumMonths : -__builtin_inf();
+  const double cutBelow = policy->hasCuts ? policy->cutBelow : -__builtin_inf(), cutRestore = policy->cutRestore;
+  const double appealBelow = policy->hasAppeal ? policy->appealBelow : -__builtin_inf();
+  const int32_t cooldown = policy->appealCooldown, always = policy->alwaysAct;
+  const double *outgo = state->outgo, *balances = balance;
+  int32_t *below = state->belowMinimumMonth, *active = state->cutActive, *last = state->lastAppeal;
+  int32_t *arrives = state->appealArrives;
+  uint8_t *flags = RS_FLAGS(at);
+  int32_t appeals = 0;
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    // cover = B/outgo, +∞ when nothing is paid out (then no threshold is crossed).
+    const double cover = outgo[lane] > 0 ? balances[lane] / outgo[lane] : __builtin_inf();
+    below[lane] = (below[lane] == 0 & cover < minimum) ? month : below[lane];
+    active[lane] = always | (active[lane] ? !(cover >= cutRestore) : cover < cutBelow);
+    const int32_t appeal = (cover < appealBelow) & (month - last[lane] >= cooldown);
+    last[lane] = appeal ? month : last[lane];
+    arrives[lane] = always;
+    flags[lane] = (uint8_t)appeal;
+    appeals |= appeal;
+  }
+  if (!appeals || always) return;
+  int32_t *list = RS_LIST(at);
+  const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
+  for (int32_t i = 0; i < n; i++) {
+    const int32_t lane = list[i];
+    uint32_t w[4];
+    RS_NAME(rs_words)(at, lane, month, 0x06000000u, w);
+    arrives[lane] = rs_unit53(w[0], w[1]) < policy->appealProbability;
+  }
+}

@@ -1,0 +1,225 @@
+// The services' pass (SPEC §5, §12, §13): donated services' loss clocks and agreements, paid services' costs, and
+// the rare steps (a loss, a renewal draw, a new donor) after the vectorised loop. Compiled once per instruction-set
+// level from KernelBody.h, after MonthShared.h.
+
+static void RS_NAME(rs_start_donation)(
+    const rs_block_month *at, const rs_services_state *state, int32_t service, int32_t lane, int32_t month) {
+  uint32_t w[4];
+  RS_NAME(rs_words)(at, lane, month, 0x03000000u | (uint32_t)service, w);
+  const ptrdiff_t cell = service * at->stride + lane;
+  state->clock[cell] = -RS_NAME(rs_log)(rs_unit53(w[0], w[1]));
+  state->replacementDraw[cell] = rs_unit53(w[2], w[3]);
+  state->payStart[cell] = 0;
+  state->payEnd[cell] = 0;
+  state->agreementEnd[cell] = 0;
+}
+
+static void RS_NAME(rs_start_donations)(
+    const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state, int32_t service) {
+  for (int32_t lane = 0; lane < at->lanes; lane++) {
+    RS_NAME(rs_start_donation)(at, state, service, lane, at->month);
+    state->agreementEnd[service * at->stride + lane] = plan->agreementEnds[service];
+  }
+}
+
+/// One service's month as rs_service_lanes reads and writes it: its costs, the hazard a donated month adds, its rows
+/// of the services' state (lanes 0 … lanes−1 of service s) and the month's per-lane sums.
+typedef struct {
+  /// The plan's costs (SPEC §5, §13): cost·scale a paid month; with `dated`, mitigatedCost after mitigationAfter
+  /// paid months and migrationCost in the first.
+  double cost, mitigatedCost, migrationCost;
+  int32_t mitigationAfter;
+  /// With `own`: the lanes' own cost, mitigated cost and migration cost (SPEC §16), read in place of the plan's.
+  const double *laneCost, *laneMitigated, *laneMigration;
+  /// The costs' scale per lane: the traffic cost or the inflation level.
+  const double *scale;
+  /// The hazard a donated month adds, read as `select` says: added[set], added0 or added1, added[lane], or rows by
+  /// set addedStride apart (added[set · addedStride + lane]).
+  const double *added;
+  double added0, added1;
+  ptrdiff_t addedStride;
+  /// The lanes' sets of active events.
+  const int32_t *active;
+  /// The service's rows of the state; agreementEnd is read with `dated`.
+  double *clock;
+  const int32_t *payStart, *payEnd, *agreementEnd;
+  /// The month's cash flow, the year's service costs, and with `dated` the month's outgo (SPEC §15).
+  double *flow, *paidSum, *outgo;
+  /// One byte per lane, set where rs_pay_services' rare steps follow.
+  uint8_t *flags;
+} RS_NAME(rs_service_pass);
+
+/// The vectorised part of a service's month (see rs_pay_services); returns whether a lane was lost, ends its
+/// agreement or ends its paid months (flags[lane] = 1 for those). Three constants at each call choose the loop:
+/// `own`, the lanes' own costs; `dated`, the service has an agreement, a migration cost or a mitigation (the costs'
+/// other fields and agreementEnd are read); `select`, how the set's hazard is read: 1 when there are at most two sets
+/// of active events (a select between added0 and added1 rather than a gather), 2 when the hazard is per lane
+/// (added[lane]), 0 for a gather by set; with the lanes' own values, 3 reads rows by set (added[set · addedStride +
+/// lane]) and 4 selects between the two rows of two sets.
+RS_INLINE int32_t RS_NAME(rs_service_lanes)(
+    int32_t lanes, int32_t month, const RS_NAME(rs_service_pass) *service, int own, int dated, int select) {
+  int32_t changes = 0;
+  const double cost = service->cost, mitigatedCost = service->mitigatedCost;
+  const double migrationCost = service->migrationCost;
+  const int32_t mitigationAfter = service->mitigationAfter;
+  const double *restrict laneCost = service->laneCost, *restrict laneMitigated = service->laneMitigated;
+  const double *restrict laneMigration = service->laneMigration;
+  const double *restrict scale = service->scale, *restrict added = service->added;
+  const double added0 = service->added0, added1 = service->added1;
+  const ptrdiff_t stride = service->addedStride;
+  const int32_t *restrict active = service->active;
+  double *restrict clock = service->clock;
+  const int32_t *restrict payStart = service->payStart, *restrict payEnd = service->payEnd;
+  const int32_t *restrict agreementEnd = service->agreementEnd;
+  double *restrict flow = service->flow, *restrict paidSum = service->paidSum, *restrict outgo = service->outgo;
+  uint8_t *restrict flags = service->flags;
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    const int32_t start = payStart[lane];
+    const int donated = start == 0;
+    // Donated: the month adds the set's hazard to what the clock has run.
+    const double hazard = select == 4   ? (active[lane] ? added[stride + lane] : added[lane])
+                          : select == 3 ? added[active[lane] * stride + lane]
+                          : select == 2 ? added[lane]
+                          : select == 1 ? (active[lane] ? added1 : added0)
+                                        : added[active[lane]];
+    const double left = clock[lane] - hazard;
+    clock[lane] = donated ? left : clock[lane];
+    const int paying = !donated & (start <= month);
+    double paid;
+    int32_t change = (donated & (left <= 0)) | (paying & (month == payEnd[lane]));
+    if (dated) {
+      // SPEC §13: the mitigated cost after `mitigationAfter` paid months, the migration in the first paid month.
+      const int32_t paidBefore = month - start;
+      const double full = own ? laneCost[lane] : cost;
+      const double mitigated = own ? laneMitigated[lane] : mitigatedCost;
+      const double unit = paidBefore >= mitigationAfter ? mitigated : full;
+      const double migration = paidBefore == 0 ? (own ? laneMigration[lane] : migrationCost) : 0.0;
+      paid = paying ? (unit + migration) * scale[lane] : 0.0;
+      outgo[lane] += paid;
+      change |= donated & (month == agreementEnd[lane]);
+    } else {
+      paid = paying ? cost * scale[lane] : 0.0;
+    }
+    flow[lane] -= paid;
+    paidSum[lane] += paid;
+    flags[lane] = (uint8_t)change;
+    changes |= change;
+  }
+  return changes;
+}
+
+static void RS_NAME(rs_pay_services)(
+    const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state,
+    const int32_t *activeEvents, const double *trafficCost, const double *inflationLevel, double *cashFlow,
+    double *serviceSum, uint8_t *lost, ptrdiff_t lostStride) {
+  const int32_t lanes = at->lanes, month = at->month;
+  const int32_t *restrict active = activeEvents;
+  uint8_t *flags = RS_FLAGS(at);
+  for (int32_t s = 0; s < plan->count; s++) {
+    const ptrdiff_t row = s * at->stride;
+    const int dated = plan->dated[s];
+    RS_NAME(rs_service_pass) service = {
+        .cost = plan->cost[s],
+        .mitigatedCost = plan->mitigatedCost[s],
+        .migrationCost = plan->migrationCost[s],
+        .mitigationAfter = plan->mitigationAfter[s],
+        .scale = plan->scalesWithTraffic[s] ? trafficCost : inflationLevel,
+        .addedStride = at->stride,
+        .active = active,
+        .clock = state->clock + row,
+        .payStart = state->payStart + row,
+        .payEnd = state->payEnd + row,
+        .agreementEnd = state->agreementEnd + row,
+        .flow = cashFlow,
+        .paidSum = serviceSum,
+        .outgo = state->outgo,
+        .flags = flags};
+    int32_t changes;
+    const rs_service_lanes *own = plan->lanes;
+    if (own) {
+      // The lanes' own values (SPEC §16): always the general pass, which gives a plain service's bits too.
+      service.laneCost = own->cost + row;
+      service.laneMitigated = own->mitigatedCost + row;
+      service.laneMigration = own->migrationCost + row;
+      if (plan->sets == 0) {
+        const double *hazard = own->monthlyHazard + row, *logHazard = own->logHazard + row;
+        const double *multiplier = state->lossMultiplier;
+        double *laneAdded = state->laneHazard;
+        for (int32_t lane = 0; lane < lanes; lane++) {
+          const double product = hazard[lane] * multiplier[lane];
+          laneAdded[lane] = multiplier[lane] == 1 ? logHazard[lane] : -log1p(-(product < 1 ? product : 1));
+        }
+        service.added = laneAdded;
+        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 1, 1, 2);
+      } else if (plan->sets == 2) {
+        // Rows by set; with two sets (one event kind) a select between the two rows instead of a gather.
+        service.added = own->addedHazard + s * plan->sets * at->stride;
+        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 1, 1, 4);
+      } else {
+        service.added = own->addedHazard + s * plan->sets * at->stride;
+        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 1, 1, 3);
+      }
+    } else if (plan->sets == 0) {
+      // The lanes' own products of serviceLossMultiplier: −ln(1 − min(1, h·multiplier)) per lane.
+      const double hazard = plan->monthlyHazard[s], logHazard = plan->logHazard[s];
+      const double *multiplier = state->lossMultiplier;
+      double *added = state->laneHazard;
+      for (int32_t lane = 0; lane < lanes; lane++) {
+        const double product = hazard * multiplier[lane];
+        added[lane] = multiplier[lane] == 1 ? logHazard : -log1p(-(product < 1 ? product : 1));
+      }
+      service.added = added;
+      changes = dated ? RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 1, 2)
+                      : RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 0, 2);
+    } else {
+      service.added = plan->addedHazard + s * plan->sets;
+      service.added0 = service.added[0];
+      service.added1 = service.added[plan->sets > 1];
+      if (dated) {
+        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 1, 0);
+      } else if (plan->sets <= 2) {
+        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 0, 1);
+      } else {
+        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 0, 0);
+      }
+    }
+    if (!changes) continue;
+    int32_t *list = RS_LIST(at);
+    const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
+    for (int32_t i = 0; i < n; i++) {
+      const int32_t lane = list[i];
+      if (state->payStart[row + lane] == 0) {
+        int32_t first;
+        if (state->clock[row + lane] <= 0) {
+          // Lost this month: the donor covers m … m+n; paid from m+n+1 until a new donor is found.
+          first = month + (own ? own->noticeMonths[row + lane] : plan->noticeMonths[s]) + 1;
+        } else {
+          // The agreement's last month (SPEC §12): one draw renews it for 12k months or ends the donation.
+          uint32_t w[4];
+          RS_NAME(rs_words)(at, lane, month, 0x05000000u | (uint32_t)s, w);
+          const double multiplier =
+              plan->sets == 0 ? state->agreementMultiplier[lane] : plan->setAgreementMultiplier[active[lane]];
+          const double renewal = (own ? own->agreementRenewal[row + lane] : plan->agreementRenewal[s]) * multiplier;
+          if (rs_unit53(w[0], w[1]) < (renewal < 1 ? renewal : 1)) {
+            state->agreementEnd[row + lane] = month + plan->renewalMonths[s];
+            continue;
+          }
+          first = month + 1;
+        }
+        state->agreementEnd[row + lane] = 0;
+        state->payStart[row + lane] = first;
+        state->payEnd[row + lane] =
+            first
+            + RS_NAME(rs_geometric_wait)(
+                state->replacementDraw[row + lane],
+                own ? own->logNoReplacement[row + lane] : plan->logNoReplacement[s])
+            - 1;
+        if (lost) lost[s * lostStride + lane] = 1;
+      } else {
+        // The last paid month: a new donor from the next month.
+        RS_NAME(rs_start_donation)(at, state, s, lane, month + 1);
+      }
+    }
+  }
+}
