@@ -3,7 +3,7 @@ import Foundation
 import ReserveSim
 
 /// `reservesim compare A [B]`: what changes from scenario A to scenario B, on common random numbers.
-struct CompareCommand: ParsableCommand {
+struct CompareCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "compare",
     abstract:
@@ -30,21 +30,18 @@ struct CompareCommand: ParsableCommand {
   @OptionGroup var simulation: SimulationOptions
   @OptionGroup var output: WhatIfOutputOptions
 
-  func run() throws {
+  func run() async throws {
     try output.checkOutputs(reading: [fileA] + (fileB.map { [$0] } ?? []))
-    let scenarioA = try input.loader().load(fileA)
-    let loaderB = try input.loader(adding: setB.map { try ScenarioOverride(parsing: $0, option: "--set-b") })
-    let scenarioB = try loaderB.load(fileB ?? fileA)
-    InputWarnings.report(scenarioA, file: fileA, asErrors: false)
-    if fileB != nil || !setB.isEmpty { InputWarnings.report(scenarioB, file: fileB ?? fileA, asErrors: false) }
-    let simulate = simulation.commonRandomNumbers(
-      paths: simulation.pathCount(for: scenarioA, heldAtOnce: 2), seed: simulation.seedValue(for: scenarioA))
+    let pipeline = try simulation.pipeline(input)
+    let a = try pipeline.load(fileA)
+    let editsB = try setB.map { try ScenarioOverride(parsing: $0, option: "--set-b") }
+    let b = try simulation.pipeline(input, adding: editsB).load(fileB ?? fileA)
+    InputWarnings.report(a, asErrors: false)
+    if fileB != nil || !setB.isEmpty { InputWarnings.report(b, asErrors: false) }
     let progress = ProgressBar.forTerminal(enabled: !output.json)
-    let a = simulate(scenarioA)
-    progress?.runs(1, 2)
-    let b = simulate(scenarioB)
+    var comparison = try await pipeline.compare(
+      a, b, paths: simulation.paths, seed: simulation.seed, progress: progress?.reporter)
     progress?.finish()
-    var comparison = Comparison(a: a, b: b)
     // Two runs of one file (or of files with one name) are told apart by what B changed.
     if comparison.nameA == comparison.nameB {
       let changes = setB.isEmpty ? (fileB ?? fileA) : setB.joined(separator: ", ")

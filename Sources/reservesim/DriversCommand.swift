@@ -3,7 +3,7 @@ import Foundation
 import ReserveSim
 
 /// `reservesim drivers FILE`: a reverse stress test — how the ruined paths differ from the surviving ones.
-struct DriversCommand: ParsableCommand {
+struct DriversCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "drivers",
     abstract: "Show what the ruined paths have in common: lost services, events, traffic and sponsors, ranked.",
@@ -19,18 +19,15 @@ struct DriversCommand: ParsableCommand {
   @OptionGroup var simulation: SimulationOptions
   @OptionGroup var output: WhatIfOutputOptions
 
-  func run() throws {
+  func run() async throws {
     try output.checkOutputs(reading: [file])
-    let scenario = try input.loader().load(file)
-    InputWarnings.report(scenario, file: file, asErrors: false)
+    let pipeline = try simulation.pipeline(input)
+    let loaded = try pipeline.load(file)
+    InputWarnings.report(loaded, asErrors: false)
     let progress = ProgressBar.forTerminal(enabled: !output.json)
-    let simulator = Simulator(threads: simulation.simulator.threads, recordsDiagnostics: true)
-    let report: (@Sendable (Double) -> Void)? = progress?.reporter
-    let result = simulator.run(
-      scenario, paths: simulation.pathCount(for: scenario, diagnostics: true),
-      seed: simulation.seedValue(for: scenario), progress: report)
+    let drivers = try await pipeline.drivers(
+      loaded, paths: simulation.paths, seed: simulation.seed, progress: progress?.reporter)
     progress?.finish()
-    let drivers = RuinDrivers(result)
     try output.emit(
       json: { WhatIfJSON.encode(drivers) }, text: { WhatIfText.render(drivers) }, table: { WhatIfCSV.table(drivers) })
   }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import ReserveSim
+import ReserveSimFiles
 
 /// `reservesim`: how much cash must a non-profit hold to survive losing its donors and donated services?
 @main
-struct ReserveSimCommand: ParsableCommand {
+struct ReserveSimCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reservesim",
     abstract: "Monte Carlo reserve planning for organisations that live on sponsors and donated services.",
@@ -17,12 +18,18 @@ struct ReserveSimCommand: ParsableCommand {
   )
 
   /// Parses and runs a subcommand; any usage or input error exits 2 with one message on stderr.
-  static func main() {
-    InterruptCleanup.install()
+  static func main() async {
+    InterruptCleanup.install(beforeExit: { ProgressBar.clearActive() })
     do {
       var command = try parseAsRoot()
-      try command.run()
+      if var command = command as? AsyncParsableCommand {
+        try await command.run()
+      } else {
+        try command.run()
+      }
     } catch let error as ScenarioError {
+      CommandLineExit.fail(error.description)
+    } catch let error as InsufficientMemoryError {
       CommandLineExit.fail(error.description)
     } catch let error as OutputError {
       CommandLineExit.fail(error.description)

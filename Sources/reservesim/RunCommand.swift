@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import ReserveSim
+import ReserveSimFiles
 
 /// `reservesim run FILE`: simulate one scenario and print its summary.
-struct RunCommand: ParsableCommand {
+struct RunCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run", abstract: "Simulate a scenario and print how much reserve it needs.")
 
@@ -22,18 +23,18 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Refuse a file with warnings (such as a growth rate above 100% a year) instead of printing them.")
   var strict = false
 
-  func run() throws {
+  func run() async throws {
     if let csv {
       try OutputFiles.check([.folder(csv, files: CSVExport.fileNames, option: "--csv")], reading: [file])
     }
-    let scenario = try input.loader().load(file)
-    InputWarnings.report(scenario, file: file, asErrors: strict)
-    let paths = simulation.pathCount(for: scenario)
+    let pipeline = try simulation.pipeline(input)
+    let loaded = try pipeline.load(file)
+    InputWarnings.report(loaded, asErrors: strict)
     let progress = ProgressBar.forTerminal(enabled: !json)
-    let result = simulation.simulator.run(
-      scenario, paths: paths, seed: simulation.seedValue(for: scenario), progress: progress?.reporter)
+    let output = try await pipeline.run(
+      loaded, paths: simulation.paths, seed: simulation.seed, progress: progress?.reporter)
     progress?.finish()
-    let summary = RunSummary(result)
+    let summary = output.summary
     if let csv { try OutputFiles.write(CSVExport.files(summary, version: ReserveSimVersion.string), into: csv) }
     if json {
       print(try SummaryJSON.encode(summary))

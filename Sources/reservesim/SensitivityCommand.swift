@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import ReserveSim
+import ReserveSimFiles
 
 /// `reservesim sensitivity FILE`: one-at-a-time sensitivity of the reserve needed (or the ruin probability).
-struct SensitivityCommand: ParsableCommand {
+struct SensitivityCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sensitivity",
     abstract: "Set each parameter lower and higher, one at a time, and rank them by how much the answer moves.",
@@ -66,26 +67,18 @@ struct SensitivityCommand: ParsableCommand {
     }
   }
 
-  func run() throws {
-    if global { return try runGlobal() }
+  func run() async throws {
+    if global { return try await runGlobal() }
     try output.checkOutputs(svg.map { [.file($0, option: "--svg")] } ?? [], reading: [file])
-    let loader = try input.loader()
-    let scenario = try loader.load(file)
-    InputWarnings.report(scenario, file: file, asErrors: false)
-    let document = try loader.composedDocument(file)
+    let pipeline = try simulation.pipeline(input)
+    let loaded = try pipeline.load(file)
+    InputWarnings.report(loaded, asErrors: false)
     let listed = params.isEmpty ? nil : try params.map(ScenarioPath.init(parsing:))
     let progress = ProgressBar.forTerminal(enabled: !output.json)
-    let analysis: SensitivityAnalysis
-    do {
-      analysis = try SensitivityAnalysis(
-        document: document, parameters: listed, swing: swing, metric: metric,
-        simulate: simulation.commonRandomNumbers(
-          paths: simulation.paths ?? min(scenario.simulation.paths, Self.defaultMaximumPaths),
-          seed: simulation.seedValue(for: scenario)),
-        progress: progress?.runs)
-    } catch let error as ScenarioError {
-      throw error.inFile(file)
-    }
+    let analysis = try await pipeline.sensitivity(
+      loaded, parameters: listed, swing: swing, metric: metric,
+      paths: simulation.paths ?? min(loaded.scenario.simulation.paths, Self.defaultMaximumPaths),
+      seed: simulation.seed, progress: progress?.reporter)
     progress?.finish()
     try output.emit(
       json: { WhatIfJSON.encode(analysis) },
@@ -94,28 +87,27 @@ struct SensitivityCommand: ParsableCommand {
   }
 
   /// `--global`: one run, and SPEC §16's ranking of the uncertain estimates.
-  func runGlobal() throws {
+  func runGlobal() async throws {
     try output.checkOutputs(samples.map { [.file($0, option: "--samples")] } ?? [], reading: [file])
-    let loader = try input.loader()
-    let scenario = try loader.load(file)
-    InputWarnings.report(scenario, file: file, asErrors: false)
-    guard !scenario.uncertainParameters.isEmpty else {
+    let pipeline = try simulation.pipeline(input)
+    let loaded = try pipeline.load(file)
+    InputWarnings.report(loaded, asErrors: false)
+    guard !loaded.scenario.uncertainParameters.isEmpty else {
       throw ScenarioError(
         file: file, path: .root,
         message:
           "no estimate is written as a distribution, so there is nothing for --global to rank; write one as "
           + "{\"range\": [low, high]} (see docs/model.md §16)")
     }
-    let paths = simulation.paths ?? scenario.simulation.paths
     let progress = ProgressBar.forTerminal(enabled: !output.json)
-    let result = simulation.simulator.run(
-      scenario, paths: paths, seed: simulation.seedValue(for: scenario), progress: progress?.reporter)
+    let run = try await pipeline.run(
+      loaded, paths: simulation.paths, seed: simulation.seed, progress: progress?.reporter)
     progress?.finish()
-    let summary = RunSummary(result)
+    let summary = run.summary
     try output.emit(
       json: { UncertaintyExport.json(summary) },
       text: { UncertaintyExport.text(summary) + (samples.map { "\nSamples written to \($0)\n" } ?? "") },
       table: { UncertaintyExport.table(summary) },
-      alongside: samples.map { [($0, .file(UncertaintyExport.samples(result).text))] } ?? [])
+      alongside: samples.map { [($0, .file(UncertaintyExport.samples(run.result).text))] } ?? [])
   }
 }

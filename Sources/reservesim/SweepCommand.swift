@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import ReserveSim
+import ReserveSimFiles
 
 /// `reservesim sweep FILE --set PATH=START:END:COUNT`: the answers over a grid of one or two parameters.
-struct SweepCommand: ParsableCommand {
+struct SweepCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sweep",
     abstract: "Run a scenario over a grid of one or two parameters and print a CSV row per grid point.",
@@ -25,7 +26,7 @@ struct SweepCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Write the CSV to this file instead of stdout.", valueName: "path"))
   var csv: String?
 
-  func run() throws {
+  func run() async throws {
     if let csv { try OutputFiles.check([.file(csv, option: "--csv")], reading: [file]) }
     var axes: [SweepAxis] = []
     var edits: [ScenarioOverride] = []
@@ -39,20 +40,12 @@ struct SweepCommand: ParsableCommand {
     if axes.isEmpty {
       CommandLineExit.fail("sweep needs an axis: --set PATH=START:END:COUNT, e.g. --set reserve.initial=0:3e6:7")
     }
-    let loader = input.loader(applying: edits)
-    let scenario = try loader.load(file)
-    InputWarnings.report(scenario, file: file, asErrors: false)
+    let pipeline = RunPipeline(loader: input.loader(applying: edits), simulator: simulation.simulator)
+    let loaded = try pipeline.load(file)
+    InputWarnings.report(loaded, asErrors: false)
     let progress = ProgressBar.forTerminal(enabled: !json)
-    let sweep: Sweep
-    do {
-      sweep = try Sweep(
-        document: try loader.composedDocument(file), axes: axes,
-        simulate: simulation.commonRandomNumbers(
-          paths: simulation.pathCount(for: scenario), seed: simulation.seedValue(for: scenario)),
-        progress: progress?.runs)
-    } catch let error as ScenarioError {
-      throw error.inFile(file)
-    }
+    let sweep = try await pipeline.sweep(
+      loaded, axes: axes, paths: simulation.paths, seed: simulation.seed, progress: progress?.reporter)
     progress?.finish()
     let table = WhatIfCSV.table(sweep)
     if let csv { try OutputFiles.write(table.text, to: csv) }
