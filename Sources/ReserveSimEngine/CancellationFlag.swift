@@ -36,7 +36,11 @@ public final class CancellationFlag: @unchecked Sendable {
     return try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, Error>) in
         let thread = Thread {
-          continuation.resume(with: Result { try flag.check(); return try work(flag) })
+          continuation.resume(
+            with: Result {
+              try flag.check()
+              return try work(flag)
+            })
         }
         thread.name = "reservesim run"
         // The scenario's JSON is parsed recursively on this thread: give it a main thread's stack.
