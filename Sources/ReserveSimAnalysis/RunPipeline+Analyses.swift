@@ -16,17 +16,15 @@ extension RunPipeline {
     let reporter = ProgressReporter(progress)
     let (paths, seed) = try compile(loaded, paths: paths, seed: seed, growingTo: maxPaths, reporter: reporter)
     let limit = Double(max(paths, maxPaths ?? paths))
-    return try await CancellationFlag.runningOffPool { [simulator] flag in
-      reporter.report(.simulating)
+    return try await Self.simulating(reporter) { [simulator] flag in
       let (result, checks) = try simulator.check(
         loaded.scenario, assertions: assertions, paths: paths, seed: seed, maxPaths: maxPaths,
         progress: { range in
           { share in reporter.report(.simulating, (Double(range.lowerBound) + share * Double(range.count)) / limit) }
         }, cancellation: flag)
-      reporter.report(.summarising, 1)
-      let summary = RunSummary(result)
-      reporter.report(.done, 1)
-      return RunOutput(loaded: loaded, result: result, summary: summary, checks: checks)
+      return try Self.summarising(reporter, flag) {
+        RunOutput(loaded: loaded, result: result, summary: RunSummary(result), checks: checks)
+      }
     }
   }
 
@@ -37,17 +35,12 @@ extension RunPipeline {
   ) async throws -> Comparison {
     let reporter = ProgressReporter(progress)
     let (paths, seed) = try compile(a, paths: paths, seed: seed, heldAtOnce: 2, reporter: reporter)
-    return try await CancellationFlag.runningOffPool { [simulator] flag in
-      reporter.report(.simulating)
+    return try await Self.simulating(reporter) { [simulator] flag in
       let resultA = try simulator.run(
         a.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 0, of: 2), cancellation: flag)
       let resultB = try simulator.run(
         b.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 1, of: 2), cancellation: flag)
-      try flag.check()
-      reporter.report(.summarising, 1)
-      let comparison = Comparison(a: resultA, b: resultB)
-      reporter.report(.done, 1)
-      return comparison
+      return try Self.summarising(reporter, flag) { Comparison(a: resultA, b: resultB) }
     }
   }
 
@@ -60,20 +53,18 @@ extension RunPipeline {
     let reporter = ProgressReporter(progress)
     let (paths, seed) = try compile(loaded, paths: paths, seed: seed, reporter: reporter)
     let points = axes.reduce(1) { $0 * $1.count }
-    return try await CancellationFlag.runningOffPool { [simulator] flag in
+    return try await Self.simulating(reporter) { [simulator] flag in
       try Self.naming(loaded.file) {
         var done = 0
         let sweep = try Sweep(
           document: loaded.document, axes: axes,
           simulate: { scenario in
-            reporter.report(.simulating)
             defer { done += 1 }
             return try simulator.run(
               scenario, paths: paths, seed: seed, progress: reporter.simulating(run: done, of: points),
               cancellation: flag)
           })
-        reporter.report(.done, 1)
-        return sweep
+        return try Self.summarising(reporter, flag) { sweep }
       }
     }
   }
@@ -88,15 +79,14 @@ extension RunPipeline {
   ) async throws -> SensitivityAnalysis {
     let reporter = ProgressReporter(progress)
     let (paths, seed) = try compile(loaded, paths: paths, seed: seed, reporter: reporter)
-    return try await CancellationFlag.runningOffPool { [simulator] flag in
+    return try await Self.simulating(reporter) { [simulator] flag in
       try Self.naming(loaded.file) {
         // The runs in all are known after the first (the analysis tells them with its progress).
         var (done, runs) = (0, 0)
         let analysis = try SensitivityAnalysis(
           document: loaded.document, parameters: parameters, swing: swing, metric: metric,
           simulate: { scenario in
-            reporter.report(.simulating)
-            return try simulator.run(
+            try simulator.run(
               scenario, paths: paths, seed: seed,
               progress: runs > 0 ? reporter.simulating(run: done, of: runs) : nil, cancellation: flag)
           },
@@ -104,8 +94,7 @@ extension RunPipeline {
             (done, runs) = (finished, all)
             reporter.report(.simulating, Double(finished) / Double(all))
           })
-        reporter.report(.done, 1)
-        return analysis
+        return try Self.summarising(reporter, flag) { analysis }
       }
     }
   }
@@ -119,15 +108,10 @@ extension RunPipeline {
     var simulator = self.simulator
     simulator.recordsDiagnostics = true
     let (paths, seed) = try compile(loaded, paths: paths, seed: seed, simulator: simulator, reporter: reporter)
-    return try await CancellationFlag.runningOffPool { [simulator] flag in
-      reporter.report(.simulating)
+    return try await Self.simulating(reporter) { [simulator] flag in
       let result = try simulator.run(
         loaded.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 0, of: 1), cancellation: flag)
-      try flag.check()
-      reporter.report(.summarising, 1)
-      let drivers = RuinDrivers(result)
-      reporter.report(.done, 1)
-      return drivers
+      return try Self.summarising(reporter, flag) { RuinDrivers(result) }
     }
   }
 

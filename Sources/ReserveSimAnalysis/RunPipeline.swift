@@ -71,16 +71,36 @@ public struct RunPipeline: Sendable {
     _ loaded: LoadedScenario, paths: Int?, seed: UInt64?, reserveConfidences: [Double], reporter: ProgressReporter
   ) async throws -> RunOutput {
     let (paths, seed) = try compile(loaded, paths: paths, seed: seed, reporter: reporter)
-    return try await CancellationFlag.runningOffPool { [simulator] flag in
-      reporter.report(.simulating)
+    return try await Self.simulating(reporter) { [simulator] flag in
       let result = try simulator.run(
         loaded.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 0, of: 1), cancellation: flag)
-      try flag.check()
-      reporter.report(.summarising, 1)
-      let summary = RunSummary(result, reserveConfidences: reserveConfidences)
-      reporter.report(.done, 1)
-      return RunOutput(loaded: loaded, result: result, summary: summary)
+      return try Self.summarising(reporter, flag) {
+        RunOutput(loaded: loaded, result: result, summary: RunSummary(result, reserveConfidences: reserveConfidences))
+      }
     }
+  }
+
+  /// Stage 4: reports simulating and runs `work` off Swift's cooperative pool (`CancellationFlag.runningOffPool`),
+  /// handing it the flag the task's cancellation sets.
+  static func simulating<Value: Sendable>(
+    _ reporter: ProgressReporter, _ work: @escaping @Sendable (CancellationFlag) throws -> Value
+  ) async throws -> Value {
+    try await CancellationFlag.runningOffPool { flag in
+      reporter.report(.simulating)
+      return try work(flag)
+    }
+  }
+
+  /// Stage 5 after the simulation: unless `flag` is set, reports summarising, runs `summarise` and reports done.
+  /// - Throws: `CancellationError` when `flag` is set.
+  static func summarising<Value>(
+    _ reporter: ProgressReporter, _ flag: CancellationFlag, _ summarise: () throws -> Value
+  ) throws -> Value {
+    try flag.check()
+    reporter.report(.summarising, 1)
+    let value = try summarise()
+    reporter.report(.done, 1)
+    return value
   }
 
   /// Stage 3, compile: the path count and seed the run uses, checked against the format's range and the
