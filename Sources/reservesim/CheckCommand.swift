@@ -4,7 +4,7 @@ import ReserveSim
 import ReserveSimFiles
 
 /// `reservesim check FILE…`: evaluate every file's assertions (SPEC §9) for CI.
-struct CheckCommand: AsyncParsableCommand {
+struct CheckCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
     abstract: "Check scenario assertions with 95% Monte Carlo intervals; exit 1 when any fails.",
@@ -57,7 +57,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
   }
 
-  func run() async throws {
+  func run() throws {
     if let junit { try OutputFiles.check([.file(junit, option: "--junit")], reading: files) }
     let pipeline = try simulation.pipeline(input)
     var outcomes: [ScenarioCheck] = []
@@ -72,9 +72,13 @@ struct CheckCommand: AsyncParsableCommand {
         continue
       }
       let bar = ProgressBar.forTerminal(enabled: !json)
-      let run = try await pipeline.check(
-        loaded, assertions: assertions, paths: simulation.paths, seed: seed,
-        maxPaths: autoPaths ? (maxPaths ?? Self.defaultMaxPaths) : nil, progress: bar?.reporter)
+      let (paths, growing, report) = (
+        simulation.paths, autoPaths ? (maxPaths ?? Self.defaultMaxPaths) : nil, bar?.reporter
+      )
+      let run = try awaitPipeline {
+        try await pipeline.check(
+          loaded, assertions: assertions, paths: paths, seed: seed, maxPaths: growing, progress: report)
+      }
       bar?.finish()
       var outcome = ScenarioCheck(
         file: loaded.file, scenarioName: scenario.name, currency: scenario.currency, paths: run.result.paths,

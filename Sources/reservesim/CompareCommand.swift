@@ -3,7 +3,7 @@ import Foundation
 import ReserveSim
 
 /// `reservesim compare A [B]`: what changes from scenario A to scenario B, on common random numbers.
-struct CompareCommand: AsyncParsableCommand {
+struct CompareCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "compare",
     abstract:
@@ -30,7 +30,7 @@ struct CompareCommand: AsyncParsableCommand {
   @OptionGroup var simulation: SimulationOptions
   @OptionGroup var output: WhatIfOutputOptions
 
-  func run() async throws {
+  func run() throws {
     try output.checkOutputs(reading: [fileA] + (fileB.map { [$0] } ?? []))
     let pipeline = try simulation.pipeline(input)
     let a = try pipeline.load(fileA)
@@ -39,8 +39,10 @@ struct CompareCommand: AsyncParsableCommand {
     InputWarnings.report(a, asErrors: false)
     if fileB != nil || !setB.isEmpty { InputWarnings.report(b, asErrors: false) }
     let progress = ProgressBar.forTerminal(enabled: !output.json)
-    var comparison = try await pipeline.compare(
-      a, b, paths: simulation.paths, seed: simulation.seed, progress: progress?.reporter)
+    let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
+    var comparison = try awaitPipeline {
+      try await pipeline.compare(a, b, paths: paths, seed: seed, progress: report)
+    }
     progress?.finish()
     // Two runs of one file (or of files with one name) are told apart by what B changed.
     if comparison.nameA == comparison.nameB {

@@ -3,7 +3,7 @@ import Foundation
 import ReserveSim
 
 /// `reservesim drivers FILE`: a reverse stress test — how the ruined paths differ from the surviving ones.
-struct DriversCommand: AsyncParsableCommand {
+struct DriversCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "drivers",
     abstract: "Show what the ruined paths have in common: lost services, events, traffic and sponsors, ranked.",
@@ -19,14 +19,14 @@ struct DriversCommand: AsyncParsableCommand {
   @OptionGroup var simulation: SimulationOptions
   @OptionGroup var output: WhatIfOutputOptions
 
-  func run() async throws {
+  func run() throws {
     try output.checkOutputs(reading: [file])
     let pipeline = try simulation.pipeline(input)
     let loaded = try pipeline.load(file)
     InputWarnings.report(loaded, asErrors: false)
     let progress = ProgressBar.forTerminal(enabled: !output.json)
-    let drivers = try await pipeline.drivers(
-      loaded, paths: simulation.paths, seed: simulation.seed, progress: progress?.reporter)
+    let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
+    let drivers = try awaitPipeline { try await pipeline.drivers(loaded, paths: paths, seed: seed, progress: report) }
     progress?.finish()
     try output.emit(
       json: { WhatIfJSON.encode(drivers) }, text: { WhatIfText.render(drivers) }, table: { WhatIfCSV.table(drivers) })

@@ -5,7 +5,7 @@ import ReserveSimFiles
 
 /// A command that simulates one scenario file and writes one output file (`report`, `notebook`): each
 /// declares its arguments and how to render, this runs the rest.
-protocol FileOutputCommand: AsyncParsableCommand {
+protocol FileOutputCommand: ParsableCommand {
   var io: ScenarioToFile { get }
   var input: ScenarioOptions { get }
   var simulation: SimulationOptions { get }
@@ -19,15 +19,17 @@ extension FileOutputCommand {
   /// Checks the output path, runs the pipeline (a progress bar on a terminal), writes the output
   /// (`OutputFiles`), and prints the headline and where the file went. Bad input throws before anything is
   /// simulated or written.
-  func run() async throws {
+  func run() throws {
     try OutputFiles.check([.file(io.output, option: "-o")], reading: [io.file])
     let pipeline = try simulation.pipeline(input)
     let loaded = try pipeline.load(io.file)
     InputWarnings.report(loaded, asErrors: false)
     let progress = ProgressBar.forTerminal(enabled: true)
-    let output = try await pipeline.run(
-      loaded, paths: simulation.paths, seed: simulation.seed, reserveConfidences: RunSummary.reserveCurveConfidences,
-      progress: progress?.reporter)
+    let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
+    let output = try awaitPipeline {
+      try await pipeline.run(
+        loaded, paths: paths, seed: seed, reserveConfidences: RunSummary.reserveCurveConfidences, progress: report)
+    }
     progress?.finish()
     try OutputFiles.write(Self.render(output.summary, scenario: output.scenario), to: io.output)
     print(output.summary.headline)

@@ -4,7 +4,7 @@ import ReserveSim
 import ReserveSimFiles
 
 /// `reservesim run FILE`: simulate one scenario and print its summary.
-struct RunCommand: AsyncParsableCommand {
+struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run", abstract: "Simulate a scenario and print how much reserve it needs.")
 
@@ -23,7 +23,7 @@ struct RunCommand: AsyncParsableCommand {
   @Flag(help: "Refuse a file with warnings (such as a growth rate above 100% a year) instead of printing them.")
   var strict = false
 
-  func run() async throws {
+  func run() throws {
     if let csv {
       try OutputFiles.check([.folder(csv, files: CSVExport.fileNames, option: "--csv")], reading: [file])
     }
@@ -31,8 +31,8 @@ struct RunCommand: AsyncParsableCommand {
     let loaded = try pipeline.load(file)
     InputWarnings.report(loaded, asErrors: strict)
     let progress = ProgressBar.forTerminal(enabled: !json)
-    let output = try await pipeline.run(
-      loaded, paths: simulation.paths, seed: simulation.seed, progress: progress?.reporter)
+    let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
+    let output = try awaitPipeline { try await pipeline.run(loaded, paths: paths, seed: seed, progress: report) }
     progress?.finish()
     let summary = output.summary
     if let csv { try OutputFiles.write(CSVExport.files(summary, version: ReserveSimVersion.string), into: csv) }

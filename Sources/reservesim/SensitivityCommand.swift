@@ -4,7 +4,7 @@ import ReserveSim
 import ReserveSimFiles
 
 /// `reservesim sensitivity FILE`: one-at-a-time sensitivity of the reserve needed (or the ruin probability).
-struct SensitivityCommand: AsyncParsableCommand {
+struct SensitivityCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sensitivity",
     abstract: "Set each parameter lower and higher, one at a time, and rank them by how much the answer moves.",
@@ -67,18 +67,20 @@ struct SensitivityCommand: AsyncParsableCommand {
     }
   }
 
-  func run() async throws {
-    if global { return try await runGlobal() }
+  func run() throws {
+    if global { return try runGlobal() }
     try output.checkOutputs(svg.map { [.file($0, option: "--svg")] } ?? [], reading: [file])
     let pipeline = try simulation.pipeline(input)
     let loaded = try pipeline.load(file)
     InputWarnings.report(loaded, asErrors: false)
     let listed = params.isEmpty ? nil : try params.map(ScenarioPath.init(parsing:))
     let progress = ProgressBar.forTerminal(enabled: !output.json)
-    let analysis = try await pipeline.sensitivity(
-      loaded, parameters: listed, swing: swing, metric: metric,
-      paths: simulation.paths ?? min(loaded.scenario.simulation.paths, Self.defaultMaximumPaths),
-      seed: simulation.seed, progress: progress?.reporter)
+    let (swing, metric, seed, report) = (swing, metric, simulation.seed, progress?.reporter)
+    let paths = simulation.paths ?? min(loaded.scenario.simulation.paths, Self.defaultMaximumPaths)
+    let analysis = try awaitPipeline {
+      try await pipeline.sensitivity(
+        loaded, parameters: listed, swing: swing, metric: metric, paths: paths, seed: seed, progress: report)
+    }
     progress?.finish()
     try output.emit(
       json: { WhatIfJSON.encode(analysis) },
@@ -87,7 +89,7 @@ struct SensitivityCommand: AsyncParsableCommand {
   }
 
   /// `--global`: one run, and SPEC §16's ranking of the uncertain estimates.
-  func runGlobal() async throws {
+  func runGlobal() throws {
     try output.checkOutputs(samples.map { [.file($0, option: "--samples")] } ?? [], reading: [file])
     let pipeline = try simulation.pipeline(input)
     let loaded = try pipeline.load(file)
@@ -100,8 +102,8 @@ struct SensitivityCommand: AsyncParsableCommand {
           + "{\"range\": [low, high]} (see docs/model.md §16)")
     }
     let progress = ProgressBar.forTerminal(enabled: !output.json)
-    let run = try await pipeline.run(
-      loaded, paths: simulation.paths, seed: simulation.seed, progress: progress?.reporter)
+    let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
+    let run = try awaitPipeline { try await pipeline.run(loaded, paths: paths, seed: seed, progress: report) }
     progress?.finish()
     let summary = run.summary
     try output.emit(

@@ -4,7 +4,7 @@ import ReserveSim
 import ReserveSimFiles
 
 /// `reservesim sweep FILE --set PATH=START:END:COUNT`: the answers over a grid of one or two parameters.
-struct SweepCommand: AsyncParsableCommand {
+struct SweepCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sweep",
     abstract: "Run a scenario over a grid of one or two parameters and print a CSV row per grid point.",
@@ -26,7 +26,7 @@ struct SweepCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Write the CSV to this file instead of stdout.", valueName: "path"))
   var csv: String?
 
-  func run() async throws {
+  func run() throws {
     if let csv { try OutputFiles.check([.file(csv, option: "--csv")], reading: [file]) }
     var axes: [SweepAxis] = []
     var edits: [ScenarioOverride] = []
@@ -44,8 +44,10 @@ struct SweepCommand: AsyncParsableCommand {
     let loaded = try pipeline.load(file)
     InputWarnings.report(loaded, asErrors: false)
     let progress = ProgressBar.forTerminal(enabled: !json)
-    let sweep = try await pipeline.sweep(
-      loaded, axes: axes, paths: simulation.paths, seed: simulation.seed, progress: progress?.reporter)
+    let (grid, paths, seed, report) = (axes, simulation.paths, simulation.seed, progress?.reporter)
+    let sweep = try awaitPipeline {
+      try await pipeline.sweep(loaded, axes: grid, paths: paths, seed: seed, progress: report)
+    }
     progress?.finish()
     let table = WhatIfCSV.table(sweep)
     if let csv { try OutputFiles.write(table.text, to: csv) }
