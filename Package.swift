@@ -37,10 +37,13 @@ let package = Package(
         "ReserveSimScenario", "ReserveSimEngine", "ReserveSimResults", "ReserveSimAnalysis", "ReserveSimExport",
       ]
     ),
+    // The command line's atomic file writer and signal cleanup: not model logic, not re-exported by the umbrella.
+    .target(name: "ReserveSimFiles"),
     .executableTarget(
       name: "reservesim",
       dependencies: [
         "ReserveSim",
+        "ReserveSimFiles",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -10,6 +10,19 @@ extension Simulator {
     return result.appending(
       run(result.scenario, pathRange: result.paths..<total, seed: result.seed, progress: progress))
   }
+
+  /// `extend(_:toPaths:progress:)`, stopping when `cancellation` is set.
+  /// - Throws: `CancellationError` when `cancellation` is set before the new paths are done.
+  public func extend(
+    _ result: SimulationResult, toPaths total: Int, progress: (@Sendable (Double) -> Void)? = nil,
+    cancellation: CancellationFlag?
+  ) throws -> SimulationResult {
+    guard total > result.paths else { return result }
+    return result.appending(
+      try run(
+        result.scenario, pathRange: result.paths..<total, seed: result.seed, progress: progress,
+        cancellation: cancellation))
+  }
 }
 
 extension SimulationResult {

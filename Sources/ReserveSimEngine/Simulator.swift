@@ -41,6 +41,30 @@ public struct Simulator: Sendable {
   public func run(
     _ scenario: Scenario, pathRange: Range<Int>, seed: UInt64, progress: (@Sendable (Double) -> Void)? = nil
   ) -> SimulationResult {
+    do {
+      return try run(scenario, pathRange: pathRange, seed: seed, progress: progress, cancellation: nil)
+    } catch {
+      preconditionFailure("a run without a cancellation flag is never cancelled")
+    }
+  }
+
+  /// `run(_:paths:seed:progress:)`, stopping when `cancellation` is set.
+  /// - Throws: `CancellationError` when `cancellation` is set before the run ends.
+  public func run(
+    _ scenario: Scenario, paths: Int, seed: UInt64, progress: (@Sendable (Double) -> Void)? = nil,
+    cancellation: CancellationFlag?
+  ) throws -> SimulationResult {
+    precondition(paths >= 1)
+    return try run(scenario, pathRange: 0..<paths, seed: seed, progress: progress, cancellation: cancellation)
+  }
+
+  /// `run(_:pathRange:seed:progress:)`, stopping when `cancellation` is set: each worker checks it before
+  /// each block of `blockSize` paths, so a run stops within a block's time of the request.
+  /// - Throws: `CancellationError` when `cancellation` is set before the run ends.
+  public func run(
+    _ scenario: Scenario, pathRange: Range<Int>, seed: UInt64, progress: (@Sendable (Double) -> Void)? = nil,
+    cancellation: CancellationFlag?
+  ) throws -> SimulationResult {
     precondition(pathRange.lowerBound >= 0 && !pathRange.isEmpty)
     BLAS.useSingleThread()
     let plan = SimulationPlan(scenario)
@@ -76,6 +100,7 @@ public struct Simulator: Sendable {
               DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
                 for block in stride(from: worker, to: blocks, by: workers) {
+                  if let cancellation, cancellation.isCancelled { break }
                   let offset = block * Self.blockSize
                   var blockOutput = output
                   blockOutput.blockFlows = output.blockFlows + block * flowStride
@@ -89,6 +114,8 @@ public struct Simulator: Sendable {
         }
       }
     }
+
+    try cancellation?.check()
 
     // Yearly sums, combined in block order whatever the thread count.
     var yearlyFlowSums = [Double](repeating: 0, count: flowStride)

@@ -116,6 +116,29 @@ extension Simulator {
   public func memoryEstimate(for scenario: Scenario, paths: Int) -> MemoryEstimate {
     MemoryEstimate(scenario: scenario, paths: paths, threads: threads, recordsDiagnostics: recordsDiagnostics)
   }
+
+  /// Checks that a run of `paths` paths of `scenario` fits in the machine's memory.
+  /// - Parameters:
+  ///   - heldAtOnce: how many results of that many paths are held at once (`compare`: two).
+  ///   - growingTo: the most paths the run may grow to (`check --auto-paths`), whose result is held while the
+  ///     next paths are appended: twice that many paths at the peak.
+  /// - Throws: `InsufficientMemoryError`, its message speaking of the paths asked for and why more are held.
+  public func checkMemory(for scenario: Scenario, paths: Int, heldAtOnce: Int = 1, growingTo: Int? = nil) throws {
+    let growing = growingTo.map { max($0, paths) }
+    let factor = growing != nil ? 2 : max(1, heldAtOnce)
+    do {
+      try memoryEstimate(for: scenario, paths: factor * (growing ?? paths)).check()
+    } catch var error as InsufficientMemoryError {
+      error.pathsPerRequestedPath = factor
+      error.requestedPaths = growing ?? paths
+      if growing != nil {
+        error.why = "--auto-paths may grow to that many and holds the result twice while adding paths"
+      } else if heldAtOnce > 1 {
+        error.why = "the command holds \(heldAtOnce) runs of them at once"
+      }
+      throw error
+    }
+  }
 }
 
 /// A run that needs more memory than the machine has: one line for the treasurer, with the largest path count

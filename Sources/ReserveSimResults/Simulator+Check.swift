@@ -18,12 +18,29 @@ extension Simulator {
     _ scenario: Scenario, assertions: [Assertion], paths: Int, seed: UInt64, maxPaths: Int? = nil,
     progress: ((Range<Int>) -> (@Sendable (Double) -> Void)?)? = nil
   ) -> (result: SimulationResult, checks: [AssertionCheck]) {
-    var result = run(scenario, paths: paths, seed: seed, progress: progress?(0..<paths))
+    do {
+      return try check(
+        scenario, assertions: assertions, paths: paths, seed: seed, maxPaths: maxPaths, progress: progress,
+        cancellation: nil)
+    } catch {
+      preconditionFailure("a check without a cancellation flag is never cancelled")
+    }
+  }
+
+  /// `check(_:assertions:paths:seed:maxPaths:progress:)`, stopping when `cancellation` is set.
+  /// - Throws: `CancellationError` when `cancellation` is set before the last round ends.
+  public func check(
+    _ scenario: Scenario, assertions: [Assertion], paths: Int, seed: UInt64, maxPaths: Int? = nil,
+    progress: ((Range<Int>) -> (@Sendable (Double) -> Void)?)? = nil, cancellation: CancellationFlag?
+  ) throws -> (result: SimulationResult, checks: [AssertionCheck]) {
+    var result = try run(
+      scenario, paths: paths, seed: seed, progress: progress?(0..<paths), cancellation: cancellation)
     var checks = AssertionCheck.evaluate(assertions, result: result)
     let limit = max(paths, maxPaths ?? paths)
     while result.paths < limit, checks.contains(where: { !$0.verdict.isConclusive }) {
       let total = min(limit, 2 * result.paths)
-      result = extend(result, toPaths: total, progress: progress?(result.paths..<total))
+      result = try extend(
+        result, toPaths: total, progress: progress?(result.paths..<total), cancellation: cancellation)
       checks = AssertionCheck.evaluate(assertions, result: result)
     }
     return (result, checks)

@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads scenario files: file → JSON → `extends` chain merged (RFC 7386) → overrides applied → validated
 /// `Scenario`. Composition happens before validation, so the composed document is checked as a whole.
-public struct ScenarioLoader {
+public struct ScenarioLoader: Sendable {
   /// Edits applied to the composed document before validation (for `--set`), in order.
   public var overrides: [ScenarioOverride]
   /// Whether `extends` may name a file outside both the folder of the scenario being loaded and the working
@@ -22,10 +22,13 @@ public struct ScenarioLoader {
   /// Loads, composes and validates one file.
   /// - Throws: `ScenarioError` naming the file, the JSON path and the problem; a problem at (or inside) a
   ///   path that a `--set` edit wrote is blamed on that edit.
-  public func load(_ file: String) throws -> Scenario {
+  public func load(_ file: String) throws -> Scenario { try loadWithDocument(file).scenario }
+
+  /// Loads like `load(_:)`, and also gives the composed document the scenario was validated from.
+  public func loadWithDocument(_ file: String) throws -> (scenario: Scenario, document: JSONValue) {
     let (document, edits) = try compose(file)
     do {
-      return try Scenario(json: document)
+      return (try Scenario(json: document), document)
     } catch var error as ScenarioError {
       if error.argument == nil,
         let edit = edits.last(where: { error.path.components.starts(with: $0.target.components) })

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReserveSim
+import ReserveSimFiles
 
 /// `reservesim check FILE…`: evaluate every file's assertions (SPEC §9) for CI.
 struct CheckCommand: ParsableCommand {
@@ -58,28 +59,31 @@ struct CheckCommand: ParsableCommand {
 
   func run() throws {
     if let junit { try OutputFiles.check([.file(junit, option: "--junit")], reading: files) }
-    let scenarios = try loadAll()
+    let pipeline = try simulation.pipeline(input)
     var outcomes: [ScenarioCheck] = []
-    for (file, scenario, assertions) in scenarios {
-      let growing = autoPaths ? (maxPaths ?? Self.defaultMaxPaths) : nil
-      let paths = simulation.pathCount(for: scenario, growingTo: growing)
-      let seed = simulation.seedValue(for: scenario)
+    for (loaded, assertions) in try loadAll(pipeline) {
+      let scenario = loaded.scenario
+      let seed = simulation.seed ?? scenario.simulation.seed
       guard !assertions.isEmpty else {
         outcomes.append(
           ScenarioCheck(
-            file: file, scenarioName: scenario.name, currency: scenario.currency, paths: 0, seed: seed, checks: []))
+            file: loaded.file, scenarioName: scenario.name, currency: scenario.currency, paths: 0, seed: seed,
+            checks: []))
         continue
       }
       let bar = ProgressBar.forTerminal(enabled: !json)
-      let update: (@Sendable (Double) -> Void)? = bar?.reporter
-      let (result, checks) = simulation.simulator.check(
-        scenario, assertions: assertions, paths: paths, seed: seed,
-        maxPaths: autoPaths ? (maxPaths ?? Self.defaultMaxPaths) : nil, progress: { _ in update })
+      let (paths, growing, report) = (
+        simulation.paths, autoPaths ? (maxPaths ?? Self.defaultMaxPaths) : nil, bar?.reporter
+      )
+      let run = try awaitPipeline {
+        try await pipeline.check(
+          loaded, assertions: assertions, paths: paths, seed: seed, maxPaths: growing, progress: report)
+      }
       bar?.finish()
       var outcome = ScenarioCheck(
-        file: file, scenarioName: scenario.name, currency: scenario.currency, paths: result.paths, seed: seed,
-        checks: checks)
-      outcome.headline = RunSummary(result).headline
+        file: loaded.file, scenarioName: scenario.name, currency: scenario.currency, paths: run.result.paths,
+        seed: seed, checks: run.checks)
+      outcome.headline = run.summary.headline
       outcomes.append(outcome)
     }
 
@@ -97,10 +101,9 @@ struct CheckCommand: ParsableCommand {
 
   /// Every file composed, validated and given its assertions (the file's, then `--assert`'s) before anything
   /// is simulated; any bad file or `--assert` stops the run with one message for all of them.
-  private func loadAll() throws -> [(file: String, scenario: Scenario, assertions: [Assertion])] {
+  private func loadAll(_ pipeline: RunPipeline) throws -> [(LoadedScenario, assertions: [Assertion])] {
     let extra = try assertions.map(CompactAssertion.init(parsing:))
-    let loader = try input.loader()
-    var loaded: [(String, Scenario, [Assertion])] = []
+    var loaded: [(LoadedScenario, assertions: [Assertion])] = []
     var failures: [String] = []
     var skipped: [String] = []
     for file in files {
@@ -109,11 +112,11 @@ struct CheckCommand: ParsableCommand {
         continue
       }
       do {
-        let scenario = try loader.load(file)
+        let scenario = try pipeline.load(file)
         // A check is strict about its inputs: a likely typo (a rate above 100% a year) fails it.
-        failures += InputWarnings.lines(scenario, file: file)
-        let added = try extra.map { try $0.assertion(for: scenario) }
-        loaded.append((file, scenario, scenario.assertions + added))
+        failures += scenario.warningLines
+        let added = try extra.map { try $0.assertion(for: scenario.scenario) }
+        loaded.append((scenario, scenario.scenario.assertions + added))
       } catch let error as ScenarioError {
         failures.append(error.inFile(file).description)
       }

@@ -32,19 +32,18 @@ struct CompareCommand: ParsableCommand {
 
   func run() throws {
     try output.checkOutputs(reading: [fileA] + (fileB.map { [$0] } ?? []))
-    let scenarioA = try input.loader().load(fileA)
-    let loaderB = try input.loader(adding: setB.map { try ScenarioOverride(parsing: $0, option: "--set-b") })
-    let scenarioB = try loaderB.load(fileB ?? fileA)
-    InputWarnings.report(scenarioA, file: fileA, asErrors: false)
-    if fileB != nil || !setB.isEmpty { InputWarnings.report(scenarioB, file: fileB ?? fileA, asErrors: false) }
-    let simulate = simulation.commonRandomNumbers(
-      paths: simulation.pathCount(for: scenarioA, heldAtOnce: 2), seed: simulation.seedValue(for: scenarioA))
+    let pipeline = try simulation.pipeline(input)
+    let a = try pipeline.load(fileA)
+    let editsB = try setB.map { try ScenarioOverride(parsing: $0, option: "--set-b") }
+    let b = try simulation.pipeline(input, adding: editsB).load(fileB ?? fileA)
+    InputWarnings.report(a, asErrors: false)
+    if fileB != nil || !setB.isEmpty { InputWarnings.report(b, asErrors: false) }
     let progress = ProgressBar.forTerminal(enabled: !output.json)
-    let a = simulate(scenarioA)
-    progress?.runs(1, 2)
-    let b = simulate(scenarioB)
+    let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
+    var comparison = try awaitPipeline {
+      try await pipeline.compare(a, b, paths: paths, seed: seed, progress: report)
+    }
     progress?.finish()
-    var comparison = Comparison(a: a, b: b)
     // Two runs of one file (or of files with one name) are told apart by what B changed.
     if comparison.nameA == comparison.nameB {
       let changes = setB.isEmpty ? (fileB ?? fileA) : setB.joined(separator: ", ")

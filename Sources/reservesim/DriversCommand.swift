@@ -21,16 +21,13 @@ struct DriversCommand: ParsableCommand {
 
   func run() throws {
     try output.checkOutputs(reading: [file])
-    let scenario = try input.loader().load(file)
-    InputWarnings.report(scenario, file: file, asErrors: false)
+    let pipeline = try simulation.pipeline(input)
+    let loaded = try pipeline.load(file)
+    InputWarnings.report(loaded, asErrors: false)
     let progress = ProgressBar.forTerminal(enabled: !output.json)
-    let simulator = Simulator(threads: simulation.simulator.threads, recordsDiagnostics: true)
-    let report: (@Sendable (Double) -> Void)? = progress?.reporter
-    let result = simulator.run(
-      scenario, paths: simulation.pathCount(for: scenario, diagnostics: true),
-      seed: simulation.seedValue(for: scenario), progress: report)
+    let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
+    let drivers = try awaitPipeline { try await pipeline.drivers(loaded, paths: paths, seed: seed, progress: report) }
     progress?.finish()
-    let drivers = RuinDrivers(result)
     try output.emit(
       json: { WhatIfJSON.encode(drivers) }, text: { WhatIfText.render(drivers) }, table: { WhatIfCSV.table(drivers) })
   }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReserveSim
+import ReserveSimFiles
 
 /// A command that simulates one scenario file and writes one output file (`report`, `notebook`): each
 /// declares its arguments and how to render, this runs the rest.
@@ -15,21 +16,23 @@ protocol FileOutputCommand: ParsableCommand {
 }
 
 extension FileOutputCommand {
-  /// Checks the output path, loads and simulates the scenario (a progress bar on a terminal), writes the output
+  /// Checks the output path, runs the pipeline (a progress bar on a terminal), writes the output
   /// (`OutputFiles`), and prints the headline and where the file went. Bad input throws before anything is
   /// simulated or written.
   func run() throws {
     try OutputFiles.check([.file(io.output, option: "-o")], reading: [io.file])
-    let scenario = try input.loader().load(io.file)
-    InputWarnings.report(scenario, file: io.file, asErrors: false)
+    let pipeline = try simulation.pipeline(input)
+    let loaded = try pipeline.load(io.file)
+    InputWarnings.report(loaded, asErrors: false)
     let progress = ProgressBar.forTerminal(enabled: true)
-    let result = simulation.simulator.run(
-      scenario, paths: simulation.pathCount(for: scenario), seed: simulation.seedValue(for: scenario),
-      progress: progress?.reporter)
+    let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
+    let output = try awaitPipeline {
+      try await pipeline.run(
+        loaded, paths: paths, seed: seed, reserveConfidences: RunSummary.reserveCurveConfidences, progress: report)
+    }
     progress?.finish()
-    let summary = RunSummary(result, reserveConfidences: RunSummary.reserveCurveConfidences)
-    try OutputFiles.write(Self.render(summary, scenario: scenario), to: io.output)
-    print(summary.headline)
+    try OutputFiles.write(Self.render(output.summary, scenario: output.scenario), to: io.output)
+    print(output.summary.headline)
     print("\(Self.outputName) written to \(io.output)")
   }
 }

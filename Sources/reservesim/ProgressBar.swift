@@ -1,4 +1,5 @@
 import Foundation
+import ReserveSim
 
 /// A progress bar with ETA on stderr for long runs: shown only when stderr is a terminal, and only once
 /// a run has taken more than about two seconds (`RESERVESIM_PROGRESS_DELAY` seconds, if set).
@@ -29,8 +30,10 @@ final class ProgressBar: @unchecked Sendable {
     return bar
   }
 
-  /// `update` as a function the simulator can call from its worker threads.
-  var reporter: @Sendable (Double) -> Void { { [self] share in self.update(share) } }
+  /// `update` as a function the run pipeline can call from its worker threads: the share simulated.
+  var reporter: @Sendable (RunProgress) -> Void {
+    { [self] progress in if progress.stage == .simulating { self.update(progress.share) } }
+  }
 
   /// Called with the share done (0…1), from any thread.
   func update(_ share: Double) {

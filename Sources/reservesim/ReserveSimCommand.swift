@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReserveSim
+import ReserveSimFiles
 
 /// `reservesim`: how much cash must a non-profit hold to survive losing its donors and donated services?
 @main
@@ -18,11 +19,13 @@ struct ReserveSimCommand: ParsableCommand {
 
   /// Parses and runs a subcommand; any usage or input error exits 2 with one message on stderr.
   static func main() {
-    InterruptCleanup.install()
+    InterruptCleanup.install(beforeExit: { ProgressBar.clearActive() })
     do {
       var command = try parseAsRoot()
       try command.run()
     } catch let error as ScenarioError {
+      CommandLineExit.fail(error.description)
+    } catch let error as InsufficientMemoryError {
       CommandLineExit.fail(error.description)
     } catch let error as OutputError {
       CommandLineExit.fail(error.description)
@@ -38,6 +41,33 @@ struct ReserveSimCommand: ParsableCommand {
       CommandLineExit.fail(ScenarioError.oneLine(message(for: error)))
     }
   }
+}
+
+/// Runs `operation` (a stage of the run pipeline) to its end and returns what it returns or throws, holding
+/// the calling thread until then.
+///
+/// Commands run on the main thread, which is not one of Swift's concurrency pool, so holding it blocks no
+/// task: the pipeline simulates on threads of its own. Files are then written on the main thread as before —
+/// the only thread that receives SIGINT, SIGTERM and SIGHUP (`InterruptCleanup`), so a signal that arrives while
+/// a commit is held back is handled before the commit starts.
+func awaitPipeline<Value: Sendable>(_ operation: @escaping @Sendable () async throws -> Value) throws -> Value {
+  let outcome = PipelineOutcome<Value>()
+  let finished = DispatchSemaphore(value: 0)
+  Task.detached {
+    do {
+      outcome.result = .success(try await operation())
+    } catch {
+      outcome.result = .failure(error)
+    }
+    finished.signal()
+  }
+  finished.wait()
+  return try outcome.result!.get()
+}
+
+/// What `awaitPipeline`'s task gave, handed from the task to the waiting thread (the semaphore orders the two).
+private final class PipelineOutcome<Value>: @unchecked Sendable {
+  var result: Result<Value, Error>?
 }
 
 /// How the tool stops on bad input: one line per problem on stderr, exit code 2, nothing on stdout.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReserveSim
+import ReserveSimFiles
 
 /// `reservesim run FILE`: simulate one scenario and print its summary.
 struct RunCommand: ParsableCommand {
@@ -26,14 +27,14 @@ struct RunCommand: ParsableCommand {
     if let csv {
       try OutputFiles.check([.folder(csv, files: CSVExport.fileNames, option: "--csv")], reading: [file])
     }
-    let scenario = try input.loader().load(file)
-    InputWarnings.report(scenario, file: file, asErrors: strict)
-    let paths = simulation.pathCount(for: scenario)
+    let pipeline = try simulation.pipeline(input)
+    let loaded = try pipeline.load(file)
+    InputWarnings.report(loaded, asErrors: strict)
     let progress = ProgressBar.forTerminal(enabled: !json)
-    let result = simulation.simulator.run(
-      scenario, paths: paths, seed: simulation.seedValue(for: scenario), progress: progress?.reporter)
+    let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
+    let output = try awaitPipeline { try await pipeline.run(loaded, paths: paths, seed: seed, progress: report) }
     progress?.finish()
-    let summary = RunSummary(result)
+    let summary = output.summary
     if let csv { try OutputFiles.write(CSVExport.files(summary, version: ReserveSimVersion.string), into: csv) }
     if json {
       print(try SummaryJSON.encode(summary))

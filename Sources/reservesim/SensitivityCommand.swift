@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReserveSim
+import ReserveSimFiles
 
 /// `reservesim sensitivity FILE`: one-at-a-time sensitivity of the reserve needed (or the ruin probability).
 struct SensitivityCommand: ParsableCommand {
@@ -69,22 +70,16 @@ struct SensitivityCommand: ParsableCommand {
   func run() throws {
     if global { return try runGlobal() }
     try output.checkOutputs(svg.map { [.file($0, option: "--svg")] } ?? [], reading: [file])
-    let loader = try input.loader()
-    let scenario = try loader.load(file)
-    InputWarnings.report(scenario, file: file, asErrors: false)
-    let document = try loader.composedDocument(file)
+    let pipeline = try simulation.pipeline(input)
+    let loaded = try pipeline.load(file)
+    InputWarnings.report(loaded, asErrors: false)
     let listed = params.isEmpty ? nil : try params.map(ScenarioPath.init(parsing:))
     let progress = ProgressBar.forTerminal(enabled: !output.json)
-    let analysis: SensitivityAnalysis
-    do {
-      analysis = try SensitivityAnalysis(
-        document: document, parameters: listed, swing: swing, metric: metric,
-        simulate: simulation.commonRandomNumbers(
-          paths: simulation.paths ?? min(scenario.simulation.paths, Self.defaultMaximumPaths),
-          seed: simulation.seedValue(for: scenario)),
-        progress: progress?.runs)
-    } catch let error as ScenarioError {
-      throw error.inFile(file)
+    let (swing, metric, seed, report) = (swing, metric, simulation.seed, progress?.reporter)
+    let paths = simulation.paths ?? min(loaded.scenario.simulation.paths, Self.defaultMaximumPaths)
+    let analysis = try awaitPipeline {
+      try await pipeline.sensitivity(
+        loaded, parameters: listed, swing: swing, metric: metric, paths: paths, seed: seed, progress: report)
     }
     progress?.finish()
     try output.emit(
@@ -96,26 +91,25 @@ struct SensitivityCommand: ParsableCommand {
   /// `--global`: one run, and SPEC §16's ranking of the uncertain estimates.
   func runGlobal() throws {
     try output.checkOutputs(samples.map { [.file($0, option: "--samples")] } ?? [], reading: [file])
-    let loader = try input.loader()
-    let scenario = try loader.load(file)
-    InputWarnings.report(scenario, file: file, asErrors: false)
-    guard !scenario.uncertainParameters.isEmpty else {
+    let pipeline = try simulation.pipeline(input)
+    let loaded = try pipeline.load(file)
+    InputWarnings.report(loaded, asErrors: false)
+    guard !loaded.scenario.uncertainParameters.isEmpty else {
       throw ScenarioError(
         file: file, path: .root,
         message:
           "no estimate is written as a distribution, so there is nothing for --global to rank; write one as "
           + "{\"range\": [low, high]} (see docs/model.md §16)")
     }
-    let paths = simulation.paths ?? scenario.simulation.paths
     let progress = ProgressBar.forTerminal(enabled: !output.json)
-    let result = simulation.simulator.run(
-      scenario, paths: paths, seed: simulation.seedValue(for: scenario), progress: progress?.reporter)
+    let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
+    let run = try awaitPipeline { try await pipeline.run(loaded, paths: paths, seed: seed, progress: report) }
     progress?.finish()
-    let summary = RunSummary(result)
+    let summary = run.summary
     try output.emit(
       json: { UncertaintyExport.json(summary) },
       text: { UncertaintyExport.text(summary) + (samples.map { "\nSamples written to \($0)\n" } ?? "") },
       table: { UncertaintyExport.table(summary) },
-      alongside: samples.map { [($0, .file(UncertaintyExport.samples(result).text))] } ?? [])
+      alongside: samples.map { [($0, .file(UncertaintyExport.samples(run.result).text))] } ?? [])
   }
 }

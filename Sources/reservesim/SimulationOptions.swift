@@ -34,37 +34,10 @@ struct SimulationOptions: ParsableArguments {
     return seed
   }
 
-  /// The paths to simulate; exits 2 with one line when the command's results would not fit in the machine's
-  /// memory.
-  /// - Parameters:
-  ///   - heldAtOnce: how many results of that many paths the command holds at once (`compare`: two).
-  ///   - growingTo: the most paths the run may grow to (`check --auto-paths`), whose result is held while the
-  ///     next paths are appended: twice that many paths at the peak.
-  ///   - diagnostics: whether the run records per-path diagnostics (`drivers`).
-  func pathCount(for scenario: Scenario, heldAtOnce: Int = 1, growingTo: Int? = nil, diagnostics: Bool = false)
-    -> Int
-  {
-    let count = paths ?? scenario.simulation.paths
-    let growing = growingTo.map { max($0, count) }
-    let factor = growing != nil ? 2 : max(1, heldAtOnce)
-    var simulator = self.simulator
-    simulator.recordsDiagnostics = diagnostics
-    do {
-      try simulator.memoryEstimate(for: scenario, paths: factor * (growing ?? count)).check()
-    } catch var error as InsufficientMemoryError {
-      error.pathsPerRequestedPath = factor
-      error.requestedPaths = growing ?? count
-      if growing != nil {
-        error.why = "--auto-paths may grow to that many and holds the result twice while adding paths"
-      } else if heldAtOnce > 1 {
-        error.why = "the command holds \(heldAtOnce) runs of them at once"
-      }
-      CommandLineExit.fail(String(describing: error))
-    } catch {
-      CommandLineExit.fail(String(describing: error))
-    }
-    return count
+  /// The command's run pipeline: `input`'s loader (its `--set` edits, then `extra`) and these threads.
+  func pipeline(_ input: ScenarioOptions, adding extra: [ScenarioOverride] = []) throws -> RunPipeline {
+    RunPipeline(loader: try input.loader(adding: extra), simulator: simulator)
   }
-  func seedValue(for scenario: Scenario) -> UInt64 { seed ?? scenario.simulation.seed }
+
   var simulator: Simulator { Simulator(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReserveSim
+import ReserveSimFiles
 
 /// `reservesim sweep FILE --set PATH=START:END:COUNT`: the answers over a grid of one or two parameters.
 struct SweepCommand: ParsableCommand {
@@ -39,19 +40,13 @@ struct SweepCommand: ParsableCommand {
     if axes.isEmpty {
       CommandLineExit.fail("sweep needs an axis: --set PATH=START:END:COUNT, e.g. --set reserve.initial=0:3e6:7")
     }
-    let loader = input.loader(applying: edits)
-    let scenario = try loader.load(file)
-    InputWarnings.report(scenario, file: file, asErrors: false)
+    let pipeline = RunPipeline(loader: input.loader(applying: edits), simulator: simulation.simulator)
+    let loaded = try pipeline.load(file)
+    InputWarnings.report(loaded, asErrors: false)
     let progress = ProgressBar.forTerminal(enabled: !json)
-    let sweep: Sweep
-    do {
-      sweep = try Sweep(
-        document: try loader.composedDocument(file), axes: axes,
-        simulate: simulation.commonRandomNumbers(
-          paths: simulation.pathCount(for: scenario), seed: simulation.seedValue(for: scenario)),
-        progress: progress?.runs)
-    } catch let error as ScenarioError {
-      throw error.inFile(file)
+    let (grid, paths, seed, report) = (axes, simulation.paths, simulation.seed, progress?.reporter)
+    let sweep = try awaitPipeline {
+      try await pipeline.sweep(loaded, axes: grid, paths: paths, seed: seed, progress: report)
     }
     progress?.finish()
     let table = WhatIfCSV.table(sweep)

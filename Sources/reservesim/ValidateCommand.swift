@@ -20,18 +20,18 @@ struct ValidateCommand: ParsableCommand {
   }
 
   func run() throws {
-    let loader = try input.loader()
+    let pipeline = RunPipeline(loader: try input.loader())
     var failures: [String] = []
     var valid: [String] = []
     for file in files {
       do {
-        let scenario = try loader.load(file)
-        let warnings = InputWarnings.lines(scenario, file: file)
+        let loaded = try pipeline.load(file)
+        let (scenario, warnings) = (loaded.scenario, loaded.warningLines)
         if strict && !warnings.isEmpty {
           failures += warnings
           continue
         }
-        for line in warnings { FileHandle.standardError.write(Data("reservesim: warning: \(line)\n".utf8)) }
+        InputWarnings.print(warnings: warnings)
         valid.append("\(file): ok (\(scenario.name), \(scenario.years) years)")
         valid += UncertaintyDescription.lines(scenario.uncertainParameters).map { "  " + $0 }
       } catch let error as ScenarioError {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ReserveSim
+import ReserveSimFiles
 
 /// Output options shared by the what-if commands (`compare`, `sensitivity`, `drivers`).
 struct WhatIfOutputOptions: ParsableArguments {
@@ -29,21 +30,6 @@ struct WhatIfOutputOptions: ParsableArguments {
       if let csv { print("\nCSV written to \(csv)") }
     }
   }
-}
-
-extension SimulationOptions {
-  /// Runs every scenario of an analysis with the same seed and path count: common random numbers.
-  func commonRandomNumbers(paths: Int, seed: UInt64, recordsDiagnostics: Bool = false) -> (Scenario) -> SimulationResult
-  {
-    var simulator = self.simulator
-    simulator.recordsDiagnostics = recordsDiagnostics
-    return { scenario in simulator.run(scenario, paths: paths, seed: seed) }
-  }
-}
-
-extension ProgressBar {
-  /// Progress of a multi-run analysis: `done` of `total` runs finished.
-  func runs(_ done: Int, _ total: Int) { update(Double(done) / Double(total)) }
 }
 
 extension SensitivityMetric: ExpressibleByArgument {}

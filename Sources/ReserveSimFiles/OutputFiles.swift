@@ -2,29 +2,29 @@ import Foundation
 
 /// An output that could not be written: which path, and why, with the operating system's reason when it gave one
 /// ("cannot be written: No space left on device").
-struct OutputError: Error, CustomStringConvertible {
-  var path: String
-  var reason: String
+package struct OutputError: Error, CustomStringConvertible {
+  package var path: String
+  package var reason: String
 
-  init(path: String, reason: String, errno code: Int32? = nil) {
+  package init(path: String, reason: String, errno code: Int32? = nil) {
     self.path = path
     self.reason = code.map { "\(reason): \(String(cString: strerror($0)))" } ?? reason
   }
 
-  var description: String { "\(path): \(reason)" }
+  package var description: String { "\(path): \(reason)" }
 }
 
 /// One output named on the command line: a file (`-o`, `--junit`, `--svg`, a what-if `--csv`) or a folder that
 /// receives a set of files together (`run --csv DIR`).
-struct OutputTarget {
+package struct OutputTarget {
   /// The option that names it, for messages: "-o", "--csv".
-  var option: String
-  var path: String
+  package var option: String
+  package var path: String
   /// The files written into `path` when it is a folder; `nil` when `path` is the file itself.
-  var files: [String]?
+  package var files: [String]?
 
-  static func file(_ path: String, option: String) -> OutputTarget { OutputTarget(option: option, path: path) }
-  static func folder(_ path: String, files: [String], option: String) -> OutputTarget {
+  package static func file(_ path: String, option: String) -> OutputTarget { OutputTarget(option: option, path: path) }
+  package static func folder(_ path: String, files: [String], option: String) -> OutputTarget {
     OutputTarget(option: option, path: path, files: files)
   }
 }
@@ -42,11 +42,11 @@ struct OutputTarget {
 ///   renamed into place while this process holds an exclusive `flock` on each folder and defers
 ///   SIGINT/SIGTERM/SIGHUP; if a rename fails the ones already made are undone from hard-linked copies of the
 ///   previous files.
-enum OutputFiles {
+package enum OutputFiles {
   /// Checks that every target can be written, without writing anything: the path's folder exists (or can be
   /// created) and is writable, a file target is not a folder or socket, a folder's files are plain files, no
   /// two targets name the same file, and none names one of `inputs` (the scenario files the command reads).
-  static func check(_ targets: [OutputTarget], reading inputs: [String] = []) throws {
+  package static func check(_ targets: [OutputTarget], reading inputs: [String] = []) throws {
     var seen: [(key: FileKey, option: String)] = inputs.filter { FileManager.default.fileExists(atPath: $0) }.map {
       (FileKey($0), "the scenario file")
     }
@@ -75,16 +75,16 @@ enum OutputFiles {
   }
 
   /// What one output holds: a file's text, or the files of a folder by name.
-  enum Contents {
+  package enum Contents {
     case file(String)
     case files([(name: String, contents: String)])
   }
 
   /// Writes one file (see `write(_:)`).
-  static func write(_ contents: String, to path: String) throws { try write([(path, .file(contents))]) }
+  package static func write(_ contents: String, to path: String) throws { try write([(path, .file(contents))]) }
 
   /// Writes `files` into `folder` as one set (see `write(_:)`).
-  static func write(_ files: [(name: String, contents: String)], into folder: String) throws {
+  package static func write(_ files: [(name: String, contents: String)], into folder: String) throws {
     try write([(folder, .files(files))])
   }
 
@@ -92,7 +92,7 @@ enum OutputFiles {
   /// are written through first, in order; then every other file is staged beside its target, and all are
   /// renamed into place together (each folder locked, signals deferred) or, if one rename fails, none stays.
   /// Folders created on the way are removed again if anything fails.
-  static func write(_ outputs: [(path: String, contents: Contents)]) throws {
+  package static func write(_ outputs: [(path: String, contents: Contents)]) throws {
     var throughs: [(path: String, bytes: Data)] = []
     var replacements: [(folder: String, name: String, contents: String, display: String)] = []
     for (path, contents) in outputs {

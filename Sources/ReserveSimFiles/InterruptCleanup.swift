@@ -8,13 +8,13 @@ import Foundation
 /// registry's lock until it exits. Everything else that touches registered paths holds the same lock, so the
 /// two never interleave: a commit of output files (`deferringSignals`) either starts after the cleanup (and so
 /// never) or finishes before it, and a signal recorded before a commit starts stops it from starting.
-enum InterruptCleanup {
+package enum InterruptCleanup {
   /// What to remove: a staging folder with everything in it, or a folder the run created (only if empty).
-  enum Kind {
+  package enum Kind {
     case tree, emptyFolder
   }
 
-  struct Registration: Equatable {
+  package struct Registration: Equatable {
     fileprivate var number: Int
   }
 
@@ -22,7 +22,12 @@ enum InterruptCleanup {
 
   /// Installs the handlers (leaving a signal ignored if it was ignored when the process started, as `nohup`
   /// arranges) and starts the cleanup thread. Call once, first thing.
-  static func install() {
+  /// - Parameter beforeExit: run after the cleanup, just before the process exits (the command line clears its
+  ///   progress bar).
+  package static func install(beforeExit: @escaping @Sendable () -> Void = {}) {
+    registry.lock.lock()
+    registry.beforeExit = beforeExit
+    registry.lock.unlock()
     let pipeEnds = wakeUpPipe
     _ = receivedSignal
     guard pipeEnds.write >= 0 else { return }
@@ -43,7 +48,7 @@ enum InterruptCleanup {
   }
 
   /// Adds `path` to what a signal removes; returns the handle `release` takes.
-  static func register(_ path: String, _ kind: Kind) -> Registration {
+  package static func register(_ path: String, _ kind: Kind) -> Registration {
     registry.lock.lock()
     defer { registry.lock.unlock() }
     registry.next += 1
@@ -52,7 +57,7 @@ enum InterruptCleanup {
   }
 
   /// Forgets each registration, first removing its path (as a signal would) where `removing` says so.
-  static func release(_ registrations: [(Registration, removing: Bool)]) {
+  package static func release(_ registrations: [(Registration, removing: Bool)]) {
     registry.lock.lock()
     defer { registry.lock.unlock() }
     for (registration, removing) in registrations {
@@ -64,7 +69,7 @@ enum InterruptCleanup {
 
   /// Runs `body` with signals held back until it returns: a signal that arrived before cleans up and exits
   /// instead of starting it, one that arrives during it cleans up and exits as soon as it returns.
-  static func deferringSignals<Result>(_ body: () throws -> Result) rethrows -> Result {
+  package static func deferringSignals<Result>(_ body: () throws -> Result) rethrows -> Result {
     registry.lock.lock()
     defer { registry.lock.unlock() }
     if receivedSignal.pointee != 0 { cleanUpAndExit(receivedSignal.pointee) }
@@ -80,6 +85,7 @@ enum InterruptCleanup {
     let lock = NSRecursiveLock()
     var next = 0
     var entries: [(number: Int, path: String, kind: Kind)] = []
+    var beforeExit: @Sendable () -> Void = {}
   }
 
   private static let registry = Registry()
@@ -101,11 +107,11 @@ enum InterruptCleanup {
     cleanUpAndExit(Int32(byte))
   }
 
-  /// Removes every registered path, newest first, clears the progress bar and exits 128 + `signalNumber`.
+  /// Removes every registered path, newest first, runs `beforeExit` and exits 128 + `signalNumber`.
   /// The caller holds the registry's lock, and never gets it back.
   private static func cleanUpAndExit(_ signalNumber: Int32) -> Never {
     for entry in registry.entries.reversed() { remove(entry) }
-    ProgressBar.clearActive()
+    registry.beforeExit()
     _exit(128 + signalNumber)
   }
 

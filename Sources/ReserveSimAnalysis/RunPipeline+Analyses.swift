@@ -1,0 +1,126 @@
+import ReserveSimEngine
+import ReserveSimResults
+import ReserveSimScenario
+
+/// The multi-run commands on the pipeline: each loads through `RunPipeline.load(_:)`, compiles (paths, seed,
+/// memory), and simulates off Swift's cooperative pool with progress over all its runs and cancellation.
+extension RunPipeline {
+  /// `check`: simulates `loaded` and evaluates `assertions` (SPEC §9); with `maxPaths`, doubles the paths
+  /// (simulating only the new ones) until every verdict is conclusive or `maxPaths` is reached
+  /// (`Simulator.check`). Progress is the share of `maxPaths` (or of the first round's paths) simulated.
+  /// - Returns: the last round's result, its summary and the verdicts.
+  public func check(
+    _ loaded: LoadedScenario, assertions: [Assertion], paths: Int? = nil, seed: UInt64? = nil,
+    maxPaths: Int? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil
+  ) async throws -> RunOutput {
+    let reporter = ProgressReporter(progress)
+    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, growingTo: maxPaths, reporter: reporter)
+    let limit = Double(max(paths, maxPaths ?? paths))
+    return try await Self.simulating(reporter) { [simulator] flag in
+      let (result, checks) = try simulator.check(
+        loaded.scenario, assertions: assertions, paths: paths, seed: seed, maxPaths: maxPaths,
+        progress: { range in
+          { share in reporter.report(.simulating, (Double(range.lowerBound) + share * Double(range.count)) / limit) }
+        }, cancellation: flag)
+      return try Self.summarising(reporter, flag) {
+        RunOutput(loaded: loaded, result: result, summary: RunSummary(result), checks: checks)
+      }
+    }
+  }
+
+  /// `compare`: A and B on common random numbers (A's seed and path count unless given), paired (`Comparison`).
+  public func compare(
+    _ a: LoadedScenario, _ b: LoadedScenario, paths: Int? = nil, seed: UInt64? = nil,
+    progress: (@Sendable (RunProgress) -> Void)? = nil
+  ) async throws -> Comparison {
+    let reporter = ProgressReporter(progress)
+    let (paths, seed) = try compile(a, paths: paths, seed: seed, heldAtOnce: 2, reporter: reporter)
+    return try await Self.simulating(reporter) { [simulator] flag in
+      let resultA = try simulator.run(
+        a.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 0, of: 2), cancellation: flag)
+      let resultB = try simulator.run(
+        b.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 1, of: 2), cancellation: flag)
+      return try Self.summarising(reporter, flag) { Comparison(a: resultA, b: resultB) }
+    }
+  }
+
+  /// `sweep`: `loaded`'s document over a grid of one or two axes on common random numbers (`Sweep`).
+  /// - Throws: `ScenarioError` (in `loaded.file`) for a bad grid or grid point, before anything is simulated.
+  public func sweep(
+    _ loaded: LoadedScenario, axes: [SweepAxis], paths: Int? = nil, seed: UInt64? = nil,
+    progress: (@Sendable (RunProgress) -> Void)? = nil
+  ) async throws -> Sweep {
+    let reporter = ProgressReporter(progress)
+    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, reporter: reporter)
+    let points = axes.reduce(1) { $0 * $1.count }
+    return try await Self.simulating(reporter) { [simulator] flag in
+      try Self.naming(loaded.file) {
+        var done = 0
+        let sweep = try Sweep(
+          document: loaded.document, axes: axes,
+          simulate: { scenario in
+            defer { done += 1 }
+            return try simulator.run(
+              scenario, paths: paths, seed: seed, progress: reporter.simulating(run: done, of: points),
+              cancellation: flag)
+          })
+        return try Self.summarising(reporter, flag) { sweep }
+      }
+    }
+  }
+
+  /// `sensitivity`: each parameter of `loaded`'s document (or those `parameters` name) set lower and higher
+  /// by `swing`, on common random numbers (`SensitivityAnalysis`).
+  /// - Throws: `ScenarioError` (in `loaded.file`) for a listed parameter that is not a number in the file.
+  public func sensitivity(
+    _ loaded: LoadedScenario, parameters: [ScenarioPath]? = nil, swing: Double = 0.2,
+    metric: SensitivityMetric = .requiredReserve95, paths: Int? = nil, seed: UInt64? = nil,
+    progress: (@Sendable (RunProgress) -> Void)? = nil
+  ) async throws -> SensitivityAnalysis {
+    let reporter = ProgressReporter(progress)
+    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, reporter: reporter)
+    return try await Self.simulating(reporter) { [simulator] flag in
+      try Self.naming(loaded.file) {
+        // The runs in all are known after the first (the analysis tells them with its progress).
+        var (done, runs) = (0, 0)
+        let analysis = try SensitivityAnalysis(
+          document: loaded.document, parameters: parameters, swing: swing, metric: metric,
+          simulate: { scenario in
+            try simulator.run(
+              scenario, paths: paths, seed: seed,
+              progress: runs > 0 ? reporter.simulating(run: done, of: runs) : nil, cancellation: flag)
+          },
+          progress: { finished, all in
+            (done, runs) = (finished, all)
+            reporter.report(.simulating, Double(finished) / Double(all))
+          })
+        return try Self.summarising(reporter, flag) { analysis }
+      }
+    }
+  }
+
+  /// `drivers`: one run recording per-path diagnostics, and how the ruined paths differ (`RuinDrivers`).
+  public func drivers(
+    _ loaded: LoadedScenario, paths: Int? = nil, seed: UInt64? = nil,
+    progress: (@Sendable (RunProgress) -> Void)? = nil
+  ) async throws -> RuinDrivers {
+    let reporter = ProgressReporter(progress)
+    var simulator = self.simulator
+    simulator.recordsDiagnostics = true
+    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, simulator: simulator, reporter: reporter)
+    return try await Self.simulating(reporter) { [simulator] flag in
+      let result = try simulator.run(
+        loaded.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 0, of: 1), cancellation: flag)
+      return try Self.summarising(reporter, flag) { RuinDrivers(result) }
+    }
+  }
+
+  /// Runs `body`, naming `file` in a `ScenarioError` it throws.
+  private static func naming<Value>(_ file: String, _ body: () throws -> Value) throws -> Value {
+    do {
+      return try body()
+    } catch let error as ScenarioError {
+      throw error.inFile(file)
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import ReserveSimEngine
+import ReserveSimResults
+import ReserveSimScenario
+
+/// The run pipeline: file (+ `--set` edits) → load → validate → compile → simulate → summarise, the one way a
+/// command, a server or a solver runs a scenario.
+///
+/// Each `async` entry point runs its synchronous work on a thread of its own (never blocking Swift's
+/// cooperative pool), reports `RunProgress` from any thread, and stops promptly when its `Task` is cancelled:
+/// the simulator's workers check a `CancellationFlag` between blocks of `Simulator.blockSize` paths, and the
+/// entry point throws `CancellationError`. Without cancellation the numbers are those of `Simulator.run` and
+/// the summaries' initialisers, bit for bit.
+///
+/// ```swift
+/// let pipeline = RunPipeline(loader: ScenarioLoader(overrides: [try ScenarioOverride(parsing: "reserve.initial=2e6")]))
+/// let output = try await pipeline.run(file: "scenarios/pypi-today.json") { print($0.stage, $0.share) }
+/// print(output.summary.headline)
+/// ```
+public struct RunPipeline: Sendable {
+  /// Reads files: `extends`, the `--set` edits, validation.
+  public var loader: ScenarioLoader
+  /// Runs the paths: threads, diagnostics.
+  public var simulator: Simulator
+
+  public init(loader: ScenarioLoader = ScenarioLoader(), simulator: Simulator = Simulator()) {
+    self.loader = loader
+    self.simulator = simulator
+  }
+
+  /// Stages 1 and 2, load and validate: composes `file` with the loader's edits, validates it, and collects
+  /// its warnings (returned, not printed).
+  /// - Throws: `ScenarioError` naming the file, the JSON path and the problem.
+  public func load(_ file: String) throws -> LoadedScenario {
+    let (scenario, document) = try loader.loadWithDocument(file)
+    return LoadedScenario(file: file, scenario: scenario, document: document)
+  }
+
+  /// Every stage for one file: `load(_:)`, then `run(_:paths:seed:reserveConfidences:progress:)`.
+  public func run(
+    file: String, paths: Int? = nil, seed: UInt64? = nil,
+    reserveConfidences: [Double] = RunSummary.defaultReserveConfidences,
+    progress: (@Sendable (RunProgress) -> Void)? = nil
+  ) async throws -> RunOutput {
+    let reporter = ProgressReporter(progress)
+    reporter.report(.loading)
+    let loaded = try load(file)
+    reporter.report(.validating)
+    return try await run(loaded, paths: paths, seed: seed, reserveConfidences: reserveConfidences, reporter: reporter)
+  }
+
+  /// Stages 3 to 5 for a loaded scenario: compile (the path count and seed, the memory check), simulate,
+  /// summarise.
+  /// - Parameters:
+  ///   - paths: the paths to simulate (default: the file's `simulation.paths`).
+  ///   - seed: the seed (default: the file's `simulation.seed`).
+  ///   - reserveConfidences: the confidences of the summary's required reserve.
+  ///   - progress: called from any thread with each new stage and share.
+  /// - Throws: `ScenarioError` for a path count out of range, `InsufficientMemoryError` when the run would not
+  ///   fit in memory, `CancellationError` when the task is cancelled.
+  public func run(
+    _ loaded: LoadedScenario, paths: Int? = nil, seed: UInt64? = nil,
+    reserveConfidences: [Double] = RunSummary.defaultReserveConfidences,
+    progress: (@Sendable (RunProgress) -> Void)? = nil
+  ) async throws -> RunOutput {
+    try await run(
+      loaded, paths: paths, seed: seed, reserveConfidences: reserveConfidences, reporter: ProgressReporter(progress))
+  }
+
+  private func run(
+    _ loaded: LoadedScenario, paths: Int?, seed: UInt64?, reserveConfidences: [Double], reporter: ProgressReporter
+  ) async throws -> RunOutput {
+    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, reporter: reporter)
+    return try await Self.simulating(reporter) { [simulator] flag in
+      let result = try simulator.run(
+        loaded.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 0, of: 1), cancellation: flag)
+      return try Self.summarising(reporter, flag) {
+        RunOutput(loaded: loaded, result: result, summary: RunSummary(result, reserveConfidences: reserveConfidences))
+      }
+    }
+  }
+
+  /// Stage 4: reports simulating and runs `work` off Swift's cooperative pool (`CancellationFlag.runningOffPool`),
+  /// handing it the flag the task's cancellation sets.
+  static func simulating<Value: Sendable>(
+    _ reporter: ProgressReporter, _ work: @escaping @Sendable (CancellationFlag) throws -> Value
+  ) async throws -> Value {
+    try await CancellationFlag.runningOffPool { flag in
+      reporter.report(.simulating)
+      return try work(flag)
+    }
+  }
+
+  /// Stage 5 after the simulation: unless `flag` is set, reports summarising, runs `summarise` and reports done.
+  /// - Throws: `CancellationError` when `flag` is set.
+  static func summarising<Value>(
+    _ reporter: ProgressReporter, _ flag: CancellationFlag, _ summarise: () throws -> Value
+  ) throws -> Value {
+    try flag.check()
+    reporter.report(.summarising, 1)
+    let value = try summarise()
+    reporter.report(.done, 1)
+    return value
+  }
+
+  /// Stage 3, compile: the path count and seed the run uses, checked against the format's range and the
+  /// machine's memory.
+  /// - Parameters:
+  ///   - heldAtOnce: how many results of that many paths are held at once (`compare`: two).
+  ///   - growingTo: the most paths the run may grow to (`check` with `maxPaths`).
+  func compile(
+    _ loaded: LoadedScenario, paths: Int?, seed: UInt64?, heldAtOnce: Int = 1, growingTo: Int? = nil,
+    simulator: Simulator? = nil, reporter: ProgressReporter
+  ) throws -> (paths: Int, seed: UInt64) {
+    reporter.report(.compiling)
+    let count = paths ?? loaded.scenario.simulation.paths
+    guard (1...Scenario.maximumPaths).contains(count) else {
+      throw ScenarioError(
+        file: loaded.file, path: .root,
+        message: "the path count must be between 1 and \(Scenario.maximumPaths), found \(count)")
+    }
+    try (simulator ?? self.simulator).checkMemory(
+      for: loaded.scenario, paths: count, heldAtOnce: heldAtOnce, growingTo: growingTo)
+    return (count, seed ?? loaded.scenario.simulation.seed)
+  }
+}
+
+/// A scenario file loaded and validated: stages 1 and 2 of `RunPipeline`.
+public struct LoadedScenario: Sendable {
+  /// The file as named.
+  public var file: String
+  public var scenario: Scenario
+  /// The composed document the scenario was validated from (`extends` resolved, edits applied).
+  public var document: JSONValue
+
+  public init(file: String, scenario: Scenario, document: JSONValue) {
+    self.file = file
+    self.scenario = scenario
+    self.document = document
+  }
+
+  /// The scenario's warnings (a likely slip, such as a growth rate above 100% a year), in the format's order.
+  public var warnings: [ScenarioWarning] { scenario.warnings }
+
+  /// The warnings one line each, naming the file: `FILE: PATH: …`.
+  public var warningLines: [String] { warnings.map { ScenarioError.oneLine("\(file): \($0)") } }
+}
+
+/// What a pipeline run gives: the scenario, its raw result, the summary and, for `check`, the verdicts.
+public struct RunOutput: Sendable {
+  public var loaded: LoadedScenario
+  public var result: SimulationResult
+  public var summary: RunSummary
+  /// The assertions' verdicts (`RunPipeline.check`); empty for a plain run.
+  public var checks: [AssertionCheck] = []
+
+  public init(loaded: LoadedScenario, result: SimulationResult, summary: RunSummary, checks: [AssertionCheck] = []) {
+    self.loaded = loaded
+    self.result = result
+    self.summary = summary
+    self.checks = checks
+  }
+
+  public var scenario: Scenario { loaded.scenario }
+}
