@@ -19,6 +19,9 @@ package struct BlockOutput {
   /// First month-end with the balance below the policy's minimum (SPEC §15), 0 when never; indexed by path.
   /// Nil when the file sets no minimum.
   public var belowMinimumMonth: UnsafeMutablePointer<Int32>? = nil
+  /// need_min per path (SPEC §17): the least B₀ that keeps cover ≥ k at every month-end with outgo; indexed by
+  /// path. Nil when the file sets no minimum.
+  public var minimumNeed: UnsafeMutablePointer<Double>? = nil
 }
 
 extension BlockOutput {

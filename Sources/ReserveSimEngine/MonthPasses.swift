@@ -178,7 +178,14 @@ extension PathBlockKernel {
         floor: plan.floor)
       rs_update_balances(&at, &month, cashFlow, &reserve)
     }
-    if plan.hasPolicy { rs_policy_month_end(&at, &policy, &policyState, balance) }
+    if plan.hasPolicy {
+      if let rows = laneParameters?.reserveRows {
+        rs_policy_month_end(&at, &policy, &policyState, balance, rows + capacity, 1)
+      } else {
+        var discount = plan.discount[m - 1]
+        rs_policy_month_end(&at, &policy, &policyState, balance, &discount, 0)
+      }
+    }
   }
 
   /// count_{y+1} = Binomial(count_y, min(1, renewalProbability·R)) + Poisson(newPerYear·N) at month 12y, with R

@@ -15,9 +15,24 @@ import _ReserveSimKernels
 /// path's need. A path whose survival is not monotone in B₀ (possible in principle: a larger reserve can delay a
 /// cut that would have saved more) gets one of its survival thresholds; the run's required reserve at confidence c
 /// is the ⌈cN⌉-th smallest need, as in SPEC §7.
+///
+/// The same search finds the need for the board's minimum (SPEC §17): the least B₀ with cover ≥ k at every
+/// month-end with outgo, bracketed by the closed form on L(m) = k·outgo(m) without responses and with every
+/// response at its most (whose outgo is the cut outgo).
 extension PathBlockKernel {
-  /// Writes each lane's searched need into `need`. The block's shocks must be drawn.
-  func searchNeeds(firstPath: Int, lanes: Int) {
+  /// What a searched need keeps the path above.
+  enum NeedTarget {
+    /// The floor at every month-end (SPEC §15): the path survives when it is never ruined.
+    case floor
+    /// The board's minimum at every month-end with outgo (SPEC §17).
+    case minimum
+  }
+
+  /// Writes each lane's searched need for `target` into `need` (the floor) or `minimumNeed` (the minimum). The
+  /// block's shocks must be drawn.
+  func searchNeeds(firstPath: Int, lanes: Int, target: NeedTarget) {
+    let result = target == .floor ? need : minimumNeed
+    let failedMonth = target == .floor ? ruinMonth : belowMinimumMonth
     var none = monthPasses.policy
     none.hasCuts = 0
     none.hasAppeal = 0
@@ -28,14 +43,14 @@ extension PathBlockKernel {
 
     setStartBalances(lanes: lanes)
     run(firstPath: firstPath, lanes: lanes, policy: none, recording: nil)
-    for lane in 0..<lanes { upper[lane] = need[lane] }
+    for lane in 0..<lanes { upper[lane] = result[lane] }
     run(firstPath: firstPath, lanes: lanes, policy: most, recording: nil)
-    for lane in 0..<lanes { lower[lane] = Swift.min(need[lane], upper[lane]) }
+    for lane in 0..<lanes { lower[lane] = Swift.min(result[lane], upper[lane]) }
 
     /// Whether each lane survives from the B₀ in `startBalance`.
     func survives() -> [Bool] {
       run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: nil)
-      return (0..<lanes).map { ruinMonth[$0] == 0 }
+      return (0..<lanes).map { failedMonth[$0] == 0 }
     }
     func tolerance(_ lane: Int) -> Double { Swift.max(1, 1e-6 * Swift.max(abs(lower[lane]), abs(upper[lane]))) }
 
@@ -58,6 +73,6 @@ extension PathBlockKernel {
         if alive[lane] { upper[lane] = startBalance[lane] } else { lower[lane] = startBalance[lane] }
       }
     }
-    for lane in 0..<lanes { need[lane] = upper[lane] }
+    for lane in 0..<lanes { result[lane] = upper[lane] }
   }
 }

@@ -78,6 +78,8 @@ package final class PathBlockKernel {
   let lastAppeal: UnsafeMutablePointer<Int32>
   let appealArrives: UnsafeMutablePointer<Int32>
   let belowMinimumMonth: UnsafeMutablePointer<Int32>
+  /// capacity: need_min, the least B₀ that keeps cover ≥ k at every month-end with outgo (SPEC §17).
+  let minimumNeed: UnsafeMutablePointer<Double>
   /// `YearlyFlow.count` · capacity: each lane's income, sponsor revenue, expenses and service costs so far this
   /// year, summed over the lanes at the year end.
   let yearSums: UnsafeMutablePointer<Double>
@@ -136,6 +138,7 @@ package final class PathBlockKernel {
     lastAppeal = buffer(1, Int32.self)
     appealArrives = buffer(1, Int32.self)
     belowMinimumMonth = buffer(1, Int32.self)
+    minimumNeed = buffer(1, Double.self)
     yearSums = buffer(YearlyFlow.count, Double.self)
     sponsorFallback = buffer(plan.tierMonthlyAmount.count, UInt8.self)
     passScratch = buffer(2, UInt64.self)
@@ -152,7 +155,8 @@ package final class PathBlockKernel {
         agreementEnd: serviceAgreementEnd, agreementMultiplier: agreementMultiplier, outgo: outgo),
       policyState: rs_policy_state(
         outgo: outgo, cutActive: cutActive, lastAppeal: lastAppeal, appealArrives: appealArrives,
-        belowMinimumMonth: belowMinimumMonth, donationsLevel: level + Factor.donations.index * capacity),
+        belowMinimumMonth: belowMinimumMonth, donationsLevel: level + Factor.donations.index * capacity,
+        minimumNeed: minimumNeed, discountedSum: discountedSum),
       lanes: laneParameters)
   }
 
@@ -185,6 +189,7 @@ package final class PathBlockKernel {
     (output.requiredReserve + slot).update(from: need, count: lanes)
     (output.firstRuinMonth + slot).update(from: ruinMonth, count: lanes)
     if let below = output.belowMinimumMonth { (below + slot).update(from: belowMinimumMonth, count: lanes) }
+    if let minimum = output.minimumNeed { (minimum + slot).update(from: minimumNeed, count: lanes) }
     if let diagnostics = output.diagnostics {
       for lane in 0..<lanes {
         for t in 0..<tiers { diagnostics.horizonSponsors[t * output.paths + slot + lane] = sponsors[t * cap + lane] }
@@ -194,8 +199,12 @@ package final class PathBlockKernel {
       }
     }
     if plan.respondsToBalance {
-      searchNeeds(firstPath: firstPath, lanes: lanes)
+      searchNeeds(firstPath: firstPath, lanes: lanes, target: .floor)
       (output.requiredReserve + slot).update(from: need, count: lanes)
+      if let minimum = output.minimumNeed {
+        searchNeeds(firstPath: firstPath, lanes: lanes, target: .minimum)
+        (minimum + slot).update(from: minimumNeed, count: lanes)
+      }
     }
   }
 
@@ -235,6 +244,7 @@ package final class PathBlockKernel {
       lastAppeal[lane] = -(1 << 29)
       appealArrives[lane] = 0
       belowMinimumMonth[lane] = 0
+      minimumNeed[lane] = -Double.infinity
     }
     logLevel.update(repeating: 0, count: Self.factorCount * cap)
     level.update(repeating: 1, count: Self.factorCount * cap)

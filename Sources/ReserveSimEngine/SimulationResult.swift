@@ -20,6 +20,9 @@ public struct SimulationResult: Sendable {
   /// First month-end with the balance below the policy's minimum months of outgo (SPEC §15), 0 when never;
   /// empty when the scenario sets no minimum.
   public var belowMinimumMonth: [Int32] = []
+  /// need_min for each path (SPEC §17): the least B₀ that keeps cover ≥ k (B(m) ≥ k·outgo(m)) at every month-end
+  /// with outgo; −∞ for a path with no outgo at all; empty when the scenario sets no minimum.
+  public var minimumNeed: [Double] = []
   /// How the paths drew their uncertain estimates (SPEC §16); nil when the scenario has none.
   public var parameterDraws: ParameterDraws? = nil
 

@@ -49,6 +49,7 @@ extension SimulationResult {
       firstRuinMonth: firstRuinMonth + next.firstRuinMonth,
       yearlyFlowMeans: zip(yearlyFlowMeans, next.yearlyFlowMeans).map { weight.0 * $0 + weight.1 * $1 },
       diagnostics: nil, belowMinimumMonth: belowMinimumMonth + next.belowMinimumMonth)
+    combined.minimumNeed = minimumNeed + next.minimumNeed
     // Entry i of the combined result is entry i of this one's run: its draws carry on.
     combined.parameterDraws = parameterDraws
     return combined

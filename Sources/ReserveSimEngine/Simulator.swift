@@ -82,6 +82,7 @@ public struct Simulator: Sendable {
     var ruin = [Int32](unsafeUninitializedCapacity: paths) { $1 = paths }
     let belowCount = plan.minimumMonths == nil ? 0 : paths
     var belowMinimum = [Int32](unsafeUninitializedCapacity: belowCount) { $1 = belowCount }
+    var minimumNeed = [Double](unsafeUninitializedCapacity: belowCount) { $1 = belowCount }
     let flowStride = years * YearlyFlow.count
     var flows = [Double](repeating: 0, count: blocks * flowStride)
     let diagnostics = recordsDiagnostics ? PathDiagnostics(paths: paths, scenario: scenario) : nil
@@ -92,21 +93,24 @@ public struct Simulator: Sendable {
         ruin.withUnsafeMutableBufferPointer { ruinBuffer in
           flows.withUnsafeMutableBufferPointer { flowBuffer in
             belowMinimum.withUnsafeMutableBufferPointer { belowBuffer in
-              let output = BlockOutput(
-                requiredReserve: needBuffer.baseAddress!, yearEndBalance: yearEndBuffer.baseAddress!,
-                firstRuinMonth: ruinBuffer.baseAddress!, paths: paths, runStart: runStart,
-                blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics,
-                belowMinimumMonth: belowCount > 0 ? belowBuffer.baseAddress : nil)
-              DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
-                for block in stride(from: worker, to: blocks, by: workers) {
-                  if let cancellation, cancellation.isCancelled { break }
-                  let offset = block * Self.blockSize
-                  var blockOutput = output
-                  blockOutput.blockFlows = output.blockFlows + block * flowStride
-                  kernel.simulate(
-                    firstPath: runStart + offset, count: min(Self.blockSize, paths - offset), into: blockOutput)
-                  if let progress, let share = doneCounter.increment() { progress(share) }
+              minimumNeed.withUnsafeMutableBufferPointer { minimumNeedBuffer in
+                var output = BlockOutput(
+                  requiredReserve: needBuffer.baseAddress!, yearEndBalance: yearEndBuffer.baseAddress!,
+                  firstRuinMonth: ruinBuffer.baseAddress!, paths: paths, runStart: runStart,
+                  blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics,
+                  belowMinimumMonth: belowCount > 0 ? belowBuffer.baseAddress : nil)
+                output.minimumNeed = belowCount > 0 ? minimumNeedBuffer.baseAddress : nil
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                  let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
+                  for block in stride(from: worker, to: blocks, by: workers) {
+                    if let cancellation, cancellation.isCancelled { break }
+                    let offset = block * Self.blockSize
+                    var blockOutput = output
+                    blockOutput.blockFlows = output.blockFlows + block * flowStride
+                    kernel.simulate(
+                      firstPath: runStart + offset, count: min(Self.blockSize, paths - offset), into: blockOutput)
+                    if let progress, let share = doneCounter.increment() { progress(share) }
+                  }
                 }
               }
             }
@@ -126,6 +130,7 @@ public struct Simulator: Sendable {
       scenario: scenario, paths: paths, seed: seed, requiredReserve: need, yearEndBalance: yearEnd,
       firstRuinMonth: ruin, yearlyFlowMeans: yearlyFlowSums.map { $0 / Double(paths) }, diagnostics: diagnostics,
       belowMinimumMonth: belowMinimum)
+    result.minimumNeed = minimumNeed
     if !scenario.uncertainParameters.isEmpty {
       result.parameterDraws = LaneParameters.draws(seed: seed, firstPath: runStart)
     }

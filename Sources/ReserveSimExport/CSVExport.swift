@@ -71,12 +71,15 @@ public enum CSVExport {
       table.rows.append(["expectedShortfall\(percentLabel(shortfall.confidence))", CSVTable.number(shortfall.value)])
     }
     table.rows.append(["requiredReserveMethod", s.requiredReserveMethod.rawValue])
-    table.rows.append(["monthlyOutgoYear1", CSVTable.number(s.monthlyOutgoYear1)])
+    table.rows.append(["monthlyOutgoMonth1", CSVTable.number(s.monthlyOutgoMonth1)])
     if let minimum = s.minimumMonths, let below = s.belowMinimum {
       table.rows += [
         ["minimumMonths", CSVTable.number(minimum)], ["belowMinimumProbability", CSVTable.number(below.value)],
         ["belowMinimumStandardError", CSVTable.number(below.standardError)],
       ]
+      for level in s.requiredReserveForMinimum {
+        table.rows.append(["requiredReserveForMinimum\(percentLabel(level.confidence))", CSVTable.number(level.value)])
+      }
     }
     for warning in s.warnings { table.rows.append(["warning", warning]) }
     table.rows.append(["version", version])

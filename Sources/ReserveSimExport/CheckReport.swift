@@ -50,6 +50,8 @@ public enum CheckReport {
     case .ruinProbability(let years): return "ruin within \(years)y"
     case .belowMinimum(let years): return "below minimum within \(years)y"
     case .requiredReserve(let confidence): return "reserve at \(CSVExport.percentLabel(confidence))%"
+    case .requiredReserveForMinimum(let confidence):
+      return "reserve for the minimum at \(CSVExport.percentLabel(confidence))%"
     }
   }
 
@@ -75,7 +77,7 @@ public enum CheckReport {
         // Two decimals; two significant digits below 0.01%, so a small bound does not read as 0.
         if value > 0 && value < 1e-4 { return String(format: "%.2g%%", value * 100) }
         return PercentFormat.format(value, digits: 2)
-      case .requiredReserve: return money.short(value)
+      case .requiredReserve, .requiredReserveForMinimum: return money.short(value)
       }
     }
   }
@@ -99,6 +101,8 @@ public enum CheckReport {
           fields += [("metric", .string("belowMinimum")), ("withinYears", .integer(years))]
         case .requiredReserve(let confidence):
           fields += [("metric", .string("requiredReserve")), ("confidence", .number(confidence))]
+        case .requiredReserveForMinimum(let confidence):
+          fields += [("metric", .string("requiredReserveForMinimum")), ("confidence", .number(confidence))]
         }
         fields += [
           ("estimate", .number(check.estimate)), ("lower", .number(check.lower)), ("upper", .number(check.upper)),

@@ -98,6 +98,7 @@ public enum Notebook {
       markdown(s.runDescription) + "; amounts in \(markdown(s.currency)). Made by ReserveSim \(markdown(version)).\n\n"
     text += "## What the inputs imply\n\n" + markdownTable(s.budgetTable) + "\n" + markdownTable(s.expectedFlowsTable)
     text += "\n## Reserve needed\n\n" + markdownTable(s.reserveTable)
+    if let minimumTable = s.minimumReserveTable { text += "\n" + markdownTable(minimumTable) }
     text += "\n" + s.reserveNotes.map { markdown($0) + "\n" }.joined(separator: "\n")
     text += "\n## Assumptions\n"
     for table in AssumptionTables.tables(scenario) {

@@ -76,7 +76,7 @@ extension RunSummary {
   /// shortfall at the same level (the mean need of the worst 1 − c of futures).
   var reserveTable: DisplayTable {
     let money = MoneyFormat(currency: currency)
-    let showsMonths = monthlyOutgoYear1 > 0
+    let showsMonths = monthlyOutgoMonth1 > 0
     var header = ["Confidence", "Reserve needed"]
     if showsMonths { header.append("Months of outgo") }
     header += ["95% interval", "Mean need of the worst (1 − c)"]
@@ -89,6 +89,25 @@ extension RunSummary {
         row.append(
           requiredReserveMethod == .exact
             ? money.full(Self.shortfall(sorted: sortedRequiredReserve, confidence: level.confidence).value) : "—")
+        return row
+      })
+  }
+
+  /// The reserve that holds the board's minimum (SPEC §17) at each confidence, with its months and 95% interval;
+  /// nil when the file sets no minimum.
+  public var minimumReserveTable: DisplayTable? {
+    guard let minimum = minimumMonths else { return nil }
+    let money = MoneyFormat(currency: currency)
+    var header = ["Confidence", "Reserve needed"]
+    if monthlyOutgoMonth1 > 0 { header.append("Months of outgo") }
+    header.append("95% interval")
+    return DisplayTable(
+      title: "Reserve needed to stay above the board's minimum of \(MonthsFormat.format(minimum)) of outgo",
+      header: header,
+      rows: requiredReserveForMinimum.map { level in
+        var row = [CSVExport.percentLabel(level.confidence) + "%", money.full(level.value)]
+        if let months = months(of: level.value) { row.append(MonthsFormat.number(months)) }
+        row.append("\(money.short(level.lower)) – \(money.short(level.upper))")
         return row
       })
   }
@@ -132,10 +151,10 @@ extension RunSummary {
   public var reserveNotes: [String] {
     let money = MoneyFormat(currency: currency)
     var notes = warnings.map { "Warning: \($0)." }
-    if monthlyOutgoYear1 > 0 {
+    if monthlyOutgoMonth1 > 0 {
       notes.append(
-        "Months of outgo: the reserve divided by year 1's mean monthly outgo (expenses and service costs), "
-          + "\(money.short(monthlyOutgoYear1)) a month.")
+        "Months of outgo: the reserve divided by month 1's budgeted outgo (the expense lines active in month 1; "
+          + "donated services cost nothing yet), \(money.short(monthlyOutgoMonth1)) a month.")
     }
     if requiredReserveMethod == .search {
       notes.append(

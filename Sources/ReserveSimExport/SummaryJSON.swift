@@ -32,58 +32,66 @@ public enum SummaryJSON {
               return .object([("lower", .number(share.lower)), ("upper", .number(share.upper))])
             })
         ),
-        (
-          "requiredReserve",
-          .array(
-            s.requiredReserve.map {
-              // `months`: the reserve in months of year-1 outgo, left out when year 1 pays nothing out.
-              .object(
-                [
-                  ("confidence", .number($0.confidence)), ("value", .number($0.value)), ("lower", .number($0.lower)),
-                  ("upper", .number($0.upper)),
-                ] + (s.months(of: $0.value).map { [("months", OrderedJSON.number($0))] } ?? []))
-            })
-        ),
-        ("requiredReserveMethod", .string(s.requiredReserveMethod.rawValue)),
-        ("monthlyOutgoYear1", .number(s.monthlyOutgoYear1)),
-        expectedShortfall(s),
-      ] + belowMinimum(s) + [
-        (
-          "balanceByYear",
-          .array(
-            s.balanceByYear.map {
-              .object([
-                ("year", .integer($0.year)), ("p5", .number($0.p5)), ("p25", .number($0.p25)), ("p50", .number($0.p50)),
-                ("p75", .number($0.p75)), ("p95", .number($0.p95)), ("mean", .number($0.mean)),
-              ])
-            })
-        ),
-        (
-          "budget",
-          .object([
-            (
-              "month1",
-              .array(
-                s.budget.month1.map {
-                  .object(
-                    [("kind", .string($0.kind.rawValue)), ("name", .string($0.name)), ("monthly", .number($0.monthly))])
-                })
-            ),
-            ("month1Net", .number(s.budget.month1Net)),
-          ])
-        ),
-        (
-          "flowsByYear",
-          .array(
-            s.yearlyFlows.map {
-              .object([
-                ("year", .integer($0.year)), ("meanIncome", .number($0.income)),
-                ("meanSponsorRevenue", .number($0.sponsorRevenue)), ("meanExpenses", .number($0.expenses)),
-                ("meanServiceCosts", .number($0.serviceCosts)),
-              ])
-            })
-        ),
-      ] + uncertainty(s))
+        ("requiredReserve", reserveLevels(s.requiredReserve, s)),
+      ] + (s.minimumMonths == nil ? [] : [("requiredReserveForMinimum", reserveLevels(s.requiredReserveForMinimum, s))])
+        + [
+          ("requiredReserveMethod", .string(s.requiredReserveMethod.rawValue)),
+          ("monthlyOutgoMonth1", .number(s.monthlyOutgoMonth1)),
+          expectedShortfall(s),
+        ] + belowMinimum(s) + [
+          (
+            "balanceByYear",
+            .array(
+              s.balanceByYear.map {
+                .object([
+                  ("year", .integer($0.year)), ("p5", .number($0.p5)), ("p25", .number($0.p25)),
+                  ("p50", .number($0.p50)),
+                  ("p75", .number($0.p75)), ("p95", .number($0.p95)), ("mean", .number($0.mean)),
+                ])
+              })
+          ),
+          (
+            "budget",
+            .object([
+              (
+                "month1",
+                .array(
+                  s.budget.month1.map {
+                    .object(
+                      [
+                        ("kind", .string($0.kind.rawValue)), ("name", .string($0.name)),
+                        ("monthly", .number($0.monthly)),
+                      ])
+                  })
+              ),
+              ("month1Net", .number(s.budget.month1Net)),
+            ])
+          ),
+          (
+            "flowsByYear",
+            .array(
+              s.yearlyFlows.map {
+                .object([
+                  ("year", .integer($0.year)), ("meanIncome", .number($0.income)),
+                  ("meanSponsorRevenue", .number($0.sponsorRevenue)), ("meanExpenses", .number($0.expenses)),
+                  ("meanServiceCosts", .number($0.serviceCosts)),
+                ])
+              })
+          ),
+        ] + uncertainty(s))
+  }
+
+  /// Reserve levels with their 95% intervals and `months` (the reserve in months of the month-1 budgeted outgo,
+  /// left out when month 1 budgets none).
+  static func reserveLevels(_ levels: [RunSummary.ReserveLevel], _ s: RunSummary) -> OrderedJSON {
+    .array(
+      levels.map {
+        .object(
+          [
+            ("confidence", .number($0.confidence)), ("value", .number($0.value)), ("lower", .number($0.lower)),
+            ("upper", .number($0.upper)),
+          ] + (s.months(of: $0.value).map { [("months", OrderedJSON.number($0))] } ?? []))
+      })
   }
 
   /// SPEC §16's `uncertainty`, when the file has uncertain estimates: each one's `--set` path, its distribution as

@@ -24,15 +24,13 @@ public enum TextSummary {
     out += "\n"
 
     out += "Reserve needed to stay above the floor"
-    let outgo = s.monthlyOutgoYear1
-    if outgo > 0 { out += " (months: of year-1 outgo, \(money.short(outgo)) a month)" }
-    out += "\n"
-    out += pad("confidence", 12) + pad("reserve", 16) + (outgo > 0 ? pad("months", 9) : "") + "95% interval\n"
-    for level in s.requiredReserve {
-      out += pad(CSVExport.percentLabel(level.confidence) + "%", 12)
-      out += pad(money.full(level.value), 16)
-      if let months = s.months(of: level.value) { out += pad(MonthsFormat.number(months), 9) }
-      out += "\(money.short(level.lower)) – \(money.short(level.upper))\n"
+    let outgo = s.monthlyOutgoMonth1
+    if outgo > 0 { out += " (months: of month 1's budgeted outgo, \(money.short(outgo)) a month)" }
+    out += "\n" + reserveTable(s.requiredReserve, s, money: money)
+    if let minimum = s.minimumMonths {
+      out += "\nReserve needed to stay above the board's minimum of \(MonthsFormat.format(minimum)) of outgo "
+      out += "(cover ≥ \(MonthsFormat.number(minimum)) at every month-end)\n"
+      out += reserveTable(s.requiredReserveForMinimum, s, money: money)
     }
     if s.requiredReserveMethod == .search {
       out += "(Found by searching, on the same random futures, for the least starting reserve that keeps each future\n"
@@ -59,6 +57,19 @@ public enum TextSummary {
       out += pad(String(balance.year), 6) + pad(PercentFormat.format(s.ruinProbabilityByYear[index]), 16)
       out += pad(money.short(balance.p5), 12) + pad(money.short(balance.p50), 12) + pad(money.short(balance.p95), 12)
       out += money.short(balance.mean) + "\n"
+    }
+    return out
+  }
+
+  /// Reserve levels as aligned text: confidence, reserve, months (when month 1 budgets outgo) and 95% interval.
+  static func reserveTable(_ levels: [RunSummary.ReserveLevel], _ s: RunSummary, money: MoneyFormat) -> String {
+    var out = pad("confidence", 12) + pad("reserve", 16) + (s.monthlyOutgoMonth1 > 0 ? pad("months", 9) : "")
+    out += "95% interval\n"
+    for level in levels {
+      out += pad(CSVExport.percentLabel(level.confidence) + "%", 12)
+      out += pad(money.full(level.value), 16)
+      if let months = s.months(of: level.value) { out += pad(MonthsFormat.number(months), 9) }
+      out += "\(money.short(level.lower)) – \(money.short(level.upper))\n"
     }
     return out
   }

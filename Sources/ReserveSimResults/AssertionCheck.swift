@@ -60,7 +60,8 @@ public struct AssertionCheck: Sendable, Equatable {
   public static func evaluate(_ assertion: Assertion, summary: RunSummary) -> AssertionCheck {
     _Evidence(
       paths: summary.paths, ruinedPathsByYear: summary.ruinedPathsByYear,
-      belowMinimumPathsByYear: summary.belowMinimumPathsByYear, sortedNeeds: summary.sortedRequiredReserve
+      belowMinimumPathsByYear: summary.belowMinimumPathsByYear, sortedNeeds: summary.sortedRequiredReserve,
+      sortedMinimumNeeds: summary.sortedMinimumNeed
     )
     .check(assertion)
   }
@@ -72,10 +73,14 @@ public struct AssertionCheck: Sendable, Equatable {
     let needsReserve = assertions.contains {
       if case .requiredReserve = $0.metric { return true } else { return false }
     }
+    let needsMinimumReserve = assertions.contains {
+      if case .requiredReserveForMinimum = $0.metric { return true } else { return false }
+    }
     let evidence = _Evidence(
       paths: result.paths, ruinedPathsByYear: ruinedByYear,
       belowMinimumPathsByYear: RunSummary.cumulativeByYear(firstMonths: result.belowMinimumMonth, years: result.years),
-      sortedNeeds: needsReserve ? result.requiredReserve.sorted() : [])
+      sortedNeeds: needsReserve ? result.requiredReserve.sorted() : [],
+      sortedMinimumNeeds: needsMinimumReserve ? result.minimumNeed.sorted() : [])
     return assertions.map(evidence.check)
   }
 }
@@ -87,6 +92,8 @@ struct _Evidence {
   let ruinedPathsByYear: [Int]
   let belowMinimumPathsByYear: [Int]
   let sortedNeeds: [Double]
+  /// The ascending needs for the board's minimum (SPEC §17); empty when no assertion asks for them.
+  let sortedMinimumNeeds: [Double]
 
   func check(_ assertion: Assertion) -> AssertionCheck {
     switch assertion.metric {
@@ -101,6 +108,11 @@ struct _Evidence {
         assertion: assertion, estimate: below.value, lower: below.lower, upper: below.upper, paths: paths)
     case .requiredReserve(let confidence):
       let level = RunSummary.reserveLevel(sorted: sortedNeeds, confidence: confidence)
+      return AssertionCheck(
+        assertion: assertion, estimate: level.value, lower: level.lower, upper: level.upper, paths: paths)
+    case .requiredReserveForMinimum(let confidence):
+      // The decoder accepts this metric only with a minimum, so the needs are there.
+      let level = RunSummary.reserveLevel(sorted: sortedMinimumNeeds, confidence: confidence)
       return AssertionCheck(
         assertion: assertion, estimate: level.value, lower: level.lower, upper: level.upper, paths: paths)
     }

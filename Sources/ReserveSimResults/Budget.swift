@@ -22,6 +22,9 @@ public struct Budget: Sendable, Equatable {
   /// Month 1's net cash flow as written: income + sponsors − expenses + one-offs (donated services cost nothing
   /// while donated; events are left out).
   public var month1Net: Double { month1.filter { $0.kind != .donatedService }.reduce(0) { $0 + $1.monthly } }
+  /// Month 1's budgeted outgo: the expense lines active in month 1 (SPEC §17's yardstick for "months"); donated
+  /// services cost nothing yet and one-offs are left out.
+  public var monthlyOutgo: Double { month1.filter { $0.kind == .expense }.reduce(0) { $0 - $1.monthly } }
 
   public init(_ scenario: Scenario) {
     var lines: [Line] = []

@@ -73,11 +73,15 @@ public struct RunSummary: Sendable {
   public var belowMinimumByYear: [Double] { belowMinimumPathsByYear.map { Double($0) / Double(paths) } }
   /// The share of paths below the minimum within the horizon, nil without a minimum.
   public var belowMinimum: Proportion? { belowMinimum(withinYears: years) }
-  /// Mean monthly outgo in year 1, (expenses + service costs)/12: the unit in which the reserve is also shown
-  /// ("months of outgo"). 0 when nothing is paid out in year 1.
-  public var monthlyOutgoYear1: Double {
-    yearlyFlows.first.map { ($0.expenses + $0.serviceCosts) / 12 } ?? 0
-  }
+  /// The month-1 budgeted outgo (SPEC §17): the expense lines active in month 1, at the estimates' centres, per
+  /// month (donated services cost nothing yet; one-offs are left out). The one yardstick of every amount shown in
+  /// months; 0 when month 1 budgets no expense. (It replaces the mean outgo of year 1, which moved with the run.)
+  public var monthlyOutgoMonth1: Double { budget.monthlyOutgo }
+  /// The reserve that holds the board's minimum (SPEC §17) at each of the run's confidences: the ⌈cN⌉-th smallest
+  /// need_min, shown as max(0, ·), with its 95% order-statistic interval; empty when the file sets no minimum.
+  public var requiredReserveForMinimum: [ReserveLevel] = []
+  /// All paths' needs for the minimum, ascending; empty without a minimum.
+  public var sortedMinimumNeed: [Double] = []
   /// All paths' needs, ascending (kept for further quantiles and assertions).
   public var sortedRequiredReserve: [Double]
   /// What overflowed, in words: amounts beyond ±`Double.greatestFiniteMagnitude` (≈ ±1.8e308) are shown as that
@@ -162,6 +166,15 @@ public struct RunSummary: Sendable {
       b.mean = Self.finite(b.mean)
       balanceByYear[index] = b
     }
+    if !result.minimumNeed.isEmpty {
+      var sortedMinimum = RadixSort.sorted(result.minimumNeed)
+      if sortedMinimum.last.map({ !$0.isFinite }) ?? false || sortedMinimum.contains(where: \.isNaN) {
+        sortedMinimum = sortedMinimum.map { Self.finite($0, undefined: .greatestFiniteMagnitude) }
+        overflowed.append("the reserve that holds the minimum")
+      }
+      sortedMinimumNeed = sortedMinimum
+      requiredReserveForMinimum = reserveConfidences.map { Self.reserveLevel(sorted: sortedMinimum, confidence: $0) }
+    }
     uncertainty = UncertaintyRanking.rank(result)
     initialReserveRange = scenario.uncertainParameters.first { $0.lane.kind == .reserveInitial }.map {
       ($0.distribution.percentile(0.05), $0.distribution.percentile(0.95))
@@ -241,8 +254,8 @@ public struct RunSummary: Sendable {
       ? nil : Self.proportion(successes: belowMinimumPathsByYear[years - 1], trials: paths)
   }
 
-  /// A reserve in months of year-1 outgo, nil when year 1 pays nothing out.
-  public func months(of amount: Double) -> Double? { monthlyOutgoYear1 > 0 ? amount / monthlyOutgoYear1 : nil }
+  /// An amount in months of the month-1 budgeted outgo (`monthlyOutgoMonth1`), nil when month 1 budgets none.
+  public func months(of amount: Double) -> Double? { monthlyOutgoMonth1 > 0 ? amount / monthlyOutgoMonth1 : nil }
 
   /// Paths whose first month (1-based; 0 for never) falls in or before each year, cumulative; empty when
   /// `firstMonths` is empty.

@@ -6,12 +6,14 @@ import Foundation
 ///     ruin<=5%@3y           ruin within 3 years at most 5%   (also ruin@3y<=5%)
 ///     reserve@0.95<=2e6     required reserve at 95% at most 2,000,000   (also reserve<=2M@95%)
 ///     below<=10%@3y         below the policy's minimum months of outgo within 3 years at most 10%
+///     reserveMin@95%<=2M    the reserve that holds the board's minimum at 95% at most 2,000,000 (SPEC §17)
 ///
 /// Grammar (spaces ignored): METRIC [@QUALIFIER] <= THRESHOLD [@QUALIFIER], one qualifier at most.
-/// METRIC is `ruin` (or `ruinProbability`), `below` (or `belowMinimum`) or `reserve` (or `requiredReserve`); `≤`
+/// METRIC is `ruin` (or `ruinProbability`), `below` (or `belowMinimum`), `reserve` (or `requiredReserve`) or
+/// `reserveMin` (or `requiredReserveForMinimum`); `≤`
 /// may stand for `<=`. For `ruin` and `below` the qualifier is whole years `Ny` (default: the horizon) and the
 /// threshold a probability
-/// (0.05 or 5%); for `reserve` the qualifier is the confidence (0.95 or 95%, required) and the threshold an
+/// (0.05 or 5%); for `reserve` and `reserveMin` the qualifier is the confidence (0.95 or 95%, required) and the threshold an
 /// amount (2000000, 2e6, 2_000_000, 2M; suffixes k, M, B). The assertion is named after the text.
 public struct CompactAssertion: Sendable, Equatable, CustomStringConvertible {
   public enum Metric: Sendable, Equatable {
@@ -20,6 +22,7 @@ public struct CompactAssertion: Sendable, Equatable, CustomStringConvertible {
     case requiredReserve(confidence: Double)
     /// `nil`: within the scenario's horizon.
     case belowMinimum(withinYears: Int?)
+    case requiredReserveForMinimum(confidence: Double)
   }
 
   /// The text as written (trimmed); the assertion's name.
@@ -64,7 +67,7 @@ public struct CompactAssertion: Sendable, Equatable, CustomStringConvertible {
       }
       metric = name.hasPrefix("ruin") ? .ruinProbability(withinYears: years) : .belowMinimum(withinYears: years)
       atMost = p
-    case "reserve", "requiredreserve":
+    case "reserve", "requiredreserve", "reservemin", "requiredreserveforminimum":
       guard let qualifier else { throw bad("say the confidence, e.g. reserve@95%<=2M") }
       guard let c = Self.fraction(qualifier), c > 0, c < 1 else {
         throw bad("expected a confidence between 0 and 1 such as 0.95 or 95%, found '@\(qualifier)'")
@@ -72,12 +75,14 @@ public struct CompactAssertion: Sendable, Equatable, CustomStringConvertible {
       guard let amount = Self.amount(thresholdText) else {
         throw bad("expected an amount such as 2000000, 2e6 or 2M, found '\(thresholdText)'")
       }
-      metric = .requiredReserve(confidence: c)
+      metric =
+        name.hasSuffix("min") || name.hasSuffix("minimum")
+        ? .requiredReserveForMinimum(confidence: c) : .requiredReserve(confidence: c)
       atMost = amount
     case "":
-      throw bad("missing the metric ('ruin', 'below' or 'reserve') before '<='")
+      throw bad("missing the metric ('ruin', 'below', 'reserve' or 'reserveMin') before '<='")
     default:
-      throw bad("unknown metric '\(left[0])': expected 'ruin', 'below' or 'reserve'")
+      throw bad("unknown metric '\(left[0])': expected 'ruin', 'below', 'reserve' or 'reserveMin'")
     }
   }
 
@@ -106,6 +111,13 @@ public struct CompactAssertion: Sendable, Equatable, CustomStringConvertible {
           message: "--assert '\(text)': the scenario sets no board minimum (policy.minimumMonths)")
       }
       return Assertion(name: text, metric: .belowMinimum(withinYears: try years(withinYears)), atMost: atMost)
+    case .requiredReserveForMinimum(let confidence):
+      guard scenario.policy?.minimumMonths != nil else {
+        throw ScenarioError(
+          file: nil, path: .root,
+          message: "--assert '\(text)': the scenario sets no board minimum (policy.minimumMonths)")
+      }
+      return Assertion(name: text, metric: .requiredReserveForMinimum(confidence: confidence), atMost: atMost)
     }
   }
 

@@ -82,6 +82,7 @@ extension Assertion: ScenarioListItem {
     case .ruinProbability: return ScenarioFields.ruinProbabilityAssertion.name
     case .requiredReserve: return ScenarioFields.requiredReserveAssertion.name
     case .belowMinimum: return ScenarioFields.belowMinimumAssertion.name
+    case .requiredReserveForMinimum: return ScenarioFields.requiredReserveForMinimumAssertion.name
     }
   }
 
@@ -91,14 +92,14 @@ extension Assertion: ScenarioListItem {
     get {
       switch metric {
       case .ruinProbability(let years), .belowMinimum(let years): return years
-      case .requiredReserve: return 0
+      case .requiredReserve, .requiredReserveForMinimum: return 0
       }
     }
     set {
       switch metric {
       case .ruinProbability: metric = .ruinProbability(withinYears: newValue)
       case .belowMinimum: metric = .belowMinimum(withinYears: newValue)
-      case .requiredReserve: break
+      case .requiredReserve, .requiredReserveForMinimum: break
       }
     }
   }
@@ -106,10 +107,26 @@ extension Assertion: ScenarioListItem {
   /// The confidence of a required-reserve assertion (0 for another kind).
   package var confidence: Double {
     get {
-      if case .requiredReserve(let confidence) = metric { return confidence }
-      return 0
+      switch metric {
+      case .requiredReserve(let confidence), .requiredReserveForMinimum(let confidence): return confidence
+      case .ruinProbability, .belowMinimum: return 0
+      }
     }
-    set { if case .requiredReserve = metric { metric = .requiredReserve(confidence: newValue) } }
+    set {
+      switch metric {
+      case .requiredReserve: metric = .requiredReserve(confidence: newValue)
+      case .requiredReserveForMinimum: metric = .requiredReserveForMinimum(confidence: newValue)
+      case .ruinProbability, .belowMinimum: break
+      }
+    }
+  }
+
+  /// Whether the metric counts within a number of years (ruin and below the minimum do; the reserves do not).
+  package var hasHorizon: Bool {
+    switch metric {
+    case .ruinProbability, .belowMinimum: return true
+    case .requiredReserve, .requiredReserveForMinimum: return false
+    }
   }
 }
 

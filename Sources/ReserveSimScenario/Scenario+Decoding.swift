@@ -77,7 +77,7 @@ extension Scenario {
       policy?.cuts != nil && !isWritten([.key("policy"), .key("cuts"), .key("restoreMonths")])
     notes.withinYearsFollowsHorizon = Set(
       assertions.indices.filter {
-        assertions[$0].itemDefinition != ScenarioFields.requiredReserveAssertion.name
+        assertions[$0].hasHorizon
           && !isWritten([.key("assertions"), .index($0), .key("withinYears")])
       })
   }
@@ -263,7 +263,9 @@ extension Scenario {
     var reader = try ObjectReader(value, at: path, as: ScenarioFields.ruinProbabilityAssertion)
     let name = try reader.requiredString("name")
     guard let metricName = try reader.string("metric") else {
-      throw reader.error("metric", "is required (\"ruinProbability\", \"requiredReserve\" or \"belowMinimum\")")
+      throw reader.error(
+        "metric",
+        "is required (\"ruinProbability\", \"requiredReserve\", \"belowMinimum\" or \"requiredReserveForMinimum\")")
     }
     let metric: Assertion.Metric
     let atMost: Double
@@ -286,9 +288,21 @@ extension Scenario {
       let confidence = try reader.requiredNumber("confidence", "a level in (0, 1)")
       atMost = try reader.requiredNumber("atMost", "an amount")
       metric = .requiredReserve(confidence: confidence)
+    case "requiredReserveForMinimum":
+      reader.object = ScenarioFields.requiredReserveForMinimumAssertion
+      guard hasMinimum else {
+        throw reader.error(
+          "metric",
+          "\"requiredReserveForMinimum\" needs the board's minimum: give policy.minimumMonths in the scenario")
+      }
+      let confidence = try reader.requiredNumber("confidence", "a level in (0, 1)")
+      atMost = try reader.requiredNumber("atMost", "an amount")
+      metric = .requiredReserveForMinimum(confidence: confidence)
     default:
       throw reader.error(
-        "metric", "expected \"ruinProbability\", \"requiredReserve\" or \"belowMinimum\", found \"\(metricName)\"")
+        "metric",
+        "expected \"ruinProbability\", \"requiredReserve\", \"belowMinimum\" or \"requiredReserveForMinimum\", "
+          + "found \"\(metricName)\"")
     }
     try reader.rejectUnknownKeys()
     return Assertion(name: name, metric: metric, atMost: atMost)

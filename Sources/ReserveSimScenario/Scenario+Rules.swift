@@ -51,7 +51,7 @@ extension Scenario {
       }
     }
     let field = ScenarioFields.ruinProbabilityAssertion.field("withinYears")!
-    for (index, assertion) in assertions.enumerated() where assertion.itemDefinition != "requiredReserveAssertion" {
+    for (index, assertion) in assertions.enumerated() where assertion.hasHorizon {
       if let problem = NumberRange.between(1, Double(years)).problem(with: Double(assertion.withinYears), for: field) {
         throw ScenarioError(
           file: nil, path: JSONPath.root.appending("assertions").appending(index).appending("withinYears"),

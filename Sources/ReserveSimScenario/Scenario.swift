@@ -230,6 +230,9 @@ public struct Assertion: Equatable, Sendable {
     /// Probability of falling below the policy's minimum months of outgo within `withinYears` years is at most
     /// the threshold (SPEC §15).
     case belowMinimum(withinYears: Int)
+    /// The reserve that keeps cover ≥ the board's minimum at every month-end in a share `confidence` of futures
+    /// is at most the threshold (SPEC §17).
+    case requiredReserveForMinimum(confidence: Double)
   }
   public var name: String
   public var metric: Metric

@@ -456,21 +456,41 @@ public enum ScenarioFields {
         at: .number(\Assertion.atMost), "The largest acceptable chance of falling below the minimum (0.1 = 10%)."),
     ])
 
-  /// An item of `assertions`: one of three kinds, told apart by `metric`; the first is taken when `metric` names
+  static let requiredReserveForMinimumAssertion = ScenarioObject(
+    "requiredReserveForMinimumAssertion", title: "An assertion on the reserve that holds the board's minimum",
+    description:
+      "\"The starting reserve that keeps cover at or above the board's minimum (policy.minimumMonths months of outgo) at every month-end in a share confidence of futures is at most atMost.\" Needs policy.minimumMonths.",
+    note: "*Checked by reservesim:* the scenario sets `policy.minimumMonths`.",
+    fields: [
+      ScenarioField("name", .name, required: .always, "The assumption in words, unique within the list."),
+      ScenarioField(
+        "metric", .constant("requiredReserveForMinimum"), required: .always,
+        "The starting reserve that keeps a given share of futures at or above the board's minimum for the whole horizon."
+      ),
+      ScenarioField(
+        "confidence", .number, range: .openInterval(0, 1), unit: "probability", scale: .probability,
+        required: .always, at: .number(\Assertion.confidence),
+        "The share of futures the reserve must keep above the minimum (0.95 = 95%)."),
+      ScenarioField(
+        "atMost", .number, unit: "currency", required: .always, at: .number(\Assertion.atMost),
+        "The largest acceptable reserve."),
+    ])
+
+  /// An item of `assertions`: one of four kinds, told apart by `metric`; the first is taken when `metric` names
   /// none of the others.
   static let assertion = ScenarioUnion(
     "assertion", discriminator: "metric",
     description: "One budget assumption for `reservesim check`; which other fields it takes depends on its metric.",
     branches: [
       ("ruinProbability", "ruinProbabilityAssertion"), ("requiredReserve", "requiredReserveAssertion"),
-      ("belowMinimum", "belowMinimumAssertion"),
+      ("belowMinimum", "belowMinimumAssertion"), ("requiredReserveForMinimum", "requiredReserveForMinimumAssertion"),
     ])
 
   /// Every object, the top level first, in the order the format's reference shows them.
   static let objects: [ScenarioObject] = [
     root, simulation, reserve, factors, factor, correlation, moneyLine, sponsorTier, inKindService, event, agreement,
     mitigation, oneOff, policy, cuts, appeal, ruinProbabilityAssertion, requiredReserveAssertion,
-    belowMinimumAssertion,
+    belowMinimumAssertion, requiredReserveForMinimumAssertion,
   ]
 
   // MARK: Shared value types

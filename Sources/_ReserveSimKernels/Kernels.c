@@ -56,7 +56,9 @@ struct rs_kernel_table {
   void (*policyMoney)(
       const rs_block_month *, const rs_money_month *, const rs_money_lanes *, const rs_policy_plan *,
       const rs_policy_state *, const double *, const rs_month_sums *);
-  void (*policyMonthEnd)(const rs_block_month *, const rs_policy_plan *, const rs_policy_state *, const double *);
+  void (*policyMonthEnd)(
+      const rs_block_month *, const rs_policy_plan *, const rs_policy_state *, const double *, const double *,
+      ptrdiff_t);
   void (*advanceFactorLanes)(double *, const double *, const double *, const double *, double *, int32_t);
   void (*rollOverLanes)(
       const rs_block_month *, int32_t, const double *, const double *, const double *, const double *, double *,
@@ -201,8 +203,9 @@ void rs_policy_money(
 }
 
 void rs_policy_month_end(
-    const rs_block_month *at, const rs_policy_plan *policy, const rs_policy_state *state, const double *balance) {
-  rs_kernels()->policyMonthEnd(at, policy, state, balance);
+    const rs_block_month *at, const rs_policy_plan *policy, const rs_policy_state *state, const double *balance,
+    const double *discount, ptrdiff_t discountStride) {
+  rs_kernels()->policyMonthEnd(at, policy, state, balance, discount, discountStride);
 }
 
 void rs_roll_over_lanes(

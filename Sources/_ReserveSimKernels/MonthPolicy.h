@@ -68,9 +68,31 @@ static void RS_NAME(rs_policy_money)(
   }
 }
 
+/// need_min ← max(need_min, k·outgo·discount − S) at a month-end with outgo > 0 (SPEC §17). `discountStride` (a
+/// constant at each call): 0 when the month's discount is the same in every lane, 1 for each lane's own.
+RS_INLINE void RS_NAME(rs_minimum_need_body)(
+    int32_t lanes, double minimum, const double *restrict discount, ptrdiff_t discountStride,
+    const double *restrict outgo, const double *restrict sums, double *restrict needs) {
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    const double candidate = minimum * outgo[lane] * discount[lane * discountStride] - sums[lane];
+    needs[lane] = (outgo[lane] > 0) & (candidate >= needs[lane]) ? candidate : needs[lane];
+  }
+}
+
 static void RS_NAME(rs_policy_month_end)(
-    const rs_block_month *at, const rs_policy_plan *policy, const rs_policy_state *state, const double *balance) {
+    const rs_block_month *at, const rs_policy_plan *policy, const rs_policy_state *state, const double *balance,
+    const double *discount, ptrdiff_t discountStride) {
   const int32_t lanes = at->lanes, month = at->month;
+  if (policy->minimumMonths >= 0) {
+    if (discountStride == 0) {
+      RS_NAME(rs_minimum_need_body)(
+          lanes, policy->minimumMonths, discount, 0, state->outgo, state->discountedSum, state->minimumNeed);
+    } else {
+      RS_NAME(rs_minimum_need_body)(
+          lanes, policy->minimumMonths, discount, 1, state->outgo, state->discountedSum, state->minimumNeed);
+    }
+  }
   // A threshold that is not set is −∞: no cover is below it.
   const double minimum = policy->minimumMonths >= 0 ? policy->minimumMonths : -__builtin_inf();
   const double cutBelow = policy->hasCuts ? policy->cutBelow : -__builtin_inf(), cutRestore = policy->cutRestore;

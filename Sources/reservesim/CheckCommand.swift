@@ -41,7 +41,7 @@ struct CheckCommand: ParsableCommand {
     help: ArgumentHelp(
       "An extra assertion for every file, e.g. 'ruin<=0.05@3y' or 'reserve@95%<=2M'. Repeatable.",
       discussion:
-        "ruin[@Ny]<=P (P as 0.05 or 5%; N years, default the horizon); reserve@C<=AMOUNT (C as 0.95 or 95%; AMOUNT as 2e6, 2M, 150k).",
+        "ruin[@Ny]<=P and below[@Ny]<=P (below the board's minimum, policy.minimumMonths; P as 0.05 or 5%; N years, default the horizon); reserve@C<=AMOUNT and reserveMin@C<=AMOUNT (the reserve that holds the floor, or the board's minimum; C as 0.95 or 95%; AMOUNT as 2e6, 2M, 150k).",
       valueName: "spec"))
   var assertions: [String] = []
 

@@ -289,6 +289,10 @@ typedef struct {
   int32_t *belowMinimumMonth;
   /// The levels of the donations factor (the appeal's scale).
   const double *donationsLevel;
+  /// need_min (SPEC §17): max over month-ends with outgo > 0 of k·outgo(m)/D(m) − S(m), −∞ while none; with
+  /// S(m) = Σ_{j≤m} NCF(j)/D(j), the balances' discounted sum. Written only when minimumMonths ≥ 0.
+  double *minimumNeed;
+  const double *discountedSum;
 } rs_policy_state;
 
 /// After rs_money_lines in a file with a policy: sets outgo to the month's expenses less the cuts' saving
@@ -298,10 +302,12 @@ void rs_policy_money(
     const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *lanes, const rs_policy_plan *policy,
     const rs_policy_state *state, const double *level, const rs_month_sums *sums);
 
-/// After rs_update_balances in a file with a policy: the month-end's cover against the minimum, the cuts' state
-/// and the appeals.
+/// After rs_update_balances in a file with a policy: the month-end's cover against the minimum and the need for
+/// it, the cuts' state and the appeals. `discount` is the month's 1/D(m), one value for every lane
+/// (discountStride 0) or each lane's own (discountStride 1).
 void rs_policy_month_end(
-    const rs_block_month *at, const rs_policy_plan *policy, const rs_policy_state *state, const double *balance);
+    const rs_block_month *at, const rs_policy_plan *policy, const rs_policy_state *state, const double *balance,
+    const double *discount, ptrdiff_t discountStride);
 
 /// The sponsor transition tables (layout of SponsorTransitionTables).
 typedef struct {

@@ -51,8 +51,8 @@ import Testing
       #expect(row[1] == level.value)
       #expect(row[2] <= row[1] && row[1] <= row[3])
       #expect(row[4] >= row[1])  // the mean of the worst needs is at least the quantile
-      // The reserve in months of year-1 outgo, (expenses + service costs)/12.
-      #expect(abs(row[5] - level.value / defaults.monthlyOutgoYear1) <= 1e-9 * max(1, row[5]))
+      // The reserve in months of month-1 budgeted outgo (the expense lines active in month 1).
+      #expect(abs(row[5] - level.value / defaults.monthlyOutgoMonth1) <= 1e-9 * max(1, row[5]))
     }
   }
 

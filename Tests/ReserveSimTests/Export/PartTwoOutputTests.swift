@@ -60,11 +60,11 @@ final class MonthsOfOutgoOutputTests: XCTestCase {
     return RunSummary(simulate(scenario, paths: 200))
   }
 
-  func testTheReserveIsShownInMonthsOfYearOneOutgo() throws {
+  func testTheReserveIsShownInMonthsOfMonthOneOutgo() throws {
     let s = try summary(policy: ResponsePolicy(minimumMonths: 3))
     // Outgo 2,000 a month; the need is the deepest cumulative deficit, 500 a month for 24 months = 12,000,
     // shown against B₀ = 10,000 as a need of 12,000 (the closed formula ignores B₀), i.e. 6 months.
-    XCTAssertEqual(s.monthlyOutgoYear1, 2000, accuracy: 1e-9)
+    XCTAssertEqual(s.monthlyOutgoMonth1, 2000, accuracy: 1e-9)
     XCTAssertEqual(s.months(of: s.requiredReserve[0].value) ?? .nan, 6, accuracy: 1e-9)
     let json = try SummaryJSON.encode(s)
     XCTAssertTrue(json.contains("\"months\" : 6") || json.contains("\"months\": 6"), json)
