@@ -115,6 +115,42 @@ extension RunPipeline {
     }
   }
 
+  /// `solve`: the least reserve meeting `targets` at each point of the lever grid, on common random numbers, with
+  /// the best plan re-run on `checkSeed` (default seed + 1) (`Solve`, SPEC §18). Targets are parsed against the
+  /// loaded scenario; every grid point is validated before anything runs.
+  /// - Throws: `ScenarioError` for a bad target, lever or grid point.
+  public func solve(
+    _ loaded: LoadedScenario, targets specs: [String], levers: [SweepAxis], frontier: Bool = false,
+    paths: Int? = nil, seed: UInt64? = nil, checkSeed: UInt64? = nil,
+    progress: (@Sendable (RunProgress) -> Void)? = nil
+  ) async throws -> Solve {
+    let reporter = ProgressReporter(progress)
+    let targets = try Self.naming(loaded.file) { try specs.map { try SolveTarget(parsing: $0, for: loaded.scenario) } }
+    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, heldAtOnce: 2, reporter: reporter)
+    let checkSeed = checkSeed ?? (seed &+ 1)
+    return try await Self.simulating(reporter) { [simulator] flag in
+      try Self.naming(loaded.file) {
+        var (done, runs) = (0, 0)
+        let solve = try Solve(
+          scenario: loaded.scenario, targets: targets, levers: levers, frontier: frontier, seed: seed,
+          checkSeed: checkSeed,
+          simulate: { scenario, runSeed, needYears in
+            var recording = simulator
+            recording.needYears = needYears
+            return try recording.run(
+              scenario, paths: paths, seed: runSeed,
+              progress: runs > 0 ? reporter.simulating(run: done, of: runs) : nil, cancellation: flag)
+          },
+          cost: ResponseCost.init(measuring:),
+          progress: { finished, all in
+            (done, runs) = (finished, all)
+            reporter.report(.simulating, Double(finished) / Double(all))
+          })
+        return try Self.summarising(reporter, flag) { solve }
+      }
+    }
+  }
+
   /// Runs `body`, naming `file` in a `ScenarioError` it throws.
   private static func naming<Value>(_ file: String, _ body: () throws -> Value) throws -> Value {
     do {

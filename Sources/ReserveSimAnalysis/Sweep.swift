@@ -7,7 +7,8 @@ import ReserveSimScenario
 ///
 /// Written on the command line as `--set PATH=START:END:COUNT`; value k (0-based) is
 /// start + (end − start) · k/(count − 1), with the last exactly `end` (a single value is `start`).
-/// Whole-number fields (`count`, `noticeMonths`, …) are rounded.
+/// Whole-number fields (`count`, `noticeMonths`, …) are rounded. The ends are read as `--set` reads numbers: 2M, 1.5k,
+/// 5%, 2_000.
 public struct SweepAxis: Sendable, Equatable {
   /// The most values one axis may take.
   public static let maximumCount = 1000
@@ -31,7 +32,9 @@ public struct SweepAxis: Sendable, Equatable {
   public init?(parsing text: String) throws {
     guard let equals = text.firstIndex(of: "=") else { return nil }
     let parts = text[text.index(after: equals)...].split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 3, let start = Double(parts[0]), let end = Double(parts[1]), start.isFinite, end.isFinite
+    // The ends as `--set` reads numbers (2M, 1.5k, 5%, 2_000), so an axis takes what a plain edit takes.
+    guard parts.count == 3, let start = CompactNumber.value(String(parts[0])),
+      let end = CompactNumber.value(String(parts[1]))
     else {
       return nil
     }

@@ -22,6 +22,11 @@ package struct BlockOutput {
   /// need_min per path (SPEC §17): the least B₀ that keeps cover ≥ k at every month-end with outgo; indexed by
   /// path. Nil when the file sets no minimum.
   public var minimumNeed: UnsafeMutablePointer<Double>? = nil
+  /// need_y per path for each of the kernel's `needYears` (SPEC §17: the least B₀ that keeps the path above the
+  /// floor in months ≤ 12y), row k for needYears[k]: `needsWithin[k·paths + i]`. Nil when none are asked for.
+  public var needsWithin: UnsafeMutablePointer<Double>? = nil
+  /// need_min,y in the same layout; nil when none are asked for or the file sets no minimum.
+  public var minimumNeedsWithin: UnsafeMutablePointer<Double>? = nil
 }
 
 extension BlockOutput {

@@ -28,11 +28,22 @@ extension PathBlockKernel {
     case minimum
   }
 
-  /// Writes each lane's searched need for `target` into `need` (the floor) or `minimumNeed` (the minimum). The
-  /// block's shocks must be drawn.
-  func searchNeeds(firstPath: Int, lanes: Int, target: NeedTarget) {
-    let result = target == .floor ? need : minimumNeed
+  /// Writes each lane's searched need for `target` into `need` (the floor) or `minimumNeed` (the minimum), or,
+  /// for the need within the first `withinYears` years (SPEC §17: the constraint holds at months ≤ 12y only), into
+  /// `destination`. The block's shocks must be drawn; `withinYears` must be one of the kernel's `needYears`.
+  func searchNeeds(
+    firstPath: Int, lanes: Int, target: NeedTarget, withinYears: Int? = nil,
+    into destination: UnsafeMutablePointer<Double>? = nil
+  ) {
+    let horizonNeed = target == .floor ? need : minimumNeed
     let failedMonth = target == .floor ? ruinMonth : belowMinimumMonth
+    // Where the closed form's bracket is read: the need at the horizon, or its value at the end of year y.
+    let bracket =
+      withinYears.map { years in
+        (target == .floor ? yearNeed : yearMinimumNeed) + needYears.firstIndex(of: years)! * capacity
+      } ?? horizonNeed
+    let result = destination ?? horizonNeed
+    let lastMonth = Int32(withinYears.map { 12 * $0 } ?? plan.months)
     var none = monthPasses.policy
     none.hasCuts = 0
     none.hasAppeal = 0
@@ -43,14 +54,14 @@ extension PathBlockKernel {
 
     setStartBalances(lanes: lanes)
     run(firstPath: firstPath, lanes: lanes, policy: none, recording: nil)
-    for lane in 0..<lanes { upper[lane] = result[lane] }
+    for lane in 0..<lanes { upper[lane] = bracket[lane] }
     run(firstPath: firstPath, lanes: lanes, policy: most, recording: nil)
-    for lane in 0..<lanes { lower[lane] = Swift.min(result[lane], upper[lane]) }
+    for lane in 0..<lanes { lower[lane] = Swift.min(bracket[lane], upper[lane]) }
 
     /// Whether each lane survives from the B₀ in `startBalance`.
     func survives() -> [Bool] {
       run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: nil)
-      return (0..<lanes).map { failedMonth[$0] == 0 }
+      return (0..<lanes).map { failedMonth[$0] == 0 || failedMonth[$0] > lastMonth }
     }
     func tolerance(_ lane: Int) -> Double { Swift.max(1, 1e-6 * Swift.max(abs(lower[lane]), abs(upper[lane]))) }
 

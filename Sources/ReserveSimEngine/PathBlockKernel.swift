@@ -80,6 +80,12 @@ package final class PathBlockKernel {
   let belowMinimumMonth: UnsafeMutablePointer<Int32>
   /// capacity: need_min, the least B₀ that keeps cover ≥ k at every month-end with outgo (SPEC §17).
   let minimumNeed: UnsafeMutablePointer<Double>
+  /// The years y whose needs within y years (need_y, need_min,y; SPEC §17) the kernel records, ascending.
+  let needYears: [Int]
+  /// needYears.count · capacity each: the running need and need for the minimum at the end of each of `needYears`
+  /// (the max over months ≤ 12y), row k for needYears[k].
+  let yearNeed: UnsafeMutablePointer<Double>
+  let yearMinimumNeed: UnsafeMutablePointer<Double>
   /// `YearlyFlow.count` · capacity: each lane's income, sponsor revenue, expenses and service costs so far this
   /// year, summed over the lanes at the year end.
   let yearSums: UnsafeMutablePointer<Double>
@@ -89,10 +95,14 @@ package final class PathBlockKernel {
   let passScratch: UnsafeMutablePointer<UInt64>
   private var allocations: [UnsafeMutableRawPointer] = []
 
-  /// - Parameter capacity: the most lanes (paths) a block may have.
-  public init(plan: SimulationPlan, seed: UInt64, capacity: Int) {
+  /// - Parameters:
+  ///   - capacity: the most lanes (paths) a block may have.
+  ///   - needYears: years y (1 … horizon) whose needs within y years to record for `BlockOutput.needsWithin`.
+  public init(plan: SimulationPlan, seed: UInt64, capacity: Int, needYears: [Int] = []) {
     precondition(capacity > 0, "capacity must be positive")
+    precondition(needYears.allSatisfy { (1...plan.years).contains($0) })
     self.plan = plan
+    self.needYears = Array(Set(needYears)).sorted()
     self.streams = RandomStreams(seed: seed)
     self.capacity = capacity
     var allocations: [UnsafeMutableRawPointer] = []
@@ -139,6 +149,8 @@ package final class PathBlockKernel {
     appealArrives = buffer(1, Int32.self)
     belowMinimumMonth = buffer(1, Int32.self)
     minimumNeed = buffer(1, Double.self)
+    yearNeed = buffer(needYears.count, Double.self)
+    yearMinimumNeed = buffer(needYears.count, Double.self)
     yearSums = buffer(YearlyFlow.count, Double.self)
     sponsorFallback = buffer(plan.tierMonthlyAmount.count, UInt8.self)
     passScratch = buffer(2, UInt64.self)
@@ -195,6 +207,26 @@ package final class PathBlockKernel {
         for t in 0..<tiers { diagnostics.horizonSponsors[t * output.paths + slot + lane] = sponsors[t * cap + lane] }
         for factor in 0..<Self.factorCount {
           diagnostics.horizonLogLevels[factor * output.paths + slot + lane] = logLevel[factor * cap + lane]
+        }
+      }
+    }
+    if let within = output.needsWithin {
+      for (k, years) in needYears.enumerated() {
+        let row = within + k * output.paths + slot
+        if plan.respondsToBalance {
+          searchNeeds(firstPath: firstPath, lanes: lanes, target: .floor, withinYears: years, into: row)
+        } else {
+          row.update(from: yearNeed + k * cap, count: lanes)
+        }
+      }
+    }
+    if let within = output.minimumNeedsWithin {
+      for (k, years) in needYears.enumerated() {
+        let row = within + k * output.paths + slot
+        if plan.respondsToBalance {
+          searchNeeds(firstPath: firstPath, lanes: lanes, target: .minimum, withinYears: years, into: row)
+        } else {
+          row.update(from: yearMinimumNeed + k * cap, count: lanes)
         }
       }
     }
@@ -271,6 +303,10 @@ package final class PathBlockKernel {
       runMonth(month: m, firstPath: firstPath, lanes: lanes, policy: policy, recording: output)
 
       if m % 12 == 0 {
+        if let k = needYears.firstIndex(of: m / 12) {
+          (yearNeed + k * cap).update(from: need, count: lanes)
+          (yearMinimumNeed + k * cap).update(from: minimumNeed, count: lanes)
+        }
         if let output {
           let row = output.yearEndBalance + year * output.paths + (firstPath - output.runStart)
           row.update(from: balance, count: lanes)

@@ -23,6 +23,11 @@ public struct SimulationResult: Sendable {
   /// need_min for each path (SPEC §17): the least B₀ that keeps cover ≥ k (B(m) ≥ k·outgo(m)) at every month-end
   /// with outgo; −∞ for a path with no outgo at all; empty when the scenario sets no minimum.
   public var minimumNeed: [Double] = []
+  /// need_y for each path, by y, for the simulator's `needYears` (SPEC §17): the least B₀ that keeps the path at or
+  /// above the floor in months 1 … 12y.
+  public var needsWithin: [Int: [Double]] = [:]
+  /// need_min,y for each path, by y, for the simulator's `needYears`; empty without a minimum.
+  public var minimumNeedsWithin: [Int: [Double]] = [:]
   /// How the paths drew their uncertain estimates (SPEC §16); nil when the scenario has none.
   public var parameterDraws: ParameterDraws? = nil
 

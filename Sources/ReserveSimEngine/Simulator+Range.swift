@@ -50,6 +50,8 @@ extension SimulationResult {
       yearlyFlowMeans: zip(yearlyFlowMeans, next.yearlyFlowMeans).map { weight.0 * $0 + weight.1 * $1 },
       diagnostics: nil, belowMinimumMonth: belowMinimumMonth + next.belowMinimumMonth)
     combined.minimumNeed = minimumNeed + next.minimumNeed
+    combined.needsWithin = needsWithin.merging(next.needsWithin, uniquingKeysWith: +)
+    combined.minimumNeedsWithin = minimumNeedsWithin.merging(next.minimumNeedsWithin, uniquingKeysWith: +)
     // Entry i of the combined result is entry i of this one's run: its draws carry on.
     combined.parameterDraws = parameterDraws
     return combined

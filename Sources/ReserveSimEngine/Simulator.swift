@@ -15,6 +15,9 @@ public struct Simulator: Sendable {
   public var threads: Int
   /// Whether to record per-path diagnostics (services lost, event months, final sponsors and traffic).
   public var recordsDiagnostics: Bool
+  /// Years y whose needs within y years (need_y, and need_min,y with a minimum; SPEC §17) each path records, for
+  /// targets such as `ruin<=5%@3y` (`SimulationResult.needsWithin`). Empty: none.
+  public var needYears: [Int] = []
 
   public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, recordsDiagnostics: Bool = false) {
     self.threads = max(1, threads)
@@ -83,6 +86,10 @@ public struct Simulator: Sendable {
     let belowCount = plan.minimumMonths == nil ? 0 : paths
     var belowMinimum = [Int32](unsafeUninitializedCapacity: belowCount) { $1 = belowCount }
     var minimumNeed = [Double](unsafeUninitializedCapacity: belowCount) { $1 = belowCount }
+    let needYears = Array(Set(self.needYears)).sorted()
+    let withinCount = paths * needYears.count, minimumWithinCount = belowCount * needYears.count
+    var needsWithin = [Double](unsafeUninitializedCapacity: withinCount) { $1 = withinCount }
+    var minimumNeedsWithin = [Double](unsafeUninitializedCapacity: minimumWithinCount) { $1 = minimumWithinCount }
     let flowStride = years * YearlyFlow.count
     var flows = [Double](repeating: 0, count: blocks * flowStride)
     let diagnostics = recordsDiagnostics ? PathDiagnostics(paths: paths, scenario: scenario) : nil
@@ -94,22 +101,20 @@ public struct Simulator: Sendable {
           flows.withUnsafeMutableBufferPointer { flowBuffer in
             belowMinimum.withUnsafeMutableBufferPointer { belowBuffer in
               minimumNeed.withUnsafeMutableBufferPointer { minimumNeedBuffer in
-                var output = BlockOutput(
-                  requiredReserve: needBuffer.baseAddress!, yearEndBalance: yearEndBuffer.baseAddress!,
-                  firstRuinMonth: ruinBuffer.baseAddress!, paths: paths, runStart: runStart,
-                  blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics,
-                  belowMinimumMonth: belowCount > 0 ? belowBuffer.baseAddress : nil)
-                output.minimumNeed = belowCount > 0 ? minimumNeedBuffer.baseAddress : nil
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                  let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
-                  for block in stride(from: worker, to: blocks, by: workers) {
-                    if let cancellation, cancellation.isCancelled { break }
-                    let offset = block * Self.blockSize
-                    var blockOutput = output
-                    blockOutput.blockFlows = output.blockFlows + block * flowStride
-                    kernel.simulate(
-                      firstPath: runStart + offset, count: min(Self.blockSize, paths - offset), into: blockOutput)
-                    if let progress, let share = doneCounter.increment() { progress(share) }
+                needsWithin.withUnsafeMutableBufferPointer { withinBuffer in
+                  minimumNeedsWithin.withUnsafeMutableBufferPointer { minimumWithinBuffer in
+                    var output = BlockOutput(
+                      requiredReserve: needBuffer.baseAddress!, yearEndBalance: yearEndBuffer.baseAddress!,
+                      firstRuinMonth: ruinBuffer.baseAddress!, paths: paths, runStart: runStart,
+                      blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics,
+                      belowMinimumMonth: belowCount > 0 ? belowBuffer.baseAddress : nil)
+                    output.minimumNeed = belowCount > 0 ? minimumNeedBuffer.baseAddress : nil
+                    output.needsWithin = withinCount > 0 ? withinBuffer.baseAddress : nil
+                    output.minimumNeedsWithin = minimumWithinCount > 0 ? minimumWithinBuffer.baseAddress : nil
+                    simulateBlocks(
+                      plan: plan, seed: seed, needYears: needYears, into: output, workers: workers, blocks: blocks,
+                      runStart: runStart, flowStride: flowStride, progress: progress, done: doneCounter,
+                      cancellation: cancellation)
                   }
                 }
               }
@@ -131,10 +136,39 @@ public struct Simulator: Sendable {
       firstRuinMonth: ruin, yearlyFlowMeans: yearlyFlowSums.map { $0 / Double(paths) }, diagnostics: diagnostics,
       belowMinimumMonth: belowMinimum)
     result.minimumNeed = minimumNeed
+    for (k, years) in needYears.enumerated() {
+      result.needsWithin[years] = Array(needsWithin[k * paths..<(k + 1) * paths])
+      if minimumWithinCount > 0 {
+        result.minimumNeedsWithin[years] = Array(minimumNeedsWithin[k * paths..<(k + 1) * paths])
+      }
+    }
     if !scenario.uncertainParameters.isEmpty {
       result.parameterDraws = LaneParameters.draws(seed: seed, firstPath: runStart)
     }
     return result
+  }
+}
+
+extension Simulator {
+  /// Runs the blocks on `workers` threads: worker w takes blocks w, w + workers, …; each writes its own slots of
+  /// `output` and its own row of the yearly sums, so the result does not depend on the thread count.
+  func simulateBlocks(
+    plan: SimulationPlan, seed: UInt64, needYears: [Int], into output: BlockOutput, workers: Int, blocks: Int,
+    runStart: Int, flowStride: Int, progress: (@Sendable (Double) -> Void)?, done doneCounter: ProgressCounter,
+    cancellation: CancellationFlag?
+  ) {
+    let paths = output.paths
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize, needYears: needYears)
+      for block in stride(from: worker, to: blocks, by: workers) {
+        if let cancellation, cancellation.isCancelled { break }
+        let offset = block * Self.blockSize
+        var blockOutput = output
+        blockOutput.blockFlows = output.blockFlows + block * flowStride
+        kernel.simulate(firstPath: runStart + offset, count: min(Self.blockSize, paths - offset), into: blockOutput)
+        if let progress, let share = doneCounter.increment() { progress(share) }
+      }
+    }
   }
 }
 

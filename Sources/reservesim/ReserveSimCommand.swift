@@ -13,7 +13,8 @@ struct ReserveSimCommand: ParsableCommand {
     version: ReserveSimVersion.string,
     subcommands: [
       RunCommand.self, CheckCommand.self, ValidateCommand.self, ReportCommand.self, NotebookCommand.self,
-      CompareCommand.self, SensitivityCommand.self, SweepCommand.self, DriversCommand.self, SchemaCommand.self,
+      CompareCommand.self, SensitivityCommand.self, SweepCommand.self, DriversCommand.self, SolveCommand.self,
+      SchemaCommand.self,
     ]
   )
 

