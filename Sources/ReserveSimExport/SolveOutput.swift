@@ -84,7 +84,8 @@ public enum SolveOutput {
     out += "\nCheapest plan: hold \(money.full(best.reserve))"
     if let m = best.months { out += " (\(MonthsFormat.format(m)) of month 1's budgeted outgo)" }
     if !s.levers.isEmpty {
-      out += " with " + zip(s.levers, best.levers).map { "\($0.path) = \(JSONValue.format($1))" }.joined(separator: ", ")
+      out +=
+        " with " + zip(s.levers, best.levers).map { "\($0.path) = \(JSONValue.format($1))" }.joined(separator: ", ")
     }
     out += "; binding target \(s.targets[best.binding].spec).\n"
     if best.cost != .none {
@@ -94,7 +95,9 @@ public enum SolveOutput {
     }
 
     let header =
-      s.levers.map(\.path.description) + ["reserve", "months", "binding", "cut a year", "cut share", "appeals", "efficient"]
+      s.levers.map(\.path.description) + [
+        "reserve", "months", "binding", "cut a year", "cut share", "appeals", "efficient",
+      ]
     let rows = s.rows.map { r in
       r.levers.map { JSONValue.format($0) } + [
         money.full(r.reserve), r.months.map { MonthsFormat.number($0) } ?? "—", s.targets[r.binding].spec,

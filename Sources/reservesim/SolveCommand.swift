@@ -56,7 +56,8 @@ struct SolveCommand: ParsableCommand {
     let levers = try lever.map { text -> SweepAxis in
       guard let axis = try SweepAxis(parsing: text) else {
         throw ScenarioError(
-          file: "--lever", path: .root, message: "\(text): a lever is PATH=START:END:COUNT, e.g. policy.cuts.belowMonths=2:6:5")
+          file: "--lever", path: .root,
+          message: "\(text): a lever is PATH=START:END:COUNT, e.g. policy.cuts.belowMonths=2:6:5")
       }
       return axis
     }
