@@ -1,8 +1,10 @@
 /// The one description of every field of the scenario format: its JSON path, type, allowed range, unit, default
 /// and meaning in one line.
 ///
-/// Everything else that knows the fields reads them from here: the decoder's range checks and defaults
-/// (`Scenario+Decoding.swift`, `Scenario+PartII.swift`, through `ObjectReader`), the what-if analyses' whole-number
+/// Everything else that knows the fields reads them from here: the decoder, which reads every plain number through
+/// its row's key path with the row's range and default (`ObjectReader.decode`; `Scenario+Decoding.swift` and
+/// `Scenario+PartII.swift` decode the rest), `--set` (`ParameterAddress`), the report's assumption tables (each row's
+/// `label`), whether a service takes the engine's general pass (`SimulationPlan`), the what-if analyses' whole-number
 /// fields and clamps (`ScenarioParameters`), the warnings for likely percentage slips (`Scenario+Warnings.swift`),
 /// and the published `scenarios/schema.json` and `docs/scenario-format.md`, which `reservesim schema` prints
 /// (`scripts/generate-format.sh` writes both; a test fails while the committed files differ).
@@ -264,13 +266,16 @@ public enum ScenarioFields {
         lane: .serviceReplacement,
         "While the organisation is paying, the chance per year that a new donor takes the service over; from the month after that the service is donated again (and can be lost again)."
       ),
-      ScenarioField("agreement", .object("agreement"), at: .optionalObject(\InKindService.agreement), label: "Dated agreement"),
+      ScenarioField(
+        "agreement", .object("agreement"), at: .optionalObject(\InKindService.agreement), label: "Dated agreement"),
       ScenarioField(
         "migrationCost", .number, range: .amount, default: .number(0), unit: "currency at month-1 prices",
         at: .number(\InKindService.migrationCost), label: "Migration (once)", lane: .serviceMigration,
         "A one-off cost of moving off the donated service, scaled like the service's value, paid in the first month the organisation pays after each loss."
       ),
-      ScenarioField("mitigation", .object("mitigation"), at: .optionalObject(\InKindService.mitigation), label: "Cheaper cost once adapted"),
+      ScenarioField(
+        "mitigation", .object("mitigation"), at: .optionalObject(\InKindService.mitigation),
+        label: "Cheaper cost once adapted"),
     ])
 
   static let event = ScenarioObject(
@@ -372,7 +377,8 @@ public enum ScenarioFields {
         at: .optionalNumber(\ResponsePolicy.minimumMonths), label: "Board minimum",
         "The board's minimum reserve. Changes no cash flow; results report the chance of falling below it."),
       ScenarioField("cuts", .object("cuts"), at: .optionalObject(\ResponsePolicy.cuts), label: "Cuts"),
-      ScenarioField("appeal", .object("appeal"), at: .optionalObject(\ResponsePolicy.appeal), label: "Emergency appeal"),
+      ScenarioField(
+        "appeal", .object("appeal"), at: .optionalObject(\ResponsePolicy.appeal), label: "Emergency appeal"),
     ])
 
   static let cuts = ScenarioObject(
