@@ -105,13 +105,24 @@ final class PartTwoAssumptionTableTests: XCTestCase {
     XCTAssertEqual(scenario.inKindServices[0].agreement?.ends, 40)
     XCTAssertEqual(scenario.oneOffs[0].month, 3)
     let tables = AssumptionTables.tables(scenario)
-    let agreements = try XCTUnwrap(tables.first { $0.title.hasPrefix("Agreements") })
-    XCTAssertEqual(agreements.rows[0][1], "2029-04 (month 40)")
-    XCTAssertEqual(agreements.rows[0][2], "80%")
+    let agreements = try XCTUnwrap(tables.first { $0.title.hasSuffix(": dated agreement") })
+    XCTAssertEqual(agreements.header, ["Service", "Ends", "Renewal chance", "Renewed for"])
+    XCTAssertEqual(agreements.rows[0], ["CDN", "2029-04 (month 40)", "80%", "5 years"])
+    let services = try XCTUnwrap(tables.first { $0.title == "Donated services that can be lost" })
+    XCTAssertEqual(services.rows[0].last, "$250,000")
+    let mitigation = try XCTUnwrap(tables.first { $0.title.hasSuffix(": cheaper cost once adapted") })
+    XCTAssertEqual(mitigation.rows[0], ["CDN", "6 months", "30%"])
     let oneOffs = try XCTUnwrap(tables.first { $0.title == "One-off items" })
     XCTAssertEqual(oneOffs.rows[0][1], "2026-03 (month 3)")
     let responses = try XCTUnwrap(tables.first { $0.title == "The organisation's responses" })
-    XCTAssertEqual(responses.rows.map { $0[0] }, ["Board minimum", "Cuts", "Emergency appeal"])
+    XCTAssertEqual(
+      responses.rows.map { $0[0] },
+      [
+        "Board minimum", "Cuts: start below", "Cuts: end once the cover is back to", "Cuts: cut lines paid at",
+        "Cuts: lines cut (all when none named)", "Emergency appeal: made below", "Emergency appeal: amount",
+        "Emergency appeal: chance answered", "Emergency appeal: at most once in",
+      ])
+    XCTAssertEqual(responses.rows[4][1], "Travel")
     scenario.policy = nil
     XCTAssertNil(AssumptionTables.tables(scenario).first { $0.title == "The organisation's responses" })
   }
