@@ -58,6 +58,9 @@ public enum TextSummary {
       out += pad(money.short(balance.p5), 12) + pad(money.short(balance.p50), 12) + pad(money.short(balance.p95), 12)
       out += money.short(balance.mean) + "\n"
     }
+    if let activity = s.policyActivityTable {
+      out += "\n" + table(activity) + "(" + RunSummary.policyActivityNote + ")\n"
+    }
     return out
   }
 

@@ -128,7 +128,8 @@ extension Scenario {
       belowMonths: try reader.number("belowMonths")!,
       amount: try reader.number("amount")!,
       probability: try reader.numberOrDefault("probability"),
-      cooldownMonths: try reader.integerOrDefault("cooldownMonths"))
+      cooldownMonths: try reader.integerOrDefault("cooldownMonths"),
+      maxAppeals: try reader.integer("maxAppeals"))
     try reader.rejectUnknownKeys()
     return appeal
   }

@@ -398,6 +398,10 @@ public enum ScenarioFields {
       ScenarioField(
         "cooldownMonths", .wholeNumber, range: .between(1, 1200), default: .number(12), unit: "months",
         at: .wholeNumber(\EmergencyAppeal.cooldownMonths), "No new appeal within this many months of the last one."),
+      ScenarioField(
+        "maxAppeals", .wholeNumber, range: .atLeast(0), unit: "appeals",
+        at: .optionalWholeNumber(\EmergencyAppeal.maxAppeals),
+        "At most this many appeals over the horizon (0: none). Left out: no limit."),
     ])
 
   static let ruinProbabilityAssertion = ScenarioObject(
