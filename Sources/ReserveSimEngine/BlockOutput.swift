@@ -22,6 +22,9 @@ package struct BlockOutput {
   /// need_min per path (SPEC §17): the least B₀ that keeps cover ≥ k at every month-end with outgo; indexed by
   /// path. Nil when the file sets no minimum.
   public var minimumNeed: UnsafeMutablePointer<Double>? = nil
+  /// The policy's activity summed over the block's paths (SPEC §19), `activity[(y−1)·PolicyActivityField.count +
+  /// field]`. Nil when the file has no cuts or appeal.
+  public var blockActivity: UnsafeMutablePointer<Double>? = nil
 }
 
 extension BlockOutput {

@@ -52,6 +52,9 @@ package struct SimulationPlan: Sendable {
   public let minimumMonths: Double?
   public let cutBelow: Double, cutRestore: Double, cutMultiplier: Double
   public let appealBelow: Double, appealAmount: Double, appealProbability: Double, appealCooldown: Int
+  /// The most appeals a path makes over the horizon (SPEC §19): `maxAppeals`, or `Int32.max` (no limit) when the
+  /// file sets none — a bound no path reaches, so a file without it runs the same numbers.
+  public let appealLimit: Int
   public let expensesByFactor: [[Double]]
   /// Factors that carry at least one income line / expense line.
   public let incomeFactors: [Int]
@@ -212,6 +215,7 @@ package struct SimulationPlan: Sendable {
     appealAmount = policy?.appeal?.amount ?? 0
     appealProbability = policy?.appeal?.probability ?? 0
     appealCooldown = policy?.appeal?.cooldownMonths ?? 12
+    appealLimit = min(policy?.appeal?.maxAppeals ?? Int(Int32.max), Int(Int32.max))
     var oneOff = [Double](repeating: 0, count: months)
     for item in scenario.oneOffs where (1...months).contains(item.month) { oneOff[item.month - 1] += item.amount }
     self.oneOff = oneOff

@@ -23,6 +23,9 @@ public struct SimulationResult: Sendable {
   /// need_min for each path (SPEC §17): the least B₀ that keeps cover ≥ k (B(m) ≥ k·outgo(m)) at every month-end
   /// with outgo; −∞ for a path with no outgo at all; empty when the scenario sets no minimum.
   public var minimumNeed: [Double] = []
+  /// Mean over paths of the policy's activity in each year (SPEC §19),
+  /// `policyActivityMeans[(y−1)·PolicyActivityField.count + field]`; empty when the scenario has no cuts or appeal.
+  public var policyActivityMeans: [Double] = []
   /// How the paths drew their uncertain estimates (SPEC §16); nil when the scenario has none.
   public var parameterDraws: ParameterDraws? = nil
 
@@ -42,6 +45,12 @@ public struct SimulationResult: Sendable {
   /// Mean of a yearly flow in year `year` (1-based).
   public func meanFlow(_ flow: YearlyFlow, year: Int) -> Double {
     yearlyFlowMeans[(year - 1) * YearlyFlow.count + flow.rawValue]
+  }
+
+  /// Mean over paths of one figure of the policy's activity in year `year` (1-based, SPEC §19); nil when the
+  /// scenario has no cuts or appeal.
+  public func meanActivity(_ field: PolicyActivityField, year: Int) -> Double? {
+    policyActivityMeans.isEmpty ? nil : policyActivityMeans[(year - 1) * PolicyActivityField.count + field.rawValue]
   }
 }
 
@@ -108,6 +117,24 @@ public enum RequiredReserveMethod: String, Sendable {
   /// The least B₀ that keeps the path at or above the floor, by bisection on common random numbers, to within
   /// max(1, 10⁻⁶·B₀).
   case search
+}
+
+/// What the policy's responses did in a year (SPEC §19), summed per path and year by the engine's blocks in this
+/// order (the kernel's `RS_ACTIVITY_*` rows); means over paths after reduction. Months after ruin count too.
+public enum PolicyActivityField: Int, CaseIterable, Sendable {
+  /// 1 when the cuts applied to some month of the year (the mean is the share of paths).
+  case cutInForce
+  /// The months the cuts applied to.
+  case cutMonths
+  /// The expense not paid because of the cuts: (1 − f) × the cut lines, over those months.
+  case cutAmount
+  /// Appeals made (at the year's month-ends).
+  case appeals
+  /// Appeals whose money arrived in the year.
+  case appealsAnswered
+  /// The money raised by appeals, in the year it arrives.
+  case raised
+  public static let count = allCases.count
 }
 
 /// The money flows summed per year for the yearly table (means over paths after reduction); the engine's

@@ -29,7 +29,7 @@ extension SimulationResult {
   /// This result followed by `next`, which must hold the paths right after this result's (same scenario and
   /// seed), as `Simulator.run(_:pathRange:seed:progress:)` gives them.
   ///
-  /// Per-path arrays are concatenated (year-major balances year by year); yearly flow means combine as
+  /// Per-path arrays are concatenated (year-major balances year by year); yearly flow and activity means combine as
   /// path-weighted means (N₁·m₁ + N₂·m₂)/(N₁ + N₂), equal to one run's up to rounding. Diagnostics are dropped.
   /// - Complexity: O((N₁ + N₂) × years).
   public func appending(_ next: SimulationResult) -> SimulationResult {
@@ -50,6 +50,9 @@ extension SimulationResult {
       yearlyFlowMeans: zip(yearlyFlowMeans, next.yearlyFlowMeans).map { weight.0 * $0 + weight.1 * $1 },
       diagnostics: nil, belowMinimumMonth: belowMinimumMonth + next.belowMinimumMonth)
     combined.minimumNeed = minimumNeed + next.minimumNeed
+    combined.policyActivityMeans = zip(policyActivityMeans, next.policyActivityMeans).map {
+      weight.0 * $0 + weight.1 * $1
+    }
     // Entry i of the combined result is entry i of this one's run: its draws carry on.
     combined.parameterDraws = parameterDraws
     return combined

@@ -85,6 +85,11 @@ public struct Simulator: Sendable {
     var minimumNeed = [Double](unsafeUninitializedCapacity: belowCount) { $1 = belowCount }
     let flowStride = years * YearlyFlow.count
     var flows = [Double](repeating: 0, count: blocks * flowStride)
+    // The policy's activity per block and year (SPEC §19), only when the file has cuts or an appeal.
+    let activityStride = plan.respondsToBalance ? years * PolicyActivityField.count : 0
+    let activity = UnsafeMutableBufferPointer<Double>.allocate(capacity: blocks * activityStride)
+    activity.initialize(repeating: 0)
+    defer { activity.deallocate() }
     let diagnostics = recordsDiagnostics ? PathDiagnostics(paths: paths, scenario: scenario) : nil
     let doneCounter = ProgressCounter(total: blocks)
 
@@ -100,6 +105,7 @@ public struct Simulator: Sendable {
                   blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics,
                   belowMinimumMonth: belowCount > 0 ? belowBuffer.baseAddress : nil)
                 output.minimumNeed = belowCount > 0 ? minimumNeedBuffer.baseAddress : nil
+                output.blockActivity = activityStride > 0 ? activity.baseAddress : nil
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                   let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
                   for block in stride(from: worker, to: blocks, by: workers) {
@@ -107,6 +113,7 @@ public struct Simulator: Sendable {
                     let offset = block * Self.blockSize
                     var blockOutput = output
                     blockOutput.blockFlows = output.blockFlows + block * flowStride
+                    blockOutput.blockActivity = output.blockActivity.map { $0 + block * activityStride }
                     kernel.simulate(
                       firstPath: runStart + offset, count: min(Self.blockSize, paths - offset), into: blockOutput)
                     if let progress, let share = doneCounter.increment() { progress(share) }
@@ -131,6 +138,14 @@ public struct Simulator: Sendable {
       firstRuinMonth: ruin, yearlyFlowMeans: yearlyFlowSums.map { $0 / Double(paths) }, diagnostics: diagnostics,
       belowMinimumMonth: belowMinimum)
     result.minimumNeed = minimumNeed
+    if activityStride > 0 {
+      // Combined in block order too.
+      var activitySums = [Double](repeating: 0, count: activityStride)
+      for block in 0..<blocks {
+        for i in 0..<activityStride { activitySums[i] += activity[block * activityStride + i] }
+      }
+      result.policyActivityMeans = activitySums.map { $0 / Double(paths) }
+    }
     if !scenario.uncertainParameters.isEmpty {
       result.parameterDraws = LaneParameters.draws(seed: seed, firstPath: runStart)
     }

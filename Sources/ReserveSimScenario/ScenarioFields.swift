@@ -422,6 +422,10 @@ public enum ScenarioFields {
         "cooldownMonths", .wholeNumber, range: .between(1, 1200), default: .number(12), unit: "months",
         at: .wholeNumber(\EmergencyAppeal.cooldownMonths), label: "At most once in",
         "No new appeal within this many months of the last one."),
+      ScenarioField(
+        "maxAppeals", .wholeNumber, range: .atLeast(0), unit: "appeals",
+        at: .optionalWholeNumber(\EmergencyAppeal.maxAppeals), label: "At most, over the horizon",
+        "At most this many appeals over the horizon (0: none). Left out: no limit."),
     ])
 
   static let ruinProbabilityAssertion = ScenarioObject(

@@ -87,6 +87,8 @@ final class SchemaAgreementTests: XCTestCase {
     "from-year-zero.json": "$.expenses[0].fromYear",
     "growth-minus-one.json": "$.factors.traffic.annualGrowth",
     "list-not-array.json": "$.expenses",
+    "max-appeals-fraction.json": "$.policy.appeal.maxAppeals",
+    "max-appeals-negative.json": "$.policy.appeal.maxAppeals",
     "missing-metric.json": "$.assertions[0].metric",
     "missing-name.json": "$.name",
     "missing-years.json": "$.years",
