@@ -50,6 +50,8 @@ DECODER_ONLY = {
     "one field's form depend on another's presence here",
     "below-minimum-without-minimum.json": "a belowMinimum assertion needs policy.minimumMonths: JSON Schema cannot "
     "make one object's field required by another's value here",
+    "reserve-for-minimum-without-minimum.json": "a requiredReserveForMinimum assertion needs policy.minimumMonths: "
+    "JSON Schema cannot make one object's field required by another's value here",
     "cuts-unknown-line.json": "cuts.lines must name expense lines of the same file: JSON Schema cannot compare "
     "values across objects",
     "within-years-beyond-horizon.json": "withinYears must not exceed the top-level years: JSON Schema cannot "

@@ -293,7 +293,20 @@ public struct Solve: Sendable {
 extension ResponseCost {
   /// What a run's responses cost (SPEC §18): its mean expense not paid because of cuts per year, the share of
   /// paths with cuts in force in some month, and the mean appeals made per path.
+  /// Without cuts or an appeal (no activity recorded) the cost is `none`.
   public init(measuring result: SimulationResult) {
-    self = .none
+    guard !result.policyActivityMeans.isEmpty else {
+      self = .none
+      return
+    }
+    let years = result.years
+    var cut = 0.0, appeals = 0.0
+    for year in 1...years {
+      cut += result.meanActivity(.cutAmount, year: year)!
+      appeals += result.meanActivity(.appeals, year: year)!
+    }
+    self.init(
+      expectedCutPerYear: cut / Double(years), cutShare: result.meanActivity(.cutSoFar, year: years)!,
+      appealsPerPath: appeals)
   }
 }

@@ -27,6 +27,9 @@ package struct BlockOutput {
   public var needsWithin: UnsafeMutablePointer<Double>? = nil
   /// need_min,y in the same layout; nil when none are asked for or the file sets no minimum.
   public var minimumNeedsWithin: UnsafeMutablePointer<Double>? = nil
+  /// The policy's activity summed over the block's paths (SPEC §19), `activity[(y−1)·PolicyActivityField.count +
+  /// field]`. Nil when the file has no cuts or appeal.
+  public var blockActivity: UnsafeMutablePointer<Double>? = nil
 }
 
 extension BlockOutput {

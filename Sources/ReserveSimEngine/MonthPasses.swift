@@ -66,7 +66,7 @@ final class MonthPasses {
       cutRestore: plan.cutRestore, cutMultiplier: plan.cutMultiplier,
       hasAppeal: plan.appealBelow > -.infinity ? 1 : 0, appealBelow: plan.appealBelow,
       appealAmount: plan.appealAmount, appealProbability: plan.appealProbability,
-      appealCooldown: Int32(plan.appealCooldown), alwaysAct: 0)
+      appealCooldown: Int32(plan.appealCooldown), appealLimit: Int32(plan.appealLimit), alwaysAct: 0)
     moneyMonths = copy((1...plan.months).map { Self.moneyMonth(plan, month: $0) })
     self.allocations = allocations
   }
@@ -130,8 +130,12 @@ extension PathBlockKernel {
   }
 
   /// Month m's events, sponsor revenue (in a year's first month), money lines, services and balances, and with a
-  /// policy its money and month-end steps. Diagnostics are counted only when `recording` is given.
-  func runMonth(month m: Int, firstPath: Int, lanes: Int, policy: rs_policy_plan, recording output: BlockOutput?) {
+  /// policy its money and month-end steps. Diagnostics are counted only when `recording` is given; the policy's
+  /// activity (SPEC §19) only into `activity` when given (`PolicyActivityField.count` rows of `capacity` lanes).
+  func runMonth(
+    month m: Int, firstPath: Int, lanes: Int, policy: rs_policy_plan, activity: UnsafeMutablePointer<Double>?,
+    recording output: BlockOutput?
+  ) {
     let plan = self.plan
     let passes = monthPasses
     let slot = output.map { firstPath - $0.runStart } ?? 0
@@ -140,6 +144,7 @@ extension PathBlockKernel {
     var at = blockMonth(month: m, firstPath: firstPath, lanes: lanes)
     var policy = policy
     var policyState = passes.policyState
+    policyState.activity = activity
     if passes.events.count > 0 {
       var events = passes.events
       var products = rs_event_products(

@@ -77,6 +77,10 @@ package final class PathBlockKernel {
   let cutActive: UnsafeMutablePointer<Int32>
   let lastAppeal: UnsafeMutablePointer<Int32>
   let appealArrives: UnsafeMutablePointer<Int32>
+  /// capacity: the appeals made so far (SPEC §19: none once `plan.appealLimit` are made).
+  let appealCount: UnsafeMutablePointer<Int32>
+  /// capacity: 1 once the cuts applied to some month of the run (SPEC §18's cutShare), 0 before.
+  let cutEver: UnsafeMutablePointer<Double>
   let belowMinimumMonth: UnsafeMutablePointer<Int32>
   /// capacity: need_min, the least B₀ that keeps cover ≥ k at every month-end with outgo (SPEC §17).
   let minimumNeed: UnsafeMutablePointer<Double>
@@ -89,6 +93,9 @@ package final class PathBlockKernel {
   /// `YearlyFlow.count` · capacity: each lane's income, sponsor revenue, expenses and service costs so far this
   /// year, summed over the lanes at the year end.
   let yearSums: UnsafeMutablePointer<Double>
+  /// `PolicyActivityField.count` · capacity: each lane's policy activity so far this year (SPEC §19), summed over the
+  /// lanes at the year end; nil when the file has no cuts or appeal (then nothing is counted).
+  let activitySums: UnsafeMutablePointer<Double>?
   /// tiers · capacity: the (tier, lane) cells whose year end the C kernel left to `rollOverByChunks`.
   let sponsorFallback: UnsafeMutablePointer<UInt8>
   /// 2 · capacity words of scratch for the C month passes (flags and lists of lanes, uniforms).
@@ -147,11 +154,14 @@ package final class PathBlockKernel {
     cutActive = buffer(1, Int32.self)
     lastAppeal = buffer(1, Int32.self)
     appealArrives = buffer(1, Int32.self)
+    appealCount = buffer(1, Int32.self)
+    cutEver = buffer(1, Double.self)
     belowMinimumMonth = buffer(1, Int32.self)
     minimumNeed = buffer(1, Double.self)
     yearNeed = buffer(needYears.count, Double.self)
     yearMinimumNeed = buffer(needYears.count, Double.self)
     yearSums = buffer(YearlyFlow.count, Double.self)
+    activitySums = plan.respondsToBalance ? buffer(PolicyActivityField.count, Double.self) : nil
     sponsorFallback = buffer(plan.tierMonthlyAmount.count, UInt8.self)
     passScratch = buffer(2, UInt64.self)
     self.allocations = allocations
@@ -167,8 +177,9 @@ package final class PathBlockKernel {
         agreementEnd: serviceAgreementEnd, agreementMultiplier: agreementMultiplier, outgo: outgo),
       policyState: rs_policy_state(
         outgo: outgo, cutActive: cutActive, lastAppeal: lastAppeal, appealArrives: appealArrives,
-        belowMinimumMonth: belowMinimumMonth, donationsLevel: level + Factor.donations.index * capacity,
-        minimumNeed: minimumNeed, discountedSum: discountedSum),
+        appealCount: appealCount, belowMinimumMonth: belowMinimumMonth,
+        donationsLevel: level + Factor.donations.index * capacity, minimumNeed: minimumNeed,
+        discountedSum: discountedSum, activity: nil),
       lanes: laneParameters)
   }
 
@@ -251,7 +262,8 @@ package final class PathBlockKernel {
 
   /// Runs months 1 … M of the block from `startBalance`, with the block's shocks already drawn. Leaves each
   /// lane's need (SPEC §7's formula), first ruin month and first month below the minimum in the kernel's
-  /// buffers; writes year-end balances, yearly sums and diagnostics only when `recording` is given.
+  /// buffers; writes year-end balances, yearly sums, the policy's activity (SPEC §19) and diagnostics only when
+  /// `recording` is given.
   func run(firstPath: Int, lanes: Int, policy: rs_policy_plan, recording output: BlockOutput?) {
     let plan = self.plan
     let cap = capacity
@@ -259,6 +271,8 @@ package final class PathBlockKernel {
     let tiers = plan.tierMonthlyAmount.count
     let events = plan.eventDuration.count
     yearSums.update(repeating: 0, count: YearlyFlow.count * cap)
+    let activity = output == nil ? nil : activitySums
+    activity?.update(repeating: 0, count: PolicyActivityField.count * cap)
 
     // Path state at month 0.
     for lane in 0..<lanes {
@@ -275,6 +289,8 @@ package final class PathBlockKernel {
       cutActive[lane] = 0
       lastAppeal[lane] = -(1 << 29)
       appealArrives[lane] = 0
+      appealCount[lane] = 0
+      cutEver[lane] = 0
       belowMinimumMonth[lane] = 0
       minimumNeed[lane] = -Double.infinity
     }
@@ -300,7 +316,7 @@ package final class PathBlockKernel {
     for m in 1...months {
       let year = (m - 1) / 12
       if m >= 2 { advanceFactors(month: m, lanes: lanes) }
-      runMonth(month: m, firstPath: firstPath, lanes: lanes, policy: policy, recording: output)
+      runMonth(month: m, firstPath: firstPath, lanes: lanes, policy: policy, activity: activity, recording: output)
 
       if m % 12 == 0 {
         if let k = needYears.firstIndex(of: m / 12) {
@@ -311,6 +327,17 @@ package final class PathBlockKernel {
           let row = output.yearEndBalance + year * output.paths + (firstPath - output.runStart)
           row.update(from: balance, count: lanes)
           addYearSums(into: output.blockFlows + year * YearlyFlow.count, lanes: lanes)
+          if let activity, let flows = output.blockActivity {
+            let inForce = activity + PolicyActivityField.cutInForce.rawValue * cap
+            let soFar = activity + PolicyActivityField.cutSoFar.rawValue * cap
+            // Cleared with the other rows each year, so rebuilt from the lanes' own flag.
+            for lane in 0..<lanes {
+              cutEver[lane] = Swift.max(cutEver[lane], inForce[lane])
+              soFar[lane] = cutEver[lane]
+            }
+            addSums(
+              activity, rows: PolicyActivityField.count, into: flows + year * PolicyActivityField.count, lanes: lanes)
+          }
         }
         if m < months && tiers > 0 { rollOverSponsors(month: m, firstPath: firstPath, lanes: lanes) }
       }
@@ -320,11 +347,19 @@ package final class PathBlockKernel {
   /// Writes the year's sums over the block's lanes (in lane order) to `flows` (one year's `YearlyFlow` entries)
   /// and clears them for the next year.
   func addYearSums(into flows: UnsafeMutablePointer<Double>, lanes: Int) {
-    for flow in 0..<YearlyFlow.count {
-      let sums = yearSums + flow * capacity
+    addSums(yearSums, rows: YearlyFlow.count, into: flows, lanes: lanes)
+  }
+
+  /// Writes each of `rows` per-lane rows (`capacity` apart) summed over the block's lanes, in lane order, to
+  /// `totals`, and clears the rows for the next year.
+  func addSums(
+    _ perLane: UnsafeMutablePointer<Double>, rows: Int, into totals: UnsafeMutablePointer<Double>, lanes: Int
+  ) {
+    for row in 0..<rows {
+      let sums = perLane + row * capacity
       var total = 0.0
       for lane in 0..<lanes { total += sums[lane] }
-      flows[flow] = total
+      totals[row] = total
       sums.update(repeating: 0, count: lanes)
     }
   }

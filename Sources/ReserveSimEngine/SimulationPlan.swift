@@ -52,6 +52,9 @@ package struct SimulationPlan: Sendable {
   public let minimumMonths: Double?
   public let cutBelow: Double, cutRestore: Double, cutMultiplier: Double
   public let appealBelow: Double, appealAmount: Double, appealProbability: Double, appealCooldown: Int
+  /// The most appeals a path makes over the horizon (SPEC §19): `maxAppeals`, or `Int32.max` (no limit) when the
+  /// file sets none — a bound no path reaches, so a file without it runs the same numbers.
+  public let appealLimit: Int
   public let expensesByFactor: [[Double]]
   /// Factors that carry at least one income line / expense line.
   public let incomeFactors: [Int]
@@ -86,9 +89,18 @@ package struct SimulationPlan: Sendable {
   /// Paid months before the mitigation applies (`Int32.max` when none), and mitigated cost c₂ · monthlyValue.
   public let serviceMitigationAfter: [Int]
   public let serviceMitigatedCost: [Double]
-  /// Whether service s takes the kernel's general pass: it has one of SPEC §12–§13's fields, or the file has a
-  /// policy (the general pass adds the service's costs to the month's outgo).
+  /// Whether service s takes the kernel's general pass: a field beyond the plain pass's
+  /// (`plainServiceFields`) is away from its default (SPEC §12–§13, and any field added to the table since), or the
+  /// file has a policy (the general pass adds the service's costs to the month's outgo).
   public let serviceIsDated: [Bool]
+  /// The file's services as decoded: the kernel's plan (`MonthPasses`) reads a per-service number that needs no
+  /// preparation straight from them (`plan.services.map(\.migrationCost)`).
+  public let services: [InKindService]
+  /// The fields of a service that SPEC §5's plain pass handles on its own.
+  static let plainServiceFields: Set<String> = [
+    "name", "monthlyValue", "scaling", "annualLossProbability", "noticeMonths", "replacementCostFraction",
+    "annualReplacementProbability",
+  ]
 
   // Events (SPEC §6).
   public let eventDuration: [Int]
@@ -203,6 +215,7 @@ package struct SimulationPlan: Sendable {
     appealAmount = policy?.appeal?.amount ?? 0
     appealProbability = policy?.appeal?.probability ?? 0
     appealCooldown = policy?.appeal?.cooldownMonths ?? 12
+    appealLimit = min(policy?.appeal?.maxAppeals ?? Int(Int32.max), Int(Int32.max))
     var oneOff = [Double](repeating: 0, count: months)
     for item in scenario.oneOffs where (1...months).contains(item.month) { oneOff[item.month - 1] += item.amount }
     self.oneOff = oneOff
@@ -238,8 +251,12 @@ package struct SimulationPlan: Sendable {
     serviceMigrationCost = scenario.inKindServices.map(\.migrationCost)
     serviceMitigationAfter = scenario.inKindServices.map { $0.mitigation?.afterMonths ?? Int(Int32.max) }
     serviceMitigatedCost = scenario.inKindServices.map { ($0.mitigation?.costFraction ?? 0) * $0.monthlyValue }
-    serviceIsDated = scenario.inKindServices.map {
-      scenario.policy != nil || $0.agreement != nil || $0.migrationCost != 0 || $0.mitigation != nil
+    services = scenario.inKindServices
+    let generalFields = (ScenarioFields.fields(of: ScenarioFields.inKindServiceDefinition) ?? []).filter {
+      !Self.plainServiceFields.contains($0.key)
+    }
+    serviceIsDated = scenario.inKindServices.map { service in
+      scenario.policy != nil || generalFields.contains { !Self.isAtDefault($0, in: service) }
     }
 
     eventLogNoStart = scenario.events.map { Foundation.log1p(-$0.annualProbability) / 12 }
@@ -291,6 +308,18 @@ package struct SimulationPlan: Sendable {
     monthlyGrowth = Foundation.pow(1 + r, 1.0 / 12)
     discount = (1...months).map { Foundation.pow(1 + r, -Double($0) / 12) }
     discountedFloor = discount.map { scenario.reserve.floor * $0 }
+  }
+
+  /// Whether `field` of `service` is at its default: an optional object left out, a number equal to its default.
+  static func isAtDefault(_ field: ScenarioField, in service: InKindService) -> Bool {
+    guard let model = field.model, let value = model.read(service) else { return true }
+    guard model.isNumber else { return model.kind == .text }
+    guard case .number(let fallback)? = field.defaultValue else { return false }
+    switch value {
+    case let x as Double: return x == fallback
+    case let n as Int: return Double(n) == fallback
+    default: return false
+    }
   }
 
   /// A service's monthly loss probability h = 1 − (1 − p)^(1/12) for annual probability p, and −ln(1 − h), the

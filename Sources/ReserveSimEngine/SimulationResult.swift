@@ -28,6 +28,9 @@ public struct SimulationResult: Sendable {
   public var needsWithin: [Int: [Double]] = [:]
   /// need_min,y for each path, by y, for the simulator's `needYears`; empty without a minimum.
   public var minimumNeedsWithin: [Int: [Double]] = [:]
+  /// Mean over paths of the policy's activity in each year (SPEC §19),
+  /// `policyActivityMeans[(y−1)·PolicyActivityField.count + field]`; empty when the scenario has no cuts or appeal.
+  public var policyActivityMeans: [Double] = []
   /// How the paths drew their uncertain estimates (SPEC §16); nil when the scenario has none.
   public var parameterDraws: ParameterDraws? = nil
 
@@ -47,6 +50,12 @@ public struct SimulationResult: Sendable {
   /// Mean of a yearly flow in year `year` (1-based).
   public func meanFlow(_ flow: YearlyFlow, year: Int) -> Double {
     yearlyFlowMeans[(year - 1) * YearlyFlow.count + flow.rawValue]
+  }
+
+  /// Mean over paths of one figure of the policy's activity in year `year` (1-based, SPEC §19); nil when the
+  /// scenario has no cuts or appeal.
+  public func meanActivity(_ field: PolicyActivityField, year: Int) -> Double? {
+    policyActivityMeans.isEmpty ? nil : policyActivityMeans[(year - 1) * PolicyActivityField.count + field.rawValue]
   }
 }
 
@@ -113,6 +122,28 @@ public enum RequiredReserveMethod: String, Sendable {
   /// The least B₀ that keeps the path at or above the floor, by bisection on common random numbers, to within
   /// max(1, 10⁻⁶·B₀).
   case search
+}
+
+/// What the policy's responses did in a year (SPEC §19), summed per path and year by the engine's blocks in this
+/// order (the kernel's `RS_ACTIVITY_*` rows); means over paths after reduction. Months after ruin count too.
+public enum PolicyActivityField: Int, CaseIterable, Sendable {
+  /// 1 when the cuts applied to some month of the year (the mean is the share of paths).
+  case cutInForce
+  /// The months the cuts applied to.
+  case cutMonths
+  /// The expense not paid because of the cuts: (1 − f) × the cut lines, over those months.
+  case cutAmount
+  /// Appeals made (at the year's month-ends).
+  case appeals
+  /// Appeals whose money arrived in the year.
+  case appealsAnswered
+  /// The money raised by appeals, in the year it arrives.
+  case raised
+  /// 1 when the cuts applied to some month so far, from month 1 to the year's end (the mean at the horizon is the
+  /// share of paths with cuts in force in some month: `solve`'s `cutShare`, SPEC §18). Kept by the engine's Swift
+  /// side from `cutInForce` at each year end; the C kernel writes only the rows before it.
+  case cutSoFar
+  public static let count = allCases.count
 }
 
 /// The money flows summed per year for the yearly table (means over paths after reduction); the engine's

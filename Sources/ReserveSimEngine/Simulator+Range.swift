@@ -29,7 +29,7 @@ extension SimulationResult {
   /// This result followed by `next`, which must hold the paths right after this result's (same scenario and
   /// seed), as `Simulator.run(_:pathRange:seed:progress:)` gives them.
   ///
-  /// Per-path arrays are concatenated (year-major balances year by year); yearly flow means combine as
+  /// Per-path arrays are concatenated (year-major balances year by year); yearly flow and activity means combine as
   /// path-weighted means (N₁·m₁ + N₂·m₂)/(N₁ + N₂), equal to one run's up to rounding. Diagnostics are dropped.
   /// - Complexity: O((N₁ + N₂) × years).
   public func appending(_ next: SimulationResult) -> SimulationResult {
@@ -52,6 +52,9 @@ extension SimulationResult {
     combined.minimumNeed = minimumNeed + next.minimumNeed
     combined.needsWithin = needsWithin.merging(next.needsWithin, uniquingKeysWith: +)
     combined.minimumNeedsWithin = minimumNeedsWithin.merging(next.minimumNeedsWithin, uniquingKeysWith: +)
+    combined.policyActivityMeans = zip(policyActivityMeans, next.policyActivityMeans).map {
+      weight.0 * $0 + weight.1 * $1
+    }
     // Entry i of the combined result is entry i of this one's run: its draws carry on.
     combined.parameterDraws = parameterDraws
     return combined

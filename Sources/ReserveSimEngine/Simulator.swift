@@ -92,6 +92,11 @@ public struct Simulator: Sendable {
     var minimumNeedsWithin = [Double](unsafeUninitializedCapacity: minimumWithinCount) { $1 = minimumWithinCount }
     let flowStride = years * YearlyFlow.count
     var flows = [Double](repeating: 0, count: blocks * flowStride)
+    // The policy's activity per block and year (SPEC §19), only when the file has cuts or an appeal.
+    let activityStride = plan.respondsToBalance ? years * PolicyActivityField.count : 0
+    let activity = UnsafeMutableBufferPointer<Double>.allocate(capacity: blocks * activityStride)
+    activity.initialize(repeating: 0)
+    defer { activity.deallocate() }
     let diagnostics = recordsDiagnostics ? PathDiagnostics(paths: paths, scenario: scenario) : nil
     let doneCounter = ProgressCounter(total: blocks)
 
@@ -111,9 +116,11 @@ public struct Simulator: Sendable {
                     output.minimumNeed = belowCount > 0 ? minimumNeedBuffer.baseAddress : nil
                     output.needsWithin = withinCount > 0 ? withinBuffer.baseAddress : nil
                     output.minimumNeedsWithin = minimumWithinCount > 0 ? minimumWithinBuffer.baseAddress : nil
+                    output.blockActivity = activityStride > 0 ? activity.baseAddress : nil
                     simulateBlocks(
                       plan: plan, seed: seed, needYears: needYears, into: output, workers: workers, blocks: blocks,
-                      runStart: runStart, flowStride: flowStride, progress: progress, done: doneCounter,
+                      runStart: runStart, flowStride: flowStride, activityStride: activityStride, progress: progress,
+                      done: doneCounter,
                       cancellation: cancellation)
                   }
                 }
@@ -142,6 +149,14 @@ public struct Simulator: Sendable {
         result.minimumNeedsWithin[years] = Array(minimumNeedsWithin[k * paths..<(k + 1) * paths])
       }
     }
+    if activityStride > 0 {
+      // Combined in block order too.
+      var activitySums = [Double](repeating: 0, count: activityStride)
+      for block in 0..<blocks {
+        for i in 0..<activityStride { activitySums[i] += activity[block * activityStride + i] }
+      }
+      result.policyActivityMeans = activitySums.map { $0 / Double(paths) }
+    }
     if !scenario.uncertainParameters.isEmpty {
       result.parameterDraws = LaneParameters.draws(seed: seed, firstPath: runStart)
     }
@@ -154,7 +169,8 @@ extension Simulator {
   /// `output` and its own row of the yearly sums, so the result does not depend on the thread count.
   func simulateBlocks(
     plan: SimulationPlan, seed: UInt64, needYears: [Int], into output: BlockOutput, workers: Int, blocks: Int,
-    runStart: Int, flowStride: Int, progress: (@Sendable (Double) -> Void)?, done doneCounter: ProgressCounter,
+    runStart: Int, flowStride: Int, activityStride: Int, progress: (@Sendable (Double) -> Void)?,
+    done doneCounter: ProgressCounter,
     cancellation: CancellationFlag?
   ) {
     let paths = output.paths
@@ -165,6 +181,7 @@ extension Simulator {
         let offset = block * Self.blockSize
         var blockOutput = output
         blockOutput.blockFlows = output.blockFlows + block * flowStride
+        blockOutput.blockActivity = output.blockActivity.map { $0 + block * activityStride }
         kernel.simulate(firstPath: runStart + offset, count: min(Self.blockSize, paths - offset), into: blockOutput)
         if let progress, let share = doneCounter.increment() { progress(share) }
       }

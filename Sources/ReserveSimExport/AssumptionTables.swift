@@ -20,169 +20,160 @@ public struct DisplayTable: Equatable, Sendable {
 
 /// The scenario's assumptions as tables a treasurer can check against the file: one per list of the
 /// file (SPEC §2–§7), amounts in the scenario's currency, rates as percentages. Empty lists are left out.
+///
+/// The columns are the fields of each object as the table of fields (`ScenarioFields`) declares them, in its
+/// order, headed by each row's `label` and formatted by its type, unit and scale (a month as "YYYY-MM (month m)", a
+/// share or rate as a percentage, an amount in the currency, months and years counted); a field written as a
+/// distribution shows its centre. An optional nested object (a service's agreement, its mitigation) gets a table of
+/// its own, listing the items that have one. So a field added to the table appears here with no change to this file.
 public enum AssumptionTables {
   public static func tables(_ scenario: Scenario) -> [DisplayTable] {
-    let money = MoneyFormat(currency: scenario.currency)
-    var tables = [reserve(scenario, money: money)]
-    if !scenario.factors.isEmpty {
-      tables.append(
-        DisplayTable(
-          title: "Random drivers (monthly log random walks; absent ones stay at 1)",
-          header: ["Factor", "Median growth per year", "Volatility per year"],
-          rows: scenario.factors.keys.sorted().map { factor in
-            let dynamics = scenario.factors[factor]!
-            return [
-              factor.rawValue, PercentFormat.compact(dynamics.annualGrowth),
-              PercentFormat.compact(dynamics.annualVolatility),
-            ]
-          }))
+    let format = ValueFormat(money: MoneyFormat(currency: scenario.currency), start: scenario.start)
+    var tables = [reserve(scenario, format: format)]
+    let factors = scenario.factors.keys.sorted().map { (name: $0.rawValue, value: scenario.factors[$0]! as Any) }
+    tables += list(
+      "Random drivers (monthly log random walks; absent ones stay at 1)", nameHeader: "Factor", items: factors,
+      definition: "factor", format: format)
+    tables += list(
+      "Correlations between the drivers' monthly shocks", nameHeader: nil,
+      items: scenario.correlations.map { (name: "", value: $0 as Any) }, definition: "correlation", format: format)
+    for (title, lines) in [("Income", scenario.income), ("Expenses", scenario.expenses)] {
+      tables += list(
+        title, nameHeader: "Line", items: lines.map { ($0.name, $0) }, definition: "moneyLine", format: format)
     }
-    if !scenario.correlations.isEmpty {
-      tables.append(
-        DisplayTable(
-          title: "Correlations between the drivers' monthly shocks", header: ["Between", "ρ"],
-          rows: scenario.correlations.map {
-            ["\($0.first.rawValue) and \($0.second.rawValue)", trimmed($0.rho)]
-          }))
-    }
-    for (title, lines) in [("Income", scenario.income), ("Expenses", scenario.expenses)] where !lines.isEmpty {
-      tables.append(moneyLines(title, lines, money: money))
-    }
-    if !scenario.sponsorTiers.isEmpty {
-      tables.append(
-        DisplayTable(
-          title: "Sponsor tiers",
-          header: [
-            "Tier", "Per sponsor per year", "Sponsors at start", "Per year at start", "Renewal chance",
-            "New per year (mean)",
-          ],
-          rows: scenario.sponsorTiers.map {
-            [
-              $0.name, money.full($0.annualAmount), String($0.count), money.full($0.annualAmount * Double($0.count)),
-              PercentFormat.compact($0.renewalProbability), trimmed($0.newPerYear),
-            ]
-          }))
-    }
-    if !scenario.inKindServices.isEmpty {
-      tables.append(
-        DisplayTable(
-          title: "Donated services that can be lost",
-          header: [
-            "Service", "Value per month at start", "Value follows", "Loss chance per year", "Notice",
-            "Share paid once lost", "Replacement chance per year",
-          ],
-          rows: scenario.inKindServices.map {
-            [
-              $0.name, money.full($0.monthlyValue),
-              $0.scaling == .traffic ? "traffic × unit cost" : "inflation",
-              PercentFormat.compact($0.annualLossProbability), months($0.noticeMonths),
-              PercentFormat.compact($0.replacementCostFraction),
-              PercentFormat.compact($0.annualReplacementProbability),
-            ]
-          },
-          numericColumns: [1, 3, 4, 5, 6]))
-    }
-    let dated = scenario.inKindServices.filter { $0.agreement != nil || $0.migrationCost != 0 || $0.mitigation != nil }
-    if !dated.isEmpty {
-      tables.append(
-        DisplayTable(
-          title: "Agreements and what a loss costs over time",
-          header: [
-            "Service", "Agreement ends", "Renewal chance", "Renewed for", "Migration (once)", "Later share paid",
-          ],
-          rows: dated.map { service in
-            let agreement = service.agreement
-            return [
-              service.name, agreement.map { monthLabel($0.ends, start: scenario.start) } ?? "—",
-              agreement.map { PercentFormat.compact($0.renewalProbability) } ?? "—",
-              agreement.map { "\($0.renewalYears) year\($0.renewalYears == 1 ? "" : "s")" } ?? "—",
-              service.migrationCost == 0 ? "—" : money.full(service.migrationCost),
-              service.mitigation.map { "\(PercentFormat.compact($0.costFraction)) after \(months($0.afterMonths))" }
-                ?? "—",
-            ]
-          }))
-    }
-    if !scenario.oneOffs.isEmpty {
-      tables.append(
-        DisplayTable(
-          title: "One-off items", header: ["Item", "Month", "Amount"],
-          rows: scenario.oneOffs.map { [$0.name, monthLabel($0.month, start: scenario.start), money.full($0.amount)] },
-          numericColumns: [2]))
-    }
+    tables += list(
+      "Sponsor tiers", nameHeader: "Tier", items: scenario.sponsorTiers.map { ($0.name, $0) },
+      definition: "sponsorTier", format: format,
+      extra: (
+        "Per year at start",
+        { format.money.full(($0 as! SponsorTier).annualAmount * Double(($0 as! SponsorTier).count)) }
+      ))
+    tables += list(
+      "Donated services that can be lost", nameHeader: "Service", items: scenario.inKindServices.map { ($0.name, $0) },
+      definition: "inKindService", format: format)
+    tables += list(
+      "One-off items", nameHeader: "Item", items: scenario.oneOffs.map { ($0.name, $0) }, definition: "oneOff",
+      format: format)
     if let policy = scenario.policy {
-      var rows: [[String]] = []
-      if let minimum = policy.minimumMonths {
-        rows.append(["Board minimum", MonthsFormat.format(minimum) + " of outgo"])
-      }
-      if let cuts = policy.cuts {
-        rows.append([
-          "Cuts",
-          "below \(MonthsFormat.format(cuts.belowMonths)) of outgo, \((cuts.lines ?? ["all expense lines"]).joined(separator: ", ")) "
-            + "× \(trimmed(cuts.expenseMultiplier)) until the cover is back to \(MonthsFormat.format(cuts.restoreMonths))",
-        ])
-      }
-      if let appeal = policy.appeal {
-        rows.append([
-          "Emergency appeal",
-          "below \(MonthsFormat.format(appeal.belowMonths)) of outgo: \(money.full(appeal.amount)) with chance "
-            + "\(PercentFormat.compact(appeal.probability)), at most once in \(months(appeal.cooldownMonths))",
-        ])
-      }
-      tables.append(DisplayTable(title: "The organisation's responses", header: ["Response", "Rule"], rows: rows))
-    }
-    if !scenario.events.isEmpty {
       tables.append(
         DisplayTable(
-          title: "Events (multipliers apply while active)",
-          header: [
-            "Event", "Chance per year", "Lasts", "Income ×", "Renewal ×", "New sponsors ×",
-            "Service loss ×",
-          ],
-          rows: scenario.events.map {
-            [
-              $0.name, PercentFormat.compact($0.annualProbability), months($0.durationMonths),
-              trimmed($0.incomeMultiplier), trimmed($0.sponsorRenewalMultiplier), trimmed($0.newSponsorMultiplier),
-              trimmed($0.serviceLossMultiplier),
-            ]
-          }))
+          title: "The organisation's responses", header: ["Response", "Value"],
+          rows: settings(policy, definition: "policy", format: format), numericColumns: []))
     }
+    tables += list(
+      "Events (multipliers apply while active)", nameHeader: "Event", items: scenario.events.map { ($0.name, $0) },
+      definition: "event", format: format)
     return tables
   }
 
-  static func reserve(_ scenario: Scenario, money: MoneyFormat) -> DisplayTable {
+  static func reserve(_ scenario: Scenario, format: ValueFormat) -> DisplayTable {
     var horizon = "\(scenario.years) year\(scenario.years == 1 ? "" : "s") (\(scenario.months) monthly steps)"
     if let start = scenario.start { horizon += " from \(RunSummary.monthLabel(start))" }
     return DisplayTable(
       title: "Reserve and horizon", header: ["Setting", "Value"],
-      rows: [
-        ["Initial reserve", money.full(scenario.reserve.initial)],
-        ["Floor (ruin is falling below it)", money.full(scenario.reserve.floor)],
-        ["Return on the reserve per year", PercentFormat.compact(scenario.reserve.annualReturn)],
-        ["Horizon", horizon],
-        ["Currency", scenario.currency],
-      ],
+      rows: settings(scenario.reserve, definition: "reserve", format: format)
+        + [["Horizon", horizon], ["Currency", scenario.currency]],
       numericColumns: [])
   }
 
-  static func moneyLines(_ title: String, _ lines: [MoneyLine], money: MoneyFormat) -> DisplayTable {
-    DisplayTable(
-      title: title, header: ["Line", "Per year at start", "Growth per year", "Follows", "Paid in"],
-      rows: lines.map { line in
-        [
-          line.name, money.full(line.annual), PercentFormat.compact(line.annualGrowth),
-          line.factor?.rawValue ?? "—", years(from: line.fromYear, until: line.untilYear),
-        ]
-      },
-      numericColumns: [1, 2])
+  /// A field that is a column: its row, and how to reach its object from the item (for a nested object's field).
+  private struct Column {
+    let field: ScenarioField
+    let model: ModelKeyPath
   }
 
-  /// "every year", "years 3–5", "from year 3", "until year 4".
-  static func years(from: Int?, until: Int?) -> String {
-    switch (from, until) {
-    case (nil, nil): return "every year"
-    case (let from?, nil): return "from year \(from)"
-    case (nil, let until?): return "until year \(until)"
-    case (let from?, let until?): return from == until ? "year \(from)" : "years \(from)–\(until)"
+  /// The fields of `definition` that show as values: numbers and texts with a key path (a name is the row's label,
+  /// a nested object is a table or group of its own).
+  private static func columns(_ definition: String) -> [Column] {
+    (ScenarioFields.fields(of: definition) ?? []).compactMap { field in
+      guard let model = field.model, model.isNumber || model.kind == .text else { return nil }
+      return Column(field: field, model: model)
+    }
+  }
+
+  /// The nested objects of `definition`: (row, key path, the nested object's definition).
+  private static func nested(_ definition: String) -> [(field: ScenarioField, model: ModelKeyPath, definition: String)]
+  {
+    (ScenarioFields.fields(of: definition) ?? []).compactMap { field in
+      guard let model = field.model, [.object, .optionalObject].contains(model.kind),
+        case .object(let child) = field.type
+      else { return nil }
+      return (field, model, child)
+    }
+  }
+
+  /// A list's table (one row per item, one column per field), then a table per optional nested object listing the
+  /// items that have one; nothing for an empty list.
+  private static func list(
+    _ title: String, nameHeader: String?, items: [(name: String, value: Any)], definition: String,
+    format: ValueFormat, extra: (header: String, value: (Any) -> String)? = nil
+  ) -> [DisplayTable] {
+    guard !items.isEmpty else { return [] }
+    let columns = columns(definition)
+    let first = nameHeader == nil ? 0 : 1
+    var header = (nameHeader.map { [$0] } ?? []) + columns.map(\.field.label)
+    var numeric = Set(columns.indices.filter { columns[$0].model.isNumber }.map { $0 + first })
+    if let extra {
+      header.append(extra.header)
+      numeric.insert(header.count - 1)
+    }
+    let rows = items.map { item in
+      (nameHeader == nil ? [] : [item.name]) + columns.map { format.text($0.field, $0.model.read(item.value)) }
+        + (extra.map { [$0.value(item.value)] } ?? [])
+    }
+    var tables = [DisplayTable(title: title, header: header, rows: rows, numericColumns: numeric)]
+    for child in nested(definition) {
+      let present = items.compactMap { item in child.model.read(item.value).map { (item.name, $0) } }
+      tables += list(
+        "\(title): \(child.field.label.lowercased())", nameHeader: nameHeader ?? "Item", items: present,
+        definition: child.definition, format: format)
+    }
+    return tables
+  }
+
+  /// An object's fields as (label, value) rows, a nested object's after its label ("Cuts: start below"); an
+  /// optional value or object left out gives no row.
+  private static func settings(_ object: Any, definition: String, format: ValueFormat, prefix: String = "")
+    -> [[String]]
+  {
+    var rows: [[String]] = []
+    for field in ScenarioFields.fields(of: definition) ?? [] {
+      guard let model = field.model, let value = model.read(object) else { continue }
+      if model.isNumber || model.kind == .text {
+        rows.append([prefix + (prefix.isEmpty ? field.label : field.label.lowercased()), format.text(field, value)])
+      } else if case .object(let child) = field.type {
+        rows += settings(value, definition: child, format: format, prefix: prefix + field.label + ": ")
+      }
+    }
+    return rows
+  }
+
+  /// How a field's value is shown: by its type, scale and unit.
+  struct ValueFormat {
+    let money: MoneyFormat
+    let start: String?
+
+    func text(_ field: ScenarioField, _ value: Any?) -> String {
+      guard let value else {
+        if case .number(let fallback)? = field.defaultValue { return text(field, fallback) }
+        return "—"
+      }
+      if let text = value as? String { return text }
+      let x: Double
+      switch value {
+      case let number as Double: x = number
+      case let number as Int: x = Double(number)
+      case let number as UInt64: x = Double(number)
+      default: return "\(value)"
+      }
+      let unit = field.unit ?? ""
+      if field.type == .month { return AssumptionTables.monthLabel(Int(x), start: start) }
+      if field.scale != nil { return PercentFormat.compact(x) }
+      if unit.hasPrefix("currency") { return money.full(x) }
+      if unit == "months" { return AssumptionTables.months(Int(x)) }
+      if unit == "years" { return "\(Int(x)) year\(x == 1 ? "" : "s")" }
+      if unit == "months of outgo" { return MonthsFormat.format(x) + " of outgo" }
+      return AssumptionTables.trimmed(x)
     }
   }
 

@@ -1,4 +1,5 @@
 import ReserveSimResults
+import ReserveSimScenario
 
 /// The spreadsheet files of `run --csv DIR` — a pure function of a summary.
 ///
@@ -86,14 +87,42 @@ public enum CSVExport {
     return table
   }
 
+  /// `policy.csv` (SPEC §19): a row per year of what the policy's cuts and appeals did, means over paths; only for a
+  /// file with cuts or an appeal (nil otherwise).
+  public static func policy(_ s: RunSummary) -> CSVTable? {
+    guard !s.policyActivity.isEmpty else { return nil }
+    let firstCalendarYear = s.start.flatMap { Int($0.prefix(4)) }
+    var header = ["year"]
+    if firstCalendarYear != nil { header.append("calendarYear") }
+    header += ["cutShare", "cutMonths", "cutAmount", "appeals", "appealsAnswered", "raised"]
+    var table = CSVTable(header: header)
+    for a in s.policyActivity {
+      var row = [String(a.year)]
+      if let firstCalendarYear { row.append(String(firstCalendarYear + a.year - 1)) }
+      row += [a.cutShare, a.cutMonths, a.cutAmount, a.appeals, a.appealsAnswered, a.raised].map(CSVTable.number)
+      table.rows.append(row)
+    }
+    return table
+  }
+
   /// 0.95 → "95", 0.995 → "99.5".
   static func percentLabel(_ c: Double) -> String { CSVTable.number((c * 1000).rounded() / 10) }
 
-  /// The names of the files `files` returns, in order.
+  /// The names of the files every run writes, in order.
   public static let fileNames = ["yearly.csv", "reserve.csv", "summary.csv"]
+  /// The file a run of a scenario with cuts or an appeal adds (SPEC §19).
+  public static let policyFileName = "policy.csv"
 
-  /// All CSV files of a run, by file name (`fileNames`); writing them is the command line's job.
+  /// The names of the files `files` returns for a run of `scenario`, in order: `fileNames`, and `policy.csv` when
+  /// it has cuts or an appeal.
+  public static func fileNames(for scenario: Scenario) -> [String] {
+    fileNames + (scenario.policy?.respondsToBalance == true ? [policyFileName] : [])
+  }
+
+  /// All CSV files of a run, by file name (`fileNames(for:)` of its scenario); writing them is the command line's
+  /// job.
   public static func files(_ s: RunSummary, version: String) -> [(name: String, contents: String)] {
     zip(fileNames, [yearly(s).text, reserve(s).text, summary(s, version: version).text]).map { ($0, $1) }
+      + (policy(s).map { [(policyFileName, $0.text)] } ?? [])
   }
 }

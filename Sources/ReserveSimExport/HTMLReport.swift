@@ -39,6 +39,10 @@ public enum HTMLReport {
     body += table(s.reserveTable)
     if let minimumTable = s.minimumReserveTable { body += table(minimumTable) }
     for note in s.reserveNotes { body += "<p class=\"note\">\(esc(note))</p>" }
+    if let activity = s.policyActivityTable {
+      body += "<h3>\(esc(activity.title))</h3>" + table(activity)
+      body += "<p class=\"note\">\(esc(RunSummary.policyActivityNote))</p>"
+    }
     body += "</section>"
 
     body += "<section><h2>By year</h2>" + table(yearlyTable(s, money: money)) + "</section>"

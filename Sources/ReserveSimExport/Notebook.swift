@@ -50,6 +50,15 @@ public enum Notebook {
         ),
         Cell(code: "reserve-chart", reserveChartCell),
       ]
+      + (s.policyActivity.isEmpty
+        ? []
+        : [
+          Cell(
+            markdown: "policy-heading",
+            "## What the responses did\n" + RunSummary.policyActivityNote
+              + " `summary[\"policyActivity\"]` as a table, a row per year."),
+          Cell(code: "policy-table", policyTableCell),
+        ])
       + (s.uncertainty.isEmpty
         ? []
         : [
@@ -100,6 +109,10 @@ public enum Notebook {
     text += "\n## Reserve needed\n\n" + markdownTable(s.reserveTable)
     if let minimumTable = s.minimumReserveTable { text += "\n" + markdownTable(minimumTable) }
     text += "\n" + s.reserveNotes.map { markdown($0) + "\n" }.joined(separator: "\n")
+    if let activity = s.policyActivityTable {
+      text += "\n### \(markdown(activity.title))\n\n" + markdownTable(activity)
+      text += "\n" + markdown(RunSummary.policyActivityNote) + "\n"
+    }
     text += "\n## Assumptions\n"
     for table in AssumptionTables.tables(scenario) {
       text += "\n### \(markdown(table.title))\n\n" + markdownTable(table)
@@ -221,6 +234,12 @@ public enum Notebook {
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left")
     plt.show()
+    """
+
+  static let policyTableCell = """
+    # SPEC §19: what the policy's cuts and appeals did each year, means over all futures.
+    activity = pd.DataFrame(summary["policyActivity"]).set_index("year")
+    activity
     """
 
   static let uncertaintyChartCell = """

@@ -176,6 +176,29 @@ extension RunSummary {
     return notes
   }
 
+  /// What the policy's cuts and appeals did, a row per year (SPEC §19): means over all futures; nil when the file
+  /// has no cuts or appeal.
+  public var policyActivityTable: DisplayTable? {
+    guard !policyActivity.isEmpty else { return nil }
+    let money = MoneyFormat(currency: currency)
+    func mean(_ x: Double) -> String { String(format: "%.2f", x) }
+    return DisplayTable(
+      title: "What the responses did, by year (means over all futures)",
+      header: ["Year", "Under cuts", "Months cut", "Not paid (cuts)", "Appeals", "Answered", "Raised"],
+      rows: policyActivity.map {
+        [
+          String($0.year), PercentFormat.format($0.cutShare), mean($0.cutMonths), money.short($0.cutAmount),
+          mean($0.appeals), mean($0.appealsAnswered), money.short($0.raised),
+        ]
+      })
+  }
+
+  /// What `policyActivityTable`'s columns mean, in a sentence.
+  public static let policyActivityNote =
+    "Under cuts: the share of futures with the cuts in force in some month of the year; months cut and the expense "
+    + "they left unpaid, appeals made, appeals answered and the money raised (in the year it arrives) are means "
+    + "over all futures, months after running out included."
+
   /// "April 2020" for `start` "2020-04"; `nil` without a start.
   public var startLabel: String? { start.map(Self.monthLabel) }
 

@@ -1,8 +1,8 @@
 import ReserveSimResults
 import ReserveSimScenario
 
-/// The `--json` summary of SPEC §10 (plus extra keys: interval bounds, floor, currency, yearly flows, and SPEC §15's
-/// method, months of outgo and share below the board's minimum).
+/// The `--json` summary of SPEC §10 (plus extra keys: interval bounds, floor, currency, yearly flows, SPEC §15's
+/// method, months of outgo and share below the board's minimum, and SPEC §19's policy activity).
 public enum SummaryJSON {
   /// The summary as a JSON document with the keys in SPEC order.
   public static func document(_ s: RunSummary) -> OrderedJSON {
@@ -78,7 +78,25 @@ public enum SummaryJSON {
                 ])
               })
           ),
-        ] + uncertainty(s))
+        ] + policyActivity(s) + uncertainty(s))
+  }
+
+  /// SPEC §19's `policyActivity` when the file has cuts or an appeal: a row per year of means over paths.
+  static func policyActivity(_ s: RunSummary) -> [(String, OrderedJSON)] {
+    guard !s.policyActivity.isEmpty else { return [] }
+    return [
+      (
+        "policyActivity",
+        .array(
+          s.policyActivity.map {
+            .object([
+              ("year", .integer($0.year)), ("cutShare", .number($0.cutShare)), ("cutMonths", .number($0.cutMonths)),
+              ("cutAmount", .number($0.cutAmount)), ("appeals", .number($0.appeals)),
+              ("appealsAnswered", .number($0.appealsAnswered)), ("raised", .number($0.raised)),
+            ])
+          })
+      )
+    ]
   }
 
   /// Reserve levels with their 95% intervals and `months` (the reserve in months of the month-1 budgeted outgo,

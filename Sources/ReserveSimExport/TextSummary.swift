@@ -58,6 +58,9 @@ public enum TextSummary {
       out += pad(money.short(balance.p5), 12) + pad(money.short(balance.p50), 12) + pad(money.short(balance.p95), 12)
       out += money.short(balance.mean) + "\n"
     }
+    if let activity = s.policyActivityTable {
+      out += "\n" + table(activity) + wrapped("(" + RunSummary.policyActivityNote + ")", width: 112)
+    }
     return out
   }
 
@@ -88,6 +91,21 @@ public enum TextSummary {
         }.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
     }
     return out
+  }
+
+  /// `text` in lines of at most `width` characters (a longer word stays whole), each ended by a line break.
+  static func wrapped(_ text: String, width: Int) -> String {
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ") {
+      if !line.isEmpty && line.count + 1 + word.count > width {
+        lines.append(line)
+        line = ""
+      }
+      line += (line.isEmpty ? "" : " ") + word
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines.map { $0 + "\n" }.joined()
   }
 
   static func pad(_ text: String, _ width: Int) -> String {

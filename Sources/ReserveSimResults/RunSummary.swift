@@ -42,6 +42,23 @@ public struct RunSummary: Sendable {
     public var income, sponsorRevenue, expenses, serviceCosts: Double
   }
 
+  /// What the policy's responses did in one year (SPEC §19): means over all paths, months after ruin included.
+  public struct PolicyActivityYear: Sendable, Equatable {
+    public var year: Int
+    /// Share of paths with the cuts in force in some month of the year.
+    public var cutShare: Double
+    /// Mean months under cuts.
+    public var cutMonths: Double
+    /// Mean expense not paid because of the cuts.
+    public var cutAmount: Double
+    /// Mean appeals made.
+    public var appeals: Double
+    /// Mean appeals answered (whose money arrived in the year).
+    public var appealsAnswered: Double
+    /// Mean amount raised by appeals, in the year the money arrives.
+    public var raised: Double
+  }
+
   public static let defaultReserveConfidences = [0.5, 0.75, 0.9, 0.95, 0.99]
   public static let defaultShortfallConfidences = [0.9, 0.95, 0.99]
 
@@ -82,6 +99,8 @@ public struct RunSummary: Sendable {
   public var requiredReserveForMinimum: [ReserveLevel] = []
   /// All paths' needs for the minimum, ascending; empty without a minimum.
   public var sortedMinimumNeed: [Double] = []
+  /// What the policy's responses did, a row per year (SPEC §19); empty when the file has no cuts or appeal.
+  public var policyActivity: [PolicyActivityYear] = []
   /// All paths' needs, ascending (kept for further quantiles and assertions).
   public var sortedRequiredReserve: [Double]
   /// What overflowed, in words: amounts beyond ±`Double.greatestFiniteMagnitude` (≈ ±1.8e308) are shown as that
@@ -194,6 +213,22 @@ public struct RunSummary: Sendable {
       f.expenses = Self.finite(f.expenses)
       f.serviceCosts = Self.finite(f.serviceCosts)
       yearlyFlows[index] = f
+    }
+    if !result.policyActivityMeans.isEmpty {
+      policyActivity = (1...years).map { year in
+        let mean = { (field: PolicyActivityField) in result.meanActivity(field, year: year)! }
+        return PolicyActivityYear(
+          year: year, cutShare: mean(.cutInForce), cutMonths: mean(.cutMonths), cutAmount: mean(.cutAmount),
+          appeals: mean(.appeals), appealsAnswered: mean(.appealsAnswered), raised: mean(.raised))
+      }
+    }
+    for index in policyActivity.indices {
+      var a = policyActivity[index]
+      guard !a.cutAmount.isFinite || !a.raised.isFinite else { continue }
+      overflowed.append("the policy's activity of year \(a.year)")
+      a.cutAmount = Self.finite(a.cutAmount)
+      a.raised = Self.finite(a.raised)
+      policyActivity[index] = a
     }
     if !overflowed.isEmpty {
       let list = overflowed.count > 4 ? Array(overflowed.prefix(3)) + ["\(overflowed.count - 3) more"] : overflowed

@@ -11,6 +11,9 @@ package struct ModelKeyPath: @unchecked Sendable {
     case number, optionalNumber, wholeNumber, optionalWholeNumber, seed
     /// An object that is always there, an optional one, or a list of objects.
     case object, optionalObject, list
+    /// A value that is not a number (a choice, a factor, a list of names), read for display only (the report's
+    /// assumption tables); `--set` cannot write it.
+    case text
   }
 
   package let kind: Kind
@@ -23,18 +26,30 @@ package struct ModelKeyPath: @unchecked Sendable {
   /// union of objects (assertions), the object definition of its branch.
   let item: (@Sendable (Int) -> AnyKeyPath)?
   let items: (@Sendable (Any) -> [(name: String?, definition: String?)])?
+  /// The value in an object of the row's Swift type: a number (`Double`, `Int`, `UInt64`), the child object or
+  /// list, or the text of a `.text` row; `nil` when an optional value is absent (or `object` is of another type).
+  package let read: @Sendable (_ object: Any) -> Any?
 
   private init(
-    _ kind: Kind, _ path: AnyKeyPath, unwrap: AnyKeyPath? = nil, isPresent: (@Sendable (Any) -> Bool)? = nil,
-    item: (@Sendable (Int) -> AnyKeyPath)? = nil,
+    _ kind: Kind, _ path: AnyKeyPath, read: @escaping @Sendable (Any) -> Any?, unwrap: AnyKeyPath? = nil,
+    isPresent: (@Sendable (Any) -> Bool)? = nil, item: (@Sendable (Int) -> AnyKeyPath)? = nil,
     items: (@Sendable (Any) -> [(name: String?, definition: String?)])? = nil
   ) {
     self.kind = kind
     self.path = path
+    self.read = read
     self.unwrap = unwrap
     self.isPresent = isPresent
     self.item = item
     self.items = items
+  }
+
+  private init<Root, Value>(_ kind: Kind, _ path: KeyPath<Root, Value>) {
+    self.init(kind, path, read: { ($0 as? Root).map { $0[keyPath: path] } })
+  }
+
+  private init<Root, Value>(_ kind: Kind, _ path: KeyPath<Root, Value?>) {
+    self.init(kind, path, read: { ($0 as? Root).flatMap { $0[keyPath: path] } })
   }
 
   static func number<Root>(_ path: WritableKeyPath<Root, Double>) -> Self { Self(.number, path) }
@@ -46,12 +61,18 @@ package struct ModelKeyPath: @unchecked Sendable {
   static func seed<Root>(_ path: WritableKeyPath<Root, UInt64>) -> Self { Self(.seed, path) }
   static func object<Root, Value>(_ path: WritableKeyPath<Root, Value>) -> Self { Self(.object, path) }
   static func optionalObject<Root, Value>(_ path: WritableKeyPath<Root, Value?>) -> Self {
-    Self(.optionalObject, path, unwrap: \Value?.!, isPresent: { ($0 as? Value?).map { $0 != nil } ?? false })
+    Self(
+      .optionalObject, path, read: { ($0 as? Root).flatMap { $0[keyPath: path] } }, unwrap: \Value?.!,
+      isPresent: { ($0 as? Value?).map { $0 != nil } ?? false })
   }
   static func list<Root, Item: ScenarioListItem>(_ path: WritableKeyPath<Root, [Item]>) -> Self {
     Self(
-      .list, path, item: { \[Item].[$0] },
+      .list, path, read: { ($0 as? Root).map { $0[keyPath: path] } }, item: { \[Item].[$0] },
       items: { ($0 as? [Item] ?? []).map { ($0.itemName, $0.itemDefinition) } })
+  }
+  /// A value that is not a number, shown as `text` gives it (`nil`: absent).
+  static func text<Root, Value>(_ path: KeyPath<Root, Value>, _ text: @escaping @Sendable (Value) -> String?) -> Self {
+    Self(.text, path, read: { ($0 as? Root).flatMap { text($0[keyPath: path]) } })
   }
 
   /// Whether the key path reaches a number.
@@ -128,6 +149,11 @@ extension Assertion: ScenarioListItem {
     case .requiredReserve, .requiredReserveForMinimum: return false
     }
   }
+}
+
+extension Correlation {
+  /// The two factors, as the file writes them (`between`).
+  package var between: [Factor] { [first, second] }
 }
 
 extension [Factor: FactorDynamics] {

@@ -134,6 +134,45 @@ struct ObjectReader {
     return Int(fallback)
   }
 
+  /// Reads every field of the object into `model`, in the table's order: `custom` decodes the fields it knows
+  /// (a name, a choice, a nested object, a required number with its own message, a rule between fields) and
+  /// returns true for them; every other field is a number whose row declares its key path (`at:`), read with the
+  /// row's range, default and percentage rule and stored through the key path. So a plain numeric field needs no
+  /// decoding line: its row is enough.
+  mutating func decode<Model>(
+    into model: inout Model, custom: (inout ObjectReader, inout Model, String) throws -> Bool = { _, _, _ in false }
+  ) throws {
+    for field in object.fields where try !custom(&self, &model, field.key) {
+      try decodeNumber(field, into: &model)
+    }
+  }
+
+  /// Reads the numeric `field` and stores it through the row's key path: the default when absent, or `nil` for a
+  /// field stored as an optional number.
+  private mutating func decodeNumber<Model>(_ field: ScenarioField, into model: inout Model) throws {
+    let key = field.key
+    guard let at = field.model, at.isNumber else {
+      preconditionFailure("ScenarioFields: \(key) of \(object.name) is not a number with a key path; decode it by hand")
+    }
+    func path<Value>(_: Value.Type) -> WritableKeyPath<Model, Value> {
+      guard let path = at.path as? WritableKeyPath<Model, Value> else {
+        preconditionFailure("ScenarioFields: the key path of \(key) does not start at \(Model.self)")
+      }
+      return path
+    }
+    if field.defaultNumber == nil, field.requirement == .always, !has(key) {
+      throw error(key, "is required (\(field.type == .wholeNumber ? "a whole number" : "a number"))")
+    }
+    switch at.kind {
+    case .number: model[keyPath: path(Double.self)] = try numberOrDefault(key)
+    case .wholeNumber: model[keyPath: path(Int.self)] = try integerOrDefault(key)
+    case .seed: model[keyPath: path(UInt64.self)] = UInt64(try integerOrDefault(key))
+    case .optionalNumber: model[keyPath: path(Double?.self)] = try number(key)
+    case .optionalWholeNumber: model[keyPath: path(Int?.self)] = try integer(key)
+    default: preconditionFailure("ScenarioFields: \(key)")
+    }
+  }
+
   mutating func array(_ key: String) throws -> [JSONValue]? {
     guard let value = take(key) else { return nil }
     guard case .array(let items) = value else { throw error(key, "expected a list, found \(value.kindDescription)") }

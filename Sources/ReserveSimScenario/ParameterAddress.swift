@@ -91,7 +91,7 @@ public struct ParameterAddress: @unchecked Sendable, CustomStringConvertible {
       canonical.append(.key(key))
       jsonPath = jsonPath.appending(key)
       if object.name == ScenarioFields.factors.name { factor = Factor(rawValue: key) }
-      guard let model = row.model else {
+      guard let model = row.model, model.kind != .text else {
         throw fail("\(row.key) holds \(row.type.words), not a number")
       }
       guard let next = keyPath.appending(path: model.path) else { preconditionFailure("ScenarioFields: \(key)") }

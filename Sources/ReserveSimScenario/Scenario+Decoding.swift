@@ -117,19 +117,17 @@ extension Scenario {
   private static func simulation(_ value: JSONValue?, at path: JSONPath) throws -> SimulationSettings {
     guard let value else { return SimulationSettings() }
     var reader = try ObjectReader(value, at: path, as: ScenarioFields.simulation)
-    let paths = try reader.integerOrDefault("paths")
-    let seed = UInt64(try reader.integerOrDefault("seed"))
+    var settings = SimulationSettings()
+    try reader.decode(into: &settings)
     try reader.rejectUnknownKeys()
-    return SimulationSettings(paths: paths, seed: seed)
+    return settings
   }
 
   private static func reserve(_ value: JSONValue?, at path: JSONPath) throws -> ReservePolicy {
     guard let value else { return ReservePolicy() }
     var reader = try ObjectReader(value, at: path, as: ScenarioFields.reserve)
-    let policy = ReservePolicy(
-      initial: try reader.numberOrDefault("initial"),
-      floor: try reader.numberOrDefault("floor"),
-      annualReturn: try reader.numberOrDefault("annualReturn"))
+    var policy = ReservePolicy()
+    try reader.decode(into: &policy)
     try reader.rejectUnknownKeys()
     return policy
   }
@@ -160,10 +158,10 @@ extension Scenario {
       // null, like a factor left out, keeps the factor at exactly 1.
       if fields[key] == .null { continue }
       var reader = try ObjectReader(fields[key]!, at: path.appending(key), as: ScenarioFields.factor)
-      result[factor] = FactorDynamics(
-        annualGrowth: try reader.numberOrDefault("annualGrowth"),
-        annualVolatility: try reader.numberOrDefault("annualVolatility"))
+      var dynamics = FactorDynamics()
+      try reader.decode(into: &dynamics)
       try reader.rejectUnknownKeys()
+      result[factor] = dynamics
     }
     return result
   }
@@ -187,71 +185,73 @@ extension Scenario {
 
   private static func moneyLine(_ value: JSONValue, at path: JSONPath, years: Int) throws -> MoneyLine {
     var reader = try ObjectReader(value, at: path, as: ScenarioFields.moneyLine)
-    let name = try reader.requiredString("name")
-    let annual = try reader.numberOrDefault("annual")
-    let growth = try reader.numberOrDefault("annualGrowth")
-    let factor = try reader.value("factor").map { try factorName($0, at: path.appending("factor")) }
-    let fromYear = try reader.integer("fromYear")
-    let untilYear = try reader.integer("untilYear")
-    if let problem = MoneyLine.yearsProblem(from: fromYear, until: untilYear) {
+    var line = MoneyLine(name: "", annual: 0)
+    try reader.decode(into: &line) { reader, line, key in
+      switch key {
+      case "name": line.name = try reader.requiredString("name")
+      case "factor": line.factor = try reader.value("factor").map { try factorName($0, at: path.appending("factor")) }
+      default: return false
+      }
+      return true
+    }
+    if let problem = MoneyLine.yearsProblem(from: line.fromYear, until: line.untilYear) {
       throw reader.error("untilYear", problem)
     }
     try reader.rejectUnknownKeys()
-    return MoneyLine(
-      name: name, annual: annual, annualGrowth: growth, factor: factor, fromYear: fromYear, untilYear: untilYear)
+    return line
   }
 
   private static func sponsorTier(_ value: JSONValue, at path: JSONPath) throws -> SponsorTier {
     var reader = try ObjectReader(value, at: path, as: ScenarioFields.sponsorTier)
-    let tier = SponsorTier(
-      name: try reader.requiredString("name"),
-      annualAmount: try reader.numberOrDefault("annualAmount"),
-      count: try reader.integerOrDefault("count"),
-      renewalProbability: try reader.numberOrDefault("renewalProbability"),
-      newPerYear: try reader.numberOrDefault("newPerYear"))
+    var tier = SponsorTier(name: "", annualAmount: 0, count: 0)
+    try reader.decode(into: &tier, custom: Self.name)
     try reader.rejectUnknownKeys()
     return tier
   }
 
   private static func service(_ value: JSONValue, at path: JSONPath, start: String?) throws -> InKindService {
     var reader = try ObjectReader(value, at: path, as: ScenarioFields.inKindService)
-    let name = try reader.requiredString("name")
-    let monthlyValue = try reader.numberOrDefault("monthlyValue")
-    var scaling = ServiceScaling(rawValue: reader.field("scaling").defaultValue!.text!)!
-    if let text = try reader.string("scaling") {
-      guard let parsed = ServiceScaling(rawValue: text) else {
-        throw reader.error("scaling", "expected \"traffic\" or \"fixed\", found \"\(text)\"")
+    var service = InKindService(name: "", monthlyValue: 0, annualLossProbability: 0)
+    try reader.decode(into: &service) { reader, service, key in
+      switch key {
+      case "name": service.name = try reader.requiredString("name")
+      case "scaling":
+        service.scaling = ServiceScaling(rawValue: reader.field("scaling").defaultValue!.text!)!
+        if let text = try reader.string("scaling") {
+          guard let parsed = ServiceScaling(rawValue: text) else {
+            throw reader.error("scaling", "expected \"traffic\" or \"fixed\", found \"\(text)\"")
+          }
+          service.scaling = parsed
+        }
+      case "agreement":
+        service.agreement = try reader.value("agreement").map {
+          try Self.agreement($0, at: path.appending("agreement"), start: start)
+        }
+      case "mitigation":
+        service.mitigation = try reader.value("mitigation").map {
+          try Self.mitigation($0, at: path.appending("mitigation"))
+        }
+      default: return false
       }
-      scaling = parsed
-    }
-    var service = InKindService(
-      name: name, monthlyValue: monthlyValue, scaling: scaling,
-      annualLossProbability: try reader.numberOrDefault("annualLossProbability"),
-      noticeMonths: try reader.integerOrDefault("noticeMonths"),
-      replacementCostFraction: try reader.numberOrDefault("replacementCostFraction"),
-      annualReplacementProbability: try reader.numberOrDefault("annualReplacementProbability"))
-    service.agreement = try reader.value("agreement").map {
-      try Self.agreement($0, at: path.appending("agreement"), start: start)
-    }
-    service.migrationCost = try reader.numberOrDefault("migrationCost")
-    service.mitigation = try reader.value("mitigation").map {
-      try Self.mitigation($0, at: path.appending("mitigation"))
+      return true
     }
     try reader.rejectUnknownKeys()
     return service
   }
 
+  /// For `ObjectReader.decode`: the item's `name`, required and not blank; every other field from the table.
+  private static func name<Item: NamedItem>(_ reader: inout ObjectReader, _ item: inout Item, _ key: String) throws
+    -> Bool
+  {
+    guard key == "name" else { return false }
+    item.name = try reader.requiredString("name")
+    return true
+  }
+
   private static func event(_ value: JSONValue, at path: JSONPath) throws -> EventKind {
     var reader = try ObjectReader(value, at: path, as: ScenarioFields.event)
-    var event = EventKind(
-      name: try reader.requiredString("name"),
-      annualProbability: try reader.numberOrDefault("annualProbability"),
-      durationMonths: try reader.integerOrDefault("durationMonths"),
-      incomeMultiplier: try reader.numberOrDefault("incomeMultiplier"),
-      sponsorRenewalMultiplier: try reader.numberOrDefault("sponsorRenewalMultiplier"),
-      newSponsorMultiplier: try reader.numberOrDefault("newSponsorMultiplier"),
-      serviceLossMultiplier: try reader.numberOrDefault("serviceLossMultiplier"))
-    event.agreementRenewalMultiplier = try reader.numberOrDefault("agreementRenewalMultiplier")
+    var event = EventKind(name: "", annualProbability: 0, durationMonths: 1)
+    try reader.decode(into: &event, custom: Self.name)
     try reader.rejectUnknownKeys()
     return event
   }
@@ -308,3 +308,8 @@ extension Scenario {
     return Assertion(name: name, metric: metric, atMost: atMost)
   }
 }
+
+/// A list item whose `name` the decoder reads (`Scenario.name(_:_:_:)`).
+protocol NamedItem { var name: String { get set } }
+extension SponsorTier: NamedItem {}
+extension EventKind: NamedItem {}

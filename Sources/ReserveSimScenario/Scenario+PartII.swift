@@ -23,13 +23,15 @@ extension Scenario {
   /// `agreement` of an in-kind service (SPEC §12).
   static func agreement(_ value: JSONValue, at path: JSONPath, start: String?) throws -> ServiceAgreement {
     var reader = try ObjectReader(value, at: path, as: ScenarioFields.agreement)
-    guard let ends = reader.value("ends") else {
-      throw reader.error("ends", "is required (the agreement's last covered month, a number or \"YYYY-MM\")")
+    var agreement = ServiceAgreement(ends: 0)
+    try reader.decode(into: &agreement) { reader, agreement, key in
+      guard key == "ends" else { return false }
+      guard let ends = reader.value("ends") else {
+        throw reader.error("ends", "is required (the agreement's last covered month, a number or \"YYYY-MM\")")
+      }
+      agreement.ends = try month(ends, at: path.appending("ends"), start: start)
+      return true
     }
-    let agreement = ServiceAgreement(
-      ends: try month(ends, at: path.appending("ends"), start: start),
-      renewalProbability: try reader.numberOrDefault("renewalProbability"),
-      renewalYears: try reader.integerOrDefault("renewalYears"))
     try reader.rejectUnknownKeys()
     return agreement
   }
@@ -43,9 +45,8 @@ extension Scenario {
     guard reader.has("costFraction") else {
       throw reader.error("costFraction", "is required (the share of the service's value paid from then on)")
     }
-    let mitigation = ServiceMitigation(
-      afterMonths: try reader.integer("afterMonths")!,
-      costFraction: try reader.number("costFraction")!)
+    var mitigation = ServiceMitigation(afterMonths: 0, costFraction: 0)
+    try reader.decode(into: &mitigation)
     try reader.rejectUnknownKeys()
     return mitigation
   }
@@ -60,9 +61,15 @@ extension Scenario {
     guard reader.has("amount") else {
       throw reader.error("amount", "is required (positive for income, negative for an expense)")
     }
-    let item = OneOff(
-      name: name, month: try month(monthValue, at: path.appending("month"), start: start, horizon: horizon),
-      amount: try reader.number("amount")!)
+    var item = OneOff(name: name, month: 0, amount: 0)
+    try reader.decode(into: &item) { reader, item, key in
+      switch key {
+      case "name": break  // read above, so that a missing name is reported first
+      case "month": item.month = try month(monthValue, at: path.appending("month"), start: start, horizon: horizon)
+      default: return false
+      }
+      return true
+    }
     try reader.rejectUnknownKeys()
     return item
   }
@@ -70,13 +77,21 @@ extension Scenario {
   /// `policy` (SPEC §15); `expenseLines` are the file's expense line names, which `cuts.lines` must name.
   static func policy(_ value: JSONValue, at path: JSONPath, expenseLines: [String]) throws -> ResponsePolicy {
     var reader = try ObjectReader(value, at: path, as: ScenarioFields.policy)
-    let minimum = try reader.number("minimumMonths")
-    let cuts = try reader.value("cuts").map {
-      try Self.cuts($0, at: path.appending("cuts"), expenseLines: expenseLines)
+    var policy = ResponsePolicy()
+    try reader.decode(into: &policy) { reader, policy, key in
+      switch key {
+      case "cuts":
+        policy.cuts = try reader.value("cuts").map {
+          try Self.cuts($0, at: path.appending("cuts"), expenseLines: expenseLines)
+        }
+      case "appeal":
+        policy.appeal = try reader.value("appeal").map { try Self.appeal($0, at: path.appending("appeal")) }
+      default: return false
+      }
+      return true
     }
-    let appeal = try reader.value("appeal").map { try Self.appeal($0, at: path.appending("appeal")) }
     try reader.rejectUnknownKeys()
-    return ResponsePolicy(minimumMonths: minimum, cuts: cuts, appeal: appeal)
+    return policy
   }
 
   private static func cuts(_ value: JSONValue, at path: JSONPath, expenseLines: [String]) throws -> ExpenseCuts {
@@ -87,16 +102,29 @@ extension Scenario {
     guard reader.has("expenseMultiplier") else {
       throw reader.error("expenseMultiplier", "is required (what the cut lines are multiplied by, in [0, 1])")
     }
-    let below = try reader.number("belowMonths")!
-    let restore = try reader.number("restoreMonths") ?? below
-    if let problem = ExpenseCuts.restoreProblem(below: below, restore: restore) {
-      throw reader.error("restoreMonths", problem)
+    var cuts = ExpenseCuts(belowMonths: 0, expenseMultiplier: 1)
+    try reader.decode(into: &cuts) { reader, cuts, key in
+      switch key {
+      case "restoreMonths":
+        cuts.restoreMonths = try reader.number("restoreMonths") ?? cuts.belowMonths
+        if let problem = ExpenseCuts.restoreProblem(below: cuts.belowMonths, restore: cuts.restoreMonths) {
+          throw reader.error("restoreMonths", problem)
+        }
+      case "lines":
+        cuts.lines = try lines(reader.array("lines"), at: path.appending("lines"), expenseLines: expenseLines)
+      default: return false
+      }
+      return true
     }
-    let multiplier = try reader.number("expenseMultiplier")!
-    var lines: [String]?
-    if let items = try reader.array("lines") {
-      lines = try items.enumerated().map { index, item in
-        let itemPath = path.appending("lines").appending(index)
+    try reader.rejectUnknownKeys()
+    return cuts
+  }
+
+  /// `cuts.lines`: names of expense lines of the file.
+  private static func lines(_ items: [JSONValue]?, at path: JSONPath, expenseLines: [String]) throws -> [String]? {
+    try items.map { items in
+      try items.enumerated().map { index, item in
+        let itemPath = path.appending(index)
         guard case .string(let name) = item else {
           throw ScenarioError(
             file: nil, path: itemPath, message: "expected an expense line's name, found \(item.kindDescription)")
@@ -112,8 +140,6 @@ extension Scenario {
         return name
       }
     }
-    try reader.rejectUnknownKeys()
-    return ExpenseCuts(belowMonths: below, restoreMonths: restore, expenseMultiplier: multiplier, lines: lines)
   }
 
   private static func appeal(_ value: JSONValue, at path: JSONPath) throws -> EmergencyAppeal {
@@ -124,11 +150,8 @@ extension Scenario {
     guard reader.has("amount") else {
       throw reader.error("amount", "is required (what an answered appeal raises, at month-1 prices)")
     }
-    let appeal = EmergencyAppeal(
-      belowMonths: try reader.number("belowMonths")!,
-      amount: try reader.number("amount")!,
-      probability: try reader.numberOrDefault("probability"),
-      cooldownMonths: try reader.integerOrDefault("cooldownMonths"))
+    var appeal = EmergencyAppeal(belowMonths: 0, amount: 0)
+    try reader.decode(into: &appeal)
     try reader.rejectUnknownKeys()
     return appeal
   }

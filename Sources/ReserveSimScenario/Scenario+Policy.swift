@@ -40,7 +40,8 @@ public struct ExpenseCuts: Equatable, Sendable {
 
 /// An emergency appeal: when cover(m) < belowMonths at the end of month m and no appeal was made in months
 /// m − cooldownMonths + 1 … m, an appeal is made in month m; with `probability` (one draw) it raises amount ×
-/// level_donations(m + 1) in month m + 1 (amount at month-1 prices).
+/// level_donations(m + 1) in month m + 1 (amount at month-1 prices). With `maxAppeals` n, no appeal is made once n
+/// have been made on the path (SPEC §19).
 public struct EmergencyAppeal: Equatable, Sendable {
   /// t, in months of outgo.
   public var belowMonths: Double
@@ -50,10 +51,15 @@ public struct EmergencyAppeal: Equatable, Sendable {
   public var probability: Double
   /// w ≥ 1 (default 12).
   public var cooldownMonths: Int
-  public init(belowMonths: Double, amount: Double, probability: Double = 1, cooldownMonths: Int = 12) {
+  /// n ≥ 0: at most n appeals over the horizon; nil for no limit (SPEC §19).
+  public var maxAppeals: Int?
+  public init(
+    belowMonths: Double, amount: Double, probability: Double = 1, cooldownMonths: Int = 12, maxAppeals: Int? = nil
+  ) {
     self.belowMonths = belowMonths
     self.amount = amount
     self.probability = probability
     self.cooldownMonths = cooldownMonths
+    self.maxAppeals = maxAppeals
   }
 }

@@ -1,8 +1,10 @@
 /// The one description of every field of the scenario format: its JSON path, type, allowed range, unit, default
 /// and meaning in one line.
 ///
-/// Everything else that knows the fields reads them from here: the decoder's range checks and defaults
-/// (`Scenario+Decoding.swift`, `Scenario+PartII.swift`, through `ObjectReader`), the what-if analyses' whole-number
+/// Everything else that knows the fields reads them from here: the decoder, which reads every plain number through
+/// its row's key path with the row's range and default (`ObjectReader.decode`; `Scenario+Decoding.swift` and
+/// `Scenario+PartII.swift` decode the rest), `--set` (`ParameterAddress`), the report's assumption tables (each row's
+/// `label`), whether a service takes the engine's general pass (`SimulationPlan`), the what-if analyses' whole-number
 /// fields and clamps (`ScenarioParameters`), the warnings for likely percentage slips (`Scenario+Warnings.swift`),
 /// and the published `scenarios/schema.json` and `docs/scenario-format.md`, which `reservesim schema` prints
 /// (`scripts/generate-format.sh` writes both; a test fails while the committed files differ).
@@ -102,15 +104,17 @@ public enum ScenarioFields {
     fields: [
       ScenarioField(
         "initial", .number, range: .balance, default: .number(0), unit: "currency", at: .number(\ReservePolicy.initial),
+        label: "Initial reserve",
         lane: .reserveInitial, "The balance at the start, before month 1."),
       ScenarioField(
         "floor", .number, range: .balance, default: .number(0), unit: "currency", at: .number(\ReservePolicy.floor),
+        label: "Floor (ruin is falling below it)",
         lane: .reserveFloor,
         "The lowest balance the organisation accepts; falling below it counts as ruin. 0 means running out of cash; a positive floor keeps a safety margin."
       ),
       ScenarioField(
         "annualReturn", .number, range: .growth, default: .number(0), unit: "fraction per year", scale: .rate,
-        at: .number(\ReservePolicy.annualReturn), lane: .reserveReturn,
+        at: .number(\ReservePolicy.annualReturn), label: "Return on the reserve per year", lane: .reserveReturn,
         "Interest or investment return on the balance, applied monthly as (1 + annualReturn)^(1/12). It applies to any sign of balance, so a negative balance is charged the same rate."
       ),
     ])
@@ -142,13 +146,13 @@ public enum ScenarioFields {
     fields: [
       ScenarioField(
         "annualGrowth", .number, range: .growth, default: .number(0), unit: "fraction per year", scale: .rate,
-        at: .number(\FactorDynamics.annualGrowth), lane: .factorGrowth,
+        at: .number(\FactorDynamics.annualGrowth), label: "Median growth per year", lane: .factorGrowth,
         "The typical (median) growth per year: the factor's median level in month m is (1 + annualGrowth)^((m-1)/12). -0.1 is a 10% fall per year; it must be above -1 (-100%)."
       ),
       ScenarioField(
         "annualVolatility", .number, range: .between(0, 5), default: .number(0),
         unit: "fraction per year (standard deviation of the log level)", scale: .rate,
-        at: .number(\FactorDynamics.annualVolatility), lane: .factorVolatility,
+        at: .number(\FactorDynamics.annualVolatility), label: "Volatility per year", lane: .factorVolatility,
         "How uncertain the factor is: the standard deviation of its logarithm grows as annualVolatility times the square root of the years elapsed. 0 makes the factor follow its growth exactly."
       ),
     ])
@@ -160,10 +164,11 @@ public enum ScenarioFields {
     fields: [
       ScenarioField(
         "between", .list(.factorName), required: .always, itemCount: 2,
+        at: .text(\Correlation.between, { $0.map(\.rawValue).joined(separator: " and ") }), label: "Between",
         "The two (different) factors whose monthly surprises are correlated."),
       ScenarioField(
         "rho", .number, range: .openInterval(-1, 1), unit: "correlation coefficient", required: .always,
-        at: .number(\Correlation.rho), lane: .rho, limit: .correlation,
+        at: .number(\Correlation.rho), label: "ρ", lane: .rho, limit: .correlation,
         "The correlation of the two factors' monthly surprises: positive when they tend to move together, negative when one tends to rise as the other falls. Exactly 1 or -1 would tie the two factors into one and is rejected."
       ),
     ])
@@ -175,14 +180,15 @@ public enum ScenarioFields {
       ScenarioField("name", .name, required: .always, "What the line is, unique within its list."),
       ScenarioField(
         "annual", .number, range: .amount, default: .number(0), unit: "currency per year",
-        at: .number(\MoneyLine.annual), lane: .lineAnnual,
+        at: .number(\MoneyLine.annual), label: "Per year at start", lane: .lineAnnual,
         "The amount per year at month 1; one twelfth of it is paid each month."),
       ScenarioField(
         "annualGrowth", .number, range: .growth, default: .number(0), unit: "fraction per year", scale: .rate,
-        at: .number(\MoneyLine.annualGrowth), lane: .lineGrowth,
+        at: .number(\MoneyLine.annualGrowth), label: "Growth per year", lane: .lineGrowth,
         "A planned, certain growth per year (a pay rise, an agreed price increase), compounded monthly from month 2."),
       ScenarioField(
         "factor", .factorName,
+        at: .text(\MoneyLine.factor, { $0?.rawValue }), label: "Follows",
         "A random factor that multiplies the line (e.g. \"donations\" for gifts, \"inflation\" for costs that follow prices). Left out: the line follows its annualGrowth only."
       ),
       ScenarioField(
@@ -202,20 +208,22 @@ public enum ScenarioFields {
       ScenarioField("name", .name, required: .always, "The tier's name, unique within the list."),
       ScenarioField(
         "annualAmount", .number, range: .amount, default: .number(0), unit: "currency per sponsor per year",
-        at: .number(\SponsorTier.annualAmount), lane: .tierAmount,
+        at: .number(\SponsorTier.annualAmount), label: "Per sponsor per year", lane: .tierAmount,
         "What one sponsor in this tier pays per year; one twelfth of it each month."),
       ScenarioField(
         "count", .wholeNumber, range: .between(0, 1e6), default: .number(0), unit: "sponsors",
-        at: .wholeNumber(\SponsorTier.count), lane: .tierCount, "How many sponsors the tier has at the start."),
+        at: .wholeNumber(\SponsorTier.count), label: "Sponsors at start", lane: .tierCount,
+        "How many sponsors the tier has at the start."),
       ScenarioField(
         "renewalProbability", .number, range: .probability, default: .number(1),
         unit: "probability per sponsor per year", scale: .probability, at: .number(\SponsorTier.renewalProbability),
+        label: "Renewal chance",
         lane: .tierRenewal,
         "Each sponsor's chance of renewing at each year end (0.8 = 80%). Active events multiply it by their sponsorRenewalMultiplier (capped at 1)."
       ),
       ScenarioField(
         "newPerYear", .number, range: .between(0, 1e5), default: .number(0), unit: "sponsors per year (average)",
-        at: .number(\SponsorTier.newPerYear), lane: .tierNewPerYear,
+        at: .number(\SponsorTier.newPerYear), label: "New per year (mean)", lane: .tierNewPerYear,
         "How many new sponsors join at each year end on average (the actual number is random, Poisson). Active events multiply it by their newSponsorMultiplier. 0.5 means one new sponsor every two years on average."
       ),
     ])
@@ -226,41 +234,48 @@ public enum ScenarioFields {
       ScenarioField("name", .name, required: .always, "The service's name, unique within the list."),
       ScenarioField(
         "monthlyValue", .number, range: .amount, default: .number(0), unit: "currency per month",
-        at: .number(\InKindService.monthlyValue), lane: .serviceValue,
+        at: .number(\InKindService.monthlyValue), label: "Value per month at start", lane: .serviceValue,
         "What it would cost to pay for the service in month 1."),
       ScenarioField(
         "scaling", .choice(ServiceScaling.allCases.map(\.rawValue)), default: .string("fixed"),
+        at: .text(\InKindService.scaling, { $0.rawValue }), label: "Value follows",
         "How the service's value moves: \"traffic\" follows traffic times unitCost (a CDN, bandwidth); \"fixed\" follows inflation only (a flat-fee service)."
       ),
       ScenarioField(
         "annualLossProbability", .number, range: .probability, default: .number(0), unit: "probability per year",
-        scale: .probability, at: .number(\InKindService.annualLossProbability), lane: .serviceLoss,
+        scale: .probability, at: .number(\InKindService.annualLossProbability), label: "Loss chance per year",
+        lane: .serviceLoss,
         "The chance per year that the donor ends the donation. It is spread evenly over the months and multiplied by the serviceLossMultiplier of active events; 1 means the donation ends in month 1."
       ),
       ScenarioField(
         "noticeMonths", .wholeNumber, range: .between(0, 1200), default: .number(0), unit: "months",
-        at: .wholeNumber(\InKindService.noticeMonths), lane: .serviceNotice,
+        at: .wholeNumber(\InKindService.noticeMonths), label: "Notice", lane: .serviceNotice,
         "How many months the donor keeps covering the service after announcing the end: lost in month m, the donor still covers months m to m + noticeMonths."
       ),
       ScenarioField(
         "replacementCostFraction", .number, range: .between(0, 100), default: .number(1),
         unit: "fraction of the service's value", scale: .fraction, at: .number(\InKindService.replacementCostFraction),
+        label: "Share paid once lost",
         lane: .serviceCostFraction,
         "The share of the service's value the organisation pays each month once the donation is gone (0.6 = a negotiated price at 60% of the value; above 1 is allowed, e.g. for an emergency premium)."
       ),
       ScenarioField(
         "annualReplacementProbability", .number, range: .probability, default: .number(0),
         unit: "probability per year", scale: .probability, at: .number(\InKindService.annualReplacementProbability),
+        label: "Replacement chance per year",
         lane: .serviceReplacement,
         "While the organisation is paying, the chance per year that a new donor takes the service over; from the month after that the service is donated again (and can be lost again)."
       ),
-      ScenarioField("agreement", .object("agreement"), at: .optionalObject(\InKindService.agreement)),
+      ScenarioField(
+        "agreement", .object("agreement"), at: .optionalObject(\InKindService.agreement), label: "Dated agreement"),
       ScenarioField(
         "migrationCost", .number, range: .amount, default: .number(0), unit: "currency at month-1 prices",
-        at: .number(\InKindService.migrationCost), lane: .serviceMigration,
+        at: .number(\InKindService.migrationCost), label: "Migration (once)", lane: .serviceMigration,
         "A one-off cost of moving off the donated service, scaled like the service's value, paid in the first month the organisation pays after each loss."
       ),
-      ScenarioField("mitigation", .object("mitigation"), at: .optionalObject(\InKindService.mitigation)),
+      ScenarioField(
+        "mitigation", .object("mitigation"), at: .optionalObject(\InKindService.mitigation),
+        label: "Cheaper cost once adapted"),
     ])
 
   static let event = ScenarioObject(
@@ -269,35 +284,36 @@ public enum ScenarioFields {
       ScenarioField("name", .name, required: .always, "The kind of event, unique within the list."),
       ScenarioField(
         "annualProbability", .number, range: .probability, default: .number(0), unit: "probability per year",
-        scale: .probability, at: .number(\EventKind.annualProbability), lane: .eventProbability,
+        scale: .probability, at: .number(\EventKind.annualProbability), label: "Chance per year",
+        lane: .eventProbability,
         "The chance per year that the event starts, spread evenly over the months in which it is not already active."),
       ScenarioField(
         "durationMonths", .wholeNumber, range: .between(1, 1200), default: .number(1), unit: "months",
-        at: .wholeNumber(\EventKind.durationMonths), lane: .eventDuration,
+        at: .wholeNumber(\EventKind.durationMonths), label: "Lasts", lane: .eventDuration,
         "How long the event lasts once started, the starting month included."),
       ScenarioField(
         "incomeMultiplier", .number, range: .multiplier, default: .number(1), unit: "multiplier",
-        at: .number(\EventKind.incomeMultiplier), lane: .eventIncome,
+        at: .number(\EventKind.incomeMultiplier), label: "Income ×", lane: .eventIncome,
         "Multiplies every income line while the event is active (0.8 = income 20% lower). Sponsors are not income lines: use the sponsor multipliers for them."
       ),
       ScenarioField(
         "sponsorRenewalMultiplier", .number, range: .multiplier, default: .number(1), unit: "multiplier",
-        at: .number(\EventKind.sponsorRenewalMultiplier), lane: .eventRenewal,
+        at: .number(\EventKind.sponsorRenewalMultiplier), label: "Renewal ×", lane: .eventRenewal,
         "Multiplies every tier's renewalProbability at a year end that falls while the event is active (the result is capped at 1)."
       ),
       ScenarioField(
         "newSponsorMultiplier", .number, range: .multiplier, default: .number(1), unit: "multiplier",
-        at: .number(\EventKind.newSponsorMultiplier), lane: .eventNewSponsor,
+        at: .number(\EventKind.newSponsorMultiplier), label: "New sponsors ×", lane: .eventNewSponsor,
         "Multiplies every tier's newPerYear at a year end that falls while the event is active (0.5 = half as many new sponsors)."
       ),
       ScenarioField(
         "serviceLossMultiplier", .number, range: .multiplier, default: .number(1), unit: "multiplier",
-        at: .number(\EventKind.serviceLossMultiplier), lane: .eventLoss,
+        at: .number(\EventKind.serviceLossMultiplier), label: "Service loss ×", lane: .eventLoss,
         "Multiplies the monthly chance of losing each donated service while the event is active (2 = donors twice as likely to stop)."
       ),
       ScenarioField(
         "agreementRenewalMultiplier", .number, range: .multiplier, default: .number(1), unit: "multiplier",
-        at: .number(\EventKind.agreementRenewalMultiplier), lane: .eventAgreement,
+        at: .number(\EventKind.agreementRenewalMultiplier), label: "Agreement renewal ×", lane: .eventAgreement,
         "Multiplies a dated agreement's renewal probability when the event is active in the agreement's last month."),
     ])
 
@@ -308,16 +324,18 @@ public enum ScenarioFields {
     fields: [
       ScenarioField(
         "ends", .month, range: .atLeast(1), required: .always, at: .wholeNumber(\ServiceAgreement.ends),
+        label: "Ends",
         "The agreement's last covered month (it may lie past the horizon). At its end one draw decides whether the agreement is renewed; without a renewal the organisation pays from the next month (the notice is taken as given before the end)."
       ),
       ScenarioField(
         "renewalProbability", .number, range: .probability, default: .number(0), unit: "probability",
-        scale: .probability, at: .number(\ServiceAgreement.renewalProbability), lane: .serviceAgreementRenewal,
+        scale: .probability, at: .number(\ServiceAgreement.renewalProbability), label: "Renewal chance",
+        lane: .serviceAgreementRenewal,
         "The chance that the agreement is renewed at each end, multiplied by the agreementRenewalMultiplier of the events active in that month."
       ),
       ScenarioField(
         "renewalYears", .wholeNumber, range: .between(1, 100), default: .number(1), unit: "years",
-        at: .wholeNumber(\ServiceAgreement.renewalYears), "The length of each renewal, in years."),
+        at: .wholeNumber(\ServiceAgreement.renewalYears), label: "Renewed for", "The length of each renewal, in years."),
     ])
 
   static let mitigation = ScenarioObject(
@@ -326,12 +344,13 @@ public enum ScenarioFields {
     fields: [
       ScenarioField(
         "afterMonths", .wholeNumber, range: .between(0, 1200), unit: "months", required: .always,
-        at: .wholeNumber(\ServiceMitigation.afterMonths),
+        at: .wholeNumber(\ServiceMitigation.afterMonths), label: "After",
         "Once the organisation has paid for this many months in a row, it pays costFraction instead of replacementCostFraction (the count starts again after each loss)."
       ),
       ScenarioField(
         "costFraction", .number, range: .between(0, 100), unit: "fraction of the service's value", scale: .fraction,
-        required: .always, at: .number(\ServiceMitigation.costFraction), lane: .serviceMitigatedFraction,
+        required: .always, at: .number(\ServiceMitigation.costFraction), label: "Share paid then",
+        lane: .serviceMitigatedFraction,
         "The share of the service's value paid once the organisation has adapted (a cheaper set-up)."),
     ])
 
@@ -355,10 +374,11 @@ public enum ScenarioFields {
     fields: [
       ScenarioField(
         "minimumMonths", .number, range: .between(0, 1200), unit: "months of outgo",
-        at: .optionalNumber(\ResponsePolicy.minimumMonths),
+        at: .optionalNumber(\ResponsePolicy.minimumMonths), label: "Board minimum",
         "The board's minimum reserve. Changes no cash flow; results report the chance of falling below it."),
-      ScenarioField("cuts", .object("cuts"), at: .optionalObject(\ResponsePolicy.cuts)),
-      ScenarioField("appeal", .object("appeal"), at: .optionalObject(\ResponsePolicy.appeal)),
+      ScenarioField("cuts", .object("cuts"), at: .optionalObject(\ResponsePolicy.cuts), label: "Cuts"),
+      ScenarioField(
+        "appeal", .object("appeal"), at: .optionalObject(\ResponsePolicy.appeal), label: "Emergency appeal"),
     ])
 
   static let cuts = ScenarioObject(
@@ -368,16 +388,19 @@ public enum ScenarioFields {
     fields: [
       ScenarioField(
         "belowMonths", .number, range: .between(0, 1200), unit: "months of outgo", required: .always,
-        at: .number(\ExpenseCuts.belowMonths), limit: .cutsTrigger,
+        at: .number(\ExpenseCuts.belowMonths), label: "Start below", limit: .cutsTrigger,
         "When the cover falls below this at a month-end, the listed expense lines are cut from the next month."),
       ScenarioField(
         "restoreMonths", .number, range: .between(0, 1200), unit: "months of outgo",
-        at: .number(\ExpenseCuts.restoreMonths), limit: .cutsRestore,
+        at: .number(\ExpenseCuts.restoreMonths), label: "End once the cover is back to", limit: .cutsRestore,
         "The cuts end after the first month-end with cover at least this (default belowMonths); at least belowMonths."),
       ScenarioField(
         "expenseMultiplier", .number, range: .probability, unit: "multiplier", scale: .fraction, required: .always,
-        at: .number(\ExpenseCuts.expenseMultiplier), "What the cut lines are multiplied by while the cuts apply."),
-      ScenarioField("lines", .list(.text), "The expense lines cut, by name (default: all expense lines)."),
+        at: .number(\ExpenseCuts.expenseMultiplier), label: "Cut lines paid at",
+        "What the cut lines are multiplied by while the cuts apply."),
+      ScenarioField(
+        "lines", .list(.text), at: .text(\ExpenseCuts.lines, { $0?.joined(separator: ", ") }),
+        label: "Lines cut (all when none named)", "The expense lines cut, by name (default: all expense lines)."),
     ])
 
   static let appeal = ScenarioObject(
@@ -386,7 +409,7 @@ public enum ScenarioFields {
     fields: [
       ScenarioField(
         "belowMonths", .number, range: .between(0, 1200), unit: "months of outgo", required: .always,
-        at: .number(\EmergencyAppeal.belowMonths),
+        at: .number(\EmergencyAppeal.belowMonths), label: "Made below",
         "When the cover falls below this at a month-end, and no appeal was made in the cool-down, an appeal is made."),
       ScenarioField(
         "amount", .number, range: .amount, unit: "currency at month-1 prices", required: .always,
@@ -394,10 +417,15 @@ public enum ScenarioFields {
         "What an answered appeal raises the next month, scaled by the donations factor."),
       ScenarioField(
         "probability", .number, range: .probability, default: .number(1), unit: "probability", scale: .probability,
-        at: .number(\EmergencyAppeal.probability), "The chance that an appeal is answered."),
+        at: .number(\EmergencyAppeal.probability), label: "Chance answered", "The chance that an appeal is answered."),
       ScenarioField(
         "cooldownMonths", .wholeNumber, range: .between(1, 1200), default: .number(12), unit: "months",
-        at: .wholeNumber(\EmergencyAppeal.cooldownMonths), "No new appeal within this many months of the last one."),
+        at: .wholeNumber(\EmergencyAppeal.cooldownMonths), label: "At most once in",
+        "No new appeal within this many months of the last one."),
+      ScenarioField(
+        "maxAppeals", .wholeNumber, range: .atLeast(0), unit: "appeals",
+        at: .optionalWholeNumber(\EmergencyAppeal.maxAppeals), label: "At most, over the horizon",
+        "At most this many appeals over the horizon (0: none). Left out: no limit."),
     ])
 
   static let ruinProbabilityAssertion = ScenarioObject(
@@ -550,6 +578,9 @@ public enum ScenarioFields {
   /// The field at a JSON path pattern (`inKindServices[].noticeMonths`), if the format has one.
   public static func field(at pattern: String) -> ScenarioField? { fieldsByPattern[pattern] }
 
+  /// The definition of an in-kind service's fields (`inKindServices[]`).
+  public static var inKindServiceDefinition: String { inKindService.name }
+
   /// The names of the objects ("" for the top level, then the schema's definitions), in the format's order.
   public static var definitions: [String] { objects.map(\.name) }
 
@@ -639,13 +670,17 @@ public struct ScenarioField: Sendable {
   package let lane: LaneKind?
   /// The rule between this field and others that narrows its range (besides the table's own range).
   package let limit: FieldLimit?
+  /// A short label for the field's column in the report's assumption tables (`label:`, else the key in words:
+  /// `exitFee` → "Exit fee").
+  public let label: String
 
   init(
     _ key: String, _ type: ValueType, range: NumberRange? = nil, default defaultValue: JSONValue? = nil,
     unit: String? = nil, scale: Scale? = nil, required requirement: Requirement = .optional, pattern: String? = nil,
-    examples: [String] = [], itemCount: Int? = nil, at model: ModelKeyPath? = nil, lane: LaneKind? = nil,
-    limit: FieldLimit? = nil, _ description: String? = nil
+    examples: [String] = [], itemCount: Int? = nil, at model: ModelKeyPath? = nil, label: String? = nil,
+    lane: LaneKind? = nil, limit: FieldLimit? = nil, _ description: String? = nil
   ) {
+    self.label = label ?? Self.words(key)
     self.model = model
     self.lane = lane
     self.limit = limit
@@ -671,6 +706,15 @@ public struct ScenarioField: Sendable {
   var defaultNumber: Double? {
     if case .number(let x)? = defaultValue { return x }
     return nil
+  }
+
+  /// A key in words, the first capitalised: "annualLossProbability" → "Annual loss probability".
+  static func words(_ key: String) -> String {
+    var text = ""
+    for character in key {
+      if character.isUppercase, !text.isEmpty { text += " " + character.lowercased() } else { text.append(character) }
+    }
+    return text.prefix(1).uppercased() + text.dropFirst()
   }
 
   /// Whether a percentage string ("4%") may give the value.

@@ -4,9 +4,11 @@
 
 /// The policy's part of the month for every lane (see rs_policy_money), with the expense and cut lines read as in
 /// rs_money_body (see rs_money_rows): one value for every lane (rowStride 1, laneStride 0) or each lane's own.
+/// `record` (a constant at each call): 1 adds the month's cuts and arriving appeal to the year's activity rows
+/// (SPEC §19), `stride` lanes apart; 0 leaves them out of the loop.
 RS_INLINE void RS_NAME(rs_policy_money_body)(
     int32_t lanes, const RS_NAME(rs_money_rows) *lines, ptrdiff_t rowStride, ptrdiff_t laneStride, double saved,
-    double appeal, const rs_policy_state *state, const rs_month_sums *sums) {
+    double appeal, const rs_policy_state *state, const rs_month_sums *sums, int record, ptrdiff_t stride) {
   const double *restrict expensesFixed = lines->expensesFixed, *restrict cutFixed = lines->cutFixed;
   const double *restrict expenseAmount = lines->expenseAmount, *restrict cutAmount = lines->cutAmount;
   const double *const *expenseLevel = lines->expenseLevel;
@@ -14,6 +16,7 @@ RS_INLINE void RS_NAME(rs_policy_money_body)(
   const double *restrict donations = state->donationsLevel;
   double *restrict outgo = state->outgo, *restrict flow = sums->cashFlow, *restrict expenses = sums->expenseSum;
   double *restrict incomes = sums->incomeSum;
+  double *restrict activity = state->activity;
 #pragma clang loop vectorize(assume_safety)
   for (int32_t lane = 0; lane < lanes; lane++) {
     const ptrdiff_t at = lane * laneStride;
@@ -32,6 +35,26 @@ RS_INLINE void RS_NAME(rs_policy_money_body)(
     flow[lane] += saving + raised;
     expenses[lane] -= saving;
     incomes[lane] += raised;
+    if (record) {
+      double *restrict inForce = activity + RS_ACTIVITY_CUT_IN_FORCE * stride;
+      inForce[lane] = active[lane] ? 1.0 : inForce[lane];
+      activity[RS_ACTIVITY_CUT_MONTHS * stride + lane] += active[lane] ? 1.0 : 0.0;
+      activity[RS_ACTIVITY_CUT_AMOUNT * stride + lane] += saving;
+      activity[RS_ACTIVITY_ANSWERED * stride + lane] += arrives[lane] ? 1.0 : 0.0;
+      activity[RS_ACTIVITY_RAISED * stride + lane] += raised;
+    }
+  }
+}
+
+/// rs_policy_money_body with the activity rows (SPEC §19) when the state has them, without otherwise; each a loop
+/// of its own.
+RS_INLINE void RS_NAME(rs_policy_money_lines)(
+    int32_t lanes, const RS_NAME(rs_money_rows) *lines, ptrdiff_t rowStride, ptrdiff_t laneStride, double saved,
+    double appeal, const rs_policy_state *state, const rs_month_sums *sums, ptrdiff_t stride) {
+  if (state->activity) {
+    RS_NAME(rs_policy_money_body)(lanes, lines, rowStride, laneStride, saved, appeal, state, sums, 1, stride);
+  } else {
+    RS_NAME(rs_policy_money_body)(lanes, lines, rowStride, laneStride, saved, appeal, state, sums, 0, stride);
   }
 }
 
@@ -58,13 +81,13 @@ static void RS_NAME(rs_policy_money)(
     lines.cutFixed = own->cutFixed;
     lines.expenseAmount = own->expenseAmount;
     lines.cutAmount = own->cutAmount;
-    RS_NAME(rs_policy_money_body)(lanes, &lines, at->stride, 1, saved, appeal, state, sums);
+    RS_NAME(rs_policy_money_lines)(lanes, &lines, at->stride, 1, saved, appeal, state, sums, at->stride);
   } else {
     lines.expensesFixed = &expensesFixed;
     lines.cutFixed = &cutFixed;
     lines.expenseAmount = expenseAmount;
     lines.cutAmount = cutAmount;
-    RS_NAME(rs_policy_money_body)(lanes, &lines, 1, 0, saved, appeal, state, sums);
+    RS_NAME(rs_policy_money_lines)(lanes, &lines, 1, 0, saved, appeal, state, sums, at->stride);
   }
 }
 
@@ -80,6 +103,40 @@ RS_INLINE void RS_NAME(rs_minimum_need_body)(
   }
 }
 
+/// The month-end's cover, cuts and appeals for every lane (see rs_policy_month_end); returns whether some lane
+/// appealed. An appeal needs cover < appealBelow, no appeal in the cool-down and fewer than appealLimit appeals so
+/// far (SPEC §19). `record` (a constant at each call): 1 counts the appeals in the year's activity row.
+RS_INLINE int32_t RS_NAME(rs_policy_month_end_body)(
+    int32_t lanes, int32_t month, const rs_policy_plan *policy, const rs_policy_state *state,
+    const double *restrict balances, uint8_t *restrict flags, int record, ptrdiff_t stride) {
+  // A threshold that is not set is −∞: no cover is below it.
+  const double minimum = policy->minimumMonths >= 0 ? policy->minimumMonths : -__builtin_inf();
+  const double cutBelow = policy->hasCuts ? policy->cutBelow : -__builtin_inf(), cutRestore = policy->cutRestore;
+  const double appealBelow = policy->hasAppeal ? policy->appealBelow : -__builtin_inf();
+  const int32_t cooldown = policy->appealCooldown, always = policy->alwaysAct, limit = policy->appealLimit;
+  const double *restrict outgo = state->outgo;
+  int32_t *restrict below = state->belowMinimumMonth, *restrict active = state->cutActive;
+  int32_t *restrict last = state->lastAppeal, *restrict count = state->appealCount;
+  int32_t *restrict arrives = state->appealArrives;
+  double *restrict appealsMade = record ? state->activity + RS_ACTIVITY_APPEALS * stride : 0;
+  int32_t appeals = 0;
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    // cover = B/outgo, +∞ when nothing is paid out (then no threshold is crossed).
+    const double cover = outgo[lane] > 0 ? balances[lane] / outgo[lane] : __builtin_inf();
+    below[lane] = (below[lane] == 0 & cover < minimum) ? month : below[lane];
+    active[lane] = always | (active[lane] ? !(cover >= cutRestore) : cover < cutBelow);
+    const int32_t appeal = (cover < appealBelow) & (month - last[lane] >= cooldown) & (count[lane] < limit);
+    last[lane] = appeal ? month : last[lane];
+    count[lane] += appeal;
+    arrives[lane] = always;
+    flags[lane] = (uint8_t)appeal;
+    appeals |= appeal;
+    if (record) appealsMade[lane] += appeal ? 1.0 : 0.0;
+  }
+  return appeals;
+}
+
 static void RS_NAME(rs_policy_month_end)(
     const rs_block_month *at, const rs_policy_plan *policy, const rs_policy_state *state, const double *balance,
     const double *discount, ptrdiff_t discountStride) {
@@ -93,29 +150,13 @@ static void RS_NAME(rs_policy_month_end)(
           lanes, policy->minimumMonths, discount, 1, state->outgo, state->discountedSum, state->minimumNeed);
     }
   }
-  // A threshold that is not set is −∞: no cover is below it.
-  const double minimum = policy->minimumMonths >= 0 ? policy->minimumMonths : -__builtin_inf();
-  const double cutBelow = policy->hasCuts ? policy->cutBelow : -__builtin_inf(), cutRestore = policy->cutRestore;
-  const double appealBelow = policy->hasAppeal ? policy->appealBelow : -__builtin_inf();
-  const int32_t cooldown = policy->appealCooldown, always = policy->alwaysAct;
-  const double *outgo = state->outgo, *balances = balance;
-  int32_t *below = state->belowMinimumMonth, *active = state->cutActive, *last = state->lastAppeal;
-  int32_t *arrives = state->appealArrives;
   uint8_t *flags = RS_FLAGS(at);
-  int32_t appeals = 0;
-#pragma clang loop vectorize(assume_safety)
-  for (int32_t lane = 0; lane < lanes; lane++) {
-    // cover = B/outgo, +∞ when nothing is paid out (then no threshold is crossed).
-    const double cover = outgo[lane] > 0 ? balances[lane] / outgo[lane] : __builtin_inf();
-    below[lane] = (below[lane] == 0 & cover < minimum) ? month : below[lane];
-    active[lane] = always | (active[lane] ? !(cover >= cutRestore) : cover < cutBelow);
-    const int32_t appeal = (cover < appealBelow) & (month - last[lane] >= cooldown);
-    last[lane] = appeal ? month : last[lane];
-    arrives[lane] = always;
-    flags[lane] = (uint8_t)appeal;
-    appeals |= appeal;
-  }
-  if (!appeals || always) return;
+  const int32_t appeals =
+      state->activity
+          ? RS_NAME(rs_policy_month_end_body)(lanes, month, policy, state, balance, flags, 1, at->stride)
+          : RS_NAME(rs_policy_month_end_body)(lanes, month, policy, state, balance, flags, 0, at->stride);
+  if (!appeals || policy->alwaysAct) return;
+  int32_t *arrives = state->appealArrives;
   int32_t *list = RS_LIST(at);
   const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
   for (int32_t i = 0; i < n; i++) {

@@ -17,7 +17,10 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Print the summary as JSON on stdout, and nothing else.")
   var json = false
 
-  @Option(help: "Write yearly.csv, reserve.csv and summary.csv into this folder (replaced together, or not at all).")
+  @Option(
+    help:
+      "Write yearly.csv, reserve.csv and summary.csv (and policy.csv with cuts or an appeal) into this folder (replaced together, or not at all)."
+  )
   var csv: String?
 
   @Flag(help: "Refuse a file with warnings (such as a growth rate above 100% a year) instead of printing them.")
@@ -29,6 +32,11 @@ struct RunCommand: ParsableCommand {
     }
     let pipeline = try simulation.pipeline(input)
     let loaded = try pipeline.load(file)
+    if let csv, CSVExport.fileNames(for: loaded.scenario) != CSVExport.fileNames {
+      // The policy's file too (SPEC §19), still before simulating.
+      try OutputFiles.check(
+        [.folder(csv, files: CSVExport.fileNames(for: loaded.scenario), option: "--csv")], reading: [file])
+    }
     InputWarnings.report(loaded, asErrors: strict)
     let progress = ProgressBar.forTerminal(enabled: !json)
     let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)

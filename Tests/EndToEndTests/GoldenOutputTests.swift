@@ -3,7 +3,7 @@ import XCTest
 
 /// Golden outputs: `run --json` and `run --csv DIR` of every shipped scenario (`scenarios/*.json` but the schema)
 /// at a fixed path count and seed, compared byte for byte with the files committed in `Golden/<scenario>/`
-/// (`run.json`, `csv/*.csv`). Any change to a number, a key, the formatting or the set of files fails here, naming
+/// (`run.json`, `csv/*.csv`: `policy.csv` too for a file with cuts or an appeal). Any change to a number, a key, the formatting or the set of files fails here, naming
 /// the file and its first differing line.
 ///
 /// When a change is intended, re-record with
@@ -85,7 +85,10 @@ final class GoldenOutputTests: XCTestCase {
       let csv = scratch.appendingPathComponent("csv")
       _ = try run(name, ["--csv", csv.path])
       let written = try fileManager.contentsOfDirectory(atPath: csv.path).sorted()
-      XCTAssertEqual(written, ["reserve.csv", "summary.csv", "yearly.csv"], name)
+      // policy.csv only for a file with cuts or an appeal, the files whose JSON has `policyActivity` (SPEC §19).
+      let responds = json.stdout.contains("\n  \"policyActivity\": [")
+      XCTAssertEqual(
+        written, (responds ? ["policy.csv"] : []) + ["reserve.csv", "summary.csv", "yearly.csv"], name)
       if !recording {
         let golden = try fileManager.contentsOfDirectory(atPath: folder.appendingPathComponent("csv").path).sorted()
         XCTAssertEqual(golden, written, "\(name): the golden CSV set differs from the written one; \(Self.howToRecord)")

@@ -46,6 +46,50 @@ final class PartTwoEndToEndTests: XCTestCase {
     XCTAssertTrue(levels.allSatisfy { $0["months"] is Double })
   }
 
+  /// SPEC §19: the shipped policy file bounds its appeal, and its outputs say what the responses did.
+  func testThePolicyFileReportsItsActivityAndWritesPolicyCSV() throws {
+    let document = try json(["run", policy, "--paths", "1000", "--json"])
+    let rows = try XCTUnwrap(document["policyActivity"] as? [[String: Any]])
+    XCTAssertEqual(rows.map { $0["year"] as? Int }, [1, 2, 3, 4, 5])
+    let appeals = rows.compactMap { $0["appeals"] as? Double }.reduce(0, +)
+    XCTAssertGreaterThan(appeals, 0)
+    XCTAssertLessThanOrEqual(appeals, 2, "maxAppeals is 2")
+    XCTAssertNil(try json(["run", today, "--paths", "300", "--json"])["policyActivity"])
+
+    let folder = try CommandLineRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let csv = folder.appendingPathComponent("csv").path
+    let run = try CommandLineRunner.run(["run", policy, "--paths", "300", "--csv", csv])
+    XCTAssertEqual(run.status, 0, run.stderr)
+    XCTAssertTrue(run.stdout.contains("What the responses did"), run.stdout)
+    XCTAssertEqual(
+      try FileManager.default.contentsOfDirectory(atPath: csv).sorted(),
+      ["policy.csv", "reserve.csv", "summary.csv", "yearly.csv"])
+    let text = try String(contentsOfFile: csv + "/policy.csv", encoding: .utf8)
+    XCTAssertTrue(text.hasPrefix("year,calendarYear,cutShare,cutMonths,cutAmount,appeals,appealsAnswered,raised\r\n"))
+    // A folder where policy.csv should go is refused before simulating, and nothing is written.
+    let blocked = folder.appendingPathComponent("blocked").path
+    try FileManager.default.createDirectory(atPath: blocked + "/policy.csv", withIntermediateDirectories: true)
+    let refused = try CommandLineRunner.run(["run", policy, "--paths", "300", "--csv", blocked])
+    XCTAssertEqual(refused.status, 2, refused.stderr)
+    XCTAssertTrue(refused.stderr.contains("policy.csv"), refused.stderr)
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: blocked), ["policy.csv"])
+    // Without cuts or appeal the same folder is fine: policy.csv is not one of its files.
+    XCTAssertEqual(try CommandLineRunner.run(["run", today, "--paths", "300", "--csv", blocked]).status, 0)
+  }
+
+  func testMaxAppealsMustBeAWholeNumberOfAtLeastZero() throws {
+    for (value, problem) in [("-1", "at least 0"), ("1.5", "whole number")] {
+      let outcome = try CommandLineRunner.run([
+        "validate", policy, "--set", "policy.appeal.maxAppeals=\(value)",
+      ])
+      XCTAssertEqual(outcome.status, 2, outcome.stderr)
+      XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
+      XCTAssertTrue(outcome.stderr.contains("policy.appeal.maxAppeals"), outcome.stderr)
+      XCTAssertTrue(outcome.stderr.contains(problem), outcome.stderr)
+    }
+  }
+
   func testCheckTakesTheBelowMinimumMetricFromTheCommandLine() throws {
     let pass = try CommandLineRunner.run(["check", today, "--paths", "2000", "--assert", "below<=90%@1y"])
     XCTAssertEqual(pass.status, 0, pass.stdout + pass.stderr)

@@ -271,6 +271,8 @@ typedef struct {
   int32_t hasAppeal;
   double appealBelow, appealAmount, appealProbability;
   int32_t appealCooldown;
+  /// No appeal once a lane has made appealLimit of them (SPEC §19); INT32_MAX when the file sets no limit.
+  int32_t appealLimit;
   /// 1 for a bound on what the responses can bring: the cuts apply from the first month-end on and an appeal
   /// is made and answered at every month-end, whatever the cover.
   int32_t alwaysAct;
@@ -285,6 +287,8 @@ typedef struct {
   /// The month of the last appeal (very negative when none), and 1 when last month's appeal raised money.
   int32_t *lastAppeal;
   int32_t *appealArrives;
+  /// The appeals made so far on each lane (SPEC §19).
+  int32_t *appealCount;
   /// The first month-end with cover below the minimum, 0 when none yet.
   int32_t *belowMinimumMonth;
   /// The levels of the donations factor (the appeal's scale).
@@ -293,18 +297,35 @@ typedef struct {
   /// S(m) = Σ_{j≤m} NCF(j)/D(j), the balances' discounted sum. Written only when minimumMonths ≥ 0.
   double *minimumNeed;
   const double *discountedSum;
+  /// The year's activity so far (SPEC §19), RS_ACTIVITY_ROWS rows of `stride` lanes each (row r of lane l at
+  /// r·stride + l); NULL when not recorded (a run of the search), which runs the passes' loops without it.
+  double *activity;
 } rs_policy_state;
+
+/// The rows of rs_policy_state.activity, in the order of the engine's PolicyActivityField: 1 when the cuts applied
+/// in some month of the year, the months they applied, the expense they saved ((1 − f) × the cut lines), the
+/// appeals made, the appeals whose money arrived, and the money that arrived.
+enum {
+  RS_ACTIVITY_CUT_IN_FORCE = 0,
+  RS_ACTIVITY_CUT_MONTHS = 1,
+  RS_ACTIVITY_CUT_AMOUNT = 2,
+  RS_ACTIVITY_APPEALS = 3,
+  RS_ACTIVITY_ANSWERED = 4,
+  RS_ACTIVITY_RAISED = 5,
+  RS_ACTIVITY_ROWS = 6
+};
 
 /// After rs_money_lines in a file with a policy: sets outgo to the month's expenses less the cuts' saving
 /// (1 − f) × the cut lines while cuts apply, adds that saving and an arriving appeal to the cash flow, and moves
-/// the saving out of the expense sum and the appeal into the income sum.
+/// the saving out of the expense sum and the appeal into the income sum; with state->activity, adds the month's
+/// cuts and arriving appeal to it.
 void rs_policy_money(
     const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *lanes, const rs_policy_plan *policy,
     const rs_policy_state *state, const double *level, const rs_month_sums *sums);
 
 /// After rs_update_balances in a file with a policy: the month-end's cover against the minimum and the need for
-/// it, the cuts' state and the appeals. `discount` is the month's 1/D(m), one value for every lane
-/// (discountStride 0) or each lane's own (discountStride 1).
+/// it, the cuts' state and the appeals (with state->activity, counted there). `discount` is the month's 1/D(m), one
+/// value for every lane (discountStride 0) or each lane's own (discountStride 1).
 void rs_policy_month_end(
     const rs_block_month *at, const rs_policy_plan *policy, const rs_policy_state *state, const double *balance,
     const double *discount, ptrdiff_t discountStride);

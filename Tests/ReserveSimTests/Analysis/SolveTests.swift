@@ -134,6 +134,24 @@ final class SolveTests: XCTestCase {
     XCTAssertEqual(frontier.first { $0.atMost == 0.1 }!.reserve, s.best.reserve)
   }
 
+  /// The responses' cost at the row's reserve (SPEC §18), on a file where cover stays under the triggers: cuts of
+  /// 40% of a 10,000-a-month line from month 2 on (23 months over 2 years: 92,000, 46,000 a year), in force on every
+  /// path; an appeal whenever allowed, at most 3.
+  func testTheResponsesCostAtTheRowsReserve() throws {
+    let scenario = try makeScenario(
+      """
+      {"name": "always cutting", "years": 2, "expenses": [{"name": "Rent", "annual": 120000}],
+       "policy": {"cuts": {"belowMonths": 100, "restoreMonths": 100, "expenseMultiplier": 0.6},
+                  "appeal": {"belowMonths": 100, "amount": 1000, "cooldownMonths": 1, "maxAppeals": 3}}}
+      """)
+    let s = try solve(scenario, targets: ["ruin<=10%"], paths: 256)
+    XCTAssertEqual(s.best.cost.expectedCutPerYear, 46_000, accuracy: 1e-6)
+    XCTAssertEqual(s.best.cost.cutShare, 1)
+    XCTAssertEqual(s.best.cost.appealsPerPath, 3)
+    // The reserve is the need with those responses: 24 months of rent less the cuts and the appeals' 3,000.
+    XCTAssertEqual(s.best.reserve, 240_000 - 92_000 - 3_000 + 0.01, accuracy: 1)
+  }
+
   func testRanksComeFromTheDecimalAsWritten() {
     XCTAssertEqual(SolveTarget.rank(atMost: 0.05, paths: 10_000), 9_500)
     XCTAssertEqual(SolveTarget.rank(atMost: 0.05, paths: 10_000), Quantiles.ceilRank(0.95, of: 10_000))

@@ -41,8 +41,11 @@ import Testing
   }
 
   @Test func reserveHasTheStandardLevelsWithBoundsAndShortfall() throws {
+    // Staff from year 1, so month 1 budgets 300,000 / 12 = 25,000 of outgo (the months' yardstick).
     let defaults = OutputFixtures.summary(
-      OutputFixtures.standard.scenario, reserveConfidences: RunSummary.defaultReserveConfidences)
+      OutputFixtures.scenario(patch: { $0.expenses[0].fromYear = nil }),
+      reserveConfidences: RunSummary.defaultReserveConfidences)
+    #expect(defaults.monthlyOutgoMonth1 == 25_000)
     let rows = try RFC4180.parse(CSVExport.reserve(defaults).text)
     #expect(rows[0] == ["confidence", "requiredReserve", "lower95", "upper95", "expectedShortfall", "monthsOfOutgo"])
     let values = try rows.dropFirst().map { try $0.map(RFC4180.plainNumber) }
@@ -52,8 +55,11 @@ import Testing
       #expect(row[2] <= row[1] && row[1] <= row[3])
       #expect(row[4] >= row[1])  // the mean of the worst needs is at least the quantile
       // The reserve in months of month-1 budgeted outgo (the expense lines active in month 1).
-      #expect(abs(row[5] - level.value / defaults.monthlyOutgoMonth1) <= 1e-9 * max(1, row[5]))
+      #expect(abs(row[5] - level.value / 25_000) <= 1e-9 * max(1, row[5]))
     }
+    // Where month 1 budgets no expense (the standard fixture's staff start in year 2), the months are blank.
+    let noOutgo = try RFC4180.parse(CSVExport.reserve(OutputFixtures.standard.summary).text)
+    #expect(noOutgo.dropFirst().allSatisfy { $0[5] == "" })
   }
 
   @Test func summaryHoldsHeadlineAndSettings() throws {

@@ -105,13 +105,24 @@ final class PartTwoAssumptionTableTests: XCTestCase {
     XCTAssertEqual(scenario.inKindServices[0].agreement?.ends, 40)
     XCTAssertEqual(scenario.oneOffs[0].month, 3)
     let tables = AssumptionTables.tables(scenario)
-    let agreements = try XCTUnwrap(tables.first { $0.title.hasPrefix("Agreements") })
-    XCTAssertEqual(agreements.rows[0][1], "2029-04 (month 40)")
-    XCTAssertEqual(agreements.rows[0][2], "80%")
+    let agreements = try XCTUnwrap(tables.first { $0.title.hasSuffix(": dated agreement") })
+    XCTAssertEqual(agreements.header, ["Service", "Ends", "Renewal chance", "Renewed for"])
+    XCTAssertEqual(agreements.rows[0], ["CDN", "2029-04 (month 40)", "80%", "5 years"])
+    let services = try XCTUnwrap(tables.first { $0.title == "Donated services that can be lost" })
+    XCTAssertEqual(services.rows[0].last, "$250,000")
+    let mitigation = try XCTUnwrap(tables.first { $0.title.hasSuffix(": cheaper cost once adapted") })
+    XCTAssertEqual(mitigation.rows[0], ["CDN", "6 months", "30%"])
     let oneOffs = try XCTUnwrap(tables.first { $0.title == "One-off items" })
     XCTAssertEqual(oneOffs.rows[0][1], "2026-03 (month 3)")
     let responses = try XCTUnwrap(tables.first { $0.title == "The organisation's responses" })
-    XCTAssertEqual(responses.rows.map { $0[0] }, ["Board minimum", "Cuts", "Emergency appeal"])
+    XCTAssertEqual(
+      responses.rows.map { $0[0] },
+      [
+        "Board minimum", "Cuts: start below", "Cuts: end once the cover is back to", "Cuts: cut lines paid at",
+        "Cuts: lines cut (all when none named)", "Emergency appeal: made below", "Emergency appeal: amount",
+        "Emergency appeal: chance answered", "Emergency appeal: at most once in",
+      ])
+    XCTAssertEqual(responses.rows[4][1], "Travel")
     scenario.policy = nil
     XCTAssertNil(AssumptionTables.tables(scenario).first { $0.title == "The organisation's responses" })
   }
@@ -153,5 +164,68 @@ final class WhatIfLabelTests: XCTestCase {
     let axis = try XCTUnwrap(try SweepAxis(parsing: "reserve.annualReturn=0:0.3:4"))
     XCTAssertEqual(axis.values, [0, 0.1, 0.2, 0.3])
     XCTAssertEqual(axis.values.map { "\($0)" }, ["0.0", "0.1", "0.2", "0.3"])
+  }
+}
+
+/// SPEC §19's `policyActivity` in every output: `--json`, `policy.csv`, the text summary, the report and the notebook.
+final class PolicyActivityOutputTests: XCTestCase {
+  /// The deterministic cuts of `PolicyActivityTests`: travel halved in months 10 … 13, 500 unpaid a month.
+  private func summary() throws -> (RunSummary, Scenario) {
+    var scenario = try makeScenario(
+      """
+      {"name": "cover", "years": 2, "start": "2030-01", "reserve": {"initial": 10000},
+       "income": [{"name": "grant", "annual": 18000}, {"name": "second grant", "annual": 12000, "fromYear": 2}],
+       "expenses": [{"name": "staff", "annual": 12000}, {"name": "travel", "annual": 12000}]}
+      """)
+    scenario.policy = ResponsePolicy(
+      cuts: ExpenseCuts(belowMonths: 3, restoreMonths: 4, expenseMultiplier: 0.5, lines: ["travel"]),
+      appeal: EmergencyAppeal(belowMonths: 0.5, amount: 1000, maxAppeals: 1))
+    return (RunSummary(simulate(scenario, paths: 100)), scenario)
+  }
+
+  func testTheJSONHasARowPerYear() throws {
+    let (s, _) = try summary()
+    let document = try XCTUnwrap(
+      JSONSerialization.jsonObject(with: Data(try SummaryJSON.encode(s).utf8)) as? [String: Any])
+    let rows = try XCTUnwrap(document["policyActivity"] as? [[String: Any]])
+    XCTAssertEqual(rows.count, 2)
+    XCTAssertEqual(
+      Set(rows[0].keys), ["year", "cutShare", "cutMonths", "cutAmount", "appeals", "appealsAnswered", "raised"])
+    XCTAssertEqual(rows[0]["cutMonths"] as? Double, 3)
+    XCTAssertEqual(rows[0]["cutAmount"] as? Double, 1500)
+    XCTAssertEqual(rows[1]["cutShare"] as? Double, 1)
+    XCTAssertEqual(rows[1]["appeals"] as? Double, 0)
+  }
+
+  func testPolicyCSVIsWrittenWithTheOthers() throws {
+    let (s, scenario) = try summary()
+    let files = CSVExport.files(s, version: "1")
+    XCTAssertEqual(files.map(\.name), ["yearly.csv", "reserve.csv", "summary.csv", "policy.csv"])
+    XCTAssertEqual(CSVExport.fileNames(for: scenario), files.map(\.name))
+    XCTAssertEqual(
+      files[3].contents,
+      "year,calendarYear,cutShare,cutMonths,cutAmount,appeals,appealsAnswered,raised\r\n"
+        + "1,2030,1,3,1500,0,0,0\r\n2,2031,1,1,500,0,0,0\r\n")
+  }
+
+  func testTheTextReportAndNotebookShowTheTable() throws {
+    let (s, scenario) = try summary()
+    let title = "What the responses did, by year (means over all futures)"
+    let text = TextSummary.render(s)
+    XCTAssertTrue(text.contains(title), text)
+    XCTAssertTrue(text.contains("Months cut"), text)
+    let html = HTMLReport.render(s, scenario: scenario, version: "1")
+    XCTAssertTrue(html.contains("<h3>\(title)</h3>"))
+    XCTAssertTrue(html.contains("Months cut"))
+    let notebook = try Notebook.render(s, scenario: scenario, version: "1")
+    XCTAssertTrue(notebook.contains(#"pd.DataFrame(summary[\"policyActivity\"])"#), "the notebook's table cell")
+    XCTAssertTrue(notebook.contains("policy-table"))
+    // Without cuts or appeal none of them has it.
+    var plain = scenario
+    plain.policy = nil
+    let without = RunSummary(simulate(plain, paths: 100))
+    XCTAssertFalse(TextSummary.render(without).contains(title))
+    XCTAssertFalse(HTMLReport.render(without, scenario: plain, version: "1").contains(title))
+    XCTAssertFalse(try Notebook.render(without, scenario: plain, version: "1").contains("policyActivity"))
   }
 }

@@ -26,7 +26,8 @@ final class SchemaAgreementTests: XCTestCase {
      "events": [{"name": "Event"}],
      "assertions": [{"name": "Ruin", "metric": "ruinProbability", "atMost": 0.5},
                     {"name": "Reserve", "metric": "requiredReserve", "confidence": 0.5, "atMost": 0},
-                    {"name": "Minimum", "metric": "belowMinimum", "atMost": 0.5}],
+                    {"name": "Minimum", "metric": "belowMinimum", "atMost": 0.5},
+                    {"name": "Minimum reserve", "metric": "requiredReserveForMinimum", "confidence": 0.5, "atMost": 0}],
      "oneOffs": [{"name": "One-off", "month": 1, "amount": 0}],
      "policy": {"minimumMonths": 3, "cuts": {"belowMonths": 0, "expenseMultiplier": 0},
                 "appeal": {"belowMonths": 0, "amount": 0}}}
@@ -48,6 +49,7 @@ final class SchemaAgreementTests: XCTestCase {
     ("ruinProbabilityAssertion", [.key("assertions"), .index(0)]),
     ("requiredReserveAssertion", [.key("assertions"), .index(1)]),
     ("belowMinimumAssertion", [.key("assertions"), .index(2)]),
+    ("requiredReserveForMinimumAssertion", [.key("assertions"), .index(3)]),
     ("agreement", [.key("inKindServices"), .index(0), .key("agreement")]),
     ("mitigation", [.key("inKindServices"), .index(0), .key("mitigation")]),
     ("oneOff", [.key("oneOffs"), .index(0)]),
@@ -58,7 +60,10 @@ final class SchemaAgreementTests: XCTestCase {
 
   /// Definitions that only choose between others by one field, and the definitions they choose from.
   static let discriminatedUnions = [
-    "assertion": ["ruinProbabilityAssertion", "requiredReserveAssertion", "belowMinimumAssertion"]
+    "assertion": [
+      "ruinProbabilityAssertion", "requiredReserveAssertion", "belowMinimumAssertion",
+      "requiredReserveForMinimumAssertion",
+    ]
   ]
 
   /// Each bad fixture and the JSON path its error must name.
@@ -82,6 +87,8 @@ final class SchemaAgreementTests: XCTestCase {
     "from-year-zero.json": "$.expenses[0].fromYear",
     "growth-minus-one.json": "$.factors.traffic.annualGrowth",
     "list-not-array.json": "$.expenses",
+    "max-appeals-fraction.json": "$.policy.appeal.maxAppeals",
+    "max-appeals-negative.json": "$.policy.appeal.maxAppeals",
     "missing-metric.json": "$.assertions[0].metric",
     "missing-name.json": "$.name",
     "missing-years.json": "$.years",
@@ -116,6 +123,7 @@ final class SchemaAgreementTests: XCTestCase {
     "cut-multiplier-above-one.json": "$.policy.cuts.expenseMultiplier",
     "restore-below-trigger.json": "$.policy.cuts.restoreMonths",
     "below-minimum-without-minimum.json": "$.assertions[0].metric",
+    "reserve-for-minimum-without-minimum.json": "$.assertions[0].metric",
     "loss-probability-as-percent-number.json": "$.inKindServices[0].annualLossProbability",
     "percent-text-for-amount.json": "$.expenses[0].annual",
   ]
@@ -439,9 +447,9 @@ final class SchemaAgreementTests: XCTestCase {
     }
   }
 
-  /// The document without what depends on a field a probe took out: a `belowMinimum` assertion needs
-  /// policy.minimumMonths (a rule across objects, proven by its own bad fixture), so without a minimum the
-  /// minimal document's belowMinimum assertion goes too.
+  /// The document without what depends on a field a probe took out: `belowMinimum` and `requiredReserveForMinimum`
+  /// assertions need policy.minimumMonths (a rule across objects, proven by its own bad fixtures), so without a
+  /// minimum the minimal document's assertions on it go too.
   static func withoutDependents(_ document: JSONValue) -> JSONValue {
     let hasMinimum: Bool
     if case .number? = document.value(at: [.key("policy"), .key("minimumMonths")]) {
@@ -450,7 +458,7 @@ final class SchemaAgreementTests: XCTestCase {
       hasMinimum = false
     }
     guard !hasMinimum, case .array(let items)? = document.value(at: [.key("assertions")]) else { return document }
-    let kept = items.filter { $0["metric"]?.stringValue != "belowMinimum" }
+    let kept = items.filter { !["belowMinimum", "requiredReserveForMinimum"].contains($0["metric"]?.stringValue) }
     return document.setting(.array(kept), at: [.key("assertions")])
   }
 
