@@ -63,16 +63,7 @@ public enum ScenarioParameters {
 
   /// The table's JSON path pattern of a parameter: list items, named or by index, as `[]`
   /// (`inKindServices[].agreement.ends` for `inKindServices[CDN].agreement.ends`).
-  public static func pattern(of path: ScenarioPath) -> String {
-    var pattern = ""
-    for step in path.steps {
-      switch step {
-      case .key(let key): pattern += (pattern.isEmpty ? "" : ".") + key
-      case .index, .named: pattern += "[]"
-      }
-    }
-    return pattern
-  }
+  public static func pattern(of path: ScenarioPath) -> String { ScenarioParameterPattern.of(path) }
 
   /// The table's entry for the parameter's field, if the format has one there.
   public static func tableField(of path: ScenarioPath) -> ScenarioField? { ScenarioFields.field(at: pattern(of: path)) }

@@ -221,23 +221,17 @@ package final class PathBlockKernel {
         }
       }
     }
-    if let within = output.needsWithin {
+    // The needs within each recorded year (SPEC §17): the closed form's value at that year's end, or a search.
+    let recordedNeeds = [
+      (output.needsWithin, NeedTarget.floor, yearNeed), (output.minimumNeedsWithin, .minimum, yearMinimumNeed),
+    ]
+    for case (let within?, let target, let atYearEnd) in recordedNeeds {
       for (k, years) in needYears.enumerated() {
         let row = within + k * output.paths + slot
         if plan.respondsToBalance {
-          searchNeeds(firstPath: firstPath, lanes: lanes, target: .floor, withinYears: years, into: row)
+          searchNeeds(firstPath: firstPath, lanes: lanes, target: target, withinYears: years, into: row)
         } else {
-          row.update(from: yearNeed + k * cap, count: lanes)
-        }
-      }
-    }
-    if let within = output.minimumNeedsWithin {
-      for (k, years) in needYears.enumerated() {
-        let row = within + k * output.paths + slot
-        if plan.respondsToBalance {
-          searchNeeds(firstPath: firstPath, lanes: lanes, target: .minimum, withinYears: years, into: row)
-        } else {
-          row.update(from: yearMinimumNeed + k * cap, count: lanes)
+          row.update(from: atYearEnd + k * cap, count: lanes)
         }
       }
     }

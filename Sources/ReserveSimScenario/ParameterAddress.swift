@@ -332,8 +332,8 @@ extension ParameterAddress.Slot {
 }
 
 /// The table's JSON path pattern of a `--set` path: list items, named or by index, as `[]`.
-enum ScenarioParameterPattern {
-  static func of(_ path: ScenarioPath) -> String {
+package enum ScenarioParameterPattern {
+  package static func of(_ path: ScenarioPath) -> String {
     var pattern = ""
     for step in path.steps {
       switch step {
