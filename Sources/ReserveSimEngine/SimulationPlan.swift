@@ -294,7 +294,7 @@ package struct SimulationPlan: Sendable {
       uncertain.contains(LaneParameter(.tierRenewal, t)) || uncertain.contains(LaneParameter(.tierNewPerYear, t))
         ? Double.infinity : newPerYear[t]
     }
-    sponsorTransitions = SponsorTransitionTables(
+    sponsorTransitions = SponsorTransitionTables.reused(
       renewalProbability: tierRenewalProbability, newPerYear: tabulatedNewPerYear,
       setRenewalMultiplier: eventSets > 0 ? eventSetRenewalMultiplier : [1],
       setNewSponsorMultiplier: eventSets > 0 ? eventSetNewSponsorMultiplier : [1])
