@@ -63,26 +63,31 @@ public enum HTMLReport {
     body += "<footer>Made by ReserveSim \(esc(version)): \(s.paths) paths, seed \(s.seed). "
     body += "Figures are Monte Carlo estimates; ± and intervals are 95%.</footer>"
 
-    return """
-      <!DOCTYPE html>
-      <html lang="en">
-      <head>
-      <meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <meta name="generator" content="ReserveSim \(esc(version))">
-      <title>\(esc(s.scenarioName)) — reserve report</title>
-      <style>
-      \(style)
-      </style>
-      </head>
-      <body>
-      <main>
-      \(body)
-      </main>
-      </body>
-      </html>
+    return page(title: "\(s.scenarioName) — reserve report", body: body, version: version)
+  }
 
-      """
+  /// A self-contained HTML page around `body`: the report's styles, no external resource.
+  static func page(title: String, body: String, version: String) -> String {
+    """
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <meta name="generator" content="ReserveSim \(esc(version))">
+    <title>\(esc(title))</title>
+    <style>
+    \(style)
+    </style>
+    </head>
+    <body>
+    <main>
+    \(body)
+    </main>
+    </body>
+    </html>
+
+    """
   }
 
   /// The yearly table: ruin by then, balance percentiles and mean flows, money in compact form.

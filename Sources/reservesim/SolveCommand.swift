@@ -44,15 +44,18 @@ struct SolveCommand: ParsableCommand {
   @Option(help: "Write plans.csv (and frontier.csv) into this folder.")
   var csv: String?
 
+  @Option(help: ArgumentHelp("Write an HTML report (with the frontier chart under --frontier).", valueName: "path"))
+  var report: String?
+
   func validate() throws {
     if target.isEmpty { throw ValidationError("solve needs at least one --target, e.g. --target 'ruin<=5%@3y'") }
   }
 
   func run() throws {
-    if let csv {
-      try OutputFiles.check(
-        [.folder(csv, files: SolveOutput.fileNames(frontier: frontier), option: "--csv")], reading: [file])
-    }
+    var outputs: [OutputTarget] = []
+    if let csv { outputs.append(.folder(csv, files: SolveOutput.fileNames(frontier: frontier), option: "--csv")) }
+    if let report { outputs.append(.file(report, option: "--report")) }
+    try OutputFiles.check(outputs, reading: [file])
     let levers = try lever.map { text -> SweepAxis in
       guard let axis = try SweepAxis(parsing: text) else {
         throw ScenarioError(
@@ -65,21 +68,23 @@ struct SolveCommand: ParsableCommand {
     let loaded = try pipeline.load(file)
     InputWarnings.report(loaded, asErrors: false)
     let progress = ProgressBar.forTerminal(enabled: !json)
-    let (targets, paths, seed, checkSeed, frontier, report) = (
+    let (targets, paths, seed, checkSeed, frontier, reporter) = (
       target, simulation.paths, simulation.seed, checkSeed, frontier, progress?.reporter
     )
     let solve = try awaitPipeline {
       try await pipeline.solve(
         loaded, targets: targets, levers: levers, frontier: frontier, paths: paths, seed: seed, checkSeed: checkSeed,
-        progress: report)
+        progress: reporter)
     }
     progress?.finish()
     if let csv { try OutputFiles.write(SolveOutput.files(solve), into: csv) }
+    if let report { try OutputFiles.write(SolveOutput.report(solve, version: ReserveSimVersion.string), to: report) }
     if json {
       print(SolveOutput.json(solve))
     } else {
       print(SolveOutput.text(solve), terminator: "")
       if let csv { print("\nCSV files written to \(csv)/") }
+      if let report { print("Report written to \(report)") }
     }
   }
 }

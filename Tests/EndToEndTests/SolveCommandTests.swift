@@ -55,6 +55,28 @@ final class SolveCommandTests: XCTestCase {
     XCTAssertEqual(frontier.map { $0["atMost"] as? Double }, [0.005, 0.01, 0.02, 0.05, 0.1, 0.2])
   }
 
+  /// `--report`: one self-contained page with the plans, the check and the frontier as a chart.
+  func testReportHasThePlansTheCheckAndTheFrontierChart() throws {
+    let file = try write(Self.deficit)
+    let report = folder.appendingPathComponent("plan.html").path
+    let result = try CommandLineRunner.run([
+      "solve", file, "--target", "below<=5%", "--lever", "expenses[Rent].annual=60000:120000:2", "--frontier",
+      "--paths", "300", "--report", report,
+    ])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let html = try String(contentsOfFile: report, encoding: .utf8)
+    XCTAssertTrue(html.contains("Cheapest plan: hold $190,000"), html)
+    XCTAssertTrue(html.contains("<h2>Out of sample</h2>"))
+    XCTAssertTrue(html.contains("Least reserve against the chance allowed"))
+    XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 1)
+    // Months of outgo beside the amounts on the reserve axis (the base file's 10,000 a month).
+    XCTAssertTrue(html.contains(" mo)"), html)
+    // No resource from anywhere else (the SVG namespace is a name, not a resource).
+    for forbidden in ["<script", "<link", "<img", "src=", "href=", "@import"] {
+      XCTAssertFalse(html.contains(forbidden), forbidden)
+    }
+  }
+
   func testBadInputExitsTwoWithOneLine() throws {
     let noMinimum = try write(#"{"name": "x", "years": 3, "expenses": [{"name": "Rent", "annual": 1}]}"#)
     let cases: [([String], String)] = [
