@@ -264,27 +264,9 @@ public struct Solve: Sendable {
       address.distribution(in: base) == nil
         ? nil : "\(lever.path) is written as a distribution; the lever replaces it by each grid value"
     }
-    var grid: [[Double]] = [[]]
-    for lever in levers { grid = grid.flatMap { prefix in lever.values.map { prefix + [$0] } } }
-    let scenarios = try grid.map { values -> Scenario in
-      func written(_ order: [Int]) throws -> Scenario {
-        var point = base
-        for i in order { try addresses[i].write(values[i], to: &point) }
-        return point
-      }
-      do {
-        do {
-          return try written(Array(addresses.indices))
-        } catch {
-          // Two levers tied by a rule (a line's first and last year): the other order may reach the point.
-          guard addresses.count > 1, let point = try? written(addresses.indices.reversed()) else { throw error }
-          return point
-        }
-      } catch var error as ScenarioError {
-        let label = zip(levers, values).map { "\($0.path)=\(JSONValue.format($1))" }.joined(separator: ", ")
-        error.message = "at the grid point \(label): \(error.message)"
-        throw error
-      }
+    // A lever replaces the field's value (a distribution too), unlike a sweep, which moves a distribution's centre.
+    let (grid, scenarios) = try Sweep.points(base, axes: levers, addresses: addresses) { value, address, point in
+      try address.write(value, to: &point)
     }
     return (grid, scenarios, notes)
   }

@@ -126,17 +126,8 @@ public struct Sweep: Sendable {
     currency = base.currency
     let addresses = try axes.map { try ParameterAddress($0.path, in: base) }
 
-    var grid: [[Double]] = [[]]
-    for axis in axes { grid = grid.flatMap { prefix in axis.values.map { prefix + [$0] } } }
-    // Every point is checked before any is simulated, so a bad grid fails at once.
-    let scenarios = try grid.map { values -> Scenario in
-      do {
-        return try Self.point(base, addresses: addresses, values: values)
-      } catch var error as ScenarioError {
-        let label = zip(axes, values).map { "\($0.path)=\(JSONValue.format($1))" }.joined(separator: ", ")
-        error.message = "at the grid point \(label): \(error.message)"
-        throw error
-      }
+    let (grid, scenarios) = try Self.points(base, axes: axes, addresses: addresses) { value, address, point in
+      point = try ScenarioParameters.setting(value, at: address, in: point)
     }
     var rows: [Row] = []
     for (done, (values, scenario)) in zip(grid, scenarios).enumerated() {
@@ -148,20 +139,35 @@ public struct Sweep: Sendable {
     self.rows = rows
   }
 
-  /// `base` with `values` written through `addresses`. The rules between fields are checked after each write, so
-  /// where two axes are tied by one (a line's first and last year) the other order is tried before the point is
-  /// refused: a point is refused when neither order reaches it.
-  static func point(_ base: Scenario, addresses: [ParameterAddress], values: [Double]) throws -> Scenario {
-    func written(_ order: [Int]) throws -> Scenario {
-      var point = base
-      for i in order { point = try ScenarioParameters.setting(values[i], at: addresses[i], in: point) }
-      return point
+  /// The grid of `axes`' values (the first axis in the outer loop) and its points: `base` with each point's values
+  /// written through `addresses` by `write`. Every point is built, and so checked, before any is simulated, so a bad
+  /// grid fails at once, naming its point. The rules between fields are checked after each write, so where two
+  /// axes are tied by one (a line's first and last year) the other order is tried before a point is refused.
+  static func points(
+    _ base: Scenario, axes: [SweepAxis], addresses: [ParameterAddress],
+    write: (Double, ParameterAddress, inout Scenario) throws -> Void
+  ) throws -> (grid: [[Double]], scenarios: [Scenario]) {
+    var grid: [[Double]] = [[]]
+    for axis in axes { grid = grid.flatMap { prefix in axis.values.map { prefix + [$0] } } }
+    let scenarios = try grid.map { values -> Scenario in
+      func written(_ order: [Int]) throws -> Scenario {
+        var point = base
+        for i in order { try write(values[i], addresses[i], &point) }
+        return point
+      }
+      do {
+        do {
+          return try written(Array(addresses.indices))
+        } catch {
+          guard addresses.count > 1, let point = try? written(addresses.indices.reversed()) else { throw error }
+          return point
+        }
+      } catch var error as ScenarioError {
+        let label = zip(axes, values).map { "\($0.path)=\(JSONValue.format($1))" }.joined(separator: ", ")
+        error.message = "at the grid point \(label): \(error.message)"
+        throw error
+      }
     }
-    do {
-      return try written(Array(addresses.indices))
-    } catch {
-      guard addresses.count > 1, let point = try? written(addresses.indices.reversed()) else { throw error }
-      return point
-    }
+    return (grid, scenarios)
   }
 }
