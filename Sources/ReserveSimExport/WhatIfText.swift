@@ -143,14 +143,21 @@ public enum WhatIfText {
     (x >= 10 ? String(format: "%.0f", x) : String(format: "%.2g", x)) + "×"
   }
 
-  /// A parameter value as written: whole numbers without decimals, others with up to four significant figures.
+  /// A parameter value as written: whole numbers without decimals, others with up to four significant figures;
+  /// from 10,000 on in thousands or millions (760.3k, 1.44M), never in exponent form.
   static func number(_ x: Double) -> String {
+    let sign = x < 0 ? "−" : ""
     if x == x.rounded() && abs(x) < 1e15 {
-      let sign = x < 0 ? "−" : ""
       if abs(x) >= 1e6 { return sign + MoneyFormat.trim(abs(x) / 1e6) + "M" }
       if abs(x) >= 1e4 { return sign + MoneyFormat.trim(abs(x) / 1e3) + "k" }
       return String(Int64(x))
     }
+    if abs(x) >= 1e4 && abs(x) < 1e15 {
+      let (scaled, suffix) = abs(x) >= 1e6 ? (abs(x) / 1e6, "M") : (abs(x) / 1e3, "k")
+      return sign + String(format: "%.4g", scaled) + suffix
+    }
+    // Four significant figures of a number from 1,000 on are its whole part.
+    if abs(x) >= 1e3 && abs(x) < 1e4 { return number(x.rounded()) }
     return String(format: "%.4g", x)
   }
 
