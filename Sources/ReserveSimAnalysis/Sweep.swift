@@ -48,6 +48,17 @@ public struct SweepAxis: Sendable, Equatable {
     self.init(path: try ScenarioPath(parsing: String(text[..<equals])), start: start, end: end, count: count)
   }
 
+  /// Parses a lever of `solve`: `PATH=START:END:COUNT` only (a plain edit is not a lever).
+  /// - Throws: `ScenarioError` (file "--lever") when the text is not of that form, or its count is out of range.
+  public init(lever text: String) throws {
+    guard let axis = try SweepAxis(parsing: text) else {
+      throw ScenarioError(
+        file: "--lever", path: .root,
+        message: "\(text): a lever is PATH=START:END:COUNT, e.g. policy.cuts.belowMonths=2:6:5")
+    }
+    self = axis
+  }
+
   /// The axis' values, rounded for whole-number fields and otherwise to 12 significant digits, so that a step
   /// of 0.1 gives 0.1, 0.2, 0.3 (not 0.09999999999999999): the value set and shown is the one people typed.
   public var values: [Double] {

@@ -93,7 +93,7 @@ struct CheckCommand: ParsableCommand {
       terminator: json ? "\n" : "")
     if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
       // On stderr, so that --json keeps stdout to the document; the runner reads commands from both.
-      let annotations = CheckReport.githubAnnotations(outcomes, strict: strict, line: Self.line(in:of:))
+      let annotations = CheckReport.githubAnnotations(outcomes, strict: strict, line: ScenarioLoader.line(in:of:))
       for command in annotations { FileHandle.standardError.write(Data((command + "\n").utf8)) }
     }
     if outcomes.fails(strict: strict) { throw ExitCode(1) }
@@ -107,7 +107,7 @@ struct CheckCommand: ParsableCommand {
     var failures: [String] = []
     var skipped: [String] = []
     for file in files {
-      if Self.isJSONSchema(file) {
+      if ScenarioLoader.isJSONSchema(file) {
         skipped.append(file)
         continue
       }
@@ -131,27 +131,5 @@ struct CheckCommand: ParsableCommand {
       FileHandle.standardError.write(Data("reservesim: \(shown): a JSON Schema, not a scenario; skipped\n".utf8))
     }
     return loaded
-  }
-
-  /// Whether `file` is a JSON Schema document (its `$schema` names a json-schema.org meta-schema, as
-  /// scenarios/schema.json does) rather than a scenario, so that `check scenarios/*.json` checks the scenarios.
-  static func isJSONSchema(_ file: String) -> Bool {
-    guard case .object(let fields)? = try? ScenarioLoader.readJSON(file), case .string(let schema)? = fields["$schema"]
-    else { return false }
-    return schema.contains("json-schema.org")
-  }
-
-  /// The line of `assertion`'s `"name": …` after `"assertions"` in `file`, for annotations; `nil` when it is
-  /// not written there (an `--assert`, or an assertion inherited through `extends`).
-  static func line(in file: String, of assertion: Assertion) -> Int? {
-    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
-    let wanted = "\"name\":" + JSONValue.string(assertion.name).jsonText.replacingOccurrences(of: " ", with: "")
-    var inAssertions = false
-    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let squeezed = line.replacingOccurrences(of: " ", with: "")
-      if squeezed.contains("\"assertions\":") { inAssertions = true }
-      if inAssertions && squeezed.contains(wanted) { return index + 1 }
-    }
-    return nil
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReserveSim
+import ReserveSimFiles
 
 /// `reservesim compare A [B]`: what changes from scenario A to scenario B, on common random numbers.
 struct CompareCommand: ParsableCommand {

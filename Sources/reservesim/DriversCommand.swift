@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReserveSim
+import ReserveSimFiles
 
 /// `reservesim drivers FILE`: a reverse stress test — how the ruined paths differ from the surviving ones.
 struct DriversCommand: ParsableCommand {

@@ -56,14 +56,7 @@ struct SolveCommand: ParsableCommand {
     if let csv { outputs.append(.folder(csv, files: SolveOutput.fileNames(frontier: frontier), option: "--csv")) }
     if let report { outputs.append(.file(report, option: "--report")) }
     try OutputFiles.check(outputs, reading: [file])
-    let levers = try lever.map { text -> SweepAxis in
-      guard let axis = try SweepAxis(parsing: text) else {
-        throw ScenarioError(
-          file: "--lever", path: .root,
-          message: "\(text): a lever is PATH=START:END:COUNT, e.g. policy.cuts.belowMonths=2:6:5")
-      }
-      return axis
-    }
+    let levers = try lever.map(SweepAxis.init(lever:))
     let pipeline = try simulation.pipeline(input)
     let loaded = try pipeline.load(file)
     InputWarnings.report(loaded, asErrors: false)
