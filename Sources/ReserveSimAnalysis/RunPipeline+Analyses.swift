@@ -23,7 +23,9 @@ extension RunPipeline {
           { share in reporter.report(.simulating, (Double(range.lowerBound) + share * Double(range.count)) / limit) }
         }, cancellation: flag)
       return try Self.summarising(reporter, flag) {
-        RunOutput(loaded: loaded, result: result, summary: RunSummary(result), checks: checks)
+        // `check` prints verdicts and the headline, never the estimates' ranking: it is not computed.
+        RunOutput(
+          loaded: loaded, result: result, summary: RunSummary(result, ranksUncertainty: false), checks: checks)
       }
     }
   }

@@ -196,10 +196,9 @@ public struct Solve: Sendable {
     // Out of sample: the best plan at its reserve on another seed.
     var checked = points[rows[0].gridIndex]
     try reserveAddress.write(rows[0].reserve, to: &checked)
-    let rerun = RunSummary(try simulate(checked, checkSeed, []))
-    check = targets.map { target in
-      let verdict = AssertionCheck.evaluate(target.assertion, summary: rerun)
-      return TargetCheck(
+    let rerun = try simulate(checked, checkSeed, [])
+    check = zip(targets, AssertionCheck.evaluate(targets.map(\.assertion), result: rerun)).map { target, verdict in
+      TargetCheck(
         spec: target.spec, value: verdict.estimate, lower: verdict.lower, upper: verdict.upper,
         verdict: verdict.verdict)
     }

@@ -114,9 +114,11 @@ public struct RunSummary: Sendable {
   /// The 5th and 95th percentiles of the initial reserve when it is written as a distribution (SPEC §16).
   public var initialReserveRange: (lower: Double, upper: Double)? = nil
 
+  /// - Parameter ranksUncertainty: whether to rank the uncertain estimates (SPEC §16; about 15% of a run's CPU
+  ///   with ten of them at 1M paths): only where an output prints the ranking (`check` prints none).
   public init(
     _ result: SimulationResult, reserveConfidences: [Double] = defaultReserveConfidences,
-    shortfallConfidences: [Double] = defaultShortfallConfidences
+    shortfallConfidences: [Double] = defaultShortfallConfidences, ranksUncertainty: Bool = true
   ) {
     let n = result.paths
     let scenario = result.scenario
@@ -194,7 +196,7 @@ public struct RunSummary: Sendable {
       sortedMinimumNeed = sortedMinimum
       requiredReserveForMinimum = reserveConfidences.map { Self.reserveLevel(sorted: sortedMinimum, confidence: $0) }
     }
-    uncertainty = UncertaintyRanking.rank(result)
+    uncertainty = ranksUncertainty ? UncertaintyRanking.rank(result) : []
     initialReserveRange = scenario.uncertainParameters.first { $0.lane.kind == .reserveInitial }.map {
       ($0.distribution.percentile(0.05), $0.distribution.percentile(0.95))
     }
