@@ -216,16 +216,16 @@ public struct Solve: Sendable {
 
   /// Each target's ascending needs within its years: need_y for ruin, need_min,y for below.
   static func sortedNeeds(_ result: SimulationResult, targets: [SolveTarget]) -> [[Double]] {
-    var cache: [String: [Double]] = [:]
+    // Targets on the same metric and years share one sort (the run's radix sort, as `RunSummary` uses).
+    var sorted: [SolveTarget.Metric: [Int: [Double]]] = [:]
     return targets.map { target in
-      let key = "\(target.metric.rawValue)@\(target.withinYears)"
-      if let sorted = cache[key] { return sorted }
+      if let known = sorted[target.metric]?[target.withinYears] { return known }
       let needs =
         target.metric == .ruin
         ? result.needsWithin[target.withinYears]! : result.minimumNeedsWithin[target.withinYears]!
-      let sorted = needs.sorted()
-      cache[key] = sorted
-      return sorted
+      let ascending = RadixSort.sorted(needs)
+      sorted[target.metric, default: [:]][target.withinYears] = ascending
+      return ascending
     }
   }
 

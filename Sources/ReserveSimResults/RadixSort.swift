@@ -3,14 +3,14 @@
 /// A double's bit pattern b maps to an unsigned key that orders like the number: b with the sign bit set for
 /// b ≥ +0, and ~b (all bits flipped) for negative numbers; −0 sorts just before +0 (equal as numbers).
 /// Expects no NaNs (needs and balances are finite).
-enum RadixSort {
+package enum RadixSort {
   static let digitBits = 11
   static let passes = 6  // 6 · 11 ≥ 64
   static let buckets = 1 << digitBits
 
   /// `values` in ascending order.
   /// - Complexity: O(N) time (six passes and one count), O(N) extra memory.
-  static func sorted(_ values: [Double]) -> [Double] {
+  package static func sorted(_ values: [Double]) -> [Double] {
     let n = values.count
     if n < 2 { return values }
     var keys = [UInt64](unsafeUninitializedCapacity: n) { keys, count in
