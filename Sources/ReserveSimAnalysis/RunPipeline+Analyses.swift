@@ -138,7 +138,10 @@ extension RunPipeline {
           checkSeed: checkSeed,
           simulate: { scenario, runSeed, needYears in
             var recording = simulator
-            recording.needYears = needYears
+            recording.needYears = needYears.floor.union(needYears.minimum).sorted()
+            recording.searchedNeedsWithin = needYears
+            // Solve reads ruin, the minimum and the needs within the targets' years, never the horizon's needs.
+            recording.searchesNeeds = false
             return try recording.run(
               scenario, paths: paths, seed: runSeed,
               progress: runs > 0 ? reporter.simulating(run: done, of: runs) : nil, cancellation: flag)

@@ -103,13 +103,14 @@ public struct Solve: Sendable {
   ///   - targets: one or more targets (`SolveTarget(parsing:for:)`).
   ///   - levers: at most three axes (`SweepAxis`), the grid at most `maximumPoints` points.
   ///   - simulate: runs a scenario on the solve's paths with the given seed, recording the needs within the
-  ///     given years.
+  ///     given years: need_y for the years in `floor`, need_min,y for those in `minimum` (both empty: none).
   ///   - cost: what a run's responses cost (from its policy activity).
   ///   - progress: (runs done, runs in all).
   /// - Throws: `ScenarioError` for a bad lever or grid point (before anything runs); errors of `simulate`.
   public init(
     scenario: Scenario, targets: [SolveTarget], levers: [SweepAxis], frontier: Bool, seed: UInt64, checkSeed: UInt64,
-    simulate: (Scenario, UInt64, [Int]) throws -> SimulationResult, cost: (SimulationResult) -> ResponseCost,
+    simulate: (Scenario, UInt64, (floor: Set<Int>, minimum: Set<Int>)) throws -> SimulationResult,
+    cost: (SimulationResult) -> ResponseCost,
     progress: ((Int, Int) -> Void)? = nil
   ) throws {
     precondition(!targets.isEmpty)
@@ -134,7 +135,11 @@ public struct Solve: Sendable {
     let outgo = monthlyOutgo
     func months(_ amount: Double) -> Double? { outgo > 0 ? amount / outgo : nil }
 
-    let needYears = Array(Set(targets.map(\.withinYears))).sorted()
+    let needYears = (
+      floor: Set(targets.filter { $0.metric == .ruin }.map(\.withinYears)),
+      minimum: Set(targets.filter { $0.metric == .below }.map(\.withinYears))
+    )
+    let noNeeds = (floor: Set<Int>(), minimum: Set<Int>())
     let hasResponses = base.policy?.respondsToBalance == true
     let runs = points.count * (hasResponses ? 2 : 1) + 1
     var done = 0
@@ -167,7 +172,7 @@ public struct Solve: Sendable {
       if hasResponses {
         var funded = point
         try reserveAddress.write(reserve, to: &funded)
-        rowCost = cost(try simulate(funded, seed, []))
+        rowCost = cost(try simulate(funded, seed, noNeeds))
         done += 1
         progress?(done, runs)
       }
@@ -196,7 +201,7 @@ public struct Solve: Sendable {
     // Out of sample: the best plan at its reserve on another seed.
     var checked = points[rows[0].gridIndex]
     try reserveAddress.write(rows[0].reserve, to: &checked)
-    let rerun = try simulate(checked, checkSeed, [])
+    let rerun = try simulate(checked, checkSeed, noNeeds)
     check = zip(targets, AssertionCheck.evaluate(targets.map(\.assertion), result: rerun)).map { target, verdict in
       TargetCheck(
         spec: target.spec, value: verdict.estimate, lower: verdict.lower, upper: verdict.upper,

@@ -87,6 +87,10 @@ package final class PathBlockKernel {
   let belowMinimumMonth: UnsafeMutablePointer<Int32>
   /// capacity: need_min, the least B₀ that keeps cover ≥ k at every month-end with outgo (SPEC §17).
   let minimumNeed: UnsafeMutablePointer<Double>
+  /// Whether the horizon's needs are searched for when responses depend on the balance (else NaN).
+  let searchesNeeds: Bool
+  /// The years whose needs within them are searched for, per target, when responses depend on the balance.
+  let searchedNeedsWithin: (floor: Set<Int>, minimum: Set<Int>)
   /// The years y whose needs within y years (need_y, need_min,y; SPEC §17) the kernel records, ascending.
   let needYears: [Int]
   /// needYears.count · capacity each: the running need and need for the minimum at the end of each of `needYears`
@@ -108,11 +112,21 @@ package final class PathBlockKernel {
   /// - Parameters:
   ///   - capacity: the most lanes (paths) a block may have.
   ///   - needYears: years y (1 … horizon) whose needs within y years to record for `BlockOutput.needsWithin`.
-  public init(plan: SimulationPlan, seed: UInt64, capacity: Int, needYears: [Int] = []) {
+  ///   - searchesNeeds: whether, with balance-dependent responses, each path's need over the horizon (and for the
+  ///     minimum) is searched for; when not, those outputs are NaN (a run that reads only ruin, the minimum and
+  ///     the needs within years).
+  ///   - searchedNeedsWithin: with balance-dependent responses, the years whose need_y (`floor`) and need_min,y
+  ///     (`minimum`) are searched for, the others NaN; nil: all of `needYears`.
+  public init(
+    plan: SimulationPlan, seed: UInt64, capacity: Int, needYears: [Int] = [], searchesNeeds: Bool = true,
+    searchedNeedsWithin: (floor: Set<Int>, minimum: Set<Int>)? = nil
+  ) {
     precondition(capacity > 0, "capacity must be positive")
     precondition(needYears.allSatisfy { (1...plan.years).contains($0) })
     self.plan = plan
     self.needYears = Array(Set(needYears)).sorted()
+    self.searchesNeeds = searchesNeeds
+    self.searchedNeedsWithin = searchedNeedsWithin ?? (Set(needYears), Set(needYears))
     self.streams = RandomStreams(seed: seed)
     self.capacity = capacity
     var allocations: [UnsafeMutableRawPointer] = []
@@ -229,24 +243,37 @@ package final class PathBlockKernel {
         }
       }
     }
-    // The needs within each recorded year (SPEC §17): the closed form's value at that year's end, or a search.
-    let recordedNeeds = [
-      (output.needsWithin, NeedTarget.floor, yearNeed), (output.minimumNeedsWithin, .minimum, yearMinimumNeed),
-    ]
-    for case (let within?, let target, let atYearEnd) in recordedNeeds {
-      for (k, years) in needYears.enumerated() {
-        let row = within + k * output.paths + slot
-        if plan.respondsToBalance {
-          searchNeeds(firstPath: firstPath, lanes: lanes, target: target, withinYears: years, into: row)
+    if plan.respondsToBalance {
+      // Searched needs (SPEC §15, §17): over the horizon, unless the run does not read them, then within each
+      // recorded year (the horizon's own when the year is the last).
+      let horizonNeeds: [(UnsafeMutablePointer<Double>?, NeedTarget)] = [
+        (output.requiredReserve + slot, .floor), (output.minimumNeed.map { $0 + slot }, .minimum),
+      ]
+      for case (let destination?, let target) in horizonNeeds {
+        if searchesNeeds {
+          searchNeeds(firstPath: firstPath, lanes: lanes, target: target, into: destination)
         } else {
-          row.update(from: atYearEnd + k * cap, count: lanes)
+          destination.update(repeating: .nan, count: lanes)
         }
       }
     }
-    if plan.respondsToBalance {
-      searchNeeds(firstPath: firstPath, lanes: lanes, target: .floor, into: output.requiredReserve + slot)
-      if let minimum = output.minimumNeed {
-        searchNeeds(firstPath: firstPath, lanes: lanes, target: .minimum, into: minimum + slot)
+    let recordedNeeds:
+      [(UnsafeMutablePointer<Double>?, NeedTarget, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>?)] = [
+        (output.needsWithin, .floor, yearNeed, output.requiredReserve),
+        (output.minimumNeedsWithin, .minimum, yearMinimumNeed, output.minimumNeed),
+      ]
+    for case (let within?, let target, let atYearEnd, let horizon) in recordedNeeds {
+      for (k, years) in needYears.enumerated() {
+        let row = within + k * output.paths + slot
+        if !plan.respondsToBalance {
+          row.update(from: atYearEnd + k * cap, count: lanes)
+        } else if !(target == .floor ? searchedNeedsWithin.floor : searchedNeedsWithin.minimum).contains(years) {
+          row.update(repeating: .nan, count: lanes)
+        } else if let horizon, searchesNeeds, 12 * years == plan.months {
+          row.update(from: horizon + slot, count: lanes)
+        } else {
+          searchNeeds(firstPath: firstPath, lanes: lanes, target: target, withinYears: years, into: row)
+        }
       }
     }
   }

@@ -18,6 +18,13 @@ public struct Simulator: Sendable {
   /// Years y whose needs within y years (need_y, and need_min,y with a minimum; SPEC §17) each path records, for
   /// targets such as `ruin<=5%@3y` (`SimulationResult.needsWithin`). Empty: none.
   public var needYears: [Int] = []
+  /// Whether, when the policy's responses depend on the balance, each path's need over the horizon and for the
+  /// minimum is searched for (SPEC §15, §17). A run that reads only ruin, the minimum and `needYears` (`solve`)
+  /// turns it off: `requiredReserve` and `minimumNeed` are then NaN.
+  public var searchesNeeds = true
+  /// With balance-dependent responses, which of the needs within `needYears` are searched for: need_y for the
+  /// years in `floor`, need_min,y for those in `minimum`; the others are NaN. nil: all of them.
+  public var searchedNeedsWithin: (floor: Set<Int>, minimum: Set<Int>)?
 
   public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, recordsDiagnostics: Bool = false) {
     self.threads = max(1, threads)
@@ -175,7 +182,9 @@ extension Simulator {
   ) {
     let paths = output.paths
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize, needYears: needYears)
+      let kernel = PathBlockKernel(
+        plan: plan, seed: seed, capacity: Self.blockSize, needYears: needYears, searchesNeeds: searchesNeeds,
+        searchedNeedsWithin: searchedNeedsWithin)
       for block in stride(from: worker, to: blocks, by: workers) {
         if let cancellation, cancellation.isCancelled { break }
         let offset = block * Self.blockSize

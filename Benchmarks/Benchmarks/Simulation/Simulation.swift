@@ -44,15 +44,40 @@ let benchmarks: @Sendable () -> Void = {
   simulateAndSummarise("PyPI-100k-paths-1-thread", paths: 100_000, threads: 1, configuration: .init(maxIterations: 5))
   simulateAndSummarise("PyPI-100k-paths-2-threads", paths: 100_000, threads: 2, configuration: .init(maxIterations: 5))
 
-  // A policy whose cuts and appeal react to the balance (SPEC §15): every path's need is searched for by
-  // bisection on B₀, each candidate a run of the block's months on the same random numbers.
-  var responding = scenario
-  responding.policy = ResponsePolicy(
-    minimumMonths: 3, cuts: ExpenseCuts(belowMonths: 6, restoreMonths: 9, expenseMultiplier: 0.7),
-    appeal: EmergencyAppeal(belowMonths: 3, amount: 150_000, probability: 0.5))
+  // SPEC §15, §18: the shipped policy file, whose cuts and appeal react to the balance, so every path's need is
+  // searched for by replays of its recorded flows; beside it the same file with its responses removed (the bar:
+  // the policy within 2× of it, both on 2 threads).
+  let todayPolicy = PyPIBaseline.load(PyPIBaseline.todayPolicyPath)
+  var withoutResponses = todayPolicy
+  withoutResponses.policy = ResponsePolicy(minimumMonths: todayPolicy.policy?.minimumMonths)
+  let big = Benchmark.Configuration(warmupIterations: 0, maxDuration: .seconds(120), maxIterations: 3)
+  simulateAndSummarise("PyPI-today-policy-1M-paths", todayPolicy, paths: 1_000_000, threads: 2, configuration: big)
   simulateAndSummarise(
-    "PyPI-100k-paths-policy-search", responding, paths: 100_000, threads: allThreads,
-    configuration: .init(warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3))
+    "PyPI-today-policy-without-responses-1M-paths", withoutResponses, paths: 1_000_000, threads: 2,
+    configuration: big)
+
+  // `solve` over a 5 × 5 grid of two policy levers at 100k paths (the bar: under 30 s on 2 cores), as the
+  // pipeline runs it: needs within the target's years only, one more pass per row for its cost, the check.
+  Benchmark(
+    "Solve-5x5-policy-levers-100k-paths",
+    configuration: .init(
+      metrics: [.wallClock, .cpuTotal], warmupIterations: 0, maxDuration: .seconds(120), maxIterations: 3,
+      thresholds: [:])
+  ) { benchmark in
+    let solve = try Solve(
+      scenario: todayPolicy, targets: [SolveTarget(parsing: "ruin<=5%@5y", for: todayPolicy)],
+      levers: ["policy.cuts.belowMonths=2:4:5", "policy.cuts.expenseMultiplier=0.4:0.8:5"].map {
+        try SweepAxis(parsing: $0)!
+      }, frontier: false, seed: PyPIBaseline.seed, checkSeed: PyPIBaseline.seed + 1,
+      simulate: { scenario, seed, years in
+        var simulator = Simulator(threads: 2)
+        simulator.needYears = years.floor.union(years.minimum).sorted()
+        simulator.searchedNeedsWithin = years
+        simulator.searchesNeeds = false
+        return simulator.run(scenario, paths: 100_000, seed: seed)
+      }, cost: ResponseCost.init(measuring:))
+    blackHole(solve)
+  }
 
   // The summary alone (sorting the needs, year-end percentiles), from a 100k-path result made in setup.
   Benchmark(

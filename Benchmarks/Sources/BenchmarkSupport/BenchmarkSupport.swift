@@ -26,6 +26,11 @@ public enum PyPIBaseline {
   public static let uncertainPath: String = path.replacingOccurrences(
     of: "pypi-2020-baseline", with: "pypi-2020-uncertain")
 
+  /// `scenarios/pypi-today-policy.json`: PyPI today with a reserve policy whose cuts and appeal react to the
+  /// balance (SPEC §15).
+  public static let todayPolicyPath: String = path.replacingOccurrences(
+    of: "pypi-2020-baseline", with: "pypi-today-policy")
+
   /// The scenario, loaded and validated; stops the benchmark with the loader's message if it cannot be.
   public static func load(_ file: String = path) -> Scenario {
     do {

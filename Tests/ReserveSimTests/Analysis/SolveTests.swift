@@ -24,7 +24,8 @@ final class SolveTests: XCTestCase {
       checkSeed: seed + 1,
       simulate: { scenario, seed, years in
         var simulator = Simulator(threads: 2)
-        simulator.needYears = years
+        simulator.needYears = years.floor.union(years.minimum).sorted()
+        simulator.searchedNeedsWithin = years
         return simulator.run(scenario, paths: paths, seed: seed)
       }, cost: ResponseCost.init(measuring:))
   }
