@@ -67,10 +67,15 @@ public struct RunPipeline: Sendable {
       loaded, paths: paths, seed: seed, reserveConfidences: reserveConfidences, reporter: ProgressReporter(progress))
   }
 
+  /// A plain run records what its summary shows beyond the other commands': each service's first paid month, for
+  /// the runway after a loss (SPEC §21).
   private func run(
     _ loaded: LoadedScenario, paths: Int?, seed: UInt64?, reserveConfidences: [Double], reporter: ProgressReporter
   ) async throws -> RunOutput {
-    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, reporter: reporter)
+    var simulator = self.simulator
+    simulator.recordsFirstPaidMonths = true
+    let (paths, seed) = try compile(
+      loaded, paths: paths, seed: seed, simulator: simulator, reporter: reporter)
     return try await Self.simulating(reporter) { [simulator] flag in
       let result = try simulator.run(
         loaded.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 0, of: 1), cancellation: flag)

@@ -18,6 +18,10 @@ public struct Simulator: Sendable {
   /// Years y whose needs within y years (need_y, and need_min,y with a minimum; SPEC §17) each path records, for
   /// targets such as `ruin<=5%@3y` (`SimulationResult.needsWithin`). Empty: none.
   public var needYears: [Int] = []
+  /// Whether each path records the first month each in-kind service is paid for after a loss
+  /// (`SimulationResult.firstPaidMonth`, for SPEC §21's runway after a loss): 4 bytes a path and service, written
+  /// only in the rare step of a loss. Off unless an output shows the runway (`run`, the report, the notebook).
+  public var recordsFirstPaidMonths = false
 
   public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, recordsDiagnostics: Bool = false) {
     self.threads = max(1, threads)
@@ -98,6 +102,9 @@ public struct Simulator: Sendable {
     activity.initialize(repeating: 0)
     defer { activity.deallocate() }
     let diagnostics = recordsDiagnostics ? PathDiagnostics(paths: paths, scenario: scenario) : nil
+    let firstPaidCount = recordsFirstPaidMonths ? paths * plan.serviceMonthlyValue.count : 0
+    // Every block clears its own slots before its run.
+    var firstPaid = [Int32](unsafeUninitializedCapacity: firstPaidCount) { $1 = firstPaidCount }
     let doneCounter = ProgressCounter(total: blocks)
 
     need.withUnsafeMutableBufferPointer { needBuffer in
@@ -108,20 +115,23 @@ public struct Simulator: Sendable {
               minimumNeed.withUnsafeMutableBufferPointer { minimumNeedBuffer in
                 needsWithin.withUnsafeMutableBufferPointer { withinBuffer in
                   minimumNeedsWithin.withUnsafeMutableBufferPointer { minimumWithinBuffer in
-                    var output = BlockOutput(
-                      requiredReserve: needBuffer.baseAddress!, yearEndBalance: yearEndBuffer.baseAddress!,
-                      firstRuinMonth: ruinBuffer.baseAddress!, paths: paths, runStart: runStart,
-                      blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics,
-                      belowMinimumMonth: belowCount > 0 ? belowBuffer.baseAddress : nil)
-                    output.minimumNeed = belowCount > 0 ? minimumNeedBuffer.baseAddress : nil
-                    output.needsWithin = withinCount > 0 ? withinBuffer.baseAddress : nil
-                    output.minimumNeedsWithin = minimumWithinCount > 0 ? minimumWithinBuffer.baseAddress : nil
-                    output.blockActivity = activityStride > 0 ? activity.baseAddress : nil
-                    simulateBlocks(
-                      plan: plan, seed: seed, needYears: needYears, into: output, workers: workers, blocks: blocks,
-                      runStart: runStart, flowStride: flowStride, activityStride: activityStride, progress: progress,
-                      done: doneCounter,
-                      cancellation: cancellation)
+                    firstPaid.withUnsafeMutableBufferPointer { firstPaidBuffer in
+                      var output = BlockOutput(
+                        requiredReserve: needBuffer.baseAddress!, yearEndBalance: yearEndBuffer.baseAddress!,
+                        firstRuinMonth: ruinBuffer.baseAddress!, paths: paths, runStart: runStart,
+                        blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics,
+                        belowMinimumMonth: belowCount > 0 ? belowBuffer.baseAddress : nil)
+                      output.minimumNeed = belowCount > 0 ? minimumNeedBuffer.baseAddress : nil
+                      output.needsWithin = withinCount > 0 ? withinBuffer.baseAddress : nil
+                      output.minimumNeedsWithin = minimumWithinCount > 0 ? minimumWithinBuffer.baseAddress : nil
+                      output.blockActivity = activityStride > 0 ? activity.baseAddress : nil
+                      output.firstPaidMonth = recordsFirstPaidMonths ? firstPaidBuffer.baseAddress : nil
+                      simulateBlocks(
+                        plan: plan, seed: seed, needYears: needYears, into: output, workers: workers, blocks: blocks,
+                        runStart: runStart, flowStride: flowStride, activityStride: activityStride, progress: progress,
+                        done: doneCounter,
+                        cancellation: cancellation)
+                    }
                   }
                 }
               }
@@ -143,6 +153,7 @@ public struct Simulator: Sendable {
       firstRuinMonth: ruin, yearlyFlowMeans: yearlyFlowSums.map { $0 / Double(paths) }, diagnostics: diagnostics,
       belowMinimumMonth: belowMinimum)
     result.minimumNeed = minimumNeed
+    result.firstPaidMonth = recordsFirstPaidMonths ? firstPaid : nil
     for (k, years) in needYears.enumerated() {
       result.needsWithin[years] = Array(needsWithin[k * paths..<(k + 1) * paths])
       if minimumWithinCount > 0 {
