@@ -8,13 +8,16 @@ import Testing
   static let baseline = repositoryRoot.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
   static let today = repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path
 
-  /// Every number of the pipeline's run equals `Simulator.run` followed by `RunSummary`.
+  /// Every number of the pipeline's run equals `Simulator.run` followed by `RunSummary`; a plain run records the
+  /// services' first paid months for the runway after a loss (SPEC §21).
   @Test func theResultIsTheSimulatorsAndTheSummarys() async throws {
-    let simulator = Simulator(threads: 2)
+    var simulator = Simulator(threads: 2)
     let pipeline = RunPipeline(simulator: simulator)
     let output = try await pipeline.run(file: Self.today, paths: 3000, seed: 11)
     let scenario = try ScenarioLoader().load(Self.today)
+    simulator.recordsFirstPaidMonths = true
     let direct = simulator.run(scenario, paths: 3000, seed: 11)
+    #expect(output.result.firstPaidMonth == direct.firstPaidMonth)
     #expect(output.result.requiredReserve == direct.requiredReserve)
     #expect(output.result.yearEndBalance == direct.yearEndBalance)
     #expect(output.result.firstRuinMonth == direct.firstRuinMonth)
