@@ -2,7 +2,8 @@ import ReserveSimResults
 import ReserveSimScenario
 
 /// The `--json` summary of SPEC §10 (plus extra keys: interval bounds, floor, currency, yearly flows, SPEC §15's
-/// method, months of outgo and share below the board's minimum, and SPEC §19's policy activity).
+/// method, months of outgo and share below the board's minimum, SPEC §19's policy activity and SPEC §21's runway after a
+/// loss).
 public enum SummaryJSON {
   /// The summary as a JSON document with the keys in SPEC order.
   public static func document(_ s: RunSummary) -> OrderedJSON {
