@@ -102,9 +102,10 @@ public struct Simulator: Sendable {
     activity.initialize(repeating: 0)
     defer { activity.deallocate() }
     let diagnostics = recordsDiagnostics ? PathDiagnostics(paths: paths, scenario: scenario) : nil
-    let firstPaidCount = recordsFirstPaidMonths ? paths * plan.serviceMonthlyValue.count : 0
-    // Every block clears its own slots before its run.
-    var firstPaid = [Int32](unsafeUninitializedCapacity: firstPaidCount) { $1 = firstPaidCount }
+    // Each service's first paid month per path (SPEC §21), only when asked for; every block clears its own slots.
+    let firstPaid = UnsafeMutableBufferPointer<Int32>.allocate(
+      capacity: recordsFirstPaidMonths ? paths * plan.serviceMonthlyValue.count : 0)
+    defer { firstPaid.deallocate() }
     let doneCounter = ProgressCounter(total: blocks)
 
     need.withUnsafeMutableBufferPointer { needBuffer in
@@ -115,23 +116,21 @@ public struct Simulator: Sendable {
               minimumNeed.withUnsafeMutableBufferPointer { minimumNeedBuffer in
                 needsWithin.withUnsafeMutableBufferPointer { withinBuffer in
                   minimumNeedsWithin.withUnsafeMutableBufferPointer { minimumWithinBuffer in
-                    firstPaid.withUnsafeMutableBufferPointer { firstPaidBuffer in
-                      var output = BlockOutput(
-                        requiredReserve: needBuffer.baseAddress!, yearEndBalance: yearEndBuffer.baseAddress!,
-                        firstRuinMonth: ruinBuffer.baseAddress!, paths: paths, runStart: runStart,
-                        blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics,
-                        belowMinimumMonth: belowCount > 0 ? belowBuffer.baseAddress : nil)
-                      output.minimumNeed = belowCount > 0 ? minimumNeedBuffer.baseAddress : nil
-                      output.needsWithin = withinCount > 0 ? withinBuffer.baseAddress : nil
-                      output.minimumNeedsWithin = minimumWithinCount > 0 ? minimumWithinBuffer.baseAddress : nil
-                      output.blockActivity = activityStride > 0 ? activity.baseAddress : nil
-                      output.firstPaidMonth = recordsFirstPaidMonths ? firstPaidBuffer.baseAddress : nil
-                      simulateBlocks(
-                        plan: plan, seed: seed, needYears: needYears, into: output, workers: workers, blocks: blocks,
-                        runStart: runStart, flowStride: flowStride, activityStride: activityStride, progress: progress,
-                        done: doneCounter,
-                        cancellation: cancellation)
-                    }
+                    var output = BlockOutput(
+                      requiredReserve: needBuffer.baseAddress!, yearEndBalance: yearEndBuffer.baseAddress!,
+                      firstRuinMonth: ruinBuffer.baseAddress!, paths: paths, runStart: runStart,
+                      blockFlows: flowBuffer.baseAddress!, diagnostics: diagnostics,
+                      belowMinimumMonth: belowCount > 0 ? belowBuffer.baseAddress : nil)
+                    output.minimumNeed = belowCount > 0 ? minimumNeedBuffer.baseAddress : nil
+                    output.needsWithin = withinCount > 0 ? withinBuffer.baseAddress : nil
+                    output.minimumNeedsWithin = minimumWithinCount > 0 ? minimumWithinBuffer.baseAddress : nil
+                    output.blockActivity = activityStride > 0 ? activity.baseAddress : nil
+                    output.firstPaidMonth = firstPaid.isEmpty ? nil : firstPaid.baseAddress
+                    simulateBlocks(
+                      plan: plan, seed: seed, needYears: needYears, into: output, workers: workers, blocks: blocks,
+                      runStart: runStart, flowStride: flowStride, activityStride: activityStride, progress: progress,
+                      done: doneCounter,
+                      cancellation: cancellation)
                   }
                 }
               }
@@ -153,7 +152,7 @@ public struct Simulator: Sendable {
       firstRuinMonth: ruin, yearlyFlowMeans: yearlyFlowSums.map { $0 / Double(paths) }, diagnostics: diagnostics,
       belowMinimumMonth: belowMinimum)
     result.minimumNeed = minimumNeed
-    result.firstPaidMonth = recordsFirstPaidMonths ? firstPaid : nil
+    result.firstPaidMonth = recordsFirstPaidMonths ? Array(firstPaid) : nil
     for (k, years) in needYears.enumerated() {
       result.needsWithin[years] = Array(needsWithin[k * paths..<(k + 1) * paths])
       if minimumWithinCount > 0 {

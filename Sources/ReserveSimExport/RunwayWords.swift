@@ -6,7 +6,7 @@ extension RunwayAfterLoss {
   /// 90% last at least 5 months." A percentile the curve never reaches is said as "more than h months", h the longest
   /// follow-up; with the board's minimum a second sentence says the same for falling below it.
   public var sentence: String {
-    guard lostPaths > 0 else { return "\(service) is not lost in any simulated future within the horizon." }
+    guard lostPaths > 0 else { return "No simulated future has to pay for \(service) within the horizon." }
     var out = "If \(service) is lost (\(Self.share(lostShare)) of futures"
     guard runwayMonths.futures > 0 else {
       return out + "), the reserve had already run out before it was paid for in every one of them."

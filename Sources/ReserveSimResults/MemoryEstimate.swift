@@ -8,7 +8,7 @@ import ReserveSimScenario
 /// A run of N paths over Y years holds, per path (`Simulator.run`, `SimulationResult`): the need (8 bytes), the
 /// first ruin month (4), the year-end balances (8·Y) and, when the policy sets a minimum, the first month below
 /// it (4); with diagnostics a byte per service, 4 per event kind, 8 per tier and 8 per factor; for the runway after
-/// a loss (SPEC §21) 4 per service. On top of those, at two moments:
+/// a loss (SPEC §21) 4 per service, counted twice for the moment the simulator copies them into the result. On top of those, at two moments:
 /// - while simulating, each block of 256 paths' yearly flow sums (4 flows · Y · 8 bytes: Y/8 bytes a path);
 /// - then, while `RunSummary` sorts the needs (`RadixSort`), the keys, their scratch copy and the sorted needs:
 ///   24 bytes a path.
@@ -51,7 +51,7 @@ public struct MemoryEstimate: Sendable, Equatable {
       kept += Double(scenario.inKindServices.count + 4 * scenario.events.count + 8 * scenario.sponsorTiers.count)
       kept += Double(8 * Factor.allCases.count)
     }
-    if recordsFirstPaidMonths { kept += Double(4 * scenario.inKindServices.count) }
+    if recordsFirstPaidMonths { kept += Double(2 * 4 * scenario.inKindServices.count) }
     let flowsPerPath = Double(YearlyFlow.count * 8 * years) / Double(Simulator.blockSize)
     let sortPerPath = 24.0
     let rankingWorkers = Double(min(threads, scenario.uncertainParameters.count))

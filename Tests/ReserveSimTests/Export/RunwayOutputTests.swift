@@ -9,14 +9,16 @@ import XCTest
 /// month 20 (paid from month 21) and no other flows: with B₀ = 5,500 every path runs out in month 26 (R = 6) and
 /// falls below 2 months of cover in month 24 (4 months); with B₀ = 10⁹ none does (censored at 60 − 21 + 1 = 40).
 final class RunwayOutputTests: XCTestCase {
-  private func summary(initial: Double, expenses: Double = 0, minimum: Bool = true) throws -> RunSummary {
+  private func summary(initial: Double, expenses: Double = 0, minimum: Bool = true, ends: Int = 20) throws
+    -> RunSummary
+  {
     let policy = minimum ? #", "policy": {"minimumMonths": 2}"# : ""
     let lines = expenses > 0 ? #", "expenses": [{"name": "Rent", "annual": \#(12 * expenses)}]"# : ""
     let scenario = try makeScenario(
       """
       {"name": "runway", "years": 5, "reserve": {"initial": \(initial)}\(lines)\(policy),
        "inKindServices": [{"name": "CDN", "monthlyValue": 1000, "scaling": "fixed",
-                           "agreement": {"ends": 20, "renewalProbability": 0}}]}
+                           "agreement": {"ends": \(ends), "renewalProbability": 0}}]}
       """)
     var simulator = Simulator(threads: 2)
     simulator.recordsFirstPaidMonths = true
@@ -66,6 +68,10 @@ final class RunwayOutputTests: XCTestCase {
       TextSummary.render(try summary(initial: 2500, expenses: 1000, minimum: false)).contains(
         "\nIf CDN is lost (100% of futures), the reserve had already run out before it was paid for in every one of "
           + "them.\n"))
+    // An agreement that ends with the horizon's last month is never paid for within it.
+    XCTAssertTrue(
+      TextSummary.render(try summary(initial: 0, ends: 60)).contains(
+        "\nNo simulated future has to pay for CDN within the horizon.\n"))
   }
 
   func testRunwayCSVHasARowPerServiceWithBlanksWhereTheCurveStaysAbove() throws {
