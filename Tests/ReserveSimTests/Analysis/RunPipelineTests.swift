@@ -26,6 +26,19 @@ import Testing
     #expect(TextSummary.render(output.summary) == TextSummary.render(RunSummary(direct)))
   }
 
+  /// `check` and `sensitivity --global` show no runway after a loss (SPEC §21), so they record no first paid month;
+  /// `run` does.
+  @Test func onlyARunThatShowsTheRunwayRecordsIt() async throws {
+    let pipeline = RunPipeline(simulator: Simulator(threads: 2))
+    let loaded = try pipeline.load(Self.today)
+    let checked = try await pipeline.check(loaded, assertions: loaded.scenario.assertions, paths: 500)
+    #expect(checked.result.firstPaidMonth == nil && checked.summary.runwayAfterLoss == nil)
+    let ranked = try await pipeline.run(loaded, paths: 500, runway: false)
+    #expect(ranked.result.firstPaidMonth == nil && ranked.summary.runwayAfterLoss == nil)
+    let run = try await pipeline.run(loaded, paths: 500)
+    #expect(run.summary.runwayAfterLoss?.map(\.service) == loaded.scenario.inKindServices.map(\.name))
+  }
+
   /// A `--set` edit through the pipeline gives the run of a file written with that value.
   @Test func aSetEditEqualsTheEditedFile() async throws {
     let edit = try ScenarioOverride(parsing: "reserve.initial=1234567")
