@@ -55,22 +55,31 @@ public struct RunPipeline: Sendable {
   ///   - paths: the paths to simulate (default: the file's `simulation.paths`).
   ///   - seed: the seed (default: the file's `simulation.seed`).
   ///   - reserveConfidences: the confidences of the summary's required reserve.
+  ///   - runway: whether the summary has the runway after each service's loss (SPEC §21): the run then records each
+  ///     service's first paid month (`Simulator.recordsFirstPaidMonths`); false for a caller that does not show it.
   ///   - progress: called from any thread with each new stage and share.
   /// - Throws: `ScenarioError` for a path count out of range, `InsufficientMemoryError` when the run would not
   ///   fit in memory, `CancellationError` when the task is cancelled.
   public func run(
     _ loaded: LoadedScenario, paths: Int? = nil, seed: UInt64? = nil,
-    reserveConfidences: [Double] = RunSummary.defaultReserveConfidences,
+    reserveConfidences: [Double] = RunSummary.defaultReserveConfidences, runway: Bool = true,
     progress: (@Sendable (RunProgress) -> Void)? = nil
   ) async throws -> RunOutput {
     try await run(
-      loaded, paths: paths, seed: seed, reserveConfidences: reserveConfidences, reporter: ProgressReporter(progress))
+      loaded, paths: paths, seed: seed, reserveConfidences: reserveConfidences, runway: runway,
+      reporter: ProgressReporter(progress))
   }
 
+  /// A plain run records what its summary shows beyond the other commands' (unless `runway` is false): each
+  /// service's first paid month, for the runway after a loss (SPEC §21).
   private func run(
-    _ loaded: LoadedScenario, paths: Int?, seed: UInt64?, reserveConfidences: [Double], reporter: ProgressReporter
+    _ loaded: LoadedScenario, paths: Int?, seed: UInt64?, reserveConfidences: [Double], runway: Bool = true,
+    reporter: ProgressReporter
   ) async throws -> RunOutput {
-    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, reporter: reporter)
+    var simulator = self.simulator
+    simulator.recordsFirstPaidMonths = runway
+    let (paths, seed) = try compile(
+      loaded, paths: paths, seed: seed, simulator: simulator, reporter: reporter)
     return try await Self.simulating(reporter) { [simulator] flag in
       let result = try simulator.run(
         loaded.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 0, of: 1), cancellation: flag)

@@ -27,6 +27,9 @@ package struct BlockOutput {
   public var needsWithin: UnsafeMutablePointer<Double>? = nil
   /// need_min,y in the same layout; nil when none are asked for or the file sets no minimum.
   public var minimumNeedsWithin: UnsafeMutablePointer<Double>? = nil
+  /// The first month each in-kind service is paid for after a loss (SPEC §21's m_L, possibly past the horizon; 0 when
+  /// never lost), service-major: `firstPaidMonth[s·paths + i]`. Nil when not recorded.
+  public var firstPaidMonth: UnsafeMutablePointer<Int32>? = nil
   /// The policy's activity summed over the block's paths (SPEC §19), `activity[(y−1)·PolicyActivityField.count +
   /// field]`. Nil when the file has no cuts or appeal.
   public var blockActivity: UnsafeMutablePointer<Double>? = nil

@@ -167,6 +167,10 @@ extension PathBlockKernel {
     if passes.services.count > 0 {
       var services = passes.services
       var state = passes.servicesState
+      if let firstPaid = output?.firstPaidMonth {
+        state.firstPaid = firstPaid + slot
+        state.firstPaidStride = paths
+      }
       rs_pay_services(
         &at, &services, &state, activeEvents, trafficCost, level + Factor.inflation.index * capacity, cashFlow,
         yearSum(.serviceCosts), diagnostics.map { $0.serviceLostFlags + slot }, paths)

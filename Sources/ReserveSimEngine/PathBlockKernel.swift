@@ -194,7 +194,8 @@ package final class PathBlockKernel {
       state: rs_services_state(
         clock: serviceClock, replacementDraw: serviceReplacementDraw, payStart: servicePayStart,
         payEnd: servicePayEnd, lossMultiplier: lossMultiplier, laneHazard: laneHazard,
-        agreementEnd: serviceAgreementEnd, agreementMultiplier: agreementMultiplier, outgo: outgo),
+        agreementEnd: serviceAgreementEnd, agreementMultiplier: agreementMultiplier, outgo: outgo, firstPaid: nil,
+        firstPaidStride: 0),
       policyState: rs_policy_state(
         outgo: outgo, cutActive: cutActive, lastAppeal: lastAppeal, appealArrives: appealArrives,
         appealCount: appealCount, belowMinimumMonth: belowMinimumMonth,
@@ -224,6 +225,10 @@ package final class PathBlockKernel {
         for s in 0..<services { diagnostics.serviceLostFlags[s * output.paths + slot + lane] = 0 }
         for k in 0..<events { diagnostics.activeEventMonths[k * output.paths + slot + lane] = 0 }
       }
+    }
+    if let firstPaid = output.firstPaidMonth {
+      // Written only where a loss sets the first paid month (SPEC §21): 0, never paid for, until then.
+      for s in 0..<services { (firstPaid + s * output.paths + slot).update(repeating: 0, count: lanes) }
     }
     laneParameters?.draw(firstPath: firstPath, lanes: lanes)
     if plan.hasShocks && plan.months >= 2 { drawShocks(firstPath: firstPath, lanes: lanes) }

@@ -31,6 +31,11 @@ public struct SimulationResult: Sendable {
   /// Mean over paths of the policy's activity in each year (SPEC §19),
   /// `policyActivityMeans[(y−1)·PolicyActivityField.count + field]`; empty when the scenario has no cuts or appeal.
   public var policyActivityMeans: [Double] = []
+  /// The first month each in-kind service is paid for after a loss (SPEC §21's m_L: m + notice + 1 for a loss in
+  /// month m, e + 1 for an agreement that ends with month e; later losses do not move it), possibly past the
+  /// horizon M; 0 when the service is never lost. Service-major: `firstPaidMonth[s·paths + i]`. Nil unless the
+  /// simulator recorded it (`Simulator.recordsFirstPaidMonths`).
+  public var firstPaidMonth: [Int32]? = nil
   /// How the paths drew their uncertain estimates (SPEC §16); nil when the scenario has none.
   public var parameterDraws: ParameterDraws? = nil
 
@@ -45,6 +50,12 @@ public struct SimulationResult: Sendable {
   /// Year-end balances of year `year` (1-based) over all paths.
   public func balances(year: Int) -> [Double] {
     Array(yearEndBalance[(year - 1) * paths..<year * paths])
+  }
+
+  /// The first month service `service` is paid for on path `path` (SPEC §21), 0 when never lost; nil when not
+  /// recorded.
+  public func firstPaidMonth(service: Int, path: Int) -> Int? {
+    firstPaidMonth.map { Int($0[service * paths + path]) }
   }
 
   /// Mean of a yearly flow in year `year` (1-based).

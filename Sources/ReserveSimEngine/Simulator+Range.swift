@@ -55,6 +55,16 @@ extension SimulationResult {
     combined.policyActivityMeans = zip(policyActivityMeans, next.policyActivityMeans).map {
       weight.0 * $0 + weight.1 * $1
     }
+    if let mine = firstPaidMonth, let theirs = next.firstPaidMonth {
+      // Service-major: each service's row of this run, then of the next.
+      var months: [Int32] = []
+      months.reserveCapacity(mine.count + theirs.count)
+      for s in 0..<scenario.inKindServices.count {
+        months += mine[s * paths..<(s + 1) * paths]
+        months += theirs[s * next.paths..<(s + 1) * next.paths]
+      }
+      combined.firstPaidMonth = months
+    }
     // Entry i of the combined result is entry i of this one's run: its draws carry on.
     combined.parameterDraws = parameterDraws
     return combined

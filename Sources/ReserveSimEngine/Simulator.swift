@@ -25,6 +25,10 @@ public struct Simulator: Sendable {
   /// With balance-dependent responses, which of the needs within `needYears` are searched for: need_y for the
   /// years in `floor`, need_min,y for those in `minimum`; the others are NaN. nil: all of them.
   public var searchedNeedsWithin: (floor: Set<Int>, minimum: Set<Int>)?
+  /// Whether each path records the first month each in-kind service is paid for after a loss
+  /// (`SimulationResult.firstPaidMonth`, for SPEC §21's runway after a loss): 4 bytes a path and service, written
+  /// only in the rare step of a loss. Off unless an output shows the runway (`run`, the report, the notebook).
+  public var recordsFirstPaidMonths = false
 
   public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, recordsDiagnostics: Bool = false) {
     self.threads = max(1, threads)
@@ -105,6 +109,10 @@ public struct Simulator: Sendable {
     activity.initialize(repeating: 0)
     defer { activity.deallocate() }
     let diagnostics = recordsDiagnostics ? PathDiagnostics(paths: paths, scenario: scenario) : nil
+    // Each service's first paid month per path (SPEC §21), only when asked for; every block clears its own slots.
+    let firstPaid = UnsafeMutableBufferPointer<Int32>.allocate(
+      capacity: recordsFirstPaidMonths ? paths * plan.serviceMonthlyValue.count : 0)
+    defer { firstPaid.deallocate() }
     let doneCounter = ProgressCounter(total: blocks)
 
     need.withUnsafeMutableBufferPointer { needBuffer in
@@ -124,6 +132,7 @@ public struct Simulator: Sendable {
                     output.needsWithin = withinCount > 0 ? withinBuffer.baseAddress : nil
                     output.minimumNeedsWithin = minimumWithinCount > 0 ? minimumWithinBuffer.baseAddress : nil
                     output.blockActivity = activityStride > 0 ? activity.baseAddress : nil
+                    output.firstPaidMonth = firstPaid.isEmpty ? nil : firstPaid.baseAddress
                     simulateBlocks(
                       plan: plan, seed: seed, needYears: needYears, into: output, workers: workers, blocks: blocks,
                       runStart: runStart, flowStride: flowStride, activityStride: activityStride, progress: progress,
@@ -150,6 +159,7 @@ public struct Simulator: Sendable {
       firstRuinMonth: ruin, yearlyFlowMeans: yearlyFlowSums.map { $0 / Double(paths) }, diagnostics: diagnostics,
       belowMinimumMonth: belowMinimum)
     result.minimumNeed = minimumNeed
+    result.firstPaidMonth = recordsFirstPaidMonths ? Array(firstPaid) : nil
     for (k, years) in needYears.enumerated() {
       result.needsWithin[years] = Array(needsWithin[k * paths..<(k + 1) * paths])
       if minimumWithinCount > 0 {

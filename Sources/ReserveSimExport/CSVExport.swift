@@ -105,6 +105,38 @@ public enum CSVExport {
     return table
   }
 
+  /// `runway.csv` (SPEC §21): a row per in-kind service — the share of paths on which it is first paid for within the
+  /// horizon, the paths that had run out before, and the months from the first paid month to running out (and, with
+  /// the board's minimum, to falling below it): 10th percentile, median, longest follow-up and the paths the
+  /// Kaplan–Meier curve is estimated from. A percentile the curve never reaches is blank ("more than
+  /// `…FollowUpMonths`"). Nil when the file has no in-kind service or the run recorded no runway.
+  public static func runway(_ s: RunSummary) -> CSVTable? {
+    guard let runway = s.runwayAfterLoss, !runway.isEmpty else { return nil }
+    let minimum = s.minimumMonths != nil
+    var header = [
+      "service", "lostShare", "lostPaths", "ruinedBefore", "runwayP10", "runwayP50", "runwayFollowUpMonths",
+      "runwayFutures",
+    ]
+    if minimum {
+      header += [
+        "belowMinimumBefore", "toMinimumP10", "toMinimumP50", "toMinimumFollowUpMonths", "toMinimumFutures",
+      ]
+    }
+    func months(_ m: RunwayAfterLoss.Months) -> [String] {
+      [m.p10.map(String.init) ?? "", m.p50.map(String.init) ?? "", String(m.followUpMonths), String(m.futures)]
+    }
+    var table = CSVTable(header: header)
+    for r in runway {
+      var row = [r.service, CSVTable.number(r.lostShare), String(r.lostPaths), String(r.ruinedBefore)]
+      row += months(r.runwayMonths)
+      if minimum, let toMinimum = r.toMinimumMonths {
+        row += [String(r.belowMinimumBefore ?? 0)] + months(toMinimum)
+      }
+      table.rows.append(row)
+    }
+    return table
+  }
+
   /// 0.95 → "95", 0.995 → "99.5".
   static func percentLabel(_ c: Double) -> String { CSVTable.number((c * 1000).rounded() / 10) }
 
@@ -113,16 +145,20 @@ public enum CSVExport {
   /// The file a run of a scenario with cuts or an appeal adds (SPEC §19).
   public static let policyFileName = "policy.csv"
 
-  /// The names of the files `files` returns for a run of `scenario`, in order: `fileNames`, and `policy.csv` when
-  /// it has cuts or an appeal.
+  /// The file a run of a scenario with in-kind services adds (SPEC §21).
+  public static let runwayFileName = "runway.csv"
+
+  /// The names of the files `files` returns for a run of `scenario`, in order: `fileNames`, `policy.csv` when it has
+  /// cuts or an appeal, and `runway.csv` when it has in-kind services.
   public static func fileNames(for scenario: Scenario) -> [String] {
     fileNames + (scenario.policy?.respondsToBalance == true ? [policyFileName] : [])
+      + (scenario.inKindServices.isEmpty ? [] : [runwayFileName])
   }
 
   /// All CSV files of a run, by file name (`fileNames(for:)` of its scenario); writing them is the command line's
   /// job.
   public static func files(_ s: RunSummary, version: String) -> [(name: String, contents: String)] {
     zip(fileNames, [yearly(s).text, reserve(s).text, summary(s, version: version).text]).map { ($0, $1) }
-      + (policy(s).map { [(policyFileName, $0.text)] } ?? [])
+      + (policy(s).map { [(policyFileName, $0.text)] } ?? []) + (runway(s).map { [(runwayFileName, $0.text)] } ?? [])
   }
 }

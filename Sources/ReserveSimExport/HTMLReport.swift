@@ -45,6 +45,12 @@ public enum HTMLReport {
     }
     body += "</section>"
 
+    if let runway = s.runwayTable, let services = s.runwayAfterLoss {
+      body += "<section><h2>If a donated service is lost</h2>"
+      body += services.map { "<p>\(esc($0.sentence))</p>" }.joined()
+      body += table(runway) + "<p class=\"note\">\(esc(RunSummary.runwayNote))</p></section>"
+    }
+
     body += "<section><h2>By year</h2>" + table(yearlyTable(s, money: money)) + "</section>"
     if !s.uncertainty.isEmpty {
       body += "<section><h2>What matters most to pin down</h2>"

@@ -59,6 +59,16 @@ public enum Notebook {
               + " `summary[\"policyActivity\"]` as a table, a row per year."),
           Cell(code: "policy-table", policyTableCell),
         ])
+      + (s.runwayTable == nil
+        ? []
+        : [
+          Cell(
+            markdown: "runway-heading",
+            "## The runway after a loss\n" + RunSummary.runwayNote
+              + " `summary[\"runwayAfterLoss\"]` as a table, a row per service (months; empty where the curve stays "
+              + "above, `followUpMonths` being the longest follow-up)."),
+          Cell(code: "runway-table", runwayTableCell),
+        ])
       + (s.uncertainty.isEmpty
         ? []
         : [
@@ -112,6 +122,10 @@ public enum Notebook {
     if let activity = s.policyActivityTable {
       text += "\n### \(markdown(activity.title))\n\n" + markdownTable(activity)
       text += "\n" + markdown(RunSummary.policyActivityNote) + "\n"
+    }
+    if let runway = s.runwayTable, let services = s.runwayAfterLoss {
+      text += "\n## If a donated service is lost\n\n" + services.map { markdown($0.sentence) + "\n\n" }.joined()
+      text += markdownTable(runway) + "\n" + markdown(RunSummary.runwayNote) + "\n"
     }
     text += "\n## Assumptions\n"
     for table in AssumptionTables.tables(scenario) {
@@ -240,6 +254,13 @@ public enum Notebook {
     # SPEC §19: what the policy's cuts and appeals did each year, means over all futures.
     activity = pd.DataFrame(summary["policyActivity"]).set_index("year")
     activity
+    """
+
+  static let runwayTableCell = """
+    # SPEC §21: per in-kind service, the share of futures in which it is lost and the months from the first month
+    # paid for it to running out (and to the board's minimum), 10th percentile and median.
+    runway = pd.json_normalize(summary["runwayAfterLoss"]).set_index("service")
+    runway
     """
 
   static let uncertaintyChartCell = """

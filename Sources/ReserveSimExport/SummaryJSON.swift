@@ -2,7 +2,8 @@ import ReserveSimResults
 import ReserveSimScenario
 
 /// The `--json` summary of SPEC §10 (plus extra keys: interval bounds, floor, currency, yearly flows, SPEC §15's
-/// method, months of outgo and share below the board's minimum, and SPEC §19's policy activity).
+/// method, months of outgo and share below the board's minimum, SPEC §19's policy activity and SPEC §21's runway after a
+/// loss).
 public enum SummaryJSON {
   /// The summary as a JSON document with the keys in SPEC order.
   public static func document(_ s: RunSummary) -> OrderedJSON {
@@ -78,7 +79,7 @@ public enum SummaryJSON {
                 ])
               })
           ),
-        ] + policyActivity(s) + uncertainty(s))
+        ] + policyActivity(s) + uncertainty(s) + runwayAfterLoss(s))
   }
 
   /// SPEC §19's `policyActivity` when the file has cuts or an appeal: a row per year of means over paths.
@@ -110,6 +111,36 @@ public enum SummaryJSON {
             ("upper", .number($0.upper)),
           ] + (s.months(of: $0.value).map { [("months", OrderedJSON.number($0))] } ?? []))
       })
+  }
+
+  /// SPEC §21's `runwayAfterLoss`, when the run recorded it (`run`, not `check`): per in-kind service the share of
+  /// paths on which it is first paid for within the horizon, the paths that had run out before, and the 10th
+  /// percentile and median of the months to ruin and (with a minimum; else null) to the board's minimum, each null
+  /// where the Kaplan–Meier curve stays above, with `followUpMonths`, the longest follow-up h ("more than h months"),
+  /// and `futures`, the paths the curve is estimated from.
+  static func runwayAfterLoss(_ s: RunSummary) -> [(String, OrderedJSON)] {
+    guard let runway = s.runwayAfterLoss else { return [] }
+    func months(_ m: RunwayAfterLoss.Months?) -> OrderedJSON {
+      guard let m else { return .null }
+      return .object([
+        ("p10", m.p10.map(OrderedJSON.integer) ?? .null), ("p50", m.p50.map(OrderedJSON.integer) ?? .null),
+        ("followUpMonths", .integer(m.followUpMonths)), ("futures", .integer(m.futures)),
+      ])
+    }
+    return [
+      (
+        "runwayAfterLoss",
+        .array(
+          runway.map { r in
+            .object(
+              [
+                ("service", .string(r.service)), ("lostShare", .number(r.lostShare)),
+                ("ruinedBefore", .integer(r.ruinedBefore)), ("runwayMonths", months(r.runwayMonths)),
+                ("toMinimumMonths", months(r.toMinimumMonths)),
+              ] + (r.belowMinimumBefore.map { [("belowMinimumBefore", OrderedJSON.integer($0))] } ?? []))
+          })
+      )
+    ]
   }
 
   /// SPEC §16's `uncertainty`, when the file has uncertain estimates: each one's `--set` path, its distribution as

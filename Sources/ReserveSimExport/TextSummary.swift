@@ -51,6 +51,12 @@ public enum TextSummary {
       for line in UncertaintyRanking.table(s.uncertainty, limit: 5) { out += line + "\n" }
     }
 
+    if let runway = s.runwayAfterLoss, !runway.isEmpty {
+      // SPEC §21: one line per service.
+      out += "\nIf a donated service is lost (months counted from the first month it is paid for)\n"
+      for service in runway { out += service.sentence + "\n" }
+    }
+
     out += "\nBy year (balance at year end)\n"
     out += pad("year", 6) + pad("ruined by then", 16) + pad("p5", 12) + pad("median", 12) + pad("p95", 12) + "mean\n"
     for (index, balance) in s.balanceByYear.enumerated() {

@@ -7,7 +7,8 @@ import ReserveSimScenario
 ///
 /// A run of N paths over Y years holds, per path (`Simulator.run`, `SimulationResult`): the need (8 bytes), the
 /// first ruin month (4), the year-end balances (8·Y) and, when the policy sets a minimum, the first month below
-/// it (4); with diagnostics a byte per service, 4 per event kind, 8 per tier and 8 per factor. On top of those, at two moments:
+/// it (4); with diagnostics a byte per service, 4 per event kind, 8 per tier and 8 per factor; for the runway after
+/// a loss (SPEC §21) 4 per service, counted twice for the moment the simulator copies them into the result. On top of those, at two moments:
 /// - while simulating, each block of 256 paths' yearly flow sums (4 flows · Y · 8 bytes: Y/8 bytes a path);
 /// - then, while `RunSummary` sorts the needs (`RadixSort`), the keys, their scratch copy and the sorted needs:
 ///   24 bytes a path.
@@ -38,8 +39,11 @@ public struct MemoryEstimate: Sendable, Equatable {
   /// - Parameters:
   ///   - threads: worker threads (each keeps its block buffers; at most one per block of 256 paths).
   ///   - recordsDiagnostics: whether the run keeps per-path diagnostics (`Simulator.recordsDiagnostics`).
+  ///   - recordsFirstPaidMonths: whether it keeps each service's first paid month (`Simulator.recordsFirstPaidMonths`).
   /// - Complexity: O(1).
-  public init(scenario: Scenario, paths: Int, threads: Int, recordsDiagnostics: Bool = false) {
+  public init(
+    scenario: Scenario, paths: Int, threads: Int, recordsDiagnostics: Bool = false, recordsFirstPaidMonths: Bool = false
+  ) {
     let years = scenario.years
     var kept = Double(8 + 4 + 8 * years)  // need, first ruin month, year-end balances
     if scenario.policy?.minimumMonths != nil { kept += 4 }  // first month below the minimum
@@ -47,6 +51,7 @@ public struct MemoryEstimate: Sendable, Equatable {
       kept += Double(scenario.inKindServices.count + 4 * scenario.events.count + 8 * scenario.sponsorTiers.count)
       kept += Double(8 * Factor.allCases.count)
     }
+    if recordsFirstPaidMonths { kept += Double(2 * 4 * scenario.inKindServices.count) }
     let flowsPerPath = Double(YearlyFlow.count * 8 * years) / Double(Simulator.blockSize)
     let sortPerPath = 24.0
     let rankingWorkers = Double(min(threads, scenario.uncertainParameters.count))
@@ -114,7 +119,9 @@ extension Simulator {
   /// The memory `run(_:paths:seed:progress:)` and the `RunSummary` of its result will need, with this
   /// simulator's threads and diagnostics: call `check()` on it before running.
   public func memoryEstimate(for scenario: Scenario, paths: Int) -> MemoryEstimate {
-    MemoryEstimate(scenario: scenario, paths: paths, threads: threads, recordsDiagnostics: recordsDiagnostics)
+    MemoryEstimate(
+      scenario: scenario, paths: paths, threads: threads, recordsDiagnostics: recordsDiagnostics,
+      recordsFirstPaidMonths: recordsFirstPaidMonths)
   }
 
   /// Checks that a run of `paths` paths of `scenario` fits in the machine's memory.

@@ -111,6 +111,9 @@ public struct RunSummary: Sendable {
   /// The uncertain estimates (SPEC §16) ranked by how much of the need's variance each explains; empty when the
   /// file has none.
   public var uncertainty: [UncertainEstimateRank] = []
+  /// How long the reserve lasts once each in-kind service has to be paid for (SPEC §21), in file order; nil when the
+  /// run did not record the services' first paid months (`check` shows no runway and records none).
+  public var runwayAfterLoss: [RunwayAfterLoss]? = nil
   /// The 5th and 95th percentiles of the initial reserve when it is written as a distribution (SPEC §16).
   public var initialReserveRange: (lower: Double, upper: Double)? = nil
 
@@ -197,6 +200,7 @@ public struct RunSummary: Sendable {
       requiredReserveForMinimum = reserveConfidences.map { Self.reserveLevel(sorted: sortedMinimum, confidence: $0) }
     }
     uncertainty = ranksUncertainty ? UncertaintyRanking.rank(result) : []
+    runwayAfterLoss = RunwayAfterLoss.all(result)
     initialReserveRange = scenario.uncertainParameters.first { $0.lane.kind == .reserveInitial }.map {
       ($0.distribution.percentile(0.05), $0.distribution.percentile(0.95))
     }

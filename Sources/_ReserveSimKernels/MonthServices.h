@@ -209,6 +209,11 @@ static void RS_NAME(rs_pay_services)(
         }
         state->agreementEnd[row + lane] = 0;
         state->payStart[row + lane] = first;
+        if (state->firstPaid) {
+          // SPEC §21's m_L: later losses of the same service do not restart the clock.
+          int32_t *firstPaid = state->firstPaid + s * state->firstPaidStride + lane;
+          if (*firstPaid == 0) *firstPaid = first;
+        }
         state->payEnd[row + lane] =
             first
             + RS_NAME(rs_geometric_wait)(

@@ -19,7 +19,7 @@ struct RunCommand: ParsableCommand {
 
   @Option(
     help:
-      "Write yearly.csv, reserve.csv and summary.csv (and policy.csv with cuts or an appeal) into this folder (replaced together, or not at all)."
+      "Write yearly.csv, reserve.csv and summary.csv (policy.csv with cuts or an appeal, runway.csv with in-kind services) into this folder (replaced together, or not at all)."
   )
   var csv: String?
 
@@ -33,7 +33,7 @@ struct RunCommand: ParsableCommand {
     let pipeline = try simulation.pipeline(input)
     let loaded = try pipeline.load(file)
     if let csv, CSVExport.fileNames(for: loaded.scenario) != CSVExport.fileNames {
-      // The policy's file too (SPEC §19), still before simulating.
+      // The policy's and the runway's files too (SPEC §19, §21), still before simulating.
       try OutputFiles.check(
         [.folder(csv, files: CSVExport.fileNames(for: loaded.scenario), option: "--csv")], reading: [file])
     }

@@ -103,7 +103,10 @@ struct SensitivityCommand: ParsableCommand {
     }
     let progress = ProgressBar.forTerminal(enabled: !output.json)
     let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
-    let run = try awaitPipeline { try await pipeline.run(loaded, paths: paths, seed: seed, progress: report) }
+    // The estimates' ranking only: no runway after a loss (SPEC §21) is shown, so none is recorded.
+    let run = try awaitPipeline {
+      try await pipeline.run(loaded, paths: paths, seed: seed, runway: false, progress: report)
+    }
     progress?.finish()
     let summary = run.summary
     try output.emit(

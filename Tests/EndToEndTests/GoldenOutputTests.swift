@@ -3,7 +3,8 @@ import XCTest
 
 /// Golden outputs: `run --json` and `run --csv DIR` of every shipped scenario (`scenarios/*.json` but the schema)
 /// at a fixed path count and seed, compared byte for byte with the files committed in `Golden/<scenario>/`
-/// (`run.json`, `csv/*.csv`: `policy.csv` too for a file with cuts or an appeal). Any change to a number, a key, the formatting or the set of files fails here, naming
+/// (`run.json`, `csv/*.csv`: `policy.csv` too for a file with cuts or an appeal, `runway.csv` for one with in-kind
+/// services). Any change to a number, a key, the formatting or the set of files fails here, naming
 /// the file and its first differing line.
 ///
 /// When a change is intended, re-record with
@@ -87,8 +88,12 @@ final class GoldenOutputTests: XCTestCase {
       let written = try fileManager.contentsOfDirectory(atPath: csv.path).sorted()
       // policy.csv only for a file with cuts or an appeal, the files whose JSON has `policyActivity` (SPEC §19).
       let responds = json.stdout.contains("\n  \"policyActivity\": [")
+      // runway.csv only for a file with in-kind services, whose JSON lists them in `runwayAfterLoss` (SPEC §21).
+      let services = json.stdout.contains("\n  \"runwayAfterLoss\": [\n")
       XCTAssertEqual(
-        written, (responds ? ["policy.csv"] : []) + ["reserve.csv", "summary.csv", "yearly.csv"], name)
+        written,
+        (responds ? ["policy.csv"] : []) + ["reserve.csv"] + (services ? ["runway.csv"] : [])
+          + ["summary.csv", "yearly.csv"], name)
       if !recording {
         let golden = try fileManager.contentsOfDirectory(atPath: folder.appendingPathComponent("csv").path).sorted()
         XCTAssertEqual(golden, written, "\(name): the golden CSV set differs from the written one; \(Self.howToRecord)")

@@ -9,6 +9,8 @@ import XCTest
 final class OutputFilesTests: XCTestCase {
   private var folder: URL!
   private let pypi = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
+  /// The files `run --csv` writes for it, sorted (runway.csv for its in-kind services, SPEC §21).
+  static let runFiles = ["reserve.csv", "runway.csv", "summary.csv", "yearly.csv"]
   private let fileManager = FileManager.default
 
   override func setUpWithError() throws { folder = try CommandLineRunner.temporaryDirectory() }
@@ -52,10 +54,10 @@ final class OutputFilesTests: XCTestCase {
   /// Every name in the test folder, hidden ones and those in subfolders included.
   private func everything() throws -> [String] { try fileManager.subpathsOfDirectory(atPath: folder.path).sorted() }
 
-  /// Reads the three CSV files of `csv`, by name.
+  /// Reads the CSV files a run of `pypi` writes into `csv`, by name.
   private func csvSet(_ csv: String) throws -> [String: Data] {
     var set: [String: Data] = [:]
-    for name in ["yearly.csv", "reserve.csv", "summary.csv"] {
+    for name in ["yearly.csv", "reserve.csv", "summary.csv", "runway.csv"] {
       set[name] = try Data(contentsOf: URL(fileURLWithPath: csv + "/" + name))
     }
     return set
@@ -232,7 +234,7 @@ final class OutputFilesTests: XCTestCase {
       let name = ["yearly.csv", "reserve.csv", "summary.csv"][failing - 1]
       assertRefused(run, mentioning: [csv + "/" + name, "Input/output error"])
       XCTAssertEqual(try csvSet(csv), before, "rename \(failing) failed")
-      XCTAssertEqual(try everything(), ["csv", "csv/reserve.csv", "csv/summary.csv", "csv/yearly.csv"])
+      XCTAssertEqual(try everything(), ["csv"] + Self.runFiles.map { "csv/" + $0 })
     }
   }
 
@@ -273,10 +275,10 @@ final class OutputFilesTests: XCTestCase {
         let run = try StoppedRun(["run", pypi, "--paths", "300", "--csv", target], fault: "stop-before-commit")
         defer { run.kill() }
         let staged = try everything().filter { $0.contains(".reservesim-") }
-        XCTAssertEqual(staged.count, 4, "a staging folder with three files: \(staged)")
+        XCTAssertEqual(staged.count, 1 + Self.runFiles.count, "a staging folder with the run's files: \(staged)")
         XCTAssertEqual(run.resume(sending: signal), status)
         XCTAssertEqual(try csvSet(csv), before)
-        XCTAssertEqual(try everything(), ["csv", "csv/reserve.csv", "csv/summary.csv", "csv/yearly.csv"])
+        XCTAssertEqual(try everything(), ["csv"] + Self.runFiles.map { "csv/" + $0 })
       }
     }
   }

@@ -34,14 +34,15 @@ import Testing
     #expect(provenance["paths"] as? Int == 1000 && provenance["seed"] as? Int == 5)
   }
 
-  @Test func runWritesTheThreeCSVFiles() throws {
+  /// The three files every run writes, and runway.csv for a file with in-kind services (SPEC §21).
+  @Test func runWritesTheThreeCSVFilesAndTheRunway() throws {
     let parent = try CommandLineRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: parent) }
     let folder = parent.appendingPathComponent("csv")
     let run = try CommandLineRunner.run(["run", pypi, "--csv", folder.path, "--paths", "500"])
     #expect(run.status == 0, "\(run.stderr)")
     let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-    #expect(names == ["reserve.csv", "summary.csv", "yearly.csv"])
+    #expect(names == ["reserve.csv", "runway.csv", "summary.csv", "yearly.csv"])
     let yearly = try String(contentsOf: folder.appendingPathComponent("yearly.csv"), encoding: .utf8)
     #expect(yearly.hasPrefix("year,calendarYear,balanceP5,"))
     #expect(yearly.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 11)

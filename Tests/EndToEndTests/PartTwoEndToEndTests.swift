@@ -64,7 +64,7 @@ final class PartTwoEndToEndTests: XCTestCase {
     XCTAssertTrue(run.stdout.contains("What the responses did"), run.stdout)
     XCTAssertEqual(
       try FileManager.default.contentsOfDirectory(atPath: csv).sorted(),
-      ["policy.csv", "reserve.csv", "summary.csv", "yearly.csv"])
+      ["policy.csv", "reserve.csv", "runway.csv", "summary.csv", "yearly.csv"])
     let text = try String(contentsOfFile: csv + "/policy.csv", encoding: .utf8)
     XCTAssertTrue(text.hasPrefix("year,calendarYear,cutShare,cutMonths,cutAmount,appeals,appealsAnswered,raised\r\n"))
     // A folder where policy.csv should go is refused before simulating, and nothing is written.

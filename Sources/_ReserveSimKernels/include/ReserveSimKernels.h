@@ -208,6 +208,11 @@ typedef struct {
   const double *agreementMultiplier;
   /// The month's outgo per lane, to which the general pass adds what is paid (SPEC §15).
   double *outgo;
+  /// Optional (SPEC §21; NULL: not recorded): the first month each service is paid for after a loss, row s at
+  /// s·firstPaidStride, written once per lane (while it reads 0) when a loss or an agreement's end sets the first
+  /// paid month m + notice + 1 or e + 1, which may lie past the horizon.
+  int32_t *firstPaid;
+  ptrdiff_t firstPaidStride;
 } rs_services_state;
 
 /// Starts the month-1 donation of `service` in every lane (at->month = 1): words of address (path, month,

@@ -8,19 +8,35 @@ import Testing
   static let baseline = repositoryRoot.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
   static let today = repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path
 
-  /// Every number of the pipeline's run equals `Simulator.run` followed by `RunSummary`.
+  /// Every number of the pipeline's run equals `Simulator.run` followed by `RunSummary`; a plain run records the
+  /// services' first paid months for the runway after a loss (SPEC §21).
   @Test func theResultIsTheSimulatorsAndTheSummarys() async throws {
-    let simulator = Simulator(threads: 2)
+    var simulator = Simulator(threads: 2)
     let pipeline = RunPipeline(simulator: simulator)
     let output = try await pipeline.run(file: Self.today, paths: 3000, seed: 11)
     let scenario = try ScenarioLoader().load(Self.today)
+    simulator.recordsFirstPaidMonths = true
     let direct = simulator.run(scenario, paths: 3000, seed: 11)
+    #expect(output.result.firstPaidMonth == direct.firstPaidMonth)
     #expect(output.result.requiredReserve == direct.requiredReserve)
     #expect(output.result.yearEndBalance == direct.yearEndBalance)
     #expect(output.result.firstRuinMonth == direct.firstRuinMonth)
     #expect(output.result.yearlyFlowMeans == direct.yearlyFlowMeans)
     #expect(try SummaryJSON.encode(output.summary) == SummaryJSON.encode(RunSummary(direct)))
     #expect(TextSummary.render(output.summary) == TextSummary.render(RunSummary(direct)))
+  }
+
+  /// `check` and `sensitivity --global` show no runway after a loss (SPEC §21), so they record no first paid month;
+  /// `run` does.
+  @Test func onlyARunThatShowsTheRunwayRecordsIt() async throws {
+    let pipeline = RunPipeline(simulator: Simulator(threads: 2))
+    let loaded = try pipeline.load(Self.today)
+    let checked = try await pipeline.check(loaded, assertions: loaded.scenario.assertions, paths: 500)
+    #expect(checked.result.firstPaidMonth == nil && checked.summary.runwayAfterLoss == nil)
+    let ranked = try await pipeline.run(loaded, paths: 500, runway: false)
+    #expect(ranked.result.firstPaidMonth == nil && ranked.summary.runwayAfterLoss == nil)
+    let run = try await pipeline.run(loaded, paths: 500)
+    #expect(run.summary.runwayAfterLoss?.map(\.service) == loaded.scenario.inKindServices.map(\.name))
   }
 
   /// A `--set` edit through the pipeline gives the run of a file written with that value.

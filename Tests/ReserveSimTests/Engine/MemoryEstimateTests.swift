@@ -27,6 +27,18 @@ final class MemoryEstimateTests: XCTestCase {
       + result.firstRuinMonth.count * MemoryLayout<Int32>.stride
   }
 
+  /// The runway's record (SPEC §21): 4 bytes a path and service in the result, counted twice for the copy into it.
+  func testTheFirstPaidMonthsAreCountedWhenRecorded() throws {
+    let scenario = try scenario(years: 10)
+    var simulator = Simulator(threads: 2)
+    simulator.recordsFirstPaidMonths = true
+    let result = simulator.run(scenario, paths: 1000, seed: 1)
+    XCTAssertEqual(result.firstPaidMonth?.count, 1000 * scenario.inKindServices.count)
+    let without = MemoryEstimate(scenario: scenario, paths: 1000, threads: 2)
+    let with = simulator.memoryEstimate(for: scenario, paths: 1000)
+    XCTAssertEqual(with.bytesPerPath - without.bytesPerPath, Double(2 * MemoryLayout<Int32>.stride))
+  }
+
   func testBytesPerPathAreTheArraysPlusTheLargerTransient() throws {
     for years in [1, 10, 100] {
       let scenario = try scenario(years: years)

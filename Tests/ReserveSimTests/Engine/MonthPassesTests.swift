@@ -26,11 +26,17 @@ final class MonthPassesTests: XCTestCase {
     // compared with it on two threads. So at least one comparison always runs: on a CPU with the baseline only,
     // it is the baseline against itself across thread counts.
     VectorKernels.use(.baseline)
-    let expected = Simulator(threads: 1, recordsDiagnostics: true).run(scenario, paths: paths, seed: seed)
+    /// With every per-path record: diagnostics and the services' first paid months (SPEC §21).
+    func recording(threads: Int) -> Simulator {
+      var simulator = Simulator(threads: threads, recordsDiagnostics: true)
+      simulator.recordsFirstPaidMonths = true
+      return simulator
+    }
+    let expected = recording(threads: 1).run(scenario, paths: paths, seed: seed)
     XCTAssertEqual(levels.first, .baseline, file: file, line: line)
     for level in levels {
       XCTAssertEqual(VectorKernels.use(level), level, file: file, line: line)
-      let result = Simulator(threads: 2, recordsDiagnostics: true).run(scenario, paths: paths, seed: seed)
+      let result = recording(threads: 2).run(scenario, paths: paths, seed: seed)
       let what = "\(scenario.name) at \(level) on 2 threads against the baseline on 1"
       XCTAssertTrue(
         result.requiredReserve.map(\.bitPattern) == expected.requiredReserve.map(\.bitPattern), "needs: \(what)",
@@ -39,6 +45,8 @@ final class MonthPassesTests: XCTestCase {
         result.yearEndBalance.map(\.bitPattern) == expected.yearEndBalance.map(\.bitPattern), "balances: \(what)",
         file: file, line: line)
       XCTAssertEqual(result.firstRuinMonth, expected.firstRuinMonth, "ruin months: \(what)", file: file, line: line)
+      XCTAssertEqual(
+        result.firstPaidMonth, expected.firstPaidMonth, "first paid months: \(what)", file: file, line: line)
       XCTAssertTrue(
         result.yearlyFlowMeans.map(\.bitPattern) == expected.yearlyFlowMeans.map(\.bitPattern),
         "yearly flows: \(what)", file: file, line: line)
