@@ -113,6 +113,9 @@ public struct RunSummary: Sendable {
   public var uncertainty: [UncertainEstimateRank] = []
   /// The 5th and 95th percentiles of the initial reserve when it is written as a distribution (SPEC §16).
   public var initialReserveRange: (lower: Double, upper: Double)? = nil
+  /// The dated agreements (SPEC §12) in words, one line per service that has one: when it ends, and the chance
+  /// and term of each renewal (`Scenario.agreementTerms`).
+  public var agreementTerms: [String] = []
 
   /// - Parameter ranksUncertainty: whether to rank the uncertain estimates (SPEC §16; about 15% of a run's CPU
   ///   with ten of them at 1M paths): only where an output prints the ranking (`check` prints none).
@@ -131,6 +134,7 @@ public struct RunSummary: Sendable {
     years = scenario.years
     initialReserve = scenario.reserve.initial
     floor = scenario.reserve.floor
+    agreementTerms = scenario.agreementTerms
 
     ruinedPathsByYear = Self.cumulativeByYear(firstMonths: result.firstRuinMonth, years: years)
     ruinProbabilityByYear = ruinedPathsByYear.map { Double($0) / Double(n) }

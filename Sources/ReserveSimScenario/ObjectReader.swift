@@ -160,8 +160,18 @@ struct ObjectReader {
       }
       return path
     }
+    let what = field.type == .wholeNumber ? "a whole number" : "a number"
     if field.defaultNumber == nil, field.requirement == .always, !has(key) {
-      throw error(key, "is required (\(field.type == .wholeNumber ? "a whole number" : "a number"))")
+      throw error(key, "is required (\(what))")
+    }
+    if case .with(let sibling) = field.requirement, !has(key) {
+      // Without a default the model keeps its own value, which means nothing while the sibling is absent.
+      if has(sibling) {
+        let unit = field.unit.map { " of \($0)" } ?? ""
+        throw error(key, "is required when \(sibling) is given (\(what)\(unit)); it has no default")
+      }
+      known.append(key)
+      return
     }
     switch at.kind {
     case .number: model[keyPath: path(Double.self)] = try numberOrDefault(key)

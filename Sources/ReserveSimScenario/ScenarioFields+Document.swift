@@ -85,6 +85,7 @@ extension ScenarioFields {
       case .always: required = "yes"
       case .unlessExtending: required = "yes, unless `extends`"
       case .optional: required = ""
+      case .with(let sibling): required = "with `\(sibling)`"
       }
       let fallback = field.defaultValue ?? definition?.defaultValue
       let description =

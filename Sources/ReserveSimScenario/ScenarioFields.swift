@@ -334,8 +334,10 @@ public enum ScenarioFields {
         "The chance that the agreement is renewed at each end, multiplied by the agreementRenewalMultiplier of the events active in that month."
       ),
       ScenarioField(
-        "renewalYears", .wholeNumber, range: .between(1, 100), default: .number(1), unit: "years",
-        at: .wholeNumber(\ServiceAgreement.renewalYears), label: "Renewed for", "The length of each renewal, in years."),
+        "renewalYears", .wholeNumber, range: .between(1, 100), unit: "years", required: .with("renewalProbability"),
+        at: .wholeNumber(\ServiceAgreement.renewalYears), label: "Renewed for",
+        "The length of each renewal, in years. The model knows only when the current term ends, not how long it was, so no term is assumed: it is required whenever renewalProbability is given."
+      ),
     ])
 
   static let mitigation = ScenarioObject(
@@ -632,6 +634,8 @@ public struct ScenarioField: Sendable {
     case always
     /// Required unless the file `extends` another (which may give it).
     case unlessExtending
+    /// Required whenever the sibling field of this key is given (JSON Schema's `dependentRequired`).
+    case with(String)
   }
 
   /// What a number that is a share of something means, which decides how a likely percentage slip is caught.

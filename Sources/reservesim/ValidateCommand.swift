@@ -33,6 +33,10 @@ struct ValidateCommand: ParsableCommand {
         }
         InputWarnings.print(warnings: warnings)
         valid.append("\(file): ok (\(scenario.name), \(scenario.years) years)")
+        if !scenario.agreementTerms.isEmpty {
+          valid.append("  dated agreements:")
+          valid += scenario.agreementTerms.map { "    " + $0 }
+        }
         valid += UncertaintyDescription.lines(scenario.uncertainParameters).map { "  " + $0 }
       } catch let error as ScenarioError {
         failures.append(error.description)

@@ -37,6 +37,34 @@ final class PartTwoEndToEndTests: XCTestCase {
     XCTAssertTrue(outcome.stderr.contains("before the start"), outcome.stderr)
   }
 
+  /// SPEC §12 gives a renewal term of 1 year by default, but the model knows only when the current term ends, not
+  /// how long it was: a renewal chance without its term is refused, and the term is shown where the file is read.
+  func testARenewalChanceNeedsItsTermWhichValidateAndRunShow() throws {
+    let folder = try CommandLineRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("renewal.json")
+    let agreement = #"{"ends": "2027-06", "renewalProbability": 0.5}"#
+    try Data(
+      (#"{"name": "r", "years": 5, "start": "2026-01", "inKindServices": [{"name": "CDN", "monthlyValue": 1000, "#
+        + #""agreement": \#(agreement)}]}"#).utf8
+    ).write(to: file)
+    let missing = try CommandLineRunner.run(["validate", file.path])
+    XCTAssertEqual(missing.status, 2)
+    XCTAssertEqual(missing.stdout, "")
+    XCTAssertEqual(
+      missing.stderr,
+      "reservesim: \(file.path): $.inKindServices[0].agreement.renewalYears: is required when renewalProbability is "
+        + "given (a whole number of years); it has no default\n")
+    let term = "inKindServices[CDN].agreement.renewalYears=2"
+    let valid = try CommandLineRunner.run(["validate", file.path, "--set", term])
+    XCTAssertEqual(valid.status, 0, valid.stderr)
+    let line = "CDN: donated to 2027-06 (month 18); then renewed with chance 50% for 2 years at a time (at each end)"
+    XCTAssertTrue(valid.stdout.contains("  dated agreements:\n    " + line + "\n"), valid.stdout)
+    let run = try CommandLineRunner.run(["run", file.path, "--set", term, "--paths", "100"])
+    XCTAssertEqual(run.status, 0, run.stderr)
+    XCTAssertTrue(run.stdout.contains("Dated agreements\n  " + line + "\n"), run.stdout)
+  }
+
   func testThePolicyFileSearchesTheReserveAndOmitsTheShortfall() throws {
     let document = try json(["run", policy, "--paths", "1000", "--json"])
     XCTAssertEqual(document["requiredReserveMethod"] as? String, "search")
