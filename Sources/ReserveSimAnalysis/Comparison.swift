@@ -28,6 +28,13 @@ public struct Comparison: Sendable {
   public var currency: String
   public var paths: Int
   public var seed: UInt64
+  /// The horizons of A and B, in years (each ruin probability counts its own).
+  public var yearsA: Int
+  public var yearsB: Int
+  /// The `--set` edits applied to both files, as written (`reserve.initial=3e6`); set by the caller that made them.
+  public var edits: [String] = []
+  /// The `--set-b` edits applied to B only, as written.
+  public var editsB: [String] = []
   public var ruinProbability: PairedDifference
   public var requiredReserve: [ReserveDifference]
   /// What to keep in mind when reading the difference (lists or horizons that differ); empty when nothing.
@@ -45,6 +52,8 @@ public struct Comparison: Sendable {
     currency = a.scenario.currency
     paths = a.paths
     seed = a.seed
+    yearsA = a.scenario.years
+    yearsB = b.scenario.years
     notes = Self.caveats(a.scenario, b.scenario)
 
     let outcomeA = RunOutcome(a, confidences: confidences)

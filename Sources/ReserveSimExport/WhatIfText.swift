@@ -8,7 +8,9 @@ public enum WhatIfText {
   public static func render(_ c: Comparison) -> String {
     let money = MoneyFormat(currency: c.currency)
     var out = "A: \(c.nameA)\nB: \(c.nameB)\n"
-    out += "\(c.paths) paths, seed \(c.seed), common random numbers (path i sees the same draws in A and B)\n\n"
+    out += "\(c.paths) paths, seed \(c.seed), common random numbers (path i sees the same draws in A and B)\n"
+    out += "Horizon: " + (c.yearsA == c.yearsB ? years(c.yearsA) : "A \(years(c.yearsA)), B \(years(c.yearsB))") + "\n"
+    out += "Edits: " + editsWords([("--set", c.edits, "A and B"), ("--set-b", c.editsB, "B only")]) + "\n\n"
     out += pad("", 18) + pad("A", 14) + pad("B", 14) + pad("B − A", 14) + "95% interval of B − A\n"
     let ruin = c.ruinProbability
     out += pad("Ruin probability", 18) + pad(percent(ruin.a), 14) + pad(percent(ruin.b), 14)
@@ -25,6 +27,9 @@ public enum WhatIfText {
     return out
   }
 
+  /// The widest parameter column of `sensitivity`'s table; a longer name takes a line of its own above its row.
+  public static let sensitivityNameWidth = 48
+
   /// `sensitivity`: the ranked parameters with their low and high outcomes.
   public static func render(_ s: SensitivityAnalysis) -> String {
     let money = MoneyFormat(currency: s.currency)
@@ -34,12 +39,20 @@ public enum WhatIfText {
     out += "lower and higher, one at a time\n"
     out += "\(s.paths) paths, seed \(s.seed), common random numbers; \(s.simulations) simulations\n"
     out += "Base: reserve needed at 95% \(money.short(s.base.requiredReserve[0])), "
-    out += "ruin probability \(percent(s.base.ruinProbability))\n\n"
-    let width = min(60, max(10, s.parameters.map(\.path.count).max() ?? 10)) + 2
+    out += "ruin probability \(percent(s.base.ruinProbability))\n"
+    let marked =
+      s.swungEstimates.isEmpty
+      ? "" : "; * a distribution's centre: its low and high move the centre and keep the spread"
+    out += TextSummary.wrapped("(" + s.baseNote + marked + ".)", width: 112) + "\n"
+    // A name longer than the column gets a line of its own, so the figures stay in their columns.
+    let width = min(sensitivityNameWidth, max(10, s.parameters.map(\.path.count).max() ?? 10)) + 2
     out += pad("parameter", width) + pad("base", 10) + pad("low → high", 20) + pad("reserve at 95%: low → high", 30)
     out += "ruin: low → high\n"
     for p in s.parameters {
-      out += pad(p.path, width) + pad(number(p.base), 10) + pad("\(number(p.low)) → \(number(p.high))", 20)
+      if p.path.count > width - 2 { out += p.path + "\n" }
+      let estimate = s.swungEstimates.contains(p.path) ? "*" : ""
+      out += pad(p.path.count > width - 2 ? "" : p.path, width) + pad(number(p.base) + estimate, 10)
+      out += pad("\(number(p.low)) → \(number(p.high))", 20)
       out += pad("\(money.short(p.requiredReserveLow)) → \(money.short(p.requiredReserveHigh))", 30)
       out += "\(percent(p.ruinProbabilityLow)) → \(percent(p.ruinProbabilityHigh))\n"
     }
@@ -125,6 +138,26 @@ public enum WhatIfText {
     case .trafficAtHorizon: return multiple(ruined ? driver.ruinedMedian : driver.survivingMedian)
     case .eventMonths, .sponsorsAtHorizon: return decimal(ruined ? driver.ruinedMean : driver.survivingMean)
     }
+  }
+
+  /// "5 years", "1 year".
+  static func years(_ count: Int) -> String { "\(count) year\(count == 1 ? "" : "s")" }
+
+  /// The edits applied, by option and what they apply to: "--set reserve.floor=1 (A and B); --set-b x=2 (B only)",
+  /// or "none" (the files as written).
+  public static func editsWords(_ groups: [(option: String, edits: [String], scope: String)]) -> String {
+    let words = groups.filter { !$0.edits.isEmpty }.map { group in
+      group.edits.map { "\(group.option) \($0)" }.joined(separator: ", ") + " (\(group.scope))"
+    }
+    return words.isEmpty ? "none (the files as written)" : words.joined(separator: "; ")
+  }
+
+  /// The line `sweep` prints before its table: the scenario, the horizon, the settings and the other edits.
+  public static func context(_ s: Sweep) -> String {
+    let horizon =
+      s.axes.contains { $0.path.description == "years" } ? "the horizon set by the axis years" : years(s.years)
+    return "Sweep of \(s.scenarioName) over \(horizon), \(s.paths) paths, seed \(s.seed); other edits: "
+      + editsWords([("--set", s.edits, "every point")])
   }
 
   static func percent(_ share: Double, digits: Int = 1) -> String { PercentFormat.format(share, digits: digits) }

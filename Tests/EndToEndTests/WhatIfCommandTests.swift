@@ -82,6 +82,64 @@ final class WhatIfCommandTests: XCTestCase {
     XCTAssertTrue(lines[6].hasPrefix("2000000,0.2,"))
   }
 
+  /// compare and sweep say the horizon and every edit they applied, in text and JSON.
+  func testCompareAndSweepPrintTheHorizonAndTheEditsApplied() throws {
+    let file = try write("cdn.json", Self.cdnDependent)
+    let edits = ["--set", "reserve.floor=1", "--set-b", "reserve.initial=2e6"]
+    let text = try CommandLineRunner.run(["compare", file, "--paths", "200"] + edits)
+    XCTAssertEqual(text.status, 0, text.stderr)
+    XCTAssertTrue(
+      text.stdout.contains(
+        "Horizon: 5 years\nEdits: --set reserve.floor=1 (A and B); --set-b reserve.initial=2e6 (B only)\n"),
+      text.stdout)
+    let json = try object(try CommandLineRunner.run(["compare", file, "--paths", "200", "--json"] + edits).stdout)
+    XCTAssertEqual(json["years"] as? [String: Int], ["a": 5, "b": 5])
+    XCTAssertEqual(json["edits"] as? [String: [String]], ["both": ["reserve.floor=1"], "b": ["reserve.initial=2e6"]])
+    let plain = try CommandLineRunner.run(["compare", file, file, "--paths", "200"])
+    XCTAssertTrue(plain.stdout.contains("Edits: none (the files as written)\n"), plain.stdout)
+
+    let sweepArguments = [
+      "sweep", file, "--paths", "200", "--set", "reserve.initial=0:2e6:3", "--set", "reserve.floor=1",
+    ]
+    let sweep = try CommandLineRunner.run(sweepArguments)
+    XCTAssertEqual(sweep.status, 0, sweep.stderr)
+    XCTAssertTrue(sweep.stdout.hasPrefix("reserve.initial,ruinProbability,"), "stdout stays a CSV: \(sweep.stdout)")
+    XCTAssertTrue(
+      sweep.stderr.contains(
+        "Sweep of CDN dependent over 5 years, 200 paths, seed 1; other edits: --set reserve.floor=1 (every point)\n"),
+      sweep.stderr)
+    let sweepJSON = try object(try CommandLineRunner.run(sweepArguments + ["--json"]).stdout)
+    XCTAssertEqual(sweepJSON["years"] as? Int, 5)
+    XCTAssertEqual(sweepJSON["edits"] as? [String], ["reserve.floor=1"])
+  }
+
+  /// A name longer than sensitivity's parameter column takes a line of its own, so every row's figures start in
+  /// the same column; the note says which `run` the base is.
+  func testSensitivityKeepsItsColumnsAndSaysWhichRunItsBaseIs() throws {
+    let longName = String(repeating: "Share of operations ", count: 3).trimmingCharacters(in: .whitespaces)
+    let file = try write("long.json", Self.cdnDependent.replacingOccurrences(of: "\"Staff\"", with: "\"\(longName)\""))
+    let result = try CommandLineRunner.run([
+      "sensitivity", file, "--paths", "300", "--param", "expenses[\(longName)].annual", "reserve.initial",
+    ])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let lines = result.stdout.components(separatedBy: "\n")
+    let header = try XCTUnwrap(lines.first { $0.hasPrefix("parameter ") })
+    let baseColumn = try XCTUnwrap(header.range(of: "base")).lowerBound.utf16Offset(in: header)
+    let name = "expenses[\(longName)].annual"
+    let nameLine = try XCTUnwrap(lines.firstIndex(of: name), result.stdout)
+    let longRow = lines[nameLine + 1]
+    XCTAssertTrue(longRow.hasPrefix(String(repeating: " ", count: baseColumn) + "900k"), longRow)
+    let shortRow = try XCTUnwrap(lines.first { $0.hasPrefix("reserve.initial ") })
+    XCTAssertEqual(shortRow.dropFirst(baseColumn).prefix(4), "1M  ", shortRow)
+    let note = "(the base is the file exactly as `run --paths 300` prints it; `run` alone uses the file's 10000 paths,"
+    XCTAssertTrue(result.stdout.contains(note), result.stdout)
+    let json = try object(
+      try CommandLineRunner.run(["sensitivity", file, "--paths", "300", "--json", "--param", "reserve.initial"]).stdout)
+    let base = try XCTUnwrap(json["base"] as? [String: Any])
+    XCTAssertEqual(base["filePaths"] as? Int, 10000)
+    XCTAssertTrue((base["note"] as? String)?.hasPrefix("the base is the file exactly as `run --paths 300`") ?? false)
+  }
+
   func testDriversNameTheCriticalServiceAndHandleNoRuin() throws {
     let file = try write("critical.json", Self.oneCriticalService)
     let result = try CommandLineRunner.run(["drivers", file, "--paths", "600", "--json"])
