@@ -37,6 +37,7 @@ public enum HTMLReport {
 
     body += "<section><h2>Reserve needed</h2>"
     body += table(s.reserveTable)
+    if let shortfallTable = s.shortfallTable { body += table(shortfallTable) }
     if let minimumTable = s.minimumReserveTable { body += table(minimumTable) }
     for note in s.reserveNotes { body += "<p class=\"note\">\(esc(note))</p>" }
     if let activity = s.policyActivityTable {

@@ -72,25 +72,32 @@ extension RunSummary {
     return text
   }
 
-  /// The reserve needed at each of the summary's confidences, with its 95% interval and the expected
-  /// shortfall at the same level (the mean need of the worst 1 − c of futures).
+  /// The reserve needed at each of the summary's confidences, with its months and 95% interval.
   var reserveTable: DisplayTable {
     let money = MoneyFormat(currency: currency)
     let showsMonths = monthlyOutgoMonth1 > 0
     var header = ["Confidence", "Reserve needed"]
     if showsMonths { header.append("Months of outgo") }
-    header += ["95% interval", "Mean need of the worst (1 − c)"]
+    header += ["95% interval"]
     return DisplayTable(
       title: "Reserve needed", header: header,
       rows: requiredReserve.map { level in
         var row = [CSVExport.percentLabel(level.confidence) + "%", money.full(level.value)]
         if let months = months(of: level.value) { row.append(MonthsFormat.number(months)) }
         row.append("\(money.short(level.lower)) – \(money.short(level.upper))")
-        row.append(
-          requiredReserveMethod == .exact
-            ? money.full(Self.shortfall(sorted: sortedRequiredReserve, confidence: level.confidence).value) : "—")
         return row
       })
+  }
+
+  /// The expected shortfall at `defaultShortfallConfidences`, the levels every output shows it at (the text's
+  /// "worst 10%" rows, `--json`'s `expectedShortfall`); nil when the reserve is searched for (SPEC §15).
+  var shortfallTable: DisplayTable? {
+    guard requiredReserveMethod == .exact else { return nil }
+    let money = MoneyFormat(currency: currency)
+    return DisplayTable(
+      title: "Mean need of the worst futures (expected shortfall)",
+      header: ["Worst futures", "Mean need (expected shortfall)"],
+      rows: expectedShortfall.map { [CSVExport.percentLabel(1 - $0.confidence) + "%", money.full($0.value)] })
   }
 
   /// The reserve that holds the board's minimum (SPEC §17) at each confidence, with its months and 95% interval;
@@ -164,7 +171,7 @@ extension RunSummary {
           + "\(RunSummary.shortfallOmittedInSearch).")
     } else {
       notes.append(
-        "Mean need of the worst (1 − c) (the expected shortfall at c): the average reserve the worst (1 − c) of "
+        "Mean need of the worst futures (the expected shortfall): the average reserve the worst 10%, 5% or 1% of "
           + "futures would need in total from the start — not a gap against the reserve held.")
     }
     if let minimum = minimumMonths, let below = belowMinimum {

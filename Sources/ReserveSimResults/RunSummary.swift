@@ -59,8 +59,24 @@ public struct RunSummary: Sendable {
     public var raised: Double
   }
 
+  /// The confidences of the reserve needed in `run` (text, `--json`, CSV), `check` and the what-if commands.
   public static let defaultReserveConfidences = [0.5, 0.75, 0.9, 0.95, 0.99]
+  /// The confidences at which every output shows the expected shortfall (text, `--json`, `summary.csv`,
+  /// `reserve.csv`, the report and the notebook): the mean need of the worst 10%, 5% and 1% of futures. Lower
+  /// levels are left out everywhere: the mean need of the worst half is not a tail figure.
   public static let defaultShortfallConfidences = [0.9, 0.95, 0.99]
+
+  /// This summary with the reserve needed at `defaultReserveConfidences` only (the levels `run --json` prints), for
+  /// a summary made at more levels (the report's and notebook's curve): the same figures, fewer rows.
+  public var atRunLevels: RunSummary {
+    var copy = self
+    func isRunLevel(_ level: ReserveLevel) -> Bool {
+      Self.defaultReserveConfidences.contains { abs($0 - level.confidence) < 1e-12 }
+    }
+    copy.requiredReserve = requiredReserve.filter(isRunLevel)
+    copy.requiredReserveForMinimum = requiredReserveForMinimum.filter(isRunLevel)
+    return copy
+  }
 
   public var scenarioName: String
   public var currency: String
