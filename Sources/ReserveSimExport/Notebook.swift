@@ -261,8 +261,8 @@ public enum Notebook {
     ])
     shown = ranking.dropna(subset=["need"]).iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, 0.4 * len(shown) + 1.2))
-    ax.barh(shown["estimate"], shown["need"].clip(lower=0), color="#1f5fa8",
-            xerr=[(shown["need"] - shown["low"]).clip(lower=0), (shown["high"] - shown["need"]).clip(lower=0)],
+    ax.barh(shown["estimate"], shown["need"], color="#1f5fa8",
+            xerr=[shown["need"] - shown["low"], shown["high"] - shown["need"]],
             ecolor="#1a1a1a", capsize=3)
     ax.set_title("What matters most to pin down")
     ax.set_xlabel("Share of the spread in the reserve needed explained on its own (first-order index)")
@@ -270,7 +270,8 @@ public enum Notebook {
     ax.set_xlim(left=0)
     ax.grid(alpha=0.3, axis="x")
     plt.show()
-    ranking
+    # Shown in percent; indices are clamped to [0, 1] by ReserveSim (never below 0), as in every output.
+    (ranking.set_index("estimate") * 100).round(1).add_suffix(" (%)")
     """
 
   // MARK: - Markdown
