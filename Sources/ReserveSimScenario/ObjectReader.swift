@@ -92,6 +92,13 @@ struct ObjectReader {
       }
       x = fraction
       percentText = text
+    case .string(let text) where text.trimmingCharacters(in: .whitespaces).hasSuffix("%"):
+      // A percentage where the field counts something else (months, money): say what the field counts.
+      let unit = field.unit ?? "a plain number"
+      let what = unit.contains("month") ? "a month count" : "a share here (the field is in \(unit))"
+      throw error(
+        key,
+        "expected a number of \(unit), found the percentage \(ScenarioError.quoted(text)): a percentage is not \(what)")
     default:
       let hint = field.acceptsPercent ? " (a fraction such as 0.05, or a percentage such as \"5%\")" : ""
       throw error(key, "expected a number\(hint), found \(value.kindDescription)")

@@ -31,7 +31,7 @@ struct ValidateCommand: ParsableCommand {
           failures += warnings
           continue
         }
-        InputWarnings.print(warnings: warnings)
+        InputWarnings.print(warnings: warnings, strictOption: true)
         valid.append("\(file): ok (\(scenario.name), \(scenario.years) years)")
         if !scenario.agreementTerms.isEmpty {
           valid.append("  dated agreements:")

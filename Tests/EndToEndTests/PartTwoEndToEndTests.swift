@@ -153,6 +153,67 @@ final class InputWarningEndToEndTests: XCTestCase {
   }
 }
 
+/// Input hints: what an ambiguous percentage was read as, why a percentage is not a month count, how to write a
+/// month, and how to refuse a warning.
+final class InputHintEndToEndTests: XCTestCase {
+  private func outcome(_ json: String, _ arguments: [String] = ["validate"]) throws -> (
+    CommandLineRunner.Outcome, String
+  ) {
+    let folder = try CommandLineRunner.temporaryDirectory()
+    let file = folder.appendingPathComponent("hint.json")
+    try Data(json.utf8).write(to: file)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    return (try CommandLineRunner.run(arguments + [file.path]), file.path)
+  }
+
+  func testAPercentageMultiplierSaysWhatItWasReadAs() throws {
+    let json =
+      #"{"name": "c", "years": 2, "expenses": [{"name": "s", "annual": 10}], "policy": {"cuts": {"belowMonths": 2, "expenseMultiplier": "40%"}}}"#
+    let (plain, file) = try outcome(json)
+    XCTAssertEqual(plain.status, 0, plain.stderr)
+    XCTAssertEqual(
+      plain.stderr,
+      "reservesim: warning: \(file): $.policy.cuts.expenseMultiplier: is \"40%\", read as the multiplier 0.4: the "
+        + "amounts are kept at 40% (a 60% cut); for a 40% cut write 0.6 or \"60%\" (use --strict to refuse)\n")
+    let (strict, strictFile) = try outcome(json, ["validate", "--strict"])
+    XCTAssertEqual(strict.status, 2)
+    XCTAssertEqual(strict.stdout, "")
+    XCTAssertTrue(strict.stderr.hasPrefix("reservesim: \(strictFile): $.policy.cuts.expenseMultiplier: is \"40%\""))
+  }
+
+  func testAPercentageIsNotAMonthCount() throws {
+    let (result, file) = try outcome(#"{"name": "m", "years": 2, "policy": {"minimumMonths": "25%"}}"#)
+    XCTAssertEqual(result.status, 2)
+    XCTAssertEqual(
+      result.stderr,
+      "reservesim: \(file): $.policy.minimumMonths: expected a number of months of outgo, found the percentage "
+        + "\"25%\": a percentage is not a month count\n")
+  }
+
+  func testAnUnquotedMonthIsToldToBeQuoted() throws {
+    let (result, file) = try outcome(
+      #"{"name": "q", "years": 2, "start": "2026-01", "oneOffs": [{"name": "a", "month": 2027-06, "amount": 1}]}"#)
+    XCTAssertEqual(result.status, 2)
+    XCTAssertEqual(
+      result.stderr,
+      "reservesim: \(file):1:82: $.oneOffs[0].month: malformed JSON: a month must be written in quotes: \"2027-06\", "
+        + "not 2027-06\n")
+  }
+
+  func testAWarningSaysHowToRefuseIt() throws {
+    let json =
+      #"{"name": "w", "years": 2, "inKindServices": [{"name": "C", "monthlyValue": 10, "mitigation": {"afterMonths": 1, "costFraction": 50}}]}"#
+    let (validate, _) = try outcome(json)
+    XCTAssertEqual(validate.status, 0)
+    XCTAssertTrue(validate.stderr.hasSuffix(" (or write \"5000%\" if 5000% is meant) (use --strict to refuse)\n"))
+    let (report, _) = try outcome(json, ["report", "-o", "/dev/null", "--paths", "10"])
+    XCTAssertEqual(report.status, 0, report.stderr)
+    XCTAssertTrue(report.stderr.hasSuffix(" (validate --strict refuses it)\n"), report.stderr)
+    let (strict, _) = try outcome(json, ["validate", "--strict"])
+    XCTAssertEqual(strict.status, 2)
+  }
+}
+
 /// `compare` of one file against itself with --set-b names B by what changed.
 final class CompareLabelEndToEndTests: XCTestCase {
   func testBIsNamedByItsEdits() throws {
