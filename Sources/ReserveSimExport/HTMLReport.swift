@@ -105,8 +105,8 @@ public enum HTMLReport {
         let label =
           firstCalendarYear.map { "\(balance.year)\u{00A0}(\($0 + balance.year - 1))" } ?? String(balance.year)
         return [label, PercentFormat.format(s.ruinProbabilityByYear[balance.year - 1])]
-          + [balance.p5, balance.p25, balance.p50, balance.p75, balance.p95, balance.mean].map(money.short)
-          + [flows.income, flows.sponsorRevenue, flows.expenses, flows.serviceCosts].map(money.short)
+          + [balance.p5, balance.p25, balance.p50, balance.p75, balance.p95, balance.mean].map { money.short($0) }
+          + [flows.income, flows.sponsorRevenue, flows.expenses, flows.serviceCosts].map { money.short($0) }
       })
   }
 

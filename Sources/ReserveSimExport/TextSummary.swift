@@ -75,7 +75,7 @@ public enum TextSummary {
       out += pad(CSVExport.percentLabel(level.confidence) + "%", 12)
       out += pad(money.full(level.value), 16)
       if let months = s.months(of: level.value) { out += pad(MonthsFormat.number(months), 9) }
-      out += "\(money.short(level.lower)) – \(money.short(level.upper))\n"
+      out += money.interval(level.lower, level.upper) + "\n"
     }
     return out
   }

@@ -19,7 +19,8 @@ public enum WhatIfText {
       let v = level.value
       out += pad("Reserve at " + CSVExport.percentLabel(level.confidence) + "%", 18) + pad(money.short(v.a), 14)
       out += pad(money.short(v.b), 14) + pad(signed(v.difference, money), 14)
-      out += "\(signed(v.lower, money)) to \(signed(v.upper, money))\n"
+      let (lower, upper) = money.shortPair(v.lower, v.upper, sign: { $0 > 0 ? "+" : "" })
+      out += "\(lower) to \(upper)\n"
     }
     out += "\nRuin: paired normal interval over per-path ruin indicators. Reserve: paired bootstrap "
     out += "(\(PairedBootstrap.defaultResamples) resamples of paths). See docs/what-if.md.\n"
