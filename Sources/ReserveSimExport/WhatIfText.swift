@@ -50,9 +50,8 @@ public enum WhatIfText {
     out += pad("parameter", width) + pad("base", 10) + pad("low → high", 20) + pad("reserve at 95%: low → high", 30)
     out += "ruin: low → high\n"
     for p in s.parameters {
-      if p.path.count > width - 2 { out += p.path + "\n" }
       let estimate = s.swungEstimates.contains(p.path) ? "*" : ""
-      out += pad(p.path.count > width - 2 ? "" : p.path, width) + pad(number(p.base) + estimate, 10)
+      out += nameColumn(p.path, width) + pad(number(p.base) + estimate, 10)
       out += pad("\(number(p.low)) → \(number(p.high))", 20)
       out += pad("\(money.short(p.requiredReserveLow)) → \(money.short(p.requiredReserveHigh))", 30)
       out += "\(percent(p.ruinProbabilityLow)) → \(percent(p.ruinProbabilityHigh))\n"
@@ -79,7 +78,7 @@ public enum WhatIfText {
     let width = min(50, max(10, d.drivers.map { label($0).count }.max() ?? 10)) + 2
     out += "\n" + pad("feature", width) + pad("ruined", 12) + pad("surviving", 12) + "separation\n"
     for driver in d.drivers {
-      out += pad(label(driver), width) + pad(featureValue(driver, ruined: true), 12)
+      out += nameColumn(label(driver), width) + pad(featureValue(driver, ruined: true), 12)
       out += pad(featureValue(driver, ruined: false), 12) + String(format: "%+.2f", driver.separation) + "\n"
     }
     out += "\nSeparation is Cliff's delta: P(ruined > surviving) − P(ruined < surviving), from −1 to 1; "
@@ -106,6 +105,9 @@ public enum WhatIfText {
     case .sponsorsAtHorizon:
       return
         "Ruined paths ended with \(decimal(r)) \(driver.name) sponsors on average, surviving ones with \(decimal(s))."
+    case .drawnEstimate:
+      return "Ruined paths drew \(driver.name) at \(number(driver.ruinedMedian)) in the median, surviving ones at "
+        + "\(number(driver.survivingMedian))."
     }
   }
 
@@ -130,6 +132,7 @@ public enum WhatIfText {
     case .eventMonths: return "\(driver.name) (months active)"
     case .trafficAtHorizon: return "traffic at horizon (median)"
     case .sponsorsAtHorizon: return "\(driver.name) sponsors at horizon"
+    case .drawnEstimate: return "\(driver.name) (drawn, median)"
     }
   }
 
@@ -137,6 +140,7 @@ public enum WhatIfText {
     switch driver.kind {
     case .serviceLost: return percent(ruined ? driver.ruinedMean : driver.survivingMean)
     case .trafficAtHorizon: return multiple(ruined ? driver.ruinedMedian : driver.survivingMedian)
+    case .drawnEstimate: return number(ruined ? driver.ruinedMedian : driver.survivingMedian)
     case .eventMonths, .sponsorsAtHorizon: return decimal(ruined ? driver.ruinedMean : driver.survivingMean)
     }
   }
@@ -196,4 +200,10 @@ public enum WhatIfText {
   }
 
   static func pad(_ text: String, _ width: Int) -> String { TextSummary.pad(text, width) }
+
+  /// A table's first column: the name padded to `width`, or, when longer than the column, the name on a line of
+  /// its own and the row's figures below it in their columns.
+  static func nameColumn(_ name: String, _ width: Int) -> String {
+    name.count > width - 2 ? name + "\n" + String(repeating: " ", count: width) : pad(name, width)
+  }
 }

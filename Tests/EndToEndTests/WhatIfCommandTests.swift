@@ -140,6 +140,27 @@ final class WhatIfCommandTests: XCTestCase {
     XCTAssertTrue((base["note"] as? String)?.hasPrefix("the base is the file exactly as `run --paths 300`") ?? false)
   }
 
+  /// Ruin with no service to lose, decided by a drawn estimate alone: a year's rent drawn uniform on [0, 1000]
+  /// against a reserve of 500 ruins exactly the paths that drew more than 500, so every ruined path's draw is above
+  /// every surviving one's and Cliff's δ is exactly +1.
+  func testDriversIncludeTheDrawnEstimates() throws {
+    let file = try write(
+      "drawn.json",
+      #"{"name": "Drawn", "years": 1, "reserve": {"initial": 500}, "expenses": [{"name": "Rent", "annual": {"uniform": [0, 1000]}}]}"#
+    )
+    let result = try CommandLineRunner.run(["drivers", file, "--paths", "1000", "--json"])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let drivers = try XCTUnwrap(try object(result.stdout)["drivers"] as? [[String: Any]])
+    XCTAssertEqual(drivers.count, 1)
+    XCTAssertEqual(drivers[0]["kind"] as? String, "drawnEstimate")
+    XCTAssertEqual(drivers[0]["name"] as? String, "expenses[Rent].annual")
+    XCTAssertEqual(drivers[0]["separation"] as? Double, 1)
+    XCTAssertGreaterThan(try XCTUnwrap(drivers[0]["ruinedMedian"] as? Double), 500)
+    XCTAssertLessThanOrEqual(try XCTUnwrap(drivers[0]["survivingMedian"] as? Double), 500)
+    let text = try CommandLineRunner.run(["drivers", file, "--paths", "1000"])
+    XCTAssertTrue(text.stdout.contains("• Ruined paths drew expenses[Rent].annual at "), text.stdout)
+  }
+
   func testDriversNameTheCriticalServiceAndHandleNoRuin() throws {
     let file = try write("critical.json", Self.oneCriticalService)
     let result = try CommandLineRunner.run(["drivers", file, "--paths", "600", "--json"])
