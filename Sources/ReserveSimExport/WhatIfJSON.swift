@@ -17,28 +17,32 @@ public enum WhatIfJSON {
         ("upper", .number(d.upper)),
       ]
     }
-    return OrderedJSON.object([
-      ("a", .string(c.nameA)), ("b", .string(c.nameB)), ("paths", .integer(c.paths)), ("seed", .raw(String(c.seed))),
-      ("years", .object([("a", .integer(c.yearsA)), ("b", .integer(c.yearsB))])),
-      ("edits", .object([("both", strings(c.edits)), ("b", strings(c.editsB))])),
-      ("ruinProbability", .object(fields(c.ruinProbability))),
-      (
-        "requiredReserve",
-        .array(c.requiredReserve.map { .object([("confidence", .number($0.confidence))] + fields($0.value)) })
-      ),
-      (
-        "method",
-        .object([
-          ("ruinProbability", .string("paired normal approximation over per-path ruin indicators: mean ± 1.96·sd/√N")),
-          (
-            "requiredReserve",
-            .string(
-              "paired bootstrap percentile interval, \(PairedBootstrap.defaultResamples) resamples of path indices")
-          ),
-        ])
-      ),
-      ("notes", .array(c.notes.map(OrderedJSON.string))),
-    ]).text()
+    return OrderedJSON.object(
+      [
+        ("a", .string(c.nameA)), ("b", .string(c.nameB)), ("paths", .integer(c.paths)), ("seed", .raw(String(c.seed))),
+        ("years", .object([("a", .integer(c.yearsA)), ("b", .integer(c.yearsB))])),
+        ("edits", .object([("both", strings(c.edits)), ("b", strings(c.editsB))])),
+        ("ruinProbability", .object(fields(c.ruinProbability))),
+        (
+          "requiredReserve",
+          .array(c.requiredReserve.map { .object([("confidence", .number($0.confidence))] + fields($0.value)) })
+        ),
+        (
+          "method",
+          .object([
+            (
+              "ruinProbability", .string("paired normal approximation over per-path ruin indicators: mean ± 1.96·sd/√N")
+            ),
+            (
+              "requiredReserve",
+              .string(
+                "paired bootstrap percentile interval, \(PairedBootstrap.defaultResamples) resamples of path indices")
+            ),
+          ])
+        ),
+        ("notes", .array(c.notes.map(OrderedJSON.string))),
+      ] + (c.warnings.isEmpty ? [] : [("warnings", strings(c.warnings))])
+    ).text()
   }
 
   /// `sensitivity --json`: `parameters` sorted by swing, largest first; a row's `swing` is in the metric's unit.

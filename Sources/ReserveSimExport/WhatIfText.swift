@@ -11,6 +11,7 @@ public enum WhatIfText {
     out += "\(c.paths) paths, seed \(c.seed), common random numbers (path i sees the same draws in A and B)\n"
     out += "Horizon: " + (c.yearsA == c.yearsB ? years(c.yearsA) : "A \(years(c.yearsA)), B \(years(c.yearsB))") + "\n"
     out += "Edits: " + editsWords([("--set", c.edits, "A and B"), ("--set-b", c.editsB, "B only")]) + "\n\n"
+    for warning in c.warnings { out += "Warning: \(warning).\n\n" }
     out += pad("", 18) + pad("A", 14) + pad("B", 14) + pad("B − A", 14) + "95% interval of B − A\n"
     let ruin = c.ruinProbability
     out += pad("Ruin probability", 18) + pad(percent(ruin.a), 14) + pad(percent(ruin.b), 14)

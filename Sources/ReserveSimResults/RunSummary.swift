@@ -252,17 +252,21 @@ public struct RunSummary: Sendable {
       a.raised = Self.finite(a.raised)
       policyActivity[index] = a
     }
-    if !overflowed.isEmpty {
-      let list = overflowed.count > 4 ? Array(overflowed.prefix(3)) + ["\(overflowed.count - 3) more"] : overflowed
-      warnings.append(
-        "amounts beyond the largest number this computer holds (about 1.8e308) are shown as ±1.8e308 in "
-          + list.joined(separator: ", ")
-          + ": the scenario's growth rates, volatilities or amounts compound past any real budget")
-    }
+    if let warning = Self.overflowWarning(overflowed) { warnings.append(warning) }
+  }
+
+  /// The one warning every output gives when amounts overflowed, naming what did (at most three, then a count);
+  /// nil when nothing did.
+  package static func overflowWarning(_ overflowed: [String]) -> String? {
+    guard !overflowed.isEmpty else { return nil }
+    let list = overflowed.count > 4 ? Array(overflowed.prefix(3)) + ["\(overflowed.count - 3) more"] : overflowed
+    return "amounts beyond the largest number this computer holds (about 1.8e308) are shown as ±1.8e308 in "
+      + list.joined(separator: ", ")
+      + ": the scenario's growth rates, volatilities or amounts compound past any real budget"
   }
 
   /// x when finite; ±`Double.greatestFiniteMagnitude` for ±∞, and `undefined` for NaN (∞ − ∞).
-  static func finite(_ x: Double, undefined: Double = -.greatestFiniteMagnitude) -> Double {
+  package static func finite(_ x: Double, undefined: Double = -.greatestFiniteMagnitude) -> Double {
     if x.isNaN { return undefined }
     return Swift.min(.greatestFiniteMagnitude, Swift.max(-.greatestFiniteMagnitude, x))
   }

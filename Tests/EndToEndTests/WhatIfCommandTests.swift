@@ -140,6 +140,35 @@ final class WhatIfCommandTests: XCTestCase {
     XCTAssertTrue((base["note"] as? String)?.hasPrefix("the base is the file exactly as `run --paths 300`") ?? false)
   }
 
+  /// A return of −99.9999% a year for 100 years sends every need past the largest double: compare shows the amounts
+  /// and B − A's interval as ±1.8e308 with the overflow warning, as run does — never null, inf or nan.
+  func testCompareShowsOverflowedAmountsAsTheLargestNumberWithAWarning() throws {
+    let file = try write(
+      "overflow.json",
+      #"{"name": "o", "years": 100, "reserve": {"initial": 1000, "annualReturn": -0.999999}, "expenses": [{"name": "s", "annual": 1000}]}"#
+    )
+    let arguments = ["compare", file, "--set-b", "reserve.floor=1", "--paths", "100"]
+    let json = try CommandLineRunner.run(arguments + ["--json"])
+    XCTAssertEqual(json.status, 0, json.stderr)
+    XCTAssertFalse(json.stdout.contains("null"), json.stdout)
+    let document = try object(json.stdout)
+    let most = Double.greatestFiniteMagnitude
+    for level in try XCTUnwrap(document["requiredReserve"] as? [[String: Any]]) {
+      XCTAssertEqual(level["a"] as? Double, most)
+      XCTAssertEqual(level["b"] as? Double, most)
+      XCTAssertEqual(level["lower"] as? Double, -most)
+      XCTAssertEqual(level["upper"] as? Double, most)
+    }
+    let warnings = try XCTUnwrap(document["warnings"] as? [String])
+    XCTAssertTrue(warnings[0].hasPrefix("amounts beyond the largest number this computer holds"), warnings[0])
+    let text = try CommandLineRunner.run(arguments)
+    XCTAssertTrue(text.stdout.contains("\nWarning: amounts beyond the largest number"), text.stdout)
+    XCTAssertTrue(
+      text.stdout.contains("Reserve at 95%    $1.8e308      $1.8e308      +$1.8e308     −$1.8e308 to +$1.8e308\n"),
+      text.stdout)
+    XCTAssertFalse(text.stdout.contains("inf") || text.stdout.contains("nan"), text.stdout)
+  }
+
   /// Ruin with no service to lose, decided by a drawn estimate alone: a year's rent drawn uniform on [0, 1000]
   /// against a reserve of 500 ruins exactly the paths that drew more than 500, so every ruined path's draw is above
   /// every surviving one's and Cliff's δ is exactly +1.
