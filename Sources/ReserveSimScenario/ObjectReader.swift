@@ -93,12 +93,13 @@ struct ObjectReader {
       x = fraction
       percentText = text
     case .string(let text) where text.trimmingCharacters(in: .whitespaces).hasSuffix("%"):
-      // A percentage where the field counts something else (months, money): say what the field counts.
+      // A percentage where the field counts something else (months, money, a multiplier): say what it counts.
       let unit = field.unit ?? "a plain number"
-      let what = unit.contains("month") ? "a month count" : "a share here (the field is in \(unit))"
-      throw error(
-        key,
-        "expected a number of \(unit), found the percentage \(ScenarioError.quoted(text)): a percentage is not \(what)")
+      let found = "found the percentage \(ScenarioError.quoted(text))"
+      if unit.contains("month") {
+        throw error(key, "expected a number of \(unit), \(found): a percentage is not a month count")
+      }
+      throw error(key, "expected a number (\(unit)), \(found): this field takes no percentage")
     default:
       let hint = field.acceptsPercent ? " (a fraction such as 0.05, or a percentage such as \"5%\")" : ""
       throw error(key, "expected a number\(hint), found \(value.kindDescription)")
@@ -167,16 +168,12 @@ struct ObjectReader {
       }
       return path
     }
-    let what = field.type == .wholeNumber ? "a whole number" : "a number"
     if field.defaultNumber == nil, field.requirement == .always, !has(key) {
-      throw error(key, "is required (\(what))")
+      throw error(key, "is required (\(field.type == .wholeNumber ? "a whole number" : "a number"))")
     }
     if case .with(let sibling) = field.requirement, !has(key) {
-      // Without a default the model keeps its own value, which means nothing while the sibling is absent.
-      if has(sibling) {
-        let unit = field.unit.map { " of \($0)" } ?? ""
-        throw error(key, "is required when \(sibling) is given (\(what)\(unit)); it has no default")
-      }
+      // Without a default the field stays unset (nil), which means nothing while the sibling is absent.
+      if has(sibling), let message = field.missingWithSibling { throw error(key, message) }
       known.append(key)
       return
     }

@@ -17,7 +17,7 @@ extension Scenario {
       let estimate =
         uncertainParameters.contains { $0.item == index && $0.lane.kind == .serviceAgreementRenewal }
         ? " (the estimate's median)" : ""
-      let years = agreement.renewalYears
+      let years = agreement.renewalYears ?? 0
       line += "; then renewed with chance \(String(format: "%.3g", r * 100))%\(estimate) for \(years) year"
       return line + (years == 1 ? "" : "s") + " at a time (at each end)"
     }

@@ -63,6 +63,23 @@ final class PartTwoEndToEndTests: XCTestCase {
     let run = try CommandLineRunner.run(["run", file.path, "--set", term, "--paths", "100"])
     XCTAssertEqual(run.status, 0, run.stderr)
     XCTAssertTrue(run.stdout.contains("Dated agreements\n  " + line + "\n"), run.stdout)
+    // A sweep that gives a renewal chance to an agreement without a term is refused the same way, not run with a
+    // one-year term.
+    let known = folder.appendingPathComponent("known.json")
+    try Data(
+      #"{"name": "k", "years": 5, "inKindServices": [{"name": "CDN", "monthlyValue": 1000, "agreement": {"ends": 18}}]}"#
+        .utf8
+    ).write(to: known)
+    let sweep = try CommandLineRunner.run([
+      "sweep", known.path, "--paths", "100", "--set", "inKindServices[CDN].agreement.renewalProbability=0:0.5:2",
+    ])
+    XCTAssertEqual(sweep.status, 2, sweep.stdout)
+    XCTAssertEqual(sweep.stderr.split(separator: "\n").count, 1, sweep.stderr)
+    XCTAssertTrue(
+      sweep.stderr.contains(
+        "$.inKindServices[0].agreement.renewalYears: at the grid point "
+          + "inKindServices[CDN].agreement.renewalProbability=0.5: is required when renewalProbability is given (a "
+          + "whole number of years); it has no default"), sweep.stderr)
   }
 
   func testThePolicyFileSearchesTheReserveAndOmitsTheShortfall() throws {
