@@ -271,7 +271,7 @@ public enum Notebook {
     ax.grid(alpha=0.3, axis="x")
     plt.show()
     # Shown in percent; indices are clamped to [0, 1] by ReserveSim (never below 0), as in every output.
-    (ranking.set_index("estimate") * 100).round(1).add_suffix(" (%)")
+    (ranking.set_index("estimate").astype(float) * 100).round(1).add_suffix(" (%)")
     """
 
   // MARK: - Markdown
