@@ -82,12 +82,18 @@ def member(path, key):
 
 
 def error_locations(error):
-    """The JSON paths an error is about: its own, or for `required` the missing keys and for
+    """The JSON paths an error is about: its own, or for `required` and `dependentRequired` the missing keys and for
     `additionalProperties` / `unevaluatedProperties` the keys not allowed (the schema reports both at the
     object; the decoder names the key)."""
     instance = error.instance
     if error.validator == "required" and isinstance(instance, dict):
         return [member(error.json_path, key) for key in error.validator_value if key not in instance]
+    if error.validator == "dependentRequired" and isinstance(instance, dict):
+        # Reported at the object; the decoder names the missing key (renewalYears with renewalProbability).
+        missing = [key for given, needed in error.validator_value.items() if given in instance
+                   for key in needed if key not in instance]
+        if missing:
+            return [member(error.json_path, key) for key in missing]
     if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
         known = set((error.schema.get("properties") or {}).keys())
         patterns = list((error.schema.get("patternProperties") or {}).keys())

@@ -28,10 +28,19 @@ public struct Comparison: Sendable {
   public var currency: String
   public var paths: Int
   public var seed: UInt64
+  /// The horizons of A and B, in years (each ruin probability counts its own).
+  public var yearsA: Int
+  public var yearsB: Int
+  /// The `--set` edits applied to both files, as written (`reserve.initial=3e6`); set by the caller that made them.
+  public var edits: [String] = []
+  /// The `--set-b` edits applied to B only, as written.
+  public var editsB: [String] = []
   public var ruinProbability: PairedDifference
   public var requiredReserve: [ReserveDifference]
   /// What to keep in mind when reading the difference (lists or horizons that differ); empty when nothing.
   public var notes: [String]
+  /// What overflowed, in the words every output uses (`RunSummary.overflowWarning`); empty when nothing did.
+  public var warnings: [String] = []
 
   /// Compares two results of the same seed and path count.
   /// - Complexity: O(N log N + resamples × N).
@@ -45,6 +54,8 @@ public struct Comparison: Sendable {
     currency = a.scenario.currency
     paths = a.paths
     seed = a.seed
+    yearsA = a.scenario.years
+    yearsB = b.scenario.years
     notes = Self.caveats(a.scenario, b.scenario)
 
     let outcomeA = RunOutcome(a, confidences: confidences)
@@ -56,13 +67,27 @@ public struct Comparison: Sendable {
     let intervals = PairedBootstrap.quantileDifferenceIntervals(
       a: a.requiredReserve, b: b.requiredReserve, confidences: confidences, resamples: resamples,
       seed: bootstrapSeed, transform: { max(0, $0) })
+    var overflowed: [String] = []
     requiredReserve = confidences.indices.map { i in
       let valueA = outcomeA.requiredReserve[i], valueB = outcomeB.requiredReserve[i]
-      return ReserveDifference(
-        confidence: confidences[i],
-        value: PairedDifference(
-          a: valueA, b: valueB, difference: valueB - valueA, lower: intervals[i].lower, upper: intervals[i].upper))
+      let raw = PairedDifference(
+        a: valueA, b: valueB, difference: valueB - valueA, lower: intervals[i].lower, upper: intervals[i].upper)
+      let shown = Self.finite(raw)
+      if shown != raw { overflowed.append("the reserve at \(JSONValue.format(confidences[i] * 100))% (A, B or B − A)") }
+      return ReserveDifference(confidence: confidences[i], value: shown)
     }
+    warnings = RunSummary.overflowWarning(overflowed).map { [$0] } ?? []
+  }
+
+  /// A difference as every output shows amounts that overflow: ±∞ as ±1.8e308 (`Double.greatestFiniteMagnitude`);
+  /// an undefined reserve (∞ − ∞) as +1.8e308, as `run` shows it; an undefined difference or interval end (both
+  /// reserves overflowed) as the widest interval, −1.8e308 to +1.8e308, with the difference at +1.8e308.
+  static func finite(_ d: PairedDifference) -> PairedDifference {
+    let most = Double.greatestFiniteMagnitude
+    return PairedDifference(
+      a: RunSummary.finite(d.a, undefined: most), b: RunSummary.finite(d.b, undefined: most),
+      difference: RunSummary.finite(d.difference, undefined: most),
+      lower: RunSummary.finite(d.lower, undefined: -most), upper: RunSummary.finite(d.upper, undefined: most))
   }
 
   /// Lists whose items differ in number or order between A and B, and horizons that differ. The engine addresses draws by position

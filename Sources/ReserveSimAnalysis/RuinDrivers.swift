@@ -6,8 +6,9 @@ import ReserveSimScenario
 ///
 /// Paths split into ruined (below the floor in some month within the horizon) and surviving. Each
 /// recorded per-path feature — whether each service was ever lost, the months each event kind was active,
-/// the traffic level at the horizon, the sponsors of each tier at the horizon — is compared between the
-/// two groups by Cliff's delta,
+/// the traffic level at the horizon, the sponsors of each tier at the horizon, and the value each path drew for
+/// every estimate written as a distribution (SPEC §16: a low renewal chance can ruin a path on which no service was
+/// lost) — is compared between the two groups by Cliff's delta,
 ///
 ///     δ = P(X_ruined > X_surviving) − P(X_ruined < X_surviving)   ∈ [−1, 1],
 ///
@@ -31,9 +32,11 @@ public struct RuinDrivers: Sendable {
       case trafficAtHorizon
       /// Sponsors of the tier in the last year.
       case sponsorsAtHorizon
+      /// The value the path drew for an estimate written as a distribution (SPEC §16).
+      case drawnEstimate
     }
     public var kind: Kind
-    /// The service, event kind or tier (`traffic` for the traffic level).
+    /// The service, event kind or tier (`traffic` for the traffic level; the `--set` path of a drawn estimate).
     public var name: String
     public var ruinedMean, survivingMean: Double
     public var ruinedMedian, survivingMedian: Double
@@ -53,7 +56,7 @@ public struct RuinDrivers: Sendable {
   public var paths: Int
   public var seed: UInt64
   public var ruinedPaths: Int
-  /// Sorted by |separation|, largest first (ties keep the order services, events, traffic, tiers).
+  /// Sorted by |separation|, largest first (ties keep the order services, events, traffic, tiers, estimates).
   public var drivers: [Driver]
 
   public var survivingPaths: Int { paths - ruinedPaths }
@@ -91,6 +94,12 @@ public struct RuinDrivers: Sendable {
     }
     for (t, name) in diagnostics.tierNames.enumerated() {
       features.append((.sponsorsAtHorizon, name, (0..<n).map { Double(diagnostics.finalSponsors(t, path: $0)) }))
+    }
+    if let draws = result.parameterDraws {
+      for parameter in result.scenario.uncertainParameters {
+        features.append(
+          (.drawnEstimate, parameter.path.description, (0..<n).map { draws.value(path: $0, of: parameter) }))
+      }
     }
 
     guard ruinedCount > 0 && ruinedCount < n else {

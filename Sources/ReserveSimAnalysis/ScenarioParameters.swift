@@ -104,7 +104,7 @@ public enum ScenarioParameters {
       if let restore = siblings.restoreMonths { upper = min(upper, max(lower, restore)) }
     case .cutsRestore:
       if let below = siblings.belowMonths { lower = min(upper, max(lower, below)) }
-    case .horizon, .assertionYears, .correlation, nil:
+    case .horizon, .assertionYears, .correlation, .renewalTerm, nil:
       break
     }
     return lower...max(lower, upper)

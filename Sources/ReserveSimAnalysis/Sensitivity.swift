@@ -75,6 +75,27 @@ public struct SensitivityAnalysis: Sendable {
   public var skipped: [Skipped]
   /// Distinct scenarios simulated (base included).
   public var simulations: Int
+  /// The path count and seed the file asks for (`simulation`), which `run` uses without `--paths` and `--seed`.
+  public var filePaths: Int
+  public var fileSeed: UInt64
+  /// The swung parameters that the file writes as distributions (SPEC §16): their base is the centre, and their
+  /// low and high variants move the centre and keep the spread.
+  public var swungEstimates: [String]
+
+  /// Why the base may differ from `run`'s figures, in one sentence: the base is the file run with this analysis'
+  /// paths and seed, exactly what `run --paths N --seed S` prints; `run` alone uses the file's own settings.
+  public var baseNote: String {
+    let command = "run" + (paths == filePaths ? "" : " --paths \(paths)") + (seed == fileSeed ? "" : " --seed \(seed)")
+    var note = "the base is the file exactly as `\(command)` prints it"
+    var own: [String] = []
+    if paths != filePaths { own.append("\(filePaths) paths") }
+    if seed != fileSeed { own.append("seed \(fileSeed)") }
+    if !own.isEmpty {
+      note +=
+        "; `run` alone uses the file's \(own.joined(separator: " and ")), so its figures differ by Monte Carlo noise"
+    }
+    return note
+  }
 
   /// Runs the analysis over `parameters` (default: every numeric parameter of `document`).
   ///
@@ -97,6 +118,8 @@ public struct SensitivityAnalysis: Sendable {
     scenarioName = baseScenario.name
     currency = baseScenario.currency
     years = baseScenario.years
+    filePaths = baseScenario.simulation.paths
+    fileSeed = baseScenario.simulation.seed
     relativeSwing = swing
     self.metric = metric
 
@@ -159,6 +182,8 @@ public struct SensitivityAnalysis: Sendable {
     self.unchanged = unchanged
     self.skipped = skipped
     simulations = jobs.count
+    let estimates = Set(baseScenario.uncertainParameters.map(\.path.description))
+    swungEstimates = parameters.map(\.path).filter(estimates.contains)
   }
 
   /// The low and high values of a parameter (see the type's description).

@@ -91,6 +91,10 @@ public struct Sweep: Sendable {
   public var currency: String
   public var paths = 0
   public var seed: UInt64 = 0
+  /// The base scenario's horizon, in years (an axis may not change it).
+  public var years: Int
+  /// The plain `--set` edits applied at every point besides the axes, as written; set by the caller that made them.
+  public var edits: [String] = []
   public var rows: [Row]
 
   /// Runs the grid over a composed scenario document (plain edits applied): decodes it once, then as
@@ -134,6 +138,7 @@ public struct Sweep: Sendable {
     }
     self.axes = axes
     scenarioName = base.name
+    years = base.years
     currency = base.currency
     let addresses = try axes.map { try ParameterAddress($0.path, in: base) }
 

@@ -24,33 +24,39 @@ public struct DisplayTable: Equatable, Sendable {
 /// The columns are the fields of each object as the table of fields (`ScenarioFields`) declares them, in its
 /// order, headed by each row's `label` and formatted by its type, unit and scale (a month as "YYYY-MM (month m)", a
 /// share or rate as a percentage, an amount in the currency, months and years counted); a field written as a
-/// distribution shows its centre. An optional nested object (a service's agreement, its mitigation) gets a table of
+/// distribution shows the median the model holds, named, with the distribution as written ("median 28.28% (90% range
+/// 20% – 40%)"). An optional nested object (a service's agreement, its mitigation) gets a table of
 /// its own, listing the items that have one. So a field added to the table appears here with no change to this file.
 public enum AssumptionTables {
   public static func tables(_ scenario: Scenario) -> [DisplayTable] {
-    let format = ValueFormat(money: MoneyFormat(currency: scenario.currency), start: scenario.start)
+    let estimates = Dictionary(
+      scenario.uncertainParameters.map { ($0.path.description, $0.distribution) }, uniquingKeysWith: { a, _ in a })
+    let format = ValueFormat(
+      money: MoneyFormat(currency: scenario.currency), start: scenario.start, estimates: estimates)
     var tables = [reserve(scenario, format: format)]
     let factors = scenario.factors.keys.sorted().map { (name: $0.rawValue, value: scenario.factors[$0]! as Any) }
     tables += list(
       "Random drivers (monthly log random walks; absent ones stay at 1)", nameHeader: "Factor", items: factors,
-      definition: "factor", format: format)
+      definition: "factor", format: format, path: { "factors." + $1 })
     tables += list(
       "Correlations between the drivers' monthly shocks", nameHeader: nil,
-      items: scenario.correlations.map { (name: "", value: $0 as Any) }, definition: "correlation", format: format)
-    for (title, lines) in [("Income", scenario.income), ("Expenses", scenario.expenses)] {
+      items: scenario.correlations.map { (name: "", value: $0 as Any) }, definition: "correlation", format: format,
+      path: { index, _ in "correlations[\(index)]" })
+    for (title, key, lines) in [("Income", "income", scenario.income), ("Expenses", "expenses", scenario.expenses)] {
       tables += list(
-        title, nameHeader: "Line", items: lines.map { ($0.name, $0) }, definition: "moneyLine", format: format)
+        title, nameHeader: "Line", items: lines.map { ($0.name, $0) }, definition: "moneyLine", format: format,
+        path: { "\(key)[\($1)]" })
     }
     tables += list(
       "Sponsor tiers", nameHeader: "Tier", items: scenario.sponsorTiers.map { ($0.name, $0) },
-      definition: "sponsorTier", format: format,
+      definition: "sponsorTier", format: format, path: { "sponsorTiers[\($1)]" },
       extra: (
         "Per year at start",
         { format.money.full(($0 as! SponsorTier).annualAmount * Double(($0 as! SponsorTier).count)) }
       ))
     tables += list(
       "Donated services that can be lost", nameHeader: "Service", items: scenario.inKindServices.map { ($0.name, $0) },
-      definition: "inKindService", format: format)
+      definition: "inKindService", format: format, path: { "inKindServices[\($1)]" })
     tables += list(
       "One-off items", nameHeader: "Item", items: scenario.oneOffs.map { ($0.name, $0) }, definition: "oneOff",
       format: format)
@@ -58,11 +64,11 @@ public enum AssumptionTables {
       tables.append(
         DisplayTable(
           title: "The organisation's responses", header: ["Response", "Value"],
-          rows: settings(policy, definition: "policy", format: format), numericColumns: []))
+          rows: settings(policy, definition: "policy", format: format, path: "policy"), numericColumns: []))
     }
     tables += list(
       "Events (multipliers apply while active)", nameHeader: "Event", items: scenario.events.map { ($0.name, $0) },
-      definition: "event", format: format)
+      definition: "event", format: format, path: { "events[\($1)]" })
     return tables
   }
 
@@ -71,7 +77,7 @@ public enum AssumptionTables {
     if let start = scenario.start { horizon += " from \(RunSummary.monthLabel(start))" }
     return DisplayTable(
       title: "Reserve and horizon", header: ["Setting", "Value"],
-      rows: settings(scenario.reserve, definition: "reserve", format: format)
+      rows: settings(scenario.reserve, definition: "reserve", format: format, path: "reserve")
         + [["Horizon", horizon], ["Currency", scenario.currency]],
       numericColumns: [])
   }
@@ -106,7 +112,8 @@ public enum AssumptionTables {
   /// items that have one; nothing for an empty list.
   private static func list(
     _ title: String, nameHeader: String?, items: [(name: String, value: Any)], definition: String,
-    format: ValueFormat, extra: (header: String, value: (Any) -> String)? = nil
+    format: ValueFormat, path: @escaping (Int, String) -> String = { _, _ in "" },
+    extra: (header: String, value: (Any) -> String)? = nil
   ) -> [DisplayTable] {
     guard !items.isEmpty else { return [] }
     let columns = columns(definition)
@@ -117,32 +124,43 @@ public enum AssumptionTables {
       header.append(extra.header)
       numeric.insert(header.count - 1)
     }
-    let rows = items.map { item in
-      (nameHeader == nil ? [] : [item.name]) + columns.map { format.text($0.field, $0.model.read(item.value)) }
+    let rows = items.enumerated().map { index, item in
+      (nameHeader == nil ? [] : [item.name])
+        + columns.map {
+          format.text($0.field, $0.model.read(item.value), at: path(index, item.name) + "." + $0.field.key)
+        }
         + (extra.map { [$0.value(item.value)] } ?? [])
     }
     var tables = [DisplayTable(title: title, header: header, rows: rows, numericColumns: numeric)]
     for child in nested(definition) {
-      let present = items.compactMap { item in child.model.read(item.value).map { (item.name, $0) } }
+      let present = items.enumerated().compactMap { index, item in
+        child.model.read(item.value).map { (name: item.name, value: $0, path: path(index, item.name)) }
+      }
+      let paths = Dictionary(present.map { ($0.name, $0.path) }, uniquingKeysWith: { a, _ in a })
       tables += list(
-        "\(title): \(child.field.label.lowercased())", nameHeader: nameHeader ?? "Item", items: present,
-        definition: child.definition, format: format)
+        "\(title): \(child.field.label.lowercased())", nameHeader: nameHeader ?? "Item",
+        items: present.map { ($0.name, $0.value) }, definition: child.definition, format: format,
+        path: { _, name in (paths[name] ?? "") + "." + child.field.key })
     }
     return tables
   }
 
   /// An object's fields as (label, value) rows, a nested object's after its label ("Cuts: start below"); an
   /// optional value or object left out gives no row.
-  private static func settings(_ object: Any, definition: String, format: ValueFormat, prefix: String = "")
-    -> [[String]]
-  {
+  private static func settings(
+    _ object: Any, definition: String, format: ValueFormat, path: String, prefix: String = ""
+  ) -> [[String]] {
     var rows: [[String]] = []
     for field in ScenarioFields.fields(of: definition) ?? [] {
       guard let model = field.model, let value = model.read(object) else { continue }
       if model.isNumber || model.kind == .text {
-        rows.append([prefix + (prefix.isEmpty ? field.label : field.label.lowercased()), format.text(field, value)])
+        rows.append([
+          prefix + (prefix.isEmpty ? field.label : field.label.lowercased()),
+          format.text(field, value, at: path + "." + field.key),
+        ])
       } else if case .object(let child) = field.type {
-        rows += settings(value, definition: child, format: format, prefix: prefix + field.label + ": ")
+        rows += settings(
+          value, definition: child, format: format, path: path + "." + field.key, prefix: prefix + field.label + ": ")
       }
     }
     return rows
@@ -152,6 +170,25 @@ public enum AssumptionTables {
   struct ValueFormat {
     let money: MoneyFormat
     let start: String?
+    /// The file's estimates written as distributions, by `--set` path (SPEC §16).
+    var estimates: [String: EstimateDistribution] = [:]
+
+    /// The value at `path`; for an estimate written as a distribution, the statistic the model holds (its median)
+    /// named, and the distribution as written: "median 28.28% (90% range 20% – 40%)".
+    func text(_ field: ScenarioField, _ value: Any?, at path: String) -> String {
+      let shown = text(field, value)
+      guard let estimate = estimates[path] else { return shown }
+      let written: String
+      switch estimate.form {
+      case .range(let a, let b): written = "90% range \(text(field, a)) – \(text(field, b))"
+      case .uniform(let a, let b): written = "uniform \(text(field, a)) – \(text(field, b))"
+      case .triangular(let low, let mode, let high):
+        written = "triangular \(text(field, low)) – \(text(field, high)), mode \(text(field, mode))"
+      case .beta(let alpha, let beta):
+        written = "beta(\(AssumptionTables.trimmed(alpha)), \(AssumptionTables.trimmed(beta)))"
+      }
+      return "median \(shown) (\(written))"
+    }
 
     func text(_ field: ScenarioField, _ value: Any?) -> String {
       guard let value else {

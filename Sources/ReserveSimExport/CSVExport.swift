@@ -34,20 +34,17 @@ public enum CSVExport {
     return table
   }
 
-  /// `reserve.csv`: a row per confidence level. `monthsOfOutgo` is the reserve in months of year-1 outgo (blank
-  /// when year 1 pays nothing out); `expectedShortfall` is blank when the reserve is searched for (SPEC §15).
+  /// `reserve.csv`: a row per confidence level. `monthsOfOutgo` is the reserve in months of month 1's budgeted
+  /// outgo (blank when it is 0); `expectedShortfall` is filled at `RunSummary.defaultShortfallConfidences` only (the
+  /// levels every output shows it at) and blank elsewhere and when the reserve is searched for (SPEC §15).
   public static func reserve(_ s: RunSummary) -> CSVTable {
     var table = CSVTable(header: [
       "confidence", "requiredReserve", "lower95", "upper95", "expectedShortfall", "monthsOfOutgo",
     ])
     for level in s.requiredReserve {
       var row = [level.confidence, level.value, level.lower, level.upper].map(CSVTable.number)
-      if s.requiredReserveMethod == .exact {
-        row.append(
-          CSVTable.number(RunSummary.shortfall(sorted: s.sortedRequiredReserve, confidence: level.confidence).value))
-      } else {
-        row.append("")
-      }
+      let shortfall = s.expectedShortfall.first { abs($0.confidence - level.confidence) < 1e-12 }
+      row.append(shortfall.map { CSVTable.number($0.value) } ?? "")
       row.append(s.months(of: level.value).map(CSVTable.number) ?? "")
       table.rows.append(row)
     }

@@ -37,6 +37,7 @@ public enum HTMLReport {
 
     body += "<section><h2>Reserve needed</h2>"
     body += table(s.reserveTable)
+    if let shortfallTable = s.shortfallTable { body += table(shortfallTable) }
     if let minimumTable = s.minimumReserveTable { body += table(minimumTable) }
     for note in s.reserveNotes { body += "<p class=\"note\">\(esc(note))</p>" }
     if let activity = s.policyActivityTable {
@@ -110,8 +111,8 @@ public enum HTMLReport {
         let label =
           firstCalendarYear.map { "\(balance.year)\u{00A0}(\($0 + balance.year - 1))" } ?? String(balance.year)
         return [label, PercentFormat.format(s.ruinProbabilityByYear[balance.year - 1])]
-          + [balance.p5, balance.p25, balance.p50, balance.p75, balance.p95, balance.mean].map(money.short)
-          + [flows.income, flows.sponsorRevenue, flows.expenses, flows.serviceCosts].map(money.short)
+          + [balance.p5, balance.p25, balance.p50, balance.p75, balance.p95, balance.mean].map { money.short($0) }
+          + [flows.income, flows.sponsorRevenue, flows.expenses, flows.serviceCosts].map { money.short($0) }
       })
   }
 

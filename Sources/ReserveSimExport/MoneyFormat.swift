@@ -8,20 +8,35 @@ public struct MoneyFormat: Sendable {
 
   static let symbols: [String: String] = ["USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"]
 
-  /// A compact amount with 2–3 significant figures and k/M/B suffixes.
-  public func short(_ amount: Double) -> String {
+  /// A compact amount with 2–3 significant figures (`extraDigits` more) and k/M/B suffixes.
+  public func short(_ amount: Double, extraDigits: Int = 0) -> String {
     let sign = amount < 0 ? "−" : ""
     let x = abs(amount)
     let body: String
     switch x {
-    case 1e15...: body = Self.scientific(x)
-    case 1e12..<1e15: body = Self.trim(x / 1e12) + "T"
-    case 1e9..<1e12: body = Self.trim(x / 1e9) + "B"
-    case 1e6..<1e9: body = Self.trim(x / 1e6) + "M"
-    case 1e3..<1e6: body = Self.trim(x / 1e3) + "k"
+    case 1e15...: body = Self.scientific(x, extraDigits: extraDigits)
+    case 1e12..<1e15: body = Self.trim(x / 1e12, extraDigits: extraDigits) + "T"
+    case 1e9..<1e12: body = Self.trim(x / 1e9, extraDigits: extraDigits) + "B"
+    case 1e6..<1e9: body = Self.trim(x / 1e6, extraDigits: extraDigits) + "M"
+    case 1e3..<1e6: body = Self.trim(x / 1e3, extraDigits: extraDigits) + "k"
     default: body = String(format: "%.0f", x)
     }
     return decorate(sign: sign, body: body)
+  }
+
+  /// Two compact amounts that must read apart (the ends of an interval, A and B): with one more significant
+  /// figure at a time, up to four more, until they differ as written ("$101.2M", "$101.4M", not "$101M" twice);
+  /// equal amounts stay as `short` writes them.
+  public func shortPair(_ a: Double, _ b: Double, sign: (Double) -> String = { _ in "" }) -> (String, String) {
+    var extra = 0
+    while extra < 4, a != b, short(a, extraDigits: extra) == short(b, extraDigits: extra) { extra += 1 }
+    return (sign(a) + short(a, extraDigits: extra), sign(b) + short(b, extraDigits: extra))
+  }
+
+  /// An interval of amounts, "$101.2M – $101.4M": its ends by `shortPair`, so they never read as one amount.
+  public func interval(_ lower: Double, _ upper: Double) -> String {
+    let (a, b) = shortPair(lower, upper)
+    return "\(a) – \(b)"
   }
 
   /// A whole amount with thousands separators: "$1,234,567".
@@ -43,21 +58,15 @@ public struct MoneyFormat: Sendable {
     return sign + body + " " + currency
   }
 
-  /// 1.8e308 → "1.8e308": three significant figures, for amounts no suffix reaches.
-  static func scientific(_ x: Double) -> String {
-    String(format: "%.3g", x).replacingOccurrences(of: "e+", with: "e")
+  /// 1.8e308 → "1.8e308": three significant figures (`extraDigits` more), for amounts no suffix reaches.
+  static func scientific(_ x: Double, extraDigits: Int = 0) -> String {
+    String(format: "%.\(3 + extraDigits)g", x).replacingOccurrences(of: "e+", with: "e")
   }
 
-  /// 1.5 → "1.5", 12.34 → "12.3", 123.4 → "123", 2.0 → "2".
-  static func trim(_ x: Double) -> String {
-    let text: String
-    if x >= 100 {
-      text = String(format: "%.0f", x)
-    } else if x >= 10 {
-      text = String(format: "%.1f", x)
-    } else {
-      text = String(format: "%.2f", x)
-    }
+  /// 1.5 → "1.5", 12.34 → "12.3", 123.4 → "123", 2.0 → "2"; with `extraDigits`, that many more decimals.
+  static func trim(_ x: Double, extraDigits: Int = 0) -> String {
+    let decimals = (x >= 100 ? 0 : x >= 10 ? 1 : 2) + extraDigits
+    let text = String(format: "%.\(decimals)f", x)
     guard text.contains(".") else { return text }
     var trimmed = text
     while trimmed.hasSuffix("0") { trimmed.removeLast() }
@@ -82,5 +91,13 @@ public enum PercentFormat {
 
   public static func format(_ share: Double, digits: Int = 1) -> String {
     String(format: "%.\(digits)f%%", share * 100)
+  }
+
+  /// An interval of shares, "81.4% – 82.6%": `digits` decimals, one more at a time (up to four) until the ends
+  /// differ as written; equal shares stay as `format` writes them.
+  public static func interval(_ lower: Double, _ upper: Double, digits: Int = 1) -> String {
+    var digits = digits
+    while digits < 4, lower != upper, format(lower, digits: digits) == format(upper, digits: digits) { digits += 1 }
+    return "\(format(lower, digits: digits)) – \(format(upper, digits: digits))"
   }
 }

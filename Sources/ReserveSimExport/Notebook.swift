@@ -6,8 +6,8 @@ import ReserveSimScenario
 /// and draws them with pandas and matplotlib — a pure function of a summary and its scenario.
 ///
 /// Cells: a Markdown overview (the headline, the reserve table, the scenario's assumptions and sources);
-/// a code cell defining `summary`, the same document `reservesim run --json` prints, parsed from a JSON
-/// literal; a cell that turns it into pandas tables; then one cell per chart (balance fan, ruin curve by year,
+/// a code cell defining `summary`, the same document `reservesim run --json` prints for the same paths and seed,
+/// and `reserve_curve`, the reserve at the chart's denser confidences, each parsed from a JSON literal; a cell that turns it into pandas tables; then one cell per chart (balance fan, ruin curve by year,
 /// reserve needed against confidence). The notebook is written without outputs; running it needs Python 3
 /// with pandas and matplotlib, and nothing else.
 public enum Notebook {
@@ -19,9 +19,10 @@ public enum Notebook {
   /// - Throws: `EncodingError` if a figure is not finite.
   public static func render(_ s: RunSummary, scenario: Scenario, version: String) throws -> String {
     let money = MoneyFormat(currency: s.currency)
-    // The same text `run --json` prints, from the one JSON writer (keys in SPEC order, so the same run always
-    // gives the same notebook).
-    let summaryJSON = try SummaryJSON.encode(s)
+    // The same text `run --json` prints for this run, from the one JSON writer (keys in SPEC order, so the same
+    // run always gives the same notebook): at run's reserve levels; the curve's denser levels come apart.
+    let summaryJSON = try SummaryJSON.encode(s.atRunLevels)
+    let curveJSON = SummaryJSON.reserveLevels(s.requiredReserve, s).text()
     let cells =
       [
         Cell(markdown: "overview", overview(s, scenario: scenario, version: version)),
@@ -29,10 +30,13 @@ public enum Notebook {
           markdown: "data-heading",
           """
           ## The results as data
-          `summary` below is the run's summary, the same document `reservesim run --json` prints: money in \
-          \(s.currency), shares as fractions (0.05 = 5%), balances at each year end.
+          `summary` below is the run's summary, the same document `reservesim run --json` prints for the same \
+          paths and seed: money in \(s.currency), shares as fractions (0.05 = 5%), balances at each year end. \
+          `reserve_curve` is the reserve needed at the chart's denser confidences (50% … 99.5%), in the same form \
+          as `summary["requiredReserve"]`.
           """),
-        Cell(code: "data", dataCell(summaryJSON, money: money, yearAxisTitle: s.yearAxisTitle)),
+        Cell(
+          code: "data", dataCell(summaryJSON, curve: curveJSON, money: money, yearAxisTitle: s.yearAxisTitle)),
         Cell(code: "tables", tablesCell),
         Cell(
           markdown: "fan-heading",
@@ -117,6 +121,7 @@ public enum Notebook {
       markdown(s.runDescription) + "; amounts in \(markdown(s.currency)). Made by ReserveSim \(markdown(version)).\n\n"
     text += "## What the inputs imply\n\n" + markdownTable(s.budgetTable) + "\n" + markdownTable(s.expectedFlowsTable)
     text += "\n## Reserve needed\n\n" + markdownTable(s.reserveTable)
+    if let shortfallTable = s.shortfallTable { text += "\n" + markdownTable(shortfallTable) }
     if let minimumTable = s.minimumReserveTable { text += "\n" + markdownTable(minimumTable) }
     text += "\n" + s.reserveNotes.map { markdown($0) + "\n" }.joined(separator: "\n")
     if let activity = s.policyActivityTable {
@@ -137,7 +142,7 @@ public enum Notebook {
     return text
   }
 
-  static func dataCell(_ summaryJSON: String, money: MoneyFormat, yearAxisTitle: String) -> String {
+  static func dataCell(_ summaryJSON: String, curve: String, money: MoneyFormat, yearAxisTitle: String) -> String {
     // JSON string literals are valid Python string literals; the JSON text holds no `"""` (every quote inside
     // a JSON string is escaped), so it sits safely in a raw triple-quoted string.
     """
@@ -148,6 +153,10 @@ public enum Notebook {
 
     summary = json.loads(r\"\"\"
     \(summaryJSON)
+    \"\"\")
+
+    reserve_curve = json.loads(r\"\"\"
+    \(curve)
     \"\"\")
     """
   }
@@ -177,7 +186,7 @@ public enum Notebook {
     balance = pd.DataFrame(summary["balanceByYear"]).set_index("year")
     flows = pd.DataFrame(summary["flowsByYear"]).set_index("year")
     ruin = pd.Series(summary["ruinProbabilityByYear"], index=balance.index, name="ruinProbability")
-    reserve = pd.DataFrame(summary["requiredReserve"]).set_index("confidence").sort_index()
+    reserve = pd.DataFrame(reserve_curve).set_index("confidence").sort_index()
     balance.join(ruin).join(flows)
     """
 
@@ -273,8 +282,8 @@ public enum Notebook {
     ])
     shown = ranking.dropna(subset=["need"]).iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, 0.4 * len(shown) + 1.2))
-    ax.barh(shown["estimate"], shown["need"].clip(lower=0), color="#1f5fa8",
-            xerr=[(shown["need"] - shown["low"]).clip(lower=0), (shown["high"] - shown["need"]).clip(lower=0)],
+    ax.barh(shown["estimate"], shown["need"], color="#1f5fa8",
+            xerr=[shown["need"] - shown["low"], shown["high"] - shown["need"]],
             ecolor="#1a1a1a", capsize=3)
     ax.set_title("What matters most to pin down")
     ax.set_xlabel("Share of the spread in the reserve needed explained on its own (first-order index)")
@@ -282,7 +291,8 @@ public enum Notebook {
     ax.set_xlim(left=0)
     ax.grid(alpha=0.3, axis="x")
     plt.show()
-    ranking
+    # Shown in percent; indices are clamped to [0, 1] by ReserveSim (never below 0), as in every output.
+    (ranking.set_index("estimate").astype(float) * 100).round(1).add_suffix(" (%)")
     """
 
   // MARK: - Markdown

@@ -41,7 +41,8 @@ extension RunSummary {
   /// $1.2M–$1.8M in reserve (90% range)".
   func reserveWords(_ money: MoneyFormat) -> String {
     if let range = initialReserveRange {
-      return "With \(money.short(range.lower))–\(money.short(range.upper)) in reserve (90% range)"
+      let (lower, upper) = money.shortPair(range.lower, range.upper)
+      return "With \(lower)–\(upper) in reserve (90% range)"
     }
     return initialReserve == 0 ? "With no reserve" : "With \(money.short(initialReserve)) in reserve"
   }
@@ -72,25 +73,32 @@ extension RunSummary {
     return text
   }
 
-  /// The reserve needed at each of the summary's confidences, with its 95% interval and the expected
-  /// shortfall at the same level (the mean need of the worst 1 − c of futures).
+  /// The reserve needed at each of the summary's confidences, with its months and 95% interval.
   var reserveTable: DisplayTable {
     let money = MoneyFormat(currency: currency)
     let showsMonths = monthlyOutgoMonth1 > 0
     var header = ["Confidence", "Reserve needed"]
     if showsMonths { header.append("Months of outgo") }
-    header += ["95% interval", "Mean need of the worst (1 − c)"]
+    header += ["95% interval"]
     return DisplayTable(
       title: "Reserve needed", header: header,
       rows: requiredReserve.map { level in
         var row = [CSVExport.percentLabel(level.confidence) + "%", money.full(level.value)]
         if let months = months(of: level.value) { row.append(MonthsFormat.number(months)) }
-        row.append("\(money.short(level.lower)) – \(money.short(level.upper))")
-        row.append(
-          requiredReserveMethod == .exact
-            ? money.full(Self.shortfall(sorted: sortedRequiredReserve, confidence: level.confidence).value) : "—")
+        row.append(money.interval(level.lower, level.upper))
         return row
       })
+  }
+
+  /// The expected shortfall at `defaultShortfallConfidences`, the levels every output shows it at (the text's
+  /// "worst 10%" rows, `--json`'s `expectedShortfall`); nil when the reserve is searched for (SPEC §15).
+  var shortfallTable: DisplayTable? {
+    guard requiredReserveMethod == .exact else { return nil }
+    let money = MoneyFormat(currency: currency)
+    return DisplayTable(
+      title: "Mean need of the worst futures (expected shortfall)",
+      header: ["Worst futures", "Mean need (expected shortfall)"],
+      rows: expectedShortfall.map { [CSVExport.percentLabel(1 - $0.confidence) + "%", money.full($0.value)] })
   }
 
   /// The reserve that holds the board's minimum (SPEC §17) at each confidence, with its months and 95% interval;
@@ -107,7 +115,7 @@ extension RunSummary {
       rows: requiredReserveForMinimum.map { level in
         var row = [CSVExport.percentLabel(level.confidence) + "%", money.full(level.value)]
         if let months = months(of: level.value) { row.append(MonthsFormat.number(months)) }
-        row.append("\(money.short(level.lower)) – \(money.short(level.upper))")
+        row.append(money.interval(level.lower, level.upper))
         return row
       })
   }
@@ -164,14 +172,14 @@ extension RunSummary {
           + "\(RunSummary.shortfallOmittedInSearch).")
     } else {
       notes.append(
-        "Mean need of the worst (1 − c) (the expected shortfall at c): the average reserve the worst (1 − c) of "
+        "Mean need of the worst futures (the expected shortfall): the average reserve the worst 10%, 5% or 1% of "
           + "futures would need in total from the start — not a gap against the reserve held.")
     }
     if let minimum = minimumMonths, let below = belowMinimum {
       notes.append(
         "The chance of falling below the board's minimum of \(MonthsFormat.format(minimum)) of outgo at some "
-          + "month-end is \(PercentFormat.format(below.value)) (95% interval \(PercentFormat.format(below.lower)) – "
-          + "\(PercentFormat.format(below.upper))).")
+          + "month-end is \(PercentFormat.format(below.value)) (95% interval "
+          + "\(PercentFormat.interval(below.lower, below.upper))).")
     }
     return notes
   }
@@ -218,12 +226,15 @@ extension RunSummary {
 }
 
 extension PercentFormat {
-  /// Decimals that show a 95% margin with at least one significant digit: 0 for ±1% and more, 1 for
-  /// ±0.1% … ±0.9%, 2 below that.
+  /// Decimals that show a 95% margin without rounding it by more than a quarter: the fewest at which the margin
+  /// in percent rounds to at least 2 in its last digit (±3%, ±1.4%, ±0.6%, ±0.14%), at most four.
   public static func digits(forMargin margin: Double) -> Int {
-    if margin >= 0.005 { return 0 }
-    if margin >= 0.0005 { return 1 }
-    return 2
+    // The fewest decimals (at most four) at which the margin in percent rounds to 2 or more in its last digit: a
+    // margin of 0.6% shows as ±0.6% and 1.4% as ±1.4% (not both as ±1%), 2.6% as ±3%.
+    let percent = margin * 100
+    var digits = 0
+    while digits < 4, (percent * pow(10, Double(digits))).rounded() < 2 { digits += 1 }
+    return digits
   }
 
   /// A rate with up to two decimals and no trailing zeros, with a true minus sign: 0.05 → "5%",

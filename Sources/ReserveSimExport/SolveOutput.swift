@@ -86,7 +86,7 @@ public enum SolveOutput {
     out += "\nOut of sample (seed \(s.checkSeed)), the best plan at \(money.full(s.best.reserve)):\n"
     for check in s.check {
       out += "  \(check.spec): \(PercentFormat.format(check.value)) "
-      out += "(95% interval \(PercentFormat.format(check.lower)) – \(PercentFormat.format(check.upper))): "
+      out += "(95% interval \(PercentFormat.interval(check.lower, check.upper))): "
       out += "\(check.verdict.rawValue)\n"
     }
     out += Solve.outOfSampleNote + "\n"
@@ -159,7 +159,7 @@ public enum SolveOutput {
         rows: s.check.map {
           [
             $0.spec, PercentFormat.format($0.value),
-            "\(PercentFormat.format($0.lower)) – \(PercentFormat.format($0.upper))", $0.verdict.rawValue,
+            PercentFormat.interval($0.lower, $0.upper), $0.verdict.rawValue,
           ]
         }, numericColumns: [1]))
     body += "<p class=\"note\">\(HTMLReport.esc(Solve.outOfSampleNote))</p></section>"

@@ -9,6 +9,9 @@ public enum TextSummary {
     var out = "\(s.scenarioName) — \(s.paths) paths, seed \(s.seed), \(s.years) years\n\n"
     for warning in s.warnings { out += "Warning: \(warning).\n\n" }
     out += table(s.budgetTable) + "\n" + table(s.expectedFlowsTable) + "\n"
+    if !s.agreementTerms.isEmpty {
+      out += "Dated agreements\n" + s.agreementTerms.map { "  " + $0 + "\n" }.joined() + "\n"
+    }
     out += "\(s.reserveWords(money)), the chance of running out within \(s.years) "
     out += "year\(s.years == 1 ? "" : "s") is "
     out += RunSummary.chancePhrase(ruin, hits: s.ruinedPathsByYear.last ?? 0, paths: s.paths)
@@ -78,7 +81,7 @@ public enum TextSummary {
       out += pad(CSVExport.percentLabel(level.confidence) + "%", 12)
       out += pad(money.full(level.value), 16)
       if let months = s.months(of: level.value) { out += pad(MonthsFormat.number(months), 9) }
-      out += "\(money.short(level.lower)) – \(money.short(level.upper))\n"
+      out += money.interval(level.lower, level.upper) + "\n"
     }
     return out
   }

@@ -8,7 +8,8 @@ import ReserveSimScenario
 /// B − A.
 public enum WhatIfJSON {
   /// `compare --json`: `ruinProbability` {a, b, difference, lower, upper} and `requiredReserve`
-  /// [{confidence, a, b, difference, lower, upper}], with the scenarios, settings and method.
+  /// [{confidence, a, b, difference, lower, upper}], with the scenarios, settings, horizons (`years` {a, b}), the
+  /// edits applied (`edits` {both: --set, b: --set-b}, as written) and method.
   public static func encode(_ c: Comparison) -> String {
     func fields(_ d: Comparison.PairedDifference) -> [(String, OrderedJSON)] {
       [
@@ -16,26 +17,32 @@ public enum WhatIfJSON {
         ("upper", .number(d.upper)),
       ]
     }
-    return OrderedJSON.object([
-      ("a", .string(c.nameA)), ("b", .string(c.nameB)), ("paths", .integer(c.paths)), ("seed", .raw(String(c.seed))),
-      ("ruinProbability", .object(fields(c.ruinProbability))),
-      (
-        "requiredReserve",
-        .array(c.requiredReserve.map { .object([("confidence", .number($0.confidence))] + fields($0.value)) })
-      ),
-      (
-        "method",
-        .object([
-          ("ruinProbability", .string("paired normal approximation over per-path ruin indicators: mean ± 1.96·sd/√N")),
-          (
-            "requiredReserve",
-            .string(
-              "paired bootstrap percentile interval, \(PairedBootstrap.defaultResamples) resamples of path indices")
-          ),
-        ])
-      ),
-      ("notes", .array(c.notes.map(OrderedJSON.string))),
-    ]).text()
+    return OrderedJSON.object(
+      [
+        ("a", .string(c.nameA)), ("b", .string(c.nameB)), ("paths", .integer(c.paths)), ("seed", .raw(String(c.seed))),
+        ("years", .object([("a", .integer(c.yearsA)), ("b", .integer(c.yearsB))])),
+        ("edits", .object([("both", strings(c.edits)), ("b", strings(c.editsB))])),
+        ("ruinProbability", .object(fields(c.ruinProbability))),
+        (
+          "requiredReserve",
+          .array(c.requiredReserve.map { .object([("confidence", .number($0.confidence))] + fields($0.value)) })
+        ),
+        (
+          "method",
+          .object([
+            (
+              "ruinProbability", .string("paired normal approximation over per-path ruin indicators: mean ± 1.96·sd/√N")
+            ),
+            (
+              "requiredReserve",
+              .string(
+                "paired bootstrap percentile interval, \(PairedBootstrap.defaultResamples) resamples of path indices")
+            ),
+          ])
+        ),
+        ("notes", .array(c.notes.map(OrderedJSON.string))),
+      ] + (c.warnings.isEmpty ? [] : [("warnings", strings(c.warnings))])
+    ).text()
   }
 
   /// `sensitivity --json`: `parameters` sorted by swing, largest first; a row's `swing` is in the metric's unit.
@@ -47,6 +54,7 @@ public enum WhatIfJSON {
         "base",
         .object([
           ("requiredReserve", .number(s.base.requiredReserve[0])), ("ruinProbability", .number(s.base.ruinProbability)),
+          ("filePaths", .integer(s.filePaths)), ("fileSeed", .raw(String(s.fileSeed))), ("note", .string(s.baseNote)),
         ])
       ),
       (
@@ -68,11 +76,13 @@ public enum WhatIfJSON {
     ]).text()
   }
 
-  /// `sweep --json`: each row's `values` map the axis paths to their values at that point.
+  /// `sweep --json`: each row's `values` map the axis paths to their values at that point; `years` is the base
+  /// file's horizon and `edits` the plain `--set` edits applied at every point, as written.
   public static func encode(_ s: Sweep) -> String {
     let paths = s.axes.map(\.path.description)
     return OrderedJSON.object([
       ("scenario", .string(s.scenarioName)), ("paths", .integer(s.paths)), ("seed", .raw(String(s.seed))),
+      ("years", .integer(s.years)), ("edits", strings(s.edits)),
       (
         "axes",
         .array(
@@ -102,6 +112,9 @@ public enum WhatIfJSON {
       ),
     ]).text()
   }
+
+  /// A list of texts.
+  static func strings(_ texts: [String]) -> OrderedJSON { .array(texts.map(OrderedJSON.string)) }
 
   /// `drivers --json`: `drivers` sorted by |separation|, `summary` the sentences for the top ones, `note`
   /// when there is nothing to compare.

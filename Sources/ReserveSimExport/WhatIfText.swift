@@ -8,7 +8,10 @@ public enum WhatIfText {
   public static func render(_ c: Comparison) -> String {
     let money = MoneyFormat(currency: c.currency)
     var out = "A: \(c.nameA)\nB: \(c.nameB)\n"
-    out += "\(c.paths) paths, seed \(c.seed), common random numbers (path i sees the same draws in A and B)\n\n"
+    out += "\(c.paths) paths, seed \(c.seed), common random numbers (path i sees the same draws in A and B)\n"
+    out += "Horizon: " + (c.yearsA == c.yearsB ? years(c.yearsA) : "A \(years(c.yearsA)), B \(years(c.yearsB))") + "\n"
+    out += "Edits: " + editsWords([("--set", c.edits, "A and B"), ("--set-b", c.editsB, "B only")]) + "\n\n"
+    for warning in c.warnings { out += "Warning: \(warning).\n\n" }
     out += pad("", 18) + pad("A", 14) + pad("B", 14) + pad("B − A", 14) + "95% interval of B − A\n"
     let ruin = c.ruinProbability
     out += pad("Ruin probability", 18) + pad(percent(ruin.a), 14) + pad(percent(ruin.b), 14)
@@ -17,13 +20,17 @@ public enum WhatIfText {
       let v = level.value
       out += pad("Reserve at " + CSVExport.percentLabel(level.confidence) + "%", 18) + pad(money.short(v.a), 14)
       out += pad(money.short(v.b), 14) + pad(signed(v.difference, money), 14)
-      out += "\(signed(v.lower, money)) to \(signed(v.upper, money))\n"
+      let (lower, upper) = money.shortPair(v.lower, v.upper, sign: { $0 > 0 ? "+" : "" })
+      out += "\(lower) to \(upper)\n"
     }
     out += "\nRuin: paired normal interval over per-path ruin indicators. Reserve: paired bootstrap "
     out += "(\(PairedBootstrap.defaultResamples) resamples of paths). See docs/what-if.md.\n"
     for note in c.notes { out += "Note: \(note).\n" }
     return out
   }
+
+  /// The widest parameter column of `sensitivity`'s table; a longer name takes a line of its own above its row.
+  public static let sensitivityNameWidth = 48
 
   /// `sensitivity`: the ranked parameters with their low and high outcomes.
   public static func render(_ s: SensitivityAnalysis) -> String {
@@ -34,12 +41,19 @@ public enum WhatIfText {
     out += "lower and higher, one at a time\n"
     out += "\(s.paths) paths, seed \(s.seed), common random numbers; \(s.simulations) simulations\n"
     out += "Base: reserve needed at 95% \(money.short(s.base.requiredReserve[0])), "
-    out += "ruin probability \(percent(s.base.ruinProbability))\n\n"
-    let width = min(60, max(10, s.parameters.map(\.path.count).max() ?? 10)) + 2
+    out += "ruin probability \(percent(s.base.ruinProbability))\n"
+    let marked =
+      s.swungEstimates.isEmpty
+      ? "" : "; * a distribution's centre: its low and high move the centre and keep the spread"
+    out += TextSummary.wrapped("(" + s.baseNote + marked + ".)", width: 112) + "\n"
+    // A name longer than the column gets a line of its own, so the figures stay in their columns.
+    let width = min(sensitivityNameWidth, max(10, s.parameters.map(\.path.count).max() ?? 10)) + 2
     out += pad("parameter", width) + pad("base", 10) + pad("low → high", 20) + pad("reserve at 95%: low → high", 30)
     out += "ruin: low → high\n"
     for p in s.parameters {
-      out += pad(p.path, width) + pad(number(p.base), 10) + pad("\(number(p.low)) → \(number(p.high))", 20)
+      let estimate = s.swungEstimates.contains(p.path) ? "*" : ""
+      out += nameColumn(p.path, width) + pad(number(p.base) + estimate, 10)
+      out += pad("\(number(p.low)) → \(number(p.high))", 20)
       out += pad("\(money.short(p.requiredReserveLow)) → \(money.short(p.requiredReserveHigh))", 30)
       out += "\(percent(p.ruinProbabilityLow)) → \(percent(p.ruinProbabilityHigh))\n"
     }
@@ -65,7 +79,7 @@ public enum WhatIfText {
     let width = min(50, max(10, d.drivers.map { label($0).count }.max() ?? 10)) + 2
     out += "\n" + pad("feature", width) + pad("ruined", 12) + pad("surviving", 12) + "separation\n"
     for driver in d.drivers {
-      out += pad(label(driver), width) + pad(featureValue(driver, ruined: true), 12)
+      out += nameColumn(label(driver), width) + pad(featureValue(driver, ruined: true), 12)
       out += pad(featureValue(driver, ruined: false), 12) + String(format: "%+.2f", driver.separation) + "\n"
     }
     out += "\nSeparation is Cliff's delta: P(ruined > surviving) − P(ruined < surviving), from −1 to 1; "
@@ -92,6 +106,9 @@ public enum WhatIfText {
     case .sponsorsAtHorizon:
       return
         "Ruined paths ended with \(decimal(r)) \(driver.name) sponsors on average, surviving ones with \(decimal(s))."
+    case .drawnEstimate:
+      return "Ruined paths drew \(driver.name) at \(number(driver.ruinedMedian)) in the median, surviving ones at "
+        + "\(number(driver.survivingMedian))."
     }
   }
 
@@ -116,6 +133,7 @@ public enum WhatIfText {
     case .eventMonths: return "\(driver.name) (months active)"
     case .trafficAtHorizon: return "traffic at horizon (median)"
     case .sponsorsAtHorizon: return "\(driver.name) sponsors at horizon"
+    case .drawnEstimate: return "\(driver.name) (drawn, median)"
     }
   }
 
@@ -123,8 +141,29 @@ public enum WhatIfText {
     switch driver.kind {
     case .serviceLost: return percent(ruined ? driver.ruinedMean : driver.survivingMean)
     case .trafficAtHorizon: return multiple(ruined ? driver.ruinedMedian : driver.survivingMedian)
+    case .drawnEstimate: return number(ruined ? driver.ruinedMedian : driver.survivingMedian)
     case .eventMonths, .sponsorsAtHorizon: return decimal(ruined ? driver.ruinedMean : driver.survivingMean)
     }
+  }
+
+  /// "5 years", "1 year".
+  static func years(_ count: Int) -> String { "\(count) year\(count == 1 ? "" : "s")" }
+
+  /// The edits applied, by option and what they apply to: "--set reserve.floor=1 (A and B); --set-b x=2 (B only)",
+  /// or "none" (the files as written).
+  public static func editsWords(_ groups: [(option: String, edits: [String], scope: String)]) -> String {
+    let words = groups.filter { !$0.edits.isEmpty }.map { group in
+      group.edits.map { "\(group.option) \($0)" }.joined(separator: ", ") + " (\(group.scope))"
+    }
+    return words.isEmpty ? "none (the files as written)" : words.joined(separator: "; ")
+  }
+
+  /// The line `sweep` prints before its table: the scenario, the horizon, the settings and the other edits.
+  public static func context(_ s: Sweep) -> String {
+    let horizon =
+      s.axes.contains { $0.path.description == "years" } ? "the horizon set by the axis years" : years(s.years)
+    return "Sweep of \(s.scenarioName) over \(horizon), \(s.paths) paths, seed \(s.seed); other edits: "
+      + editsWords([("--set", s.edits, "every point")])
   }
 
   static func percent(_ share: Double, digits: Int = 1) -> String { PercentFormat.format(share, digits: digits) }
@@ -162,4 +201,10 @@ public enum WhatIfText {
   }
 
   static func pad(_ text: String, _ width: Int) -> String { TextSummary.pad(text, width) }
+
+  /// A table's first column: the name padded to `width`, or, when longer than the column, the name on a line of
+  /// its own and the row's figures below it in their columns.
+  static func nameColumn(_ name: String, _ width: Int) -> String {
+    name.count > width - 2 ? name + "\n" + String(repeating: " ", count: width) : pad(name, width)
+  }
 }

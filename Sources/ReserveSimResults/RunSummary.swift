@@ -59,8 +59,24 @@ public struct RunSummary: Sendable {
     public var raised: Double
   }
 
+  /// The confidences of the reserve needed in `run` (text, `--json`, CSV), `check` and the what-if commands.
   public static let defaultReserveConfidences = [0.5, 0.75, 0.9, 0.95, 0.99]
+  /// The confidences at which every output shows the expected shortfall (text, `--json`, `summary.csv`,
+  /// `reserve.csv`, the report and the notebook): the mean need of the worst 10%, 5% and 1% of futures. Lower
+  /// levels are left out everywhere: the mean need of the worst half is not a tail figure.
   public static let defaultShortfallConfidences = [0.9, 0.95, 0.99]
+
+  /// This summary with the reserve needed at `defaultReserveConfidences` only (the levels `run --json` prints), for
+  /// a summary made at more levels (the report's and notebook's curve): the same figures, fewer rows.
+  public var atRunLevels: RunSummary {
+    var copy = self
+    func isRunLevel(_ level: ReserveLevel) -> Bool {
+      Self.defaultReserveConfidences.contains { abs($0 - level.confidence) < 1e-12 }
+    }
+    copy.requiredReserve = requiredReserve.filter(isRunLevel)
+    copy.requiredReserveForMinimum = requiredReserveForMinimum.filter(isRunLevel)
+    return copy
+  }
 
   public var scenarioName: String
   public var currency: String
@@ -116,6 +132,9 @@ public struct RunSummary: Sendable {
   public var runwayAfterLoss: [RunwayAfterLoss]? = nil
   /// The 5th and 95th percentiles of the initial reserve when it is written as a distribution (SPEC §16).
   public var initialReserveRange: (lower: Double, upper: Double)? = nil
+  /// The dated agreements (SPEC §12) in words, one line per service that has one: when it ends, and the chance
+  /// and term of each renewal (`Scenario.agreementTerms`).
+  public var agreementTerms: [String] = []
 
   /// - Parameter ranksUncertainty: whether to rank the uncertain estimates (SPEC §16; about 15% of a run's CPU
   ///   with ten of them at 1M paths): only where an output prints the ranking (`check` prints none).
@@ -134,6 +153,7 @@ public struct RunSummary: Sendable {
     years = scenario.years
     initialReserve = scenario.reserve.initial
     floor = scenario.reserve.floor
+    agreementTerms = scenario.agreementTerms
 
     ruinedPathsByYear = Self.cumulativeByYear(firstMonths: result.firstRuinMonth, years: years)
     ruinProbabilityByYear = ruinedPathsByYear.map { Double($0) / Double(n) }
@@ -236,17 +256,21 @@ public struct RunSummary: Sendable {
       a.raised = Self.finite(a.raised)
       policyActivity[index] = a
     }
-    if !overflowed.isEmpty {
-      let list = overflowed.count > 4 ? Array(overflowed.prefix(3)) + ["\(overflowed.count - 3) more"] : overflowed
-      warnings.append(
-        "amounts beyond the largest number this computer holds (about 1.8e308) are shown as ±1.8e308 in "
-          + list.joined(separator: ", ")
-          + ": the scenario's growth rates, volatilities or amounts compound past any real budget")
-    }
+    if let warning = Self.overflowWarning(overflowed) { warnings.append(warning) }
+  }
+
+  /// The one warning every output gives when amounts overflowed, naming what did (at most three, then a count);
+  /// nil when nothing did.
+  package static func overflowWarning(_ overflowed: [String]) -> String? {
+    guard !overflowed.isEmpty else { return nil }
+    let list = overflowed.count > 4 ? Array(overflowed.prefix(3)) + ["\(overflowed.count - 3) more"] : overflowed
+    return "amounts beyond the largest number this computer holds (about 1.8e308) are shown as ±1.8e308 in "
+      + list.joined(separator: ", ")
+      + ": the scenario's growth rates, volatilities or amounts compound past any real budget"
   }
 
   /// x when finite; ±`Double.greatestFiniteMagnitude` for ±∞, and `undefined` for NaN (∞ − ∞).
-  static func finite(_ x: Double, undefined: Double = -.greatestFiniteMagnitude) -> Double {
+  package static func finite(_ x: Double, undefined: Double = -.greatestFiniteMagnitude) -> Double {
     if x.isNaN { return undefined }
     return Swift.min(.greatestFiniteMagnitude, Swift.max(-.greatestFiniteMagnitude, x))
   }

@@ -3,10 +3,30 @@ import ReserveSimEngine
 import ReserveSimScenario
 
 /// A first-order sensitivity index with its 95% interval.
+///
+/// An index is a share of variance, so it lies in [0, 1]; the estimator, after its bias correction, can land a
+/// little outside (below 0 for an estimate that does not matter). One rule for every output (text, `--json`, CSV,
+/// report, notebook): the index and both ends of its interval are clamped to [0, 1], and a negative zero is 0, so
+/// no output shows "−0.00" or a share below nothing.
 public struct SensitivityIndex: Sendable, Equatable {
   public var index: Double
   public var lower: Double
   public var upper: Double
+
+  public init(index: Double, lower: Double, upper: Double) {
+    self.index = index
+    self.lower = lower
+    self.upper = upper
+  }
+
+  /// The estimate S ± halfWidth, each end clamped to [0, 1] (see the type's rule).
+  public init(estimate: Double, halfWidth: Double) {
+    self.init(
+      index: Self.share(estimate), lower: Self.share(estimate - halfWidth), upper: Self.share(estimate + halfWidth))
+  }
+
+  /// x clamped to [0, 1], with −0 and anything below 0 as +0.
+  public static func share(_ x: Double) -> Double { x > 0 ? Swift.min(1, x) : 0 }
 }
 
 /// How much of an answer's variance one uncertain estimate explains (SPEC §16).
@@ -41,7 +61,8 @@ public enum UncertaintyRanking {
   /// t₀.₉₇₅ with K − 1 = 9 degrees of freedom.
   static let tQuantile = 2.262157162740992
 
-  /// The ranking of every uncertain estimate of the run, largest need index first (ties by ruin index).
+  /// The ranking of every uncertain estimate of the run, largest need index first (ties by ruin index, then file
+  /// order); indices clamped to [0, 1] (`SensitivityIndex`).
   public static func rank(_ result: SimulationResult) -> [UncertainEstimateRank] {
     let parameters = result.scenario.uncertainParameters
     guard !parameters.isEmpty, let draws = result.parameterDraws, result.paths >= 4 * harmonics * subsamples else {
@@ -77,10 +98,12 @@ public enum UncertaintyRanking {
         }
       }
     }
-    func key(_ rank: UncertainEstimateRank) -> (Double, Double) {
-      (rank.need?.index ?? -.infinity, rank.ruin?.index ?? -.infinity)
+    // Ties (estimates clamped to 0 among them) keep the file's order.
+    func key(_ rank: UncertainEstimateRank, _ position: Int) -> (Double, Double, Int) {
+      (rank.need?.index ?? -.infinity, rank.ruin?.index ?? -.infinity, -position)
     }
-    return ranks.map { $0! }.sorted { key($0) > key($1) }
+    return ranks.map { $0! }.enumerated().sorted { key($0.element, $0.offset) > key($1.element, $1.offset) }.map(
+      \.element)
   }
 
   /// One worker's buffers: the paths' (key, index) words and their scratch, and each output in θ order, whole and
@@ -165,7 +188,7 @@ public enum UncertaintyRanking {
         let mean = estimates.reduce(0, +) / Double(subsamples)
         let variance = estimates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(subsamples - 1)
         let halfWidth = tQuantile * (variance / Double(subsamples)).squareRoot()
-        return SensitivityIndex(index: index, lower: index - halfWidth, upper: index + halfWidth)
+        return SensitivityIndex(estimate: index, halfWidth: halfWidth)
       }
     }
   }
@@ -233,7 +256,7 @@ extension UncertaintyRanking {
   public static func percentWithInterval(_ value: SensitivityIndex?) -> String {
     guard let value else { return "—" }
     func percent(_ x: Double) -> String {
-      let share = Swift.max(0, x) * 100
+      let share = SensitivityIndex.share(x) * 100
       return String(format: share < 10 ? "%.1f" : "%.0f", share)
     }
     return "\(percent(value.index))% (\(percent(value.lower))–\(percent(value.upper))%)"

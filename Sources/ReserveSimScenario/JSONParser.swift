@@ -135,7 +135,9 @@ struct JSONParser {
       position += 1
       skipWhitespace()
       pathStack.append(.key(key))
+      let valueStart = position
       fields[key] = try parseValue()
+      try rejectUnquotedMonth(from: valueStart)
       pathStack.removeLast()
       skipWhitespace()
       guard position < bytes.count else { throw fail("expected ',' or '}', found the end of the text") }
@@ -167,7 +169,9 @@ struct JSONParser {
     while true {
       skipWhitespace()
       pathStack.append(.index(items.count))
+      let valueStart = position
       items.append(try parseValue())
+      try rejectUnquotedMonth(from: valueStart)
       pathStack.removeLast()
       skipWhitespace()
       guard position < bytes.count else { throw fail("expected ',' or ']', found the end of the text") }
@@ -448,6 +452,21 @@ struct JSONParser {
 
   /// What is at the current position, for "found …": the character (a multi-byte one whole when it is
   /// well-formed UTF-8), or its code when it is not printable.
+  /// A calendar month written without quotes (`2027-06`) reads as the number 2027 followed by "-06": name it, and
+  /// how to write it (`"2027-06"`), rather than only the stray '-'.
+  private func rejectUnquotedMonth(from start: Int) throws(Failure) {
+    var end = position
+    while end < bytes.count, end - position < 3, bytes[end] == UInt8(ascii: "-") || (48...57).contains(bytes[end]) {
+      end += 1
+    }
+    let text = String(decoding: bytes[start..<end], as: UTF8.self)
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 2, parts[0].count == 4, (1...2).contains(parts[1].count),
+      parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) })
+    else { return }
+    throw fail("a month must be written in quotes: \"\(text)\", not \(text)", at: start)
+  }
+
   private func found() -> String {
     guard position < bytes.count else { return "the end of the text" }
     let lead = bytes[position]

@@ -92,6 +92,14 @@ struct ObjectReader {
       }
       x = fraction
       percentText = text
+    case .string(let text) where text.trimmingCharacters(in: .whitespaces).hasSuffix("%"):
+      // A percentage where the field counts something else (months, money, a multiplier): say what it counts.
+      let unit = field.unit ?? "a plain number"
+      let found = "found the percentage \(ScenarioError.quoted(text))"
+      if unit.contains("month") {
+        throw error(key, "expected a number of \(unit), \(found): a percentage is not a month count")
+      }
+      throw error(key, "expected a number (\(unit)), \(found): this field takes no percentage")
     default:
       let hint = field.acceptsPercent ? " (a fraction such as 0.05, or a percentage such as \"5%\")" : ""
       throw error(key, "expected a number\(hint), found \(value.kindDescription)")
@@ -162,6 +170,12 @@ struct ObjectReader {
     }
     if field.defaultNumber == nil, field.requirement == .always, !has(key) {
       throw error(key, "is required (\(field.type == .wholeNumber ? "a whole number" : "a number"))")
+    }
+    if case .with(let sibling) = field.requirement, !has(key) {
+      // Without a default the field stays unset (nil), which means nothing while the sibling is absent.
+      if has(sibling), let message = field.missingWithSibling { throw error(key, message) }
+      known.append(key)
+      return
     }
     switch at.kind {
     case .number: model[keyPath: path(Double.self)] = try numberOrDefault(key)

@@ -17,6 +17,8 @@ package enum FieldLimit: Sendable, Equatable {
   case assertionYears
   /// A correlation's `rho`: −1 … 1 here, the matrix positive definite (for every value distributions can take).
   case correlation
+  /// An agreement's `renewalProbability`: above 0 only with a `renewalYears` (there is no default term).
+  case renewalTerm
 }
 
 /// A numeric field of a scenario, named by a `--set` path (`inKindServices[CDN].annualLossProbability`,
@@ -309,6 +311,8 @@ public struct ParameterAddress: @unchecked Sendable, CustomStringConvertible {
       scenario.notes.withinYearsFollowsHorizon.remove(item)
     case .correlation:
       try scenario.checkCorrelations()
+    case .renewalTerm:
+      try scenario.checkRenewalTerms()
     }
   }
 }

@@ -9,12 +9,21 @@ public struct ServiceAgreement: Equatable, Sendable {
   public var ends: Int
   /// r: the chance that the agreement is renewed at each end.
   public var renewalProbability: Double
-  /// k: each renewal covers 12k more months.
-  public var renewalYears: Int
-  public init(ends: Int, renewalProbability: Double = 0, renewalYears: Int = 1) {
+  /// k: each renewal covers 12k more months; `nil` when the file gives none, which only an agreement without a
+  /// renewal chance may do (the file gives no first term to repeat; `renewalTermProblem`).
+  public var renewalYears: Int?
+  public init(ends: Int, renewalProbability: Double = 0, renewalYears: Int? = nil) {
     self.ends = ends
     self.renewalProbability = renewalProbability
     self.renewalYears = renewalYears
+  }
+}
+
+extension ServiceAgreement {
+  /// SPEC §12 as ReserveSim reads it: a renewal chance needs its term (no default); reported at `renewalYears`.
+  static func renewalTermProblem(renewalProbability r: Double, renewalYears: Int?) -> String? {
+    guard r > 0, renewalYears == nil else { return nil }
+    return ScenarioFields.agreement.field("renewalYears")?.missingWithSibling
   }
 }
 

@@ -60,6 +60,20 @@ extension Scenario {
     }
   }
 
+  /// SPEC §12: every agreement with a renewal chance gives its term (`ServiceAgreement.renewalTermProblem`).
+  func checkRenewalTerms() throws {
+    for (index, service) in inKindServices.enumerated() {
+      guard let agreement = service.agreement,
+        let problem = ServiceAgreement.renewalTermProblem(
+          renewalProbability: agreement.renewalProbability, renewalYears: agreement.renewalYears)
+      else { continue }
+      throw ScenarioError(
+        file: nil,
+        path: JSONPath.root.appending("inKindServices").appending(index).appending("agreement").appending(
+          "renewalYears"), message: problem)
+    }
+  }
+
   /// SPEC §2 and §16: each pair of factors once, the matrix positive definite, and for every value the
   /// distributions on `rho` can take.
   func checkCorrelations() throws {

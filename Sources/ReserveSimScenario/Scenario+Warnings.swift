@@ -1,8 +1,9 @@
 /// A value that is valid but probably not what the author meant: a number above 1 (more than 100%) in a field
 /// where that is allowed, a rate or a share, when a whole number was likely typed for a percentage
-/// (`"annualGrowth": 2` meant as 2%). The command line prints them on stderr; `run --strict`,
-/// `validate --strict` and `check` refuse the file. A percentage string (`"200%"`) says the large value is meant
-/// and is never warned about.
+/// (`"annualGrowth": 2` meant as 2%), or a percentage string in a multiplier (`"expenseMultiplier": "40%"`, which
+/// could mean keep 40% or cut 40%: the warning says which it was read as). The command line prints them on stderr; `run --strict`,
+/// `validate --strict` and `check` refuse the file. A percentage string (`"200%"`) in a rate or share says the large
+/// value is meant and is never warned about.
 public struct ScenarioWarning: Sendable, Equatable, CustomStringConvertible {
   public var path: JSONPath
   public var message: String
@@ -42,6 +43,11 @@ extension ScenarioFields {
         if case .number(let x) = item, field.warnsAboveOne, x > 1 {
           found.append(ScenarioWarning(path: fieldPath, message: likelyPercentage(x, field: field)))
         }
+        if case .string(let text) = item, field.unit == "multiplier", field.acceptsPercent,
+          let x = CompactNumber.fraction(text.filter { !$0.isWhitespace })
+        {
+          found.append(ScenarioWarning(path: fieldPath, message: multiplierPercentage(text, x)))
+        }
         switch (field.type, item) {
         case (.object(let name), _):
           if let child = Self.object(named: name) { visit(item, as: child, at: fieldPath) }
@@ -55,6 +61,15 @@ extension ScenarioFields {
     }
     visit(document, as: root, at: .root)
     return found
+  }
+
+  /// A percentage written for a multiplier is ambiguous ("40%" of the amount, or 40% off it): what it was read as,
+  /// and how to write the other. "is "40%", read as the multiplier 0.4: the amounts are kept at 40% (a 60% cut); for
+  /// a 40% cut write 0.6 or "60%"".
+  static func multiplierPercentage(_ text: String, _ x: Double) -> String {
+    let kept = JSONValue.format(x * 100), cut = JSONValue.format((1 - x) * 100)
+    return "is \(ScenarioError.quoted(text)), read as the multiplier \(JSONValue.format(x)): the amounts are kept at "
+      + "\(kept)% (a \(cut)% cut); for a \(kept)% cut write \(JSONValue.format(1 - x)) or \"\(cut)%\""
   }
 
   /// "is 2, i.e. +200% a year; if you meant 2%, write 0.02 or "2%"".

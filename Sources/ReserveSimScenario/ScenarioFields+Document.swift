@@ -26,7 +26,11 @@ extension ScenarioFields {
       "looks like a percentage is caught: `85` for a probability is refused with the hint to write `0.85` or",
       "`\"85%\"`, and a rate or share above 1 where that is allowed (`\"annualGrowth\": 2`, +200% a year) is read",
       "with a warning on stderr, which `run --strict`, `validate --strict` and `check` turn into an error. Writing",
-      "the percentage (`\"200%\"`) says that a large value is meant and gives no warning.",
+      "the percentage (`\"200%\"`) says that a large value is meant and gives no warning. A percentage written for",
+      "a multiplier (`\"expenseMultiplier\": \"40%\"`: keep 40%, or cut 40%?) is read as the multiplier 0.4 with a",
+      "warning that says so. Each warning ends by saying how to refuse it (`use --strict to refuse`). A percentage",
+      "in a field that counts months or money (`\"minimumMonths\": \"25%\"`) is refused: a percentage is not a",
+      "month count. A month is written in quotes (`\"2027-06\"`); unquoted, `2027-06` is refused with that hint.",
       "",
       "Most model parameters (the Type column says \"or a distribution\") may be written as an uncertain estimate",
       "instead of a number; each simulated future then draws its own value (see model.md §16):",
@@ -85,6 +89,7 @@ extension ScenarioFields {
       case .always: required = "yes"
       case .unlessExtending: required = "yes, unless `extends`"
       case .optional: required = ""
+      case .with(let sibling): required = "with `\(sibling)`"
       }
       let fallback = field.defaultValue ?? definition?.defaultValue
       let description =

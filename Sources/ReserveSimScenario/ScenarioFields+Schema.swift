@@ -134,6 +134,11 @@ extension ScenarioFields {
     ]
     let required = object.fields.filter { $0.requirement == .always }.map { OrderedJSON.string($0.key) }
     if !required.isEmpty { members.append(("required", .array(required))) }
+    let dependent: [(String, OrderedJSON)] = object.fields.compactMap { field in
+      guard case .with(let sibling) = field.requirement else { return nil }
+      return (sibling, .array([.string(field.key)]))
+    }
+    if !dependent.isEmpty { members.append(("dependentRequired", .object(dependent))) }
     members.append(("additionalProperties", .bool(false)))
     return members
   }
@@ -172,7 +177,7 @@ extension ScenarioFields {
   /// The schema of one field.
   /// - Parameter distribution: whether the field may be written as a distribution (SPEC §16).
   private static func property(_ field: ScenarioField, distribution: Bool = false) -> OrderedJSON {
-    let optional = field.requirement == .optional
+    let optional = field.requirement != .always && field.requirement != .unlessExtending
     var members: [(String, OrderedJSON)] = []
     /// `node` or null.
     func orNull(_ node: OrderedJSON) {

@@ -330,12 +330,14 @@ public enum ScenarioFields {
       ScenarioField(
         "renewalProbability", .number, range: .probability, default: .number(0), unit: "probability",
         scale: .probability, at: .number(\ServiceAgreement.renewalProbability), label: "Renewal chance",
-        lane: .serviceAgreementRenewal,
+        lane: .serviceAgreementRenewal, limit: .renewalTerm,
         "The chance that the agreement is renewed at each end, multiplied by the agreementRenewalMultiplier of the events active in that month."
       ),
       ScenarioField(
-        "renewalYears", .wholeNumber, range: .between(1, 100), default: .number(1), unit: "years",
-        at: .wholeNumber(\ServiceAgreement.renewalYears), label: "Renewed for", "The length of each renewal, in years."),
+        "renewalYears", .wholeNumber, range: .between(1, 100), unit: "years", required: .with("renewalProbability"),
+        at: .optionalWholeNumber(\ServiceAgreement.renewalYears), label: "Renewed for",
+        "The length of each renewal, in years. The model knows only when the current term ends, not how long it was, so no term is assumed: it is required whenever renewalProbability is given."
+      ),
     ])
 
   static let mitigation = ScenarioObject(
@@ -632,6 +634,8 @@ public struct ScenarioField: Sendable {
     case always
     /// Required unless the file `extends` another (which may give it).
     case unlessExtending
+    /// Required whenever the sibling field of this key is given (JSON Schema's `dependentRequired`).
+    case with(String)
   }
 
   /// What a number that is a share of something means, which decides how a likely percentage slip is caught.
@@ -706,6 +710,14 @@ public struct ScenarioField: Sendable {
   var defaultNumber: Double? {
     if case .number(let x)? = defaultValue { return x }
     return nil
+  }
+
+  /// For a field required with a sibling (`Requirement.with`), why its absence is an error: "is required when
+  /// renewalProbability is given (a whole number of years); it has no default"; nil for other fields.
+  var missingWithSibling: String? {
+    guard case .with(let sibling) = requirement else { return nil }
+    let what = (type == .wholeNumber ? "a whole number" : "a number") + (unit.map { " of \($0)" } ?? "")
+    return "is required when \(sibling) is given (\(what)); it has no default"
   }
 
   /// A key in words, the first capitalised: "annualLossProbability" → "Annual loss probability".

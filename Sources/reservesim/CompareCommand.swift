@@ -45,6 +45,8 @@ struct CompareCommand: ParsableCommand {
       try await pipeline.compare(a, b, paths: paths, seed: seed, progress: report)
     }
     progress?.finish()
+    comparison.edits = input.set
+    comparison.editsB = setB
     // Two runs of one file (or of files with one name) are told apart by what B changed.
     if comparison.nameA == comparison.nameB {
       let changes = setB.isEmpty ? (fileB ?? fileA) : setB.joined(separator: ", ")

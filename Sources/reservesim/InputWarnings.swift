@@ -6,15 +6,20 @@ import ReserveSim
 /// `validate --strict`, always `check`), refusing the file with exit 2.
 enum InputWarnings {
   /// Prints the warnings on stderr, or with `asErrors` exits 2 naming each.
-  static func report(_ loaded: LoadedScenario, asErrors: Bool) {
+  /// - Parameter strictOption: whether the command takes `--strict` (`run`, `validate`), which each warning then
+  ///   names as the way to refuse it; elsewhere it names `validate --strict`.
+  static func report(_ loaded: LoadedScenario, asErrors: Bool, strictOption: Bool = false) {
     let lines = loaded.warningLines
     guard !lines.isEmpty else { return }
     if asErrors { CommandLineExit.fail(lines: lines) }
-    print(warnings: lines)
+    print(warnings: lines, strictOption: strictOption)
   }
 
-  /// Prints each line on stderr as a warning.
-  static func print(warnings lines: [String]) {
-    for line in lines { FileHandle.standardError.write(Data("reservesim: warning: \(line)\n".utf8)) }
+  /// Prints each line on stderr as a warning, saying how to refuse it.
+  static func print(warnings lines: [String], strictOption: Bool) {
+    let refusal = strictOption ? "use --strict to refuse" : "validate --strict refuses it"
+    for line in lines {
+      FileHandle.standardError.write(Data("reservesim: warning: \(line) (\(refusal))\n".utf8))
+    }
   }
 }

@@ -30,11 +30,13 @@ struct SweepCommand: ParsableCommand {
     if let csv { try OutputFiles.check([.file(csv, option: "--csv")], reading: [file]) }
     var axes: [SweepAxis] = []
     var edits: [ScenarioOverride] = []
+    var editTexts: [String] = []
     for text in input.set {
       if let axis = try SweepAxis(parsing: text) {
         axes.append(axis)
       } else {
         edits.append(try ScenarioOverride(parsing: text))
+        editTexts.append(text)
       }
     }
     if axes.isEmpty {
@@ -45,15 +47,20 @@ struct SweepCommand: ParsableCommand {
     InputWarnings.report(loaded, asErrors: false)
     let progress = ProgressBar.forTerminal(enabled: !json)
     let (grid, paths, seed, report) = (axes, simulation.paths, simulation.seed, progress?.reporter)
-    let sweep = try awaitPipeline {
+    var sweep = try awaitPipeline {
       try await pipeline.sweep(loaded, axes: grid, paths: paths, seed: seed, progress: report)
     }
     progress?.finish()
+    sweep.edits = editTexts
     let table = WhatIfCSV.table(sweep)
     if let csv { try OutputFiles.write(table.text, to: csv) }
     if json {
       print(WhatIfJSON.encode(sweep))
-    } else if let csv {
+      return
+    }
+    // Stdout stays a CSV a spreadsheet opens: the settings go to stderr, as the progress does.
+    FileHandle.standardError.write(Data((WhatIfText.context(sweep) + "\n").utf8))
+    if let csv {
       print("\(sweep.rows.count) rows written to \(csv)")
     } else {
       print(table.text, terminator: "")

@@ -31,8 +31,12 @@ struct ValidateCommand: ParsableCommand {
           failures += warnings
           continue
         }
-        InputWarnings.print(warnings: warnings)
+        InputWarnings.print(warnings: warnings, strictOption: true)
         valid.append("\(file): ok (\(scenario.name), \(scenario.years) years)")
+        if !scenario.agreementTerms.isEmpty {
+          valid.append("  dated agreements:")
+          valid += scenario.agreementTerms.map { "    " + $0 }
+        }
         valid += UncertaintyDescription.lines(scenario.uncertainParameters).map { "  " + $0 }
       } catch let error as ScenarioError {
         failures.append(error.description)

@@ -32,6 +32,42 @@ import Testing
     let metadata = try #require(notebook["metadata"] as? [String: Any])
     let provenance = try #require(metadata["reservesim"] as? [String: Any])
     #expect(provenance["paths"] as? Int == 1000 && provenance["seed"] as? Int == 5)
+    // Its `summary` is, byte for byte, what `run --json` prints for the same paths and seed.
+    let cells = try #require(notebook["cells"] as? [[String: Any]])
+    let data = try #require(cells.first { $0["id"] as? String == "data" }?["source"] as? [String]).joined()
+    let start = try #require(data.range(of: "summary = json.loads(r\"\"\"\n"))
+    let end = try #require(data.range(of: "\n\"\"\")", range: start.upperBound..<data.endIndex))
+    let json = try CommandLineRunner.run(["run", pypi, "--json", "--paths", "1000", "--seed", "5"])
+    #expect(String(data[start.upperBound..<end.lowerBound]) + "\n" == json.stdout)
+  }
+
+  /// The expected shortfall at the same levels everywhere: 90, 95 and 99% (worst 10%, 5%, 1%).
+  @Test func everyOutputShowsTheExpectedShortfallAtTheSameLevels() throws {
+    let folder = try CommandLineRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let arguments = ["--paths", "500", "--seed", "3"]
+    let text = try CommandLineRunner.run(["run", pypi] + arguments).stdout
+    let worst = text.components(separatedBy: "\n").filter { $0.hasPrefix("worst ") }.map { $0.prefix(9) }
+    #expect(worst == ["worst 10%", "worst 5% ", "worst 1% "])
+    let json = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(CommandLineRunner.run(["run", pypi, "--json"] + arguments).stdout.utf8)) as? [String: Any])
+    let levels = try #require(json["expectedShortfall"] as? [[String: Any]]).compactMap { $0["confidence"] as? Double }
+    #expect(levels == [0.9, 0.95, 0.99])
+    _ = try CommandLineRunner.run(["run", pypi, "--csv", folder.path] + arguments)
+    let reserve = try String(contentsOf: folder.appendingPathComponent("reserve.csv"), encoding: .utf8)
+    let filled = reserve.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.compactMap { row in
+      let cells = row.components(separatedBy: ",")
+      return cells[4].isEmpty ? nil : cells[0]
+    }
+    #expect(filled == ["0.9", "0.95", "0.99"])
+    let page = folder.appendingPathComponent("r.html").path
+    _ = try CommandLineRunner.run(["report", pypi, "-o", page] + arguments)
+    let html = try String(contentsOfFile: page, encoding: .utf8)
+    #expect(html.contains("<th>Worst futures</th>"))
+    let rows = ["10%", "5%", "1%"].map { "<tr><td>\($0)</td>" }
+    #expect(rows.allSatisfy(html.contains))
+    #expect(!html.contains("<tr><td>0.5%</td>"))
   }
 
   /// The three files every run writes, and runway.csv for a file with in-kind services (SPEC §21).

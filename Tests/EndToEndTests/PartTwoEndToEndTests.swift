@@ -37,6 +37,51 @@ final class PartTwoEndToEndTests: XCTestCase {
     XCTAssertTrue(outcome.stderr.contains("before the start"), outcome.stderr)
   }
 
+  /// SPEC §12 gives a renewal term of 1 year by default, but the model knows only when the current term ends, not
+  /// how long it was: a renewal chance without its term is refused, and the term is shown where the file is read.
+  func testARenewalChanceNeedsItsTermWhichValidateAndRunShow() throws {
+    let folder = try CommandLineRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("renewal.json")
+    let agreement = #"{"ends": "2027-06", "renewalProbability": 0.5}"#
+    try Data(
+      (#"{"name": "r", "years": 5, "start": "2026-01", "inKindServices": [{"name": "CDN", "monthlyValue": 1000, "#
+        + #""agreement": \#(agreement)}]}"#).utf8
+    ).write(to: file)
+    let missing = try CommandLineRunner.run(["validate", file.path])
+    XCTAssertEqual(missing.status, 2)
+    XCTAssertEqual(missing.stdout, "")
+    XCTAssertEqual(
+      missing.stderr,
+      "reservesim: \(file.path): $.inKindServices[0].agreement.renewalYears: is required when renewalProbability is "
+        + "given (a whole number of years); it has no default\n")
+    let term = "inKindServices[CDN].agreement.renewalYears=2"
+    let valid = try CommandLineRunner.run(["validate", file.path, "--set", term])
+    XCTAssertEqual(valid.status, 0, valid.stderr)
+    let line = "CDN: donated to 2027-06 (month 18); then renewed with chance 50% for 2 years at a time (at each end)"
+    XCTAssertTrue(valid.stdout.contains("  dated agreements:\n    " + line + "\n"), valid.stdout)
+    let run = try CommandLineRunner.run(["run", file.path, "--set", term, "--paths", "100"])
+    XCTAssertEqual(run.status, 0, run.stderr)
+    XCTAssertTrue(run.stdout.contains("Dated agreements\n  " + line + "\n"), run.stdout)
+    // A sweep that gives a renewal chance to an agreement without a term is refused the same way, not run with a
+    // one-year term.
+    let known = folder.appendingPathComponent("known.json")
+    try Data(
+      #"{"name": "k", "years": 5, "inKindServices": [{"name": "CDN", "monthlyValue": 1000, "agreement": {"ends": 18}}]}"#
+        .utf8
+    ).write(to: known)
+    let sweep = try CommandLineRunner.run([
+      "sweep", known.path, "--paths", "100", "--set", "inKindServices[CDN].agreement.renewalProbability=0:0.5:2",
+    ])
+    XCTAssertEqual(sweep.status, 2, sweep.stdout)
+    XCTAssertEqual(sweep.stderr.split(separator: "\n").count, 1, sweep.stderr)
+    XCTAssertTrue(
+      sweep.stderr.contains(
+        "$.inKindServices[0].agreement.renewalYears: at the grid point "
+          + "inKindServices[CDN].agreement.renewalProbability=0.5: is required when renewalProbability is given (a "
+          + "whole number of years); it has no default"), sweep.stderr)
+  }
+
   func testThePolicyFileSearchesTheReserveAndOmitsTheShortfall() throws {
     let document = try json(["run", policy, "--paths", "1000", "--json"])
     XCTAssertEqual(document["requiredReserveMethod"] as? String, "search")
@@ -122,6 +167,67 @@ final class InputWarningEndToEndTests: XCTestCase {
       XCTAssertEqual(strict.stdout, "", "\(arguments)")
       XCTAssertTrue(strict.stderr.contains("$.factors.traffic.annualGrowth"), strict.stderr)
     }
+  }
+}
+
+/// Input hints: what an ambiguous percentage was read as, why a percentage is not a month count, how to write a
+/// month, and how to refuse a warning.
+final class InputHintEndToEndTests: XCTestCase {
+  private func outcome(_ json: String, _ arguments: [String] = ["validate"]) throws -> (
+    CommandLineRunner.Outcome, String
+  ) {
+    let folder = try CommandLineRunner.temporaryDirectory()
+    let file = folder.appendingPathComponent("hint.json")
+    try Data(json.utf8).write(to: file)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    return (try CommandLineRunner.run(arguments + [file.path]), file.path)
+  }
+
+  func testAPercentageMultiplierSaysWhatItWasReadAs() throws {
+    let json =
+      #"{"name": "c", "years": 2, "expenses": [{"name": "s", "annual": 10}], "policy": {"cuts": {"belowMonths": 2, "expenseMultiplier": "40%"}}}"#
+    let (plain, file) = try outcome(json)
+    XCTAssertEqual(plain.status, 0, plain.stderr)
+    XCTAssertEqual(
+      plain.stderr,
+      "reservesim: warning: \(file): $.policy.cuts.expenseMultiplier: is \"40%\", read as the multiplier 0.4: the "
+        + "amounts are kept at 40% (a 60% cut); for a 40% cut write 0.6 or \"60%\" (use --strict to refuse)\n")
+    let (strict, strictFile) = try outcome(json, ["validate", "--strict"])
+    XCTAssertEqual(strict.status, 2)
+    XCTAssertEqual(strict.stdout, "")
+    XCTAssertTrue(strict.stderr.hasPrefix("reservesim: \(strictFile): $.policy.cuts.expenseMultiplier: is \"40%\""))
+  }
+
+  func testAPercentageIsNotAMonthCount() throws {
+    let (result, file) = try outcome(#"{"name": "m", "years": 2, "policy": {"minimumMonths": "25%"}}"#)
+    XCTAssertEqual(result.status, 2)
+    XCTAssertEqual(
+      result.stderr,
+      "reservesim: \(file): $.policy.minimumMonths: expected a number of months of outgo, found the percentage "
+        + "\"25%\": a percentage is not a month count\n")
+  }
+
+  func testAnUnquotedMonthIsToldToBeQuoted() throws {
+    let (result, file) = try outcome(
+      #"{"name": "q", "years": 2, "start": "2026-01", "oneOffs": [{"name": "a", "month": 2027-06, "amount": 1}]}"#)
+    XCTAssertEqual(result.status, 2)
+    XCTAssertEqual(
+      result.stderr,
+      "reservesim: \(file):1:82: $.oneOffs[0].month: malformed JSON: a month must be written in quotes: \"2027-06\", "
+        + "not 2027-06\n")
+  }
+
+  func testAWarningSaysHowToRefuseIt() throws {
+    let json =
+      #"{"name": "w", "years": 2, "inKindServices": [{"name": "C", "monthlyValue": 10, "mitigation": {"afterMonths": 1, "costFraction": 50}}]}"#
+    let (validate, _) = try outcome(json)
+    XCTAssertEqual(validate.status, 0)
+    XCTAssertTrue(validate.stderr.hasSuffix(" (or write \"5000%\" if 5000% is meant) (use --strict to refuse)\n"))
+    let (report, _) = try outcome(json, ["report", "-o", "/dev/null", "--paths", "10"])
+    XCTAssertEqual(report.status, 0, report.stderr)
+    XCTAssertTrue(report.stderr.hasSuffix(" (validate --strict refuses it)\n"), report.stderr)
+    let (strict, _) = try outcome(json, ["validate", "--strict"])
+    XCTAssertEqual(strict.status, 2)
   }
 }
 

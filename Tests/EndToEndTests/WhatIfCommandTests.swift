@@ -82,6 +82,114 @@ final class WhatIfCommandTests: XCTestCase {
     XCTAssertTrue(lines[6].hasPrefix("2000000,0.2,"))
   }
 
+  /// compare and sweep say the horizon and every edit they applied, in text and JSON.
+  func testCompareAndSweepPrintTheHorizonAndTheEditsApplied() throws {
+    let file = try write("cdn.json", Self.cdnDependent)
+    let edits = ["--set", "reserve.floor=1", "--set-b", "reserve.initial=2e6"]
+    let text = try CommandLineRunner.run(["compare", file, "--paths", "200"] + edits)
+    XCTAssertEqual(text.status, 0, text.stderr)
+    XCTAssertTrue(
+      text.stdout.contains(
+        "Horizon: 5 years\nEdits: --set reserve.floor=1 (A and B); --set-b reserve.initial=2e6 (B only)\n"),
+      text.stdout)
+    let json = try object(try CommandLineRunner.run(["compare", file, "--paths", "200", "--json"] + edits).stdout)
+    XCTAssertEqual(json["years"] as? [String: Int], ["a": 5, "b": 5])
+    XCTAssertEqual(json["edits"] as? [String: [String]], ["both": ["reserve.floor=1"], "b": ["reserve.initial=2e6"]])
+    let plain = try CommandLineRunner.run(["compare", file, file, "--paths", "200"])
+    XCTAssertTrue(plain.stdout.contains("Edits: none (the files as written)\n"), plain.stdout)
+
+    let sweepArguments = [
+      "sweep", file, "--paths", "200", "--set", "reserve.initial=0:2e6:3", "--set", "reserve.floor=1",
+    ]
+    let sweep = try CommandLineRunner.run(sweepArguments)
+    XCTAssertEqual(sweep.status, 0, sweep.stderr)
+    XCTAssertTrue(sweep.stdout.hasPrefix("reserve.initial,ruinProbability,"), "stdout stays a CSV: \(sweep.stdout)")
+    XCTAssertTrue(
+      sweep.stderr.contains(
+        "Sweep of CDN dependent over 5 years, 200 paths, seed 1; other edits: --set reserve.floor=1 (every point)\n"),
+      sweep.stderr)
+    let sweepJSON = try object(try CommandLineRunner.run(sweepArguments + ["--json"]).stdout)
+    XCTAssertEqual(sweepJSON["years"] as? Int, 5)
+    XCTAssertEqual(sweepJSON["edits"] as? [String], ["reserve.floor=1"])
+  }
+
+  /// A name longer than sensitivity's parameter column takes a line of its own, so every row's figures start in
+  /// the same column; the note says which `run` the base is.
+  func testSensitivityKeepsItsColumnsAndSaysWhichRunItsBaseIs() throws {
+    let longName = String(repeating: "Share of operations ", count: 3).trimmingCharacters(in: .whitespaces)
+    let file = try write("long.json", Self.cdnDependent.replacingOccurrences(of: "\"Staff\"", with: "\"\(longName)\""))
+    let result = try CommandLineRunner.run([
+      "sensitivity", file, "--paths", "300", "--param", "expenses[\(longName)].annual", "reserve.initial",
+    ])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let lines = result.stdout.components(separatedBy: "\n")
+    let header = try XCTUnwrap(lines.first { $0.hasPrefix("parameter ") })
+    let baseColumn = try XCTUnwrap(header.range(of: "base")).lowerBound.utf16Offset(in: header)
+    let name = "expenses[\(longName)].annual"
+    let nameLine = try XCTUnwrap(lines.firstIndex(of: name), result.stdout)
+    let longRow = lines[nameLine + 1]
+    XCTAssertTrue(longRow.hasPrefix(String(repeating: " ", count: baseColumn) + "900k"), longRow)
+    let shortRow = try XCTUnwrap(lines.first { $0.hasPrefix("reserve.initial ") })
+    XCTAssertEqual(shortRow.dropFirst(baseColumn).prefix(4), "1M  ", shortRow)
+    let note = "(the base is the file exactly as `run --paths 300` prints it; `run` alone uses the file's 10000 paths,"
+    XCTAssertTrue(result.stdout.contains(note), result.stdout)
+    let json = try object(
+      try CommandLineRunner.run(["sensitivity", file, "--paths", "300", "--json", "--param", "reserve.initial"]).stdout)
+    let base = try XCTUnwrap(json["base"] as? [String: Any])
+    XCTAssertEqual(base["filePaths"] as? Int, 10000)
+    XCTAssertTrue((base["note"] as? String)?.hasPrefix("the base is the file exactly as `run --paths 300`") ?? false)
+  }
+
+  /// A return of −99.9999% a year for 100 years sends every need past the largest double: compare shows the amounts
+  /// and B − A's interval as ±1.8e308 with the overflow warning, as run does — never null, inf or nan.
+  func testCompareShowsOverflowedAmountsAsTheLargestNumberWithAWarning() throws {
+    let file = try write(
+      "overflow.json",
+      #"{"name": "o", "years": 100, "reserve": {"initial": 1000, "annualReturn": -0.999999}, "expenses": [{"name": "s", "annual": 1000}]}"#
+    )
+    let arguments = ["compare", file, "--set-b", "reserve.floor=1", "--paths", "100"]
+    let json = try CommandLineRunner.run(arguments + ["--json"])
+    XCTAssertEqual(json.status, 0, json.stderr)
+    XCTAssertFalse(json.stdout.contains("null"), json.stdout)
+    let document = try object(json.stdout)
+    let most = Double.greatestFiniteMagnitude
+    for level in try XCTUnwrap(document["requiredReserve"] as? [[String: Any]]) {
+      XCTAssertEqual(level["a"] as? Double, most)
+      XCTAssertEqual(level["b"] as? Double, most)
+      XCTAssertEqual(level["lower"] as? Double, -most)
+      XCTAssertEqual(level["upper"] as? Double, most)
+    }
+    let warnings = try XCTUnwrap(document["warnings"] as? [String])
+    XCTAssertTrue(warnings[0].hasPrefix("amounts beyond the largest number this computer holds"), warnings[0])
+    let text = try CommandLineRunner.run(arguments)
+    XCTAssertTrue(text.stdout.contains("\nWarning: amounts beyond the largest number"), text.stdout)
+    XCTAssertTrue(
+      text.stdout.contains("Reserve at 95%    $1.8e308      $1.8e308      +$1.8e308     −$1.8e308 to +$1.8e308\n"),
+      text.stdout)
+    XCTAssertFalse(text.stdout.contains("inf") || text.stdout.contains("nan"), text.stdout)
+  }
+
+  /// Ruin with no service to lose, decided by a drawn estimate alone: a year's rent drawn uniform on [0, 1000]
+  /// against a reserve of 500 ruins exactly the paths that drew more than 500, so every ruined path's draw is above
+  /// every surviving one's and Cliff's δ is exactly +1.
+  func testDriversIncludeTheDrawnEstimates() throws {
+    let file = try write(
+      "drawn.json",
+      #"{"name": "Drawn", "years": 1, "reserve": {"initial": 500}, "expenses": [{"name": "Rent", "annual": {"uniform": [0, 1000]}}]}"#
+    )
+    let result = try CommandLineRunner.run(["drivers", file, "--paths", "1000", "--json"])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let drivers = try XCTUnwrap(try object(result.stdout)["drivers"] as? [[String: Any]])
+    XCTAssertEqual(drivers.count, 1)
+    XCTAssertEqual(drivers[0]["kind"] as? String, "drawnEstimate")
+    XCTAssertEqual(drivers[0]["name"] as? String, "expenses[Rent].annual")
+    XCTAssertEqual(drivers[0]["separation"] as? Double, 1)
+    XCTAssertGreaterThan(try XCTUnwrap(drivers[0]["ruinedMedian"] as? Double), 500)
+    XCTAssertLessThanOrEqual(try XCTUnwrap(drivers[0]["survivingMedian"] as? Double), 500)
+    let text = try CommandLineRunner.run(["drivers", file, "--paths", "1000"])
+    XCTAssertTrue(text.stdout.contains("• Ruined paths drew expenses[Rent].annual at "), text.stdout)
+  }
+
   func testDriversNameTheCriticalServiceAndHandleNoRuin() throws {
     let file = try write("critical.json", Self.oneCriticalService)
     let result = try CommandLineRunner.run(["drivers", file, "--paths", "600", "--json"])

@@ -48,12 +48,16 @@ import Testing
     #expect(defaults.monthlyOutgoMonth1 == 25_000)
     let rows = try RFC4180.parse(CSVExport.reserve(defaults).text)
     #expect(rows[0] == ["confidence", "requiredReserve", "lower95", "upper95", "expectedShortfall", "monthsOfOutgo"])
-    let values = try rows.dropFirst().map { try $0.map(RFC4180.plainNumber) }
+    // The expected shortfall only at the levels every output shows it at (90, 95, 99%), blank at 50 and 75%.
+    #expect(rows.dropFirst().map { $0[4] == "" } == [true, true, false, false, false])
+    let values = try rows.dropFirst().map { try $0.map { $0 == "" ? -1 : try RFC4180.plainNumber($0) } }
     #expect(values.map { $0[0] } == [0.5, 0.75, 0.9, 0.95, 0.99])
+    #expect(values.suffix(3).map { $0[4] } == defaults.expectedShortfall.map(\.value))
+    #expect(defaults.expectedShortfall.map(\.confidence) == RunSummary.defaultShortfallConfidences)
     for (row, level) in zip(values, defaults.requiredReserve) {
       #expect(row[1] == level.value)
       #expect(row[2] <= row[1] && row[1] <= row[3])
-      #expect(row[4] >= row[1])  // the mean of the worst needs is at least the quantile
+      #expect(row[4] == -1 || row[4] >= row[1])  // the mean of the worst needs is at least the quantile
       // The reserve in months of month-1 budgeted outgo (the expense lines active in month 1).
       #expect(abs(row[5] - level.value / 25_000) <= 1e-9 * max(1, row[5]))
     }

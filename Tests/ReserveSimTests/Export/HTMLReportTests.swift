@@ -80,7 +80,7 @@ import Testing
 
 /// The headline sentence, on hand-made summaries.
 @Suite struct HeadlineTests {
-  /// A summary that says what the issue's example says: 37% ± 1% with $1.5M, $91M needed at 95%.
+  /// A summary that says what the issue's example says: 37.2% ± 0.9% with $1.5M, $91M needed at 95%.
   func summary(ruined: Int, paths: Int, initial: Double = 1_500_000, hold: Double = 91_000_000) -> RunSummary {
     var s = OutputFixtures.standard.summary
     s.years = 10
@@ -94,10 +94,40 @@ import Testing
   }
 
   @Test func theIssuesExample() {
+    // The margin 1.96·√(0.372·0.628/10,000) = 0.947% is shown as ±0.9%, not rounded up to ±1%.
     #expect(
       summary(ruined: 3720, paths: 10000).headline
-        == "With $1.5M in reserve, the chance of running out within 10 years is 37% (±1%). To keep it under 5%, hold $91M."
+        == "With $1.5M in reserve, the chance of running out within 10 years is 37.2% (±0.9%). To keep it under 5%, hold $91M."
     )
+  }
+
+  /// The margin keeps enough decimals that rounding never moves it by more than a quarter: the fewest at which it
+  /// rounds to 2 or more in its last digit.
+  @Test func theMarginIsNotRoundedAway() {
+    #expect(PercentFormat.digits(forMargin: 0.026) == 0)  // ±3%
+    #expect(PercentFormat.digits(forMargin: 0.014) == 1)  // ±1.4%, not ±1%
+    #expect(PercentFormat.digits(forMargin: 0.006) == 1)  // ±0.6%, not ±1%
+    #expect(PercentFormat.digits(forMargin: 0.0014) == 2)  // ±0.14%
+    #expect(PercentFormat.digits(forMargin: 0.15) == 0)  // ±15%
+    // 82% with 4,000 paths: margin 1.96·√(0.82·0.18/4000) = 1.19%, shown as ±1.2% (not ±1%); with 1,600 paths
+    // 1.88%, which ±2% shows within a quarter.
+    #expect(summary(ruined: 3280, paths: 4000).headline.contains("is 82.0% (±1.2%)."))
+    #expect(summary(ruined: 1312, paths: 1600).headline.contains("is 82% (±2%)."))
+  }
+
+  /// Interval ends that round to one amount or share get more digits until they read apart.
+  @Test func intervalEndsReadApart() {
+    let money = MoneyFormat(currency: "USD")
+    #expect(money.interval(101.2e6, 101.4e6) == "$101.2M – $101.4M")
+    #expect(money.interval(101_230_000, 101_240_000) == "$101.23M – $101.24M")
+    #expect(money.interval(1.2e6, 3.4e6) == "$1.2M – $3.4M")
+    #expect(money.interval(5e6, 5e6) == "$5M – $5M")
+    #expect(money.shortPair(-1.02e6, 1.01e6, sign: { $0 > 0 ? "+" : "" }) == ("−$1.02M", "+$1.01M"))
+    #expect(money.shortPair(2.041e6, 2.043e6, sign: { $0 > 0 ? "+" : "" }) == ("+$2.041M", "+$2.043M"))
+    #expect(PercentFormat.interval(0.8214, 0.8232) == "82.1% – 82.3%")
+    #expect(PercentFormat.interval(0.82141, 0.82149) == "82.14% – 82.15%")
+    #expect(PercentFormat.interval(0.8214111, 0.8214119) == "82.1411% – 82.1412%")
+    #expect(PercentFormat.interval(0.3, 0.4) == "30.0% – 40.0%")
   }
 
   @Test func moreDigitsWhenTheMarginIsSmall() {
@@ -131,7 +161,8 @@ import Testing
     var s = summary(ruined: 3720, paths: 10000, initial: 0)
     s.floor = 250_000
     #expect(
-      s.headline.hasPrefix("With no reserve, the chance of falling below the floor of $250k within 10 years is 37%"))
+      s.headline.hasPrefix(
+        "With no reserve, the chance of falling below the floor of $250k within 10 years is 37.2% (±0.9%)"))
   }
 }
 

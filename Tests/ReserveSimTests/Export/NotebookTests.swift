@@ -90,13 +90,19 @@ import Testing
     let start = try #require(data.range(of: "json.loads(r\"\"\"\n"))
     let end = try #require(data.range(of: "\n\"\"\")", range: start.upperBound..<data.endIndex))
     let json = String(data[start.upperBound..<end.lowerBound])
-    let runJSON = try SummaryJSON.encode(fixture.summary)
-    #expect(
-      try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
-        == JSONDecoder().decode(JSONValue.self, from: Data(runJSON.utf8)))
+    // Byte for byte what `run --json` prints for a summary at run's levels (the fixture's has the curve's).
+    let runSummary = OutputFixtures.summary(
+      OutputFixtures.scenario(), reserveConfidences: RunSummary.defaultReserveConfidences)
+    #expect(json == (try SummaryJSON.encode(runSummary)))
     let parsed = try #require(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     let levels = try #require(parsed["requiredReserve"] as? [[String: Any]])
-    #expect(levels.compactMap { $0["confidence"] as? Double } == RunSummary.reserveCurveConfidences)
+    #expect(levels.compactMap { $0["confidence"] as? Double } == RunSummary.defaultReserveConfidences)
+    let curveStart = try #require(data.range(of: "reserve_curve = json.loads(r\"\"\"\n"))
+    let curveEnd = try #require(data.range(of: "\n\"\"\")", range: curveStart.upperBound..<data.endIndex))
+    let curve = try #require(
+      JSONSerialization.jsonObject(with: Data(data[curveStart.upperBound..<curveEnd.lowerBound].utf8))
+        as? [[String: Any]])
+    #expect(curve.compactMap { $0["confidence"] as? Double } == RunSummary.reserveCurveConfidences)
     #expect((parsed["balanceByYear"] as? [Any])?.count == 5)
   }
 
@@ -135,7 +141,7 @@ import Testing
   /// One JSON writer: the notebook embeds exactly the text `run --json` prints, and is itself written by it.
   @Test func theNotebookUsesTheOneJSONWriter() throws {
     let text = try Notebook.render(fixture.summary, scenario: fixture.scenario, version: "1.2.3")
-    let summary = try SummaryJSON.encode(fixture.summary)
+    let summary = try SummaryJSON.encode(fixture.summary.atRunLevels)
     let document = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     let cells = try #require(document["cells"] as? [[String: Any]])
     let code = try cells.map(source).joined(separator: "\n")

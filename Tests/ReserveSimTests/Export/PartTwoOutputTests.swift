@@ -126,6 +126,25 @@ final class PartTwoAssumptionTableTests: XCTestCase {
     scenario.policy = nil
     XCTAssertNil(AssumptionTables.tables(scenario).first { $0.title == "The organisation's responses" })
   }
+
+  /// An estimate written as a distribution shows the statistic the model holds, named, and the distribution as
+  /// written — at every depth (a factor, a nested agreement, the reserve).
+  func testAnEstimateSaysWhichStatisticItShows() throws {
+    let scenario = try makeScenario(
+      """
+      {"name": "d", "years": 5, "start": "2026-01", "reserve": {"initial": {"uniform": [1000, 3000]}},
+       "factors": {"traffic": {"annualGrowth": {"range": [0.2, 0.4]}}},
+       "inKindServices": [{"name": "CDN", "monthlyValue": 1000,
+                           "agreement": {"ends": "2029-04", "renewalProbability": {"range": [0.6, 0.93]}, "renewalYears": 5}}]}
+      """)
+    let tables = AssumptionTables.tables(scenario)
+    let drivers = try XCTUnwrap(tables.first { $0.title.hasPrefix("Random drivers") })
+    XCTAssertEqual(drivers.rows[0][1], "median 28.28% (90% range 20% – 40%)")
+    let agreements = try XCTUnwrap(tables.first { $0.title.hasSuffix(": dated agreement") })
+    XCTAssertEqual(agreements.rows[0][2], "median 81.7% (90% range 60% – 93%)")
+    let reserve = try XCTUnwrap(tables.first { $0.title == "Reserve and horizon" })
+    XCTAssertEqual(reserve.rows[0], ["Initial reserve", "median $2,000 (uniform $1,000 – $3,000)"])
+  }
 }
 
 /// The budget a treasurer checks first: month 1 as written, and the expected flows by year.

@@ -5,6 +5,19 @@ import XCTest
 /// SPEC §16's `uncertainty` in every output of a run of an uncertain file: the JSON keys and order, the text
 /// summary's table, the report's bars and table, the notebook's chart cell, and `sensitivity --global`'s CSV.
 final class UncertaintyOutputTests: XCTestCase {
+  /// The estimator can land below 0 (its bias correction overshoots for an estimate that does not matter):
+  /// every output clamps the index and its interval ends to [0, 1], never a negative zero.
+  func testIndicesAreClampedToSharesWithoutNegativeZero() {
+    let small = SensitivityIndex(estimate: -0.003, halfWidth: 0.01)
+    XCTAssertEqual(small, SensitivityIndex(index: 0, lower: 0, upper: 0.007))
+    XCTAssertEqual(small.index.sign, .plus)
+    XCTAssertEqual(SensitivityIndex(estimate: -0.0, halfWidth: 0).index.sign, .plus)
+    XCTAssertEqual(
+      SensitivityIndex(estimate: 0.995, halfWidth: 0.01), SensitivityIndex(index: 0.995, lower: 0.985, upper: 1))
+    XCTAssertEqual(UncertaintyRanking.percentWithInterval(small), "0.0% (0.0–0.7%)")
+    XCTAssertEqual(OrderedJSON.number(small.index).text(), "0")
+  }
+
   func testEveryOutputCarriesTheRanking() throws {
     let scenario = try ScenarioLoader().load(repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path)
     let summary = RunSummary(simulate(scenario, paths: 4000))
@@ -23,6 +36,8 @@ final class UncertaintyOutputTests: XCTestCase {
       else { return XCTFail("need is not {index, lower, upper}") }
       XCTAssertLessThanOrEqual(lower, index)
       XCTAssertLessThanOrEqual(index, upper)
+      // One rule everywhere: indices and their ends are shares in [0, 1], as the text shows them.
+      for x in [lower, index, upper] { XCTAssertTrue(x >= 0 && x <= 1 && x.sign == .plus, "\(x)") }
       needs.append(index)
       guard case .string(let path)? = fields["path"] else { return XCTFail("no path") }
       XCTAssertTrue(scenario.uncertainParameters.contains { $0.path.description == path }, path)

@@ -187,11 +187,20 @@ final class ScenarioFieldsTests: XCTestCase {
   }
 
   func testMultipliersAndAmountsTakeNoPercentage() {
-    for json in [
-      #"{"name": "p", "years": 2, "events": [{"name": "e", "incomeMultiplier": "80%"}]}"#,
-      #"{"name": "p", "years": 2, "reserve": {"initial": "5%"}}"#,
+    for (json, message) in [
+      (
+        #"{"name": "p", "years": 2, "events": [{"name": "e", "incomeMultiplier": "80%"}]}"#,
+        "expected a number (multiplier), found the percentage \"80%\": this field takes no percentage"
+      ),
+      (
+        #"{"name": "p", "years": 2, "reserve": {"initial": "5%"}}"#,
+        "expected a number (currency), found the percentage \"5%\": this field takes no percentage"
+      ),
+      (
+        #"{"name": "p", "years": 2, "reserve": {"initial": "lots"}}"#, "expected a number, found a string"
+      ),
     ] {
-      XCTAssertTrue(error(json)?.message.hasPrefix("expected a number, found a string") ?? false, json)
+      XCTAssertEqual(error(json)?.message, message, json)
     }
   }
 }

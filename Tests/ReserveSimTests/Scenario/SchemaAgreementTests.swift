@@ -22,7 +22,7 @@ final class SchemaAgreementTests: XCTestCase {
     {"name": "Probe", "years": 100, "simulation": {}, "reserve": {}, "factors": {"traffic": {}},
      "correlations": [{"between": ["traffic", "unitCost"], "rho": 0}],
      "income": [{"name": "Income"}], "expenses": [{"name": "Expense"}], "sponsorTiers": [{"name": "Tier"}],
-     "inKindServices": [{"name": "Service", "agreement": {"ends": 1}, "mitigation": {"afterMonths": 0, "costFraction": 0}}],
+     "inKindServices": [{"name": "Service", "agreement": {"ends": 1, "renewalYears": 1}, "mitigation": {"afterMonths": 0, "costFraction": 0}}],
      "events": [{"name": "Event"}],
      "assertions": [{"name": "Ruin", "metric": "ruinProbability", "atMost": 0.5},
                     {"name": "Reserve", "metric": "requiredReserve", "confidence": 0.5, "atMost": 0},
@@ -68,6 +68,7 @@ final class SchemaAgreementTests: XCTestCase {
 
   /// Each bad fixture and the JSON path its error must name.
   static let badFixtures: [String: String] = [
+    "agreement-renewal-without-term.json": "$.inKindServices[0].agreement.renewalYears",
     "assertion-missing-at-most.json": "$.assertions[1].atMost",
     "assertion-wrong-field.json": "$.assertions[0].confidence",
     "bad-currency.json": "$.currency",
