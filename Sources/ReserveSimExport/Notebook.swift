@@ -279,8 +279,8 @@ public enum Notebook {
           + "."),
       Cell(
         code: "attribution-chart",
-        "# SPEC §20: the document `reservesim attribute --json` prints.\nattribution = json.loads(r'''\n"
-          + AttributionOutput.json(a) + "\n''')\n" + attributionChartCell),
+        "# SPEC §20: the document `reservesim attribute --json` prints (no `\"\"\"` in JSON text: quotes are escaped).\n"
+          + "attribution = json.loads(r\"\"\"\n" + AttributionOutput.json(a) + "\n\"\"\")\n" + attributionChartCell),
     ]
   }
 
