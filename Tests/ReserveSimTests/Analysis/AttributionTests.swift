@@ -113,6 +113,18 @@ final class AttributionTests: XCTestCase {
     }
   }
 
+  /// f(N) is the file as written: the run's own chance of ruin, of falling below the minimum, and reserve.
+  func testTheTotalIsTheRunsOwnFigure() throws {
+    let withMinimum = try ScenarioLoader(overrides: [ScenarioOverride(parsing: "policy={\"minimumMonths\": 3}")])
+      .load(repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path)
+    let paths = 300
+    let result = simulate(withMinimum, paths: paths, seed: 3)
+    let summary = RunSummary(result, reserveConfidences: [0.9])
+    XCTAssertEqual(try attribute(withMinimum, "ruin", paths: paths).total, summary.ruinProbability.value)
+    XCTAssertEqual(try attribute(withMinimum, "below", paths: paths).total, try XCTUnwrap(summary.belowMinimum).value)
+    XCTAssertEqual(try attribute(withMinimum, "reserve@90%", paths: paths).total, summary.requiredReserve[0].value)
+  }
+
   func testTheThreadCountChangesNothing() throws {
     let scenario = try ScenarioLoader().load(repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path)
     for metric in ["ruin", "reserve@99%"] {
