@@ -136,8 +136,9 @@ extension PathBlockKernel {
   }
 
   /// Month m's events, sponsor revenue (in a year's first month), money lines, services and balances, and with a
-  /// policy its money and month-end steps. Diagnostics are counted only when `recording` is given; the policy's
-  /// activity (SPEC §19) only into `activity` when given (`PolicyActivityField.count` rows of `capacity` lanes).
+  /// policy its money and month-end steps, recording the flows the replays read when the kernel has `replay`.
+  /// Diagnostics are counted only when `recording` is given; the policy's activity (SPEC §19) only into
+  /// `activity` when given (`PolicyActivityField.count` rows of `capacity` lanes).
   func runMonth(
     month m: Int, firstPath: Int, lanes: Int, policy: rs_policy_plan, activity: UnsafeMutablePointer<Double>?,
     recording output: BlockOutput?
@@ -166,9 +167,9 @@ extension PathBlockKernel {
       cashFlow: cashFlow, incomeSum: yearSum(.income), expenseSum: yearSum(.expenses),
       sponsorSum: yearSum(.sponsorRevenue))
     rs_money_lines(&at, passes.moneyMonths + (m - 1), ownMoney, level, incomeMultiplier, sponsorMonthly, &sums)
-    if plan.hasPolicy {
-      rs_policy_money(&at, passes.moneyMonths + (m - 1), ownMoney, &policy, &policyState, level, &sums)
-    }
+    // With a policy the services add what they pay to the month's outgo, and the policy's money comes after them,
+    // so that the flow before the responses is what the replays start from (`PolicyReplay`).
+    if plan.hasPolicy { outgo.update(repeating: 0, count: lanes) }
     if passes.services.count > 0 {
       var services = passes.services
       var state = passes.servicesState
@@ -176,10 +177,15 @@ extension PathBlockKernel {
         &at, &services, &state, activeEvents, trafficCost, level + Factor.inflation.index * capacity, cashFlow,
         yearSum(.serviceCosts), diagnostics.map { $0.serviceLostFlags + slot }, paths)
     }
+    if plan.hasPolicy {
+      replay?.record(month: m, into: &policyState)
+      rs_policy_money(&at, passes.moneyMonths + (m - 1), ownMoney, &policy, &policyState, level, &sums)
+    }
     var reserve = rs_reserve_state(balance: balance, discountedSum: discountedSum, need: need, ruinMonth: ruinMonth)
     if let rows = laneParameters?.reserveRows {
       // The lanes' own floor or return (SPEC §16).
       laneParameters!.fillBalances(month: m, lanes: lanes)
+      replay?.recordReserve(month: m, rows: rows, lanes: lanes)
       var month = rs_reserve_lanes(
         growth: rows, discount: rows + capacity, discountedFloor: rows + 2 * capacity, floor: rows + 3 * capacity)
       rs_update_balances_lanes(&at, &month, cashFlow, &reserve)

@@ -32,6 +32,9 @@ package final class PathBlockKernel {
   let monthPasses: MonthPasses
   /// The parameters that differ between paths (SPEC §16), drawn per block; nil when the file has none.
   let laneParameters: LaneParameters?
+  /// The block's recorded flows and their replays for the searched needs (SPEC §15); nil when no response
+  /// depends on the balance.
+  let replay: PolicyReplay?
 
   @usableFromInline static let factorCount = Factor.allCases.count
 
@@ -183,6 +186,9 @@ package final class PathBlockKernel {
       LaneParameters(scenario: $0, plan: plan, streams: RandomStreams(seed: seed), capacity: capacity)
     }
     self.laneParameters = laneParameters
+    replay =
+      plan.respondsToBalance
+      ? PolicyReplay(plan: plan, capacity: capacity, laneReserve: laneParameters?.reserveRows != nil) : nil
     monthPasses = MonthPasses(
       plan: plan,
       state: rs_services_state(
@@ -193,7 +199,8 @@ package final class PathBlockKernel {
         outgo: outgo, cutActive: cutActive, lastAppeal: lastAppeal, appealArrives: appealArrives,
         appealCount: appealCount, belowMinimumMonth: belowMinimumMonth,
         donationsLevel: level + Factor.donations.index * capacity, minimumNeed: minimumNeed,
-        discountedSum: discountedSum, activity: nil),
+        discountedSum: discountedSum, activity: nil, replayFlow: nil, replayOutgo: nil, replayCut: nil,
+        replayDonations: nil, replayAppealDraw: nil),
       lanes: laneParameters)
   }
 
@@ -224,6 +231,7 @@ package final class PathBlockKernel {
     laneParameters?.draw(firstPath: firstPath, lanes: lanes)
     if plan.hasShocks && plan.months >= 2 { drawShocks(firstPath: firstPath, lanes: lanes) }
     setStartBalances(lanes: lanes)
+    replay?.startBlock(lanes: lanes)
     run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: output)
 
     (output.requiredReserve + slot).update(from: need, count: lanes)
@@ -253,11 +261,9 @@ package final class PathBlockKernel {
       }
     }
     if plan.respondsToBalance {
-      searchNeeds(firstPath: firstPath, lanes: lanes, target: .floor)
-      (output.requiredReserve + slot).update(from: need, count: lanes)
+      searchNeeds(firstPath: firstPath, lanes: lanes, target: .floor, into: output.requiredReserve + slot)
       if let minimum = output.minimumNeed {
-        searchNeeds(firstPath: firstPath, lanes: lanes, target: .minimum)
-        (minimum + slot).update(from: minimumNeed, count: lanes)
+        searchNeeds(firstPath: firstPath, lanes: lanes, target: .minimum, into: minimum + slot)
       }
     }
   }

@@ -130,6 +130,7 @@ static void RS_NAME(rs_parameter_draws)(
 #include "MonthServices.h"
 #include "MonthBalances.h"
 #include "MonthPolicy.h"
+#include "MonthReplay.h"
 #include "MonthSponsors.h"
 
 static const struct rs_kernel_table RS_NAME(rs_table) = {
@@ -137,7 +138,8 @@ static const struct rs_kernel_table RS_NAME(rs_table) = {
     RS_NAME(rs_apply_events),   RS_NAME(rs_money_lines),    RS_NAME(rs_pay_services),
     RS_NAME(rs_update_balances), RS_NAME(rs_roll_over_sponsors), RS_NAME(rs_start_donations),
     RS_NAME(rs_policy_money),   RS_NAME(rs_policy_month_end), RS_NAME(rs_advance_factor_lanes),
-    RS_NAME(rs_roll_over_lanes), RS_NAME(rs_parameter_draws), RS_NAME(rs_update_balances_lanes)};
+    RS_NAME(rs_roll_over_lanes), RS_NAME(rs_parameter_draws), RS_NAME(rs_update_balances_lanes),
+    RS_NAME(rs_policy_replay)};
 
 #undef RS_NEVER
 #undef RS_FLAGS

@@ -66,6 +66,8 @@ struct rs_kernel_table {
   void (*parameterDraws)(uint32_t, uint32_t, uint32_t, int32_t, uint32_t, double *, uint32_t *);
   void (*updateBalancesLanes)(
       const rs_block_month *, const rs_reserve_lanes *, const double *, const rs_reserve_state *);
+  void (*policyReplay)(
+      const rs_block_month *, int32_t, const rs_policy_plan *, const rs_replay_flows *, const rs_replay_state *);
 };
 
 #define RS_SUFFIX _baseline
@@ -222,4 +224,10 @@ void rs_parameter_draws(
 void rs_update_balances_lanes(
     const rs_block_month *at, const rs_reserve_lanes *reserve, const double *cashFlow, const rs_reserve_state *state) {
   rs_kernels()->updateBalancesLanes(at, reserve, cashFlow, state);
+}
+
+void rs_policy_replay(
+    const rs_block_month *at, int32_t lastMonth, const rs_policy_plan *policy, const rs_replay_flows *flows,
+    const rs_replay_state *state) {
+  rs_kernels()->policyReplay(at, lastMonth, policy, flows, state);
 }

@@ -300,6 +300,10 @@ typedef struct {
   /// The year's activity so far (SPEC §19), RS_ACTIVITY_ROWS rows of `stride` lanes each (row r of lane l at
   /// r·stride + l); NULL when not recorded (a run of the search), which runs the passes' loops without it.
   double *activity;
+  /// This month's rows of the replay's flows (rs_replay_flows, each `stride` lanes), written by rs_policy_money and
+  /// rs_policy_month_end when not NULL: the flow before the responses, the outgo before the cuts, the cut lines,
+  /// the donations' level and the uniforms of the appeals drawn.
+  double *replayFlow, *replayOutgo, *replayCut, *replayDonations, *replayAppealDraw;
 } rs_policy_state;
 
 /// The rows of rs_policy_state.activity, in the order of the engine's PolicyActivityField: 1 when the cuts applied
@@ -315,10 +319,10 @@ enum {
   RS_ACTIVITY_ROWS = 6
 };
 
-/// After rs_money_lines in a file with a policy: sets outgo to the month's expenses less the cuts' saving
-/// (1 − f) × the cut lines while cuts apply, adds that saving and an arriving appeal to the cash flow, and moves
-/// the saving out of the expense sum and the appeal into the income sum; with state->activity, adds the month's
-/// cuts and arriving appeal to it.
+/// After rs_pay_services in a file with a policy (outgo then holds what the services paid): adds the month's
+/// expenses to outgo less the cuts' saving (1 − f) × the cut lines while cuts apply, adds that saving and an
+/// arriving appeal to the cash flow, and moves the saving out of the expense sum and the appeal into the income
+/// sum; with state->activity, adds the month's cuts and arriving appeal to it; with the replay rows, records them.
 void rs_policy_money(
     const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *lanes, const rs_policy_plan *policy,
     const rs_policy_state *state, const double *level, const rs_month_sums *sums);
@@ -329,6 +333,41 @@ void rs_policy_money(
 void rs_policy_month_end(
     const rs_block_month *at, const rs_policy_plan *policy, const rs_policy_state *state, const double *balance,
     const double *discount, ptrdiff_t discountStride);
+
+/// What a replay of the policy reads (SPEC §15): per month m and lane, rows [(m − 1) · stride + lane] as
+/// rs_policy_money recorded them; the reserve's growth, floor and discount as rs_update_balances reads them.
+typedef struct {
+  const double *flow, *outgo, *cut, *donations;
+  /// The uniform behind an appeal's answer at month-end m, NaN until drawn: the replay draws and keeps it.
+  double *appealDraw;
+  /// The same in every lane: growth and floor, and per month (index m − 1) the discount and discounted floor.
+  double growth, floor;
+  const double *discount, *discountedFloor;
+  /// Each lane's own (SPEC §16), or NULL: growth and floor per lane, the discount per month and lane.
+  const double *laneGrowth, *laneFloor, *laneDiscount;
+  /// The block lane whose flows each replayed lane holds (its path is at->firstPath + path[lane]), or NULL when
+  /// the replayed lanes are the block's lanes in order.
+  const int32_t *path;
+} rs_replay_flows;
+
+/// A replay's per-lane rows: B₀ in, then the state and the results of months 1 … lastMonth out.
+typedef struct {
+  const double *startBalance;
+  double *balance, *discountedSum;
+  /// The closed form's needs of the decisions the replay made (SPEC §7, §17): max over months of the discounted
+  /// floor less S(m), and of k · outgo(m)/D(m) − S(m) over months with outgo; −∞ while none.
+  double *need, *minimumNeed;
+  /// The first month-end below the floor and below the minimum, 0 when none.
+  int32_t *ruinMonth, *belowMinimumMonth;
+  int32_t *cutActive, *lastAppeal, *appealCount, *appealArrives;
+} rs_replay_state;
+
+/// Months 1 … lastMonth of a block again from `flows`, for the B₀ of each lane in state->startBalance, with the
+/// policy's cuts and appeals recomputed from the replayed balance (at->month is not read). The same B₀ and policy
+/// give the balances of the run that recorded the flows, bit for bit.
+void rs_policy_replay(
+    const rs_block_month *at, int32_t lastMonth, const rs_policy_plan *policy, const rs_replay_flows *flows,
+    const rs_replay_state *state);
 
 /// The sponsor transition tables (layout of SponsorTransitionTables).
 typedef struct {

@@ -1,0 +1,192 @@
+import _ReserveSimKernels
+
+/// A block's balance-independent flows, recorded once, and the replay of its balance recursion for new B₀s
+/// (SPEC §15, §17, §18).
+///
+/// The policy's responses change cash flows only, never a random draw: a cut multiplies expense lines, an appeal
+/// adds money, and an appeal's answer is the uniform at its own address. So the run that simulates a block records,
+/// per month and lane, the flow before the responses, the outgo before the cuts, the cut lines and the level of
+/// donations (`rs_policy_money`), and, when the reserve's return or floor differ between paths, each lane's growth,
+/// floor and discount. A replay (`rs_policy_replay`) repeats only the balance, the cover and the responses for any
+/// B₀ and any thresholds of the policy, vectorised over the block's lanes: no factor, event, sponsor or service is
+/// simulated again. The same B₀ and policy give the recording run's balances bit for bit.
+final class PolicyReplay {
+  let capacity: Int
+  let months: Int
+  // Recorded, months · capacity each, row m − 1 for month m.
+  let flow, outgo, cut, donations, appealDraw: UnsafeMutablePointer<Double>
+  /// Each lane's growth and floor, and its discount per month; nil when they are the plan's in every lane.
+  let laneGrowth, laneFloor, laneDiscount: UnsafeMutablePointer<Double>?
+  /// The same rows for a selection of the block's lanes (`select`), packed from lane 0, and each packed lane's
+  /// lane in the block.
+  private let packed: [UnsafeMutablePointer<Double>]
+  private let packedLane: UnsafeMutablePointer<Int32>
+  /// The lanes the next replays run, in order; nil for all of the block's lanes.
+  private(set) var selection: [Int]?
+  /// The closed forms' needs without any response and with every response at its most (the searches' brackets),
+  /// for the floor and the minimum, by the last month replayed; cleared per block.
+  var brackets: [Int: Brackets] = [:]
+
+  /// Each lane's needs, over months 1 … lastMonth, for the floor and the minimum, without any response and with
+  /// every response at its most.
+  struct Brackets {
+    var none: (floor: [Double], minimum: [Double])
+    var most: (floor: [Double], minimum: [Double])
+  }
+  // A replay's rows, capacity each.
+  let startBalance, balance, discountedSum, need, minimumNeed: UnsafeMutablePointer<Double>
+  let ruinMonth, belowMinimumMonth, cutActive, lastAppeal, appealCount, appealArrives: UnsafeMutablePointer<Int32>
+  /// The plan's growth, floor, and discount and discounted floor by month.
+  private let growth: Double, floor: Double
+  private let discount, discountedFloor: UnsafeMutablePointer<Double>
+  private var allocations: [UnsafeMutableRawPointer] = []
+
+  /// - Parameter laneReserve: whether growth, floor and discount are each lane's own (SPEC §16).
+  init(plan: SimulationPlan, capacity: Int, laneReserve: Bool) {
+    self.capacity = capacity
+    months = plan.months
+    var allocations: [UnsafeMutableRawPointer] = []
+    func buffer<T: Numeric>(_ count: Int, _: T.Type) -> UnsafeMutablePointer<T> {
+      let pointer = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, count))
+      pointer.initialize(repeating: 0, count: Swift.max(1, count))
+      allocations.append(UnsafeMutableRawPointer(pointer))
+      return pointer
+    }
+    let rows = plan.months * capacity
+    flow = buffer(rows, Double.self)
+    outgo = buffer(rows, Double.self)
+    cut = buffer(rows, Double.self)
+    donations = buffer(rows, Double.self)
+    appealDraw = buffer(rows, Double.self)
+    laneGrowth = laneReserve ? buffer(capacity, Double.self) : nil
+    laneFloor = laneReserve ? buffer(capacity, Double.self) : nil
+    laneDiscount = laneReserve ? buffer(rows, Double.self) : nil
+    packed = (0..<(laneReserve ? 8 : 5)).map { row in buffer(row < 5 || row == 7 ? rows : capacity, Double.self) }
+    packedLane = buffer(capacity, Int32.self)
+    startBalance = buffer(capacity, Double.self)
+    balance = buffer(capacity, Double.self)
+    discountedSum = buffer(capacity, Double.self)
+    need = buffer(capacity, Double.self)
+    minimumNeed = buffer(capacity, Double.self)
+    ruinMonth = buffer(capacity, Int32.self)
+    belowMinimumMonth = buffer(capacity, Int32.self)
+    cutActive = buffer(capacity, Int32.self)
+    lastAppeal = buffer(capacity, Int32.self)
+    appealCount = buffer(capacity, Int32.self)
+    appealArrives = buffer(capacity, Int32.self)
+    growth = plan.monthlyGrowth
+    floor = plan.floor
+    discount = buffer(plan.months, Double.self)
+    discount.update(from: plan.discount, count: plan.months)
+    discountedFloor = buffer(plan.months, Double.self)
+    discountedFloor.update(from: plan.discountedFloor, count: plan.months)
+    self.allocations = allocations
+  }
+
+  deinit { for pointer in allocations { pointer.deallocate() } }
+
+  /// Forgets the appeals' answers of the block before (their addresses are the new block's paths), and selects all
+  /// lanes.
+  func startBlock(lanes: Int) {
+    appealDraw.update(repeating: .nan, count: months * capacity)
+    selection = nil
+    brackets = [:]
+  }
+
+  /// The brackets of the block's lanes over months 1 … lastMonth for `policy`: two replays of every lane, the
+  /// first time they are asked for in the block.
+  func brackets(at: rs_block_month, lastMonth: Int, policy: rs_policy_plan) -> Brackets {
+    if let known = brackets[lastMonth] { return known }
+    let lanes = Int(at.lanes)
+    var none = policy
+    none.hasCuts = 0
+    none.hasAppeal = 0
+    var most = policy
+    most.alwaysAct = 1
+    selectAll()
+    replay(at: at, lastMonth: lastMonth, policy: none)
+    let noneNeeds = (
+      Array(UnsafeBufferPointer(start: need, count: lanes)),
+      Array(UnsafeBufferPointer(start: minimumNeed, count: lanes))
+    )
+    replay(at: at, lastMonth: lastMonth, policy: most)
+    let mostNeeds = (
+      Array(UnsafeBufferPointer(start: need, count: lanes)),
+      Array(UnsafeBufferPointer(start: minimumNeed, count: lanes))
+    )
+    let result = Brackets(none: noneNeeds, most: mostNeeds)
+    brackets[lastMonth] = result
+    return result
+  }
+
+  /// Runs the next replays on all of the block's lanes.
+  func selectAll() { selection = nil }
+
+  /// Runs the next replays on `lanes` (block lanes, ascending) only: replayed lane k is block lane lanes[k], and
+  /// the rows of `startBalance` and the results are indexed by k. Packs their recorded rows once, so that a replay
+  /// costs in proportion to the lanes still searched for.
+  func select(_ lanes: [Int]) {
+    selection = lanes
+    let full: [UnsafeMutablePointer<Double>?] = [
+      flow, outgo, cut, donations, appealDraw, laneGrowth, laneFloor, laneDiscount,
+    ]
+    for (source, target) in zip(full, packed) {
+      guard let source else { continue }
+      let perMonth = source == laneGrowth || source == laneFloor ? 1 : months
+      for m in 0..<perMonth {
+        let row = m * capacity
+        for (k, lane) in lanes.enumerated() { target[row + k] = source[row + lane] }
+      }
+    }
+    for (k, lane) in lanes.enumerated() { packedLane[k] = Int32(lane) }
+  }
+
+  /// Sets the recording run's pointers for month m in `state` (the rows rs_policy_money and rs_policy_month_end
+  /// write).
+  func record(month m: Int, into state: inout rs_policy_state) {
+    let row = (m - 1) * capacity
+    state.replayFlow = flow + row
+    state.replayOutgo = outgo + row
+    state.replayCut = cut + row
+    state.replayDonations = donations + row
+    state.replayAppealDraw = appealDraw + row
+  }
+
+  /// Keeps month m's per-lane growth, discount and floor (`rows` as `LaneParameters.reserveRows` lays them out:
+  /// growth, discount, discounted floor, floor) for the replays.
+  func recordReserve(month m: Int, rows: UnsafePointer<Double>, lanes: Int) {
+    guard let laneGrowth, let laneFloor, let laneDiscount else { return }
+    if m == 1 {
+      laneGrowth.update(from: rows, count: lanes)
+      laneFloor.update(from: rows + 3 * capacity, count: lanes)
+    }
+    (laneDiscount + (m - 1) * capacity).update(from: rows + capacity, count: lanes)
+  }
+
+  /// Replays months 1 … lastMonth of the selected lanes for each one's B₀ in `startBalance`, with `policy`; leaves
+  /// the decisions' needs, first ruin month and first month below the minimum in this object's rows.
+  func replay(at: rs_block_month, lastMonth: Int, policy: rs_policy_plan) {
+    var at = at
+    var policy = policy
+    var flows: rs_replay_flows
+    if let selection {
+      at.lanes = Int32(selection.count)
+      let laneReserve = laneGrowth != nil
+      flows = rs_replay_flows(
+        flow: packed[0], outgo: packed[1], cut: packed[2], donations: packed[3], appealDraw: packed[4],
+        growth: growth, floor: floor, discount: discount, discountedFloor: discountedFloor,
+        laneGrowth: laneReserve ? packed[5] : nil, laneFloor: laneReserve ? packed[6] : nil,
+        laneDiscount: laneReserve ? packed[7] : nil, path: packedLane)
+    } else {
+      flows = rs_replay_flows(
+        flow: flow, outgo: outgo, cut: cut, donations: donations, appealDraw: appealDraw, growth: growth,
+        floor: floor, discount: discount, discountedFloor: discountedFloor, laneGrowth: laneGrowth,
+        laneFloor: laneFloor, laneDiscount: laneDiscount, path: nil)
+    }
+    var state = rs_replay_state(
+      startBalance: startBalance, balance: balance, discountedSum: discountedSum, need: need,
+      minimumNeed: minimumNeed, ruinMonth: ruinMonth, belowMinimumMonth: belowMinimumMonth, cutActive: cutActive,
+      lastAppeal: lastAppeal, appealCount: appealCount, appealArrives: appealArrives)
+    rs_policy_replay(&at, Int32(lastMonth), &policy, &flows, &state)
+  }
+}
