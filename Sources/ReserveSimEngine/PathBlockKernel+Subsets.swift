@@ -31,6 +31,7 @@ extension PathBlockKernel {
         drawnAtCentres = sources.estimates
       }
       setStartBalances(lanes: lanes)
+      replay?.startBlock(lanes: lanes)
       run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: nil)
       let row = values + j * capacity
       switch outcome {
@@ -39,8 +40,12 @@ extension PathBlockKernel {
       case .belowMinimum:
         for lane in 0..<lanes { row[lane] = belowMinimumMonth[lane] > 0 ? 1 : 0 }
       case .need:
-        if plan.respondsToBalance { searchNeeds(firstPath: firstPath, lanes: lanes, target: .floor) }
-        row.update(from: need, count: lanes)
+        if plan.respondsToBalance {
+          // Replays of this run's recorded flows (with the same sources off) at candidate reserves.
+          searchNeeds(firstPath: firstPath, lanes: lanes, target: .floor, into: row)
+        } else {
+          row.update(from: need, count: lanes)
+        }
       }
     }
   }

@@ -123,6 +123,11 @@ final class AttributionTests: XCTestCase {
     XCTAssertEqual(try attribute(withMinimum, "ruin", paths: paths).total, summary.ruinProbability.value)
     XCTAssertEqual(try attribute(withMinimum, "below", paths: paths).total, try XCTUnwrap(summary.belowMinimum).value)
     XCTAssertEqual(try attribute(withMinimum, "reserve@90%", paths: paths).total, summary.requiredReserve[0].value)
+    // With responses the needs are searched per path, in every subset as in the run.
+    let policy = try ScenarioLoader().load(
+      repositoryRoot.appendingPathComponent("scenarios/pypi-today-policy.json").path)
+    let searched = RunSummary(simulate(policy, paths: paths, seed: 3), reserveConfidences: [0.9])
+    XCTAssertEqual(try attribute(policy, "reserve@90%", paths: paths).total, searched.requiredReserve[0].value)
   }
 
   func testTheThreadCountChangesNothing() throws {
