@@ -220,13 +220,21 @@ package final class LaneParameters {
   }
 
   /// Draws every uncertain parameter for paths firstPath ..< firstPath + lanes and rewrites the tables they feed.
-  func draw(firstPath: Int, lanes: Int) {
+  /// - Parameter atCentres: every parameter takes its distribution's centre instead (rounded for a whole-number
+  ///   field): the estimates switched off (SPEC §20), read through the same per-lane tables.
+  func draw(firstPath: Int, lanes: Int, atCentres: Bool = false) {
     for (j, parameter) in scenario.uncertainParameters.enumerated() {
-      // The uniforms first (the vectorised kernel), then F⁻¹ in place.
       let row = values + j * capacity
+      let distribution = parameter.distribution
+      if atCentres {
+        let centre = distribution.centre
+        row.update(
+          repeating: distribution.isWholeNumber ? centre.rounded(.toNearestOrAwayFromZero) : centre, count: lanes)
+        continue
+      }
+      // The uniforms first (the vectorised kernel), then F⁻¹ in place.
       rs_parameter_draws(
         streams.key0, streams.key1, UInt32(truncatingIfNeeded: firstPath), Int32(lanes), parameter.drawKey, row, nil)
-      let distribution = parameter.distribution
       for lane in 0..<lanes { row[lane] = distribution.value(at: row[lane]) }
     }
     if services != nil {

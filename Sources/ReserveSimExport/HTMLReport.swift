@@ -1,4 +1,5 @@
 import Foundation
+import ReserveSimAnalysis
 import ReserveSimResults
 import ReserveSimScenario
 
@@ -12,7 +13,10 @@ public enum HTMLReport {
   ///     for a full reserve curve (50% … 99.5%).
   ///   - scenario: the scenario simulated, for its description, sources and assumption tables.
   ///   - version: the ReserveSim version, written in the footer.
-  public static func render(_ s: RunSummary, scenario: Scenario, version: String) -> String {
+  ///   - attribution: where the risk comes from (SPEC §20), shown as a table and a bar chart when given.
+  public static func render(
+    _ s: RunSummary, scenario: Scenario, version: String, attribution: Attribution? = nil
+  ) -> String {
     let money = MoneyFormat(currency: s.currency)
     var body = "<header><h1>\(esc(s.scenarioName))</h1>"
     body += "<p class=\"meta\">\(esc(s.runDescription)); amounts in \(esc(s.currency)).</p></header>"
@@ -58,6 +62,8 @@ public enum HTMLReport {
       body += "<p>\(esc(UncertaintyRanking.explanation))</p>"
       body += UncertaintyBars.html(s.uncertainty) + table(s.uncertaintyTable) + "</section>"
     }
+
+    if let attribution { body += AttributionOutput.reportSection(attribution) }
 
     body += "<section class=\"assumptions\"><h2>Assumptions</h2>"
     for assumption in AssumptionTables.tables(scenario) {

@@ -1,4 +1,5 @@
 import Foundation
+import ReserveSimAnalysis
 import ReserveSimResults
 import ReserveSimScenario
 
@@ -17,7 +18,10 @@ public enum Notebook {
   ///   - scenario: the scenario simulated, for its assumptions and sources.
   ///   - version: the ReserveSim version, written in the notebook's metadata.
   /// - Throws: `EncodingError` if a figure is not finite.
-  public static func render(_ s: RunSummary, scenario: Scenario, version: String) throws -> String {
+  ///   - attribution: where the risk comes from (SPEC §20): when given, its table as data and a bar chart.
+  public static func render(
+    _ s: RunSummary, scenario: Scenario, version: String, attribution: Attribution? = nil
+  ) throws -> String {
     let money = MoneyFormat(currency: s.currency)
     // The same text `run --json` prints for this run, from the one JSON writer (keys in SPEC order, so the same
     // run always gives the same notebook): at run's reserve levels; the curve's denser levels come apart.
@@ -83,6 +87,7 @@ public enum Notebook {
               + " The bars are each estimate's first-order index for the reserve needed, the lines its 95% interval."),
           Cell(code: "uncertainty-chart", uncertaintyChartCell),
         ])
+      + (attribution.map(attributionCells) ?? [])
     let document = OrderedJSON.object([
       ("cells", .array(cells.map(\.json))),
       (
@@ -293,6 +298,40 @@ public enum Notebook {
     plt.show()
     # Shown in percent; indices are clamped to [0, 1] by ReserveSim (never below 0), as in every output.
     (ranking.set_index("estimate").astype(float) * 100).round(1).add_suffix(" (%)")
+    """
+
+  /// The attribution's heading, its document (what `reservesim attribute --json` prints) and a bar chart.
+  static func attributionCells(_ a: Attribution) -> [Cell] {
+    [
+      Cell(
+        markdown: "attribution-heading",
+        "## Where the risk comes from\n" + markdown(AttributionOutput.explanation)
+          + " Metric: " + markdown(AttributionOutput.title(a)) + "; " + markdown(AttributionOutput.sumLine(a))
+          + "."),
+      Cell(
+        code: "attribution-chart",
+        "# SPEC §20: the document `reservesim attribute --json` prints (no `\"\"\"` in JSON text: quotes are escaped).\n"
+          + "attribution = json.loads(r\"\"\"\n" + AttributionOutput.json(a) + "\n\"\"\")\n" + attributionChartCell),
+    ]
+  }
+
+  static let attributionChartCell = """
+    # The budget itself (every source off) first, then each source's Shapley share with its 95% interval.
+    shares = pd.DataFrame(
+        [{"name": "Budget itself", "kind": "budget", "share": attribution["budgetItself"],
+          "lower": attribution["budgetItself"], "upper": attribution["budgetItself"]}]
+        + attribution["sources"])
+    shown = shares.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, 0.4 * len(shown) + 1.2))
+    ax.barh(shown["name"], shown["share"],
+            color=["#9d9d9d" if k == "budget" else "#4c78a8" for k in shown["kind"]],
+            xerr=[(shown["share"] - shown["lower"]).clip(lower=0), (shown["upper"] - shown["share"]).clip(lower=0)],
+            ecolor="#1a1a1a", capsize=3)
+    ax.axvline(0, color="#222", linewidth=0.8)
+    ax.set_title("Where the risk comes from: " + attribution["metric"])
+    ax.grid(alpha=0.3, axis="x")
+    plt.show()
+    shares
     """
 
   // MARK: - Markdown
