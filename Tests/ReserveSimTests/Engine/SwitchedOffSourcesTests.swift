@@ -30,7 +30,7 @@ final class SwitchedOffSourcesTests: XCTestCase {
        {"name": "CDN", "monthlyValue": 30000, "scaling": "traffic", "annualLossProbability": 0.15,
         "noticeMonths": 2, "replacementCostFraction": 0.7, "annualReplacementProbability": 0.3},
        {"name": "Hosting", "monthlyValue": 8000, "annualLossProbability": 0.1,
-        "agreement": {"ends": 30, "renewalProbability": 0.5}}],
+        "agreement": {"ends": 30, "renewalProbability": 0.5, "renewalYears": 2}}],
      "events": [\(events)]
     }
     """
