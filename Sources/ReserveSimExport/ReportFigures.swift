@@ -29,10 +29,14 @@ extension RunSummary {
   /// A share with its 95% Monte Carlo interval in words: "56.0% (±0.3%)"; with no hit, "under 0.0038% (no
   /// simulated future did)"; with every path a hit, "over 99.99% (every simulated future did)" — the Wilson
   /// interval's one-sided bound, rounded outwards so that it never reads "0.00%" or "100.00%".
-  public static func chancePhrase(_ share: Proportion, hits: Int, paths: Int, did event: String = "ran out") -> String {
+  public static func chancePhrase(
+    _ share: Proportion, hits: Int, paths: Int, did event: String = "ran out", groups: Int? = nil
+  ) -> String {
     if hits == 0 { return "under \(PercentFormat.upperBound(share.upper)) (no simulated future \(event))" }
     if hits == paths { return "over \(PercentFormat.lowerBound(share.lower)) (every simulated future \(event))" }
-    let margin = ConfidenceIntervals.z95 * share.standardError
+    // Over J groups of estimates (SPEC §22) the margin is t₀.₉₇₅,J−1 standard errors, else 1.96.
+    let factor = groups.map { ConfidenceIntervals.t975(degreesOfFreedom: $0 - 1) } ?? ConfidenceIntervals.z95
+    let margin = factor * share.standardError
     let digits = PercentFormat.digits(forMargin: margin)
     return "\(PercentFormat.format(share.value, digits: digits)) (±\(PercentFormat.format(margin, digits: digits)))"
   }
@@ -51,7 +55,9 @@ extension RunSummary {
     let within = "within \(years) year\(years == 1 ? "" : "s")"
     let event = floor == 0 ? "running out" : "falling below the floor of \(money.short(floor))"
     let start = reserveWords(money)
-    let chance = "is " + Self.chancePhrase(ruinProbability, hits: ruinedPathsByYear.last ?? 0, paths: paths)
+    let chance =
+      "is "
+      + Self.chancePhrase(ruinProbability, hits: ruinedPathsByYear.last ?? 0, paths: paths, groups: nested?.groups)
     let limit = PercentFormat.format(1 - Self.headlineConfidence, digits: 0)
     let hold = requiredReserve(confidence: Self.headlineConfidence).value
     let advice: String

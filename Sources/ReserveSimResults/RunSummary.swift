@@ -113,6 +113,16 @@ public struct RunSummary: Sendable {
   public var uncertainty: [UncertainEstimateRank] = []
   /// The 5th and 95th percentiles of the initial reserve when it is written as a distribution (SPEC §16).
   public var initialReserveRange: (lower: Double, upper: Double)? = nil
+  /// With estimates drawn per group (SPEC §22): how sure the answers are; nil otherwise.
+  public var nested: NestedSummary? = nil
+  /// With estimates drawn per group: each group's paths that ran out by each year end, behind the ruin intervals.
+  public var ruinGroups: GroupShares? = nil
+  /// With estimates drawn per group and a minimum: each group's paths below it by each year end.
+  public var belowMinimumGroups: GroupShares? = nil
+  /// With estimates drawn per group: the needs (and the needs for the minimum) with their groups, behind the
+  /// reserve intervals (a bootstrap over groups).
+  package var groupedNeeds: GroupedNeeds? = nil
+  package var groupedMinimumNeeds: GroupedNeeds? = nil
 
   /// - Parameter ranksUncertainty: whether to rank the uncertain estimates (SPEC §16; about 15% of a run's CPU
   ///   with ten of them at 1M paths): only where an output prints the ranking (`check` prints none).
@@ -239,6 +249,9 @@ public struct RunSummary: Sendable {
           + list.joined(separator: ", ")
           + ": the scenario's growth rates, volatilities or amounts compound past any real budget")
     }
+    if let inner = scenario.simulation.nested?.inner, n % inner == 0, n / inner >= 2 {
+      summariseGroups(result, inner: inner, reserveConfidences: reserveConfidences)
+    }
   }
 
   /// x when finite; ±`Double.greatestFiniteMagnitude` for ±∞, and `undefined` for NaN (∞ − ∞).
@@ -280,14 +293,18 @@ public struct RunSummary: Sendable {
     return Shortfall(confidence: c, value: max(0, mean))
   }
 
-  /// Cumulative ruin probability within `years` years.
+  /// Cumulative ruin probability within `years` years; with estimates drawn per group, its error and interval over
+  /// the groups (SPEC §22).
   public func ruinProbability(withinYears years: Int) -> Proportion {
-    Self.proportion(successes: ruinedPathsByYear[years - 1], trials: paths)
+    ruinGroups?.proportion(withinYears: years)
+      ?? Self.proportion(successes: ruinedPathsByYear[years - 1], trials: paths)
   }
 
-  /// Share of paths below the board's minimum within `years` years (SPEC §15), nil without a minimum.
+  /// Share of paths below the board's minimum within `years` years (SPEC §15), nil without a minimum; with
+  /// estimates drawn per group, its error and interval over the groups.
   public func belowMinimum(withinYears years: Int) -> Proportion? {
-    belowMinimumPathsByYear.isEmpty
+    if let belowMinimumGroups { return belowMinimumGroups.proportion(withinYears: years) }
+    return belowMinimumPathsByYear.isEmpty
       ? nil : Self.proportion(successes: belowMinimumPathsByYear[years - 1], trials: paths)
   }
 

@@ -12,6 +12,7 @@ struct NotebookCommand: FileOutputCommand {
   @OptionGroup var io: ScenarioToFile
   @OptionGroup var input: ScenarioOptions
   @OptionGroup var simulation: SimulationOptions
+  @OptionGroup var nesting: NestedOption
 
   static let outputName = "Notebook"
 
