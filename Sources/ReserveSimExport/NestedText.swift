@@ -78,4 +78,31 @@ public enum NestedText {
     let cut = text.count > width - 2 ? String(text.prefix(width - 3)) + "…" : text
     return cut + String(repeating: " ", count: Swift.max(1, width - cut.count))
   }
+
+  /// The spread over the plausible sets of estimates as a table: each answer's 5th, 50th and 95th percentiles.
+  public static func spreadTable(_ nested: NestedSummary, _ s: RunSummary, money: MoneyFormat) -> DisplayTable {
+    var rows = [["Chance of running out within \(s.years)y"] + shares(nested.ruin)]
+    if let below = nested.below { rows.append(["Chance of falling below the minimum"] + shares(below)) }
+    for reserve in nested.requiredReserve {
+      rows.append(
+        ["Reserve covering \(CSVExport.percentLabel(reserve.confidence))% of a set's futures"]
+          + [reserve.p5, reserve.p50, reserve.p95].map { money.short($0) })
+    }
+    return DisplayTable(
+      title: "How sure: the answers over the plausible sets of estimates", header: ["", "5%", "50%", "95%"], rows: rows)
+  }
+
+  /// The ranking as a display table (report, notebook).
+  public static func rankingTable(_ nested: NestedSummary) -> DisplayTable {
+    DisplayTable(
+      title: "What moves the chance of running out",
+      header: ["Rank", "Estimate", "Share of the spread"],
+      rows: nested.ranking.enumerated().map { position, rank in
+        [String(position + 1), rank.parameter.path.description, UncertaintyRanking.percentWithInterval(rank.ruin)]
+      }, numericColumns: [0, 2])
+  }
+
+  static func shares(_ spread: NestedSummary.Spread) -> [String] {
+    [spread.p5, spread.p50, spread.p95].map { percent($0, digits: 1) }
+  }
 }

@@ -106,6 +106,16 @@ public enum Notebook {
     text +=
       markdown(s.runDescription) + "; amounts in \(markdown(s.currency)). Made by ReserveSim \(markdown(version)).\n\n"
     text += "## What the inputs imply\n\n" + markdownTable(s.budgetTable) + "\n" + markdownTable(s.expectedFlowsTable)
+    if let nested = s.nested {
+      // SPEC §22: how sure the answers are.
+      let money = MoneyFormat(currency: s.currency)
+      text += "\n## How sure the answers are\n\n" + markdown(NestedText.howSure(nested, s, money: money)) + "\n\n"
+      for warning in NestedText.warnings(nested) { text += "*Warning:* " + markdown(warning) + "\n\n" }
+      text += markdownTable(NestedText.spreadTable(nested, s, money: money))
+      if nested.ranking.contains(where: { $0.ruin != nil }) {
+        text += "\n" + markdownTable(NestedText.rankingTable(nested))
+      }
+    }
     text += "\n## Reserve needed\n\n" + markdownTable(s.reserveTable)
     if let minimumTable = s.minimumReserveTable { text += "\n" + markdownTable(minimumTable) }
     text += "\n" + s.reserveNotes.map { markdown($0) + "\n" }.joined(separator: "\n")

@@ -20,6 +20,10 @@ final class GoldenOutputTests: XCTestCase {
   /// The scenario also run at other thread counts (SPEC §8: no output depends on it); it has uncertain estimates,
   /// whose ranking is reduced across threads too.
   static let threadedScenario = "pypi-2020-uncertain"
+  /// Files that draw their estimates per group of paths (SPEC §22): at 4,000 paths they run in groups of 200, the
+  /// fewest groups a run may have (20).
+  static let nestedScenarios: Set = ["pypi-today", "pypi-today-policy"]
+  static let goldenInner = "200"
 
   /// `Tests/EndToEndTests/Golden` (excluded from the target in Package.swift).
   static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
@@ -47,7 +51,8 @@ final class GoldenOutputTests: XCTestCase {
   private func run(_ name: String, _ extra: [String], file: StaticString = #filePath, line: UInt = #line) throws
     -> CommandLineRunner.Outcome
   {
-    let arguments = ["run", "scenarios/\(name).json", "--paths", Self.paths, "--seed", Self.seed] + extra
+    let nesting = Self.nestedScenarios.contains(name) ? ["--nested", Self.goldenInner] : []
+    let arguments = ["run", "scenarios/\(name).json", "--paths", Self.paths, "--seed", Self.seed] + nesting + extra
     let outcome = try CommandLineRunner.run(arguments, in: CommandLineRunner.repository)
     XCTAssertEqual(
       outcome.status, 0, "reservesim \(arguments.joined(separator: " ")): \(outcome.stderr)", file: file, line: line)
@@ -106,9 +111,12 @@ final class GoldenOutputTests: XCTestCase {
   /// threads matches the same golden file (recorded at the default, all cores).
   func testTheThreadCountDoesNotMoveTheGoldenOutput() throws {
     try XCTSkipIf(recording, "recording: compared on the next run")
-    for threads in [1, 2, 3] {
-      let json = try run(Self.threadedScenario, ["--json", "--threads", "\(threads)"])
-      assertGolden(Data(json.stdout.utf8), "\(Self.threadedScenario)/run.json", context: "at --threads \(threads)")
+    // The second draws its estimates per group (SPEC §22), whose intervals come from a bootstrap over groups.
+    for scenario in [Self.threadedScenario, "pypi-today"] {
+      for threads in [1, 2, 3] {
+        let json = try run(scenario, ["--json", "--threads", "\(threads)"])
+        assertGolden(Data(json.stdout.utf8), "\(scenario)/run.json", context: "at --threads \(threads)")
+      }
     }
   }
 

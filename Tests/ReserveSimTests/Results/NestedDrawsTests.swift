@@ -122,8 +122,6 @@ final class NestedDrawsTests: XCTestCase {
   func testBadNestingIsRefusedNamingTheField() throws {
     let cases: [(String, String)] = [
       (#"{"paths": 10000, "nested": {"inner": 99}}"#, "must be in [100,"),
-      (#"{"paths": 10050, "nested": {"inner": 100}}"#, "not a multiple"),
-      (#"{"paths": 1900, "nested": {"inner": 100}}"#, "at least 20 groups"),
       (#"{"paths": 10000, "nested": {}}"#, "inner"),
       (#"{"paths": 10000, "nested": {"inner": 100, "outer": 3}}"#, "outer"),
     ]
