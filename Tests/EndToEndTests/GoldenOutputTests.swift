@@ -20,10 +20,20 @@ final class GoldenOutputTests: XCTestCase {
   /// The scenario also run at other thread counts (SPEC §8: no output depends on it); it has uncertain estimates,
   /// whose ranking is reduced across threads too.
   static let threadedScenario = "pypi-2020-uncertain"
-  /// Files that draw their estimates per group of paths (SPEC §22): at 4,000 paths they run in groups of 200, the
-  /// fewest groups a run may have (20).
-  static let nestedScenarios: Set = ["pypi-today", "pypi-today-policy"]
+  /// Files that draw their estimates per group of paths (SPEC §22) run at 4,000 paths in groups of 200, the fewest
+  /// groups a run may have (20).
   static let goldenInner = "200"
+
+  /// Whether scenario `name` (or a file it extends) sets `simulation.nested`.
+  static func isNested(_ name: String) -> Bool {
+    let url = CommandLineRunner.repository.appendingPathComponent("scenarios/\(name).json")
+    guard let data = try? Data(contentsOf: url),
+      let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else { return false }
+    if let simulation = document["simulation"] as? [String: Any], simulation["nested"] != nil { return true }
+    guard let base = document["extends"] as? String else { return false }
+    return isNested(String(base.dropLast(".json".count)))
+  }
 
   /// `Tests/EndToEndTests/Golden` (excluded from the target in Package.swift).
   static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
@@ -51,7 +61,7 @@ final class GoldenOutputTests: XCTestCase {
   private func run(_ name: String, _ extra: [String], file: StaticString = #filePath, line: UInt = #line) throws
     -> CommandLineRunner.Outcome
   {
-    let nesting = Self.nestedScenarios.contains(name) ? ["--nested", Self.goldenInner] : []
+    let nesting = Self.isNested(name) ? ["--nested", Self.goldenInner] : []
     let arguments = ["run", "scenarios/\(name).json", "--paths", Self.paths, "--seed", Self.seed] + nesting + extra
     let outcome = try CommandLineRunner.run(arguments, in: CommandLineRunner.repository)
     XCTAssertEqual(
