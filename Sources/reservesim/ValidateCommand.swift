@@ -33,7 +33,9 @@ struct ValidateCommand: ParsableCommand {
         }
         InputWarnings.print(warnings: warnings)
         valid.append("\(file): ok (\(scenario.name), \(scenario.years) years)")
-        valid += UncertaintyDescription.lines(scenario.uncertainParameters).map { "  " + $0 }
+        valid += UncertaintyDescription.lines(
+          scenario.uncertainParameters, inner: scenario.simulation.nested?.inner
+        ).map { "  " + $0 }
       } catch let error as ScenarioError {
         failures.append(error.description)
       }
