@@ -69,6 +69,17 @@ public enum Notebook {
               + " The bars are each estimate's first-order index for the reserve needed, the lines its 95% interval."),
           Cell(code: "uncertainty-chart", uncertaintyChartCell),
         ])
+      + (s.nested == nil
+        ? []
+        : [
+          Cell(
+            markdown: "nested-heading",
+            "## How sure the answers are\n"
+              + "Each group of futures drew one plausible set of estimates. `spread`: the 5th, 50th and 95th "
+              + "percentiles of the groups' own answers (their own luck taken out of the chances); `moves`: each "
+              + "estimate's share of the spread in running out that research could remove, with its 95% interval."),
+          Cell(code: "nested-tables", nestedTablesCell),
+        ])
     let document = OrderedJSON.object([
       ("cells", .array(cells.map(\.json))),
       (
@@ -250,6 +261,20 @@ public enum Notebook {
     # SPEC §19: what the policy's cuts and appeals did each year, means over all futures.
     activity = pd.DataFrame(summary["policyActivity"]).set_index("year")
     activity
+    """
+
+  static let nestedTablesCell = """
+    # SPEC §22: how sure the answers are, over the groups of futures that share one set of estimates.
+    nested = summary["nested"]
+    spread = pd.DataFrame(
+        {name: nested[name] for name in ("ruin", "below") if nested[name] is not None}
+    ).T[["p5", "p50", "p95", "sdEpistemic"]]
+    moves = pd.DataFrame([
+        {"estimate": r["path"], "share": (r["ruin"] or {}).get("index"), "low": (r["ruin"] or {}).get("lower"),
+         "high": (r["ruin"] or {}).get("upper")}
+        for r in nested["ranking"]
+    ])
+    display(spread, pd.DataFrame(nested["requiredReserve"]).set_index("confidence"), moves)
     """
 
   static let uncertaintyChartCell = """
