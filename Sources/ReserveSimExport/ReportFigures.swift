@@ -32,8 +32,15 @@ extension RunSummary {
   public static func chancePhrase(
     _ share: Proportion, hits: Int, paths: Int, did event: String = "ran out", groups: Int? = nil
   ) -> String {
-    if hits == 0 { return "under \(PercentFormat.upperBound(share.upper)) (no simulated future \(event))" }
-    if hits == paths { return "over \(PercentFormat.lowerBound(share.lower)) (every simulated future \(event))" }
+    // Over groups (SPEC §22) an interval may close on 0 or 1: then no bound is left to state.
+    if hits == 0 {
+      let bound = share.upper > 0 ? "under \(PercentFormat.upperBound(share.upper))" : "0%"
+      return "\(bound) (no simulated future \(event))"
+    }
+    if hits == paths {
+      let bound = share.lower < 1 ? "over \(PercentFormat.lowerBound(share.lower))" : "100%"
+      return "\(bound) (every simulated future \(event))"
+    }
     // Over J groups of estimates (SPEC §22) the margin is t₀.₉₇₅,J−1 standard errors, else 1.96.
     let factor = groups.map { ConfidenceIntervals.t975(degreesOfFreedom: $0 - 1) } ?? ConfidenceIntervals.z95
     let margin = factor * share.standardError
