@@ -57,7 +57,15 @@ public enum HTMLReport {
     }
 
     body += "<section><h2>By year</h2>" + table(yearlyTable(s, money: money)) + "</section>"
-    if !s.uncertainty.isEmpty {
+    if let nested = s.nested {
+      // SPEC §22: how sure the answers are, in place of the per-path ranking.
+      body += "<section><h2>How sure the answers are</h2>"
+      body += "<p>\(esc(NestedText.howSure(nested, s, money: money)))</p>"
+      for warning in NestedText.warnings(nested) { body += "<p class=\"note\">Warning: \(esc(warning))</p>" }
+      body += table(NestedText.spreadTable(nested, s, money: money))
+      if nested.ranking.contains(where: { $0.ruin != nil }) { body += table(NestedText.rankingTable(nested)) }
+      body += "</section>"
+    } else if !s.uncertainty.isEmpty {
       body += "<section><h2>What matters most to pin down</h2>"
       body += "<p>\(esc(UncertaintyRanking.explanation))</p>"
       body += UncertaintyBars.html(s.uncertainty) + table(s.uncertaintyTable) + "</section>"

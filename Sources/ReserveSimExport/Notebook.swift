@@ -88,6 +88,17 @@ public enum Notebook {
           Cell(code: "uncertainty-chart", uncertaintyChartCell),
         ])
       + (attribution.map(attributionCells) ?? [])
+      + (s.nested == nil
+        ? []
+        : [
+          Cell(
+            markdown: "nested-heading",
+            "## How sure the answers are\n"
+              + "Each group of futures drew one plausible set of estimates. `spread`: the 5th, 50th and 95th "
+              + "percentiles of the groups' own answers (their own luck taken out of the chances); `moves`: each "
+              + "estimate's share of the spread in running out that research could remove, with its 95% interval."),
+          Cell(code: "nested-tables", nestedTablesCell),
+        ])
     let document = OrderedJSON.object([
       ("cells", .array(cells.map(\.json))),
       (
@@ -125,6 +136,16 @@ public enum Notebook {
     text +=
       markdown(s.runDescription) + "; amounts in \(markdown(s.currency)). Made by ReserveSim \(markdown(version)).\n\n"
     text += "## What the inputs imply\n\n" + markdownTable(s.budgetTable) + "\n" + markdownTable(s.expectedFlowsTable)
+    if let nested = s.nested {
+      // SPEC §22: how sure the answers are.
+      let money = MoneyFormat(currency: s.currency)
+      text += "\n## How sure the answers are\n\n" + markdown(NestedText.howSure(nested, s, money: money)) + "\n\n"
+      for warning in NestedText.warnings(nested) { text += "*Warning:* " + markdown(warning) + "\n\n" }
+      text += markdownTable(NestedText.spreadTable(nested, s, money: money))
+      if nested.ranking.contains(where: { $0.ruin != nil }) {
+        text += "\n" + markdownTable(NestedText.rankingTable(nested))
+      }
+    }
     text += "\n## Reserve needed\n\n" + markdownTable(s.reserveTable)
     if let shortfallTable = s.shortfallTable { text += "\n" + markdownTable(shortfallTable) }
     if let minimumTable = s.minimumReserveTable { text += "\n" + markdownTable(minimumTable) }
@@ -275,6 +296,20 @@ public enum Notebook {
     # paid for it to running out (and to the board's minimum), 10th percentile and median.
     runway = pd.json_normalize(summary["runwayAfterLoss"]).set_index("service")
     runway
+    """
+
+  static let nestedTablesCell = """
+    # SPEC §22: how sure the answers are, over the groups of futures that share one set of estimates.
+    nested = summary["nested"]
+    spread = pd.DataFrame(
+        {name: nested[name] for name in ("ruin", "below") if nested[name] is not None}
+    ).T[["p5", "p50", "p95", "sdEpistemic"]]
+    moves = pd.DataFrame([
+        {"estimate": r["path"], "share": (r["ruin"] or {}).get("index"), "low": (r["ruin"] or {}).get("lower"),
+         "high": (r["ruin"] or {}).get("upper")}
+        for r in nested["ranking"]
+    ])
+    display(spread, pd.DataFrame(nested["requiredReserve"]).set_index("confidence"), moves)
     """
 
   static let uncertaintyChartCell = """

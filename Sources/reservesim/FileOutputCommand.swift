@@ -9,6 +9,7 @@ protocol FileOutputCommand: ParsableCommand {
   var io: ScenarioToFile { get }
   var input: ScenarioOptions { get }
   var simulation: SimulationOptions { get }
+  var nesting: NestedOption { get }
   /// "Report", "Notebook": named in the closing message.
   static var outputName: String { get }
   var attribution: AttributionOption { get }
@@ -32,7 +33,7 @@ extension FileOutputCommand {
   /// simulated or written.
   func run() throws {
     try OutputFiles.check([.file(io.output, option: "-o")], reading: [io.file])
-    let pipeline = try simulation.pipeline(input)
+    let pipeline = nesting.applied(to: try simulation.pipeline(input))
     let loaded = try pipeline.load(io.file)
     InputWarnings.report(loaded, asErrors: false)
     if let metric = attribution.metric {

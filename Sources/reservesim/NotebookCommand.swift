@@ -13,6 +13,7 @@ struct NotebookCommand: FileOutputCommand {
   @OptionGroup var input: ScenarioOptions
   @OptionGroup var simulation: SimulationOptions
   @OptionGroup var attribution: AttributionOption
+  @OptionGroup var nesting: NestedOption
 
   static let outputName = "Notebook"
 
