@@ -29,7 +29,9 @@ import Testing
   /// `check` and `sensitivity --global` show no runway after a loss (SPEC §21), so they record no first paid month;
   /// `run` does.
   @Test func onlyARunThatShowsTheRunwayRecordsIt() async throws {
-    let pipeline = RunPipeline(simulator: Simulator(threads: 2))
+    // The file's estimates drawn per path (not per group of 1,000), so that 500 paths are a valid run.
+    let unnested = try ScenarioOverride(parsing: "simulation.nested=null")
+    let pipeline = RunPipeline(loader: ScenarioLoader(overrides: [unnested]), simulator: Simulator(threads: 2))
     let loaded = try pipeline.load(Self.today)
     let checked = try await pipeline.check(loaded, assertions: loaded.scenario.assertions, paths: 500)
     #expect(checked.result.firstPaidMonth == nil && checked.summary.runwayAfterLoss == nil)
