@@ -9,8 +9,9 @@ command, its options and an output target, runs the release binary in a sandbox 
   characters; the sandbox is exactly as before (no file created, changed or removed, no temporary left);
 - on exit 0 or 1: no staging folder or temporary file left, a new output file exists, and any `--json`
   output is one JSON document whose numbers are finite (no NaN, Infinity, or null; the documented nulls are
-  expectedShortfall in search mode, next to expectedShortfallOmitted, and an uncertain estimate's index for an
-  output that does not vary, `uncertainty[i].ruin` or `.need`).
+  expectedShortfall in search mode, next to expectedShortfallOmitted, an uncertain estimate's index for an
+  output that does not vary, `uncertainty[i].ruin` or `.need`, a runway percentile the curve never reaches and
+  the curve to a minimum the file does not set, and the nested spread and indices SPEC §22 leaves null).
 
 Case N is the same on every machine for a given --seed (its own random generator, seeded "SEED:N"), so a
 failure is reproduced with `--case N`. Usage:
@@ -589,9 +590,16 @@ def json_problems(text):
     explained = {"$.expectedShortfall"} if isinstance(document, dict) and "expectedShortfallOmitted" in document else set()
     # SPEC §16: an index is null when its output (ruin or need) does not vary over the paths.
     index_of_constant_output = re.compile(r"^\$\.uncertainty\[\d+\]\.(ruin|need)$")
+    # SPEC §21: a percentile where the Kaplan–Meier curve stays above it ("more than h months"), and the curve to the
+    # minimum of a file without one. SPEC §22: an index over groups when sd_epi is 0 or there are under 400 groups,
+    # and the spread below the minimum of a file without one.
+    documented_null = re.compile(
+        r"^\$\.runwayAfterLoss\[\d+\]\.(toMinimumMonths|(runwayMonths|toMinimumMonths)\.(p10|p50))$"
+        r"|^\$\.nested\.(below|ranking\[\d+\]\.ruin)$")
 
     def walk(value, path):
-        if value is None and path not in explained and not index_of_constant_output.match(path):
+        if (value is None and path not in explained and not index_of_constant_output.match(path)
+                and not documented_null.match(path)):
             problems.append(f"--json output has null at {path}")
         elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
             problems.append(f"--json output has a non-finite number at {path}")

@@ -131,19 +131,27 @@ public struct RunPipeline: Sendable {
         file: loaded.file, path: .root,
         message: "the path count must be between 1 and \(Scenario.maximumPaths), found \(count)")
     }
-    if let nested = loaded.scenario.simulation.nested {
-      // Groups of estimates need whole groups, at least 20 of them (SPEC §22), at every path count the run reaches.
-      for total in [count, growingTo].compactMap({ $0 }) {
-        if let problem = nested.problem(paths: total) {
-          throw ScenarioError(
-            file: loaded.file, path: JSONPath.root.appending("simulation").appending("nested").appending("inner"),
-            message: problem)
-        }
-      }
+    // Groups of estimates need whole groups, at least 20 of them (SPEC §22), at every path count the run reaches.
+    for total in [count, growingTo].compactMap({ $0 }) {
+      if let error = Self.nestingError(loaded, paths: total) { throw error }
     }
     try (simulator ?? self.simulator).checkMemory(
       for: loaded.scenario, paths: count, heldAtOnce: heldAtOnce, growingTo: growingTo)
     return (count, seed ?? loaded.scenario.simulation.seed)
+  }
+}
+
+extension RunPipeline {
+  /// Why `paths` paths (the file's own count when nil) cannot form the file's groups of nested draws (SPEC §22:
+  /// whole groups, at least 20), as the error the compile stage throws; nil when they can or the file draws per
+  /// path. Lets a command refuse the run before it prints anything else.
+  public static func nestingError(_ loaded: LoadedScenario, paths: Int?) -> ScenarioError? {
+    guard let nested = loaded.scenario.simulation.nested,
+      let problem = nested.problem(paths: paths ?? loaded.scenario.simulation.paths)
+    else { return nil }
+    return ScenarioError(
+      file: loaded.file, path: JSONPath.root.appending("simulation").appending("nested").appending("inner"),
+      message: problem)
   }
 }
 

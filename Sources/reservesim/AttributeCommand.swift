@@ -40,7 +40,7 @@ struct AttributeCommand: ParsableCommand {
     try OutputFiles.check(outputs, reading: [file])
     let pipeline = try simulation.pipeline(input)
     let loaded = try pipeline.load(file)
-    InputWarnings.report(loaded, asErrors: false)
+    try InputWarnings.report(loaded, asErrors: false, paths: simulation.paths)
     let progress = ProgressBar.forTerminal(enabled: !json)
     let (metric, paths, seed, reporter) = (metric, simulation.paths, simulation.seed, progress?.reporter)
     let attribution = try awaitPipeline {

@@ -37,8 +37,8 @@ struct CompareCommand: ParsableCommand {
     let a = try pipeline.load(fileA)
     let editsB = try setB.map { try ScenarioOverride(parsing: $0, option: "--set-b") }
     let b = try simulation.pipeline(input, adding: editsB).load(fileB ?? fileA)
-    InputWarnings.report(a, asErrors: false)
-    if fileB != nil || !setB.isEmpty { InputWarnings.report(b, asErrors: false) }
+    try InputWarnings.report(a, asErrors: false, paths: simulation.paths)
+    if fileB != nil || !setB.isEmpty { try InputWarnings.report(b, asErrors: false, paths: simulation.paths) }
     let progress = ProgressBar.forTerminal(enabled: !output.json)
     let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
     var comparison = try awaitPipeline {

@@ -24,7 +24,7 @@ struct DriversCommand: ParsableCommand {
     try output.checkOutputs(reading: [file])
     let pipeline = try simulation.pipeline(input)
     let loaded = try pipeline.load(file)
-    InputWarnings.report(loaded, asErrors: false)
+    try InputWarnings.report(loaded, asErrors: false, paths: simulation.paths)
     let progress = ProgressBar.forTerminal(enabled: !output.json)
     let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
     let drivers = try awaitPipeline { try await pipeline.drivers(loaded, paths: paths, seed: seed, progress: report) }

@@ -35,7 +35,7 @@ extension FileOutputCommand {
     try OutputFiles.check([.file(io.output, option: "-o")], reading: [io.file])
     let pipeline = nesting.applied(to: try simulation.pipeline(input))
     let loaded = try pipeline.load(io.file)
-    InputWarnings.report(loaded, asErrors: false)
+    try InputWarnings.report(loaded, asErrors: false, paths: simulation.paths)
     if let metric = attribution.metric {
       // A bad metric stops the command before anything is simulated.
       do { _ = try AttributionMetric(parsing: metric, for: loaded.scenario) } catch let error as ScenarioError {

@@ -8,7 +8,10 @@ enum InputWarnings {
   /// Prints the warnings on stderr, or with `asErrors` exits 2 naming each.
   /// - Parameter strictOption: whether the command takes `--strict` (`run`, `validate`), which each warning then
   ///   names as the way to refuse it; elsewhere it names `validate --strict`.
-  static func report(_ loaded: LoadedScenario, asErrors: Bool, strictOption: Bool = false) {
+  /// - Parameter paths: the run's path count (the file's own when nil): a count the file's nested draws cannot
+  ///   group is refused first, so that a refused run prints its one line and no warning before it.
+  static func report(_ loaded: LoadedScenario, asErrors: Bool, strictOption: Bool = false, paths: Int?) throws {
+    if let error = RunPipeline.nestingError(loaded, paths: paths) { throw error }
     let lines = loaded.warningLines
     guard !lines.isEmpty else { return }
     if asErrors { CommandLineExit.fail(lines: lines) }

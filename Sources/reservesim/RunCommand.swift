@@ -38,7 +38,7 @@ struct RunCommand: ParsableCommand {
       try OutputFiles.check(
         [.folder(csv, files: CSVExport.fileNames(for: loaded.scenario), option: "--csv")], reading: [file])
     }
-    InputWarnings.report(loaded, asErrors: strict, strictOption: true)
+    try InputWarnings.report(loaded, asErrors: strict, strictOption: true, paths: simulation.paths)
     let progress = ProgressBar.forTerminal(enabled: !json)
     let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
     let output = try awaitPipeline { try await pipeline.run(loaded, paths: paths, seed: seed, progress: report) }

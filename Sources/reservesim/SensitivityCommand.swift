@@ -72,7 +72,7 @@ struct SensitivityCommand: ParsableCommand {
     try output.checkOutputs(svg.map { [.file($0, option: "--svg")] } ?? [], reading: [file])
     let pipeline = try simulation.pipeline(input)
     let loaded = try pipeline.load(file)
-    InputWarnings.report(loaded, asErrors: false)
+    try InputWarnings.report(loaded, asErrors: false, paths: simulation.paths)
     let listed = params.isEmpty ? nil : try params.map(ScenarioPath.init(parsing:))
     let progress = ProgressBar.forTerminal(enabled: !output.json)
     let (swing, metric, seed, report) = (swing, metric, simulation.seed, progress?.reporter)
@@ -93,7 +93,7 @@ struct SensitivityCommand: ParsableCommand {
     try output.checkOutputs(samples.map { [.file($0, option: "--samples")] } ?? [], reading: [file])
     let pipeline = try simulation.pipeline(input)
     let loaded = try pipeline.load(file)
-    InputWarnings.report(loaded, asErrors: false)
+    try InputWarnings.report(loaded, asErrors: false, paths: simulation.paths)
     guard !loaded.scenario.uncertainParameters.isEmpty else {
       throw ScenarioError(
         file: file, path: .root,

@@ -59,7 +59,7 @@ struct SolveCommand: ParsableCommand {
     let levers = try lever.map(SweepAxis.init(lever:))
     let pipeline = try simulation.pipeline(input)
     let loaded = try pipeline.load(file)
-    InputWarnings.report(loaded, asErrors: false)
+    try InputWarnings.report(loaded, asErrors: false, paths: simulation.paths)
     let progress = ProgressBar.forTerminal(enabled: !json)
     let (targets, paths, seed, checkSeed, frontier, reporter) = (
       target, simulation.paths, simulation.seed, checkSeed, frontier, progress?.reporter

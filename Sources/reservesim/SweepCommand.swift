@@ -44,7 +44,7 @@ struct SweepCommand: ParsableCommand {
     }
     let pipeline = RunPipeline(loader: input.loader(applying: edits), simulator: simulation.simulator)
     let loaded = try pipeline.load(file)
-    InputWarnings.report(loaded, asErrors: false)
+    try InputWarnings.report(loaded, asErrors: false, paths: simulation.paths)
     let progress = ProgressBar.forTerminal(enabled: !json)
     let (grid, paths, seed, report) = (axes, simulation.paths, simulation.seed, progress?.reporter)
     var sweep = try awaitPipeline {
