@@ -176,12 +176,27 @@ enum ServePage {
         div.querySelector(".undo").hidden = same;
         writeURL();
       };
+      // A distribution's ends stay in order: moving one past its neighbour pushes the neighbour along.
+      const gap = step === "any" ? 1e-6 : parseFloat(step);
+      const ordered = (i) => {
+        for (let j = i + 1; j < numbers.length; j++) {
+          if (parseFloat(numbers[j].value) <= parseFloat(numbers[j - 1].value)) {
+            numbers[j].value = sliders[j].value = String(+(parseFloat(numbers[j - 1].value) + gap).toPrecision(12));
+          }
+        }
+        for (let j = i - 1; j >= 0; j--) {
+          if (parseFloat(numbers[j].value) >= parseFloat(numbers[j + 1].value)) {
+            numbers[j].value = sliders[j].value = String(+(parseFloat(numbers[j + 1].value) - gap).toPrecision(12));
+          }
+        }
+      };
       sliders.forEach((slider, i) => {
-        slider.addEventListener("input", () => { numbers[i].value = slider.value; edited(); schedulePreview(); });
-        slider.addEventListener("change", () => { numbers[i].value = slider.value; edited(); requestView(false); });
+        const moved = () => { numbers[i].value = slider.value; ordered(i); edited(); };
+        slider.addEventListener("input", () => { moved(); schedulePreview(); });
+        slider.addEventListener("change", () => { moved(); requestView(false); });
       });
       numbers.forEach((number, i) => number.addEventListener("change", () => {
-        sliders[i].value = number.value; edited(); requestView(false);
+        sliders[i].value = number.value; ordered(i); edited(); requestView(false);
       }));
       div.querySelector(".undo").addEventListener("click", () => {
         values.forEach((v, i) => { sliders[i].value = v; numbers[i].value = v; });

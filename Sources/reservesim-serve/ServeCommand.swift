@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
   @Argument(help: "Scenario JSON files to serve.")
   var files: [String]
 
-  @Option(help: "Address to listen on (default: 127.0.0.1, this machine only).")
+  @Option(help: "Address to listen on (127.0.0.1: this machine only).")
   var host = "127.0.0.1"
 
   @Option(parsing: .unconditional, help: "Port to listen on (0: any free port).")
@@ -56,6 +56,25 @@ struct ServeCommand: AsyncParsableCommand {
       fflush(stdout)
     }
     try await app.runService()
+  }
+
+  /// Parses and runs; a usage error, a bad file or a port that cannot be bound exits 2 with one line on stderr,
+  /// as `reservesim` does on bad input.
+  static func main() async {
+    do {
+      var command = try parseAsRoot()
+      if var command = command as? ServeCommand {
+        try await command.run()
+      } else {
+        try command.run()
+      }
+    } catch {
+      if exitCode(for: error) == .success {
+        print(fullMessage(for: error))
+        Foundation.exit(0)
+      }
+      fail(message(for: error))
+    }
   }
 
   static func fail(_ message: String) -> Never {
