@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import ReserveSim
 
 /// The body of `POST /api/run`, `/api/compare`, `/api/solve`, `/api/view` and `/api/export/*`: the command line's
@@ -127,5 +128,19 @@ public struct APIRequest: Sendable, Equatable {
     }
     throw APIError.badRequest(
       "request body: \"\(key)\" must be a whole number from 0 to \(UInt64.max), found \(value!.jsonText)")
+  }
+}
+
+extension APIRequest {
+  /// Reads a request body of at most `maximumBodyBytes`.
+  /// - Throws: `APIError.bodyTooLarge` (413) over the cap, else as `init(json:)`.
+  init<Body: AsyncSequence>(_ body: Body) async throws where Body.Element == ByteBuffer {
+    let buffer: ByteBuffer
+    do {
+      buffer = try await body.collect(upTo: APIRequest.maximumBodyBytes)
+    } catch is NIOTooManyBytesError {
+      throw APIError.bodyTooLarge
+    }
+    try self.init(json: Data(buffer.readableBytesView))
   }
 }

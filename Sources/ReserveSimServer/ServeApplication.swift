@@ -38,6 +38,12 @@ public enum ServeApplication {
       ("export/csv", "application/json", { try await service.csvFiles($0) }),
       ("export/report", "text/html; charset=utf-8", { try await service.report($0) }),
     ]
+    // The page's full runs ask for progress: a stream of lines (docs/serve.md, "Progress").
+    router.post("/api/view/progress") { request, _ in
+      await ProgressStream.answer(request, slots: slots, check: { try service.check($0) }) { parsed, progress in
+        try await service.view(parsed, progress: progress)
+      }
+    }
     for (kind, contentType, work) in endpoints {
       router.post("/api/\(kind)") { request, _ in
         await answer(request, kind: kind, contentType: contentType, slots: slots, work)
@@ -62,13 +68,7 @@ public enum ServeApplication {
     let client = request.headers[clientHeader].map { "\($0) \(kind)" }
     do {
       let text = try await request.body.consumeWithCancellationOnInboundClose { body in
-        let buffer: ByteBuffer
-        do {
-          buffer = try await body.collect(upTo: APIRequest.maximumBodyBytes)
-        } catch is NIOTooManyBytesError {
-          throw APIError.bodyTooLarge
-        }
-        let parsed = try APIRequest(json: Data(buffer.readableBytesView))
+        let parsed = try await APIRequest(body)
         return try await slots.exclusive(client) { try await work(parsed) }
       }
       return Response(

@@ -238,6 +238,39 @@ enum ServePage {
       }
       return text;
     }
+    // A full run streams its progress: lines {"progress": share}, then {"result": view} or {"error", "status"}.
+    async function postWithProgress(endpoint, body, signal, onProgress) {
+      const response = await fetch(endpoint, { method: "POST", signal, body: JSON.stringify(body),
+        headers: { "Content-Type": "application/json", "X-ReserveSim-Client": clientId } });
+      if (!response.ok) {
+        const text = await response.text();
+        let message = text;
+        try { message = JSON.parse(text).error; } catch (e) { /* not JSON */ }
+        const error = new Error(message);
+        error.status = response.status;
+        throw error;
+      }
+      const reader = response.body.getReader(), decoder = new TextDecoder();
+      let pending = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        pending += decoder.decode(value, { stream: true });
+        let newline;
+        while ((newline = pending.indexOf("\n")) >= 0) {
+          const line = JSON.parse(pending.slice(0, newline));
+          pending = pending.slice(newline + 1);
+          if (line.progress !== undefined) onProgress(line.progress);
+          if (line.result !== undefined) return line.result;
+          if (line.error !== undefined) {
+            const error = new Error(line.error);
+            error.status = line.status;
+            throw error;
+          }
+        }
+      }
+      throw new Error("the server closed the connection before the answer");
+    }
     async function requestView(preview) {
       clearTimeout(previewTimer);
       if (inFlight) inFlight.abort();
@@ -245,10 +278,14 @@ enum ServePage {
       inFlight = controller;
       const paths = preview ? Math.min(catalogue.previewPaths, fullPaths()) : fullPaths();
       $("progress").hidden = false;
+      $("progress").removeAttribute("value");
       status((preview ? "Preview of the first " : "Running ") + paths.toLocaleString("en") + " paths…", false);
       const started = performance.now();
       try {
-        const answer = JSON.parse(await post("/api/view", requestBody(paths), controller.signal));
+        const answer = preview ? JSON.parse(await post("/api/view", requestBody(paths), controller.signal))
+          : await postWithProgress("/api/view/progress", requestBody(paths), controller.signal, (share) => {
+            if (inFlight === controller) $("progress").value = share;
+          });
         if (inFlight !== controller) return;
         view = answer;
         render(preview);

@@ -113,7 +113,8 @@ public struct ServeService: Sendable {
   /// `POST /api/view`: the page's answer for one state: `run` (the edited file's `run --json`), `base` (the file as
   /// written, same paths and seed), `compare` (B − A on those common random numbers, as `compare --json` with the
   /// edits as `--set-b`) and `charts` (the report's three charts with the file as written drawn over them).
-  public func view(_ request: APIRequest) async throws -> String {
+  /// - Parameter progress: called from any thread with the share of both runs simulated, 0 … 1.
+  public func view(_ request: APIRequest, progress: (@Sendable (Double) -> Void)? = nil) async throws -> String {
     var asWritten = request
     asWritten.set = []
     let a = try load(asWritten)
@@ -123,8 +124,8 @@ public struct ServeService: Sendable {
     let pipelineA = try pipeline([])
     let pipelineB = try pipeline(request.set)
     let (outputA, outputB) = try await simulating {
-      let outputA = try await pipelineA.run(a, paths: paths, seed: seed)
-      let outputB = try await pipelineB.run(b, paths: paths, seed: seed)
+      let outputA = try await pipelineA.run(a, paths: paths, seed: seed) { progress?($0.share / 2) }
+      let outputB = try await pipelineB.run(b, paths: paths, seed: seed) { progress?(0.5 + $0.share / 2) }
       return (outputA, outputB)
     }
     var comparison = Comparison(a: outputA.result, b: outputB.result)
@@ -136,6 +137,10 @@ public struct ServeService: Sendable {
       ("charts", ViewCharts.json(edited: outputB.summary, asWritten: outputA.summary)),
     ]).text()
   }
+
+  /// Checks a request's scenario and edits without simulating (the progress stream's answer before it starts).
+  /// - Throws: `APIError` (400) as `view` would.
+  public func check(_ request: APIRequest) throws { _ = try load(request) }
 
   /// `POST /api/export/scenario`: the edited scenario as one JSON document (`extends` resolved, edits applied).
   public func editedScenario(_ request: APIRequest) throws -> String {

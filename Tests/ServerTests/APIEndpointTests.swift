@@ -110,6 +110,25 @@ final class APIEndpointTests: ServerTestCase {
     }
   }
 
+  /// The full run's stream: progress lines that never go back, then the view itself.
+  func testViewWithProgressStreamsSharesThenTheView() async throws {
+    let body: [String: Any] = ["scenario": "pypi-today", "set": ["years": 3], "paths": 6000]
+    let stream = try await client.post("/api/view/progress", json: body)
+    XCTAssertEqual(stream.status, 200, stream.text)
+    XCTAssertEqual(stream.headers["content-type"], "application/x-ndjson")
+    let lines = try stream.text.split(separator: "\n").map {
+      try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+    }
+    let shares = lines.compactMap { $0["progress"] as? Double }
+    XCTAssertGreaterThan(shares.count, 2, stream.text)
+    XCTAssertEqual(shares, shares.sorted())
+    XCTAssertLessThanOrEqual(shares.last ?? 2, 1)
+    let plain = try await client.post("/api/view", json: body)
+    XCTAssertEqual(lines.last?["result"] as? NSObject, try Self.parse(plain.body))
+    let bad = try await client.post("/api/view/progress", json: ["scenario": "nowhere"])
+    XCTAssertEqual(bad.status, 400)
+  }
+
   func testExportsAreTheEditedScenarioItsCSVFilesAndItsReport() async throws {
     let body: [String: Any] = ["scenario": "cdn-loss", "set": ["reserve.initial": 1_234_567], "paths": 300]
     let scenario = try await client.post("/api/export/scenario", json: body)
