@@ -1,17 +1,19 @@
 import ReserveSim
 
-/// The page's controls for one scenario: every number the file sets that `--set` can address, grouped as the
-/// report groups the assumptions, with the file's value and a slider range.
+/// The page's controls for one scenario: every number the file sets that `--set` can address, grouped under the
+/// titles of the report's assumption tables (`AssumptionTables`), with the file's value and a slider range.
 public enum ScenarioControls {
   /// The group of a top-level key, in the page's order.
   static let groups: [(title: String, roots: [String])] = [
-    ("Reserve", ["reserve"]),
-    ("Budget lines", ["income", "expenses"]),
-    ("Sponsors", ["sponsorTiers"]),
-    ("Donated services and agreements", ["inKindServices"]),
+    ("Reserve and horizon", ["reserve"]),
+    ("Income", ["income"]),
+    ("Expenses", ["expenses"]),
+    ("Sponsor tiers", ["sponsorTiers"]),
+    ("Donated services and their agreements", ["inKindServices"]),
+    ("One-off items", ["oneOffs"]),
     ("Events", ["events"]),
-    ("Policy", ["policy"]),
-    ("Markets", ["factors", "correlations"]),
+    ("The organisation's responses", ["policy"]),
+    ("Random drivers (markets)", ["factors", "correlations"]),
   ]
 
   /// The controls as JSON: `[{"title", "controls": [{"path", "value", "min", "max", "step", "integer", "unit",

@@ -24,7 +24,7 @@ final class APIEndpointTests: ServerTestCase {
     XCTAssertEqual(scenarios.map { $0["name"] as? String }, Self.shippedScenarios.map(Self.name))
     let today = try XCTUnwrap(scenarios.first { $0["name"] as? String == "pypi-today" })
     let groups = try XCTUnwrap(today["groups"] as? [[String: Any]])
-    XCTAssertEqual(groups.first?["title"] as? String, "Reserve")
+    XCTAssertEqual(groups.first?["title"] as? String, "Reserve and horizon")
     let controls = groups.flatMap { ($0["controls"] as? [[String: Any]]) ?? [] }
     // reserve.initial is written as a range: one slider per end, the file's ends as values.
     let initial = try XCTUnwrap(controls.first { $0["path"] as? String == "reserve.initial" })
