@@ -73,7 +73,8 @@ let package = Package(
     ),
     .testTarget(name: "ReserveSimTests", dependencies: ["ReserveSim"]),
     // HTTP tests: the server on an ephemeral port, spoken to over a real socket.
-    .testTarget(name: "ServerTests", dependencies: ["ReserveSimServer", "ReserveSim", "reservesim"]),
+    .testTarget(
+      name: "ServerTests", dependencies: ["ReserveSimServer", "ReserveSim", "reservesim", "reservesim-serve"]),
     // Golden/ holds the committed outputs GoldenOutputTests compares with (read by path, not a resource).
     .testTarget(name: "EndToEndTests", dependencies: ["reservesim"], exclude: ["Golden"]),
   ],
