@@ -20,6 +20,8 @@ public enum ServeApplication {
     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
   ) -> some ApplicationProtocol {
     let router = Router()
+    // First, so that it wraps every route and the not-found answer.
+    router.add(middleware: JSONErrors())
     let slots = ClientSlots()
     router.get("/") { _, _ in
       Response(
@@ -86,5 +88,22 @@ public enum ServeApplication {
   static func failure(_ error: any Error) -> Response {
     let error = APIError.from(error)
     return json(error.json, status: HTTPResponse.Status(code: error.status))
+  }
+}
+
+/// Hummingbird's own errors (no such route, a method the route does not take) as the API's JSON errors.
+struct JSONErrors: RouterMiddleware {
+  typealias Context = BasicRequestContext
+
+  func handle(
+    _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+  ) async throws -> Response {
+    do {
+      return try await next(request, context)
+    } catch let error as HTTPError {
+      let message =
+        error.status == .notFound ? "no such route: \(request.method) \(request.uri.path)" : error.status.reasonPhrase
+      return ServeApplication.failure(APIError(status: error.status.code, message))
+    }
   }
 }

@@ -62,6 +62,10 @@ final class APIErrorTests: ServerTestCase {
   func testUnknownRoutesAre404AndGarbageDoesNotStopTheServer() async throws {
     let missing = try await client.get("/api/nothing")
     XCTAssertEqual(missing.status, 404)
+    XCTAssertEqual(missing.errorMessage, "no such route: GET /api/nothing")
+    let wrongMethod = try await client.get("/api/run")
+    XCTAssertEqual(wrongMethod.status, 404, wrongMethod.text)
+    XCTAssertNotNil(wrongMethod.errorMessage, wrongMethod.text)
     _ = try? await client.send(raw: Data("THIS IS NOT HTTP\r\n\r\n".utf8))
     _ = try? await client.send(raw: Data([0, 1, 2, 255, 254]))
     try await assertStillServing()
