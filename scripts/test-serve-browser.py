@@ -3,17 +3,20 @@
 
 Starts `reservesim-serve` on a free port with two shipped scenarios, loads the page, moves a slider, waits for the
 headline to change, checks that the URL holds the edit, reloads the URL and gets the same numbers, checks the
-comparison with the file as written, runs a solve, and downloads nothing. Screenshots are kept on failure
+comparison with the file as written, downloads the edited scenario and runs a solve. Screenshots are kept on failure
 (--failures, default .build/serve-browser/) and one is saved for the README with --screenshot docs/serve.png.
 
 Usage: python3 scripts/test-serve-browser.py [--binary .build/debug/reservesim-serve] [--screenshot docs/serve.png]
 Needs Debian's chromium, chromium-driver and python3-selenium (scripts/test.sh installs them).
 """
 import argparse
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 from selenium import webdriver
@@ -47,7 +50,10 @@ def browser():
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1700"):
         options.add_argument(flag)
     options.binary_location = "/usr/bin/chromium"
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.download_folder = tempfile.mkdtemp(prefix="reservesim-serve-downloads-")
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": driver.download_folder})
+    return driver
 
 
 def wait_done(driver, seconds=120):
@@ -71,7 +77,7 @@ def check(condition, message):
     print("ok:", message)
 
 
-def run(driver, base):
+def run(driver, base, screenshot):
     driver.get(base + "/")
     before = wait_done(driver)
     check(before.get("ruin", "").endswith("%"), f"the headline shows the ruin probability ({before})")
@@ -101,6 +107,19 @@ def run(driver, base):
     check(again == after, f"reloading the URL gives the same numbers: {again}")
     moved = driver.find_element(By.CSS_SELECTOR, '.control[data-path="reserve.initial"]')
     check("edited" in moved.get_attribute("class"), "the reloaded page marks the edited control")
+    if screenshot:
+        driver.execute_script("window.scrollTo(0, 0)")
+        driver.save_screenshot(screenshot)
+        print("screenshot:", screenshot)
+
+    # Download the edited scenario: the edit is in it.
+    downloads = driver.download_folder
+    driver.find_element(By.ID, "downloadScenario").click()
+    target = os.path.join(downloads, "pypi-today-edited.json")
+    WebDriverWait(driver, 60).until(lambda d: os.path.exists(target) and os.path.getsize(target) > 0)
+    with open(target) as file:
+        initial = json.load(file)["reserve"]["initial"]
+    check(initial["range"][1] != 750000, f"the downloaded scenario holds the edit: reserve.initial = {initial}")
 
     # Solve for the board's target.
     driver.find_element(By.ID, "solve").click()
@@ -121,11 +140,7 @@ def main():
     server = start_server(args.binary, port)
     driver = browser()
     try:
-        run(driver, f"http://127.0.0.1:{port}")
-        if args.screenshot:
-            driver.execute_script("window.scrollTo(0, 0)")
-            driver.save_screenshot(args.screenshot)
-            print("screenshot:", args.screenshot)
+        run(driver, f"http://127.0.0.1:{port}", args.screenshot)
         print("browser test: 1 passed, 0 failed")
     except Exception as error:  # keep what the page looked like
         os.makedirs(args.failures, exist_ok=True)
@@ -135,6 +150,7 @@ def main():
         print("browser test: 0 passed, 1 failed")
         return 1
     finally:
+        shutil.rmtree(driver.download_folder, ignore_errors=True)
         driver.quit()
         server.terminate()
         server.wait(timeout=30)
