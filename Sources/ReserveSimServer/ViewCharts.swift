@@ -23,9 +23,11 @@ enum ViewCharts {
     return .object([("fan", .string(fan.svg())), ("ruin", .string(ruin.svg())), ("reserve", .string(reserve.svg()))])
   }
 
-  /// `chart` with `points` added as a dashed grey line, its value axis widened to hold them.
+  /// `chart` with `points` added as a dashed grey line, its value axis widened to hold them; points beyond the
+  /// chart's horizontal axis (a horizon the edits shortened) are left out.
   static func withBaseline(_ chart: SVGChart, points: [SVGChart.Point], legend: String) -> SVGChart {
     var chart = chart
+    let points = points.filter { chart.x.domain.contains($0.x) }
     let ys = points.map(\.y).filter(\.isFinite)
     if let low = ys.min(), let high = ys.max(), low < chart.y.domain.lowerBound || high > chart.y.domain.upperBound {
       let ticks = SVGChart.niceTicks(covering: chart.y.ticks + [low, high], count: max(chart.y.ticks.count - 1, 2))

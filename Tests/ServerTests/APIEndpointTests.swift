@@ -110,6 +110,22 @@ final class APIEndpointTests: ServerTestCase {
     }
   }
 
+  /// An edit that shortens the horizon: the file as written is drawn only over the edited chart's years.
+  func testViewOfAShorterHorizonKeepsTheFileAsWrittenInsideTheChart() async throws {
+    let view = try await client.post(
+      "/api/view", json: ["scenario": "cdn-loss", "set": ["years": 2], "paths": 300] as [String: Any])
+    XCTAssertEqual(view.status, 200, view.text)
+    let parts = try XCTUnwrap(view.json() as? [String: Any])
+    XCTAssertEqual((parts["run"] as? [String: Any])?["years"] as? Int, 2)
+    XCTAssertEqual((parts["base"] as? [String: Any])?["years"] as? Int, 5)
+    let fan = try XCTUnwrap((parts["charts"] as? [String: String])?["fan"])
+    // The dashed grey line has the 3 points of years 0, 1 and 2, not the file's 6.
+    let line = try XCTUnwrap(fan.components(separatedBy: "<polyline").first { $0.contains("#777777") })
+    let points = try XCTUnwrap(
+      line.components(separatedBy: "points=\"").dropFirst().first?.split(separator: "\"").first)
+    XCTAssertEqual(points.split(separator: " ").count, 3, String(points))
+  }
+
   /// The full run's stream: progress lines that never go back, then the view itself.
   func testViewWithProgressStreamsSharesThenTheView() async throws {
     let body: [String: Any] = ["scenario": "pypi-today", "set": ["years": 3], "paths": 6000]
