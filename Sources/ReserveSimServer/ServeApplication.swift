@@ -42,7 +42,7 @@ public enum ServeApplication {
     ]
     // The page's full runs ask for progress: a stream of lines (docs/serve.md, "Progress").
     router.post("/api/view/progress") { request, _ in
-      await ProgressStream.answer(request, slots: slots, check: { try service.check($0) }) { parsed, progress in
+      await ProgressStream.answer(request, slots: slots, check: { try service.checkView($0) }) { parsed, progress in
         try await service.view(parsed, progress: progress)
       }
     }

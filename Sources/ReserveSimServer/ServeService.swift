@@ -115,12 +115,7 @@ public struct ServeService: Sendable {
   /// edits as `--set-b`) and `charts` (the report's three charts with the file as written drawn over them).
   /// - Parameter progress: called from any thread with the share of both runs simulated, 0 … 1.
   public func view(_ request: APIRequest, progress: (@Sendable (Double) -> Void)? = nil) async throws -> String {
-    var asWritten = request
-    asWritten.set = []
-    let a = try load(asWritten)
-    let b = try load(request)
-    let paths = request.paths ?? defaultPaths ?? a.scenario.simulation.paths
-    let seed = request.seed ?? a.scenario.simulation.seed
+    let (a, b, paths, seed) = try prepareView(request)
     let pipelineA = try pipeline([])
     let pipelineB = try pipeline(request.set)
     let (outputA, outputB) = try await simulating {
@@ -138,9 +133,22 @@ public struct ServeService: Sendable {
     ]).text()
   }
 
-  /// Checks a request's scenario and edits without simulating (the progress stream's answer before it starts).
-  /// - Throws: `APIError` (400) as `view` would.
-  public func check(_ request: APIRequest) throws { _ = try load(request) }
+  /// Checks a view's scenario, edits and memory without simulating (the progress stream's answer before it starts).
+  /// - Throws: `APIError` (400, 422) as `view` would.
+  public func checkView(_ request: APIRequest) throws { _ = try prepareView(request) }
+
+  /// The view's two scenarios (as written, edited), paths and seed, checked against the memory both results need.
+  func prepareView(_ request: APIRequest) throws -> (LoadedScenario, LoadedScenario, paths: Int, seed: UInt64) {
+    var asWritten = request
+    asWritten.set = []
+    let a = try load(asWritten)
+    let b = try load(request)
+    let paths = request.paths ?? defaultPaths ?? a.scenario.simulation.paths
+    let seed = request.seed ?? a.scenario.simulation.seed
+    // Both results are held at once, as compare holds them: refused (422) before anything runs when they do not fit.
+    do { try simulator.checkMemory(for: b.scenario, paths: paths, heldAtOnce: 2) } catch { throw APIError.from(error) }
+    return (a, b, paths, seed)
+  }
 
   /// `POST /api/export/scenario`: the edited scenario as one JSON document (`extends` resolved, edits applied).
   public func editedScenario(_ request: APIRequest) throws -> String {

@@ -57,6 +57,10 @@ final class APIErrorTests: ServerTestCase {
     let response = try await client.post("/api/run", json: body)
     XCTAssertEqual(response.status, 422, response.text)
     XCTAssertTrue(response.errorMessage?.contains("paths over 100 years need about") ?? false, response.text)
+    for endpoint in ["/api/view", "/api/view/progress", "/api/compare"] {
+      let refused = try await client.post(endpoint, json: body)
+      XCTAssertEqual(refused.status, 422, "\(endpoint): \(refused.text)")
+    }
   }
 
   func testUnknownRoutesAre404AndGarbageDoesNotStopTheServer() async throws {
