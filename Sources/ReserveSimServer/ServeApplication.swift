@@ -7,7 +7,8 @@ import NIOCore
 /// The HTTP side: routes of the page and the API over a `ServeService` (Hummingbird 2).
 ///
 /// `GET /` the page, `GET /api/scenarios` the served files and their controls, `POST /api/run`, `/api/compare`,
-/// `/api/solve` the commands' `--json` documents, `POST /api/view` the page's state, `POST /api/export/scenario`,
+/// `/api/solve` the commands' `--json` documents, `POST /api/view` the page's state (`/api/view/progress` with its
+/// progress, `ProgressStream`), `POST /api/export/scenario`,
 /// `/api/export/csv`, `/api/export/report` the downloads. Errors are `{"error": MESSAGE, "status": N}`.
 public enum ServeApplication {
   /// The header naming a client (the page sends one random id per tab): one request of each kind per client runs,
