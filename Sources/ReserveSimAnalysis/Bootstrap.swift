@@ -1,40 +1,5 @@
 import ReserveSimResults
 
-/// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014): a
-/// 64-bit state advanced by the golden-ratio increment and mixed by two multiply–xorshift rounds.
-///
-/// Used only to resample path indices for bootstrap intervals, so those intervals are reproducible: the
-/// same seed gives the same resamples on every machine and Swift version (no standard-library algorithm
-/// sits between the generator and the indices).
-public struct SplitMix64: Sendable {
-  public private(set) var state: UInt64
-
-  public init(seed: UInt64) { state = seed }
-
-  /// The next 64 random bits.
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  /// A uniform integer in 0 ..< n, by Lemire's multiply-and-reject ("Fast random integer generation in an
-  /// interval", 2019): the high word of x·n, redrawing x when the low word falls in the biased zone
-  /// below 2⁶⁴ mod n.
-  public mutating func index(below n: Int) -> Int {
-    precondition(n > 0)
-    let range = UInt64(n)
-    var product = next().multipliedFullWidth(by: range)
-    if product.low < range {
-      let threshold = (0 &- range) % range
-      while product.low < threshold { product = next().multipliedFullWidth(by: range) }
-    }
-    return Int(product.high)
-  }
-}
-
 /// Paired bootstrap intervals for differences of order statistics between two runs on common random numbers.
 ///
 /// Path i of run A and path i of run B share their random numbers, so (a_i, b_i) is one paired observation.
@@ -50,10 +15,6 @@ public enum PairedBootstrap {
   public static let defaultSeed: UInt64 = 0x5EED_0F_B007_5742
 
   /// The 95% percentile interval of g(q_c(b*)) − g(q_c(a*)) for each confidence c.
-  ///
-  /// A resample is held as counts w_j (how often path j was drawn). With the paths ordered once by a and
-  /// once by b, q_c of the resample is found by walking that order and adding up counts until they reach
-  /// ⌈cN⌉ — one pass per run serves every confidence, so no resample is ever sorted or copied.
   /// - Parameters:
   ///   - a: per-path values of run A.
   ///   - b: per-path values of run B (same length, same path order).
@@ -64,26 +25,50 @@ public enum PairedBootstrap {
     a: [Double], b: [Double], confidences: [Double], resamples: Int = defaultResamples,
     seed: UInt64 = defaultSeed, transform: (Double) -> Double = { $0 }
   ) -> [(lower: Double, upper: Double)] {
-    precondition(a.count == b.count && !a.isEmpty && resamples >= 1)
-    let n = a.count
+    var differences = [[Double]](repeating: [], count: confidences.count)
+    resampleQuantiles(of: [a, b], confidences: confidences, resamples: resamples, seed: seed) { quantiles in
+      for c in confidences.indices {
+        differences[c].append(transform(quantiles[1][c]) - transform(quantiles[0][c]))
+      }
+    }
+    return differences.map(interval95)
+  }
+
+  /// The 2.5th and 97.5th percentiles of resampled statistics: the percentile method's 95% interval.
+  public static func interval95(_ resampled: [Double]) -> (lower: Double, upper: Double) {
+    let sorted = resampled.sorted()
+    return (Quantiles.percentile(sorted: sorted, 0.025), Quantiles.percentile(sorted: sorted, 0.975))
+  }
+
+  /// Calls `body` once per resample with q_c of every run on it, `quantiles[run][confidence]`: runs on common
+  /// random numbers resampled together (the same path indices in every run, which keeps the pairing).
+  ///
+  /// A resample is held as counts w_j (how often path j was drawn). With the paths ordered once per run, q_c of the
+  /// resample is found by walking that order and adding up counts until they reach ⌈cN⌉ — one pass per run serves
+  /// every confidence, so no resample is ever sorted or copied.
+  /// - Complexity: O(runs × N log N) to order the paths, then O(resamples × runs × N); memory O(runs × N).
+  public static func resampleQuantiles(
+    of runs: [[Double]], confidences: [Double], resamples: Int = defaultResamples, seed: UInt64 = defaultSeed,
+    _ body: ([[Double]]) -> Void
+  ) {
+    precondition(!runs.isEmpty && resamples >= 1)
+    let n = runs[0].count
+    precondition(n > 0 && n <= Int(Int32.max) && runs.allSatisfy { $0.count == n })
     let ranks = confidences.map { Quantiles.ceilRank($0, of: n) }
     // Confidences in increasing rank, so one walk finds them all.
     let byRank = ranks.indices.sorted { ranks[$0] < ranks[$1] }
-    let orderA = a.indices.sorted { a[$0] < a[$1] }
-    let orderB = b.indices.sorted { b[$0] < b[$1] }
+    let orders = runs.map { values in (0..<Int32(n)).sorted { values[Int($0)] < values[Int($1)] } }
     var generator = SplitMix64(seed: seed)
     var counts = [Int32](repeating: 0, count: n)
-    var differences = [[Double]](repeating: [], count: confidences.count)
-    var quantileA = [Double](repeating: 0, count: confidences.count)
-    var quantileB = quantileA
+    var quantiles = [[Double]](repeating: [Double](repeating: 0, count: confidences.count), count: runs.count)
 
-    func walk(_ order: [Int], _ values: [Double], into quantiles: inout [Double]) {
+    func walk(_ order: [Int32], _ values: [Double], into quantiles: inout [Double]) {
       var cumulative = 0
       var next = 0
       for j in order {
-        cumulative += Int(counts[j])
+        cumulative += Int(counts[Int(j)])
         while next < byRank.count && cumulative >= ranks[byRank[next]] {
-          quantiles[byRank[next]] = values[j]
+          quantiles[byRank[next]] = values[Int(j)]
           next += 1
         }
         if next == byRank.count { return }
@@ -93,13 +78,8 @@ public enum PairedBootstrap {
     for _ in 0..<resamples {
       for j in 0..<n { counts[j] = 0 }
       for _ in 0..<n { counts[generator.index(below: n)] += 1 }
-      walk(orderA, a, into: &quantileA)
-      walk(orderB, b, into: &quantileB)
-      for c in confidences.indices { differences[c].append(transform(quantileB[c]) - transform(quantileA[c])) }
-    }
-    return differences.map { resampled in
-      let sorted = resampled.sorted()
-      return (Quantiles.percentile(sorted: sorted, 0.025), Quantiles.percentile(sorted: sorted, 0.975))
+      for r in runs.indices { walk(orders[r], runs[r], into: &quantiles[r]) }
+      body(quantiles)
     }
   }
 }

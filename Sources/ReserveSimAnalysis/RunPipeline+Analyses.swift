@@ -156,6 +156,26 @@ extension RunPipeline {
     }
   }
 
+  /// `attribute`: the Shapley allocation of `metric` (`ruin`, `below`, `reserve@C`) over the risk sources of `loaded`
+  /// (`Attribution`, SPEC §20), every subset of sources on common random numbers through one compiled plan.
+  /// Progress is the share of all subsets' paths simulated.
+  /// - Throws: `ScenarioError` (in `loaded.file`) for a bad metric, before anything is simulated.
+  public func attribute(
+    _ loaded: LoadedScenario, metric text: String, paths: Int? = nil, seed: UInt64? = nil,
+    progress: (@Sendable (RunProgress) -> Void)? = nil
+  ) async throws -> Attribution {
+    let reporter = ProgressReporter(progress)
+    let metric = try Self.naming(loaded.file) { try AttributionMetric(parsing: text, for: loaded.scenario) }
+    let heldAtOnce = Attribution.heldAtOnce(for: loaded.scenario, metric: metric)
+    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, heldAtOnce: heldAtOnce, reporter: reporter)
+    return try await Self.simulating(reporter) { [simulator] flag in
+      let attribution = try Attribution(
+        scenario: loaded.scenario, metric: metric, paths: paths, seed: seed, simulator: simulator,
+        progress: { reporter.report(.simulating, $0) }, cancellation: flag)
+      return try Self.summarising(reporter, flag) { attribution }
+    }
+  }
+
   /// Runs `body`, naming `file` in a `ScenarioError` it throws.
   private static func naming<Value>(_ file: String, _ body: () throws -> Value) throws -> Value {
     do {

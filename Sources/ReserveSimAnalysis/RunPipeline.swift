@@ -22,6 +22,8 @@ public struct RunPipeline: Sendable {
   public var loader: ScenarioLoader
   /// Runs the paths: threads, diagnostics.
   public var simulator: Simulator
+  /// Estimates drawn per group of paths whatever the file says (`--nested N`, SPEC §22); nil: as the file says.
+  public var nested: NestedDraws? = nil
 
   public init(loader: ScenarioLoader = ScenarioLoader(), simulator: Simulator = Simulator()) {
     self.loader = loader
@@ -32,7 +34,8 @@ public struct RunPipeline: Sendable {
   /// its warnings (returned, not printed).
   /// - Throws: `ScenarioError` naming the file, the JSON path and the problem.
   public func load(_ file: String) throws -> LoadedScenario {
-    let (scenario, document) = try loader.loadWithDocument(file)
+    var (scenario, document) = try loader.loadWithDocument(file)
+    if let nested { scenario.simulation.nested = nested }
     return LoadedScenario(file: file, scenario: scenario, document: document)
   }
 
@@ -127,6 +130,16 @@ public struct RunPipeline: Sendable {
       throw ScenarioError(
         file: loaded.file, path: .root,
         message: "the path count must be between 1 and \(Scenario.maximumPaths), found \(count)")
+    }
+    if let nested = loaded.scenario.simulation.nested {
+      // Groups of estimates need whole groups, at least 20 of them (SPEC §22), at every path count the run reaches.
+      for total in [count, growingTo].compactMap({ $0 }) {
+        if let problem = nested.problem(paths: total) {
+          throw ScenarioError(
+            file: loaded.file, path: JSONPath.root.appending("simulation").appending("nested").appending("inner"),
+            message: problem)
+        }
+      }
     }
     try (simulator ?? self.simulator).checkMemory(
       for: loaded.scenario, paths: count, heldAtOnce: heldAtOnce, growingTo: growingTo)

@@ -204,12 +204,37 @@ package final class LaneParameters {
     return RandomStreams.unit53(w.0, w.1)
   }
 
-  /// The draws of a run from `seed` whose entry 0 is path `firstPath`, for the results (`ParameterDraws`).
-  static func draws(seed: UInt64, firstPath: Int) -> ParameterDraws {
+  /// The draws of a run from `seed` whose entry 0 is path `firstPath`, for the results (`ParameterDraws`); with
+  /// `inner` > 1 path i draws at its group's counter ⌊i / inner⌋ (SPEC §22).
+  static func draws(seed: UInt64, firstPath: Int, inner: Int = 1) -> ParameterDraws {
     let streams = RandomStreams(seed: seed)
-    return ParameterDraws { key, first, count, uniform, order in
-      rs_parameter_draws(
-        streams.key0, streams.key1, UInt32(truncatingIfNeeded: firstPath + first), Int32(count), key, uniform, order)
+    guard inner > 1 else {
+      return ParameterDraws { key, first, count, uniform, order in
+        rs_parameter_draws(
+          streams.key0, streams.key1, UInt32(truncatingIfNeeded: firstPath + first), Int32(count), key, uniform, order
+        )
+      }
+    }
+    return ParameterDraws(inner: inner, firstPath: firstPath) { key, first, count, uniform, order in
+      // The groups' draws, then each path's copy of its group's.
+      let start = firstPath + first
+      let firstGroup = start / inner
+      let groups = (start + count - 1) / inner - firstGroup + 1
+      var groupUniform = [Double](repeating: 0, count: uniform == nil ? 0 : groups)
+      var groupOrder = [UInt32](repeating: 0, count: order == nil ? 0 : groups)
+      groupUniform.withUnsafeMutableBufferPointer { u in
+        groupOrder.withUnsafeMutableBufferPointer { o in
+          // An empty array may still have a base address: ask only for what the caller asked for.
+          rs_parameter_draws(
+            streams.key0, streams.key1, UInt32(truncatingIfNeeded: firstGroup), Int32(groups), key,
+            uniform == nil ? nil : u.baseAddress, order == nil ? nil : o.baseAddress)
+        }
+      }
+      for entry in 0..<count {
+        let group = (start + entry) / inner - firstGroup
+        uniform?[entry] = groupUniform[group]
+        order?[entry] = groupOrder[group]
+      }
     }
   }
 
@@ -220,14 +245,36 @@ package final class LaneParameters {
   }
 
   /// Draws every uncertain parameter for paths firstPath ..< firstPath + lanes and rewrites the tables they feed.
-  func draw(firstPath: Int, lanes: Int) {
+  ///
+  /// With nested draws (SPEC §22) the block's groups ⌊i / inner⌋ draw at their own counters and each lane copies
+  /// its group's value; otherwise each path is its own group.
+  /// - Parameter atCentres: every parameter takes its distribution's centre instead (rounded for a whole-number
+  ///   field): the estimates switched off (SPEC §20), read through the same per-lane tables.
+  func draw(firstPath: Int, lanes: Int, atCentres: Bool = false) {
+    let inner = scenario.simulation.pathsPerDraw
+    let firstGroup = firstPath / inner
+    let groups = (firstPath + lanes - 1) / inner - firstGroup + 1
     for (j, parameter) in scenario.uncertainParameters.enumerated() {
-      // The uniforms first (the vectorised kernel), then F⁻¹ in place.
       let row = values + j * capacity
-      rs_parameter_draws(
-        streams.key0, streams.key1, UInt32(truncatingIfNeeded: firstPath), Int32(lanes), parameter.drawKey, row, nil)
       let distribution = parameter.distribution
-      for lane in 0..<lanes { row[lane] = distribution.value(at: row[lane]) }
+      if atCentres {
+        let centre = distribution.centre
+        row.update(
+          repeating: distribution.isWholeNumber ? centre.rounded(.toNearestOrAwayFromZero) : centre, count: lanes)
+        continue
+      }
+      // The uniforms first (the vectorised kernel), then F⁻¹ in place.
+      rs_parameter_draws(
+        streams.key0, streams.key1, UInt32(truncatingIfNeeded: firstGroup), Int32(groups), parameter.drawKey, row,
+        nil)
+      for group in 0..<groups { row[group] = distribution.value(at: row[group]) }
+      if inner > 1 {
+        // Downwards: a lane's group, (firstPath + lane)/inner − firstGroup, is never above the lane, so the groups'
+        // values are read before they are overwritten.
+        for lane in stride(from: lanes - 1, through: 0, by: -1) {
+          row[lane] = row[(firstPath + lane) / inner - firstGroup]
+        }
+      }
     }
     if services != nil {
       for s in 0..<plan.serviceMonthlyValue.count { fillService(s, lanes: lanes, own: true) }

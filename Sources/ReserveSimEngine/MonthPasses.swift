@@ -127,6 +127,12 @@ extension PathBlockKernel {
     var services = monthPasses.services
     var state = monthPasses.servicesState
     for s in 0..<plan.serviceMonthlyValue.count { rs_start_donations(&at, &services, &state, Int32(s)) }
+    // A service switched off (SPEC §20) is never lost: its clock (drawn as always) never runs out, and no dated
+    // agreement ends.
+    for s in switchedOff.services {
+      (serviceClock + s * capacity).update(repeating: .infinity, count: lanes)
+      (serviceAgreementEnd + s * capacity).update(repeating: 0, count: lanes)
+    }
   }
 
   /// Month m's events, sponsor revenue (in a year's first month), money lines, services and balances, and with a
@@ -210,9 +216,11 @@ extension PathBlockKernel {
     let tiers = plan.tierMonthlyAmount.count
     let perLane = plan.eventSetCount == 0
     var at = blockMonth(month: month, firstPath: firstPath, lanes: lanes)
+    // Sponsor churn switched off (SPEC §20): the tables and rates with renewal 1, the same uniforms.
+    let keepsAll = switchedOff.sponsorChurn
     let left = MonthPasses.rollOverSponsors(
-      at: &at, tables: plan.sponsorTransitions, tiers: tiers, activeEvents: activeEvents,
-      renewal: perLane ? UnsafePointer(renewalMultiplier) : nil,
+      at: &at, tables: keepsAll ? sponsorTransitionsWithoutDepartures : plan.sponsorTransitions, tiers: tiers,
+      activeEvents: activeEvents, renewal: perLane ? UnsafePointer(keepsAll ? ones : renewalMultiplier) : nil,
       newSponsors: perLane ? UnsafePointer(newSponsorMultiplier) : nil, sponsors: sponsors, fallback: sponsorFallback)
     guard left > 0 else { return }
     if let own = laneParameters, own.tierRatesAreUncertain.contains(true) {
@@ -226,10 +234,12 @@ extension PathBlockKernel {
           own.renewalFactor[lane] = plan.eventSetRenewalMultiplier[set]
           own.arrivalFactor[lane] = plan.eventSetNewSponsorMultiplier[set]
         }
+        if keepsAll { own.renewalFactor[lane] = 1 }
       }
       for t in 0..<tiers where own.tierRatesAreUncertain[t] {
         rs_roll_over_lanes(
-          &at, Int32(t), own.tierRenewal + t * capacity, own.tierNewPerYear + t * capacity, own.renewalFactor,
+          &at, Int32(t), keepsAll ? ones : own.tierRenewal + t * capacity, own.tierNewPerYear + t * capacity,
+          own.renewalFactor,
           own.arrivalFactor, own.rollOverWork, sponsors, sponsorFallback)
       }
     }

@@ -50,12 +50,14 @@ extension PathBlockKernel {
         correlated.contains(factor)
         ? shocks + (factor - correlated.lowerBound) * rows + (m - 2) * cap : normals + factor * rows + (m - 2) * cap
       let drift = plan.factorDrift[factor]
-      let sd = plan.factorShockSD[factor]
+      // Markets switched off (SPEC §20): no factor has a shock, as in the file with every volatility 0.
+      let calm = switchedOff.markets
+      let sd = calm ? 0 : plan.factorShockSD[factor]
       let l: UnsafeMutablePointer<Double>? = plan.needsFactorLevel[factor] ? level + factor * cap : nil
       if let own = laneParameters, own.factorIsUncertain[factor] {
         // The lanes' own drift and sd (SPEC §16).
         rs_advance_factor_lanes(
-          logLevel + factor * cap, plan.hasShocks ? UnsafePointer(eps) : nil, own.factorDrift + factor * cap,
+          logLevel + factor * cap, plan.hasShocks && !calm ? UnsafePointer(eps) : nil, own.factorDrift + factor * cap,
           own.factorShockSD + factor * cap, l, Int32(lanes))
         continue
       }

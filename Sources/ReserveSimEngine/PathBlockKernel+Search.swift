@@ -106,7 +106,9 @@ extension PathBlockKernel {
         }
         steps[lane] = step
         switch step {
-        case .verify, .settled: candidates[lane] = upper[lane]
+        case .verify: candidates[lane] = upper[lane]
+        // Fails in month 1, so that a replay whose open lanes have all failed can stop early.
+        case .settled: candidates[lane] = -.greatestFiniteMagnitude
         case .proposal: candidates[lane] = proposal[lane]
         case .edge: candidates[lane] = upper[lane] - tol
         case .bisection: candidates[lane] = (lower[lane] + upper[lane]) / 2
@@ -119,7 +121,9 @@ extension PathBlockKernel {
         replayed = open
       }
       for (k, lane) in replayed.enumerated() { replay.startBalance[k] = candidates[lane] }
-      replay.replay(at: at, lastMonth: lastMonth, policy: policy)
+      // A replay stops early only when every lane has failed, and then no lane reads its need.
+      replay.replay(
+        at: at, lastMonth: lastMonth, policy: policy, stoppingWhenEvery: target == .floor ? .floor : .minimum)
       for (k, lane) in replayed.enumerated() where steps[lane] != .settled {
         let candidate = candidates[lane]
         if failedMonth[k] == 0 {

@@ -36,7 +36,8 @@ extension PathBlockKernel {
     // The lane's own rates where they differ between paths (SPEC §16).
     let renewal = laneParameters.map { $0.tierRenewal[t * capacity + lane] } ?? plan.tierRenewalProbability[t]
     let arrivals = laneParameters.map { $0.tierNewPerYear[t * capacity + lane] } ?? plan.tierNewPerYear[t]
-    let p = Swift.min(1, renewal * renewalFactor)
+    // Sponsor churn switched off (SPEC §20): every sponsor renews.
+    let p = switchedOff.sponsorChurn ? 1 : Swift.min(1, renewal * renewalFactor)
     let lambda = arrivals * arrivalFactor
     let address = (path: UInt32(truncatingIfNeeded: path), month: UInt32(month), tier: UInt32(t))
     var renewalUniforms = UniformSequence(

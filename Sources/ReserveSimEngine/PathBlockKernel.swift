@@ -107,6 +107,18 @@ package final class PathBlockKernel {
   let sponsorFallback: UnsafeMutablePointer<UInt8>
   /// 2 · capacity words of scratch for the C month passes (flags and lists of lanes, uniforms).
   let passScratch: UnsafeMutablePointer<UInt64>
+  /// capacity ones: the renewal rows read while sponsor churn is switched off.
+  let ones: UnsafeMutablePointer<Double>
+  /// The risk sources the next runs ignore (SPEC §20); none unless an attribution sets them.
+  package var switchedOff = SwitchedOffSources.none
+  /// The sponsor tables with every tier's renewal taken as 1 (no departures), built when churn is first switched off.
+  lazy var sponsorTransitionsWithoutDepartures = SponsorTransitionTables(
+    renewalProbability: plan.tierRenewalProbability.map { _ in 1 },
+    newPerYear: plan.tierNewPerYear.indices.map { t in
+      laneParameters?.tierRatesAreUncertain[t] == true ? .infinity : plan.tierNewPerYear[t]
+    },
+    setRenewalMultiplier: plan.eventSetCount > 0 ? plan.eventSetRenewalMultiplier.map { _ in 1 } : [1],
+    setNewSponsorMultiplier: plan.eventSetCount > 0 ? plan.eventSetNewSponsorMultiplier : [1])
   private var allocations: [UnsafeMutableRawPointer] = []
 
   /// - Parameters:
@@ -181,6 +193,8 @@ package final class PathBlockKernel {
     activitySums = plan.respondsToBalance ? buffer(PolicyActivityField.count, Double.self) : nil
     sponsorFallback = buffer(plan.tierMonthlyAmount.count, UInt8.self)
     passScratch = buffer(2, UInt64.self)
+    ones = buffer(1, Double.self)
+    ones.update(repeating: 1, count: capacity)
     self.allocations = allocations
     let laneParameters = plan.uncertainScenario.map {
       LaneParameters(scenario: $0, plan: plan, streams: RandomStreams(seed: seed), capacity: capacity)
@@ -206,6 +220,9 @@ package final class PathBlockKernel {
   }
 
   deinit { for pointer in allocations { pointer.deallocate() } }
+
+  /// The start month of an event kind that never starts: far past any horizon, with room for its duration.
+  static let neverStarts = Int32.max / 2
 
   /// Simulates paths `firstPath ..< firstPath + count` and writes their results into `output`.
   ///
@@ -335,6 +352,10 @@ package final class PathBlockKernel {
       } else {
         for lane in 0..<lanes { eventStart[k * cap + lane] = 1 - Int32(plan.eventDuration[k]) }
       }
+    }
+    // An event kind switched off (SPEC §20) never starts: its first wait is never over.
+    for k in switchedOff.events {
+      (eventStart + k * cap).update(repeating: Self.neverStarts, count: lanes)
     }
     startDonations(firstPath: firstPath, lanes: lanes)
     for t in 0..<tiers {

@@ -11,6 +11,12 @@ import _ReserveSimKernels
 /// B₀ and any thresholds of the policy, vectorised over the block's lanes: no factor, event, sponsor or service is
 /// simulated again. The same B₀ and policy give the recording run's balances bit for bit.
 final class PolicyReplay {
+  /// What a replay may stop on once every lane has failed it (`rs_policy_replay`'s stopWhenFailed).
+  enum FailedTarget: Int32 {
+    case floor = 1
+    case minimum = 2
+  }
+
   let capacity: Int
   let months: Int
   // Recorded, months · capacity each, row m − 1 for month m.
@@ -165,7 +171,11 @@ final class PolicyReplay {
 
   /// Replays months 1 … lastMonth of the selected lanes for each one's B₀ in `startBalance`, with `policy`; leaves
   /// the decisions' needs, first ruin month and first month below the minimum in this object's rows.
-  func replay(at: rs_block_month, lastMonth: Int, policy: rs_policy_plan) {
+  /// - Parameter stoppingWhenEvery: stop once every lane has failed this target (its need is then not complete):
+  ///   `.floor` for ruin, `.minimum` for the minimum; nil to replay every month.
+  func replay(
+    at: rs_block_month, lastMonth: Int, policy: rs_policy_plan, stoppingWhenEvery failed: FailedTarget? = nil
+  ) {
     var at = at
     var policy = policy
     var flows: rs_replay_flows
@@ -187,6 +197,6 @@ final class PolicyReplay {
       startBalance: startBalance, balance: balance, discountedSum: discountedSum, need: need,
       minimumNeed: minimumNeed, ruinMonth: ruinMonth, belowMinimumMonth: belowMinimumMonth, cutActive: cutActive,
       lastAppeal: lastAppeal, appealCount: appealCount, appealArrives: appealArrives)
-    rs_policy_replay(&at, Int32(lastMonth), &policy, &flows, &state)
+    rs_policy_replay(&at, Int32(lastMonth), failed?.rawValue ?? 0, &policy, &flows, &state)
   }
 }

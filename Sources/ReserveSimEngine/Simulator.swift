@@ -175,7 +175,8 @@ public struct Simulator: Sendable {
       result.policyActivityMeans = activitySums.map { $0 / Double(paths) }
     }
     if !scenario.uncertainParameters.isEmpty {
-      result.parameterDraws = LaneParameters.draws(seed: seed, firstPath: runStart)
+      result.parameterDraws = LaneParameters.draws(
+        seed: seed, firstPath: runStart, inner: scenario.simulation.pathsPerDraw)
     }
     return result
   }

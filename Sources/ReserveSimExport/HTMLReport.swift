@@ -1,4 +1,5 @@
 import Foundation
+import ReserveSimAnalysis
 import ReserveSimResults
 import ReserveSimScenario
 
@@ -12,7 +13,10 @@ public enum HTMLReport {
   ///     for a full reserve curve (50% … 99.5%).
   ///   - scenario: the scenario simulated, for its description, sources and assumption tables.
   ///   - version: the ReserveSim version, written in the footer.
-  public static func render(_ s: RunSummary, scenario: Scenario, version: String) -> String {
+  ///   - attribution: where the risk comes from (SPEC §20), shown as a table and a bar chart when given.
+  public static func render(
+    _ s: RunSummary, scenario: Scenario, version: String, attribution: Attribution? = nil
+  ) -> String {
     let money = MoneyFormat(currency: s.currency)
     var body = "<header><h1>\(esc(s.scenarioName))</h1>"
     body += "<p class=\"meta\">\(esc(s.runDescription)); amounts in \(esc(s.currency)).</p></header>"
@@ -53,11 +57,21 @@ public enum HTMLReport {
     }
 
     body += "<section><h2>By year</h2>" + table(yearlyTable(s, money: money)) + "</section>"
-    if !s.uncertainty.isEmpty {
+    if let nested = s.nested {
+      // SPEC §22: how sure the answers are, in place of the per-path ranking.
+      body += "<section><h2>How sure the answers are</h2>"
+      body += "<p>\(esc(NestedText.howSure(nested, s, money: money)))</p>"
+      for warning in NestedText.warnings(nested) { body += "<p class=\"note\">Warning: \(esc(warning))</p>" }
+      body += table(NestedText.spreadTable(nested, s, money: money))
+      if nested.ranking.contains(where: { $0.ruin != nil }) { body += table(NestedText.rankingTable(nested)) }
+      body += "</section>"
+    } else if !s.uncertainty.isEmpty {
       body += "<section><h2>What matters most to pin down</h2>"
       body += "<p>\(esc(UncertaintyRanking.explanation))</p>"
       body += UncertaintyBars.html(s.uncertainty) + table(s.uncertaintyTable) + "</section>"
     }
+
+    if let attribution { body += AttributionOutput.reportSection(attribution) }
 
     body += "<section class=\"assumptions\"><h2>Assumptions</h2>"
     for assumption in AssumptionTables.tables(scenario) {

@@ -1,4 +1,5 @@
 import Foundation
+import ReserveSimAnalysis
 import ReserveSimResults
 import ReserveSimScenario
 
@@ -17,7 +18,10 @@ public enum Notebook {
   ///   - scenario: the scenario simulated, for its assumptions and sources.
   ///   - version: the ReserveSim version, written in the notebook's metadata.
   /// - Throws: `EncodingError` if a figure is not finite.
-  public static func render(_ s: RunSummary, scenario: Scenario, version: String) throws -> String {
+  ///   - attribution: where the risk comes from (SPEC §20): when given, its table as data and a bar chart.
+  public static func render(
+    _ s: RunSummary, scenario: Scenario, version: String, attribution: Attribution? = nil
+  ) throws -> String {
     let money = MoneyFormat(currency: s.currency)
     // The same text `run --json` prints for this run, from the one JSON writer (keys in SPEC order, so the same
     // run always gives the same notebook): at run's reserve levels; the curve's denser levels come apart.
@@ -83,6 +87,18 @@ public enum Notebook {
               + " The bars are each estimate's first-order index for the reserve needed, the lines its 95% interval."),
           Cell(code: "uncertainty-chart", uncertaintyChartCell),
         ])
+      + (attribution.map(attributionCells) ?? [])
+      + (s.nested == nil
+        ? []
+        : [
+          Cell(
+            markdown: "nested-heading",
+            "## How sure the answers are\n"
+              + "Each group of futures drew one plausible set of estimates. `spread`: the 5th, 50th and 95th "
+              + "percentiles of the groups' own answers (their own luck taken out of the chances); `moves`: each "
+              + "estimate's share of the spread in running out that research could remove, with its 95% interval."),
+          Cell(code: "nested-tables", nestedTablesCell),
+        ])
     let document = OrderedJSON.object([
       ("cells", .array(cells.map(\.json))),
       (
@@ -120,6 +136,16 @@ public enum Notebook {
     text +=
       markdown(s.runDescription) + "; amounts in \(markdown(s.currency)). Made by ReserveSim \(markdown(version)).\n\n"
     text += "## What the inputs imply\n\n" + markdownTable(s.budgetTable) + "\n" + markdownTable(s.expectedFlowsTable)
+    if let nested = s.nested {
+      // SPEC §22: how sure the answers are.
+      let money = MoneyFormat(currency: s.currency)
+      text += "\n## How sure the answers are\n\n" + markdown(NestedText.howSure(nested, s, money: money)) + "\n\n"
+      for warning in NestedText.warnings(nested) { text += "*Warning:* " + markdown(warning) + "\n\n" }
+      text += markdownTable(NestedText.spreadTable(nested, s, money: money))
+      if nested.ranking.contains(where: { $0.ruin != nil }) {
+        text += "\n" + markdownTable(NestedText.rankingTable(nested))
+      }
+    }
     text += "\n## Reserve needed\n\n" + markdownTable(s.reserveTable)
     if let shortfallTable = s.shortfallTable { text += "\n" + markdownTable(shortfallTable) }
     if let minimumTable = s.minimumReserveTable { text += "\n" + markdownTable(minimumTable) }
@@ -272,6 +298,20 @@ public enum Notebook {
     runway
     """
 
+  static let nestedTablesCell = """
+    # SPEC §22: how sure the answers are, over the groups of futures that share one set of estimates.
+    nested = summary["nested"]
+    spread = pd.DataFrame(
+        {name: nested[name] for name in ("ruin", "below") if nested[name] is not None}
+    ).T[["p5", "p50", "p95", "sdEpistemic"]]
+    moves = pd.DataFrame([
+        {"estimate": r["path"], "share": (r["ruin"] or {}).get("index"), "low": (r["ruin"] or {}).get("lower"),
+         "high": (r["ruin"] or {}).get("upper")}
+        for r in nested["ranking"]
+    ])
+    display(spread, pd.DataFrame(nested["requiredReserve"]).set_index("confidence"), moves)
+    """
+
   static let uncertaintyChartCell = """
     # SPEC §16: each uncertain estimate's share of the spread in the reserve needed (first-order index), with its
     # 95% interval, largest first.
@@ -293,6 +333,40 @@ public enum Notebook {
     plt.show()
     # Shown in percent; indices are clamped to [0, 1] by ReserveSim (never below 0), as in every output.
     (ranking.set_index("estimate").astype(float) * 100).round(1).add_suffix(" (%)")
+    """
+
+  /// The attribution's heading, its document (what `reservesim attribute --json` prints) and a bar chart.
+  static func attributionCells(_ a: Attribution) -> [Cell] {
+    [
+      Cell(
+        markdown: "attribution-heading",
+        "## Where the risk comes from\n" + markdown(AttributionOutput.explanation)
+          + " Metric: " + markdown(AttributionOutput.title(a)) + "; " + markdown(AttributionOutput.sumLine(a))
+          + "."),
+      Cell(
+        code: "attribution-chart",
+        "# SPEC §20: the document `reservesim attribute --json` prints (no `\"\"\"` in JSON text: quotes are escaped).\n"
+          + "attribution = json.loads(r\"\"\"\n" + AttributionOutput.json(a) + "\n\"\"\")\n" + attributionChartCell),
+    ]
+  }
+
+  static let attributionChartCell = """
+    # The budget itself (every source off) first, then each source's Shapley share with its 95% interval.
+    shares = pd.DataFrame(
+        [{"name": "Budget itself", "kind": "budget", "share": attribution["budgetItself"],
+          "lower": attribution["budgetItself"], "upper": attribution["budgetItself"]}]
+        + attribution["sources"])
+    shown = shares.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, 0.4 * len(shown) + 1.2))
+    ax.barh(shown["name"], shown["share"],
+            color=["#9d9d9d" if k == "budget" else "#4c78a8" for k in shown["kind"]],
+            xerr=[(shown["share"] - shown["lower"]).clip(lower=0), (shown["upper"] - shown["share"]).clip(lower=0)],
+            ecolor="#1a1a1a", capsize=3)
+    ax.axvline(0, color="#222", linewidth=0.8)
+    ax.set_title("Where the risk comes from: " + attribution["metric"])
+    ax.grid(alpha=0.3, axis="x")
+    plt.show()
+    shares
     """
 
   // MARK: - Markdown

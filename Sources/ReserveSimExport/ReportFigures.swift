@@ -29,10 +29,21 @@ extension RunSummary {
   /// A share with its 95% Monte Carlo interval in words: "56.0% (±0.3%)"; with no hit, "under 0.0038% (no
   /// simulated future did)"; with every path a hit, "over 99.99% (every simulated future did)" — the Wilson
   /// interval's one-sided bound, rounded outwards so that it never reads "0.00%" or "100.00%".
-  public static func chancePhrase(_ share: Proportion, hits: Int, paths: Int, did event: String = "ran out") -> String {
-    if hits == 0 { return "under \(PercentFormat.upperBound(share.upper)) (no simulated future \(event))" }
-    if hits == paths { return "over \(PercentFormat.lowerBound(share.lower)) (every simulated future \(event))" }
-    let margin = ConfidenceIntervals.z95 * share.standardError
+  public static func chancePhrase(
+    _ share: Proportion, hits: Int, paths: Int, did event: String = "ran out", groups: Int? = nil
+  ) -> String {
+    // Over groups (SPEC §22) an interval may close on 0 or 1: then no bound is left to state.
+    if hits == 0 {
+      let bound = share.upper > 0 ? "under \(PercentFormat.upperBound(share.upper))" : "0%"
+      return "\(bound) (no simulated future \(event))"
+    }
+    if hits == paths {
+      let bound = share.lower < 1 ? "over \(PercentFormat.lowerBound(share.lower))" : "100%"
+      return "\(bound) (every simulated future \(event))"
+    }
+    // Over J groups of estimates (SPEC §22) the margin is t₀.₉₇₅,J−1 standard errors, else 1.96.
+    let factor = groups.map { ConfidenceIntervals.t975(degreesOfFreedom: $0 - 1) } ?? ConfidenceIntervals.z95
+    let margin = factor * share.standardError
     let digits = PercentFormat.digits(forMargin: margin)
     return "\(PercentFormat.format(share.value, digits: digits)) (±\(PercentFormat.format(margin, digits: digits)))"
   }
@@ -52,7 +63,9 @@ extension RunSummary {
     let within = "within \(years) year\(years == 1 ? "" : "s")"
     let event = floor == 0 ? "running out" : "falling below the floor of \(money.short(floor))"
     let start = reserveWords(money)
-    let chance = "is " + Self.chancePhrase(ruinProbability, hits: ruinedPathsByYear.last ?? 0, paths: paths)
+    let chance =
+      "is "
+      + Self.chancePhrase(ruinProbability, hits: ruinedPathsByYear.last ?? 0, paths: paths, groups: nested?.groups)
     let limit = PercentFormat.format(1 - Self.headlineConfidence, digits: 0)
     let hold = requiredReserve(confidence: Self.headlineConfidence).value
     let advice: String

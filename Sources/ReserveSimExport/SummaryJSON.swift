@@ -79,7 +79,7 @@ public enum SummaryJSON {
                 ])
               })
           ),
-        ] + policyActivity(s) + uncertainty(s) + runwayAfterLoss(s))
+        ] + policyActivity(s) + uncertainty(s) + runwayAfterLoss(s) + nested(s))
   }
 
   /// SPEC §19's `policyActivity` when the file has cuts or an appeal: a row per year of means over paths.
@@ -148,12 +148,6 @@ public enum SummaryJSON {
   /// output does not vary), largest need index first.
   static func uncertainty(_ s: RunSummary) -> [(String, OrderedJSON)] {
     guard !s.uncertainty.isEmpty else { return [] }
-    func index(_ value: SensitivityIndex?) -> OrderedJSON {
-      guard let value else { return .null }
-      return .object([
-        ("index", .number(value.index)), ("lower", .number(value.lower)), ("upper", .number(value.upper)),
-      ])
-    }
     return [
       (
         "uncertainty",
@@ -170,6 +164,52 @@ public enum SummaryJSON {
   }
 
   /// A distribution as written: `{"range": [a, b]}` and the like.
+  /// An index with its 95% interval, `{"index", "lower", "upper"}`, or null.
+  static func index(_ value: SensitivityIndex?) -> OrderedJSON {
+    guard let value else { return .null }
+    return .object([
+      ("index", .number(value.index)), ("lower", .number(value.lower)), ("upper", .number(value.upper)),
+    ])
+  }
+
+  /// SPEC §22's `nested`, when estimates are drawn per group: the spread of the groups' own answers over the
+  /// plausible sets of estimates, and the estimates ranked by their share of the spread in running out.
+  static func nested(_ s: RunSummary) -> [(String, OrderedJSON)] {
+    guard let nested = s.nested else { return [] }
+    func spread(_ value: NestedSummary.Spread) -> OrderedJSON {
+      .object([
+        ("p5", .number(value.p5)), ("p50", .number(value.p50)), ("p95", .number(value.p95)),
+        ("sdEpistemic", .number(value.sdEpistemic)), ("innerNoiseDominates", .bool(value.innerNoiseDominates)),
+      ])
+    }
+    return [
+      (
+        "nested",
+        .object([
+          ("inner", .integer(nested.inner)), ("groups", .integer(nested.groups)), ("ruin", spread(nested.ruin)),
+          ("below", nested.below.map(spread) ?? .null),
+          (
+            "requiredReserve",
+            .array(
+              nested.requiredReserve.map {
+                .object([
+                  ("confidence", .number($0.confidence)), ("p5", .number($0.p5)), ("p50", .number($0.p50)),
+                  ("p95", .number($0.p95)),
+                ])
+              })
+          ),
+          (
+            "ranking",
+            .array(
+              nested.ranking.map {
+                .object([("path", .string($0.parameter.path.description)), ("ruin", index($0.ruin))])
+              })
+          ),
+        ])
+      )
+    ]
+  }
+
   static func distribution(_ form: EstimateDistribution.Form) -> OrderedJSON {
     switch form {
     case .range(let a, let b): return .object([("range", .array([.number(a), .number(b)]))])

@@ -14,14 +14,16 @@ public enum TextSummary {
     }
     out += "\(s.reserveWords(money)), the chance of running out within \(s.years) "
     out += "year\(s.years == 1 ? "" : "s") is "
-    out += RunSummary.chancePhrase(ruin, hits: s.ruinedPathsByYear.last ?? 0, paths: s.paths)
+    out += RunSummary.chancePhrase(
+      ruin, hits: s.ruinedPathsByYear.last ?? 0, paths: s.paths, groups: s.nested?.groups)
     if s.floor != 0 { out += " (falling below the floor of \(money.short(s.floor)))" }
     out += ".\n"
     if let minimum = s.minimumMonths, let below = s.belowMinimum {
       out += "The chance of falling below the board's minimum of \(MonthsFormat.format(minimum)) of outgo at some "
       out += "month-end is "
       out += RunSummary.chancePhrase(
-        below, hits: s.belowMinimumPathsByYear.last ?? 0, paths: s.paths, did: "fell below it")
+        below, hits: s.belowMinimumPathsByYear.last ?? 0, paths: s.paths, did: "fell below it",
+        groups: s.nested?.groups)
       out += ".\n"
     }
     out += "\n"
@@ -49,7 +51,14 @@ public enum TextSummary {
       }
     }
 
-    if !s.uncertainty.isEmpty {
+    if let nested = s.nested {
+      out += "\n" + wrapped(NestedText.howSure(nested, s, money: money), width: 112)
+      for warning in NestedText.warnings(nested) { out += wrapped("Warning: " + warning, width: 112) }
+      if nested.ranking.contains(where: { $0.ruin != nil }) {
+        out += "\n" + NestedText.introduction + "\n"
+        for line in NestedText.table(nested.ranking, limit: 5) { out += line + "\n" }
+      }
+    } else if !s.uncertainty.isEmpty {
       out += "\n" + UncertaintyRanking.introduction + "\n"
       for line in UncertaintyRanking.table(s.uncertainty, limit: 5) { out += line + "\n" }
     }

@@ -40,7 +40,8 @@ public struct AssertionCheck: Sendable, Equatable {
   /// The ruin probability within `withinYears`, or the required reserve at `confidence` (SPEC §7).
   public var estimate: Double
   /// 95% interval: Wilson for a ruin probability; ranks ⌊Nc ∓ z√(Nc(1−c))⌋/⌈·⌉ of the ascending needs for a
-  /// required reserve (each shown as max(0, ·), like the estimate).
+  /// required reserve (each shown as max(0, ·), like the estimate). With estimates drawn per group (SPEC §22):
+  /// p̄ ± t₀.₉₇₅,J−1·sd(p_j)/√J over the J groups, and a bootstrap over groups for a reserve.
   public var lower: Double
   public var upper: Double
   /// Paths behind the estimate.
@@ -58,12 +59,16 @@ public struct AssertionCheck: Sendable, Equatable {
 
   /// Checks `assertion` against a run's summary.
   public static func evaluate(_ assertion: Assertion, summary: RunSummary) -> AssertionCheck {
-    _Evidence(
+    var evidence = _Evidence(
       paths: summary.paths, ruinedPathsByYear: summary.ruinedPathsByYear,
       belowMinimumPathsByYear: summary.belowMinimumPathsByYear, sortedNeeds: summary.sortedRequiredReserve,
-      sortedMinimumNeeds: summary.sortedMinimumNeed
-    )
-    .check(assertion)
+      sortedMinimumNeeds: summary.sortedMinimumNeed)
+    evidence.groups = summary.ruinGroups.map {
+      _Evidence.Groups(
+        ruin: $0, belowMinimum: summary.belowMinimumGroups, needs: summary.groupedNeeds,
+        minimumNeeds: summary.groupedMinimumNeeds)
+    }
+    return evidence.check(assertion)
   }
 
   /// Checks every assertion against a run's raw result, without the rest of a summary.
@@ -76,11 +81,20 @@ public struct AssertionCheck: Sendable, Equatable {
     let needsMinimumReserve = assertions.contains {
       if case .requiredReserveForMinimum = $0.metric { return true } else { return false }
     }
-    let evidence = _Evidence(
+    var evidence = _Evidence(
       paths: result.paths, ruinedPathsByYear: ruinedByYear,
       belowMinimumPathsByYear: RunSummary.cumulativeByYear(firstMonths: result.belowMinimumMonth, years: result.years),
       sortedNeeds: needsReserve ? result.requiredReserve.sorted() : [],
       sortedMinimumNeeds: needsMinimumReserve ? result.minimumNeed.sorted() : [])
+    if let inner = result.scenario.simulation.nested?.inner, result.paths % inner == 0, result.paths / inner >= 2 {
+      // Estimates drawn per group (SPEC §22): intervals over the groups.
+      evidence.groups = _Evidence.Groups(
+        ruin: GroupShares(firstMonths: result.firstRuinMonth, inner: inner, years: result.years),
+        belowMinimum: result.belowMinimumMonth.isEmpty
+          ? nil : GroupShares(firstMonths: result.belowMinimumMonth, inner: inner, years: result.years),
+        needs: needsReserve ? GroupedNeeds(needs: result.requiredReserve, inner: inner) : nil,
+        minimumNeeds: needsMinimumReserve ? GroupedNeeds(needs: result.minimumNeed, inner: inner) : nil)
+    }
     return assertions.map(evidence.check)
   }
 }
@@ -94,28 +108,49 @@ struct _Evidence {
   let sortedNeeds: [Double]
   /// The ascending needs for the board's minimum (SPEC §17); empty when no assertion asks for them.
   let sortedMinimumNeeds: [Double]
+  /// With estimates drawn per group (SPEC §22): what the intervals over groups are computed from.
+  var groups: Groups? = nil
+
+  /// The groups' counts and grouped needs (each nil when no assertion asks for it).
+  struct Groups {
+    var ruin: GroupShares
+    var belowMinimum: GroupShares?
+    var needs: GroupedNeeds?
+    var minimumNeeds: GroupedNeeds?
+  }
 
   func check(_ assertion: Assertion) -> AssertionCheck {
     switch assertion.metric {
     case .ruinProbability(let withinYears):
-      let ruin = RunSummary.proportion(successes: ruinedPathsByYear[withinYears - 1], trials: paths)
+      let ruin =
+        groups?.ruin.proportion(withinYears: withinYears)
+        ?? RunSummary.proportion(successes: ruinedPathsByYear[withinYears - 1], trials: paths)
       return AssertionCheck(
         assertion: assertion, estimate: ruin.value, lower: ruin.lower, upper: ruin.upper, paths: paths)
     case .belowMinimum(let withinYears):
       // The decoder accepts this metric only with a minimum, so the counts are there.
-      let below = RunSummary.proportion(successes: belowMinimumPathsByYear[withinYears - 1], trials: paths)
+      let below =
+        groups?.belowMinimum?.proportion(withinYears: withinYears)
+        ?? RunSummary.proportion(successes: belowMinimumPathsByYear[withinYears - 1], trials: paths)
       return AssertionCheck(
         assertion: assertion, estimate: below.value, lower: below.lower, upper: below.upper, paths: paths)
     case .requiredReserve(let confidence):
-      let level = RunSummary.reserveLevel(sorted: sortedNeeds, confidence: confidence)
-      return AssertionCheck(
-        assertion: assertion, estimate: level.value, lower: level.lower, upper: level.upper, paths: paths)
+      return reserveCheck(assertion, sorted: sortedNeeds, grouped: groups?.needs, confidence: confidence)
     case .requiredReserveForMinimum(let confidence):
       // The decoder accepts this metric only with a minimum, so the needs are there.
-      let level = RunSummary.reserveLevel(sorted: sortedMinimumNeeds, confidence: confidence)
-      return AssertionCheck(
-        assertion: assertion, estimate: level.value, lower: level.lower, upper: level.upper, paths: paths)
+      return reserveCheck(assertion, sorted: sortedMinimumNeeds, grouped: groups?.minimumNeeds, confidence: confidence)
     }
+  }
+
+  /// The reserve at `confidence` with its order-statistic interval, or with estimates drawn per group the interval
+  /// of a bootstrap over groups.
+  private func reserveCheck(
+    _ assertion: Assertion, sorted: [Double], grouped: GroupedNeeds?, confidence: Double
+  ) -> AssertionCheck {
+    var level = RunSummary.reserveLevel(sorted: sorted, confidence: confidence)
+    if let grouped { (level.lower, level.upper) = grouped.bootstrapIntervals(confidences: [confidence])[0] }
+    return AssertionCheck(
+      assertion: assertion, estimate: level.value, lower: level.lower, upper: level.upper, paths: paths)
   }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ReserveSimScenario
 
 /// 95% Monte Carlo confidence intervals for the estimates a run reports.
 public enum ConfidenceIntervals {
@@ -30,5 +31,15 @@ public enum ConfidenceIntervals {
     let lower = Int((nn * c - spread).rounded(.down))
     let upper = Int((nn * c + spread).rounded(.up))
     return (min(n, max(1, lower)), min(n, max(1, upper)))
+  }
+
+  /// t₀.₉₇₅ with ν degrees of freedom, the half-width factor of a 95% interval from ν + 1 independent means.
+  ///
+  /// For t > 0, P(T > t) = ½·I_{ν/(ν+t²)}(ν/2, ½), so t = √(ν(1 − x)/x) with x = I⁻¹(0.05; ν/2, ½).
+  public static func t975(degreesOfFreedom nu: Int) -> Double {
+    precondition(nu >= 1)
+    let v = Double(nu)
+    let x = IncompleteBeta.inverse(0.05, v / 2, 0.5)
+    return (v * (1 - x) / x).squareRoot()
   }
 }

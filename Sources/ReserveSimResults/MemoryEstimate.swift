@@ -15,6 +15,8 @@ import ReserveSimScenario
 /// - with uncertain estimates (SPEC §16), while `UncertaintyRanking` runs: 8 bytes a path for ruin as a number, 16
 ///   for the outputs side by side, and per worker (one per core, at most one per estimate) 52: the (key, path)
 ///   words and their scratch (16), the order bits (4) and two outputs whole and by subsample (32).
+/// - with estimates drawn per group (SPEC §22): the summary keeps the needs sorted with their groups (12 bytes a
+///   path, twice with a minimum), and their sort holds keys, groups and both scratch copies besides (32 a path).
 /// So the peak is 12 + 8·Y + max(Y/8, 24) bytes a path without uncertain estimates (116 at 10 years, 836 at 100), plus the process itself
 /// (`processBytes`) and each worker's block buffers: the normals and correlated shocks of 256 paths for every
 /// month (at most 8 factors · 8 bytes · 256 a month). Not counted: the percentile buckets of `HistogramSelect`,
@@ -59,7 +61,9 @@ public struct MemoryEstimate: Sendable, Equatable {
     let blocks = (paths + Simulator.blockSize - 1) / Simulator.blockSize
     let workers = max(1, min(threads, blocks))
     let blockBuffers = 8 * 8 * Simulator.blockSize * scenario.months
-    self.bytesPerPath = kept + max(flowsPerPath, sortPerPath, rankingPerPath)
+    if scenario.simulation.nested != nil { kept += scenario.policy?.minimumMonths != nil ? 24 : 12 }
+    let groupedSortPerPath = scenario.simulation.nested != nil ? 32.0 : 0
+    self.bytesPerPath = kept + max(flowsPerPath, sortPerPath, rankingPerPath, groupedSortPerPath)
     self.fixedBytes = Self.processBytes + workers * blockBuffers
     self.paths = paths
     self.years = years

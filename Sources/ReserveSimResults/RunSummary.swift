@@ -135,6 +135,16 @@ public struct RunSummary: Sendable {
   /// The dated agreements (SPEC §12) in words, one line per service that has one: when it ends, and the chance
   /// and term of each renewal (`Scenario.agreementTerms`).
   public var agreementTerms: [String] = []
+  /// With estimates drawn per group (SPEC §22): how sure the answers are; nil otherwise.
+  public var nested: NestedSummary? = nil
+  /// With estimates drawn per group: each group's paths that ran out by each year end, behind the ruin intervals.
+  public var ruinGroups: GroupShares? = nil
+  /// With estimates drawn per group and a minimum: each group's paths below it by each year end.
+  public var belowMinimumGroups: GroupShares? = nil
+  /// With estimates drawn per group: the needs (and the needs for the minimum) with their groups, behind the
+  /// reserve intervals (a bootstrap over groups).
+  package var groupedNeeds: GroupedNeeds? = nil
+  package var groupedMinimumNeeds: GroupedNeeds? = nil
 
   /// - Parameter ranksUncertainty: whether to rank the uncertain estimates (SPEC §16; about 15% of a run's CPU
   ///   with ten of them at 1M paths): only where an output prints the ranking (`check` prints none).
@@ -257,6 +267,9 @@ public struct RunSummary: Sendable {
       policyActivity[index] = a
     }
     if let warning = Self.overflowWarning(overflowed) { warnings.append(warning) }
+    if let inner = scenario.simulation.nested?.inner, n % inner == 0, n / inner >= 2 {
+      summariseGroups(result, inner: inner, reserveConfidences: reserveConfidences)
+    }
   }
 
   /// The one warning every output gives when amounts overflowed, naming what did (at most three, then a count);
@@ -308,14 +321,18 @@ public struct RunSummary: Sendable {
     return Shortfall(confidence: c, value: max(0, mean))
   }
 
-  /// Cumulative ruin probability within `years` years.
+  /// Cumulative ruin probability within `years` years; with estimates drawn per group, its error and interval over
+  /// the groups (SPEC §22).
   public func ruinProbability(withinYears years: Int) -> Proportion {
-    Self.proportion(successes: ruinedPathsByYear[years - 1], trials: paths)
+    ruinGroups?.proportion(withinYears: years)
+      ?? Self.proportion(successes: ruinedPathsByYear[years - 1], trials: paths)
   }
 
-  /// Share of paths below the board's minimum within `years` years (SPEC §15), nil without a minimum.
+  /// Share of paths below the board's minimum within `years` years (SPEC §15), nil without a minimum; with
+  /// estimates drawn per group, its error and interval over the groups.
   public func belowMinimum(withinYears years: Int) -> Proportion? {
-    belowMinimumPathsByYear.isEmpty
+    if let belowMinimumGroups { return belowMinimumGroups.proportion(withinYears: years) }
+    return belowMinimumPathsByYear.isEmpty
       ? nil : Self.proportion(successes: belowMinimumPathsByYear[years - 1], trials: paths)
   }
 

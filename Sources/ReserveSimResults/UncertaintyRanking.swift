@@ -50,7 +50,8 @@ public struct UncertainEstimateRank: Sendable {
 ///
 /// The bias left is of order 1/N plus the part of E[Y | θ] beyond M harmonics (a step in E[Y | θ] keeps about
 /// 95% of its variance in 10 harmonics, so such an S is slightly low). The interval comes from the same estimator
-/// on K = 10 disjoint subsamples (path mod 10), each with its own correction: S ± t₀.₉₇₅,₉ · sd(S₁…S₁₀)/√10.
+/// on K = 10 disjoint subsamples (path mod 10; group mod 10 when estimates are drawn per group of paths, SPEC §22),
+/// each with its own correction: S ± t₀.₉₇₅,₉ · sd(S₁…S₁₀)/√10.
 /// Paths are ordered by the uniform behind θ (θ = F⁻¹(u) is monotone in u), so ties of whole-number fields are
 /// broken at random, independently of Y.
 public enum UncertaintyRanking {
@@ -85,7 +86,7 @@ public enum UncertaintyRanking {
       let output = slots
       DispatchQueue.concurrentPerform(iterations: workers) { worker in
         // Each worker reuses one set of buffers for its parameters.
-        let space = Workspace(paths: n, outputs: count)
+        let space = Workspace(paths: n, outputs: count, inner: draws.inner)
         for j in stride(from: worker, to: parameters.count, by: workers) {
           let key = parameters[j].drawKey
           // The top 32 bits of each path's uniform order the paths as θ; the path index breaks ties.
@@ -118,16 +119,21 @@ public enum UncertaintyRanking {
     let split: [UnsafeMutableBufferPointer<Double>]
     /// Where subsample g starts in `split` (g = 0 … K).
     let offsets: [Int]
+    /// Paths per group of shared estimates (SPEC §22): path i falls in subsample ⌊i / inner⌋ mod K.
+    let inner: Int
 
-    init(paths n: Int, outputs: Int) {
+    init(paths n: Int, outputs: Int, inner: Int = 1) {
       self.n = n
+      self.inner = inner
       items = .allocate(capacity: n)
       order = .allocate(capacity: n)
       scratch = .allocate(capacity: n)
       whole = (0..<outputs).map { _ in .allocate(capacity: n) }
       split = (0..<outputs).map { _ in .allocate(capacity: n) }
+      var sizes = [Int](repeating: 0, count: subsamples)
+      for group in 0..<(n + inner - 1) / inner { sizes[group % subsamples] += min(inner, n - group * inner) }
       var offsets = [0]
-      for g in 0..<subsamples { offsets.append(offsets.last! + n / subsamples + (g < n % subsamples ? 1 : 0)) }
+      for size in sizes { offsets.append(offsets.last! + size) }
       self.offsets = offsets
     }
 
@@ -166,7 +172,7 @@ public enum UncertaintyRanking {
       next.withUnsafeMutableBufferPointer { next in
         for position in 0..<n {
           let path = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: items[position]))
-          let g = path % subsamples
+          let g = path / inner % subsamples
           let slot = next[g]
           next[g] = slot + 1
           for o in 0..<count {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The regularized incomplete beta function I_x(α, β) and its inverse.
-enum IncompleteBeta {
+package enum IncompleteBeta {
   /// I_x(α, β) by its continued fraction (modified Lentz), on the side where it converges fast:
   /// I_x(α, β) = x^α (1 − x)^β / (α B(α, β)) · 1/(1 + d₁/(1 + d₂/(1 + …))) for x < (α + 1)/(α + β + 2), else
   /// 1 − I_{1−x}(β, α).
@@ -44,7 +44,7 @@ enum IncompleteBeta {
   }
 
   /// x with I_x(α, β) = p, by bisection to the last bit (about 60 steps; draws of a beta are cached per run).
-  static func inverse(_ p: Double, _ alpha: Double, _ beta: Double) -> Double {
+  package static func inverse(_ p: Double, _ alpha: Double, _ beta: Double) -> Double {
     if p <= 0 { return 0 }
     if p >= 1 { return 1 }
     var low = 0.0, high = 1.0

@@ -118,9 +118,24 @@ extension Scenario {
     guard let value else { return SimulationSettings() }
     var reader = try ObjectReader(value, at: path, as: ScenarioFields.simulation)
     var settings = SimulationSettings()
-    try reader.decode(into: &settings)
+    try reader.decode(into: &settings) { reader, settings, key in
+      guard key == "nested" else { return false }
+      settings.nested = try reader.value("nested").map { try Self.nested($0, at: path.appending("nested")) }
+      return true
+    }
     try reader.rejectUnknownKeys()
+    // Whether the run's path count makes whole groups is checked where it is known (`RunPipeline`'s compile stage:
+    // `--paths` may change it).
     return settings
+  }
+
+  /// `simulation.nested` (SPEC §22).
+  private static func nested(_ value: JSONValue, at path: JSONPath) throws -> NestedDraws {
+    var reader = try ObjectReader(value, at: path, as: ScenarioFields.nested)
+    var nested = NestedDraws(inner: 0)
+    try reader.decode(into: &nested)
+    try reader.rejectUnknownKeys()
+    return nested
   }
 
   private static func reserve(_ value: JSONValue?, at path: JSONPath) throws -> ReservePolicy {

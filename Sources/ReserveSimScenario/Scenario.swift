@@ -43,9 +43,40 @@ public struct SimulationSettings: Equatable, Sendable {
   public static let defaultSeed: UInt64 = 1
   public var paths: Int
   public var seed: UInt64
-  public init(paths: Int = defaultPaths, seed: UInt64 = defaultSeed) {
+  /// Estimates drawn per group of paths (SPEC §22); nil: per path (SPEC §16).
+  public var nested: NestedDraws?
+  public init(paths: Int = defaultPaths, seed: UInt64 = defaultSeed, nested: NestedDraws? = nil) {
     self.paths = paths
     self.seed = seed
+    self.nested = nested
+  }
+
+  /// Paths per group of shared estimates: `nested.inner`, or 1 when each path draws its own.
+  public var pathsPerDraw: Int { nested?.inner ?? 1 }
+}
+
+/// Estimates drawn once per group of `inner` consecutive paths (SPEC §22): group j = ⌊i / inner⌋ draws every
+/// estimate written as a distribution at counter (j, 0, 0x07000000, key), so its paths share one set θ_j, and the
+/// spread of the groups' answers is the spread that the estimates cause.
+public struct NestedDraws: Equatable, Sendable {
+  /// The least paths in a group.
+  public static let minimumInner = 100
+  /// The least groups in a run.
+  public static let minimumGroups = 20
+  /// Paths per group, n ≥ 100.
+  public var inner: Int
+  public init(inner: Int) { self.inner = inner }
+
+  /// Why `paths` paths cannot form groups of `inner` (not a multiple, or fewer than 20 groups); nil when they can.
+  public func problem(paths: Int) -> String? {
+    if paths % inner != 0 {
+      return "the path count \(paths) is not a multiple of the \(inner) paths per group (nested.inner)"
+    }
+    if paths / inner < Self.minimumGroups {
+      return "\(paths) paths make \(paths / inner) groups of \(inner); nested draws need at least "
+        + "\(Self.minimumGroups) groups (\(Self.minimumGroups * inner) paths)"
+    }
+    return nil
   }
 }
 

@@ -95,6 +95,22 @@ public enum ScenarioFields {
         at: .seed(\SimulationSettings.seed),
         "The starting point of the random numbers. Path i's random numbers depend only on the seed and i, so a run of 2N paths contains the first N paths' results unchanged."
       ),
+      ScenarioField(
+        "nested", .object("nested"), at: .optionalObject(\SimulationSettings.nested),
+        "Estimates drawn per group of paths rather than per path, to say how sure the answers are: the paths form consecutive groups of inner paths, each group shares one draw of every estimate written as a distribution, and the results add each group's own answers (their spread is the spread that research on the estimates could remove)."
+      ),
+    ])
+
+  static let nested = ScenarioObject(
+    "nested", title: "Estimates drawn per group",
+    description:
+      "Paths i = j·inner … (j+1)·inner − 1 form group j and share one draw of every estimate written as a distribution; every other random number stays per path. The path count must be a multiple of inner, with at least 20 groups.",
+    fields: [
+      ScenarioField(
+        "inner", .wholeNumber, range: .between(100, 1e9), unit: "paths", required: .always,
+        at: .wholeNumber(\NestedDraws.inner),
+        "The paths in each group (at least 100): each group's own chance of running out is a share of this many futures."
+      )
     ])
 
   static let reserve = ScenarioObject(
@@ -518,7 +534,8 @@ public enum ScenarioFields {
 
   /// Every object, the top level first, in the order the format's reference shows them.
   static let objects: [ScenarioObject] = [
-    root, simulation, reserve, factors, factor, correlation, moneyLine, sponsorTier, inKindService, event, agreement,
+    root, simulation, nested, reserve, factors, factor, correlation, moneyLine, sponsorTier, inKindService, event,
+    agreement,
     mitigation, oneOff, policy, cuts, appeal, ruinProbabilityAssertion, requiredReserveAssertion,
     belowMinimumAssertion, requiredReserveForMinimumAssertion,
   ]

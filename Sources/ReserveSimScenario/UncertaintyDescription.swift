@@ -5,9 +5,11 @@ import Foundation
 public enum UncertaintyDescription {
   /// One line per uncertain parameter: `path: range [a, b] → lognormal, 5% a · 50% m · 95% b`, and a note when a
   /// range's normal or lognormal is truncated to the field's valid range.
-  public static func lines(_ parameters: [UncertainParameter]) -> [String] {
+  /// - Parameter inner: paths per group of shared draws (SPEC §22), nil when each path draws its own.
+  public static func lines(_ parameters: [UncertainParameter], inner: Int? = nil) -> [String] {
     guard !parameters.isEmpty else { return [] }
-    var lines = ["\(parameters.count) uncertain estimate\(parameters.count == 1 ? "" : "s") (each path draws its own):"]
+    let who = inner.map { "each group of \($0) paths draws its own" } ?? "each path draws its own"
+    var lines = ["\(parameters.count) uncertain estimate\(parameters.count == 1 ? "" : "s") (\(who)):"]
     for parameter in parameters {
       let d = parameter.distribution
       let written = d.json.jsonText

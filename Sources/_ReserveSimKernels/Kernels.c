@@ -67,7 +67,8 @@ struct rs_kernel_table {
   void (*updateBalancesLanes)(
       const rs_block_month *, const rs_reserve_lanes *, const double *, const rs_reserve_state *);
   void (*policyReplay)(
-      const rs_block_month *, int32_t, const rs_policy_plan *, const rs_replay_flows *, const rs_replay_state *);
+      const rs_block_month *, int32_t, int32_t, const rs_policy_plan *, const rs_replay_flows *,
+      const rs_replay_state *);
 };
 
 #define RS_SUFFIX _baseline
@@ -227,7 +228,7 @@ void rs_update_balances_lanes(
 }
 
 void rs_policy_replay(
-    const rs_block_month *at, int32_t lastMonth, const rs_policy_plan *policy, const rs_replay_flows *flows,
-    const rs_replay_state *state) {
-  rs_kernels()->policyReplay(at, lastMonth, policy, flows, state);
+    const rs_block_month *at, int32_t lastMonth, int32_t stopWhenFailed, const rs_policy_plan *policy,
+    const rs_replay_flows *flows, const rs_replay_state *state) {
+  rs_kernels()->policyReplay(at, lastMonth, stopWhenFailed, policy, flows, state);
 }

@@ -8,11 +8,12 @@
 // donations. The replay then repeats the operations of rs_policy_money, rs_update_balances and
 // rs_policy_month_end in the same order, so the same B₀ gives the same balances, bit for bit.
 
-/// One month of the replay for every lane (see rs_policy_replay); returns whether some lane appealed. `lanesOwn`
-/// (a constant at each call): 1 when growth, floor and discount are each lane's own (SPEC §16).
+/// One month of the replay for every lane (see rs_policy_replay); returns whether some lane appealed, and in
+/// *alive whether some lane has neither been ruined nor fallen below the minimum yet. `lanesOwn` (a constant at
+/// each call): 1 when growth, floor and discount are each lane's own (SPEC §16).
 RS_INLINE int32_t RS_NAME(rs_replay_month_body)(
     int32_t lanes, int32_t month, const rs_policy_plan *policy, const rs_replay_flows *flows,
-    const rs_replay_state *state, ptrdiff_t row, int lanesOwn, uint8_t *restrict flags) {
+    const rs_replay_state *state, ptrdiff_t row, int lanesOwn, uint8_t *restrict flags, int32_t *alive) {
   const rs_policy_thresholds t = RS_NAME(rs_thresholds)(policy);
   const double minimum = t.minimum;
   const int32_t hasMinimum = policy->minimumMonths >= 0;
@@ -30,7 +31,7 @@ RS_INLINE int32_t RS_NAME(rs_replay_month_body)(
   int32_t *restrict ruin = state->ruinMonth, *restrict below = state->belowMinimumMonth;
   int32_t *restrict active = state->cutActive, *restrict last = state->lastAppeal;
   int32_t *restrict count = state->appealCount, *restrict arrives = state->appealArrives;
-  int32_t appeals = 0;
+  int32_t appeals = 0, notRuined = 0, notBelow = 0;
 #pragma clang loop vectorize(assume_safety)
   for (int32_t lane = 0; lane < lanes; lane++) {
     // rs_policy_money: the cuts' saving and an arriving appeal.
@@ -59,13 +60,18 @@ RS_INLINE int32_t RS_NAME(rs_replay_month_body)(
     const int32_t appeal = RS_NAME(rs_decide)(lane, month, cover, t, below, active, last, count, arrives);
     flags[lane] = (uint8_t)appeal;
     appeals |= appeal;
+    notRuined |= ruin[lane] == 0;
+    notBelow |= below[lane] == 0;
   }
+  alive[0] = notRuined;
+  alive[1] = notBelow;
   return appeals;
 }
 
 static void RS_NAME(rs_policy_replay)(
-    const rs_block_month *at, int32_t lastMonth, const rs_policy_plan *policy, const rs_replay_flows *flows,
-    const rs_replay_state *state) {
+    const rs_block_month *at, int32_t lastMonth, int32_t stopWhenFailed, const rs_policy_plan *policy,
+    const rs_replay_flows *flows, const rs_replay_state *state) {
+  int32_t alive[2];
   const int32_t lanes = at->lanes;
   const ptrdiff_t stride = at->stride;
   for (int32_t lane = 0; lane < lanes; lane++) {
@@ -86,8 +92,11 @@ static void RS_NAME(rs_policy_replay)(
   for (int32_t month = 1; month <= lastMonth; month++) {
     const ptrdiff_t row = (ptrdiff_t)(month - 1) * stride;
     const int32_t appeals =
-        lanesOwn ? RS_NAME(rs_replay_month_body)(lanes, month, policy, flows, state, row, 1, flags)
-                 : RS_NAME(rs_replay_month_body)(lanes, month, policy, flows, state, row, 0, flags);
+        lanesOwn ? RS_NAME(rs_replay_month_body)(lanes, month, policy, flows, state, row, 1, flags, alive)
+                 : RS_NAME(rs_replay_month_body)(lanes, month, policy, flows, state, row, 0, flags, alive);
+    // Every lane has failed what the caller asks about: the rest of the months cannot change that.
+    if (stopWhenFailed == 1 && !alive[0]) break;
+    if (stopWhenFailed == 2 && !alive[1]) break;
     if (!appeals || policy->alwaysAct) continue;
     // The appeals' answers: the uniform at (path, month, 0x06000000, 0), as rs_policy_month_end draws it, kept in
     // flows->appealDraw (NaN until first needed) for the next replay.

@@ -19,6 +19,7 @@ struct CheckCommand: ParsableCommand {
 
   @OptionGroup var input: ScenarioOptions
   @OptionGroup var simulation: SimulationOptions
+  @OptionGroup var nesting: NestedOption
 
   @Flag(help: "Count inconclusive checks as failures.")
   var strict = false
@@ -59,7 +60,7 @@ struct CheckCommand: ParsableCommand {
 
   func run() throws {
     if let junit { try OutputFiles.check([.file(junit, option: "--junit")], reading: files) }
-    let pipeline = try simulation.pipeline(input)
+    let pipeline = nesting.applied(to: try simulation.pipeline(input))
     var outcomes: [ScenarioCheck] = []
     for (loaded, assertions) in try loadAll(pipeline) {
       let scenario = loaded.scenario

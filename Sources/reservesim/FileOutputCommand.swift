@@ -9,10 +9,22 @@ protocol FileOutputCommand: ParsableCommand {
   var io: ScenarioToFile { get }
   var input: ScenarioOptions { get }
   var simulation: SimulationOptions { get }
+  var nesting: NestedOption { get }
   /// "Report", "Notebook": named in the closing message.
   static var outputName: String { get }
-  /// The file's text for a run summarised at `RunSummary.reserveCurveConfidences`.
-  static func render(_ summary: RunSummary, scenario: Scenario) throws -> String
+  var attribution: AttributionOption { get }
+  /// The file's text for a run summarised at `RunSummary.reserveCurveConfidences`, with the attribution when asked.
+  static func render(_ summary: RunSummary, scenario: Scenario, attribution: Attribution?) throws -> String
+}
+
+/// `--attribute METRIC`: add where the risk comes from (SPEC §20) to the file.
+struct AttributionOption: ParsableArguments {
+  @Option(
+    name: .customLong("attribute"),
+    help: ArgumentHelp(
+      "Also share this metric over the risk sources (ruin, below or reserve@C), as `attribute` does.",
+      valueName: "metric"))
+  var metric: String?
 }
 
 extension FileOutputCommand {
@@ -21,17 +33,29 @@ extension FileOutputCommand {
   /// simulated or written.
   func run() throws {
     try OutputFiles.check([.file(io.output, option: "-o")], reading: [io.file])
-    let pipeline = try simulation.pipeline(input)
+    let pipeline = nesting.applied(to: try simulation.pipeline(input))
     let loaded = try pipeline.load(io.file)
     InputWarnings.report(loaded, asErrors: false)
+    if let metric = attribution.metric {
+      // A bad metric stops the command before anything is simulated.
+      do { _ = try AttributionMetric(parsing: metric, for: loaded.scenario) } catch let error as ScenarioError {
+        throw error.inFile(io.file)
+      }
+    }
     let progress = ProgressBar.forTerminal(enabled: true)
     let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
     let output = try awaitPipeline {
       try await pipeline.run(
         loaded, paths: paths, seed: seed, reserveConfidences: RunSummary.reserveCurveConfidences, progress: report)
     }
+    let attribution = try attribution.metric.map { metric in
+      try awaitPipeline {
+        try await pipeline.attribute(loaded, metric: metric, paths: paths, seed: seed, progress: report)
+      }
+    }
     progress?.finish()
-    try OutputFiles.write(Self.render(output.summary, scenario: output.scenario), to: io.output)
+    try OutputFiles.write(
+      Self.render(output.summary, scenario: output.scenario, attribution: attribution), to: io.output)
     print(output.summary.headline)
     print("\(Self.outputName) written to \(io.output)")
   }

@@ -12,10 +12,12 @@ struct ReportCommand: FileOutputCommand {
   @OptionGroup var io: ScenarioToFile
   @OptionGroup var input: ScenarioOptions
   @OptionGroup var simulation: SimulationOptions
+  @OptionGroup var attribution: AttributionOption
+  @OptionGroup var nesting: NestedOption
 
   static let outputName = "Report"
 
-  static func render(_ summary: RunSummary, scenario: Scenario) throws -> String {
-    HTMLReport.render(summary, scenario: scenario, version: ReserveSimVersion.string)
+  static func render(_ summary: RunSummary, scenario: Scenario, attribution: Attribution?) throws -> String {
+    HTMLReport.render(summary, scenario: scenario, version: ReserveSimVersion.string, attribution: attribution)
   }
 }

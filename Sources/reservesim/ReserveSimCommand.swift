@@ -14,6 +14,7 @@ struct ReserveSimCommand: ParsableCommand {
     subcommands: [
       RunCommand.self, CheckCommand.self, ValidateCommand.self, ReportCommand.self, NotebookCommand.self,
       CompareCommand.self, SensitivityCommand.self, SweepCommand.self, DriversCommand.self, SolveCommand.self,
+      AttributeCommand.self,
       SchemaCommand.self, ServeCommand.self,
     ]
   )

@@ -13,6 +13,7 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var input: ScenarioOptions
   @OptionGroup var simulation: SimulationOptions
+  @OptionGroup var nesting: NestedOption
 
   @Flag(help: "Print the summary as JSON on stdout, and nothing else.")
   var json = false
@@ -30,7 +31,7 @@ struct RunCommand: ParsableCommand {
     if let csv {
       try OutputFiles.check([.folder(csv, files: CSVExport.fileNames, option: "--csv")], reading: [file])
     }
-    let pipeline = try simulation.pipeline(input)
+    let pipeline = nesting.applied(to: try simulation.pipeline(input))
     let loaded = try pipeline.load(file)
     if let csv, CSVExport.fileNames(for: loaded.scenario) != CSVExport.fileNames {
       // The policy's and the runway's files too (SPEC §19, §21), still before simulating.

@@ -37,7 +37,9 @@ struct ValidateCommand: ParsableCommand {
           valid.append("  dated agreements:")
           valid += scenario.agreementTerms.map { "    " + $0 }
         }
-        valid += UncertaintyDescription.lines(scenario.uncertainParameters).map { "  " + $0 }
+        valid += UncertaintyDescription.lines(
+          scenario.uncertainParameters, inner: scenario.simulation.nested?.inner
+        ).map { "  " + $0 }
       } catch let error as ScenarioError {
         failures.append(error.description)
       }

@@ -82,3 +82,17 @@ struct CommandLineRunner {
     return url
   }
 }
+
+extension CommandLineRunner {
+  /// Writes `contents` to `name` in `folder`; returns its path.
+  static func write(_ contents: String, named name: String, in folder: URL) throws -> String {
+    let url = folder.appendingPathComponent(name)
+    try contents.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+  }
+
+  /// `text` parsed as a JSON object (failing the test, with the text, when it is not one).
+  static func jsonObject(_ text: String) throws -> [String: Any] {
+    try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
+  }
+}

@@ -21,6 +21,20 @@ final class GoldenOutputTests: XCTestCase {
   /// The scenario also run at other thread counts (SPEC §8: no output depends on it); it has uncertain estimates,
   /// whose ranking is reduced across threads too.
   static let threadedScenario = "pypi-2020-uncertain"
+  /// Files that draw their estimates per group of paths (SPEC §22) run at 4,000 paths in groups of 200, the fewest
+  /// groups a run may have (20).
+  static let goldenInner = "200"
+
+  /// Whether scenario `name` (or a file it extends) sets `simulation.nested`.
+  static func isNested(_ name: String) -> Bool {
+    let url = CommandLineRunner.repository.appendingPathComponent("scenarios/\(name).json")
+    guard let data = try? Data(contentsOf: url),
+      let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else { return false }
+    if let simulation = document["simulation"] as? [String: Any], simulation["nested"] != nil { return true }
+    guard let base = document["extends"] as? String else { return false }
+    return isNested(String(base.dropLast(".json".count)))
+  }
 
   /// `Tests/EndToEndTests/Golden` (excluded from the target in Package.swift).
   static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
@@ -48,7 +62,8 @@ final class GoldenOutputTests: XCTestCase {
   private func run(_ name: String, _ extra: [String], file: StaticString = #filePath, line: UInt = #line) throws
     -> CommandLineRunner.Outcome
   {
-    let arguments = ["run", "scenarios/\(name).json", "--paths", Self.paths, "--seed", Self.seed] + extra
+    let nesting = Self.isNested(name) ? ["--nested", Self.goldenInner] : []
+    let arguments = ["run", "scenarios/\(name).json", "--paths", Self.paths, "--seed", Self.seed] + nesting + extra
     let outcome = try CommandLineRunner.run(arguments, in: CommandLineRunner.repository)
     XCTAssertEqual(
       outcome.status, 0, "reservesim \(arguments.joined(separator: " ")): \(outcome.stderr)", file: file, line: line)
@@ -111,9 +126,12 @@ final class GoldenOutputTests: XCTestCase {
   /// threads matches the same golden file (recorded at the default, all cores).
   func testTheThreadCountDoesNotMoveTheGoldenOutput() throws {
     try XCTSkipIf(recording, "recording: compared on the next run")
-    for threads in [1, 2, 3] {
-      let json = try run(Self.threadedScenario, ["--json", "--threads", "\(threads)"])
-      assertGolden(Data(json.stdout.utf8), "\(Self.threadedScenario)/run.json", context: "at --threads \(threads)")
+    // The second draws its estimates per group (SPEC §22), whose intervals come from a bootstrap over groups.
+    for scenario in [Self.threadedScenario, "pypi-today"] {
+      for threads in [1, 2, 3] {
+        let json = try run(scenario, ["--json", "--threads", "\(threads)"])
+        assertGolden(Data(json.stdout.utf8), "\(scenario)/run.json", context: "at --threads \(threads)")
+      }
     }
   }
 

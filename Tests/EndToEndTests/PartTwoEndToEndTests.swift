@@ -4,6 +4,8 @@ import XCTest
 /// SPEC Part II through the binary: the shipped files that use it, `--set` on its fields, its errors, and its
 /// outputs.
 final class PartTwoEndToEndTests: XCTestCase {
+  /// pypi-today.json draws its estimates per group of 1,000 paths (SPEC §22); these small runs draw them per path.
+  static let perPath = "simulation.nested=null"
   private let today = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-today.json").path
   private let policy = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-today-policy.json").path
 
@@ -14,9 +16,9 @@ final class PartTwoEndToEndTests: XCTestCase {
   }
 
   func testAnEarlierAgreementEndSetFromTheCommandLineRaisesTheRisk() throws {
-    let base = try json(["run", today, "--paths", "4000", "--json"])
+    let base = try json(["run", today, "--set", Self.perPath, "--paths", "4000", "--json"])
     let early = try json([
-      "run", today, "--paths", "4000", "--json", "--set",
+      "run", today, "--set", Self.perPath, "--paths", "4000", "--json", "--set",
       #"inKindServices[CDN (Fastly)].agreement={"ends": "2026-06"}"#,
     ])
     let ruin = { (document: [String: Any]) in (document["ruinProbability"] as? [String: Any])?["value"] as? Double }
@@ -83,7 +85,7 @@ final class PartTwoEndToEndTests: XCTestCase {
   }
 
   func testThePolicyFileSearchesTheReserveAndOmitsTheShortfall() throws {
-    let document = try json(["run", policy, "--paths", "1000", "--json"])
+    let document = try json(["run", policy, "--set", Self.perPath, "--paths", "1000", "--json"])
     XCTAssertEqual(document["requiredReserveMethod"] as? String, "search")
     XCTAssertTrue(document["expectedShortfall"] is NSNull)
     XCTAssertNotNil(document["expectedShortfallOmitted"] as? String)
@@ -93,18 +95,18 @@ final class PartTwoEndToEndTests: XCTestCase {
 
   /// SPEC §19: the shipped policy file bounds its appeal, and its outputs say what the responses did.
   func testThePolicyFileReportsItsActivityAndWritesPolicyCSV() throws {
-    let document = try json(["run", policy, "--paths", "1000", "--json"])
+    let document = try json(["run", policy, "--set", Self.perPath, "--paths", "1000", "--json"])
     let rows = try XCTUnwrap(document["policyActivity"] as? [[String: Any]])
     XCTAssertEqual(rows.map { $0["year"] as? Int }, [1, 2, 3, 4, 5])
     let appeals = rows.compactMap { $0["appeals"] as? Double }.reduce(0, +)
     XCTAssertGreaterThan(appeals, 0)
     XCTAssertLessThanOrEqual(appeals, 2, "maxAppeals is 2")
-    XCTAssertNil(try json(["run", today, "--paths", "300", "--json"])["policyActivity"])
+    XCTAssertNil(try json(["run", today, "--set", Self.perPath, "--paths", "300", "--json"])["policyActivity"])
 
     let folder = try CommandLineRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     let csv = folder.appendingPathComponent("csv").path
-    let run = try CommandLineRunner.run(["run", policy, "--paths", "300", "--csv", csv])
+    let run = try CommandLineRunner.run(["run", policy, "--set", Self.perPath, "--paths", "300", "--csv", csv])
     XCTAssertEqual(run.status, 0, run.stderr)
     XCTAssertTrue(run.stdout.contains("What the responses did"), run.stdout)
     XCTAssertEqual(
@@ -115,12 +117,13 @@ final class PartTwoEndToEndTests: XCTestCase {
     // A folder where policy.csv should go is refused before simulating, and nothing is written.
     let blocked = folder.appendingPathComponent("blocked").path
     try FileManager.default.createDirectory(atPath: blocked + "/policy.csv", withIntermediateDirectories: true)
-    let refused = try CommandLineRunner.run(["run", policy, "--paths", "300", "--csv", blocked])
+    let refused = try CommandLineRunner.run(["run", policy, "--set", Self.perPath, "--paths", "300", "--csv", blocked])
     XCTAssertEqual(refused.status, 2, refused.stderr)
     XCTAssertTrue(refused.stderr.contains("policy.csv"), refused.stderr)
     XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: blocked), ["policy.csv"])
     // Without cuts or appeal the same folder is fine: policy.csv is not one of its files.
-    XCTAssertEqual(try CommandLineRunner.run(["run", today, "--paths", "300", "--csv", blocked]).status, 0)
+    XCTAssertEqual(
+      try CommandLineRunner.run(["run", today, "--set", Self.perPath, "--paths", "300", "--csv", blocked]).status, 0)
   }
 
   func testMaxAppealsMustBeAWholeNumberOfAtLeastZero() throws {
@@ -136,7 +139,9 @@ final class PartTwoEndToEndTests: XCTestCase {
   }
 
   func testCheckTakesTheBelowMinimumMetricFromTheCommandLine() throws {
-    let pass = try CommandLineRunner.run(["check", today, "--paths", "2000", "--assert", "below<=90%@1y"])
+    let pass = try CommandLineRunner.run([
+      "check", today, "--set", Self.perPath, "--paths", "2000", "--assert", "below<=90%@1y",
+    ])
     XCTAssertEqual(pass.status, 0, pass.stdout + pass.stderr)
     XCTAssertTrue(pass.stdout.contains("below minimum within 1y"), pass.stdout)
     let baseline = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
@@ -235,7 +240,9 @@ final class InputHintEndToEndTests: XCTestCase {
 final class CompareLabelEndToEndTests: XCTestCase {
   func testBIsNamedByItsEdits() throws {
     let today = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-today.json").path
-    let outcome = try CommandLineRunner.run(["compare", today, "--set-b", "reserve.initial=3e6", "--paths", "300"])
+    let outcome = try CommandLineRunner.run([
+      "compare", today, "--set", PartTwoEndToEndTests.perPath, "--set-b", "reserve.initial=3e6", "--paths", "300",
+    ])
     XCTAssertEqual(outcome.status, 0, outcome.stderr)
     XCTAssertTrue(outcome.stdout.contains("B: PyPI today (2026) (reserve.initial=3e6)"), outcome.stdout)
   }

@@ -336,12 +336,8 @@ final class WhatIfCommandTests: XCTestCase {
     """
 
   private func write(_ name: String, _ contents: String) throws -> String {
-    let url = folder.appendingPathComponent(name)
-    try contents.write(to: url, atomically: true, encoding: .utf8)
-    return url.path
+    try CommandLineRunner.write(contents, named: name, in: folder)
   }
 
-  private func object(_ text: String) throws -> [String: Any] {
-    try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
-  }
+  private func object(_ text: String) throws -> [String: Any] { try CommandLineRunner.jsonObject(text) }
 }

@@ -13,10 +13,10 @@ import Testing
   @Test func theResultIsTheSimulatorsAndTheSummarys() async throws {
     var simulator = Simulator(threads: 2)
     let pipeline = RunPipeline(simulator: simulator)
-    let output = try await pipeline.run(file: Self.today, paths: 3000, seed: 11)
+    let output = try await pipeline.run(file: Self.today, paths: 20_000, seed: 11)
     let scenario = try ScenarioLoader().load(Self.today)
     simulator.recordsFirstPaidMonths = true
-    let direct = simulator.run(scenario, paths: 3000, seed: 11)
+    let direct = simulator.run(scenario, paths: 20_000, seed: 11)
     #expect(output.result.firstPaidMonth == direct.firstPaidMonth)
     #expect(output.result.requiredReserve == direct.requiredReserve)
     #expect(output.result.yearEndBalance == direct.yearEndBalance)
@@ -29,7 +29,9 @@ import Testing
   /// `check` and `sensitivity --global` show no runway after a loss (SPEC §21), so they record no first paid month;
   /// `run` does.
   @Test func onlyARunThatShowsTheRunwayRecordsIt() async throws {
-    let pipeline = RunPipeline(simulator: Simulator(threads: 2))
+    // The file's estimates drawn per path (not per group of 1,000), so that 500 paths are a valid run.
+    let unnested = try ScenarioOverride(parsing: "simulation.nested=null")
+    let pipeline = RunPipeline(loader: ScenarioLoader(overrides: [unnested]), simulator: Simulator(threads: 2))
     let loaded = try pipeline.load(Self.today)
     let checked = try await pipeline.check(loaded, assertions: loaded.scenario.assertions, paths: 500)
     #expect(checked.result.firstPaidMonth == nil && checked.summary.runwayAfterLoss == nil)
@@ -43,7 +45,7 @@ import Testing
   @Test func aSetEditEqualsTheEditedFile() async throws {
     let edit = try ScenarioOverride(parsing: "reserve.initial=1234567")
     let edited = try await RunPipeline(loader: ScenarioLoader(overrides: [edit]), simulator: Simulator(threads: 2))
-      .run(file: Self.today, paths: 2000)
+      .run(file: Self.today, paths: 20_000)
 
     guard case .object(var fields) = try ScenarioLoader().composedDocument(Self.today),
       case .object(var reserve)? = fields["reserve"]
@@ -58,7 +60,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let file = folder.appendingPathComponent("edited.json")
     try JSONValue.object(fields).jsonText.write(to: file, atomically: true, encoding: .utf8)
-    let written = try await RunPipeline(simulator: Simulator(threads: 2)).run(file: file.path, paths: 2000)
+    let written = try await RunPipeline(simulator: Simulator(threads: 2)).run(file: file.path, paths: 20_000)
 
     #expect(edited.scenario.reserve.initial == 1_234_567)
     #expect(edited.result.requiredReserve == written.result.requiredReserve)
@@ -86,7 +88,8 @@ import Testing
   @Test func aSweepsProgressCoversEveryPoint() async throws {
     let seen = Recorder()
     let pipeline = RunPipeline(simulator: Simulator(threads: 2))
-    let loaded = try pipeline.load(Self.today)
+    var loaded = try pipeline.load(Self.today)
+    loaded.scenario.simulation.nested = nil  // 1,000 paths each drawing their own estimates
     let axis = try #require(try SweepAxis(parsing: "reserve.initial=0:2e6:3"))
     let sweep = try await pipeline.sweep(loaded, axes: [axis], paths: 1000) { seen.append($0) }
     #expect(sweep.rows.count == 3)

@@ -127,7 +127,7 @@ final class PolicyReplayTests: XCTestCase {
 
   /// The search assumes that a path that survives from its need survives from every larger B₀. Counted on the
   /// shipped policy file: each path's survival is checked at its need plus 2ᵏ tolerances (k = 0 … 20) and at 32
-  /// points up to the closed form's need without responses. About a third of its paths break the assumption (an
+  /// points up to the closed form's need without responses. About one path in eight breaks the assumption (an
   /// appeal's answer is drawn in the month it is made, so a larger B₀ that moves the appeal redraws it), yet the
   /// run's reserve at each level still keeps its share of the same paths: that is the property the search needs,
   /// and the one asserted here.

@@ -18,7 +18,7 @@ final class RunwayOutputTests: XCTestCase {
       """
       {"name": "runway", "years": 5, "reserve": {"initial": \(initial)}\(lines)\(policy),
        "inKindServices": [{"name": "CDN", "monthlyValue": 1000, "scaling": "fixed",
-                           "agreement": {"ends": \(ends), "renewalProbability": 0}}]}
+                           "agreement": {"ends": \(ends), "renewalProbability": 0, "renewalYears": 1}}]}
       """)
     var simulator = Simulator(threads: 2)
     simulator.recordsFirstPaidMonths = true

@@ -25,7 +25,7 @@ final class RunwayAfterLossTests: XCTestCase {
       """
       {"name": "runway", "years": \(years), "reserve": {"initial": \(initial)}\(lines)\(policy),
        "inKindServices": [{"name": "CDN", "monthlyValue": 1000, "scaling": "fixed",
-                           "agreement": {"ends": \(ends), "renewalProbability": 0}}]}
+                           "agreement": {"ends": \(ends), "renewalProbability": 0, "renewalYears": 1}}]}
       """)
   }
 

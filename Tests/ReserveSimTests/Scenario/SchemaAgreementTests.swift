@@ -19,7 +19,7 @@ final class SchemaAgreementTests: XCTestCase {
   /// A valid document holding every object of the format once, each with only its required fields.
   /// `years` is 100, the largest horizon, so that `withinYears` may take its whole schema range.
   static let minimalDocument = """
-    {"name": "Probe", "years": 100, "simulation": {}, "reserve": {}, "factors": {"traffic": {}},
+    {"name": "Probe", "years": 100, "simulation": {"nested": {"inner": 100}}, "reserve": {}, "factors": {"traffic": {}},
      "correlations": [{"between": ["traffic", "unitCost"], "rho": 0}],
      "income": [{"name": "Income"}], "expenses": [{"name": "Expense"}], "sponsorTiers": [{"name": "Tier"}],
      "inKindServices": [{"name": "Service", "agreement": {"ends": 1, "renewalYears": 1}, "mitigation": {"afterMonths": 0, "costFraction": 0}}],
@@ -37,6 +37,7 @@ final class SchemaAgreementTests: XCTestCase {
   static let probes: [(definition: String?, path: [JSONPath.Component])] = [
     (nil, []),
     ("simulation", [.key("simulation")]),
+    ("nested", [.key("simulation"), .key("nested")]),
     ("reserve", [.key("reserve")]),
     ("factors", [.key("factors")]),
     ("factor", [.key("factors"), .key("traffic")]),

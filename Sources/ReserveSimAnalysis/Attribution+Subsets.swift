@@ -1,0 +1,136 @@
+import ReserveSimEngine
+import ReserveSimResults
+import ReserveSimScenario
+
+/// Runs subsets of risk sources on common random numbers and reduces the paths' outcomes to each subset's metric
+/// f(T) and, with the Shapley weights, each source's 95% interval (`Attribution`).
+struct SubsetEvaluator {
+  let scenario: Scenario
+  let metric: AttributionMetric
+  let paths: Int
+  let seed: UInt64
+  let simulator: Simulator
+  let cancellation: CancellationFlag?
+
+  /// f(T) for each run, and with Shapley weights each player's 95% interval.
+  struct Values {
+    var values: [Double]
+    var intervals: [(lower: Double, upper: Double)]
+  }
+
+  /// f(T) of each of `runs` (with `shapley`, `runs[T]` is subset T of its players, and the intervals are filled).
+  func evaluate(
+    _ runs: [SwitchedOffSources], shapley: Shapley? = nil, progress: (@Sendable (Double) -> Void)?
+  ) throws -> Values {
+    switch metric {
+    case .ruin: return try proportions(runs, outcome: .ruined, shapley: shapley, progress: progress)
+    case .below: return try proportions(runs, outcome: .belowMinimum, shapley: shapley, progress: progress)
+    case .reserve(let confidence):
+      return try reserves(runs, confidence: confidence, shapley: shapley, progress: progress)
+    }
+  }
+
+  /// f(T) = (paths with the outcome)/N; per path, φ_s(i) = Σ_T w(|T|)(y_{T∪s}(i) − y_T(i)) over the path's own 0/1
+  /// outcomes, and the interval mean ± 1.96·sd/√N of those (variance over N − 1), summed in path order.
+  private func proportions(
+    _ runs: [SwitchedOffSources], outcome: PathBlockKernel.PathOutcome, shapley: Shapley?,
+    progress: (@Sendable (Double) -> Void)?
+  ) throws -> Values {
+    let paths = self.paths
+    let blocks = (paths + Simulator.blockSize - 1) / Simulator.blockSize
+    let players = shapley?.players ?? 0
+    let counts = SharedRows<Int>(count: blocks * runs.count)
+    let perPath = SharedRows<Double>(count: players * paths)
+    try simulator.runSwitchingOff(
+      scenario, runs: runs, outcome: outcome, paths: paths, seed: seed, progress: progress,
+      cancellation: cancellation
+    ) { firstPath, lanes, values, stride in
+      let block = firstPath / Simulator.blockSize
+      for j in runs.indices {
+        var count = 0
+        for lane in 0..<lanes where values[j * stride + lane] > 0 { count += 1 }
+        counts[block * runs.count + j] = count
+      }
+      guard let shapley else { return }
+      for lane in 0..<lanes {
+        for s in 0..<players {
+          perPath[s * paths + firstPath + lane] = shapley.share(of: s) { values[$0 * stride + lane] }
+        }
+      }
+    }
+    let values = runs.indices.map { j in
+      Double((0..<blocks).reduce(0) { $0 + counts[$1 * runs.count + j] }) / Double(paths)
+    }
+    let intervals = (0..<players).map { s in
+      Self.meanInterval((0..<paths).lazy.map { perPath[s * paths + $0] }, count: paths)
+    }
+    return Values(values: values, intervals: intervals)
+  }
+
+  /// mean ± z₉₅·sd/√N of `values` (sd over N − 1; 0 for one path), summed in order.
+  static func meanInterval<S: Sequence>(_ values: S, count n: Int) -> (lower: Double, upper: Double)
+  where S.Element == Double {
+    var sum = 0.0
+    for x in values { sum += x }
+    let mean = sum / Double(n)
+    var squares = 0.0
+    for x in values { squares += (x - mean) * (x - mean) }
+    let sd = n > 1 ? (squares / Double(n - 1)).squareRoot() : 0
+    let half = ConfidenceIntervals.z95 * sd / Double(n).squareRoot()
+    return (mean - half, mean + half)
+  }
+
+  /// f(T) = max(0, the ⌈cN⌉-th smallest need of run T); the intervals by `PairedBootstrap` over paths, the same
+  /// resampled paths in every run, and the Shapley values of each resample's f.
+  private func reserves(
+    _ runs: [SwitchedOffSources], confidence: Double, shapley: Shapley?, progress: (@Sendable (Double) -> Void)?
+  ) throws -> Values {
+    let paths = self.paths
+    let needs = SharedRows<Double>(count: runs.count * paths)
+    try simulator.runSwitchingOff(
+      scenario, runs: runs, outcome: .need, paths: paths, seed: seed, progress: progress, cancellation: cancellation
+    ) { firstPath, lanes, values, stride in
+      for j in runs.indices {
+        for lane in 0..<lanes { needs[j * paths + firstPath + lane] = values[j * stride + lane] }
+      }
+    }
+    let perRun = runs.indices.map { j in (0..<paths).map { needs[j * paths + $0] } }
+    needs.release()
+    let rank = Quantiles.ceilRank(confidence, of: paths)
+    let values = perRun.map { run in
+      var copy = run
+      return max(0, copy.withUnsafeMutableBufferPointer { Quantiles.select($0, rank - 1) })
+    }
+    guard let shapley else { return Values(values: values, intervals: []) }
+    var resampled = [[Double]](repeating: [], count: shapley.players)
+    PairedBootstrap.resampleQuantiles(of: perRun, confidences: [confidence]) { quantiles in
+      let shares = shapley.shares(quantiles.map { max(0, $0[0]) })
+      for s in shares.indices { resampled[s].append(shares[s]) }
+    }
+    return Values(values: values, intervals: resampled.map(PairedBootstrap.interval95))
+  }
+}
+
+/// A buffer that the workers of one run write at disjoint indices (each block its own paths), read once they are
+/// done.
+final class SharedRows<Element>: @unchecked Sendable {
+  private var storage: UnsafeMutableBufferPointer<Element>
+
+  init(count: Int) where Element: Numeric {
+    storage = .allocate(capacity: count)
+    storage.initialize(repeating: 0)
+  }
+
+  subscript(index: Int) -> Element {
+    get { storage[index] }
+    set { storage[index] = newValue }
+  }
+
+  /// Frees the memory early; the rows must not be read after.
+  func release() {
+    storage.deallocate()
+    storage = .init(start: nil, count: 0)
+  }
+
+  deinit { storage.deallocate() }
+}

@@ -1,0 +1,41 @@
+import Dispatch
+import ReserveSimScenario
+
+extension Simulator {
+  /// Runs paths 0 ..< `paths` of `scenario` once for each entry of `runs`, with that entry's risk sources
+  /// switched off (SPEC §20), all on common random numbers, and hands each block's outcomes to `take`.
+  ///
+  /// Blocks are spread over the threads as `run` spreads them; `take(firstPath, lanes, values, stride)` is called
+  /// once per block from its worker, with the outcome of run j for path firstPath + i at `values[j · stride + i]`;
+  /// it must write only what belongs to those paths, so the result does not depend on the thread count.
+  /// - Parameter progress: called now and then from a worker with the share of blocks done (0…1).
+  /// - Throws: `CancellationError` when `cancellation` is set before the runs end.
+  /// - Complexity: O(runs × paths × months × (factors + services + events + tiers)); memory per worker
+  ///   O(runs × blockSize) besides its kernel.
+  package func runSwitchingOff(
+    _ scenario: Scenario, runs: [SwitchedOffSources], outcome: PathBlockKernel.PathOutcome, paths: Int, seed: UInt64,
+    progress: (@Sendable (Double) -> Void)? = nil, cancellation: CancellationFlag? = nil,
+    take: @Sendable (_ firstPath: Int, _ lanes: Int, _ values: UnsafePointer<Double>, _ stride: Int) -> Void
+  ) throws {
+    precondition(paths >= 1 && !runs.isEmpty)
+    BLAS.useSingleThread()
+    let plan = SimulationPlan(scenario)
+    let blocks = (paths + Self.blockSize - 1) / Self.blockSize
+    let workers = min(threads, blocks)
+    let doneCounter = ProgressCounter(total: blocks)
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
+      let values = UnsafeMutablePointer<Double>.allocate(capacity: runs.count * Self.blockSize)
+      defer { values.deallocate() }
+      for block in stride(from: worker, to: blocks, by: workers) {
+        if let cancellation, cancellation.isCancelled { break }
+        let firstPath = block * Self.blockSize
+        let lanes = min(Self.blockSize, paths - firstPath)
+        kernel.simulate(firstPath: firstPath, count: lanes, switchingOff: runs, outcome: outcome, into: values)
+        take(firstPath, lanes, values, Self.blockSize)
+        if let progress, let share = doneCounter.increment() { progress(share) }
+      }
+    }
+    try cancellation?.check()
+  }
+}

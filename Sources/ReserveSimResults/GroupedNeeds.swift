@@ -1,0 +1,103 @@
+import Dispatch
+import Foundation
+
+/// A run's needs in ascending order with each need's group, when estimates are drawn per group (SPEC §22): each
+/// group's own required reserve, and the interval of the run's reserve by a bootstrap over whole groups.
+package struct GroupedNeeds: Sendable {
+  /// Resamples of the bootstrap over groups (as `compare`'s paired bootstrap).
+  package static let resamples = 200
+  /// The generator's seed, fixed so an interval never changes between runs.
+  package static let seed: UInt64 = 0x5EED_0F_6C0_0905
+
+  /// All needs, ascending, each finite (an overflow shown as ±`Double.greatestFiniteMagnitude`, as `RunSummary`).
+  let sorted: [Double]
+  /// The group ⌊i / n⌋ of the path behind `sorted[k]`.
+  let groupOfRank: [UInt32]
+  let inner: Int
+  let groups: Int
+
+  /// - Complexity: O(N) (a radix sort carrying the groups).
+  package init(needs: [Double], inner: Int) {
+    let (values, groups) = RadixSort.sortedWithGroups(needs, inner: inner)
+    sorted = values.map { RunSummary.finite($0, undefined: .greatestFiniteMagnitude) }
+    groupOfRank = groups
+    self.inner = inner
+    self.groups = needs.count / inner
+  }
+
+  /// Whether a group of n paths has a reserve at confidence c: at least 10 of its paths beyond the rank,
+  /// n − ⌊cn⌋ ≥ 10.
+  package static func hasGroupReserve(confidence c: Double, inner n: Int) -> Bool {
+    n - Quantiles.floorCount(c * Double(n)) >= 10
+  }
+
+  /// r_j(c) for each confidence and group: the ⌈cn⌉-th smallest of group j's n needs (`[c][j]`), in one pass up
+  /// the sorted needs counting each group's paths.
+  /// - Complexity: O(N × confidences).
+  package func groupReserves(confidences: [Double]) -> [[Double]] {
+    let ranks = confidences.map { Quantiles.ceilRank($0, of: inner) }
+    var seen = [Int](repeating: 0, count: groups)
+    var reserves = [[Double]](repeating: [Double](repeating: 0, count: groups), count: confidences.count)
+    for (position, group) in groupOfRank.enumerated() {
+      let j = Int(group)
+      seen[j] += 1
+      for (c, rank) in ranks.enumerated() where rank == seen[j] { reserves[c][j] = sorted[position] }
+    }
+    return reserves
+  }
+
+  /// The 95% percentile interval of the ⌈cN⌉-th smallest need over resamples of J whole groups drawn with
+  /// replacement, each shown as max(0, ·).
+  ///
+  /// A resample gives group j a weight w_j (how often it was drawn; Σ w_j · n = N). Its ⌈cN⌉-th smallest need is
+  /// the least sorted need x_k with Σ_{q>k} w_{g(q)} ≤ N − ⌈cN⌉, found by walking down from the largest need, one
+  /// walk for every confidence; the resamples are spread over the cores, their weights drawn in order first, so
+  /// the interval does not depend on the thread count.
+  /// - Complexity: O(resamples × N × (1 − min c)).
+  package func bootstrapIntervals(confidences: [Double]) -> [(lower: Double, upper: Double)] {
+    let n = sorted.count
+    let resamples = Self.resamples
+    var generator = SplitMix64(seed: Self.seed)
+    var weights = [Int32](repeating: 0, count: resamples * groups)
+    for r in 0..<resamples {
+      for _ in 0..<groups { weights[r * groups + generator.index(below: groups)] += 1 }
+    }
+    let tails = confidences.map { n - Quantiles.ceilRank($0, of: n) }
+    // Confidences by increasing allowed tail, so one walk down finds them all.
+    let byTail = tails.indices.sorted { tails[$0] < tails[$1] }
+    var quantiles = [Double](repeating: 0, count: resamples * confidences.count)
+    quantiles.withUnsafeMutableBufferPointer { out in
+      let out = out
+      weights.withUnsafeBufferPointer { weights in
+        sorted.withUnsafeBufferPointer { values in
+          groupOfRank.withUnsafeBufferPointer { group in
+            let workers = min(resamples, ProcessInfo.processInfo.activeProcessorCount)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+              for r in stride(from: worker, to: resamples, by: workers) {
+                let w = weights.baseAddress! + r * groups
+                var position = n - 1
+                var tail: Int64 = 0
+                for c in byTail {
+                  let allowed = Int64(tails[c])
+                  while position > 0 {
+                    let next = tail + Int64(w[Int(group[position])])
+                    if next > allowed { break }
+                    tail = next
+                    position -= 1
+                  }
+                  out[r * confidences.count + c] = values[position]
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return confidences.indices.map { c in
+      let resampled = (0..<resamples).map { quantiles[$0 * confidences.count + c] }.sorted()
+      return (
+        max(0, Quantiles.percentile(sorted: resampled, 0.025)), max(0, Quantiles.percentile(sorted: resampled, 0.975))
+      )
+    }
+  }
+}

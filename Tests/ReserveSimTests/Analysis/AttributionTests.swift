@@ -1,0 +1,208 @@
+import Foundation
+import ReserveSim
+import ReserveSimAnalysis
+import ReserveSimEngine
+import XCTest
+
+/// SPEC §20: the Shapley allocation of a metric over the risk sources, every subset on common random numbers.
+final class AttributionTests: XCTestCase {
+  func attribute(
+    _ scenario: Scenario, _ metric: String = "ruin", paths: Int = 600, seed: UInt64 = 3, threads: Int = 2
+  ) throws -> Attribution {
+    try Attribution(
+      scenario: scenario, metric: AttributionMetric(parsing: metric, for: scenario), paths: paths, seed: seed,
+      simulator: Simulator(threads: threads))
+  }
+
+  /// Only A can ruin: lost, it costs 50k a month against 120k, while B costs at most 36 over the horizon. A path is
+  /// ruined exactly when A is on and lost early enough, whatever B does, so φ_A = f(N) and φ_B = 0 exactly.
+  func testOnlyTheServiceThatCanRuinTakesAShare() throws {
+    let scenario = try makeScenario(
+      """
+      {"name": "two", "years": 3, "reserve": {"initial": 120000},
+       "inKindServices": [{"name": "A", "monthlyValue": 50000, "annualLossProbability": 0.3},
+                          {"name": "B", "monthlyValue": 1, "annualLossProbability": 0.5}]}
+      """)
+    let a = try attribute(scenario)
+    XCTAssertEqual(a.sources.map(\.name), ["A", "B"])
+    XCTAssertEqual(a.evaluations, 4)
+    XCTAssertEqual(a.budgetItself, 0)
+    XCTAssertGreaterThan(a.total, 0.3)
+    XCTAssertEqual(a.sources[0].share, a.total)
+    XCTAssertEqual(a.sources[1].share, 0)
+    XCTAssertEqual([a.sources[1].lower, a.sources[1].upper], [0, 0])
+    XCTAssertLessThan(a.sources[0].lower, a.total)
+    XCTAssertGreaterThan(a.sources[0].upper, a.total)
+  }
+
+  /// Every expense month is a deficit and there is no reserve: every subset is ruined in month 1.
+  func testADeterministicDeficitIsTheBudgetItself() throws {
+    let scenario = try makeScenario(
+      """
+      {"name": "deficit", "years": 2, "expenses": [{"name": "Staff", "annual": 12000}],
+       "inKindServices": [{"name": "CDN", "monthlyValue": 500, "annualLossProbability": 0.4}],
+       "events": [{"name": "Downturn", "annualProbability": 0.3, "serviceLossMultiplier": 2}]}
+      """)
+    let a = try attribute(scenario, paths: 300)
+    XCTAssertEqual(a.budgetItself, 1)
+    XCTAssertEqual(a.total, 1)
+    XCTAssertEqual(a.sources.map(\.share), [0, 0])
+    XCTAssertEqual(a.sumOfShares, 1)
+  }
+
+  /// Three sources, each subset run as its own edited file (the service unlosable, the event impossible, every
+  /// sponsor renewing); the Shapley values by the permutation formula φ_s = (1/n!) Σ_orders (f(before ∪ {s}) −
+  /// f(before)) agree with the attribution's.
+  func testThreeSourcesAgainstTheOrdersOfSwitchingOn() throws {
+    func document(cdn: Bool, downturn: Bool, churn: Bool) -> String {
+      """
+      {"name": "three", "years": 5, "reserve": {"initial": 400000},
+       "income": [{"name": "Gifts", "annual": 100000}], "expenses": [{"name": "Staff", "annual": 320000}],
+       "sponsorTiers": [{"name": "Gold", "annualAmount": 50000, "count": 4,
+                         "renewalProbability": \(churn ? 0.75 : 1), "newPerYear": 0.6}],
+       "inKindServices": [{"name": "CDN", "monthlyValue": 12000, "annualLossProbability": \(cdn ? 0.2 : 0),
+                           "noticeMonths": 1, "annualReplacementProbability": 0.4}],
+       "events": [{"name": "Downturn", "annualProbability": \(downturn ? 0.25 : 0), "durationMonths": 8,
+                   "incomeMultiplier": 0.6, "newSponsorMultiplier": 0.3, "serviceLossMultiplier": 3}]}
+      """
+    }
+    let paths = 800
+    let full = try makeScenario(document(cdn: true, downturn: true, churn: true))
+    for metric in ["ruin", "reserve@90%"] {
+      // f(T), T as bits: 1 CDN, 2 Downturn, 4 churn (the attribution's order: services, events, churn).
+      let f = try (0..<8).map { subset -> Double in
+        let scenario = try makeScenario(
+          document(cdn: subset & 1 != 0, downturn: subset & 2 != 0, churn: subset & 4 != 0))
+        let result = simulate(scenario, paths: paths, seed: 3)
+        if metric == "ruin" { return Double(result.firstRuinMonth.filter { $0 > 0 }.count) / Double(paths) }
+        return max(0, RadixSortFree.orderStatistic(result.requiredReserve, rank: Quantiles.ceilRank(0.9, of: paths)))
+      }
+      let orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]
+      let expected = (0..<3).map { s in
+        orders.reduce(0.0) { total, order in
+          let before = order.prefix { $0 != s }.reduce(0) { $0 | (1 << $1) }
+          return total + f[before | (1 << s)] - f[before]
+        } / 6
+      }
+      let a = try attribute(full, metric, paths: paths)
+      XCTAssertEqual(a.sources.map(\.name), ["CDN", "Downturn", "Sponsor churn"])
+      XCTAssertEqual(a.budgetItself, f[0], metric)
+      XCTAssertEqual(a.total, f[7], metric)
+      let scale = max(1, abs(f[7]))
+      for s in 0..<3 {
+        XCTAssertEqual(a.sources[s].share, expected[s], accuracy: 1e-12 * scale, "\(metric) \(a.sources[s].name)")
+        XCTAssertLessThanOrEqual(a.sources[s].lower, a.sources[s].upper)
+      }
+      XCTAssertNotEqual(expected[0], 0)
+    }
+  }
+
+  func testBudgetItselfAndSharesAddUpOnEveryShippedScenario() throws {
+    let folder = repositoryRoot.appendingPathComponent("scenarios")
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+      .filter { $0.hasSuffix(".json") && $0 != "schema.json" }.sorted()
+    XCTAssertGreaterThanOrEqual(files.count, 5)
+    for file in files {
+      let scenario = try ScenarioLoader().load(folder.appendingPathComponent(file).path)
+      let metrics = ["ruin", "reserve@95%"] + (scenario.policy?.minimumMonths == nil ? [] : ["below"])
+      for metric in metrics {
+        let a = try attribute(scenario, metric, paths: 100)
+        XCTAssertFalse(a.sources.isEmpty, file)
+        XCTAssertEqual(a.sumOfShares, a.total, accuracy: 1e-12 * max(1, abs(a.total)), "\(file) \(metric)")
+      }
+    }
+  }
+
+  /// f(N) is the file as written: the run's own chance of ruin, of falling below the minimum, and reserve.
+  func testTheTotalIsTheRunsOwnFigure() throws {
+    let withMinimum = try ScenarioLoader(overrides: [ScenarioOverride(parsing: "policy={\"minimumMonths\": 3}")])
+      .load(repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path)
+    let paths = 300
+    let result = simulate(withMinimum, paths: paths, seed: 3)
+    let summary = RunSummary(result, reserveConfidences: [0.9])
+    XCTAssertEqual(try attribute(withMinimum, "ruin", paths: paths).total, summary.ruinProbability.value)
+    XCTAssertEqual(try attribute(withMinimum, "below", paths: paths).total, try XCTUnwrap(summary.belowMinimum).value)
+    XCTAssertEqual(try attribute(withMinimum, "reserve@90%", paths: paths).total, summary.requiredReserve[0].value)
+    // With responses the needs are searched per path, in every subset as in the run.
+    let policy = try ScenarioLoader().load(
+      repositoryRoot.appendingPathComponent("scenarios/pypi-today-policy.json").path)
+    let searched = RunSummary(simulate(policy, paths: paths, seed: 3), reserveConfidences: [0.9])
+    XCTAssertEqual(try attribute(policy, "reserve@90%", paths: paths).total, searched.requiredReserve[0].value)
+  }
+
+  func testTheThreadCountChangesNothing() throws {
+    let scenario = try ScenarioLoader().load(repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path)
+    for metric in ["ruin", "reserve@99%"] {
+      let one = try attribute(scenario, metric, paths: 300, threads: 1)
+      let three = try attribute(scenario, metric, paths: 300, threads: 3)
+      XCTAssertEqual(one.sources.map(\.share), three.sources.map(\.share), metric)
+      XCTAssertEqual(one.sources.map(\.lower), three.sources.map(\.lower), metric)
+      XCTAssertEqual(one.sources.map(\.upper), three.sources.map(\.upper), metric)
+      XCTAssertEqual([one.budgetItself, one.total], [three.budgetItself, three.total], metric)
+    }
+  }
+
+  /// Eleven services, each surely lost in month 1 and paid for from month 2: service k alone adds 23 · 2000k to every
+  /// need, so S1 and S2 move the median reserve least and are grouped as "other sources", 2¹⁰ subsets after 12.
+  func testBeyondNineSourcesTheSmallestAreGrouped() throws {
+    let services = (1...11).map { k in
+      "{\"name\": \"S\(k)\", \"monthlyValue\": \(k * 2000), \"annualLossProbability\": 1}"
+    }.joined(separator: ",")
+    let scenario = try makeScenario(
+      """
+      {"name": "many", "years": 2, "reserve": {"initial": 150000}, "inKindServices": [\(services)]}
+      """)
+    let a = try attribute(scenario, "reserve@50%", paths: 100)
+    XCTAssertEqual(a.evaluations, 12 + 1024)
+    XCTAssertEqual(a.sources.count, 10)
+    XCTAssertEqual(a.sources.last?.kind, .other)
+    XCTAssertEqual(a.sources.last?.name, "Other sources (S1, S2)")
+    XCTAssertEqual(a.sources.dropLast().map(\.name), (3...11).map { "S\($0)" })
+    // The flows add up, so each share is the service's own cost and the budget itself is 0.
+    XCTAssertEqual(a.budgetItself, 0)
+    for (k, share) in zip(3...11, a.sources.dropLast()) {
+      XCTAssertEqual(share.share, Double(23 * 2000 * k), accuracy: 1e-6)
+    }
+    XCTAssertEqual(a.sources.last!.share, Double(23 * 2000 * 3), accuracy: 1e-6)
+    XCTAssertEqual(a.sumOfShares, a.total, accuracy: 1e-12 * a.total)
+  }
+
+  func testShapleyWeightsAgainstEveryOrder() {
+    var generator = SplitMix64(seed: 9)
+    let n = 4
+    let f = (0..<(1 << n)).map { _ in Double(generator.next() % 1000) / 7 }
+    let shapley = Shapley(players: n)
+    func orders(_ rest: [Int]) -> [[Int]] {
+      rest.isEmpty ? [[]] : rest.flatMap { first in orders(rest.filter { $0 != first }).map { [first] + $0 } }
+    }
+    let all = orders(Array(0..<n))
+    XCTAssertEqual(all.count, 24)
+    let shares = shapley.shares(f)
+    for s in 0..<n {
+      let expected =
+        all.reduce(0.0) { total, order in
+          let before = order.prefix { $0 != s }.reduce(0) { $0 | (1 << $1) }
+          return total + f[before | (1 << s)] - f[before]
+        } / 24
+      XCTAssertEqual(shares[s], expected, accuracy: 1e-12)
+    }
+    XCTAssertEqual(f[0] + shares.reduce(0, +), f[(1 << n) - 1], accuracy: 1e-12)
+  }
+
+  func testMetricsParseAndRefuseWithOneClearMessage() throws {
+    let scenario = try makeScenario("{\"name\": \"m\", \"years\": 1}")
+    XCTAssertEqual(try AttributionMetric(parsing: "reserve@95%", for: scenario), .reserve(confidence: 0.95))
+    XCTAssertEqual(try AttributionMetric(parsing: "reserve@0.9", for: scenario).name, "reserve@90%")
+    XCTAssertEqual(try AttributionMetric(parsing: "reserve@99.5%", for: scenario).name, "reserve@99.5%")
+    for bad in ["ruinous", "reserve@", "reserve@100%", "reserve@0", "reserve@x", "below"] {
+      XCTAssertThrowsError(try AttributionMetric(parsing: bad, for: scenario), bad) { error in
+        XCTAssertTrue("\(error)".contains("--metric '\(bad)'"), "\(error)")
+      }
+    }
+  }
+}
+
+/// The k-th smallest of unsorted values, by sorting (the tests' own, independent of the library's selection).
+private enum RadixSortFree {
+  static func orderStatistic(_ values: [Double], rank: Int) -> Double { values.sorted()[rank - 1] }
+}
