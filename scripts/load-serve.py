@@ -57,7 +57,7 @@ def client_loop(base, index, deadline, counts, failures, lock):
     n = 0
     while time.monotonic() < deadline:
         n += 1
-        body = {"scenario": rng.choice(["pypi-today", "cdn-loss"]), "paths": rng.choice([500, 2000, 5000]),
+        body = {"scenario": rng.choice(["pypi-2020-baseline", "pypi-2020-uncertain"]), "paths": rng.choice([500, 2000, 5000]),
                 "set": {"reserve.floor": rng.randrange(0, 200_000, 10_000)}}
         path = "/api/view" if n % 3 == 0 else "/api/run"
         try:
@@ -77,7 +77,7 @@ def main():
     parser.add_argument("--duration", type=float, default=60)
     args = parser.parse_args()
     port = free_port()
-    files = [os.path.join(ROOT, "scenarios", name) for name in ("pypi-today.json", "cdn-loss.json")]
+    files = [os.path.join(ROOT, "scenarios", name) for name in ("pypi-2020-baseline.json", "pypi-2020-uncertain.json")]
     server = subprocess.Popen([args.binary, *files, "--port", str(port)], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
     try:
@@ -87,7 +87,7 @@ def main():
             return 1
         base = f"http://127.0.0.1:{port}"
         for _ in range(3):  # warm up: the first runs allocate the simulator's pools
-            post(base, "/api/view", {"scenario": "pypi-today", "paths": 5000}, "warm-up")
+            post(base, "/api/view", {"scenario": "pypi-2020-uncertain", "paths": 5000}, "warm-up")
         idle_before = rss_mib(server.pid)
         counts, failures, lock = Counter(), [], threading.Lock()
         deadline = time.monotonic() + args.duration
@@ -103,7 +103,7 @@ def main():
         elapsed = time.monotonic() - started
         time.sleep(3)
         idle_after = rss_mib(server.pid)
-        still = post(base, "/api/run", {"scenario": "cdn-loss", "paths": 100}, "after")
+        still = post(base, "/api/run", {"scenario": "pypi-2020-baseline", "paths": 100}, "after")
         total = sum(counts.values())
         print(f"{args.clients} clients for {elapsed:.0f} s: {total} requests ({total / elapsed:.1f}/s), "
               f"statuses {dict(counts)}")

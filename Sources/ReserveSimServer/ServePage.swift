@@ -276,7 +276,7 @@ enum ServePage {
       if (inFlight) inFlight.abort();
       const controller = new AbortController();
       inFlight = controller;
-      const paths = preview ? Math.min(catalogue.previewPaths, fullPaths()) : fullPaths();
+      const paths = preview ? Math.min(current.previewPaths, fullPaths()) : fullPaths();
       $("progress").hidden = false;
       $("progress").removeAttribute("value");
       status((preview ? "Preview of the first " : "Running ") + paths.toLocaleString("en") + " paths…", false);

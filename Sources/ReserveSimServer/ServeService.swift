@@ -64,12 +64,21 @@ public struct ServeService: Sendable {
         ("name", .string(entry.name)), ("file", .string(entry.file)), ("scenario", .string(loaded.scenario.name)),
         ("paths", .integer(defaultPaths ?? loaded.scenario.simulation.paths)),
         ("seed", .raw(String(loaded.scenario.simulation.seed))), ("years", .integer(loaded.scenario.years)),
-        ("currency", .string(loaded.scenario.currency)), ("groups", ScenarioControls.json(loaded)),
+        ("currency", .string(loaded.scenario.currency)), ("previewPaths", .integer(Self.previewPaths(loaded.scenario))),
+        ("groups", ScenarioControls.json(loaded)),
       ])
     }
     return OrderedJSON.object([
       ("previewPaths", .integer(Self.previewPaths)), ("scenarios", .array(items)),
     ]).text()
+  }
+
+  /// A scenario's preview: the first `previewPaths` paths, rounded up to whole groups of nested draws (SPEC §22)
+  /// and to at least their least number of groups, so that the preview is a valid run of the file.
+  public static func previewPaths(_ scenario: Scenario) -> Int {
+    guard let nested = scenario.simulation.nested else { return previewPaths }
+    let groups = (previewPaths + nested.inner - 1) / nested.inner
+    return max(groups, NestedDraws.minimumGroups) * nested.inner
   }
 
   /// `POST /api/run`: what `reservesim run NAME --json --set … --paths N --seed S` prints.

@@ -14,7 +14,7 @@ final class CancellationTests: ServerTestCase {
     async let older = client.post("/api/run", json: Self.longRun, client: "tab-1")
     try await Task.sleep(nanoseconds: 700_000_000)
     let newer = try await client.post(
-      "/api/run", json: ["scenario": "cdn-loss", "paths": 100] as [String: Any], client: "tab-1")
+      "/api/run", json: ["scenario": "pypi-2020-baseline", "paths": 100] as [String: Any], client: "tab-1")
     let replaced = try await older
     XCTAssertEqual(replaced.status, 409, replaced.text)
     XCTAssertTrue(replaced.errorMessage?.contains("newer request") ?? false, replaced.text)
@@ -24,9 +24,9 @@ final class CancellationTests: ServerTestCase {
 
   func testAnotherClientsRequestIsNotCancelled() async throws {
     async let first = client.post(
-      "/api/run", json: ["scenario": "cdn-loss", "paths": 3000] as [String: Any], client: "a")
+      "/api/run", json: ["scenario": "pypi-2020-baseline", "paths": 3000] as [String: Any], client: "a")
     async let second = client.post(
-      "/api/run", json: ["scenario": "cdn-loss", "paths": 3000] as [String: Any], client: "b")
+      "/api/run", json: ["scenario": "pypi-2020-baseline", "paths": 3000] as [String: Any], client: "b")
     let (a, b) = try await (first, second)
     XCTAssertEqual(a.status, 200, a.text)
     XCTAssertEqual(b.status, 200, b.text)
@@ -37,7 +37,8 @@ final class CancellationTests: ServerTestCase {
     try await client.sendAndHangUp(raw: client.request("POST", "/api/run", body: body), after: 0.7)
     // With one place, a run still going would hold this one back for tens of seconds.
     let started = Date()
-    let next = try await client.post("/api/run", json: ["scenario": "cdn-loss", "paths": 100] as [String: Any])
+    let next = try await client.post(
+      "/api/run", json: ["scenario": "pypi-2020-baseline", "paths": 100] as [String: Any])
     XCTAssertEqual(next.status, 200, next.text)
     XCTAssertLessThan(Date().timeIntervalSince(started), 8)
   }

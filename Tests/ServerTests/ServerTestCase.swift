@@ -78,3 +78,6 @@ class ServerTestCase: XCTestCase {
   /// The served name of a shipped file.
   static func name(_ file: String) -> String { URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent }
 }
+
+/// A request body with more keys: `["years": 4] + small`.
+func + (a: [String: Any], b: [String: Any]) -> [String: Any] { a.merging(b) { $1 } }
