@@ -13,6 +13,9 @@ swift test
 # The permission tests skip as root: as root, run them again as an unprivileged user (a skip fails there).
 bash scripts/test-unprivileged.sh
 
+# The what-if server: its page in headless Chromium and a short load check (docs/serve.md).
+bash scripts/test-serve.sh
+
 # scenarios/schema.json and the decoder agree (Python's jsonschema validates the same files).
 python=$(bash scripts/python-env.sh jsonschema)
 "$python" scripts/check-schema.py

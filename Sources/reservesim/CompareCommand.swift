@@ -45,13 +45,7 @@ struct CompareCommand: ParsableCommand {
       try await pipeline.compare(a, b, paths: paths, seed: seed, progress: report)
     }
     progress?.finish()
-    comparison.edits = input.set
-    comparison.editsB = setB
-    // Two runs of one file (or of files with one name) are told apart by what B changed.
-    if comparison.nameA == comparison.nameB {
-      let changes = setB.isEmpty ? (fileB ?? fileA) : setB.joined(separator: ", ")
-      comparison.nameB += " (\(changes))"
-    }
+    comparison.label(edits: input.set, editsB: setB, fileA: fileA, fileB: fileB)
     try output.emit(
       json: { WhatIfJSON.encode(comparison) }, text: { WhatIfText.render(comparison) },
       table: { WhatIfCSV.table(comparison) })

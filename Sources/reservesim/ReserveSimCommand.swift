@@ -15,7 +15,7 @@ struct ReserveSimCommand: ParsableCommand {
       RunCommand.self, CheckCommand.self, ValidateCommand.self, ReportCommand.self, NotebookCommand.self,
       CompareCommand.self, SensitivityCommand.self, SweepCommand.self, DriversCommand.self, SolveCommand.self,
       AttributeCommand.self,
-      SchemaCommand.self,
+      SchemaCommand.self, ServeCommand.self,
     ]
   )
 
