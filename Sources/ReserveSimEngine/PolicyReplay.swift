@@ -17,15 +17,30 @@ final class PolicyReplay {
     case minimum = 2
   }
 
+  /// What a replay reads, per month and lane (rows [(m − 1) · capacity + lane]) or per lane.
+  struct Rows {
+    /// Months · capacity each: the flow before the responses, the outgo before the cuts, the cut lines, the
+    /// donations' level and the appeals' uniforms (NaN until drawn).
+    var flow, outgo, cut, donations, appealDraw: UnsafeMutablePointer<Double>
+    /// Each lane's growth and floor (capacity each) and its discount per month; nil when they are the plan's in
+    /// every lane.
+    var laneGrowth, laneFloor, laneDiscount: UnsafeMutablePointer<Double>?
+
+    /// The rows with one value per month and lane.
+    var monthly: [UnsafeMutablePointer<Double>] {
+      [flow, outgo, cut, donations, appealDraw] + [laneDiscount].compactMap { $0 }
+    }
+    /// The rows with one value per lane.
+    var perLane: [UnsafeMutablePointer<Double>] { [laneGrowth, laneFloor].compactMap { $0 } }
+  }
+
   let capacity: Int
   let months: Int
-  // Recorded, months · capacity each, row m − 1 for month m.
-  let flow, outgo, cut, donations, appealDraw: UnsafeMutablePointer<Double>
-  /// Each lane's growth and floor, and its discount per month; nil when they are the plan's in every lane.
-  let laneGrowth, laneFloor, laneDiscount: UnsafeMutablePointer<Double>?
+  /// The block's rows as its run recorded them.
+  let recorded: Rows
   /// The same rows for a selection of the block's lanes (`select`), packed from lane 0, and each packed lane's
   /// lane in the block.
-  private let packed: [UnsafeMutablePointer<Double>]
+  private let packed: Rows
   private let packedLane: UnsafeMutablePointer<Int32>
   /// The lanes the next replays run, in order; nil for all of the block's lanes.
   private(set) var selection: [Int]?
@@ -59,15 +74,16 @@ final class PolicyReplay {
       return pointer
     }
     let rows = plan.months * capacity
-    flow = buffer(rows, Double.self)
-    outgo = buffer(rows, Double.self)
-    cut = buffer(rows, Double.self)
-    donations = buffer(rows, Double.self)
-    appealDraw = buffer(rows, Double.self)
-    laneGrowth = laneReserve ? buffer(capacity, Double.self) : nil
-    laneFloor = laneReserve ? buffer(capacity, Double.self) : nil
-    laneDiscount = laneReserve ? buffer(rows, Double.self) : nil
-    packed = (0..<(laneReserve ? 8 : 5)).map { row in buffer(row < 5 || row == 7 ? rows : capacity, Double.self) }
+    func blockRows() -> Rows {
+      Rows(
+        flow: buffer(rows, Double.self), outgo: buffer(rows, Double.self), cut: buffer(rows, Double.self),
+        donations: buffer(rows, Double.self), appealDraw: buffer(rows, Double.self),
+        laneGrowth: laneReserve ? buffer(capacity, Double.self) : nil,
+        laneFloor: laneReserve ? buffer(capacity, Double.self) : nil,
+        laneDiscount: laneReserve ? buffer(rows, Double.self) : nil)
+    }
+    recorded = blockRows()
+    packed = blockRows()
     packedLane = buffer(capacity, Int32.self)
     startBalance = buffer(capacity, Double.self)
     balance = buffer(capacity, Double.self)
@@ -94,7 +110,7 @@ final class PolicyReplay {
   /// Forgets the appeals' answers of the block before (their addresses are the new block's paths), and selects all
   /// lanes.
   func startBlock(lanes: Int) {
-    appealDraw.update(repeating: .nan, count: months * capacity)
+    recorded.appealDraw.update(repeating: .nan, count: months * capacity)
     selection = nil
     brackets = [:]
   }
@@ -133,12 +149,8 @@ final class PolicyReplay {
   /// costs in proportion to the lanes still searched for.
   func select(_ lanes: [Int]) {
     selection = lanes
-    let full: [UnsafeMutablePointer<Double>?] = [
-      flow, outgo, cut, donations, appealDraw, laneGrowth, laneFloor, laneDiscount,
-    ]
-    for (source, target) in zip(full, packed) {
-      guard let source else { continue }
-      let perMonth = source == laneGrowth || source == laneFloor ? 1 : months
+    for (source, target) in zip(recorded.monthly + recorded.perLane, packed.monthly + packed.perLane) {
+      let perMonth = recorded.monthly.contains(source) ? months : 1
       for m in 0..<perMonth {
         let row = m * capacity
         for (k, lane) in lanes.enumerated() { target[row + k] = source[row + lane] }
@@ -151,17 +163,19 @@ final class PolicyReplay {
   /// write).
   func record(month m: Int, into state: inout rs_policy_state) {
     let row = (m - 1) * capacity
-    state.replayFlow = flow + row
-    state.replayOutgo = outgo + row
-    state.replayCut = cut + row
-    state.replayDonations = donations + row
-    state.replayAppealDraw = appealDraw + row
+    state.replayFlow = recorded.flow + row
+    state.replayOutgo = recorded.outgo + row
+    state.replayCut = recorded.cut + row
+    state.replayDonations = recorded.donations + row
+    state.replayAppealDraw = recorded.appealDraw + row
   }
 
   /// Keeps month m's per-lane growth, discount and floor (`rows` as `LaneParameters.reserveRows` lays them out:
   /// growth, discount, discounted floor, floor) for the replays.
   func recordReserve(month m: Int, rows: UnsafePointer<Double>, lanes: Int) {
-    guard let laneGrowth, let laneFloor, let laneDiscount else { return }
+    guard let laneGrowth = recorded.laneGrowth, let laneFloor = recorded.laneFloor,
+      let laneDiscount = recorded.laneDiscount
+    else { return }
     if m == 1 {
       laneGrowth.update(from: rows, count: lanes)
       laneFloor.update(from: rows + 3 * capacity, count: lanes)
@@ -178,21 +192,13 @@ final class PolicyReplay {
   ) {
     var at = at
     var policy = policy
-    var flows: rs_replay_flows
-    if let selection {
-      at.lanes = Int32(selection.count)
-      let laneReserve = laneGrowth != nil
-      flows = rs_replay_flows(
-        flow: packed[0], outgo: packed[1], cut: packed[2], donations: packed[3], appealDraw: packed[4],
-        growth: growth, floor: floor, discount: discount, discountedFloor: discountedFloor,
-        laneGrowth: laneReserve ? packed[5] : nil, laneFloor: laneReserve ? packed[6] : nil,
-        laneDiscount: laneReserve ? packed[7] : nil, path: packedLane)
-    } else {
-      flows = rs_replay_flows(
-        flow: flow, outgo: outgo, cut: cut, donations: donations, appealDraw: appealDraw, growth: growth,
-        floor: floor, discount: discount, discountedFloor: discountedFloor, laneGrowth: laneGrowth,
-        laneFloor: laneFloor, laneDiscount: laneDiscount, path: nil)
-    }
+    if let selection { at.lanes = Int32(selection.count) }
+    let rows = selection == nil ? recorded : packed
+    var flows = rs_replay_flows(
+      flow: rows.flow, outgo: rows.outgo, cut: rows.cut, donations: rows.donations, appealDraw: rows.appealDraw,
+      growth: growth, floor: floor, discount: discount, discountedFloor: discountedFloor,
+      laneGrowth: rows.laneGrowth, laneFloor: rows.laneFloor, laneDiscount: rows.laneDiscount,
+      path: selection == nil ? nil : packedLane)
     var state = rs_replay_state(
       startBalance: startBalance, balance: balance, discountedSum: discountedSum, need: need,
       minimumNeed: minimumNeed, ruinMonth: ruinMonth, belowMinimumMonth: belowMinimumMonth, cutActive: cutActive,
