@@ -10,19 +10,21 @@ package enum BLAS {
 
   private static let stopThreadPool: Void = { _ = rs_blas_stop_thread_pool() }()
 
-  /// ε = z·Lᵀ for a block: z is a column-major `rows` × k matrix of independent standard normals (one row
-  /// per lane and month, one column per factor), L the row-major k × k lower-triangular Cholesky factor, so
-  /// each row of ε has correlation matrix L·Lᵀ. One `dgemm` for the whole block.
+  /// ε = z·Lᵀ for a chunk of a block: z is a column-major `rows` × k matrix of independent standard normals (one
+  /// row per lane and month, one column per factor, columns `stride` apart), L the row-major k × k lower-triangular
+  /// Cholesky factor, so each row of ε (same layout) has correlation matrix L·Lᵀ. One `dgemm`.
   public static func correlate(
-    rows: Int, normals: UnsafePointer<Double>, cholesky: [Double], into shocks: UnsafeMutablePointer<Double>
+    rows: Int, stride: Int, normals: UnsafePointer<Double>, cholesky: [Double],
+    into shocks: UnsafeMutablePointer<Double>
   ) {
     let f = Int32(Int(Double(cholesky.count).squareRoot().rounded()))
     precondition(Int(f * f) == cholesky.count, "L must be square")
+    precondition(rows <= stride, "a column holds at most its stride of rows")
     cholesky.withUnsafeBufferPointer { l in
       // Column-major view: the row-major buffer of L reads as Lᵀ, so z·(buffer) = z·Lᵀ.
       cblas_dgemm(
         CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(rows), f, f, 1.0,
-        normals, Int32(rows), l.baseAddress, f, 0.0, shocks, Int32(rows))
+        normals, Int32(stride), l.baseAddress, f, 0.0, shocks, Int32(stride))
     }
   }
 }

@@ -13,7 +13,7 @@ extension PathBlockKernel {
   /// Simulates paths `firstPath ..< firstPath + count` once for each entry of `runs`, with that entry's sources
   /// switched off, and writes the outcome of run j for lane i to `values[j · capacity + i]`.
   ///
-  /// The factor shocks are drawn once and shared by every run; every other draw is made at its own address
+  /// Every draw, the factor shocks' included (a year's at a time, `drawShocks`), is made at its own address
   /// (path, month, stream) in every run, so the runs differ only by the sources they switch off.
   /// - Complexity: O(runs × count × months × (factors + services + events + tiers)).
   package func simulate(
@@ -21,7 +21,6 @@ extension PathBlockKernel {
     into values: UnsafeMutablePointer<Double>
   ) {
     precondition(lanes <= capacity)
-    if plan.hasShocks && plan.months >= 2 { drawShocks(firstPath: firstPath, lanes: lanes) }
     var drawnAtCentres: Bool? = nil
     defer { switchedOff = .none }
     for (j, sources) in runs.enumerated() {

@@ -39,10 +39,13 @@ package final class PathBlockKernel {
   @usableFromInline static let factorCount = Factor.allCases.count
 
   // Scratch, laid out [item · capacity + lane].
-  /// Normals z for months 2…M, a column-major ((M−1)·capacity) × 4 matrix: z[f·rows + (m−2)·capacity + lane].
+  /// Normals z for a chunk of up to `shockChunkMonths` months, a column-major `shockRows` × 4 matrix:
+  /// z[f·shockRows + ((m−2) mod shockChunkMonths)·capacity + lane].
   let normals: UnsafeMutablePointer<Double>
   /// ε = z·Lᵀ in the same layout (unused when the factors are independent).
   let shocks: UnsafeMutablePointer<Double>
+  /// Rows of `normals` and `shocks` per factor: min(`shockChunkMonths`, M − 1) · capacity.
+  let shockRows: Int
   let logLevel: UnsafeMutablePointer<Double>  // 4 · capacity, X_f(m)
   let level: UnsafeMutablePointer<Double>  // 4 · capacity, exp(X_f(m)) where needed
   let trafficCost: UnsafeMutablePointer<Double>  // capacity, level_traffic · level_unitCost
@@ -150,7 +153,8 @@ package final class PathBlockKernel {
       return pointer
     }
     let f = Self.factorCount
-    let shockMonths = plan.hasShocks ? Swift.max(1, plan.months - 1) : 1
+    let shockMonths = plan.hasShocks ? Swift.max(1, Swift.min(Self.shockChunkMonths, plan.months - 1)) : 1
+    shockRows = shockMonths * capacity
     normals = buffer(f * shockMonths, Double.self)
     shocks = buffer(plan.correlatedFactors.count * shockMonths, Double.self)
     logLevel = buffer(f, Double.self)
@@ -248,7 +252,6 @@ package final class PathBlockKernel {
       for s in 0..<services { (firstPaid + s * output.paths + slot).update(repeating: 0, count: lanes) }
     }
     laneParameters?.draw(firstPath: firstPath, lanes: lanes)
-    if plan.hasShocks && plan.months >= 2 { drawShocks(firstPath: firstPath, lanes: lanes) }
     setStartBalances(lanes: lanes)
     replay?.startBlock(lanes: lanes)
     run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: output)
@@ -368,7 +371,12 @@ package final class PathBlockKernel {
 
     for m in 1...months {
       let year = (m - 1) / 12
-      if m >= 2 { advanceFactors(month: m, lanes: lanes) }
+      if m >= 2 {
+        if plan.hasShocks && (m - 2) % Self.shockChunkMonths == 0 {
+          drawShocks(firstPath: firstPath, lanes: lanes, months: m...Swift.min(months, m + Self.shockChunkMonths - 1))
+        }
+        advanceFactors(month: m, lanes: lanes)
+      }
       runMonth(month: m, firstPath: firstPath, lanes: lanes, policy: policy, activity: activity, recording: output)
 
       if m % 12 == 0 {

@@ -11,7 +11,7 @@ import Foundation
 package struct RandomStreams: Sendable {
   /// The streams, one per use; the low 24 bits carry an index (event kind, service, tier).
   public enum Stream: UInt32 {
-    /// Four standard normals: the factor shocks ε(m), one per `Factor`.
+    /// Four standard normals: the factor shocks ε(m), one per `Factor`, one word each (`Ziggurat`).
     case factorShocks = 0x0100_0000
     /// Index k = event kind, at the month its wait starts (month 1, or the month an occurrence ends): a 53-bit
     /// uniform (words 0–1) for the geometric wait until its next start.
@@ -35,6 +35,9 @@ package struct RandomStreams: Sendable {
     /// At month 0 (no month's), draw number = the parameter's key (`UncertainParameter.drawKey`): a 53-bit uniform
     /// (words 0–1) for the path's value of an uncertain parameter (SPEC §16).
     case parameterDraws = 0x0700_0000
+    /// Index k = factor, at month m, draws 0, 1, 2, …: the ziggurat's retries for factor k's shock when the fast
+    /// path refuses its word (`Ziggurat.normal`), about 1.5% of shocks.
+    case factorShockRetries = 0x0800_0000
   }
 
   public let key0: UInt32
@@ -63,20 +66,19 @@ package struct RandomStreams: Sendable {
     return (Double(bits & ((1 << 53) - 1)) + 0.5) * 0x1p-53
   }
 
-  /// The factor shocks z(m) of one path: four independent standard normals, one per `Factor`, by the
-  /// Box–Muller transform z = √(−2 ln u₁)·(cos 2πu₂, sin 2πu₂) on the four words of the path's
-  /// `factorShocks` address for month m: (r₀ cos 2πu₁, r₀ sin 2πu₁, r₂ cos 2πu₃, r₂ sin 2πu₃).
+  /// The factor shocks z(m) of one path: four independent standard normals, one per `Factor`, by the ziggurat
+  /// (`Ziggurat.normal`) on the four words of the path's `factorShocks` address for month m, word k for factor k,
+  /// retried from the `factorShockRetries` stream at index k.
   ///
   /// The reference for the kernel `rs_factor_normals`, which computes the same bits for a whole block of
   /// paths and months at once (vectorised; checked by a test at every instruction-set level).
   @inlinable
   public func factorShocks(path: UInt32, month: UInt32) -> (Double, Double, Double, Double) {
     let w = words(path: path, month: month, stream: .factorShocks)
-    let r0 = (-2 * VectorMath.log(Self.unit(w.0))).squareRoot()
-    let r1 = (-2 * VectorMath.log(Self.unit(w.2))).squareRoot()
-    let a = VectorMath.cosSin2Pi(Self.unit(w.1))
-    let b = VectorMath.cosSin2Pi(Self.unit(w.3))
-    return (r0 * a.cos, r0 * a.sin, r1 * b.cos, r1 * b.sin)
+    func normal(_ word: UInt32, _ k: UInt32) -> Double {
+      Ziggurat.normal(word: word) { words(path: path, month: month, stream: .factorShockRetries, index: k, draw: $0) }
+    }
+    return (normal(w.0, 0), normal(w.1, 1), normal(w.2, 2), normal(w.3, 3))
   }
 }
 

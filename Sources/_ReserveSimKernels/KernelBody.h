@@ -124,6 +124,7 @@ static void RS_NAME(rs_parameter_draws)(
 // it, by a scalar loop for the rare steps that draw random numbers. This is the engine's one implementation of the
 // month (SPEC §3–§7); `PathBlockKernel` runs it.
 #include "MonthShared.h"
+#include "Ziggurat.h"
 #include "MonthFactors.h"
 #include "MonthEvents.h"
 #include "MonthMoney.h"

@@ -14,6 +14,8 @@ static const double rs_ln2Lo = 1.90821492927058770002e-10;
 /// 1.5·2⁵²: adding it rounds to the nearest integer and leaves that integer in the low mantissa bits.
 static const double rs_shifter = 6755399441055744.0;
 
+#include "ZigguratTables.h"
+
 static inline __attribute__((always_inline)) uint64_t rs_bits(double x) {
   uint64_t bits;
   memcpy(&bits, &x, sizeof bits);
@@ -142,6 +144,10 @@ __attribute__((constructor)) static void rs_choose_level(void) {
   if (cap && strcmp(cap, "avx2") == 0 && level > RS_LEVEL_AVX2) level = RS_LEVEL_AVX2;
   rs_kernels_set_level(level);
 }
+
+const double *rs_ziggurat_widths(void) { return rs_zig_width; }
+const double *rs_ziggurat_heights(void) { return rs_zig_height; }
+double rs_ziggurat_r(void) { return rs_zig_r; }
 
 void rs_factor_normals(
     uint32_t key0, uint32_t key1, uint32_t firstPath, int32_t lanes, int32_t firstMonth, int32_t lastMonth,

@@ -117,7 +117,7 @@ RS_INLINE void RS_NAME(rs_minimum_need_body)(
 #pragma clang loop vectorize(assume_safety)
   for (int32_t lane = 0; lane < lanes; lane++) {
     const double candidate = minimum * outgo[lane] * discount[lane * discountStride] - sums[lane];
-    needs[lane] = (outgo[lane] > 0) & (candidate >= needs[lane]) ? candidate : needs[lane];
+    needs[lane] = ((outgo[lane] > 0) & (candidate >= needs[lane])) ? candidate : needs[lane];
   }
 }
 

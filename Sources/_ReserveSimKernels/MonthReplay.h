@@ -53,7 +53,7 @@ RS_INLINE int32_t RS_NAME(rs_replay_month_body)(
     ruin[lane] = (ruin[lane] == 0 & b < f) ? month : ruin[lane];
     // rs_policy_month_end: the need for the minimum, then cover, cuts and appeals.
     const double minimumCandidate = minimum * outgo * d - s;
-    minimumNeeds[lane] = hasMinimum & (outgo > 0) & (minimumCandidate >= minimumNeeds[lane])
+    minimumNeeds[lane] = (hasMinimum & (outgo > 0) & (minimumCandidate >= minimumNeeds[lane]))
                              ? minimumCandidate
                              : minimumNeeds[lane];
     const double cover = outgo > 0 ? b / outgo : __builtin_inf();

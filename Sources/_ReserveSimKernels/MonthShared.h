@@ -26,6 +26,23 @@ RS_INLINE int32_t RS_NAME(rs_flagged_lanes)(const uint8_t *flags, int32_t lanes,
   return count;
 }
 
+/// The lanes whose flag byte is not 0 (any bits), in lane order, into `list`; returns how many.
+RS_INLINE int32_t RS_NAME(rs_nonzero_lanes)(const uint8_t *flags, int32_t lanes, int32_t *list) {
+  int32_t count = 0, base = 0;
+  for (; base + 8 <= lanes; base += 8) {
+    uint64_t word;
+    memcpy(&word, flags + base, 8);
+    word |= word >> 4;
+    word |= word >> 2;
+    word |= word >> 1;
+    for (word &= 0x0101010101010101u; word; word &= word - 1) list[count++] = base + __builtin_ctzll(word) / 8;
+  }
+  for (; base < lanes; base++) {
+    if (flags[base]) list[count++] = base;
+  }
+  return count;
+}
+
 /// The scratch's flag bytes (one per lane) and the list of flagged lanes that follows them.
 #define RS_FLAGS(at) ((uint8_t *)(at)->scratch)
 #define RS_LIST(at) ((int32_t *)((at)->scratch + (at)->stride / 8 + 1))

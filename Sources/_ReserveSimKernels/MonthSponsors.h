@@ -35,7 +35,7 @@ RS_INLINE int32_t RS_NAME(rs_alias_lanes)(
     const int64_t count = counts[lane];
     const int32_t rates = select ? (active[lane] ? rates1 : rates0) : ratesOfSet[active[lane]];
     const int32_t r = rates * rowsPerRates + (int32_t)(count < last ? count : last);
-    const int32_t size = rows[r].size;
+    const int32_t size = rows[r].size, start = rows[r].start;
     const int32_t marked = keepMarked ? untabulated[lane] : 0;
     const int32_t tabulated = (count <= last) & (size > 0) & !marked;
     // SponsorTransitionTables.draw: with K = size and U the uniform, x = ⌊U·K/2⁶⁴⌋ and the fraction
@@ -43,8 +43,11 @@ RS_INLINE int32_t RS_NAME(rs_alias_lanes)(
     const uint64_t u = uniform[lane];
     const uint64_t a = (uint64_t)(uint32_t)size * (u >> 32), b = (uint64_t)(uint32_t)size * (u & 0xffffffffu);
     const uint64_t x = (a + (b >> 32)) >> 32, fraction = (a << 32) + b;
-    const int64_t cell = tabulated ? (int64_t)rows[r].start + (int64_t)x : 0;
-    const int64_t drawn = fraction < cells[cell].cut ? (int64_t)x : (int64_t)cells[cell].alias;
+    const int64_t cell = tabulated ? (int64_t)start + (int64_t)x : 0;
+    // Both of the cell's fields loaded whatever the comparison (a load under a condition is a branch per lane).
+    const uint64_t cut = cells[cell].cut;
+    const int64_t alias = (int64_t)cells[cell].alias;
+    const int64_t drawn = fraction < cut ? (int64_t)x : alias;
     counts[lane] = tabulated ? drawn : count;
     untabulated[lane] = (uint8_t)!tabulated;
     left += !tabulated;
@@ -61,7 +64,8 @@ static int32_t RS_NAME(rs_roll_over_sponsors)(
   int32_t left = 0;
   for (int32_t pair = 0; pair < tables->tiers; pair += 2) {
     const uint32_t stream = 0x04000000u | (uint32_t)pair;
-#pragma clang loop vectorize(assume_safety)
+    // Four vectors of lanes in flight, as in rs_factor_normals.
+#pragma clang loop vectorize(assume_safety) interleave_count(4)
     for (int32_t lane = 0; lane < lanes; lane++) {
       uint32_t w[4];
       RS_NAME(rs_words)(at, lane, at->month, stream, w);

@@ -1,4 +1,4 @@
-// The generator alone: Philox4x32-10 blocks, and standard normals by Box–Muller over them, each at the
+// The generator alone: Philox4x32-10 blocks, and standard normals by the ziggurat over them, each at the
 // addresses the engine uses (path, month, stream). Iterations of about 50 ms each.
 import Benchmark
 import BenchmarkSupport
@@ -27,7 +27,7 @@ let benchmarks: @Sendable () -> Void = {
   }
 
   Benchmark(
-    "Normals-Box-Muller",
+    "Normals-Ziggurat",
     configuration: .init(
       metrics: BenchmarkMetric.engine(rate: .normalsPerSecond),
       thresholds: Tolerance.engine(rate: .normalsPerSecond, mallocs: Tolerance.fewMallocs))

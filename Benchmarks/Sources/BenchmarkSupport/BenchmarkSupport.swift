@@ -48,7 +48,7 @@ extension BenchmarkMetric {
   /// Philox4x32-10 blocks (four 32-bit words each) per second.
   public static let philoxBlocksPerSecond = BenchmarkMetric.custom(
     "Philox blocks/s", polarity: .prefersLarger, useScalingFactor: false)
-  /// Standard normals (Box–Muller over Philox words) per second.
+  /// Standard normals (the ziggurat over Philox words) per second.
   public static let normalsPerSecond = BenchmarkMetric.custom(
     "normals/s", polarity: .prefersLarger, useScalingFactor: false)
   /// User + system CPU time of the iteration over all threads, in microseconds: steadier than the wall clock

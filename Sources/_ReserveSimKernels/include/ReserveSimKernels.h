@@ -28,13 +28,18 @@ int rs_kernels_level(void);
 int rs_kernels_set_level(int level);
 
 /// The factor shocks z(m) of paths firstPath … firstPath+lanes−1 for months firstMonth … lastMonth:
-/// Philox4x32-10 of counter (path, m, 0x01000000, 0) under key (key0, key1) gives words w0…w3, and
-/// Box–Muller gives z0 = r₀·cos 2πu₁, z1 = r₀·sin 2πu₁, z2 = r₂·cos 2πu₃, z3 = r₂·sin 2πu₃ with
-/// rᵢ = √(−2 ln uᵢ) and uᵢ = (wᵢ + ½)·2⁻³². Factor k of month m and lane j goes to
-/// out[k·factorStride + (m − firstMonth)·monthStride + j].
+/// Philox4x32-10 of counter (path, m, 0x01000000, 0) under key (key0, key1) gives words w0…w3, and the ziggurat
+/// (rs_ziggurat_widths) turns word wₖ into zₖ, retrying from the stream (path, m, 0x08000000 | k, j) the few words
+/// its fast path refuses (RandomStreams.factorShocks, operation for operation). Factor k of month m and lane j goes
+/// to out[k·factorStride + (m − firstMonth)·monthStride + j].
 void rs_factor_normals(
     uint32_t key0, uint32_t key1, uint32_t firstPath, int32_t lanes, int32_t firstMonth, int32_t lastMonth,
     double *out, ptrdiff_t monthStride, ptrdiff_t factorStride);
+
+/// The ziggurat's 257 layer edges w₀ … w₂₅₆ and heights f(wᵢ) = exp(−wᵢ²/2), and r = w₁ (ZigguratTables.h).
+const double *rs_ziggurat_widths(void);
+const double *rs_ziggurat_heights(void);
+double rs_ziggurat_r(void);
 
 /// The draws behind uncertain parameters (SPEC §16) of paths firstPath … firstPath+count−1: Philox4x32-10 of counter
 /// (path, 0, 0x07000000, key) under (key0, key1) gives words w0…w3; uniform[i] = the 53-bit uniform of w0 and w1

@@ -1,6 +1,7 @@
 import ReserveSim
-import ReserveSimEngine
 import XCTest
+
+@testable import ReserveSimEngine
 
 /// The C kernels against their Swift reference, bit for bit, at every instruction-set level this CPU has.
 final class VectorKernelTests: XCTestCase {
@@ -47,6 +48,33 @@ final class VectorKernelTests: XCTestCase {
         // Lanes past `lanes` are left alone.
         XCTAssertTrue(out[(m - months.lowerBound) * monthStride + lanes].isNaN)
       }
+    }
+  }
+
+  /// A block and a year of months: about 300 of the ziggurat's retries, some in the tail (|z| > r).
+  func testFactorNormalsWithRetriesEqualTheReferenceAtEveryLevel() {
+    let streams = RandomStreams(seed: 77)
+    let lanes = 256, months = 2...13, rows = lanes * months.count
+    for level in levels {
+      VectorKernels.use(level)
+      var out = [Double](repeating: .nan, count: 4 * rows)
+      out.withUnsafeMutableBufferPointer {
+        VectorKernels.factorNormals(
+          streams, firstPath: 5_000, lanes: lanes, months: months, into: $0.baseAddress!, monthStride: lanes,
+          factorStride: rows)
+      }
+      var tails = 0
+      for m in months {
+        for lane in 0..<lanes {
+          let z = streams.factorShocks(path: UInt32(5_000 + lane), month: UInt32(m))
+          for (k, expected) in [z.0, z.1, z.2, z.3].enumerated() {
+            let got = out[k * rows + (m - months.lowerBound) * lanes + lane]
+            XCTAssertEqual(got.bitPattern, expected.bitPattern, "level \(level), month \(m), lane \(lane), factor \(k)")
+            if abs(expected) > Ziggurat.r { tails += 1 }
+          }
+        }
+      }
+      XCTAssertGreaterThan(tails, 0, "some normals from the tail")
     }
   }
 

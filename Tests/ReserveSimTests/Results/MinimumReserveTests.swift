@@ -73,7 +73,10 @@ final class MinimumReserveTests: XCTestCase {
     let summary = RunSummary(simulate(base, paths: paths, seed: 5))
     for level in summary.requiredReserveForMinimum {
       var funded = base
-      funded.reserve.initial = level.value
+      // need_min comes from discounted sums (SPEC §17), the run's cover from the balance month by month: the two
+      // round differently, so a path whose need is the level itself may miss the minimum by an ulp at exactly B₀ =
+      // need. The rule holds from a few ulps above (seen: 5).
+      funded.reserve.initial = level.value + 64 * level.value.ulp
       let below = RunSummary(simulate(funded, paths: paths, seed: 5)).belowMinimum!
       XCTAssertLessThanOrEqual(below.value, 1 - level.confidence + 1e-12, "at \(level.confidence)")
       // One cent less leaves at least one more path below (the rank is exact).
