@@ -86,6 +86,8 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
     const double left = clock[lane] - hazard;
     clock[lane] = donated ? left : clock[lane];
     const int paying = !donated & (start <= month);
+    // Read whether or not the lane pays: a load under a condition is a masked load.
+    const double laneScale = scale[lane];
     double paid;
     int32_t change = (donated & (left <= 0)) | (paying & (month == payEnd[lane]));
     if (dated) {
@@ -94,12 +96,13 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
       const double full = own ? laneCost[lane] : cost;
       const double mitigated = own ? laneMitigated[lane] : mitigatedCost;
       const double unit = paidBefore >= mitigationAfter ? mitigated : full;
-      const double migration = paidBefore == 0 ? (own ? laneMigration[lane] : migrationCost) : 0.0;
-      paid = paying ? (unit + migration) * scale[lane] : 0.0;
+      const double firstMonth = own ? laneMigration[lane] : migrationCost;
+      const double migration = paidBefore == 0 ? firstMonth : 0.0;
+      paid = paying ? (unit + migration) * laneScale : 0.0;
       outgo[lane] += paid;
       change |= donated & (month == agreementEnd[lane]);
     } else {
-      paid = paying ? cost * scale[lane] : 0.0;
+      paid = paying ? cost * laneScale : 0.0;
     }
     flow[lane] -= paid;
     paidSum[lane] += paid;
