@@ -69,10 +69,20 @@ public struct MemoryEstimate: Sendable, Equatable {
     self.years = years
   }
 
-  /// The most paths whose estimate fits in `available` bytes at the same horizon and threads (0 when none).
+  /// A streamed run's estimate (`StreamingBudget.estimate`): `fixedBytes` whatever the paths.
+  init(fixedBytes: Int, paths: Int, years: Int) {
+    bytesPerPath = 0
+    self.fixedBytes = fixedBytes
+    self.paths = paths
+    self.years = years
+  }
+
+  /// The most paths whose estimate fits in `available` bytes at the same horizon and threads (0 when none; every
+  /// path count the format allows when the memory does not grow with paths).
   public func largestPathCount(fitting available: Int) -> Int {
     let room = Double(available - fixedBytes)
-    return room > 0 ? min(Scenario.maximumPaths, Int((room / bytesPerPath).rounded(.down))) : 0
+    guard room > 0 else { return 0 }
+    return bytesPerPath > 0 ? min(Scenario.maximumPaths, Int((room / bytesPerPath).rounded(.down))) : Scenario.maximumPaths
   }
 
   /// Refuses the run when its estimate exceeds the memory available.
