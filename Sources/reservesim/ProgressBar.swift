@@ -32,17 +32,29 @@ final class ProgressBar: @unchecked Sendable {
 
   /// `update` as a function the run pipeline can call from its worker threads: the share simulated.
   var reporter: @Sendable (RunProgress) -> Void {
-    { [self] progress in if progress.stage == .simulating { self.update(progress.share) } }
+    { [self] progress in
+      if progress.stage == .simulating { self.update(progress.share, pass: progress.pass, label: progress.passDescription) }
+    }
   }
 
-  /// Called with the share done (0…1), from any thread.
-  func update(_ share: Double) {
+  /// The pass the bar shows and when it started: a streamed run's later pass starts the bar and its ETA afresh.
+  private var pass = 1
+  private var passStarted = Date()
+
+  /// Called with the share done (0…1) of pass `pass`, from any thread; `label` (the pass in words) goes after the
+  /// bar.
+  func update(_ share: Double, pass: Int = 1, label: String? = nil) {
     lock.lock()
     defer { lock.unlock() }
-    let elapsed = Date().timeIntervalSince(started)
+    if pass > self.pass {
+      self.pass = pass
+      passStarted = Date()
+    }
+    let elapsed = Date().timeIntervalSince(started), inPass = Date().timeIntervalSince(passStarted)
     guard elapsed > delay || shown, share > 0 else { return }
     shown = true
-    let line = Self.line(share: share, remainingSeconds: elapsed / share * (1 - share))
+    var line = Self.line(share: share, remainingSeconds: inPass / share * (1 - share))
+    if let label { line += "  " + label }
     write(Self.frame(line, previousLength: lastLength))
     lastLength = line.count
   }
