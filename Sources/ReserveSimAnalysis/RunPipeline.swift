@@ -218,16 +218,23 @@ public struct LoadedScenario: Sendable {
 public struct RunOutput: Sendable {
   public var loaded: LoadedScenario
   /// Every path's results; nil when the run was streamed (`RunPipeline.run(…, streaming: true)`, `check`).
-  public var result: SimulationResult?
+  public var resultIfKept: SimulationResult?
   public var summary: RunSummary
   /// The assertions' verdicts (`RunPipeline.check`); empty for a plain run.
   public var checks: [AssertionCheck] = []
 
   public init(loaded: LoadedScenario, result: SimulationResult?, summary: RunSummary, checks: [AssertionCheck] = []) {
     self.loaded = loaded
-    self.result = result
+    self.resultIfKept = result
     self.summary = summary
     self.checks = checks
+  }
+
+  /// Every path's results, for a run that kept them: any run not asked to stream (a streamed run has none, and
+  /// reading this is a programming error).
+  public var result: SimulationResult {
+    guard let resultIfKept else { preconditionFailure("a streamed run keeps no per-path result") }
+    return resultIfKept
   }
 
   public var scenario: Scenario { loaded.scenario }
