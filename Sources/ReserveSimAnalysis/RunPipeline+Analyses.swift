@@ -21,7 +21,8 @@ extension RunPipeline {
     let (paths, seed, streams) = try compile(
       loaded, paths: paths, seed: seed, growingTo: maxPaths, streaming: maxPaths == nil, reporter: reporter)
     if streams {
-      var run = StreamedRun(scenario: loaded.scenario, paths: paths, seed: seed, simulator: simulator, budget: streamingBudget)
+      var run = StreamedRun(
+        scenario: loaded.scenario, paths: paths, seed: seed, simulator: simulator, budget: streamingBudget)
       run.extraConfidences = AssertionCheck.reserveConfidences(assertions)
       return try await Self.streaming(run, reporter) { output in
         let summary = RunSummary(

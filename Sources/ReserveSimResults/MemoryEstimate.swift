@@ -82,7 +82,8 @@ public struct MemoryEstimate: Sendable, Equatable {
   public func largestPathCount(fitting available: Int) -> Int {
     let room = Double(available - fixedBytes)
     guard room > 0 else { return 0 }
-    return bytesPerPath > 0 ? min(Scenario.maximumPaths, Int((room / bytesPerPath).rounded(.down))) : Scenario.maximumPaths
+    return bytesPerPath > 0
+      ? min(Scenario.maximumPaths, Int((room / bytesPerPath).rounded(.down))) : Scenario.maximumPaths
   }
 
   /// Refuses the run when its estimate exceeds the memory available.

@@ -109,8 +109,9 @@ package struct StreamedRun: Sendable {
     while !selection.isDone {
       let pass = selection.passes + 1
       let more = selection.planPass()
-      try forEachChunk(again, chunkPaths, pass: pass, passes: more ? pass + 1 : pass, progress: progress, cancellation: cancellation)
-      { chunk in
+      try forEachChunk(
+        again, chunkPaths, pass: pass, passes: more ? pass + 1 : pass, progress: progress, cancellation: cancellation
+      ) { chunk in
         Self.fold(chunk, variables: requests.count) { selection.collect($0, $1) }
       }
       selection.finishPass()
@@ -169,7 +170,8 @@ package struct StreamedRun: Sendable {
           progress(Progress(pass: pass, passes: passes, share: (Double(start) + share * count) / total))
         }
       }
-      let chunk = try simulator.run(scenario, pathRange: range, seed: seed, progress: report, cancellation: cancellation)
+      let chunk = try simulator.run(
+        scenario, pathRange: range, seed: seed, progress: report, cancellation: cancellation)
       body(chunk)
     }
   }

@@ -132,8 +132,7 @@ public struct ServeService: Sendable {
       let outputB = try await pipelineB.run(b, paths: paths, seed: seed) { progress?(0.5 + $0.share / 2) }
       return (outputA, outputB)
     }
-    // Runs not streamed (the default) keep every path's results.
-    var comparison = Comparison(a: outputA.result!, b: outputB.result!)
+    var comparison = Comparison(a: outputA.result, b: outputB.result)
     comparison.label(edits: [], editsB: request.set, fileA: a.file, fileB: nil)
     return OrderedJSON.object([
       ("run", .raw(try SummaryJSON.encode(outputB.summary))),

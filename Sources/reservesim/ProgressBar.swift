@@ -33,7 +33,9 @@ final class ProgressBar: @unchecked Sendable {
   /// `update` as a function the run pipeline can call from its worker threads: the share simulated.
   var reporter: @Sendable (RunProgress) -> Void {
     { [self] progress in
-      if progress.stage == .simulating { self.update(progress.share, pass: progress.pass, label: progress.passDescription) }
+      if progress.stage == .simulating {
+        self.update(progress.share, pass: progress.pass, label: progress.passDescription)
+      }
     }
   }
 

@@ -103,8 +103,7 @@ struct SensitivityCommand: ParsableCommand {
     }
     let progress = ProgressBar.forTerminal(enabled: !output.json)
     let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
-    // The estimates' ranking only: no runway after a loss (SPEC §21) is shown, so none is recorded. Not streamed: the
-    // samples need every path's results.
+    // The estimates' ranking only: no runway after a loss (SPEC §21) is shown, so none is recorded.
     let run = try awaitPipeline {
       try await pipeline.run(loaded, paths: paths, seed: seed, runway: false, progress: report)
     }
@@ -114,6 +113,6 @@ struct SensitivityCommand: ParsableCommand {
       json: { UncertaintyExport.json(summary) },
       text: { UncertaintyExport.text(summary) + (samples.map { "\nSamples written to \($0)\n" } ?? "") },
       table: { UncertaintyExport.table(summary) },
-      alongside: samples.map { [($0, .file(UncertaintyExport.samples(run.result!).text))] } ?? [])
+      alongside: samples.map { [($0, .file(UncertaintyExport.samples(run.result).text))] } ?? [])
   }
 }

@@ -60,11 +60,13 @@ final class BinnedSelectionTests: XCTestCase {
 
   func testManyTiesAndAllEqualValuesResolveByTheirKeyAlone() {
     // 5,000 equal values never fit 16 kept values: the bin is refined down to its 64 bits, which are the value.
-    check([Double](repeating: 42.5, count: 5_000), ranks: [0, 2_499, 4_999], tailStarts: [4_000],
+    check(
+      [Double](repeating: 42.5, count: 5_000), ranks: [0, 2_499, 4_999], tailStarts: [4_000],
       histogramBytes: 64, collectedBytes: 128)
     var generator = SplitMix64(seed: 5)
     let ties = (0..<4_000).map { _ in Double(generator.next() % 4) }
-    check(ties, ranks: [0, 999, 1_000, 1_999, 2_000, 3_999], tailStarts: [3_600], histogramBytes: 64,
+    check(
+      ties, ranks: [0, 999, 1_000, 1_999, 2_000, 3_999], tailStarts: [3_600], histogramBytes: 64,
       collectedBytes: 256)
   }
 
@@ -85,7 +87,8 @@ final class BinnedSelectionTests: XCTestCase {
   func testAGenerousBudgetTakesTwoPasses() {
     var generator = SplitMix64(seed: 13)
     let values = (0..<10_000).map { _ in Double(generator.next() >> 11) * 0x1p-53 }
-    let passes = check(values, ranks: [499, 2_499, 4_999, 7_499, 9_499], tailStarts: [9_000],
+    let passes = check(
+      values, ranks: [499, 2_499, 4_999, 7_499, 9_499], tailStarts: [9_000],
       histogramBytes: 1 << 20, collectedBytes: 1 << 20)
     XCTAssertEqual(passes, 2, "the wanted bins and the tail fit at once")
   }
