@@ -23,7 +23,7 @@ final class StreamedMemoryTests: XCTestCase {
       XCTAssertEqual(Set(estimates.map(\.bytes)).count, 1, "years \(years): the same bytes at any path count")
       let estimate = estimates[2]
       XCTAssertEqual(estimate.bytesPerPath, 0)
-      let onePass = simulator.memoryEstimate(for: scenario, paths: 1)
+      let onePass = simulator.memoryEstimate(for: scenario, paths: Scenario.maximumPaths)
       let chunk = Double(budget.chunkPaths(scenario, simulator: simulator)) * onePass.bytesPerPath
       XCTAssertEqual(
         estimate.bytes,
