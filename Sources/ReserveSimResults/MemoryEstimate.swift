@@ -21,6 +21,10 @@ import ReserveSimScenario
 /// (`processBytes`) and each worker's block buffers: the normals and correlated shocks of 256 paths for every
 /// month (at most 8 factors · 8 bytes · 256 a month). Not counted: the percentile buckets of `HistogramSelect`,
 /// small unless a year's balances are nearly all equal.
+///
+/// This is a one-pass run's estimate. A run that `StreamingBudget.streams` (`run`, `check`) is estimated by
+/// `StreamingBudget.estimate` instead: fixed bytes (the process, the block buffers, one chunk, the bins, the values
+/// kept) and no bytes a path (issue #23).
 public struct MemoryEstimate: Sendable, Equatable {
   /// Resident memory of the process besides the paths' arrays (the runtime, Foundation, OpenBLAS, the plan),
   /// as measured at one path, rounded up.
