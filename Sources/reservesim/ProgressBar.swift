@@ -33,10 +33,15 @@ final class ProgressBar: @unchecked Sendable {
   /// `update` as a function the run pipeline can call from its worker threads: the share simulated.
   var reporter: @Sendable (RunProgress) -> Void {
     { [self] progress in
-      if progress.stage == .simulating {
-        self.update(progress.share, pass: progress.pass, label: progress.passDescription)
-      }
+      if progress.stage == .simulating { self.update(progress.share, pass: progress.pass, label: Self.label(progress)) }
     }
+  }
+
+  /// A streamed run's pass in a few words after the bar, so that the frame fits 80 columns: "pass 2 of 2:
+  /// re-simulating" (`RunProgress.passDescription` in full); nil for a run of one pass.
+  static func label(_ progress: RunProgress) -> String? {
+    guard progress.passes > 1 else { return nil }
+    return "pass \(progress.pass) of \(progress.passes): " + (progress.pass == 1 ? "counting" : "re-simulating")
   }
 
   /// The pass the bar shows and when it started: a streamed run's later pass starts the bar and its ETA afresh.
