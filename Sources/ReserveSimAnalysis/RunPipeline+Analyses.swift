@@ -8,13 +8,32 @@ extension RunPipeline {
   /// `check`: simulates `loaded` and evaluates `assertions` (SPEC §9); with `maxPaths`, doubles the paths
   /// (simulating only the new ones) until every verdict is conclusive or `maxPaths` is reached
   /// (`Simulator.check`). Progress is the share of `maxPaths` (or of the first round's paths) simulated.
-  /// - Returns: the last round's result, its summary and the verdicts.
+  ///
+  /// One round too large for `streamingBudget.onePassBytes` is streamed (`StreamedRun`, with the assertions'
+  /// confidences selected too): the same verdicts and headline, no `result`. `--auto-paths` (`maxPaths`) grows one
+  /// result and is not streamed.
+  /// - Returns: the last round's result (nil when streamed), its summary and the verdicts.
   public func check(
     _ loaded: LoadedScenario, assertions: [Assertion], paths: Int? = nil, seed: UInt64? = nil,
     maxPaths: Int? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil
   ) async throws -> RunOutput {
     let reporter = ProgressReporter(progress)
-    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, growingTo: maxPaths, reporter: reporter)
+    let (paths, seed, streams) = try compile(
+      loaded, paths: paths, seed: seed, growingTo: maxPaths, streaming: maxPaths == nil, reporter: reporter)
+    if streams {
+      var run = StreamedRun(
+        scenario: loaded.scenario, paths: paths, seed: seed, simulator: simulator, budget: streamingBudget)
+      run.extraConfidences = AssertionCheck.reserveConfidences(assertions)
+      return try await Self.streaming(run, reporter) { output in
+        let summary = RunSummary(
+          output.statistics, scenario: loaded.scenario, seed: seed,
+          reserveConfidences: RunSummary.defaultReserveConfidences,
+          shortfallConfidences: RunSummary.defaultShortfallConfidences)
+        return RunOutput(
+          loaded: loaded, result: nil, summary: summary,
+          checks: AssertionCheck.evaluate(assertions, streamed: output))
+      }
+    }
     let limit = Double(max(paths, maxPaths ?? paths))
     return try await Self.simulating(reporter) { [simulator] flag in
       let (result, checks) = try simulator.check(
@@ -36,7 +55,7 @@ extension RunPipeline {
     progress: (@Sendable (RunProgress) -> Void)? = nil
   ) async throws -> Comparison {
     let reporter = ProgressReporter(progress)
-    let (paths, seed) = try compile(a, paths: paths, seed: seed, heldAtOnce: 2, reporter: reporter)
+    let (paths, seed, _) = try compile(a, paths: paths, seed: seed, heldAtOnce: 2, reporter: reporter)
     return try await Self.simulating(reporter) { [simulator] flag in
       let resultA = try simulator.run(
         a.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 0, of: 2), cancellation: flag)
@@ -53,7 +72,7 @@ extension RunPipeline {
     progress: (@Sendable (RunProgress) -> Void)? = nil
   ) async throws -> Sweep {
     let reporter = ProgressReporter(progress)
-    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, reporter: reporter)
+    let (paths, seed, _) = try compile(loaded, paths: paths, seed: seed, reporter: reporter)
     let points = axes.reduce(1) { $0 * $1.count }
     return try await Self.simulating(reporter) { [simulator] flag in
       try Self.naming(loaded.file) {
@@ -80,7 +99,7 @@ extension RunPipeline {
     progress: (@Sendable (RunProgress) -> Void)? = nil
   ) async throws -> SensitivityAnalysis {
     let reporter = ProgressReporter(progress)
-    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, reporter: reporter)
+    let (paths, seed, _) = try compile(loaded, paths: paths, seed: seed, reporter: reporter)
     return try await Self.simulating(reporter) { [simulator] flag in
       try Self.naming(loaded.file) {
         // The runs in all are known after the first (the analysis tells them with its progress).
@@ -109,7 +128,7 @@ extension RunPipeline {
     let reporter = ProgressReporter(progress)
     var simulator = self.simulator
     simulator.recordsDiagnostics = true
-    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, simulator: simulator, reporter: reporter)
+    let (paths, seed, _) = try compile(loaded, paths: paths, seed: seed, simulator: simulator, reporter: reporter)
     return try await Self.simulating(reporter) { [simulator] flag in
       let result = try simulator.run(
         loaded.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 0, of: 1), cancellation: flag)
@@ -128,7 +147,7 @@ extension RunPipeline {
   ) async throws -> Solve {
     let reporter = ProgressReporter(progress)
     let targets = try Self.naming(loaded.file) { try specs.map { try SolveTarget(parsing: $0, for: loaded.scenario) } }
-    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, heldAtOnce: 2, reporter: reporter)
+    let (paths, seed, _) = try compile(loaded, paths: paths, seed: seed, heldAtOnce: 2, reporter: reporter)
     let checkSeed = checkSeed ?? (seed &+ 1)
     return try await Self.simulating(reporter) { [simulator] flag in
       try Self.naming(loaded.file) {
@@ -167,7 +186,7 @@ extension RunPipeline {
     let reporter = ProgressReporter(progress)
     let metric = try Self.naming(loaded.file) { try AttributionMetric(parsing: text, for: loaded.scenario) }
     let heldAtOnce = Attribution.heldAtOnce(for: loaded.scenario, metric: metric)
-    let (paths, seed) = try compile(loaded, paths: paths, seed: seed, heldAtOnce: heldAtOnce, reporter: reporter)
+    let (paths, seed, _) = try compile(loaded, paths: paths, seed: seed, heldAtOnce: heldAtOnce, reporter: reporter)
     return try await Self.simulating(reporter) { [simulator] flag in
       let attribution = try Attribution(
         scenario: loaded.scenario, metric: metric, paths: paths, seed: seed, simulator: simulator,

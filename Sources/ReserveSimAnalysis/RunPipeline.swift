@@ -24,6 +24,9 @@ public struct RunPipeline: Sendable {
   public var simulator: Simulator
   /// Estimates drawn per group of paths whatever the file says (`--nested N`, SPEC §22); nil: as the file says.
   public var nested: NestedDraws? = nil
+  /// The memory a streamed run gives its paths (issue #23): `run(…, streaming: true)` and `check` stream a run whose
+  /// one-pass arrays would not fit `onePassBytes`.
+  public var streamingBudget = StreamingBudget()
 
   public init(loader: ScenarioLoader = ScenarioLoader(), simulator: Simulator = Simulator()) {
     self.loader = loader
@@ -60,16 +63,20 @@ public struct RunPipeline: Sendable {
   ///   - reserveConfidences: the confidences of the summary's required reserve.
   ///   - runway: whether the summary has the runway after each service's loss (SPEC §21): the run then records each
   ///     service's first paid month (`Simulator.recordsFirstPaidMonths`); false for a caller that does not show it.
+  ///   - streaming: whether a run too large for `streamingBudget.onePassBytes` is summarised chunk by chunk
+  ///     (`StreamedRun`: the same summary, no `result`, memory that does not grow with paths) when it can be; false:
+  ///     one pass whatever its size, refused when it does not fit the machine. Only for a caller that reads nothing
+  ///     but the summary, and not a summary's sorted needs (`sortedRequiredReserve`).
   ///   - progress: called from any thread with each new stage and share.
   /// - Throws: `ScenarioError` for a path count out of range, `InsufficientMemoryError` when the run would not
   ///   fit in memory, `CancellationError` when the task is cancelled.
   public func run(
     _ loaded: LoadedScenario, paths: Int? = nil, seed: UInt64? = nil,
     reserveConfidences: [Double] = RunSummary.defaultReserveConfidences, runway: Bool = true,
-    progress: (@Sendable (RunProgress) -> Void)? = nil
+    streaming: Bool = false, progress: (@Sendable (RunProgress) -> Void)? = nil
   ) async throws -> RunOutput {
     try await run(
-      loaded, paths: paths, seed: seed, reserveConfidences: reserveConfidences, runway: runway,
+      loaded, paths: paths, seed: seed, reserveConfidences: reserveConfidences, runway: runway, streaming: streaming,
       reporter: ProgressReporter(progress))
   }
 
@@ -77,12 +84,23 @@ public struct RunPipeline: Sendable {
   /// service's first paid month, for the runway after a loss (SPEC §21).
   private func run(
     _ loaded: LoadedScenario, paths: Int?, seed: UInt64?, reserveConfidences: [Double], runway: Bool = true,
-    reporter: ProgressReporter
+    streaming: Bool = false, reporter: ProgressReporter
   ) async throws -> RunOutput {
     var simulator = self.simulator
     simulator.recordsFirstPaidMonths = runway
-    let (paths, seed) = try compile(
-      loaded, paths: paths, seed: seed, simulator: simulator, reporter: reporter)
+    let (paths, seed, streams) = try compile(
+      loaded, paths: paths, seed: seed, simulator: simulator, streaming: streaming, reporter: reporter)
+    if streams {
+      var run = StreamedRun(
+        scenario: loaded.scenario, paths: paths, seed: seed, simulator: simulator, budget: streamingBudget)
+      run.reserveConfidences = reserveConfidences
+      return try await Self.streaming(run, reporter) { output in
+        let summary = RunSummary(
+          output.statistics, scenario: loaded.scenario, seed: seed, reserveConfidences: reserveConfidences,
+          shortfallConfidences: RunSummary.defaultShortfallConfidences)
+        return RunOutput(loaded: loaded, result: nil, summary: summary)
+      }
+    }
     return try await Self.simulating(reporter) { [simulator] flag in
       let result = try simulator.run(
         loaded.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 0, of: 1), cancellation: flag)
@@ -103,6 +121,18 @@ public struct RunPipeline: Sendable {
     }
   }
 
+  /// Stages 4 and 5 of a streamed run: simulates its passes off Swift's cooperative pool, reporting each pass's
+  /// progress, then summarises with `summarise`.
+  static func streaming<Value: Sendable>(
+    _ run: StreamedRun, _ reporter: ProgressReporter, _ summarise: @escaping @Sendable (StreamedRun.Output) -> Value
+  ) async throws -> Value {
+    try await simulating(reporter) { flag in
+      let output = try run.run(
+        progress: { reporter.report(.simulating, $0.share, pass: $0.pass, passes: $0.passes) }, cancellation: flag)
+      return try summarising(reporter, flag) { summarise(output) }
+    }
+  }
+
   /// Stage 5 after the simulation: unless `flag` is set, reports summarising, runs `summarise` and reports done.
   /// - Throws: `CancellationError` when `flag` is set.
   static func summarising<Value>(
@@ -120,10 +150,13 @@ public struct RunPipeline: Sendable {
   /// - Parameters:
   ///   - heldAtOnce: how many results of that many paths are held at once (`compare`: two).
   ///   - growingTo: the most paths the run may grow to (`check` with `maxPaths`).
+  ///   - streaming: whether the run may be streamed (`StreamingBudget.streams`): its memory is then the streamed
+  ///     run's, which does not grow with paths.
+  /// - Returns: the paths, the seed, and whether the run streams.
   func compile(
     _ loaded: LoadedScenario, paths: Int?, seed: UInt64?, heldAtOnce: Int = 1, growingTo: Int? = nil,
-    simulator: Simulator? = nil, reporter: ProgressReporter
-  ) throws -> (paths: Int, seed: UInt64) {
+    simulator: Simulator? = nil, streaming: Bool = false, reporter: ProgressReporter
+  ) throws -> (paths: Int, seed: UInt64, streams: Bool) {
     reporter.report(.compiling)
     let count = paths ?? loaded.scenario.simulation.paths
     guard (1...Scenario.maximumPaths).contains(count) else {
@@ -135,9 +168,14 @@ public struct RunPipeline: Sendable {
     for total in [count, growingTo].compactMap({ $0 }) {
       if let error = Self.nestingError(loaded, paths: total) { throw error }
     }
-    try (simulator ?? self.simulator).checkMemory(
-      for: loaded.scenario, paths: count, heldAtOnce: heldAtOnce, growingTo: growingTo)
-    return (count, seed ?? loaded.scenario.simulation.seed)
+    let simulator = simulator ?? self.simulator
+    let streams = streaming && streamingBudget.streams(loaded.scenario, paths: count, simulator: simulator)
+    if streams {
+      try streamingBudget.estimate(for: loaded.scenario, paths: count, simulator: simulator).check()
+    } else {
+      try simulator.checkMemory(for: loaded.scenario, paths: count, heldAtOnce: heldAtOnce, growingTo: growingTo)
+    }
+    return (count, seed ?? loaded.scenario.simulation.seed, streams)
   }
 }
 
@@ -179,16 +217,24 @@ public struct LoadedScenario: Sendable {
 /// What a pipeline run gives: the scenario, its raw result, the summary and, for `check`, the verdicts.
 public struct RunOutput: Sendable {
   public var loaded: LoadedScenario
-  public var result: SimulationResult
+  /// Every path's results; nil when the run was streamed (`RunPipeline.run(…, streaming: true)`, `check`).
+  public var resultIfKept: SimulationResult?
   public var summary: RunSummary
   /// The assertions' verdicts (`RunPipeline.check`); empty for a plain run.
   public var checks: [AssertionCheck] = []
 
-  public init(loaded: LoadedScenario, result: SimulationResult, summary: RunSummary, checks: [AssertionCheck] = []) {
+  public init(loaded: LoadedScenario, result: SimulationResult?, summary: RunSummary, checks: [AssertionCheck] = []) {
     self.loaded = loaded
-    self.result = result
+    self.resultIfKept = result
     self.summary = summary
     self.checks = checks
+  }
+
+  /// Every path's results, for a run that kept them: any run not asked to stream (a streamed run has none, and
+  /// reading this is a programming error).
+  public var result: SimulationResult {
+    guard let resultIfKept else { preconditionFailure("a streamed run keeps no per-path result") }
+    return resultIfKept
   }
 
   public var scenario: Scenario { loaded.scenario }

@@ -36,6 +36,12 @@ public struct SimulationResult: Sendable {
   /// horizon M; 0 when the service is never lost. Service-major: `firstPaidMonth[s·paths + i]`. Nil unless the
   /// simulator recorded it (`Simulator.recordsFirstPaidMonths`).
   public var firstPaidMonth: [Int32]? = nil
+  /// Each block's yearly flow sums, block-major (`blockFlowSums[b·years·YearlyFlow.count + (y−1)·YearlyFlow.count +
+  /// flow]`), when the simulator kept them (`Simulator.keepsBlockSums`); else empty.
+  package var blockFlowSums: [Double] = []
+  /// Each block's policy activity sums, laid out like `blockFlowSums` with `PolicyActivityField.count` fields, when
+  /// kept and the scenario has cuts or an appeal; else empty.
+  package var blockActivitySums: [Double] = []
   /// How the paths drew their uncertain estimates (SPEC §16); nil when the scenario has none.
   public var parameterDraws: ParameterDraws? = nil
 

@@ -29,6 +29,10 @@ public struct Simulator: Sendable {
   /// (`SimulationResult.firstPaidMonth`, for SPEC §21's runway after a loss): 4 bytes a path and service, written
   /// only in the rare step of a loss. Off unless an output shows the runway (`run`, the report, the notebook).
   public var recordsFirstPaidMonths = false
+  /// Whether the result keeps each block's yearly sums (`SimulationResult.blockFlowSums`, `blockActivitySums`), so
+  /// that a run made of consecutive path ranges (chunks whose bounds are multiples of `blockSize`) can add them in
+  /// the block order of one run of all its paths, bit for bit. Off: only the means are kept.
+  package var keepsBlockSums = false
 
   public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, recordsDiagnostics: Bool = false) {
     self.threads = max(1, threads)
@@ -173,6 +177,10 @@ public struct Simulator: Sendable {
         for i in 0..<activityStride { activitySums[i] += activity[block * activityStride + i] }
       }
       result.policyActivityMeans = activitySums.map { $0 / Double(paths) }
+    }
+    if keepsBlockSums {
+      result.blockFlowSums = flows
+      result.blockActivitySums = Array(activity)
     }
     if !scenario.uncertainParameters.isEmpty {
       result.parameterDraws = LaneParameters.draws(

@@ -61,8 +61,9 @@ public struct AssertionCheck: Sendable, Equatable {
   public static func evaluate(_ assertion: Assertion, summary: RunSummary) -> AssertionCheck {
     var evidence = _Evidence(
       paths: summary.paths, ruinedPathsByYear: summary.ruinedPathsByYear,
-      belowMinimumPathsByYear: summary.belowMinimumPathsByYear, sortedNeeds: summary.sortedRequiredReserve,
-      sortedMinimumNeeds: summary.sortedMinimumNeed)
+      belowMinimumPathsByYear: summary.belowMinimumPathsByYear,
+      needs: OrderStatistics(sorted: summary.sortedRequiredReserve),
+      minimumNeeds: OrderStatistics(sorted: summary.sortedMinimumNeed))
     evidence.groups = summary.ruinGroups.map {
       _Evidence.Groups(
         ruin: $0, belowMinimum: summary.belowMinimumGroups, needs: summary.groupedNeeds,
@@ -84,8 +85,8 @@ public struct AssertionCheck: Sendable, Equatable {
     var evidence = _Evidence(
       paths: result.paths, ruinedPathsByYear: ruinedByYear,
       belowMinimumPathsByYear: RunSummary.cumulativeByYear(firstMonths: result.belowMinimumMonth, years: result.years),
-      sortedNeeds: needsReserve ? result.requiredReserve.sorted() : [],
-      sortedMinimumNeeds: needsMinimumReserve ? result.minimumNeed.sorted() : [])
+      needs: OrderStatistics(sorted: needsReserve ? result.requiredReserve.sorted() : []),
+      minimumNeeds: OrderStatistics(sorted: needsMinimumReserve ? result.minimumNeed.sorted() : []))
     if let inner = result.scenario.simulation.nested?.inner, result.paths % inner == 0, result.paths / inner >= 2 {
       // Estimates drawn per group (SPEC §22): intervals over the groups.
       evidence.groups = _Evidence.Groups(
@@ -97,6 +98,27 @@ public struct AssertionCheck: Sendable, Equatable {
     }
     return assertions.map(evidence.check)
   }
+
+  /// Checks every assertion against a streamed run (`StreamedRun`, with the assertions' confidences among its
+  /// `extraConfidences`): the same verdicts as `evaluate(_:result:)` on one result of all its paths.
+  package static func evaluate(_ assertions: [Assertion], streamed: StreamedRun.Output) -> [AssertionCheck] {
+    let statistics = streamed.statistics
+    let evidence = _Evidence(
+      paths: statistics.paths, ruinedPathsByYear: statistics.ruinedPathsByYear,
+      belowMinimumPathsByYear: statistics.belowMinimumPathsByYear, needs: streamed.needs,
+      minimumNeeds: streamed.minimumNeeds ?? OrderStatistics(sorted: []))
+    return assertions.map(evidence.check)
+  }
+
+  /// The confidences of the reserves `assertions` read (SPEC §9), for a streamed run to select.
+  package static func reserveConfidences(_ assertions: [Assertion]) -> [Double] {
+    assertions.compactMap {
+      switch $0.metric {
+      case .requiredReserve(let c), .requiredReserveForMinimum(let c): return c
+      default: return nil
+      }
+    }
+  }
 }
 
 /// What the verdicts are computed from: ruined paths and paths below the minimum by year end (cumulative) and
@@ -105,9 +127,9 @@ struct _Evidence {
   let paths: Int
   let ruinedPathsByYear: [Int]
   let belowMinimumPathsByYear: [Int]
-  let sortedNeeds: [Double]
-  /// The ascending needs for the board's minimum (SPEC §17); empty when no assertion asks for them.
-  let sortedMinimumNeeds: [Double]
+  let needs: OrderStatistics
+  /// The needs for the board's minimum (SPEC §17); none when no assertion asks for them.
+  let minimumNeeds: OrderStatistics
   /// With estimates drawn per group (SPEC §22): what the intervals over groups are computed from.
   var groups: Groups? = nil
 
@@ -135,19 +157,19 @@ struct _Evidence {
       return AssertionCheck(
         assertion: assertion, estimate: below.value, lower: below.lower, upper: below.upper, paths: paths)
     case .requiredReserve(let confidence):
-      return reserveCheck(assertion, sorted: sortedNeeds, grouped: groups?.needs, confidence: confidence)
+      return reserveCheck(assertion, needs: needs, grouped: groups?.needs, confidence: confidence)
     case .requiredReserveForMinimum(let confidence):
       // The decoder accepts this metric only with a minimum, so the needs are there.
-      return reserveCheck(assertion, sorted: sortedMinimumNeeds, grouped: groups?.minimumNeeds, confidence: confidence)
+      return reserveCheck(assertion, needs: minimumNeeds, grouped: groups?.minimumNeeds, confidence: confidence)
     }
   }
 
   /// The reserve at `confidence` with its order-statistic interval, or with estimates drawn per group the interval
   /// of a bootstrap over groups.
   private func reserveCheck(
-    _ assertion: Assertion, sorted: [Double], grouped: GroupedNeeds?, confidence: Double
+    _ assertion: Assertion, needs: OrderStatistics, grouped: GroupedNeeds?, confidence: Double
   ) -> AssertionCheck {
-    var level = RunSummary.reserveLevel(sorted: sorted, confidence: confidence)
+    var level = RunSummary.reserveLevel(needs, confidence: confidence)
     if let grouped { (level.lower, level.upper) = grouped.bootstrapIntervals(confidences: [confidence])[0] }
     return AssertionCheck(
       assertion: assertion, estimate: level.value, lower: level.lower, upper: level.upper, paths: paths)

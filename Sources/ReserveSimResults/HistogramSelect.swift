@@ -24,12 +24,9 @@ enum HistogramSelect {
     }
     let shift = UInt64(64 - bucketBits)
     // The 0-based ranks the percentiles need: ⌊h⌋, and ⌊h⌋ + 1 when h has a fraction.
-    var ranks: [Int] = []
-    for p in ps {
-      let h = Double(n - 1) * p
-      let lower = Int(h.rounded(.down))
-      ranks.append(lower)
-      if lower + 1 < n && h > Double(lower) { ranks.append(lower + 1) }
+    let ranks = ps.flatMap { p in
+      let (lower, upper) = Quantiles.percentileRanks(p, of: n)
+      return [lower] + (upper.map { [$0] } ?? [])
     }
     let wanted = Array(Set(ranks)).sorted()
 
@@ -68,12 +65,6 @@ enum HistogramSelect {
       let slot = Int(slotOfBucket[bucket])
       return members[slot].withUnsafeMutableBufferPointer { Quantiles.select($0, rank - below) }
     }
-    return ps.map { p in
-      let h = Double(n - 1) * p
-      let lower = Int(h.rounded(.down))
-      let a = orderStatistic(lower)
-      guard lower + 1 < n, h > Double(lower) else { return a }
-      return a + (h - Double(lower)) * (orderStatistic(lower + 1) - a)
-    }
+    return ps.map { Quantiles.percentile($0, of: n, orderStatistic: orderStatistic) }
   }
 }

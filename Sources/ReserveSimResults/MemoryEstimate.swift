@@ -21,6 +21,10 @@ import ReserveSimScenario
 /// (`processBytes`) and each worker's block buffers: the normals and correlated shocks of 256 paths for every
 /// month (at most 8 factors · 8 bytes · 256 a month). Not counted: the percentile buckets of `HistogramSelect`,
 /// small unless a year's balances are nearly all equal.
+///
+/// This is a one-pass run's estimate. A run that `StreamingBudget.streams` (`run`, `check`) is estimated by
+/// `StreamingBudget.estimate` instead: fixed bytes (the process, the block buffers, one chunk, the bins, the values
+/// kept) and no bytes a path (issue #23).
 public struct MemoryEstimate: Sendable, Equatable {
   /// Resident memory of the process besides the paths' arrays (the runtime, Foundation, OpenBLAS, the plan),
   /// as measured at one path, rounded up.
@@ -69,10 +73,21 @@ public struct MemoryEstimate: Sendable, Equatable {
     self.years = years
   }
 
-  /// The most paths whose estimate fits in `available` bytes at the same horizon and threads (0 when none).
+  /// A streamed run's estimate (`StreamingBudget.estimate`): `fixedBytes` whatever the paths.
+  init(fixedBytes: Int, paths: Int, years: Int) {
+    bytesPerPath = 0
+    self.fixedBytes = fixedBytes
+    self.paths = paths
+    self.years = years
+  }
+
+  /// The most paths whose estimate fits in `available` bytes at the same horizon and threads (0 when none; every
+  /// path count the format allows when the memory does not grow with paths).
   public func largestPathCount(fitting available: Int) -> Int {
     let room = Double(available - fixedBytes)
-    return room > 0 ? min(Scenario.maximumPaths, Int((room / bytesPerPath).rounded(.down))) : 0
+    guard room > 0 else { return 0 }
+    return bytesPerPath > 0
+      ? min(Scenario.maximumPaths, Int((room / bytesPerPath).rounded(.down))) : Scenario.maximumPaths
   }
 
   /// Refuses the run when its estimate exceeds the memory available.

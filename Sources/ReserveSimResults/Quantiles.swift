@@ -27,6 +27,23 @@ public enum Quantiles {
     return sorted[lower] + (h - Double(lower)) * (sorted[upper] - sorted[lower])
   }
 
+  /// The 0-based ranks PERCENTILE.INC reads for p of N values: with h = (N − 1)·p, ⌊h⌋, and ⌊h⌋ + 1 when h has a
+  /// fraction (nil otherwise).
+  package static func percentileRanks(_ p: Double, of n: Int) -> (lower: Int, upper: Int?) {
+    let h = Double(n - 1) * p
+    let lower = Int(h.rounded(.down))
+    return (lower, lower + 1 < n && h > Double(lower) ? lower + 1 : nil)
+  }
+
+  /// PERCENTILE.INC from its order statistics: x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]), `orderStatistic` giving the
+  /// 0-based ranks of `percentileRanks`.
+  package static func percentile(_ p: Double, of n: Int, orderStatistic: (Int) -> Double) -> Double {
+    let (lower, upper) = percentileRanks(p, of: n)
+    let a = orderStatistic(lower)
+    guard let upper else { return a }
+    return a + (Double(n - 1) * p - Double(lower)) * (orderStatistic(upper) - a)
+  }
+
   /// The same percentiles as `percentile(sorted:_:)` without sorting: selection in expected O(N) per
   /// percentile. `values` is reordered.
   public static func percentiles(selecting values: inout [Double], _ ps: [Double]) -> [Double] {

@@ -1,5 +1,6 @@
 import Foundation
 import ReserveSimEngine
+import ReserveSimScenario
 
 /// The answers of a run (SPEC §7, §10): ruin probability by year, reserve needed at each confidence with
 /// its 95% interval, expected shortfall, and year-end balance percentiles — a pure function of a result.
@@ -152,61 +153,50 @@ public struct RunSummary: Sendable {
     _ result: SimulationResult, reserveConfidences: [Double] = defaultReserveConfidences,
     shortfallConfidences: [Double] = defaultShortfallConfidences, ranksUncertainty: Bool = true
   ) {
-    let n = result.paths
-    let scenario = result.scenario
+    self.init(
+      PathStatistics(result, shortfallConfidences: shortfallConfidences), scenario: result.scenario,
+      seed: result.seed, reserveConfidences: reserveConfidences, shortfallConfidences: shortfallConfidences)
+    uncertainty = ranksUncertainty ? UncertaintyRanking.rank(result) : []
+    if let inner = result.scenario.simulation.nested?.inner, paths % inner == 0, paths / inner >= 2 {
+      summariseGroups(result, inner: inner, reserveConfidences: reserveConfidences)
+    }
+  }
+
+  /// The summary of a run's statistics, from one result or streamed (`StreamedRun`): everything but the estimates'
+  /// ranking and the groups' intervals (SPEC §16, §22), which need every path's values side by side.
+  package init(
+    _ statistics: PathStatistics, scenario: Scenario, seed: UInt64, reserveConfidences: [Double],
+    shortfallConfidences: [Double]
+  ) {
+    let n = statistics.paths
     scenarioName = scenario.name
     budget = Budget(scenario)
     currency = scenario.currency
     start = scenario.start
     paths = n
-    seed = result.seed
+    self.seed = seed
     years = scenario.years
     initialReserve = scenario.reserve.initial
     floor = scenario.reserve.floor
     agreementTerms = scenario.agreementTerms
 
-    ruinedPathsByYear = Self.cumulativeByYear(firstMonths: result.firstRuinMonth, years: years)
+    ruinedPathsByYear = statistics.ruinedPathsByYear
     ruinProbabilityByYear = ruinedPathsByYear.map { Double($0) / Double(n) }
     ruinProbability = Self.proportion(successes: ruinedPathsByYear[years - 1], trials: n)
-    requiredReserveMethod = result.requiredReserveMethod
+    requiredReserveMethod = statistics.requiredReserveMethod
     minimumMonths = scenario.policy?.minimumMonths
-    belowMinimumPathsByYear = Self.cumulativeByYear(firstMonths: result.belowMinimumMonth, years: years)
+    belowMinimumPathsByYear = statistics.belowMinimumPathsByYear
 
-    // The needs' sort and the years' balance percentiles are independent: spread them over the cores.
-    let yearCount = scenario.years, needs = result.requiredReserve
-    var sortedNeeds: [Double] = []
-    var balances = [YearBalance?](repeating: nil, count: yearCount)
-    balances.withUnsafeMutableBufferPointer { balances in
-      result.yearEndBalance.withUnsafeBufferPointer { yearEnd in
-        let slots = balances
-        DispatchQueue.concurrentPerform(iterations: yearCount + 1) { task in
-          if task == yearCount {
-            sortedNeeds = RadixSort.sorted(needs)
-            return
-          }
-          let year = task + 1
-          let values = UnsafeBufferPointer(rebasing: yearEnd[(year - 1) * n..<year * n])
-          var sum = 0.0
-          for v in values { sum += v }
-          let p = HistogramSelect.percentiles(of: values, [0.05, 0.25, 0.5, 0.75, 0.95])
-          slots[task] = YearBalance(
-            year: year, p5: p[0], p25: p[1], p50: p[2], p75: p[3], p95: p[4], mean: sum / Double(n))
-        }
-      }
-    }
     // An amount beyond the largest double (or undefined, ∞ − ∞) is shown as the largest double, and said so.
     var overflowed: [String] = []
-    if sortedNeeds.last.map({ !$0.isFinite }) ?? false || sortedNeeds.contains(where: \.isNaN) {
-      sortedNeeds = sortedNeeds.map { Self.finite($0, undefined: .greatestFiniteMagnitude) }
-      overflowed.append("the reserve needed")
-    }
-    sortedRequiredReserve = sortedNeeds
-    let sorted = sortedRequiredReserve
-    requiredReserve = reserveConfidences.map { Self.reserveLevel(sorted: sorted, confidence: $0) }
+    let needs = statistics.needs
+    if needs.overflowed { overflowed.append("the reserve needed") }
+    sortedRequiredReserve = needs.sorted
+    requiredReserve = reserveConfidences.map { Self.reserveLevel(needs.orderStatistics, confidence: $0) }
     expectedShortfall =
       requiredReserveMethod == .search
-      ? [] : shortfallConfidences.map { Self.shortfall(sorted: sorted, confidence: $0) }
-    balanceByYear = balances.map { $0! }
+      ? [] : shortfallConfidences.map { Shortfall(confidence: $0, value: max(0, needs.tailMeans[$0]!)) }
+    balanceByYear = statistics.balanceByYear
     for index in balanceByYear.indices {
       var b = balanceByYear[index]
       let values = [b.p5, b.p25, b.p50, b.p75, b.p95, b.mean]
@@ -220,25 +210,25 @@ public struct RunSummary: Sendable {
       b.mean = Self.finite(b.mean)
       balanceByYear[index] = b
     }
-    if !result.minimumNeed.isEmpty {
-      var sortedMinimum = RadixSort.sorted(result.minimumNeed)
-      if sortedMinimum.last.map({ !$0.isFinite }) ?? false || sortedMinimum.contains(where: \.isNaN) {
-        sortedMinimum = sortedMinimum.map { Self.finite($0, undefined: .greatestFiniteMagnitude) }
-        overflowed.append("the reserve that holds the minimum")
+    if let minimum = statistics.minimumNeeds {
+      if minimum.overflowed { overflowed.append("the reserve that holds the minimum") }
+      sortedMinimumNeed = minimum.sorted
+      requiredReserveForMinimum = reserveConfidences.map {
+        Self.reserveLevel(minimum.orderStatistics, confidence: $0)
       }
-      sortedMinimumNeed = sortedMinimum
-      requiredReserveForMinimum = reserveConfidences.map { Self.reserveLevel(sorted: sortedMinimum, confidence: $0) }
     }
-    uncertainty = ranksUncertainty ? UncertaintyRanking.rank(result) : []
-    runwayAfterLoss = RunwayAfterLoss.all(result)
+    runwayAfterLoss = statistics.runwayAfterLoss
     initialReserveRange = scenario.uncertainParameters.first { $0.lane.kind == .reserveInitial }.map {
       ($0.distribution.percentile(0.05), $0.distribution.percentile(0.95))
     }
+    let flowMeans = statistics.yearlyFlowMeans
+    func meanFlow(_ flow: YearlyFlow, _ year: Int) -> Double {
+      flowMeans[(year - 1) * YearlyFlow.count + flow.rawValue]
+    }
     yearlyFlows = (1...years).map { year in
       YearFlows(
-        year: year, income: result.meanFlow(.income, year: year),
-        sponsorRevenue: result.meanFlow(.sponsorRevenue, year: year),
-        expenses: result.meanFlow(.expenses, year: year), serviceCosts: result.meanFlow(.serviceCosts, year: year))
+        year: year, income: meanFlow(.income, year), sponsorRevenue: meanFlow(.sponsorRevenue, year),
+        expenses: meanFlow(.expenses, year), serviceCosts: meanFlow(.serviceCosts, year))
     }
     for index in yearlyFlows.indices {
       var f = yearlyFlows[index]
@@ -250,9 +240,12 @@ public struct RunSummary: Sendable {
       f.serviceCosts = Self.finite(f.serviceCosts)
       yearlyFlows[index] = f
     }
-    if !result.policyActivityMeans.isEmpty {
+    let activityMeans = statistics.policyActivityMeans
+    if !activityMeans.isEmpty {
       policyActivity = (1...years).map { year in
-        let mean = { (field: PolicyActivityField) in result.meanActivity(field, year: year)! }
+        let mean = { (field: PolicyActivityField) in
+          activityMeans[(year - 1) * PolicyActivityField.count + field.rawValue]
+        }
         return PolicyActivityYear(
           year: year, cutShare: mean(.cutInForce), cutMonths: mean(.cutMonths), cutAmount: mean(.cutAmount),
           appeals: mean(.appeals), appealsAnswered: mean(.appealsAnswered), raised: mean(.raised))
@@ -267,10 +260,10 @@ public struct RunSummary: Sendable {
       policyActivity[index] = a
     }
     if let warning = Self.overflowWarning(overflowed) { warnings.append(warning) }
-    if let inner = scenario.simulation.nested?.inner, n % inner == 0, n / inner >= 2 {
-      summariseGroups(result, inner: inner, reserveConfidences: reserveConfidences)
-    }
   }
+
+  /// The year-end balance percentiles every output shows: p5, p25, p50, p75, p95.
+  package static let balancePercentiles = [0.05, 0.25, 0.5, 0.75, 0.95]
 
   /// The one warning every output gives when amounts overflowed, naming what did (at most three, then a count);
   /// nil when nothing did.
@@ -298,27 +291,34 @@ public struct RunSummary: Sendable {
 
   /// Required reserve at confidence c from ascending needs (SPEC §7), with its order-statistic interval.
   public static func reserveLevel(sorted: [Double], confidence c: Double) -> ReserveLevel {
-    let ranks = ConfidenceIntervals.quantileRanks(confidence: c, samples: sorted.count)
-    return ReserveLevel(
-      confidence: c,
-      value: max(0, Quantiles.orderStatistic(sorted, rank: Quantiles.ceilRank(c, of: sorted.count))),
-      lower: max(0, Quantiles.orderStatistic(sorted, rank: ranks.lower)),
-      upper: max(0, Quantiles.orderStatistic(sorted, rank: ranks.upper)))
+    reserveLevel(OrderStatistics(sorted: sorted), confidence: c)
   }
 
-  /// Expected shortfall at c: the mean need of the worst max(1, ⌊(1−c)N⌋) paths, shown as max(0, ·).
+  /// Required reserve at confidence c, max(0, the ⌈cN⌉-th smallest need), with its 95% order-statistic interval
+  /// (`ConfidenceIntervals.quantileRanks`), each shown as max(0, ·).
+  package static func reserveLevel(_ needs: OrderStatistics, confidence c: Double) -> ReserveLevel {
+    let ranks = ConfidenceIntervals.quantileRanks(confidence: c, samples: needs.count)
+    return ReserveLevel(
+      confidence: c, value: max(0, needs.value(rank: Quantiles.ceilRank(c, of: needs.count))),
+      lower: max(0, needs.value(rank: ranks.lower)), upper: max(0, needs.value(rank: ranks.upper)))
+  }
+
+  /// The 1-based ranks `reserveLevel` reads at confidence c of N needs: the estimate's and its interval's.
+  package static func reserveRanks(confidence c: Double, of n: Int) -> [Int] {
+    let ranks = ConfidenceIntervals.quantileRanks(confidence: c, samples: n)
+    return [Quantiles.ceilRank(c, of: n), ranks.lower, ranks.upper]
+  }
+
+  /// The paths the expected shortfall at c averages: the worst max(1, ⌊(1−c)N⌋).
+  package static func worstCount(_ c: Double, of n: Int) -> Int { max(1, Quantiles.floorCount((1 - c) * Double(n))) }
+
+  /// Expected shortfall at c: the mean need of the worst max(1, ⌊(1−c)N⌋) paths, added in ascending order, shown as
+  /// max(0, ·) (`TailMean`: term by term when the sum overflows).
   public static func shortfall(sorted: [Double], confidence c: Double) -> Shortfall {
-    let worst = max(1, Quantiles.floorCount((1 - c) * Double(sorted.count)))
-    var sum = 0.0
-    for value in sorted[(sorted.count - worst)...] { sum += value }
-    var mean = sum / Double(worst)
-    if !mean.isFinite {
-      // The sum overflowed: average term by term instead (each term at most 1.8e308 / worst).
-      mean = 0
-      for value in sorted[(sorted.count - worst)...] { mean += value / Double(worst) }
-      mean = finite(mean)
-    }
-    return Shortfall(confidence: c, value: max(0, mean))
+    let worst = worstCount(c, of: sorted.count)
+    var mean = TailMean(count: worst)
+    for value in sorted[(sorted.count - worst)...] { mean.add(value) }
+    return Shortfall(confidence: c, value: max(0, mean.mean))
   }
 
   /// Cumulative ruin probability within `years` years; with estimates drawn per group, its error and interval over
@@ -344,7 +344,17 @@ public struct RunSummary: Sendable {
   static func cumulativeByYear(firstMonths: [Int32], years: Int) -> [Int] {
     guard !firstMonths.isEmpty else { return [] }
     var inYear = [Int](repeating: 0, count: years)
+    countByYear(firstMonths: firstMonths[...], into: &inYear)
+    return cumulative(inYear)
+  }
+
+  /// Adds to `inYear[y − 1]` the paths whose first month (1-based; 0 for never) falls in year y.
+  package static func countByYear(firstMonths: ArraySlice<Int32>, into inYear: inout [Int]) {
     for month in firstMonths where month > 0 { inYear[(Int(month) - 1) / 12] += 1 }
+  }
+
+  /// Running totals of counts by year.
+  package static func cumulative(_ inYear: [Int]) -> [Int] {
     var cumulative = 0
     return inYear.map {
       cumulative += $0

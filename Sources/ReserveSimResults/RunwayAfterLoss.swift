@@ -69,28 +69,61 @@ public struct RunwayAfterLoss: Sendable, Equatable {
   public init<Paid: Collection<Int32>>(
     service: String, firstPaidMonth: Paid, ruinMonth: [Int32], belowMinimumMonth: [Int32]?, months: Int
   ) {
+    var tally = RunwayTally(months: months, minimum: belowMinimumMonth != nil)
+    tally.add(firstPaidMonth: firstPaidMonth, ruinMonth: ruinMonth[...], belowMinimumMonth: belowMinimumMonth?[...])
+    self.init(service: service, tally)
+  }
+
+  /// One service's runway from the counts of its paths.
+  package init(service: String, _ tally: RunwayTally) {
     self.service = service
+    lostPaths = tally.lost
+    lostShare = tally.paths == 0 ? 0 : Double(tally.lost) / Double(tally.paths)
+    ruinedBefore = tally.ruin.before
+    runwayMonths = Months(tally.ruin.curve)
+    belowMinimumBefore = tally.below?.before
+    toMinimumMonths = tally.below.map { Months($0.curve) }
+  }
+}
+
+/// One service's counts behind its runway curves, added path range by path range (a streamed run adds each chunk
+/// of paths; counts add, so the curves do not depend on the chunks).
+package struct RunwayTally: Sendable {
+  /// Paths seen, and those on which the service is first paid for within the horizon.
+  var paths = 0
+  var lost = 0
+  var ruin: TimesAfterLoss
+  /// nil without a minimum.
+  var below: TimesAfterLoss?
+
+  package init(months: Int, minimum: Bool) {
+    ruin = TimesAfterLoss(months: months)
+    below = minimum ? TimesAfterLoss(months: months) : nil
+  }
+
+  /// Adds paths from each one's first paid month m_L (0: never lost; past the horizon: not within it), first month
+  /// below the floor and, with a minimum, first month-end below it (0: never), all in the same path order.
+  package mutating func add<Paid: Collection<Int32>>(
+    firstPaidMonth: Paid, ruinMonth: ArraySlice<Int32>, belowMinimumMonth: ArraySlice<Int32>?
+  ) {
     precondition(firstPaidMonth.count == ruinMonth.count)
-    var ruin = TimesAfterLoss(months: months), below = TimesAfterLoss(months: months)
-    var lost = 0
+    paths += ruinMonth.count
+    let months = ruin.months
     for (path, paid) in zip(ruinMonth.indices, firstPaidMonth) where paid > 0 && paid <= months {
       lost += 1
       ruin.add(firstPaidMonth: Int(paid), firstMonth: Int(ruinMonth[path]))
-      if let belowMinimumMonth { below.add(firstPaidMonth: Int(paid), firstMonth: Int(belowMinimumMonth[path])) }
+      if let belowMinimumMonth {
+        let offset = path - ruinMonth.startIndex + belowMinimumMonth.startIndex
+        below!.add(firstPaidMonth: Int(paid), firstMonth: Int(belowMinimumMonth[offset]))
+      }
     }
-    lostPaths = lost
-    lostShare = ruinMonth.isEmpty ? 0 : Double(lost) / Double(ruinMonth.count)
-    ruinedBefore = ruin.before
-    runwayMonths = Months(ruin.curve)
-    belowMinimumBefore = belowMinimumMonth == nil ? nil : below.before
-    toMinimumMonths = belowMinimumMonth == nil ? nil : Months(below.curve)
   }
 }
 
 /// One curve's observations, counted by time t = 1 … M: a path first paid for in m_L whose first month of the event
 /// (ruin, or below the minimum) is m is an event at m − m_L + 1 when m ≥ m_L, censored at M − m_L + 1 when it never
 /// happens (m = 0), and left out, counted in `before`, when m < m_L.
-private struct TimesAfterLoss {
+struct TimesAfterLoss: Sendable {
   let months: Int
   var events: [Int], censored: [Int]
   var before = 0

@@ -82,7 +82,7 @@ struct CheckCommand: ParsableCommand {
       }
       bar?.finish()
       var outcome = ScenarioCheck(
-        file: loaded.file, scenarioName: scenario.name, currency: scenario.currency, paths: run.result.paths,
+        file: loaded.file, scenarioName: scenario.name, currency: scenario.currency, paths: run.summary.paths,
         seed: seed, checks: run.checks)
       outcome.headline = run.summary.headline
       outcomes.append(outcome)

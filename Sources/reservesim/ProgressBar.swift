@@ -32,17 +32,36 @@ final class ProgressBar: @unchecked Sendable {
 
   /// `update` as a function the run pipeline can call from its worker threads: the share simulated.
   var reporter: @Sendable (RunProgress) -> Void {
-    { [self] progress in if progress.stage == .simulating { self.update(progress.share) } }
+    { [self] progress in
+      if progress.stage == .simulating { self.update(progress.share, pass: progress.pass, label: Self.label(progress)) }
+    }
   }
 
-  /// Called with the share done (0…1), from any thread.
-  func update(_ share: Double) {
+  /// A streamed run's pass in a few words after the bar, so that the frame fits 80 columns: "pass 2 of 2:
+  /// re-simulating" (`RunProgress.passDescription` in full); nil for a run of one pass.
+  static func label(_ progress: RunProgress) -> String? {
+    guard progress.passes > 1 else { return nil }
+    return "pass \(progress.pass) of \(progress.passes): " + (progress.pass == 1 ? "counting" : "re-simulating")
+  }
+
+  /// The pass the bar shows and when it started: a streamed run's later pass starts the bar and its ETA afresh.
+  private var pass = 1
+  private var passStarted = Date()
+
+  /// Called with the share done (0…1) of pass `pass`, from any thread; `label` (the pass in words) goes after the
+  /// bar.
+  func update(_ share: Double, pass: Int = 1, label: String? = nil) {
     lock.lock()
     defer { lock.unlock() }
-    let elapsed = Date().timeIntervalSince(started)
+    if pass > self.pass {
+      self.pass = pass
+      passStarted = Date()
+    }
+    let elapsed = Date().timeIntervalSince(started), inPass = Date().timeIntervalSince(passStarted)
     guard elapsed > delay || shown, share > 0 else { return }
     shown = true
-    let line = Self.line(share: share, remainingSeconds: elapsed / share * (1 - share))
+    var line = Self.line(share: share, remainingSeconds: inPass / share * (1 - share))
+    if let label { line += "  " + label }
     write(Self.frame(line, previousLength: lastLength))
     lastLength = line.count
   }

@@ -41,7 +41,10 @@ struct RunCommand: ParsableCommand {
     try InputWarnings.report(loaded, asErrors: strict, strictOption: true, paths: simulation.paths)
     let progress = ProgressBar.forTerminal(enabled: !json)
     let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
-    let output = try awaitPipeline { try await pipeline.run(loaded, paths: paths, seed: seed, progress: report) }
+    // Streamed when its paths' results would not fit the one-pass budget: the same summary in bounded memory.
+    let output = try awaitPipeline {
+      try await pipeline.run(loaded, paths: paths, seed: seed, streaming: true, progress: report)
+    }
     progress?.finish()
     let summary = output.summary
     if let csv { try OutputFiles.write(CSVExport.files(summary, version: ReserveSimVersion.string), into: csv) }

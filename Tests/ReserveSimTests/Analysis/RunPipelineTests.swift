@@ -135,8 +135,8 @@ import Testing
   }
 }
 
-/// Progress reports gathered from any thread.
-private final class Recorder: @unchecked Sendable {
+/// Progress reports gathered from any thread (also `StreamedMemoryTests`').
+final class Recorder: @unchecked Sendable {
   private let lock = NSLock()
   private var stored: [RunProgress] = []
   func append(_ progress: RunProgress) {

@@ -1,0 +1,373 @@
+/// Exact order statistics, and sums of the largest values in ascending order, of variables whose values are read
+/// again pass after pass (a run re-simulates its paths, SPEC §8), in memory that does not grow with the count
+/// (issue #23).
+///
+/// Each value x has the order-preserving 64-bit key k(x) (`RadixSort.key`: x < y ⇔ k(x) < k(y) for non-NaN
+/// values; −0 just before +0). **Pass 1** counts, per variable, the values in each of 2^b bins of the keys' top b
+/// bits (`count`). The wanted rank r (0-based) lies in the bin where the running count first exceeds r: the bin
+/// [lo, hi] of keys with `below` values under it holds ranks below … below + count − 1. **Each later pass**
+/// (`collect`) keeps only the keys inside the bins that hold a wanted rank, sorts them, and reads rank r as
+/// `sorted[r − below]`; a bin too full for the budget is **refined** instead (its values are counted by their next
+/// bits, as in pass 1, so its ranks fall into narrower bins for the next pass), and a bin of all 64 bits holds one
+/// key, which is its value. The result is the element of the ascending sort at each rank, bit for bit.
+///
+/// The largest values of a variable whose ascending sum is wanted (`Request.tailStarts`) are taken from the bin of
+/// the first of them upwards, in groups of consecutive bins that fit the budget, in ascending order: one group per
+/// pass at least, so the sums are added in the same order as over the sorted array. A single pass-1 bin with more
+/// values than the budget is collected whole (not refined; it would need ties in the top of the needs).
+///
+/// Every tally is a count or a list of keys, so two runs' pass-1 histograms add (for shards of a run).
+package final class BinnedSelection: @unchecked Sendable {
+  /// What one variable needs.
+  package struct Request: Sendable {
+    /// The values the variable has (N).
+    package var count: Int
+    /// The wanted ranks, 0-based (0 … N − 1), in any order, repeats allowed.
+    package var ranks: [Int]
+    /// The 0-based ranks from which an ascending sum to the largest value is wanted, one sum each.
+    package var tailStarts: [Int] = []
+
+    package init(count: Int, ranks: [Int], tailStarts: [Int] = []) {
+      self.count = count
+      self.ranks = ranks
+      self.tailStarts = tailStarts
+    }
+  }
+
+  /// The bits of pass 1's bins, the same for every variable: as many as the histogram budget allows, 4 to 24.
+  package let bits: Int
+  /// Keys the budget holds at once in a pass.
+  package let capacity: Int
+  /// Bytes the refinement histograms of one pass may take.
+  let refinementBytes: Int
+  let variables: [Variable]
+  /// Passes made so far (1 after pass 1).
+  package private(set) var passes = 0
+
+  /// - Parameters:
+  ///   - histogramBytes: pass 1's bins (4 bytes each, 2^`bits` per variable) and a later pass's refinements.
+  ///   - collectedBytes: the keys a later pass keeps (8 bytes each).
+  package init(_ requests: [Request], histogramBytes: Int, collectedBytes: Int) {
+    let perVariable = max(1, histogramBytes / (4 * max(1, requests.count)))
+    let bits = min(24, max(4, Int.bitWidth - 1 - perVariable.leadingZeroBitCount))
+    self.bits = bits
+    capacity = max(1, collectedBytes / 8)
+    refinementBytes = histogramBytes
+    variables = requests.map { Variable($0, bits: bits) }
+  }
+
+  /// Whether every wanted rank and sum is known.
+  package var isDone: Bool { variables.allSatisfy { $0.pending.isEmpty && $0.tailGroups.isEmpty } }
+
+  // MARK: Pass 1
+
+  /// Pass 1: counts `values` of variable `variable`. Calls for different variables may run at the same time.
+  package func count(_ variable: Int, _ values: UnsafeBufferPointer<Double>) {
+    let v = variables[variable]
+    let shift = UInt64(64 - bits)
+    var largest = v.largestKey, nans = 0
+    v.histogram.withUnsafeMutableBufferPointer { histogram in
+      for x in values {
+        let key = RadixSort.key(x)
+        histogram[Int(key >> shift)] &+= 1
+        largest = max(largest, key)
+        if x.isNaN { nans += 1 }
+      }
+    }
+    v.largestKey = largest
+    v.nans += nans
+    v.counted += values.count
+  }
+
+  /// Whether variable `variable` has a non-finite value at its top or a NaN anywhere (known after pass 1): the
+  /// summary then shows its values through `RunSummary.finite`.
+  package func overflowed(_ variable: Int) -> Bool {
+    let v = variables[variable]
+    return !RadixSort.value(v.largestKey).isFinite || v.nans > 0
+  }
+
+  /// Ends pass 1: finds each wanted rank's bin and the groups of the largest values. `transform` maps a value to
+  /// what the sums add (RunSummary's `finite` when the variable overflowed).
+  package func finishCounting(transform: (Int) -> (@Sendable (Double) -> Double)?) {
+    for (index, v) in variables.enumerated() {
+      precondition(v.counted == v.request.count, "variable \(index): \(v.counted) values, not \(v.request.count)")
+      v.transform = transform(index)
+      v.binRanks(bits: bits, capacity: capacity)
+    }
+    passes = 1
+  }
+
+  // MARK: Later passes
+
+  /// Plans the next pass: which bins' keys it keeps and which it refines, within the budget.
+  /// - Returns: whether the pass after it is already known to be needed (a refinement or more groups of sums).
+  @discardableResult
+  package func planPass() -> Bool {
+    var room = capacity
+    var taken = false
+    for v in variables {
+      v.plan.removeAll()
+      var end = 0
+      while end < v.tailGroups.count, v.tailGroups[end].count <= room {
+        room -= v.tailGroups[end].count
+        end += 1
+      }
+      v.plan.append(contentsOf: v.tailGroups[..<end].map { Action(bin: $0, kind: .tail) })
+      v.tailGroups.removeFirst(end)
+      taken = taken || end > 0
+    }
+    var bins: [(variable: Variable, bin: Bin)] = []
+    for v in variables { bins += v.pending.map { (v, $0) } }
+    bins.sort { $0.bin.count < $1.bin.count }
+    var refined: [(variable: Variable, bin: Bin)] = []
+    for (v, bin) in bins {
+      if bin.count <= room {
+        room -= bin.count
+        v.plan.append(Action(bin: bin, kind: .collect))
+      } else {
+        refined.append((v, bin))
+      }
+    }
+    if !taken, bins.isEmpty, let v = variables.first(where: { !$0.tailGroups.isEmpty }) {
+      // A group larger than the budget on its own: taken whole (see the type's note).
+      v.plan.append(Action(bin: v.tailGroups.removeFirst(), kind: .tail))
+    }
+    if !refined.isEmpty {
+      let perBin = max(2, refinementBytes / (4 * refined.count))
+      let subBits = min(16, Int.bitWidth - 1 - perBin.leadingZeroBitCount)
+      for (v, bin) in refined {
+        v.plan.append(Action(bin: bin, kind: .refine(bits: min(subBits, 64 - bin.bits))))
+      }
+    }
+    for v in variables { v.startPass() }
+    return !refined.isEmpty || variables.contains { !$0.tailGroups.isEmpty }
+  }
+
+  /// A later pass: keeps or counts the keys of `values` that fall in the planned bins of variable `variable`.
+  /// Calls for different variables may run at the same time.
+  package func collect(_ variable: Int, _ values: UnsafeBufferPointer<Double>) {
+    variables[variable].collect(values)
+  }
+
+  /// Ends a later pass: selects the ranks in the bins kept, adds the groups of sums, splits the refined bins.
+  package func finishPass() {
+    for v in variables { v.finishPass() }
+    passes += 1
+  }
+
+  // MARK: Answers
+
+  /// The value of 0-based rank `rank` of variable `variable` in ascending (key) order, once known.
+  package func orderStatistic(_ variable: Int, rank: Int) -> Double {
+    guard let key = variables[variable].resolved[rank] else { preconditionFailure("rank \(rank) was not asked for") }
+    return RadixSort.value(key)
+  }
+
+  /// The sums from each of the variable's `tailStarts` to its largest value, in ascending order, once known.
+  package func tailMeans(_ variable: Int) -> [TailMean] { variables[variable].tailSums }
+}
+
+/// The mean of the `count` largest values, added in ascending order: their sum over the count and, for when that
+/// sum overflows, the mean added term by term (each term at most 1.8e308 / count), shown through `finite`.
+package struct TailMean: Sendable {
+  package let count: Int
+  package private(set) var sum = 0.0
+  package private(set) var termwise = 0.0
+
+  package init(count: Int) { self.count = count }
+
+  package mutating func add(_ value: Double) {
+    sum += value
+    termwise += value / Double(count)
+  }
+
+  /// sum / count, or the term-by-term mean (as `RunSummary.finite`) when that is not finite.
+  package var mean: Double {
+    let mean = sum / Double(count)
+    return mean.isFinite ? mean : RunSummary.finite(termwise)
+  }
+}
+
+extension BinnedSelection {
+  /// A bin of keys [lo, hi] sharing their top `bits` bits, holding `count` values with `below` values under it,
+  /// and the wanted ranks in it.
+  struct Bin {
+    var lo: UInt64
+    var hi: UInt64
+    var bits: Int
+    var count: Int
+    var below: Int
+    var ranks: [Int] = []
+  }
+
+  struct Action {
+    enum Kind { case collect, tail, refine(bits: Int) }
+    var bin: Bin
+    var kind: Kind
+  }
+
+  /// One variable's tallies and state. Each is mutated by one thread at a time.
+  final class Variable: @unchecked Sendable {
+    let request: Request
+    /// Ascending unique wanted ranks.
+    let ranks: [Int]
+    var histogram: [UInt32]
+    var counted = 0
+    var largestKey: UInt64 = 0
+    var nans = 0
+    var transform: (@Sendable (Double) -> Double)?
+    /// Bins whose ranks are not known yet.
+    var pending: [Bin] = []
+    /// Groups of the largest values not summed yet, ascending.
+    var tailGroups: [Bin] = []
+    var tailSums: [TailMean]
+    var resolved: [Int: UInt64] = [:]
+    /// The current pass: its actions by ascending `lo` (disjoint), and what each keeps or counts.
+    var plan: [Action] = []
+    var lows: [UInt64] = []
+    var kept: [[UInt64]] = []
+    var subCounts: [[UInt32]] = []
+
+    init(_ request: Request, bits: Int) {
+      precondition(request.ranks.allSatisfy { (0..<request.count).contains($0) })
+      precondition(request.tailStarts.allSatisfy { (0..<request.count).contains($0) })
+      self.request = request
+      ranks = Array(Set(request.ranks)).sorted()
+      histogram = [UInt32](repeating: 0, count: 1 << bits)
+      tailSums = request.tailStarts.map { TailMean(count: request.count - $0) }
+    }
+
+    /// After pass 1: the bin of each wanted rank, and the groups of the largest values from the bin of the first
+    /// summed one; ranks inside those groups are read from them.
+    func binRanks(bits: Int, capacity: Int) {
+      let width = 64 - bits
+      let tailStart = request.tailStarts.min()
+      var below = 0, next = 0
+      for index in histogram.indices {
+        let count = Int(histogram[index])
+        guard count > 0 else { continue }
+        let lo = UInt64(index) << UInt64(width)
+        let bin = Bin(lo: lo, hi: lo | Self.mask(width), bits: bits, count: count, below: below)
+        if let tailStart, tailStart < below + count {
+          // This bin and all above it are the tail's: group them.
+          if let last = tailGroups.last, last.count + count <= capacity {
+            tailGroups[tailGroups.count - 1].hi = bin.hi
+            tailGroups[tailGroups.count - 1].count += count
+          } else {
+            tailGroups.append(bin)
+          }
+        } else {
+          var ranked = bin
+          while next < ranks.count && ranks[next] < below + count {
+            ranked.ranks.append(ranks[next])
+            next += 1
+          }
+          if !ranked.ranks.isEmpty { pending.append(ranked) }
+        }
+        below += count
+      }
+      histogram = []
+      settleFullBins()
+    }
+
+    /// Keys whose low `width` bits vary: 2^width − 1 (all ones for 64).
+    static func mask(_ width: Int) -> UInt64 { width >= 64 ? .max : (1 << UInt64(width)) - 1 }
+
+    /// A bin of all 64 bits holds a single key: its ranks are that key.
+    func settleFullBins() {
+      for bin in pending where bin.bits == 64 {
+        for rank in bin.ranks { resolved[rank] = bin.lo }
+      }
+      pending.removeAll { $0.bits == 64 }
+    }
+
+    func startPass() {
+      plan.sort { $0.bin.lo < $1.bin.lo }
+      lows = plan.map(\.bin.lo)
+      kept = plan.map { action in
+        if case .refine = action.kind { return [] }
+        var keys: [UInt64] = []
+        keys.reserveCapacity(action.bin.count)
+        return keys
+      }
+      subCounts = plan.map { action in
+        if case .refine(let subBits) = action.kind { return [UInt32](repeating: 0, count: 1 << subBits) }
+        return []
+      }
+      let planned = Set(plan.map(\.bin.lo))
+      pending.removeAll { planned.contains($0.lo) }
+    }
+
+    func collect(_ values: UnsafeBufferPointer<Double>) {
+      guard let first = lows.first, let last = plan.last?.bin.hi else { return }
+      for x in values {
+        let key = RadixSort.key(x)
+        guard key >= first && key <= last else { continue }
+        // The last action starting at or below the key.
+        var low = 0, high = lows.count
+        while high - low > 1 {
+          let mid = (low + high) / 2
+          if lows[mid] <= key { low = mid } else { high = mid }
+        }
+        let action = plan[low]
+        guard key <= action.bin.hi else { continue }
+        switch action.kind {
+        case .collect, .tail:
+          kept[low].append(key)
+        case .refine(let subBits):
+          let shift = UInt64(64 - action.bin.bits - subBits)
+          subCounts[low][Int((key - action.bin.lo) >> shift)] += 1
+        }
+      }
+    }
+
+    func finishPass() {
+      for (slot, action) in plan.enumerated() {
+        let bin = action.bin
+        switch action.kind {
+        case .collect, .tail:
+          var keys = kept[slot]
+          precondition(keys.count == bin.count, "a pass saw \(keys.count) values in a bin of \(bin.count)")
+          keys.sort()
+          for rank in ranks where rank >= bin.below && rank < bin.below + bin.count {
+            resolved[rank] = keys[rank - bin.below]
+          }
+          if case .tail = action.kind { addToSums(keys, below: bin.below) }
+        case .refine(let subBits):
+          let width = 64 - bin.bits - subBits
+          var below = bin.below, next = 0
+          let wanted = bin.ranks.sorted()
+          for (index, count32) in subCounts[slot].enumerated() where count32 > 0 {
+            let count = Int(count32)
+            let lo = bin.lo + (UInt64(index) << UInt64(width))
+            var sub = Bin(lo: lo, hi: lo | Self.mask(width), bits: bin.bits + subBits, count: count, below: below)
+            while next < wanted.count && wanted[next] < below + count {
+              sub.ranks.append(wanted[next])
+              next += 1
+            }
+            if !sub.ranks.isEmpty { pending.append(sub) }
+            below += count
+          }
+          precondition(below == bin.below + bin.count, "a pass saw other values in a refined bin")
+        }
+      }
+      plan = []
+      lows = []
+      kept = []
+      subCounts = []
+      settleFullBins()
+    }
+
+    /// Adds the ascending keys of a group (ranks below … below + keys.count − 1) to each sum that has begun.
+    private func addToSums(_ keys: [UInt64], below: Int) {
+      for (j, start) in request.tailStarts.enumerated() {
+        var sum = tailSums[j]
+        for i in max(0, start - below)..<keys.count {
+          let value = RadixSort.value(keys[i])
+          sum.add(transform.map { $0(value) } ?? value)
+        }
+        tailSums[j] = sum
+      }
+    }
+  }
+}

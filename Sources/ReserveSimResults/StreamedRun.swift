@@ -1,0 +1,244 @@
+import Dispatch
+import ReserveSimEngine
+import ReserveSimScenario
+
+/// A run summarised chunk by chunk, in memory that does not grow with its paths (issue #23), to the same numbers as
+/// `RunSummary` of one `Simulator.run` of all of them, bit for bit.
+///
+/// The paths are simulated in chunks of a few hundred thousand (`StreamingBudget.chunkPaths`, a multiple of
+/// `Simulator.blockSize`, so that each chunk's blocks are the whole run's). Pass 1 folds each chunk into tallies and
+/// drops it: counts by year (ruin, the minimum, the runway's events and censorings), sums continued in the whole
+/// run's order (each block's yearly flows in block order, each year's balances in path order), and
+/// `BinnedSelection`'s bins of the balances, the needs and the needs for the minimum. Each later pass simulates the
+/// same paths again — path i's numbers depend only on (seed, i), SPEC §8 — keeping only the values in the bins
+/// that hold a wanted rank (each year's p5 … p95; each confidence's need and its interval; the worst 10% of needs
+/// for the expected shortfall), until every one is known.
+package struct StreamedRun: Sendable {
+  /// How far a streamed run has got: pass `pass` of at least `passes`, `share` of its paths done.
+  package struct Progress: Sendable, Equatable {
+    package var pass: Int
+    package var passes: Int
+    package var share: Double
+  }
+
+  package var scenario: Scenario
+  package var paths: Int
+  package var seed: UInt64
+  package var simulator: Simulator
+  package var budget: StreamingBudget
+  /// The confidences of the reserve needed (and of the reserve that holds the minimum) the summary shows.
+  package var reserveConfidences = RunSummary.defaultReserveConfidences
+  /// The confidences of the expected shortfall the summary shows.
+  package var shortfallConfidences = RunSummary.defaultShortfallConfidences
+  /// Further confidences whose reserve levels are read (the assertions', SPEC §9).
+  package var extraConfidences: [Double] = []
+
+  package init(scenario: Scenario, paths: Int, seed: UInt64, simulator: Simulator, budget: StreamingBudget) {
+    self.scenario = scenario
+    self.paths = paths
+    self.seed = seed
+    self.simulator = simulator
+    self.budget = budget
+  }
+
+  /// What the run gives: the summary's statistics, and the needs' order statistics as simulated (not through
+  /// `finite`) for assertions (`AssertionCheck.evaluate(_:statistics:)`).
+  package struct Output: Sendable {
+    package var statistics: PathStatistics
+    package var needs: OrderStatistics
+    package var minimumNeeds: OrderStatistics?
+    /// The passes over the paths it took (1 when nothing had to be re-simulated).
+    package var passes: Int
+  }
+
+  /// Simulates and summarises every path.
+  /// - Throws: `CancellationError` when `cancellation` is set.
+  /// - Complexity: O(passes × paths × months × …) time, passes ≥ 2 unless every value is wanted whole; memory as
+  ///   `StreamingBudget.estimate`.
+  package func run(
+    progress: (@Sendable (Progress) -> Void)? = nil, cancellation: CancellationFlag? = nil
+  ) throws -> Output {
+    let years = scenario.years
+    let hasMinimum = scenario.policy?.minimumMonths != nil
+    let needVariable = years
+    let confidences = reserveConfidences + extraConfidences
+    let needRanks = confidences.flatMap { RunSummary.reserveRanks(confidence: $0, of: paths) }.map { $0 - 1 }
+    let balanceRanks = RunSummary.balancePercentiles.flatMap { p in
+      let (lower, upper) = Quantiles.percentileRanks(p, of: paths)
+      return [lower] + (upper.map { [$0] } ?? [])
+    }
+    var requests = [BinnedSelection.Request](
+      repeating: BinnedSelection.Request(count: paths, ranks: balanceRanks), count: years)
+    requests.append(
+      BinnedSelection.Request(
+        count: paths, ranks: needRanks,
+        tailStarts: shortfallConfidences.map { paths - RunSummary.worstCount($0, of: paths) }))
+    if hasMinimum { requests.append(BinnedSelection.Request(count: paths, ranks: needRanks)) }
+    let selection = BinnedSelection(
+      requests, histogramBytes: budget.histogramBytes, collectedBytes: budget.collectedBytes)
+
+    // Pass 1: the tallies, and the bins.
+    var tallies = Tallies(scenario: scenario)
+    var first = simulator
+    first.keepsBlockSums = true
+    let balanceSums = UnsafeMutableBufferPointer<Double>.allocate(capacity: years)
+    balanceSums.initialize(repeating: 0)
+    defer { balanceSums.deallocate() }
+    var method = RequiredReserveMethod.exact
+    let chunkPaths = budget.chunkPaths(scenario, simulator: simulator)
+    try forEachChunk(first, chunkPaths, pass: 1, passes: 2, progress: progress, cancellation: cancellation) { chunk in
+      tallies.add(chunk)
+      method = chunk.requiredReserveMethod
+      Self.fold(chunk, variables: requests.count) { variable, values in
+        selection.count(variable, values)
+        if variable < years {
+          var sum = balanceSums[variable]
+          for v in values { sum += v }
+          balanceSums[variable] = sum
+        }
+      }
+    }
+    let shownFinite: @Sendable (Double) -> Double = { RunSummary.finite($0, undefined: .greatestFiniteMagnitude) }
+    selection.finishCounting { variable -> (@Sendable (Double) -> Double)? in
+      variable >= needVariable && selection.overflowed(variable) ? shownFinite : nil
+    }
+
+    // Later passes: the paths again, keeping only the values near the wanted ranks.
+    var again = simulator
+    again.recordsFirstPaidMonths = false
+    while !selection.isDone {
+      let pass = selection.passes + 1
+      let more = selection.planPass()
+      try forEachChunk(
+        again, chunkPaths, pass: pass, passes: more ? pass + 1 : pass, progress: progress, cancellation: cancellation
+      ) { chunk in
+        Self.fold(chunk, variables: requests.count) { selection.collect($0, $1) }
+      }
+      selection.finishPass()
+    }
+
+    func ranked(_ variable: Int) -> (raw: OrderStatistics, shown: PathStatistics.Ranked) {
+      let overflowed = selection.overflowed(variable)
+      var raw: [Int: Double] = [:], shown: [Int: Double] = [:]
+      for rank in Set(requests[variable].ranks) {
+        let value = selection.orderStatistic(variable, rank: rank)
+        raw[rank + 1] = value
+        shown[rank + 1] = overflowed ? RunSummary.finite(value, undefined: .greatestFiniteMagnitude) : value
+      }
+      let means = zip(variable == needVariable ? shortfallConfidences : [], selection.tailMeans(variable))
+      return (
+        OrderStatistics(count: paths, values: raw),
+        PathStatistics.Ranked(
+          orderStatistics: OrderStatistics(count: paths, values: shown), overflowed: overflowed,
+          tailMeans: Dictionary(means.map { ($0, $1.mean) }, uniquingKeysWith: { a, _ in a }))
+      )
+    }
+    let needs = ranked(needVariable)
+    let minimum = hasMinimum ? ranked(needVariable + 1) : nil
+    let balances = (1...years).map { year in
+      let p = RunSummary.balancePercentiles.map { p in
+        Quantiles.percentile(p, of: paths) { selection.orderStatistic(year - 1, rank: $0) }
+      }
+      return RunSummary.YearBalance(
+        year: year, p5: p[0], p25: p[1], p50: p[2], p75: p[3], p95: p[4], mean: balanceSums[year - 1] / Double(paths))
+    }
+    let statistics = PathStatistics(
+      paths: paths, requiredReserveMethod: method,
+      ruinedPathsByYear: RunSummary.cumulative(tallies.ruinedInYear),
+      belowMinimumPathsByYear: hasMinimum ? RunSummary.cumulative(tallies.belowMinimumInYear) : [],
+      balanceByYear: balances, yearlyFlowMeans: tallies.flowSums.map { $0 / Double(paths) },
+      policyActivityMeans: tallies.activitySums.map { $0 / Double(paths) }, needs: needs.shown,
+      minimumNeeds: minimum?.shown,
+      runwayAfterLoss: simulator.recordsFirstPaidMonths
+        ? zip(scenario.inKindServices, tallies.runway).map { RunwayAfterLoss(service: $0.name, $1) } : nil)
+    return Output(statistics: statistics, needs: needs.raw, minimumNeeds: minimum?.raw, passes: selection.passes)
+  }
+
+  /// Simulates the run's paths chunk by chunk with `simulator`, handing each chunk's result to `body` in path order.
+  private func forEachChunk(
+    _ simulator: Simulator, _ size: Int, pass: Int, passes: Int, progress: (@Sendable (Progress) -> Void)?,
+    cancellation: CancellationFlag?, _ body: (SimulationResult) -> Void
+  ) throws {
+    let total = Double(paths)
+    progress?(Progress(pass: pass, passes: passes, share: 0))
+    for start in stride(from: 0, to: paths, by: size) {
+      let range = start..<min(paths, start + size)
+      var report: (@Sendable (Double) -> Void)? = nil
+      if let progress {
+        let count = Double(range.count)
+        report = { share in
+          progress(Progress(pass: pass, passes: passes, share: (Double(start) + share * count) / total))
+        }
+      }
+      let chunk = try simulator.run(
+        scenario, pathRange: range, seed: seed, progress: report, cancellation: cancellation)
+      body(chunk)
+    }
+  }
+
+  /// Calls `body` with each variable's values in `chunk` — year y's balances for y − 1 < years, then the needs and
+  /// the needs for the minimum — the variables spread over the cores.
+  private static func fold(
+    _ chunk: SimulationResult, variables: Int, _ body: (Int, UnsafeBufferPointer<Double>) -> Void
+  ) {
+    let years = chunk.years, n = chunk.paths
+    chunk.yearEndBalance.withUnsafeBufferPointer { balances in
+      chunk.requiredReserve.withUnsafeBufferPointer { needs in
+        chunk.minimumNeed.withUnsafeBufferPointer { minimum in
+          DispatchQueue.concurrentPerform(iterations: variables) { variable in
+            switch variable {
+            case ..<years: body(variable, UnsafeBufferPointer(rebasing: balances[variable * n..<(variable + 1) * n]))
+            case years: body(variable, needs)
+            default: body(variable, minimum)
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Pass 1's counts and sums, added chunk by chunk in path order.
+  struct Tallies {
+    var ruinedInYear: [Int]
+    var belowMinimumInYear: [Int]
+    var flowSums: [Double]
+    var activitySums: [Double] = []
+    var runway: [RunwayTally]
+
+    init(scenario: Scenario) {
+      ruinedInYear = [Int](repeating: 0, count: scenario.years)
+      belowMinimumInYear = ruinedInYear
+      flowSums = [Double](repeating: 0, count: scenario.years * YearlyFlow.count)
+      let minimum = scenario.policy?.minimumMonths != nil
+      runway = scenario.inKindServices.map { _ in RunwayTally(months: scenario.months, minimum: minimum) }
+    }
+
+    /// Adds a chunk: its counts, and its blocks' sums in block order (as `Simulator.run` adds them).
+    mutating func add(_ chunk: SimulationResult) {
+      RunSummary.countByYear(firstMonths: chunk.firstRuinMonth[...], into: &ruinedInYear)
+      RunSummary.countByYear(firstMonths: chunk.belowMinimumMonth[...], into: &belowMinimumInYear)
+      Self.addRows(chunk.blockFlowSums, into: &flowSums)
+      if !chunk.blockActivitySums.isEmpty {
+        let stride = chunk.years * PolicyActivityField.count
+        if activitySums.isEmpty { activitySums = [Double](repeating: 0, count: stride) }
+        Self.addRows(chunk.blockActivitySums, into: &activitySums)
+      }
+      if let firstPaid = chunk.firstPaidMonth {
+        let n = chunk.paths
+        for s in runway.indices {
+          runway[s].add(
+            firstPaidMonth: firstPaid[s * n..<(s + 1) * n], ruinMonth: chunk.firstRuinMonth[...],
+            belowMinimumMonth: chunk.belowMinimumMonth.isEmpty ? nil : chunk.belowMinimumMonth[...])
+        }
+      }
+    }
+
+    /// Adds each row of `rows` (rows of `sums.count`) to `sums`, row after row.
+    static func addRows(_ rows: [Double], into sums: inout [Double]) {
+      let width = sums.count
+      for row in 0..<(rows.count / width) {
+        for i in 0..<width { sums[i] += rows[row * width + i] }
+      }
+    }
+  }
+}

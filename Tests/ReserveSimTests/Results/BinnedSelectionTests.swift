@@ -1,0 +1,95 @@
+import Foundation
+import XCTest
+
+@testable import ReserveSimResults
+
+/// `BinnedSelection` returns the element of the ascending sort (by `RadixSort`'s key order) at every wanted rank,
+/// and the ascending sums of the largest values, whatever the data and however small the budget.
+final class BinnedSelectionTests: XCTestCase {
+  /// Runs a selection over `values` read in pieces of `piece`, pass after pass, and checks every rank and sum
+  /// against the sorted array. Returns the passes it took.
+  @discardableResult
+  private func check(
+    _ values: [Double], ranks: [Int], tailStarts: [Int] = [], histogramBytes: Int, collectedBytes: Int, piece: Int = 37,
+    file: StaticString = #filePath, line: UInt = #line
+  ) -> Int {
+    let selection = BinnedSelection(
+      [BinnedSelection.Request(count: values.count, ranks: ranks, tailStarts: tailStarts)],
+      histogramBytes: histogramBytes, collectedBytes: collectedBytes)
+    func read(_ body: (UnsafeBufferPointer<Double>) -> Void) {
+      values.withUnsafeBufferPointer { all in
+        for start in stride(from: 0, to: all.count, by: piece) {
+          body(UnsafeBufferPointer(rebasing: all[start..<min(all.count, start + piece)]))
+        }
+      }
+    }
+    read { selection.count(0, $0) }
+    selection.finishCounting { _ in nil }
+    while !selection.isDone {
+      selection.planPass()
+      read { selection.collect(0, $0) }
+      selection.finishPass()
+      XCTAssertLessThan(selection.passes, 40, "the passes never end", file: file, line: line)
+      if selection.passes >= 40 { break }
+    }
+    let sorted = RadixSort.sorted(values)
+    for rank in ranks {
+      XCTAssertEqual(
+        selection.orderStatistic(0, rank: rank).bitPattern, sorted[rank].bitPattern, "rank \(rank)", file: file,
+        line: line)
+    }
+    for (start, mean) in zip(tailStarts, selection.tailMeans(0)) {
+      var expected = TailMean(count: values.count - start)
+      for v in sorted[start...] { expected.add(v) }
+      XCTAssertEqual(mean.sum.bitPattern, expected.sum.bitPattern, "sum from \(start)", file: file, line: line)
+      XCTAssertEqual(mean.mean.bitPattern, expected.mean.bitPattern, "mean from \(start)", file: file, line: line)
+    }
+    return selection.passes
+  }
+
+  private func allRanks(_ n: Int) -> [Int] { Array(0..<n) }
+
+  func testRandomValuesAtEveryRankWithATinyBudget() {
+    var generator = SplitMix64(seed: 3)
+    let values = (0..<3_000).map { _ in Double(generator.next() % 1_000_000) / 7 - 50_000 }
+    let passes = check(
+      values, ranks: allRanks(values.count).filter { $0 % 13 == 0 }, tailStarts: [2_700, 2_850, 2_970],
+      histogramBytes: 64, collectedBytes: 512)
+    XCTAssertGreaterThan(passes, 2, "a budget of 64 values cannot hold a bin: refinement")
+  }
+
+  func testManyTiesAndAllEqualValuesResolveByTheirKeyAlone() {
+    // 5,000 equal values never fit 16 kept values: the bin is refined down to its 64 bits, which are the value.
+    check(
+      [Double](repeating: 42.5, count: 5_000), ranks: [0, 2_499, 4_999], tailStarts: [4_000],
+      histogramBytes: 64, collectedBytes: 128)
+    var generator = SplitMix64(seed: 5)
+    let ties = (0..<4_000).map { _ in Double(generator.next() % 4) }
+    check(
+      ties, ranks: [0, 999, 1_000, 1_999, 2_000, 3_999], tailStarts: [3_600], histogramBytes: 64,
+      collectedBytes: 256)
+  }
+
+  func testNegativesZerosAndInfinitiesInKeyOrder() {
+    var generator = SplitMix64(seed: 11)
+    var values = (0..<2_000).map { _ in (Double(generator.next() % 2_001) - 1_000) * 1e-3 }
+    values += [-.infinity, .infinity, -0.0, 0.0, -.greatestFiniteMagnitude, .greatestFiniteMagnitude, -1e-300]
+    check(values, ranks: allRanks(values.count), tailStarts: [1_800], histogramBytes: 256, collectedBytes: 800)
+  }
+
+  func testNaNsSortByTheirKeyAsRunSummaryTakesThem() {
+    // RunSummary's radix sort puts a NaN at its key: the summary then shows it as the largest double.
+    var values = (0..<500).map { Double($0) }
+    values += [.nan, .nan, -Double.nan]
+    check(values, ranks: [0, 1, 250, 501, 502], tailStarts: [450], histogramBytes: 128, collectedBytes: 400)
+  }
+
+  func testAGenerousBudgetTakesTwoPasses() {
+    var generator = SplitMix64(seed: 13)
+    let values = (0..<10_000).map { _ in Double(generator.next() >> 11) * 0x1p-53 }
+    let passes = check(
+      values, ranks: [499, 2_499, 4_999, 7_499, 9_499], tailStarts: [9_000],
+      histogramBytes: 1 << 20, collectedBytes: 1 << 20)
+    XCTAssertEqual(passes, 2, "the wanted bins and the tail fit at once")
+  }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import ReserveSim
+import XCTest
+
+@testable import ReserveSimResults
+
+/// A streamed run's memory (issue #23) is the same at any path count and fits the 400 MB goal with the default
+/// budget; the pipeline streams `run` and `check` past the one-pass budget, with the same outputs.
+final class StreamedMemoryTests: XCTestCase {
+  private let baselineFile = repositoryRoot.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
+
+  func testAStreamedRunsEstimateDoesNotGrowWithPaths() throws {
+    let baseline = try ScenarioLoader().load(baselineFile)
+    var simulator = Simulator(threads: 2)
+    simulator.recordsFirstPaidMonths = true
+    let budget = StreamingBudget()
+    for years in [10, 100] {
+      var scenario = baseline
+      scenario.years = years
+      let estimates = [10_000_000, 100_000_000, Scenario.maximumPaths].map {
+        budget.estimate(for: scenario, paths: $0, simulator: simulator)
+      }
+      XCTAssertEqual(Set(estimates.map(\.bytes)).count, 1, "years \(years): the same bytes at any path count")
+      let estimate = estimates[2]
+      XCTAssertEqual(estimate.bytesPerPath, 0)
+      let onePass = simulator.memoryEstimate(for: scenario, paths: Scenario.maximumPaths)
+      let chunk = Double(budget.chunkPaths(scenario, simulator: simulator)) * onePass.bytesPerPath
+      XCTAssertEqual(
+        estimate.bytes,
+        onePass.fixedBytes + Int(chunk.rounded(.up)) + budget.histogramBytes + budget.collectedBytes)
+      XCTAssertLessThanOrEqual(chunk, Double(budget.chunkBytes))
+      XCTAssertLessThan(estimate.bytes, 400_000_000, "years \(years): \(estimate.bytes) bytes")
+      // A billion paths are no longer refused on a machine with 1 GB free.
+      XCTAssertNoThrow(try estimate.check(available: 1 << 30))
+      XCTAssertEqual(estimate.largestPathCount(fitting: 1 << 30), Scenario.maximumPaths)
+      XCTAssertEqual(estimate.largestPathCount(fitting: estimate.fixedBytes - 1), 0)
+    }
+  }
+
+  /// `run` through the pipeline with a tiny one-pass budget streams, and prints what it prints unstreamed.
+  func testThePipelineStreamsRunAndCheckToTheSameOutputs() async throws {
+    var pipeline = RunPipeline(simulator: Simulator(threads: 2))
+    let loaded = try pipeline.load(baselineFile)
+    let onePass = try await pipeline.run(loaded, paths: 3_000, seed: 5, streaming: true)
+    XCTAssertNotNil(onePass.resultIfKept, "3,000 paths fit the default one-pass budget")
+    let checkedOnce = try await pipeline.check(loaded, assertions: loaded.scenario.assertions, paths: 3_000, seed: 5)
+    XCTAssertNotNil(checkedOnce.resultIfKept)
+
+    pipeline.streamingBudget = StreamingBudget.tiny(histogramBytes: 1 << 10, collectedBytes: 1 << 12)
+    let passes = Recorder()
+    let streamed = try await pipeline.run(
+      loaded, paths: 3_000, seed: 5, streaming: true, progress: { passes.append($0) })
+    XCTAssertNil(streamed.resultIfKept)
+    XCTAssertEqual(try SummaryJSON.encode(streamed.summary), try SummaryJSON.encode(onePass.summary))
+    XCTAssertEqual(TextSummary.render(streamed.summary), TextSummary.render(onePass.summary))
+    let seen = passes.reports
+    XCTAssertEqual(seen.first { $0.stage == .simulating }?.pass, 1)
+    XCTAssertGreaterThanOrEqual(seen.map(\.pass).max() ?? 0, 2, "the later passes are reported")
+    XCTAssertEqual(seen.map(\.pass), seen.map(\.pass).sorted(), "passes never go back")
+    XCTAssertTrue(seen.contains { $0.passDescription?.contains("re-simulating") == true })
+
+    let checked = try await pipeline.check(loaded, assertions: loaded.scenario.assertions, paths: 3_000, seed: 5)
+    XCTAssertNil(checked.resultIfKept)
+    XCTAssertEqual(checked.checks, checkedOnce.checks)
+    XCTAssertEqual(checked.summary.headline, checkedOnce.summary.headline)
+    XCTAssertFalse(checked.checks.isEmpty)
+  }
+}
