@@ -326,9 +326,11 @@ extension BinnedSelection {
         let bin = action.bin
         switch action.kind {
         case .collect, .tail:
-          var keys = kept[slot]
+          // Sorted in place: a sorted copy would hold the bin's keys twice (80 MB more at 100M paths' worst 10%).
+          kept[slot].sort()
+          let keys = kept[slot]
+          kept[slot] = []
           precondition(keys.count == bin.count, "a pass saw \(keys.count) values in a bin of \(bin.count)")
-          keys.sort()
           for rank in ranks where rank >= bin.below && rank < bin.below + bin.count {
             resolved[rank] = keys[rank - bin.below]
           }
