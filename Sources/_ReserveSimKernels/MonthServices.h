@@ -14,11 +14,26 @@ static void RS_NAME(rs_start_donation)(
   state->agreementEnd[cell] = 0;
 }
 
+/// Every lane's donation period starting at at->month (the block's first month): rs_start_donation lane by lane,
+/// vectorised (one Philox block and one log a lane).
 static void RS_NAME(rs_start_donations)(
     const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state, int32_t service) {
-  for (int32_t lane = 0; lane < at->lanes; lane++) {
-    RS_NAME(rs_start_donation)(at, state, service, lane, at->month);
-    state->agreementEnd[service * at->stride + lane] = plan->agreementEnds[service];
+  const ptrdiff_t row = service * at->stride;
+  double *restrict clock = state->clock + row, *restrict replacementDraw = state->replacementDraw + row;
+  int32_t *restrict payStart = state->payStart + row, *restrict payEnd = state->payEnd + row;
+  int32_t *restrict agreementEnd = state->agreementEnd + row;
+  const int32_t agreement = plan->agreementEnds[service], month = at->month, lanes = at->lanes;
+  const uint32_t firstPath = at->firstPath, key0 = at->key0, key1 = at->key1;
+#pragma clang loop vectorize(assume_safety) interleave_count(2)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    uint32_t w[4];
+    RS_NAME(rs_philox)(
+        firstPath + (uint32_t)lane, (uint32_t)month, 0x03000000u | (uint32_t)service, 0, key0, key1, w);
+    clock[lane] = -RS_NAME(rs_log)(rs_unit53(w[0], w[1]));
+    replacementDraw[lane] = rs_unit53(w[2], w[3]);
+    payStart[lane] = 0;
+    payEnd[lane] = 0;
+    agreementEnd[lane] = agreement;
   }
 }
 
