@@ -28,7 +28,7 @@ import re
 import sys
 
 CATEGORIES = [
-    ("random", "Random numbers: Philox, uniforms, Box–Muller arithmetic"),
+    ("random", "Random numbers: Philox, uniforms, the normals' arithmetic"),
     ("libm", "log / exp / sin / cos / pow (libm)"),
     ("sponsors", "Sponsors: binomial and Poisson draws, roll-over"),
     ("kernel", "Path kernel, rest: factor levels, events, services, balances, need"),

@@ -35,7 +35,7 @@ static void RS_NAME(rs_factor_normals)(
         words[3][i] = w[3];
         refused[i] = (uint8_t)((ok0 ^ 1) | (ok1 ^ 1) << 1 | (ok2 ^ 1) << 2 | (ok3 ^ 1) << 3);
       }
-      const int32_t flagged = RS_NAME(rs_nonzero_lanes)(refused, n, list);
+      const int32_t flagged = RS_NAME(rs_flagged_lanes)(refused, n, list);
       int32_t count = 0;
       for (int32_t k = 0; k < flagged; k++) {
         const int32_t i = list[k];

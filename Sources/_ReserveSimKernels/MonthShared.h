@@ -11,23 +11,9 @@ RS_INLINE int32_t RS_NAME(rs_geometric_wait)(double u, double logNoSuccess) {
   return wait < 1 ? 1 : wait >= (double)RS_NEVER ? RS_NEVER : (int32_t)wait;
 }
 
-/// The lanes whose flag byte (0 or 1) is set, in lane order, into `list`; returns how many. Reads the flags
-/// eight at a time: a word's lowest set bit is its first flagged lane.
+/// The lanes whose flag byte is not 0 (any of its bits), in lane order, into `list`; returns how many. Reads the
+/// flags eight at a time: each byte folded onto its lowest bit, a word's lowest set bit is its first flagged lane.
 RS_INLINE int32_t RS_NAME(rs_flagged_lanes)(const uint8_t *flags, int32_t lanes, int32_t *list) {
-  int32_t count = 0, base = 0;
-  for (; base + 8 <= lanes; base += 8) {
-    uint64_t word;
-    memcpy(&word, flags + base, 8);
-    for (; word; word &= word - 1) list[count++] = base + __builtin_ctzll(word) / 8;
-  }
-  for (; base < lanes; base++) {
-    if (flags[base]) list[count++] = base;
-  }
-  return count;
-}
-
-/// The lanes whose flag byte is not 0 (any bits), in lane order, into `list`; returns how many.
-RS_INLINE int32_t RS_NAME(rs_nonzero_lanes)(const uint8_t *flags, int32_t lanes, int32_t *list) {
   int32_t count = 0, base = 0;
   for (; base + 8 <= lanes; base += 8) {
     uint64_t word;

@@ -5,7 +5,7 @@
 
 /// The fast path on one word: layer i = the low 8 bits, u = ((the word with those bits cleared, as a signed 32-bit
 /// integer) + 128)·2⁻³¹, an odd multiple of 2⁻²⁴ in (−1, 1); x = u·w_i. Accepted (returns 1) when |x| < w_(i+1):
-/// the point lies under the next layer's edge, so under the density. Otherwise the word goes to rs_zig_retry.
+/// the point lies under the next layer's edge, so under the density. Otherwise the word goes to rs_zig_retries.
 RS_INLINE int RS_NAME(rs_zig_fast)(uint32_t word, double *x) {
   const uint32_t layer = word & 255u;
   const double u = (double)((int32_t)(word & 0xffffff00u) + 128) * 0x1p-31;
