@@ -94,10 +94,12 @@ public struct RunPipeline: Sendable {
       var run = StreamedRun(
         scenario: loaded.scenario, paths: paths, seed: seed, simulator: simulator, budget: streamingBudget)
       run.reserveConfidences = reserveConfidences
+      run.ranksUncertainty = true
       return try await Self.streaming(run, reporter) { output in
-        let summary = RunSummary(
+        var summary = RunSummary(
           output.statistics, scenario: loaded.scenario, seed: seed, reserveConfidences: reserveConfidences,
           shortfallConfidences: RunSummary.defaultShortfallConfidences)
+        summary.uncertainty = output.uncertainty
         return RunOutput(loaded: loaded, result: nil, summary: summary)
       }
     }

@@ -206,7 +206,7 @@ package final class LaneParameters {
 
   /// The draws of a run from `seed` whose entry 0 is path `firstPath`, for the results (`ParameterDraws`); with
   /// `inner` > 1 path i draws at its group's counter ⌊i / inner⌋ (SPEC §22).
-  static func draws(seed: UInt64, firstPath: Int, inner: Int = 1) -> ParameterDraws {
+  package static func draws(seed: UInt64, firstPath: Int, inner: Int = 1) -> ParameterDraws {
     let streams = RandomStreams(seed: seed)
     guard inner > 1 else {
       return ParameterDraws { key, first, count, uniform, order in

@@ -60,6 +60,9 @@ public enum TextSummary {
       }
     } else if !s.uncertainty.isEmpty {
       out += "\n" + UncertaintyRanking.introduction + "\n"
+      if s.paths > UncertaintyRanking.samplePaths {
+        out += "(Ranked on the run's first \(UncertaintyRanking.samplePaths) paths; more would not narrow it.)\n"
+      }
       for line in UncertaintyRanking.table(s.uncertainty, limit: 5) { out += line + "\n" }
     }
 

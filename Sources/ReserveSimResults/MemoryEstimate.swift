@@ -14,7 +14,9 @@ import ReserveSimScenario
 ///   24 bytes a path.
 /// - with uncertain estimates (SPEC §16), while `UncertaintyRanking` runs: 8 bytes a path for ruin as a number, 16
 ///   for the outputs side by side, and per worker (one per core, at most one per estimate) 52: the (key, path)
-///   words and their scratch (16), the order bits (4) and two outputs whole and by subsample (32).
+///   words and their scratch (16), the order bits (4) and two outputs whole and by subsample (32). The ranking
+///   reads at most `UncertaintyRanking.samplePaths` paths; this estimate counts it for every path (an overestimate
+///   past 2²⁰ paths, where such a run is streamed anyway).
 /// - with estimates drawn per group (SPEC §22): the summary keeps the needs sorted with their groups (12 bytes a
 ///   path, twice with a minimum), and their sort holds keys, groups and both scratch copies besides (32 a path).
 /// So the peak is 12 + 8·Y + max(Y/8, 24) bytes a path without uncertain estimates (116 at 10 years, 836 at 100), plus the process itself
@@ -60,8 +62,7 @@ public struct MemoryEstimate: Sendable, Equatable {
     if recordsFirstPaidMonths { kept += Double(2 * 4 * scenario.inKindServices.count) }
     let flowsPerPath = Double(YearlyFlow.count * 8 * years) / Double(Simulator.blockSize)
     let sortPerPath = 24.0
-    let rankingWorkers = Double(min(threads, scenario.uncertainParameters.count))
-    let rankingPerPath = scenario.uncertainParameters.isEmpty ? 0 : 8 + 16 + 52 * rankingWorkers
+    let rankingPerPath = Self.rankingBytesPerPath(scenario, threads: threads)
     let blocks = (paths + Simulator.blockSize - 1) / Simulator.blockSize
     let workers = max(1, min(threads, blocks))
     let blockBuffers = 8 * 8 * Simulator.blockSize * scenario.months
@@ -71,6 +72,13 @@ public struct MemoryEstimate: Sendable, Equatable {
     self.fixedBytes = Self.processBytes + workers * blockBuffers
     self.paths = paths
     self.years = years
+  }
+
+  /// The ranking's bytes a path it reads (`UncertaintyRanking`): ruin as a number (8), the outputs side by side
+  /// (16) and per worker (one per core, at most one per estimate) 52; 0 without uncertain estimates.
+  static func rankingBytesPerPath(_ scenario: Scenario, threads: Int) -> Double {
+    guard !scenario.uncertainParameters.isEmpty else { return 0 }
+    return 8 + 16 + 52 * Double(min(threads, scenario.uncertainParameters.count))
   }
 
   /// A streamed run's estimate (`StreamingBudget.estimate`): `fixedBytes` whatever the paths.

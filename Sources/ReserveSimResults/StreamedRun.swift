@@ -32,6 +32,11 @@ package struct StreamedRun: Sendable {
   package var shortfallConfidences = RunSummary.defaultShortfallConfidences
   /// Further confidences whose reserve levels are read (the assertions', SPEC §9).
   package var extraConfidences: [Double] = []
+  /// Whether to rank the uncertain estimates (SPEC §16): pass 1 then keeps the need and ruin of the paths the
+  /// ranking reads (`UncertaintyRanking.sampleCount`, at most 2²⁰) and ranks them as `RunSummary` ranks a result.
+  package var ranksUncertainty = false
+  /// The most paths the ranking reads (`UncertaintyRanking.samplePaths`; tests pass fewer).
+  package var rankingLimit = UncertaintyRanking.samplePaths
 
   package init(scenario: Scenario, paths: Int, seed: UInt64, simulator: Simulator, budget: StreamingBudget) {
     self.scenario = scenario
@@ -47,6 +52,8 @@ package struct StreamedRun: Sendable {
     package var statistics: PathStatistics
     package var needs: OrderStatistics
     package var minimumNeeds: OrderStatistics?
+    /// The uncertain estimates ranked (`ranksUncertainty`); empty otherwise.
+    package var uncertainty: [UncertainEstimateRank] = []
     /// The passes over the paths it took (1 when nothing had to be re-simulated).
     package var passes: Int
   }
@@ -86,8 +93,13 @@ package struct StreamedRun: Sendable {
     defer { balanceSums.deallocate() }
     var method = RequiredReserveMethod.exact
     let chunkPaths = budget.chunkPaths(scenario, simulator: simulator)
+    let inner = scenario.simulation.pathsPerDraw
+    var sample = RankingSample(
+      paths: ranksUncertainty && !scenario.uncertainParameters.isEmpty
+        ? UncertaintyRanking.sampleCount(of: paths, inner: inner, limit: rankingLimit) : 0)
     try forEachChunk(first, chunkPaths, pass: 1, passes: 2, progress: progress, cancellation: cancellation) { chunk in
       tallies.add(chunk)
+      sample.add(chunk)
       method = chunk.requiredReserveMethod
       Self.fold(chunk, variables: requests.count) { variable, values in
         selection.count(variable, values)
@@ -151,7 +163,35 @@ package struct StreamedRun: Sendable {
       minimumNeeds: minimum?.shown,
       runwayAfterLoss: simulator.recordsFirstPaidMonths
         ? zip(scenario.inKindServices, tallies.runway).map { RunwayAfterLoss(service: $0.name, $1) } : nil)
-    return Output(statistics: statistics, needs: needs.raw, minimumNeeds: minimum?.raw, passes: selection.passes)
+    let uncertainty =
+      ranksUncertainty
+      ? UncertaintyRanking.rank(
+        scenario.uncertainParameters, draws: LaneParameters.draws(seed: seed, firstPath: 0, inner: inner),
+        ruined: sample.ruined, needs: sample.needs) : []
+    return Output(
+      statistics: statistics, needs: needs.raw, minimumNeeds: minimum?.raw, uncertainty: uncertainty,
+      passes: selection.passes)
+  }
+
+  /// The need and ruin (1 or 0) of the run's first paths, which the ranking of the uncertain estimates reads,
+  /// gathered from pass 1's chunks in path order.
+  struct RankingSample {
+    let paths: Int
+    var ruined: [Double] = []
+    var needs: [Double] = []
+
+    init(paths: Int) {
+      self.paths = paths
+      ruined.reserveCapacity(paths)
+      needs.reserveCapacity(paths)
+    }
+
+    mutating func add(_ chunk: SimulationResult) {
+      let wanted = min(chunk.paths, paths - needs.count)
+      guard wanted > 0 else { return }
+      ruined += chunk.firstRuinMonth.prefix(wanted).map { $0 > 0 ? 1.0 : 0.0 }
+      needs += chunk.requiredReserve.prefix(wanted)
+    }
   }
 
   /// Simulates the run's paths chunk by chunk with `simulator`, handing each chunk's result to `body` in path order.

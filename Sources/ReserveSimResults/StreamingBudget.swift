@@ -35,17 +35,19 @@ public struct StreamingBudget: Sendable, Equatable {
   static let maximumChunkPaths = 1 << 18
 
   /// Whether `simulator`'s run of `paths` paths of `scenario` is streamed: its one-pass memory is over
-  /// `onePassBytes`, and its outputs need no two paths' values side by side — no uncertain estimates to rank
-  /// (SPEC §16) and no estimates drawn per group (SPEC §22).
+  /// `onePassBytes`, and its outputs need no more than `UncertaintyRanking.samplePaths` paths' values side by side
+  /// — no estimates drawn per group (SPEC §22).
   public func streams(_ scenario: Scenario, paths: Int, simulator: Simulator) -> Bool {
     guard Self.canStream(scenario) else { return false }
     let estimate = simulator.memoryEstimate(for: scenario, paths: paths)
     return Double(paths) * estimate.bytesPerPath > Double(onePassBytes)
   }
 
-  /// Whether a run of `scenario` can be summarised chunk by chunk: no ranking of uncertain estimates and no groups.
+  /// Whether a run of `scenario` can be summarised chunk by chunk: no estimates drawn per group, whose intervals
+  /// (a bootstrap over groups) read every path's need. Uncertain estimates (SPEC §16) can: their ranking reads a
+  /// fixed sample of paths (`UncertaintyRanking.samplePaths`).
   public static func canStream(_ scenario: Scenario) -> Bool {
-    scenario.uncertainParameters.isEmpty && scenario.simulation.nested == nil
+    scenario.simulation.nested == nil
   }
 
   /// Paths in each chunk: as many as `chunkBytes` holds at the one-pass estimate's bytes a path, a multiple of
@@ -57,11 +59,23 @@ public struct StreamingBudget: Sendable, Equatable {
   }
 
   /// The memory a streamed run needs: the process, the workers' block buffers, a chunk's results, the bins and
-  /// the values kept — none of it grows with the paths.
+  /// the values kept, and with uncertain estimates the ranking's sample and its workspace (`rankingBytes`) — none
+  /// of it grows with the paths.
   public func estimate(for scenario: Scenario, paths: Int, simulator: Simulator) -> MemoryEstimate {
     let onePass = simulator.memoryEstimate(for: scenario, paths: paths)
     let chunk = Double(chunkPaths(scenario, simulator: simulator)) * onePass.bytesPerPath
-    let fixed = onePass.fixedBytes + Int(chunk.rounded(.up)) + histogramBytes + collectedBytes
+    let fixed =
+      onePass.fixedBytes + Int(chunk.rounded(.up)) + histogramBytes + collectedBytes
+      + Self.rankingBytes(scenario, paths: paths, threads: simulator.threads)
     return MemoryEstimate(fixedBytes: fixed, paths: paths, years: scenario.years)
+  }
+
+  /// The ranking's memory in a streamed run of `paths` (SPEC §16): for each path it reads, the need and ruin kept
+  /// by pass 1 (16 bytes) and the ranking's own buffers (`MemoryEstimate.rankingBytesPerPath`); 0 without
+  /// uncertain estimates.
+  static func rankingBytes(_ scenario: Scenario, paths: Int, threads: Int) -> Int {
+    guard !scenario.uncertainParameters.isEmpty else { return 0 }
+    let sample = UncertaintyRanking.sampleCount(of: paths)
+    return sample * (16 + Int(MemoryEstimate.rankingBytesPerPath(scenario, threads: threads)))
   }
 }

@@ -62,16 +62,39 @@ public enum UncertaintyRanking {
   /// t₀.₉₇₅ with K − 1 = 9 degrees of freedom.
   static let tQuantile = 2.262157162740992
 
-  /// The ranking of every uncertain estimate of the run, largest need index first (ties by ruin index, then file
-  /// order); indices clamped to [0, 1] (`SensitivityIndex`).
-  public static func rank(_ result: SimulationResult) -> [UncertainEstimateRank] {
+  /// The paths the ranking reads: the run's first 2²⁰ = 1,048,576 (all of a smaller run; whole groups when estimates
+  /// are drawn per group). Past that the indices' intervals (±0.002 or so) are far narrower than any difference a
+  /// ranking shows, while every further path would cost memory (issue #23: a streamed run keeps these paths' need
+  /// and ruin, 9 bytes a path, and nothing else per path) and time (the ranking sorts its paths per estimate).
+  public static let samplePaths = 1 << 20
+
+  /// The paths of a run of `paths` the ranking reads: min(paths, `limit`), rounded down to whole groups of `inner`.
+  public static func sampleCount(of paths: Int, inner: Int = 1, limit: Int = samplePaths) -> Int {
+    Swift.min(paths, limit) / inner * inner
+  }
+
+  /// The ranking of every uncertain estimate of the run from its first `sampleCount(of:)` paths, largest need index
+  /// first (ties by ruin index, then file order); indices clamped to [0, 1] (`SensitivityIndex`).
+  /// - Parameter limit: the most paths read (`samplePaths`; tests pass fewer).
+  public static func rank(_ result: SimulationResult, limit: Int = samplePaths) -> [UncertainEstimateRank] {
     let parameters = result.scenario.uncertainParameters
-    guard !parameters.isEmpty, let draws = result.parameterDraws, result.paths >= 4 * harmonics * subsamples else {
+    guard let draws = result.parameterDraws else {
       return parameters.map { UncertainEstimateRank(parameter: $0, ruin: nil, need: nil) }
     }
-    let n = result.paths
-    let ruined = result.firstRuinMonth.map { $0 > 0 ? 1.0 : 0.0 }
-    let needs = result.requiredReserve
+    let n = sampleCount(of: result.paths, inner: draws.inner, limit: limit)
+    let ruined = result.firstRuinMonth.prefix(n).map { $0 > 0 ? 1.0 : 0.0 }
+    return rank(parameters, draws: draws, ruined: ruined, needs: Array(result.requiredReserve.prefix(n)))
+  }
+
+  /// The ranking of `parameters` from the (θ, Y) pairs of entries 0 ..< n of `draws`, with Y = `ruined` (1 or 0) and
+  /// Y = `needs` (n values each).
+  package static func rank(
+    _ parameters: [UncertainParameter], draws: ParameterDraws, ruined: [Double], needs: [Double]
+  ) -> [UncertainEstimateRank] {
+    let n = ruined.count
+    guard !parameters.isEmpty, n >= 4 * harmonics * subsamples else {
+      return parameters.map { UncertainEstimateRank(parameter: $0, ruin: nil, need: nil) }
+    }
     let columns: [[Double]] = needs.allSatisfy(\.isFinite) ? [ruined, needs] : [ruined]
     // The outputs side by side per path: [path · count + o].
     var sideBySide = [Double](repeating: 0, count: n * columns.count)

@@ -22,21 +22,23 @@ final class StreamedRunTests: XCTestCase {
   @discardableResult
   private func assertStreamedEqualsOnePass(
     _ scenario: Scenario, paths: Int, seed: UInt64, threads: Int, budget: StreamingBudget,
-    file: StaticString = #filePath, line: UInt = #line
+    rankingLimit: Int = UncertaintyRanking.samplePaths, file: StaticString = #filePath, line: UInt = #line
   ) throws -> Int {
     var simulator = Simulator(threads: threads)
     simulator.recordsFirstPaidMonths = true
     let result = simulator.run(scenario, paths: paths, seed: seed)
-    // A file with ranges is never streamed (its ranking needs every path side by side); its other figures are
-    // compared without the ranking.
-    let onePass = RunSummary(result, ranksUncertainty: false)
+    var onePass = RunSummary(result, ranksUncertainty: false)
+    onePass.uncertainty = UncertaintyRanking.rank(result, limit: rankingLimit)
 
     var streamedRun = StreamedRun(scenario: scenario, paths: paths, seed: seed, simulator: simulator, budget: budget)
     streamedRun.extraConfidences = AssertionCheck.reserveConfidences(scenario.assertions)
+    streamedRun.ranksUncertainty = true
+    streamedRun.rankingLimit = rankingLimit
     let output = try streamedRun.run()
-    let streamed = RunSummary(
+    var streamed = RunSummary(
       output.statistics, scenario: scenario, seed: seed, reserveConfidences: RunSummary.defaultReserveConfidences,
       shortfallConfidences: RunSummary.defaultShortfallConfidences)
+    streamed.uncertainty = output.uncertainty
     let (expected, found) = (try shown(onePass), try shown(streamed))
     XCTAssertEqual(found, expected, "\(scenario.name), \(threads) threads", file: file, line: line)
     XCTAssertEqual(streamed.balanceByYear, onePass.balanceByYear, file: file, line: line)
@@ -80,13 +82,51 @@ final class StreamedRunTests: XCTestCase {
     try assertStreamedEqualsOnePass(scenario, paths: 4_321, seed: 4, threads: 2, budget: tiny)
   }
 
-  func testOnlyFilesWithoutRangesOrGroupsStreamAndOnlyAboveTheOnePassBudget() throws {
+  func testRangesStreamToTheOnePassSummaryAndRanking() throws {
+    // pypi-2020-uncertain writes ten estimates as ranges; the ranking reads every path here (fewer than 2²⁰), and
+    // then only the first 2,000 (the sample a run past 2²⁰ paths reads, scaled down).
+    let scenario = try shipped("pypi-2020-uncertain")
+    XCTAssertGreaterThan(scenario.uncertainParameters.count, 1)
+    for threads in [1, 2] {
+      try assertStreamedEqualsOnePass(scenario, paths: 4_500, seed: 7, threads: threads, budget: tiny)
+    }
+    try assertStreamedEqualsOnePass(scenario, paths: 4_500, seed: 7, threads: 2, budget: tiny, rankingLimit: 2_000)
+  }
+
+  func testTheRankingReadsTheRunsFirstPathsOnly() throws {
+    // A run of 3,000 paths ranked on its first 2,000 is ranked as the run of those 2,000 alone: the paths past the
+    // sample do not enter, and the sample is the same paths whatever the run's size (SPEC §8).
+    let scenario = try shipped("pypi-2020-uncertain")
+    let simulator = Simulator(threads: 2)
+    let longer = UncertaintyRanking.rank(simulator.run(scenario, paths: 3_000, seed: 11), limit: 2_000)
+    let sample = UncertaintyRanking.rank(simulator.run(scenario, paths: 2_000, seed: 11), limit: 2_000)
+    let whole = UncertaintyRanking.rank(simulator.run(scenario, paths: 3_000, seed: 11), limit: 3_000)
+    XCTAssertEqual(longer.map(\.parameter.path), sample.map(\.parameter.path))
+    XCTAssertEqual(longer.map(\.need), sample.map(\.need))
+    XCTAssertEqual(longer.map(\.ruin), sample.map(\.ruin))
+    XCTAssertNotEqual(longer.map(\.need), whole.map(\.need), "the limit changes which paths are read")
+    XCTAssertEqual(UncertaintyRanking.sampleCount(of: 10_000_000), 1 << 20)
+    XCTAssertEqual(UncertaintyRanking.sampleCount(of: 5_000), 5_000)
+    XCTAssertEqual(UncertaintyRanking.sampleCount(of: 10_000_000, inner: 1_000), 1_048_000, "whole groups")
+
+    // The text says so when the run is larger than its sample.
+    var summary = RunSummary(simulator.run(scenario, paths: 2_000, seed: 11))
+    XCTAssertFalse(try TextSummary.render(summary).contains("Ranked on the run's first"))
+    summary.paths = UncertaintyRanking.samplePaths + 1
+    XCTAssertTrue(try TextSummary.render(summary).contains("Ranked on the run's first 1048576 paths"))
+  }
+
+  func testOnlyFilesWithoutGroupsStreamAndOnlyAboveTheOnePassBudget() throws {
     let simulator = Simulator(threads: 2)
     let baseline = try shipped("pypi-2020-baseline")
     XCTAssertFalse(StreamingBudget().streams(baseline, paths: 1_000_000, simulator: simulator), "116 MB: one pass")
     XCTAssertTrue(StreamingBudget().streams(baseline, paths: 10_000_000, simulator: simulator))
     XCTAssertTrue(StreamingBudget().streams(baseline, paths: Scenario.maximumPaths, simulator: simulator))
-    XCTAssertFalse(StreamingBudget().streams(try shipped("pypi-today"), paths: 10_000_000, simulator: simulator))
+    let ranges = try shipped("pypi-2020-uncertain")
+    XCTAssertTrue(StreamingBudget().streams(ranges, paths: 10_000_000, simulator: simulator), "ranked on 2²⁰ paths")
+    let today = try shipped("pypi-today")
+    XCTAssertNotNil(today.simulation.nested, "estimates drawn per group: every path's need is read")
+    XCTAssertFalse(StreamingBudget().streams(today, paths: 10_000_000, simulator: simulator))
   }
 
   func testADefaultBudgetStreamsInTwoPasses() throws {
