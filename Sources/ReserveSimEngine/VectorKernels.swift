@@ -65,4 +65,21 @@ package enum VectorKernels {
   ) {
     rs_exp_of_sum(a, b, out, Int32(lanes))
   }
+
+  /// The uncertainty ranking's Fourier terms (SPEC §16, `UncertaintyRanking.firstOrder`): for k = 1 … 10,
+  /// F_k = Σ_j (y[source(j)] − mean)·e^{−2πijk/n}, source(j) = 2j for j < ⌈n/2⌉ and 2(n − j) − 1 after, of one or two
+  /// outputs of n values (`rs_fourier_terms`).
+  /// - Returns: per output, (Re F_1…F_10, Im F_1…F_10).
+  package static func fourierTerms(
+    _ outputs: [UnsafeBufferPointer<Double>], means: [Double]
+  ) -> [(re: [Double], im: [Double])] {
+    precondition((1...2).contains(outputs.count) && means.count == outputs.count)
+    let n = outputs[0].count
+    precondition(outputs.allSatisfy { $0.count == n })
+    var terms = [Double](repeating: 0, count: 40)
+    rs_fourier_terms(
+      outputs[0].baseAddress, outputs.count > 1 ? outputs[1].baseAddress : nil, means[0],
+      means.count > 1 ? means[1] : 0, Int64(n), &terms)
+    return outputs.indices.map { o in (Array(terms[o * 20..<o * 20 + 10]), Array(terms[o * 20 + 10..<o * 20 + 20])) }
+  }
 }

@@ -226,17 +226,36 @@ public enum UncertaintyRanking {
   /// nil for one that does not vary. The outputs share the ordering and the Fourier terms e^{−2πijk/N}.
   static func firstOrder(_ outputs: [UnsafeBufferPointer<Double>]) -> [Double?] {
     guard let n = outputs.first?.count, n > 2 * harmonics + 1 else { return outputs.map { _ in nil } }
+    let means = outputs.map { $0.reduce(0, +) / Double(n) }
+    // One running sum each (a sum kept in the array went through memory at every term: a third of the ranking).
+    let sumSquares = zip(outputs, means).map { values, mean in
+      var sum = 0.0
+      for v in values { sum += (v - mean) * (v - mean) }
+      return sum
+    }
+    let terms = VectorKernels.fourierTerms(outputs, means: means)
+    let lambda = 2 * Double(harmonics) / Double(n)
+    return outputs.indices.map { o in
+      guard sumSquares[o] > 0 else { return nil }
+      let (re, im) = terms[o]
+      let reLo = SIMD8<Double>(re[0..<8]), imLo = SIMD8<Double>(im[0..<8])
+      let reHi = SIMD2<Double>(re[8..<10]), imHi = SIMD2<Double>(im[8..<10])
+      let power = (reLo * reLo + imLo * imLo).sum() + (reHi * reHi + imHi * imHi).sum()
+      let raw = 2 * power / (Double(n) * sumSquares[o])
+      return raw - lambda / (1 - lambda) * (1 - raw)
+    }
+  }
+
+  /// The reference for `VectorKernels.fourierTerms` (tests compare them bit for bit): F_k for k = 1…8 and 9…10 as
+  /// vectors, by rotating e^{−2πijk/N} one step a term, restarted exactly every 4096 terms.
+  package static func fourierTermsReference(
+    _ outputs: [UnsafeBufferPointer<Double>], means: [Double]
+  ) -> [(re: [Double], im: [Double])] {
+    let n = outputs[0].count
     let count = outputs.count
     // Every second output upwards, then the others downwards: position j reads source(j).
     let upward = (n + 1) / 2
     func source(_ j: Int) -> Int { j < upward ? 2 * j : 2 * (n - j) - 1 }
-    let means = outputs.map { $0.reduce(0, +) / Double(n) }
-    var sumSquares = [Double](repeating: 0, count: count)
-    for o in 0..<count {
-      for v in outputs[o] { sumSquares[o] += (v - means[o]) * (v - means[o]) }
-    }
-    // F_k for k = 1…8 and 9…10 as vectors, by rotating e^{−2πijk/N} one step a term, restarted exactly every 4096
-    // terms.
     typealias Lo = SIMD8<Double>
     typealias Hi = SIMD2<Double>
     let kLo = Lo(1, 2, 3, 4, 5, 6, 7, 8), kHi = Hi(9, 10)
@@ -269,12 +288,8 @@ public enum UncertaintyRanking {
       (cLo, sLo) = (cLo * stepCosLo - sLo * stepSinLo, cLo * stepSinLo + sLo * stepCosLo)
       (cHi, sHi) = (cHi * stepCosHi - sHi * stepSinHi, cHi * stepSinHi + sHi * stepCosHi)
     }
-    let lambda = 2 * Double(harmonics) / Double(n)
     return (0..<count).map { o in
-      guard sumSquares[o] > 0 else { return nil }
-      let power = (reLo[o] * reLo[o] + imLo[o] * imLo[o]).sum() + (reHi[o] * reHi[o] + imHi[o] * imHi[o]).sum()
-      let raw = 2 * power / (Double(n) * sumSquares[o])
-      return raw - lambda / (1 - lambda) * (1 - raw)
+      ((0..<8).map { reLo[o][$0] } + [reHi[o][0], reHi[o][1]], (0..<8).map { imLo[o][$0] } + [imHi[o][0], imHi[o][1]])
     }
   }
 }

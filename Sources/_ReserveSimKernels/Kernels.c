@@ -75,6 +75,7 @@ struct rs_kernel_table {
   void (*policyReplay)(
       const rs_block_month *, int32_t, int32_t, const rs_policy_plan *, const rs_replay_flows *,
       const rs_replay_state *);
+  void (*fourierTerms)(const double *, const double *, double, double, int64_t, double *);
 };
 
 #define RS_SUFFIX _baseline
@@ -241,4 +242,8 @@ void rs_policy_replay(
     const rs_block_month *at, int32_t lastMonth, int32_t stopWhenFailed, const rs_policy_plan *policy,
     const rs_replay_flows *flows, const rs_replay_state *state) {
   rs_kernels()->policyReplay(at, lastMonth, stopWhenFailed, policy, flows, state);
+}
+
+void rs_fourier_terms(const double *y0, const double *y1, double mean0, double mean1, int64_t n, double *terms) {
+  rs_kernels()->fourierTerms(y0, y1, mean0, mean1, n, terms);
 }

@@ -47,6 +47,11 @@ double rs_ziggurat_r(void);
 void rs_parameter_draws(
     uint32_t key0, uint32_t key1, uint32_t firstPath, int32_t count, uint32_t key, double *uniform, uint32_t *order);
 
+/// The uncertainty ranking's Fourier terms (SPEC §16): for k = 1 … 10, F_k = Σ_j (y[source(j)] − mean)·e^{−2πijk/n}
+/// with source(j) = 2j for j < ⌈n/2⌉ and 2(n − j) − 1 after, of y0 and, when y1 is not NULL, of y1 (with mean1).
+/// terms[0…9] = Re F_k of y0, terms[10…19] = Im F_k of y0, terms[20…39] the same of y1 (zeros without y1).
+void rs_fourier_terms(const double *y0, const double *y1, double mean0, double mean1, int64_t n, double *terms);
+
 /// One month of a factor's log random walk, x ← x + (drift + sd·ε) lane by lane, and, when `level` is not
 /// NULL, level = exp(x) (the engine's exp). `epsilon` may be NULL when sd is 0.
 void rs_advance_factor(
