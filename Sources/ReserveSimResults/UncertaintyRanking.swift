@@ -168,17 +168,36 @@ public enum UncertaintyRanking {
     }
 
     /// Sorts `items` by their high 32 bits (the key), stably: a least-significant-digit radix sort of four 8-bit
-    /// digits, so equal keys keep index order.
+    /// digits, so equal keys keep index order. One pass counts all four digits; four passes place the words.
     func sortItems() {
-      var from = items, to = scratch
-      for shift in stride(from: UInt64(32), to: 64, by: 8) {
-        var counts = [Int](repeating: 0, count: 257)
-        for item in from { counts[Int((item >> shift) & 0xFF) + 1] += 1 }
-        for b in 1..<counts.count { counts[b] += counts[b - 1] }
-        for item in from {
-          let digit = Int((item >> shift) & 0xFF)
-          to[counts[digit]] = item
-          counts[digit] += 1
+      let starts = UnsafeMutablePointer<Int>.allocate(capacity: 4 * 256)
+      defer { starts.deallocate() }
+      starts.initialize(repeating: 0, count: 4 * 256)
+      for item in items {
+        let key = Int(truncatingIfNeeded: item >> 32)
+        starts[key & 0xFF] += 1
+        starts[256 + ((key >> 8) & 0xFF)] += 1
+        starts[512 + ((key >> 16) & 0xFF)] += 1
+        starts[768 + ((key >> 24) & 0xFF)] += 1
+      }
+      // Each digit's counts become the first slot of each value.
+      for d in 0..<4 {
+        var total = 0
+        for b in 0..<256 {
+          let count = starts[d * 256 + b]
+          starts[d * 256 + b] = total
+          total += count
+        }
+      }
+      var from = items.baseAddress!, to = scratch.baseAddress!
+      for d in 0..<4 {
+        let next = starts + d * 256
+        let shift = UInt64(32 + 8 * d)
+        for i in 0..<n {
+          let item = from[i]
+          let digit = Int(truncatingIfNeeded: (item >> shift) & 0xFF)
+          to[next[digit]] = item
+          next[digit] += 1
         }
         swap(&from, &to)
       }
