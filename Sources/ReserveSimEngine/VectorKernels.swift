@@ -82,4 +82,19 @@ package enum VectorKernels {
       means.count > 1 ? means[1] : 0, Int64(n), &terms)
     return outputs.indices.map { o in (Array(terms[o * 20..<o * 20 + 10]), Array(terms[o * 20 + 10..<o * 20 + 20])) }
   }
+
+  /// The uncertainty ranking's gather (`rs_gather_in_order`): output o of the path in each word's low 32 bits
+  /// (outputs[path · count + o]) to whole[o] at the word's position and to split[o] at the next slot of the path's
+  /// subsample ⌊path / inner⌋ mod `subsamples`, whose slots start at `starts[g]`.
+  package static func gatherInOrder(
+    _ items: UnsafeBufferPointer<UInt64>, outputs: UnsafeBufferPointer<Double>, count: Int, inner: Int,
+    subsamples: Int, starts: [Int], whole: [UnsafeMutablePointer<Double>], split: [UnsafeMutablePointer<Double>]
+  ) {
+    precondition((1...2).contains(count) && whole.count == count && split.count == count)
+    precondition(outputs.count >= items.count * count && starts.count >= subsamples)
+    var next = starts.prefix(subsamples).map(Int64.init)
+    rs_gather_in_order(
+      items.baseAddress, Int64(items.count), outputs.baseAddress, Int32(count), Int64(inner), Int32(subsamples), &next,
+      whole[0], count > 1 ? whole[1] : nil, split[0], count > 1 ? split[1] : nil)
+  }
 }

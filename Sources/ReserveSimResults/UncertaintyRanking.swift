@@ -208,22 +208,10 @@ public enum UncertaintyRanking {
     /// does not vary.
     func indices(of outputs: UnsafeBufferPointer<Double>, count: Int) -> [SensitivityIndex?] {
       // One pass gathers every output in θ order, whole and into its path's subsample (path mod K); the outputs
-      // of a path sit side by side (outputs[path · count + o]), so each path costs one cache line.
-      var next = offsets
-      let wholeBases = whole.map(\.baseAddress!), splitBases = split.map(\.baseAddress!)
-      next.withUnsafeMutableBufferPointer { next in
-        for position in 0..<n {
-          let path = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: items[position]))
-          let g = path / inner % subsamples
-          let slot = next[g]
-          next[g] = slot + 1
-          for o in 0..<count {
-            let value = outputs[path * count + o]
-            wholeBases[o][position] = value
-            splitBases[o][slot] = value
-          }
-        }
-      }
+      // of a path sit side by side (outputs[path · count + o]), so each path costs one cache line, fetched ahead.
+      VectorKernels.gatherInOrder(
+        UnsafeBufferPointer(items), outputs: outputs, count: count, inner: inner, subsamples: subsamples,
+        starts: offsets, whole: whole.prefix(count).map(\.baseAddress!), split: split.prefix(count).map(\.baseAddress!))
       let wholeIndex = firstOrder(whole.prefix(count).map { UnsafeBufferPointer($0) })
       let partIndices = (0..<subsamples).map { g in
         firstOrder(

@@ -133,7 +133,7 @@ static void RS_NAME(rs_parameter_draws)(
 #include "MonthPolicy.h"
 #include "MonthReplay.h"
 #include "MonthSponsors.h"
-#include "FourierTerms.h"
+#include "RankingLoops.h"
 
 static const struct rs_kernel_table RS_NAME(rs_table) = {
     RS_NAME(rs_factor_normals), RS_NAME(rs_advance_factor), RS_NAME(rs_exp_of_sum),
@@ -141,7 +141,7 @@ static const struct rs_kernel_table RS_NAME(rs_table) = {
     RS_NAME(rs_update_balances), RS_NAME(rs_roll_over_sponsors), RS_NAME(rs_start_donations),
     RS_NAME(rs_policy_money),   RS_NAME(rs_policy_month_end), RS_NAME(rs_advance_factor_lanes),
     RS_NAME(rs_roll_over_lanes), RS_NAME(rs_parameter_draws), RS_NAME(rs_update_balances_lanes),
-    RS_NAME(rs_policy_replay),  RS_NAME(rs_fourier_terms)};
+    RS_NAME(rs_policy_replay),  RS_NAME(rs_fourier_terms), RS_NAME(rs_gather_in_order)};
 
 #undef RS_NEVER
 #undef RS_FLAGS

@@ -76,6 +76,9 @@ struct rs_kernel_table {
       const rs_block_month *, int32_t, int32_t, const rs_policy_plan *, const rs_replay_flows *,
       const rs_replay_state *);
   void (*fourierTerms)(const double *, const double *, double, double, int64_t, double *);
+  void (*gatherInOrder)(
+      const uint64_t *, int64_t, const double *, int32_t, int64_t, int32_t, int64_t *, double *, double *, double *,
+      double *);
 };
 
 #define RS_SUFFIX _baseline
@@ -246,4 +249,10 @@ void rs_policy_replay(
 
 void rs_fourier_terms(const double *y0, const double *y1, double mean0, double mean1, int64_t n, double *terms) {
   rs_kernels()->fourierTerms(y0, y1, mean0, mean1, n, terms);
+}
+
+void rs_gather_in_order(
+    const uint64_t *items, int64_t n, const double *outputs, int32_t count, int64_t inner, int32_t subsamples,
+    int64_t *next, double *whole0, double *whole1, double *split0, double *split1) {
+  rs_kernels()->gatherInOrder(items, n, outputs, count, inner, subsamples, next, whole0, whole1, split0, split1);
 }

@@ -52,6 +52,13 @@ void rs_parameter_draws(
 /// terms[0…9] = Re F_k of y0, terms[10…19] = Im F_k of y0, terms[20…39] the same of y1 (zeros without y1).
 void rs_fourier_terms(const double *y0, const double *y1, double mean0, double mean1, int64_t n, double *terms);
 
+/// The uncertainty ranking's gather (SPEC §16): for each position p < n, with path = the low 32 bits of items[p],
+/// output o of that path (outputs[path · count + o], count 1 or 2) goes to whole_o[p] and to split_o[next[g]++] with
+/// g = ⌊path / inner⌋ mod subsamples. whole1 and split1 are read only when count is 2.
+void rs_gather_in_order(
+    const uint64_t *items, int64_t n, const double *outputs, int32_t count, int64_t inner, int32_t subsamples,
+    int64_t *next, double *whole0, double *whole1, double *split0, double *split1);
+
 /// One month of a factor's log random walk, x ← x + (drift + sd·ε) lane by lane, and, when `level` is not
 /// NULL, level = exp(x) (the engine's exp). `epsilon` may be NULL when sd is 0.
 void rs_advance_factor(

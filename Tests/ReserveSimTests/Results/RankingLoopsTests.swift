@@ -4,9 +4,10 @@ import XCTest
 @testable import ReserveSimEngine
 @testable import ReserveSimResults
 
-/// The uncertainty ranking's Fourier terms (SPEC §16) from the C kernel equal the Swift reference bit for bit at every
-/// instruction-set level, and the terms are the discrete Fourier transform they stand for.
-final class FourierTermsTests: XCTestCase {
+/// The uncertainty ranking's loops in C (SPEC §16): the Fourier terms equal the Swift reference bit for bit at every
+/// instruction-set level and are the discrete Fourier transform they stand for; the gather puts every output where
+/// the ranking's order and subsamples say.
+final class RankingLoopsTests: XCTestCase {
   override func tearDown() {
     VectorKernels.use(VectorKernels.supportedLevel)
     super.tearDown()
@@ -66,6 +67,55 @@ final class FourierTermsTests: XCTestCase {
       // The rotation's rounding grows by a few ulps a step over at most 4096 steps: far below 1e-9 of Σ|v|.
       XCTAssertEqual(found.re[k - 1], re, accuracy: 1e-9 * scale, "k \(k)")
       XCTAssertEqual(found.im[k - 1], im, accuracy: 1e-9 * scale, "k \(k)")
+    }
+  }
+
+  func testTheGatherPlacesEachPathsOutputsInOrderAndInItsSubsample() {
+    // 1,003 paths in a shuffled order, in groups of 7 (subsample ⌊path / 7⌋ mod 10), two outputs side by side.
+    let n = 1_003, inner = 7, subsamples = 10
+    var generator = SplitMix64(seed: 5)
+    var order = Array(0..<n)
+    for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, generator.index(below: i + 1)) }
+    let items = order.map { UInt64(generator.index(below: 1 << 30)) << 32 | UInt64($0) }
+    let outputs = (0..<2 * n).map { Double($0) * 0.5 }
+    var sizes = [Int](repeating: 0, count: subsamples)
+    for path in 0..<n { sizes[path / inner % subsamples] += 1 }
+    var starts = [0]
+    for size in sizes { starts.append(starts.last! + size) }
+    for outputCount in [1, 2] {
+      for level in VectorKernels.Level.allCases where level.rawValue <= VectorKernels.supportedLevel.rawValue {
+        VectorKernels.use(level)
+        var whole = [[Double]](repeating: [Double](repeating: .nan, count: n), count: outputCount)
+        var split = whole
+        // The reference: the Swift loop the kernel replaced.
+        var expectedWhole = whole, expectedSplit = split
+        var next = starts
+        for (position, item) in items.enumerated() {
+          let path = Int(item & 0xFFFF_FFFF)
+          let g = path / inner % subsamples
+          for o in 0..<outputCount {
+            expectedWhole[o][position] = outputs[path * outputCount + o]
+            expectedSplit[o][next[g]] = outputs[path * outputCount + o]
+          }
+          next[g] += 1
+        }
+        items.withUnsafeBufferPointer { items in
+          outputs.withUnsafeBufferPointer { outputs in
+            let wholePointers = (0..<outputCount).map { _ in UnsafeMutablePointer<Double>.allocate(capacity: n) }
+            let splitPointers = (0..<outputCount).map { _ in UnsafeMutablePointer<Double>.allocate(capacity: n) }
+            defer { for p in wholePointers + splitPointers { p.deallocate() } }
+            VectorKernels.gatherInOrder(
+              items, outputs: outputs, count: outputCount, inner: inner, subsamples: subsamples, starts: starts,
+              whole: wholePointers, split: splitPointers)
+            for o in 0..<outputCount {
+              whole[o] = Array(UnsafeBufferPointer(start: wholePointers[o], count: n))
+              split[o] = Array(UnsafeBufferPointer(start: splitPointers[o], count: n))
+            }
+          }
+        }
+        XCTAssertEqual(whole, expectedWhole, "\(outputCount) outputs, \(level)")
+        XCTAssertEqual(split, expectedSplit, "\(outputCount) outputs, \(level)")
+      }
     }
   }
 }

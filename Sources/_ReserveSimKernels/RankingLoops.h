@@ -1,7 +1,33 @@
-// The Fourier terms behind the uncertainty ranking (SPEC §16, `UncertaintyRanking.firstOrder`): not a month's pass,
-// but the ranking's inner loop, which Swift compiled for the baseline CPU ran at a fraction of the vector units.
-// Compiled once per instruction-set level from KernelBody.h; the same bits at every level, and the same as the
-// Swift loop it replaced (the same operations in the same order for each harmonic).
+// The uncertainty ranking's inner loops (SPEC §16, `UncertaintyRanking`): not a month's pass. The gather of the
+// outputs in θ order, with the next paths' outputs fetched ahead (a cache miss a path otherwise), and the Fourier
+// terms, which Swift compiled for the baseline CPU ran at a fraction of the vector units. Compiled once per
+// instruction-set level from KernelBody.h; the same bits at every level, and the same as the Swift loops they
+// replaced (the same operations in the same order).
+
+/// Writes the outputs of the paths in the order of `items` (each word's low 32 bits a path): whole0/whole1 at each
+/// position, and split0/split1 at the next slot of the path's subsample ⌊path / inner⌋ mod `subsamples` (`next[g]`,
+/// advanced). outputs[path · count + o] holds output o (count 1 or 2; whole1 and split1 are read only with 2).
+static void RS_NAME(rs_gather_in_order)(
+    const uint64_t *restrict items, int64_t n, const double *restrict outputs, int32_t count, int64_t inner,
+    int32_t subsamples, int64_t *restrict next, double *restrict whole0, double *restrict whole1,
+    double *restrict split0, double *restrict split1) {
+  enum { ahead = 16 };
+  for (int64_t position = 0; position < n; position++) {
+    if (position + ahead < n) {
+      __builtin_prefetch(outputs + (int64_t)(uint32_t)items[position + ahead] * count);
+    }
+    const int64_t path = (int64_t)(uint32_t)items[position];
+    const int64_t g = path / inner % subsamples;
+    const int64_t slot = next[g]++;
+    const double *value = outputs + path * count;
+    whole0[position] = value[0];
+    split0[slot] = value[0];
+    if (count > 1) {
+      whole1[position] = value[1];
+      split1[slot] = value[1];
+    }
+  }
+}
 
 /// F_k = Σ_j (y[source(j)] − mean)·e^{−2πijk/N} for k = 1 … 10 of `count` (1 or 2) outputs of n values each, with
 /// source(j) = 2j for j < ⌈N/2⌉ and 2(N − j) − 1 after (every second value upwards, the others downwards). The
