@@ -119,6 +119,30 @@ final class NestedDrawsTests: XCTestCase {
     XCTAssertEqual(again.requiredReserve, summary.requiredReserve, "the bootstrap does not depend on threads")
   }
 
+  func testTheBootstrapsCheckpointsGiveThePlainWalksIntervals() throws {
+    // The walk may start at any checkpoint whose tail is within the allowed tail: every spacing, down to one
+    // position, gives the intervals of the walk from the top (spacing n), with ties among the needs (the shipped
+    // pypi-today's needs are 0 on many paths) and with needs that differ.
+    let today = try ScenarioLoader().load(repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path)
+    let cases = [
+      (try Self.uniformExpense(inner: 100, paths: 60 * 100), 60 * 100, 100),
+      (today, 30 * 1_000, 1_000),
+    ]
+    let confidences = [0.5, 0.75, 0.9, 0.95, 0.99]
+    for (scenario, paths, inner) in cases {
+      let needs = GroupedNeeds(needs: simulate(scenario, paths: paths).requiredReserve, inner: inner)
+      let plain = needs.bootstrapIntervals(confidences: confidences, spacing: paths)
+      XCTAssertGreaterThan(plain[0].upper, plain[0].lower, "a bootstrap with a spread")
+      for spacing in [1, 7, 100, 1_023, 4_096, nil] {
+        let jumped = needs.bootstrapIntervals(confidences: confidences, spacing: spacing)
+        XCTAssertEqual(jumped.map(\.lower), plain.map(\.lower), "\(scenario.name), spacing \(spacing ?? 0)")
+        XCTAssertEqual(jumped.map(\.upper), plain.map(\.upper), "\(scenario.name), spacing \(spacing ?? 0)")
+      }
+    }
+    XCTAssertEqual(GroupedNeeds.checkpointSpacing(paths: 200_000, groups: 200), 1_024)
+    XCTAssertEqual(GroupedNeeds.checkpointSpacing(paths: 10_000_000, groups: 100_000), 238_419, "K × J ≤ 2²²")
+  }
+
   func testBadNestingIsRefusedNamingTheField() throws {
     let cases: [(String, String)] = [
       (#"{"paths": 10000, "nested": {"inner": 99}}"#, "must be in [100,"),
