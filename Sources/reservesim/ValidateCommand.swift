@@ -27,6 +27,11 @@ struct ValidateCommand: ParsableCommand {
       do {
         let loaded = try pipeline.load(file)
         let (scenario, warnings) = (loaded.scenario, loaded.warningLines)
+        // SPEC §22: the file's own path count must form its groups, as `run` without --paths requires.
+        if let error = RunPipeline.nestingError(loaded, paths: nil) {
+          failures.append(error.description)
+          continue
+        }
         if strict && !warnings.isEmpty {
           failures += warnings
           continue

@@ -80,6 +80,19 @@ final class InputSafetyEndToEndTests: XCTestCase {
     }
   }
 
+  func testValidateRefusesAPathCountThatCannotFormTheGroupsAsRunDoes() throws {
+    // SPEC §22: whole groups of `inner`, at least 20 of them; validate says so as run does, naming the field.
+    for (paths, fragment) in [(2_550, "not a multiple of the 100 paths per group"), (1_900, "at least 20 groups")] {
+      let text = #"{"name": "G", "years": 2, "simulation": {"paths": PATHS, "nested": {"inner": 100}}}"#
+      try write("g.json", text.replacingOccurrences(of: "PATHS", with: String(paths)))
+      let expected = ["g.json: $.simulation.nested.inner: ", fragment]
+      assertContains(try badInput(["validate", "g.json"]), expected)
+      assertContains(try badInput(["run", "g.json"]), expected)
+    }
+    try write("g.json", #"{"name": "G", "years": 2, "simulation": {"paths": 2000, "nested": {"inner": 100}}}"#)
+    XCTAssertEqual(try CommandLineRunner.run(["validate", "g.json"], in: folder).status, 0)
+  }
+
   func testDeepNestingIsRejectedWithoutCrashing() throws {
     try write("deep.json", String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000))
     assertContains(try badInput(["validate", "deep.json"]), ["deep.json:1:513:", "nested more than 512 levels"])
