@@ -16,6 +16,14 @@
 /// pass at least, so the sums are added in the same order as over the sorted array. A single pass-1 bin with more
 /// values than the budget is collected whole (not refined; it would need ties in the top of the needs).
 ///
+/// **Speculation** saves pass 2 in the common case: after pass 1 has counted a first sample of the values
+/// (`speculate`), each wanted rank's place is estimated from the sample's bins, and the rest of pass 1 (the sample
+/// again included, `keep`) also keeps the keys in a range of bins around each estimate — wide enough for six
+/// standard errors of the sample's quantile — and, for the sums, every key from a little below the first summed
+/// one. When pass 1 ends, a bin that holds a wanted rank and lies inside a kept range has all its keys at hand:
+/// its ranks (and the groups of sums inside such ranges) are read as a later pass would read them, bit for bit.
+/// Only what speculation missed takes a later pass. A range whose keys outgrow twice their estimate is dropped.
+///
 /// Every tally is a count or a list of keys, so two runs' pass-1 histograms add (for shards of a run).
 package final class BinnedSelection: @unchecked Sendable {
   /// What one variable needs.
@@ -56,6 +64,32 @@ package final class BinnedSelection: @unchecked Sendable {
     variables = requests.map { Variable($0, bits: bits) }
   }
 
+  /// Pass 1's speculation (see the type's note): after `speculate`, pass 1 also `keep`s each variable's keys in its
+  /// speculative ranges, up to the collected budget in all. Call it once, after counting a first sample (a first
+  /// chunk of every variable).
+  package func speculate() {
+    var room = capacity
+    // The variables in order; each takes its ranges while the estimated keys fit what is left.
+    for v in variables {
+      let ranges = v.speculativeRanges(bits: bits)
+      let needed = ranges.reduce(0) { $0 + $1.expected }
+      guard needed <= room else { continue }
+      room -= needed
+      v.speculative = ranges
+      v.speculativeKept = ranges.map { range in
+        var keys: [UInt64] = []
+        keys.reserveCapacity(range.expected)
+        return keys
+      }
+    }
+  }
+
+  /// Pass 1 with speculation: keeps the keys of `values` in variable `variable`'s speculative ranges (the values
+  /// already counted by `count`, once each). Calls for different variables may run at the same time.
+  package func keep(_ variable: Int, _ values: UnsafeBufferPointer<Double>) {
+    variables[variable].keepSpeculatively(values)
+  }
+
   /// Whether every wanted rank and sum is known.
   package var isDone: Bool { variables.allSatisfy { $0.pending.isEmpty && $0.tailGroups.isEmpty } }
 
@@ -93,6 +127,7 @@ package final class BinnedSelection: @unchecked Sendable {
       precondition(v.counted == v.request.count, "variable \(index): \(v.counted) values, not \(v.request.count)")
       v.transform = transform(index)
       v.binRanks(bits: bits, capacity: capacity)
+      v.settleSpeculation()
     }
     passes = 1
   }
@@ -200,6 +235,15 @@ extension BinnedSelection {
     var ranks: [Int] = []
   }
 
+  /// Keys [lo, hi] that pass 1 keeps on speculation, `expected` of them by the sample.
+  struct SpeculativeRange {
+    var lo: UInt64
+    var hi: UInt64
+    var expected: Int
+    /// Dropped: its keys outgrew twice the estimate.
+    var dropped = false
+  }
+
   struct Action {
     enum Kind { case collect, tail, refine(bits: Int) }
     var bin: Bin
@@ -227,6 +271,9 @@ extension BinnedSelection {
     var lows: [UInt64] = []
     var kept: [[UInt64]] = []
     var subCounts: [[UInt32]] = []
+    /// Pass 1's speculative key ranges (ascending, disjoint) and the keys kept in each.
+    var speculative: [SpeculativeRange] = []
+    var speculativeKept: [[UInt64]] = []
 
     init(_ request: Request, bits: Int) {
       precondition(request.ranks.allSatisfy { (0..<request.count).contains($0) })
@@ -268,6 +315,123 @@ extension BinnedSelection {
       }
       histogram = []
       settleFullBins()
+    }
+
+    /// The ranges of pass-1 bins that the sample counted so far places each wanted rank in, within six standard
+    /// errors of the sample's quantile (and 64 values) either side, merged where they meet; for the sums, every bin
+    /// from the first summed rank's, with the same margin, up. Each range's keys are expected in proportion to the
+    /// sample's, with a tenth more.
+    func speculativeRanges(bits: Int) -> [SpeculativeRange] {
+      let n = counted, total = request.count
+      guard n > 0 else { return [] }
+      let width = UInt64(64 - bits)
+      // The sample's cumulative counts by bin, and the bin holding a sample rank.
+      var cumulative = [Int](repeating: 0, count: histogram.count)
+      var running = 0
+      for (index, count) in histogram.enumerated() {
+        running += Int(count)
+        cumulative[index] = running
+      }
+      func bin(ofSampleRank rank: Int) -> Int {
+        let clamped = min(max(rank, 0), n - 1)
+        var low = 0, high = cumulative.count - 1
+        while low < high {
+          let mid = (low + high) / 2
+          if cumulative[mid] > clamped { high = mid } else { low = mid + 1 }
+        }
+        return low
+      }
+      func margin(_ p: Double) -> Int { Int((6 * (Double(n) * p * (1 - p)).squareRoot()).rounded(.up)) + 64 }
+      var spans: [(first: Int, last: Int)] = []
+      for rank in ranks {
+        let p = (Double(rank) + 0.5) / Double(total)
+        let centre = Int(p * Double(n))
+        let m = margin(p)
+        spans.append((bin(ofSampleRank: centre - m), bin(ofSampleRank: centre + m)))
+      }
+      if let start = request.tailStarts.min() {
+        let p = Double(start) / Double(total)
+        spans.append((bin(ofSampleRank: Int(p * Double(n)) - margin(p)), histogram.count - 1))
+      }
+      spans.sort { $0.first < $1.first }
+      var merged: [(first: Int, last: Int)] = []
+      for span in spans {
+        if let last = merged.last, span.first <= last.last + 1 {
+          merged[merged.count - 1].last = max(last.last, span.last)
+        } else {
+          merged.append(span)
+        }
+      }
+      return merged.map { span in
+        let sampled = cumulative[span.last] - (span.first > 0 ? cumulative[span.first - 1] : 0)
+        let expected = Int((Double(sampled) * Double(total) / Double(n) * 1.1).rounded(.up)) + 64
+        return SpeculativeRange(
+          lo: UInt64(span.first) << width, hi: UInt64(span.last) << width | Self.mask(Int(width)), expected: expected)
+      }
+    }
+
+    func keepSpeculatively(_ values: UnsafeBufferPointer<Double>) {
+      guard let first = speculative.first?.lo, let last = speculative.last?.hi else { return }
+      for x in values {
+        let key = RadixSort.key(x)
+        guard key >= first && key <= last else { continue }
+        var low = 0, high = speculative.count
+        while high - low > 1 {
+          let mid = (low + high) / 2
+          if speculative[mid].lo <= key { low = mid } else { high = mid }
+        }
+        guard key <= speculative[low].hi, !speculative[low].dropped else { continue }
+        speculativeKept[low].append(key)
+        if speculativeKept[low].count > 2 * speculative[low].expected {
+          // Far more than the sample said: drop it rather than outgrow the budget (a later pass reads its bins).
+          speculative[low].dropped = true
+          speculativeKept[low] = []
+        }
+      }
+    }
+
+    /// After `binRanks`: the pending bins and the groups of sums that lie inside a speculative range take their keys
+    /// from it, as a later pass's `finishPass` would; the ranges are then freed.
+    func settleSpeculation() {
+      guard !speculative.isEmpty else { return }
+
+      for slot in speculativeKept.indices where !speculative[slot].dropped { speculativeKept[slot].sort() }
+      /// The sorted keys of [lo, hi] when a kept range holds all of it.
+      func keys(_ lo: UInt64, _ hi: UInt64) -> ArraySlice<UInt64>? {
+        guard
+          let slot = speculative.firstIndex(where: { $0.lo <= lo && hi <= $0.hi }), !speculative[slot].dropped
+        else { return nil }
+        let kept = speculativeKept[slot]
+        func firstIndex(atLeast key: UInt64) -> Int {
+          var low = 0, high = kept.count
+          while low < high {
+            let mid = (low + high) / 2
+            if kept[mid] < key { low = mid + 1 } else { high = mid }
+          }
+          return low
+        }
+        let start = firstIndex(atLeast: lo)
+        let end = hi == .max ? kept.count : firstIndex(atLeast: hi + 1)
+        return kept[start..<end]
+      }
+      pending.removeAll { bin in
+        guard let found = keys(bin.lo, bin.hi) else { return false }
+        precondition(found.count == bin.count, "speculation kept \(found.count) values of a bin of \(bin.count)")
+        for rank in bin.ranks { resolved[rank] = found[found.startIndex + rank - bin.below] }
+        return true
+      }
+      // The groups of sums in ascending order, as long as each is held whole.
+      while let group = tailGroups.first, let found = keys(group.lo, group.hi) {
+        precondition(found.count == group.count, "speculation kept \(found.count) values of a group of \(group.count)")
+        let keys = Array(found)
+        for rank in ranks where rank >= group.below && rank < group.below + group.count {
+          resolved[rank] = keys[rank - group.below]
+        }
+        addToSums(keys, below: group.below)
+        tailGroups.removeFirst()
+      }
+      speculative = []
+      speculativeKept = []
     }
 
     /// Keys whose low `width` bits vary: 2^width − 1 (all ones for 64).
@@ -361,10 +525,14 @@ extension BinnedSelection {
     }
 
     /// Adds the ascending keys of a group (ranks below … below + keys.count − 1) to each sum that has begun.
+    /// A group wholly below a sum's start adds nothing to it (with several groups, a later start's sum begins in a
+    /// later group).
     private func addToSums(_ keys: [UInt64], below: Int) {
       for (j, start) in request.tailStarts.enumerated() {
+        let from = max(0, start - below)
+        guard from < keys.count else { continue }
         var sum = tailSums[j]
-        for i in max(0, start - below)..<keys.count {
+        for i in from..<keys.count {
           let value = RadixSort.value(keys[i])
           sum.add(transform.map { $0(value) } ?? value)
         }

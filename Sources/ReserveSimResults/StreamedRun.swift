@@ -97,17 +97,26 @@ package struct StreamedRun: Sendable {
     var sample = RankingSample(
       paths: ranksUncertainty && !scenario.uncertainParameters.isEmpty
         ? UncertaintyRanking.sampleCount(of: paths, inner: inner, limit: rankingLimit) : 0)
+    var speculating = false
     try forEachChunk(first, chunkPaths, pass: 1, passes: 2, progress: progress, cancellation: cancellation) { chunk in
       tallies.add(chunk)
       sample.add(chunk)
       method = chunk.requiredReserveMethod
+      let keeping = speculating
       Self.fold(chunk, variables: requests.count) { variable, values in
         selection.count(variable, values)
+        if keeping { selection.keep(variable, values) }
         if variable < years {
           var sum = balanceSums[variable]
           for v in values { sum += v }
           balanceSums[variable] = sum
         }
+      }
+      if budget.speculates && !speculating {
+        // The first chunk is the sample: from here on pass 1 also keeps the values near each wanted rank's place.
+        selection.speculate()
+        speculating = true
+        Self.fold(chunk, variables: requests.count) { selection.keep($0, $1) }
       }
     }
     let shownFinite: @Sendable (Double) -> Double = { RunSummary.finite($0, undefined: .greatestFiniteMagnitude) }

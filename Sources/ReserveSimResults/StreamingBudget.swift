@@ -11,8 +11,11 @@ public struct StreamingBudget: Sendable, Equatable {
   public var chunkBytes = 48 << 20
   /// The bins of pass 1 and the refinements of a later pass (`BinnedSelection`).
   public var histogramBytes = 48 << 20
-  /// The values a later pass keeps to select the wanted ranks from.
+  /// The values a later pass keeps to select the wanted ranks from; pass 1 keeps as many on speculation.
   public var collectedBytes = 160 << 20
+  /// Whether pass 1 keeps the values near each wanted rank's place in its first chunk (`BinnedSelection.speculate`),
+  /// so that a later pass is needed only for what that missed.
+  public var speculates = true
 
   public init() {}
 

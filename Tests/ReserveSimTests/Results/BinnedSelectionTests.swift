@@ -7,11 +7,12 @@ import XCTest
 /// and the ascending sums of the largest values, whatever the data and however small the budget.
 final class BinnedSelectionTests: XCTestCase {
   /// Runs a selection over `values` read in pieces of `piece`, pass after pass, and checks every rank and sum
-  /// against the sorted array. Returns the passes it took.
+  /// against the sorted array. With `sample`, pass 1 speculates after counting the first `sample` values (as a
+  /// streamed run does after its first chunk). Returns the passes it took.
   @discardableResult
   private func check(
     _ values: [Double], ranks: [Int], tailStarts: [Int] = [], histogramBytes: Int, collectedBytes: Int, piece: Int = 37,
-    file: StaticString = #filePath, line: UInt = #line
+    sample: Int? = nil, file: StaticString = #filePath, line: UInt = #line
   ) -> Int {
     let selection = BinnedSelection(
       [BinnedSelection.Request(count: values.count, ranks: ranks, tailStarts: tailStarts)],
@@ -23,7 +24,21 @@ final class BinnedSelectionTests: XCTestCase {
         }
       }
     }
-    read { selection.count(0, $0) }
+    if let sample {
+      values.withUnsafeBufferPointer { all in
+        let first = UnsafeBufferPointer(rebasing: all[..<sample])
+        selection.count(0, first)
+        selection.speculate()
+        selection.keep(0, first)
+        for start in stride(from: sample, to: all.count, by: piece) {
+          let part = UnsafeBufferPointer(rebasing: all[start..<min(all.count, start + piece)])
+          selection.count(0, part)
+          selection.keep(0, part)
+        }
+      }
+    } else {
+      read { selection.count(0, $0) }
+    }
     selection.finishCounting { _ in nil }
     while !selection.isDone {
       selection.planPass()
@@ -56,6 +71,40 @@ final class BinnedSelectionTests: XCTestCase {
       values, ranks: allRanks(values.count).filter { $0 % 13 == 0 }, tailStarts: [2_700, 2_850, 2_970],
       histogramBytes: 64, collectedBytes: 512)
     XCTAssertGreaterThan(passes, 2, "a budget of 64 values cannot hold a bin: refinement")
+  }
+
+  func testSeveralGroupsOfSumsEachAddFromItsOwnStart() {
+    // Fine bins and a budget of 300 values: the worst 2,000 values come in several groups, and the sums from 19,000
+    // and 19,800 begin in later groups than the first (the first groups add nothing to them).
+    var generator = SplitMix64(seed: 17)
+    let values = (0..<20_000).map { _ in Double(generator.next() % 10_000_000) * 0.25 }
+    let passes = check(
+      values, ranks: [0, 9_999, 18_000, 19_999], tailStarts: [18_000, 19_000, 19_800], histogramBytes: 1 << 18,
+      collectedBytes: 300 * 8)
+    XCTAssertGreaterThan(passes, 3, "several groups of sums, one a pass")
+  }
+
+  func testSpeculationFromAFirstSampleResolvesEverythingInPassOne() {
+    // 2,000 of 30,000 random values place every rank; a generous budget keeps the values near each place.
+    var generator = SplitMix64(seed: 19)
+    let values = (0..<30_000).map { _ in Double(generator.next() % 1_000_000) / 3 - 100_000 }
+    let ranks = [1_499, 1_500, 7_499, 15_000, 22_499, 28_499, 28_500, 29_999]
+    let passes = check(
+      values, ranks: ranks, tailStarts: [27_000, 28_500, 29_700], histogramBytes: 1 << 16, collectedBytes: 1 << 20,
+      sample: 2_000)
+    XCTAssertEqual(passes, 1)
+    // The same values ascending: the first sample places every rank among the smallest values, speculation keeps
+    // the wrong ones, and the later passes find the same figures. (With sums wanted, the range from their start up
+    // would take in every value here — within the budget, so pass 1 would still resolve it all.)
+    let ascending = RadixSort.sorted(values)
+    let later = check(ascending, ranks: ranks, histogramBytes: 1 << 16, collectedBytes: 1 << 20, sample: 2_000)
+    XCTAssertGreaterThan(later, 1)
+    let withSums = check(
+      ascending, ranks: ranks, tailStarts: [27_000], histogramBytes: 1 << 16, collectedBytes: 1 << 20, sample: 2_000)
+    XCTAssertEqual(withSums, 1)
+    // Ties and a budget too small to speculate on everything.
+    let ties = values.map { ($0 / 20_000).rounded() }
+    check(ties, ranks: ranks, tailStarts: [27_000], histogramBytes: 1 << 10, collectedBytes: 3_000 * 8, sample: 3_000)
   }
 
   func testManyTiesAndAllEqualValuesResolveByTheirKeyAlone() {

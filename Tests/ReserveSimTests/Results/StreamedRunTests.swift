@@ -17,10 +17,40 @@ final class StreamedRunTests: XCTestCase {
     return try SummaryJSON.encode(summary) + "\n" + TextSummary.render(summary) + csv.joined(separator: "\n")
   }
 
-  /// Streams `scenario` under `budget` and compares it with one run of all its paths.
-  /// - Returns: the passes the streamed run took.
+  /// Streams `scenario` under `budget`, with pass 1's speculation and without, and compares each with one run of all
+  /// its paths.
+  /// - Returns: the passes the streamed run took without speculation (and with it).
   @discardableResult
   private func assertStreamedEqualsOnePass(
+    _ scenario: Scenario, paths: Int, seed: UInt64, threads: Int, budget: StreamingBudget,
+    rankingLimit: Int = UncertaintyRanking.samplePaths, file: StaticString = #filePath, line: UInt = #line
+  ) throws -> Int {
+    try assertBothWays(
+      scenario, paths: paths, seed: seed, threads: threads, budget: budget, rankingLimit: rankingLimit, file: file,
+      line: line
+    ).plain
+  }
+
+  /// As `assertStreamedEqualsOnePass`, returning both pass counts.
+  @discardableResult
+  private func assertBothWays(
+    _ scenario: Scenario, paths: Int, seed: UInt64, threads: Int, budget: StreamingBudget,
+    rankingLimit: Int = UncertaintyRanking.samplePaths, file: StaticString = #filePath, line: UInt = #line
+  ) throws -> (plain: Int, speculative: Int) {
+    var plain = budget, speculative = budget
+    plain.speculates = false
+    speculative.speculates = true
+    return (
+      try assertStreamed(
+        scenario, paths: paths, seed: seed, threads: threads, budget: plain, rankingLimit: rankingLimit, file: file,
+        line: line),
+      try assertStreamed(
+        scenario, paths: paths, seed: seed, threads: threads, budget: speculative, rankingLimit: rankingLimit,
+        file: file, line: line)
+    )
+  }
+
+  private func assertStreamed(
     _ scenario: Scenario, paths: Int, seed: UInt64, threads: Int, budget: StreamingBudget,
     rankingLimit: Int = UncertaintyRanking.samplePaths, file: StaticString = #filePath, line: UInt = #line
   ) throws -> Int {
@@ -40,7 +70,8 @@ final class StreamedRunTests: XCTestCase {
       shortfallConfidences: RunSummary.defaultShortfallConfidences)
     streamed.uncertainty = output.uncertainty
     let (expected, found) = (try shown(onePass), try shown(streamed))
-    XCTAssertEqual(found, expected, "\(scenario.name), \(threads) threads", file: file, line: line)
+    XCTAssertEqual(
+      found, expected, "\(scenario.name), \(threads) threads, speculation \(budget.speculates)", file: file, line: line)
     XCTAssertEqual(streamed.balanceByYear, onePass.balanceByYear, file: file, line: line)
     XCTAssertEqual(streamed.requiredReserve, onePass.requiredReserve, file: file, line: line)
     XCTAssertEqual(streamed.expectedShortfall, onePass.expectedShortfall, file: file, line: line)
@@ -129,14 +160,33 @@ final class StreamedRunTests: XCTestCase {
     XCTAssertFalse(StreamingBudget().streams(today, paths: 10_000_000, simulator: simulator))
   }
 
-  func testADefaultBudgetStreamsInTwoPasses() throws {
+  func testADefaultBudgetStreamsInTwoPassesAndInOneWithSpeculation() throws {
+    // Chunks of 1,024 paths: the first is the sample that places every wanted rank; the collected budget holds all
+    // the values near those places, so pass 1 resolves everything.
     var budget = StreamingBudget()
     budget.onePassBytes = 0
     budget.minimumChunkPaths = 1_024
     budget.chunkBytes = 0
-    let passes = try assertStreamedEqualsOnePass(
-      try shipped("pypi-2020-baseline"), paths: 20_000, seed: 1, threads: 2, budget: budget)
-    XCTAssertEqual(passes, 2)
+    for name in ["pypi-2020-baseline", "pypi-today-policy", "pypi-2020-uncertain"] {
+      let passes = try assertBothWays(try shipped(name), paths: 20_480, seed: 1, threads: 2, budget: budget)
+      XCTAssertEqual(passes.plain, 2, name)
+      XCTAssertEqual(passes.speculative, 1, name)
+    }
+  }
+
+  func testSpeculationThatHoldsOnlySomeVariablesLeavesTheRestToALaterPass() throws {
+    // A collected budget for about a third of what speculation would keep: the first variables speculate, the
+    // others wait for pass 2; and a budget too small for any: the plain passes. Both to the one-pass figures.
+    var budget = StreamingBudget()
+    budget.onePassBytes = 0
+    budget.minimumChunkPaths = 1_024
+    budget.chunkBytes = 0
+    for collected in [40_000 * 8, 1_000 * 8] {
+      budget.collectedBytes = collected
+      let passes = try assertBothWays(
+        try shipped("pypi-2020-baseline"), paths: 20_480, seed: 3, threads: 2, budget: budget)
+      XCTAssertGreaterThanOrEqual(passes.speculative, 2, "collected \(collected)")
+    }
   }
 
   func testOverflowingAmountsStreamToTheSameFiniteOutputs() throws {
