@@ -9,10 +9,12 @@ import ReserveSimScenario
 /// `Simulator.blockSize`, so that each chunk's blocks are the whole run's). Pass 1 folds each chunk into tallies and
 /// drops it: counts by year (ruin, the minimum, the runway's events and censorings), sums continued in the whole
 /// run's order (each block's yearly flows in block order, each year's balances in path order), and
-/// `BinnedSelection`'s bins of the balances, the needs and the needs for the minimum. Each later pass simulates the
-/// same paths again — path i's numbers depend only on (seed, i), SPEC §8 — keeping only the values in the bins
-/// that hold a wanted rank (each year's p5 … p95; each confidence's need and its interval; the worst 10% of needs
-/// for the expected shortfall), until every one is known.
+/// `BinnedSelection`'s bins of the balances, the needs and the needs for the minimum. From the first chunk on, pass 1
+/// also keeps the values near where that chunk places each wanted rank (`BinnedSelection.speculate`, when the budget
+/// `speculates`); what that settles needs no later pass. Each later pass simulates the same paths again — path i's
+/// numbers depend only on (seed, i), SPEC §8 — keeping only the values in the bins that hold a wanted rank still
+/// unknown (each year's p5 … p95; each confidence's need and its interval; the worst 10% of needs for the expected
+/// shortfall), until every one is known.
 package struct StreamedRun: Sendable {
   /// How far a streamed run has got: pass `pass` of at least `passes`, `share` of its paths done.
   package struct Progress: Sendable, Equatable {
