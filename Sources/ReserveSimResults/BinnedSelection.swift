@@ -22,7 +22,8 @@
 /// standard errors of the sample's quantile — and, for the sums, every key from a little below the first summed
 /// one. When pass 1 ends, a bin that holds a wanted rank and lies inside a kept range has all its keys at hand:
 /// its ranks (and the groups of sums inside such ranges) are read as a later pass would read them, bit for bit.
-/// Only what speculation missed takes a later pass. A range whose keys outgrow twice their estimate is dropped.
+/// Only what speculation missed takes a later pass. A range whose keys outgrow their estimate (the sample's count
+/// plus six of its standard errors, scaled up) is dropped, so speculation never holds more than the budget.
 ///
 /// Every tally is a count or a list of keys, so two runs' pass-1 histograms add (for shards of a run).
 package final class BinnedSelection: @unchecked Sendable {
@@ -319,8 +320,8 @@ extension BinnedSelection {
 
     /// The ranges of pass-1 bins that the sample counted so far places each wanted rank in, within six standard
     /// errors of the sample's quantile (and 64 values) either side, merged where they meet; for the sums, every bin
-    /// from the first summed rank's, with the same margin, up. Each range's keys are expected in proportion to the
-    /// sample's, with a tenth more.
+    /// from the first summed rank's, with the same margin, up. Each range expects at most its sample count k plus six
+    /// Poisson standard errors and 8, scaled to the whole: (k + 6√k + 8)·N/n keys.
     func speculativeRanges(bits: Int) -> [SpeculativeRange] {
       let n = counted, total = request.count
       guard n > 0 else { return [] }
@@ -364,7 +365,8 @@ extension BinnedSelection {
       }
       return merged.map { span in
         let sampled = cumulative[span.last] - (span.first > 0 ? cumulative[span.first - 1] : 0)
-        let expected = Int((Double(sampled) * Double(total) / Double(n) * 1.1).rounded(.up)) + 64
+        let k = Double(sampled)
+        let expected = Int(((k + 6 * k.squareRoot() + 8) * Double(total) / Double(n)).rounded(.up))
         return SpeculativeRange(
           lo: UInt64(span.first) << width, hi: UInt64(span.last) << width | Self.mask(Int(width)), expected: expected)
       }
@@ -381,12 +383,13 @@ extension BinnedSelection {
           if speculative[mid].lo <= key { low = mid } else { high = mid }
         }
         guard key <= speculative[low].hi, !speculative[low].dropped else { continue }
-        speculativeKept[low].append(key)
-        if speculativeKept[low].count > 2 * speculative[low].expected {
-          // Far more than the sample said: drop it rather than outgrow the budget (a later pass reads its bins).
+        guard speculativeKept[low].count < speculative[low].expected else {
+          // More than the sample allows for: drop it rather than outgrow the budget (a later pass reads its bins).
           speculative[low].dropped = true
           speculativeKept[low] = []
+          continue
         }
+        speculativeKept[low].append(key)
       }
     }
 
