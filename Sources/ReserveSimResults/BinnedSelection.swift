@@ -273,7 +273,11 @@ extension BinnedSelection {
     var kept: [[UInt64]] = []
     var subCounts: [[UInt32]] = []
     /// Pass 1's speculative key ranges (ascending, disjoint) and the keys kept in each.
-    var speculative: [SpeculativeRange] = []
+    var speculative: [SpeculativeRange] = [] {
+      didSet { speculativeLows = speculative.map(\.lo) }
+    }
+    /// The ranges' lowest keys, for the search of a key's range.
+    private(set) var speculativeLows: [UInt64] = []
     var speculativeKept: [[UInt64]] = []
 
     init(_ request: Request, bits: Int) {
@@ -377,11 +381,7 @@ extension BinnedSelection {
       for x in values {
         let key = RadixSort.key(x)
         guard key >= first && key <= last else { continue }
-        var low = 0, high = speculative.count
-        while high - low > 1 {
-          let mid = (low + high) / 2
-          if speculative[mid].lo <= key { low = mid } else { high = mid }
-        }
+        let low = Self.lastStart(atOrBelow: key, in: speculativeLows)
         guard key <= speculative[low].hi, !speculative[low].dropped else { continue }
         guard speculativeKept[low].count < speculative[low].expected else {
           // More than the sample allows for: drop it rather than outgrow the budget (a later pass reads its bins).
@@ -437,6 +437,17 @@ extension BinnedSelection {
       speculativeKept = []
     }
 
+    /// The index of the last of the ascending `starts` at or below `key` (0 when none is; the caller has checked
+    /// that key ≥ starts[0]).
+    static func lastStart(atOrBelow key: UInt64, in starts: [UInt64]) -> Int {
+      var low = 0, high = starts.count
+      while high - low > 1 {
+        let mid = (low + high) / 2
+        if starts[mid] <= key { low = mid } else { high = mid }
+      }
+      return low
+    }
+
     /// Keys whose low `width` bits vary: 2^width − 1 (all ones for 64).
     static func mask(_ width: Int) -> UInt64 { width >= 64 ? .max : (1 << UInt64(width)) - 1 }
 
@@ -470,12 +481,7 @@ extension BinnedSelection {
       for x in values {
         let key = RadixSort.key(x)
         guard key >= first && key <= last else { continue }
-        // The last action starting at or below the key.
-        var low = 0, high = lows.count
-        while high - low > 1 {
-          let mid = (low + high) / 2
-          if lows[mid] <= key { low = mid } else { high = mid }
-        }
+        let low = Self.lastStart(atOrBelow: key, in: lows)
         let action = plan[low]
         guard key <= action.bin.hi else { continue }
         switch action.kind {
