@@ -10,24 +10,24 @@ extension PathBlockKernel {
 
   /// Draws the block's factor shocks for `months` (at most `shockChunkMonths`): four standard normals per lane and
   /// month from the path's own stream (`RandomStreams.factorShocks`, computed by the vectorised C kernel
-  /// `VectorKernels.factorNormals` with the same bits), then ε = z·Lᵀ for the chunk in one `dgemm`. Month m's row is
-  /// (m − 2) mod `shockChunkMonths`.
+  /// `VectorKernels.factorNormals` with the same bits), then ε = z·Lᵀ for the chunk (`BLAS.correlate`: the first
+  /// correlated factor's ε is its z, the others' one `dgemv` each). Month m's row is (m − 2) mod `shockChunkMonths`.
   func drawShocks(firstPath: Int, lanes: Int, months: ClosedRange<Int>) {
     let cap = capacity
     let rows = shockRows
     VectorKernels.factorNormals(
       streams, firstPath: firstPath, lanes: lanes, months: months, into: normals, monthStride: cap,
       factorStride: rows)
-    // Only the factors the correlation mixes go through dgemm; the others' shocks are their normals.
+    // Only the factors the correlation mixes after its first go through BLAS; the others' shocks are their normals.
     let correlated = plan.correlatedFactors
     if let laneCholesky = laneParameters?.laneCholesky {
-      // Each lane's own factor (SPEC §16): ε_i = Σ_{j≤i} L_ij z_j per lane and month.
+      // Each lane's own factor (SPEC §16): ε_i = Σ_{j≤i} L_ij z_j per lane and month (ε₀ = z₀, as above).
       let k = correlated.count
       let z = normals + correlated.lowerBound * rows
       for month in 0..<months.count {
         let offset = month * cap
-        for i in 0..<k {
-          let out = shocks + i * rows + offset
+        for i in 1..<k {
+          let out = shocks + (i - 1) * rows + offset
           for lane in 0..<lanes { out[lane] = 0 }
           for j in 0...i {
             let l = laneCholesky + (i * k + j) * cap
@@ -53,9 +53,10 @@ extension PathBlockKernel {
     let correlated = plan.correlatedFactors
     let row = (m - 2) % Self.shockChunkMonths * cap
     for factor in 0..<Self.factorCount where plan.factorMoves[factor] {
+      // The first correlated factor's ε is its z (L₀₀ = 1); the others' are in `shocks`.
       let eps =
-        correlated.contains(factor)
-        ? shocks + (factor - correlated.lowerBound) * rows + row : normals + factor * rows + row
+        factor > correlated.lowerBound && factor < correlated.upperBound
+        ? shocks + (factor - correlated.lowerBound - 1) * rows + row : normals + factor * rows + row
       let drift = plan.factorDrift[factor]
       // Markets switched off (SPEC §20): no factor has a shock, as in the file with every volatility 0.
       let calm = switchedOff.markets

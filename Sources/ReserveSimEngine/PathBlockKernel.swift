@@ -4,7 +4,7 @@ import _ReserveSimKernels
 
 /// Simulates one block of consecutive paths, month by month, with the block's paths as vector lanes.
 ///
-/// Per month m (SPEC §1–§7): factor levels (shocks ε = L·z, one `dgemm` when factors are correlated);
+/// Per month m (SPEC §1–§7): factor levels (shocks ε = L·z, `dgemv` when factors are correlated);
 /// events active in m and their multipliers; income, sponsor revenue, expenses and paid service costs;
 /// then B(m) = B(m−1)·(1+r)^(1/12) + NCF(m), the discounted running sum S(m) = Σ_{k≤m} NCF(k)/D(k) and
 /// need = max_m [floor/D(m) − S(m)]. At each year end the balance is recorded and sponsor counts roll over
@@ -42,7 +42,8 @@ package final class PathBlockKernel {
   /// Normals z for a chunk of up to `shockChunkMonths` months, a column-major `shockRows` × 4 matrix:
   /// z[f·shockRows + ((m−2) mod shockChunkMonths)·capacity + lane].
   let normals: UnsafeMutablePointer<Double>
-  /// ε = z·Lᵀ in the same layout (unused when the factors are independent).
+  /// ε = z·Lᵀ in the same layout for the correlated factors after the first (whose ε is its z; unused when the
+  /// factors are independent).
   let shocks: UnsafeMutablePointer<Double>
   /// Rows of `normals` and `shocks` per factor: min(`shockChunkMonths`, M − 1) · capacity.
   let shockRows: Int
@@ -156,7 +157,7 @@ package final class PathBlockKernel {
     let shockMonths = plan.hasShocks ? Swift.max(1, Swift.min(Self.shockChunkMonths, plan.months - 1)) : 1
     shockRows = shockMonths * capacity
     normals = buffer(f * shockMonths, Double.self)
-    shocks = buffer(plan.correlatedFactors.count * shockMonths, Double.self)
+    shocks = buffer(Swift.max(0, plan.correlatedFactors.count - 1) * shockMonths, Double.self)
     logLevel = buffer(f, Double.self)
     level = buffer(f, Double.self)
     trafficCost = buffer(1, Double.self)
