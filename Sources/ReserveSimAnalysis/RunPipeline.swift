@@ -96,10 +96,9 @@ public struct RunPipeline: Sendable {
       run.reserveConfidences = reserveConfidences
       run.ranksUncertainty = true
       return try await Self.streaming(run, reporter) { output in
-        var summary = RunSummary(
-          output.statistics, scenario: loaded.scenario, seed: seed, reserveConfidences: reserveConfidences,
+        let summary = RunSummary(
+          output, scenario: loaded.scenario, seed: seed, reserveConfidences: reserveConfidences,
           shortfallConfidences: RunSummary.defaultShortfallConfidences)
-        summary.uncertainty = output.uncertainty
         return RunOutput(loaded: loaded, result: nil, summary: summary)
       }
     }

@@ -66,8 +66,8 @@ public struct AssertionCheck: Sendable, Equatable {
       minimumNeeds: OrderStatistics(sorted: summary.sortedMinimumNeed))
     evidence.groups = summary.ruinGroups.map {
       _Evidence.Groups(
-        ruin: $0, belowMinimum: summary.belowMinimumGroups, needs: summary.groupedNeeds,
-        minimumNeeds: summary.groupedMinimumNeeds)
+        ruin: $0, belowMinimum: summary.belowMinimumGroups, needs: summary.groupedNeeds.map(Self.bootstrap),
+        minimumNeeds: summary.groupedMinimumNeeds.map(Self.bootstrap))
     }
     return evidence.check(assertion)
   }
@@ -93,20 +93,35 @@ public struct AssertionCheck: Sendable, Equatable {
         ruin: GroupShares(firstMonths: result.firstRuinMonth, inner: inner, years: result.years),
         belowMinimum: result.belowMinimumMonth.isEmpty
           ? nil : GroupShares(firstMonths: result.belowMinimumMonth, inner: inner, years: result.years),
-        needs: needsReserve ? GroupedNeeds(needs: result.requiredReserve, inner: inner) : nil,
-        minimumNeeds: needsMinimumReserve ? GroupedNeeds(needs: result.minimumNeed, inner: inner) : nil)
+        needs: needsReserve ? Self.bootstrap(GroupedNeeds(needs: result.requiredReserve, inner: inner)) : nil,
+        minimumNeeds: needsMinimumReserve ? Self.bootstrap(GroupedNeeds(needs: result.minimumNeed, inner: inner)) : nil)
     }
     return assertions.map(evidence.check)
+  }
+
+  /// The bootstrap over groups of `needs` at one confidence.
+  private static func bootstrap(_ needs: GroupedNeeds) -> _Evidence.Groups.Bootstrap {
+    { needs.bootstrapIntervals(confidences: [$0])[0] }
   }
 
   /// Checks every assertion against a streamed run (`StreamedRun`, with the assertions' confidences among its
   /// `extraConfidences`): the same verdicts as `evaluate(_:result:)` on one result of all its paths.
   package static func evaluate(_ assertions: [Assertion], streamed: StreamedRun.Output) -> [AssertionCheck] {
     let statistics = streamed.statistics
-    let evidence = _Evidence(
+    var evidence = _Evidence(
       paths: statistics.paths, ruinedPathsByYear: statistics.ruinedPathsByYear,
       belowMinimumPathsByYear: statistics.belowMinimumPathsByYear, needs: streamed.needs,
       minimumNeeds: streamed.minimumNeeds ?? OrderStatistics(sorted: []))
+    if let groups = streamed.groups {
+      // Estimates drawn per group (SPEC §22): the streamed run's intervals over groups, at the assertions'
+      // confidences among its selected ones.
+      func lookUp(_ found: [Double: StreamedRun.ConfidenceInterval]) -> _Evidence.Groups.Bootstrap {
+        { confidence in (found[confidence]!.lower, found[confidence]!.upper) }
+      }
+      evidence.groups = _Evidence.Groups(
+        ruin: groups.ruin, belowMinimum: groups.belowMinimum, needs: lookUp(groups.needIntervals),
+        minimumNeeds: lookUp(groups.minimumNeedIntervals))
+    }
     return assertions.map(evidence.check)
   }
 
@@ -133,12 +148,14 @@ struct _Evidence {
   /// With estimates drawn per group (SPEC §22): what the intervals over groups are computed from.
   var groups: Groups? = nil
 
-  /// The groups' counts and grouped needs (each nil when no assertion asks for it).
+  /// The groups' counts and the bootstraps over groups of the needs (each nil when no assertion asks for it).
   struct Groups {
+    /// The 95% interval of the bootstrap over groups at a confidence.
+    typealias Bootstrap = (Double) -> (lower: Double, upper: Double)
     var ruin: GroupShares
     var belowMinimum: GroupShares?
-    var needs: GroupedNeeds?
-    var minimumNeeds: GroupedNeeds?
+    var needs: Bootstrap?
+    var minimumNeeds: Bootstrap?
   }
 
   func check(_ assertion: Assertion) -> AssertionCheck {
@@ -167,10 +184,10 @@ struct _Evidence {
   /// The reserve at `confidence` with its order-statistic interval, or with estimates drawn per group the interval
   /// of a bootstrap over groups.
   private func reserveCheck(
-    _ assertion: Assertion, needs: OrderStatistics, grouped: GroupedNeeds?, confidence: Double
+    _ assertion: Assertion, needs: OrderStatistics, grouped: Groups.Bootstrap?, confidence: Double
   ) -> AssertionCheck {
     var level = RunSummary.reserveLevel(needs, confidence: confidence)
-    if let grouped { (level.lower, level.upper) = grouped.bootstrapIntervals(confidences: [confidence])[0] }
+    if let grouped { (level.lower, level.upper) = grouped(confidence) }
     return AssertionCheck(
       assertion: assertion, estimate: level.value, lower: level.lower, upper: level.upper, paths: paths)
   }

@@ -18,18 +18,32 @@ public struct GroupShares: Sendable, Equatable {
   /// The groups' cumulative counts from each path's first month (1-based; 0 for never).
   /// - Complexity: O(N + J × years).
   init(firstMonths: [Int32], inner: Int, years: Int) {
-    self.inner = inner
-    self.years = years
     let groups = firstMonths.count / inner
-    self.groups = groups
     var counts = [Int32](repeating: 0, count: groups * years)
-    for (path, month) in firstMonths.enumerated() where month > 0 {
-      counts[(Int(month) - 1) / 12 * groups + path / inner] += 1
-    }
+    Self.count(firstMonths[...], firstPath: 0, inner: inner, groups: groups, into: &counts)
+    self.init(inner: inner, groups: groups, years: years, countsInYear: counts)
+  }
+
+  /// From each group's count of first months in year y (not cumulative), `countsInYear[(y − 1)·J + j]`.
+  init(inner: Int, groups: Int, years: Int, countsInYear: [Int32]) {
+    self.inner = inner
+    self.groups = groups
+    self.years = years
+    var counts = countsInYear
     for year in 1..<max(1, years) {
       for j in 0..<groups { counts[year * groups + j] += counts[(year - 1) * groups + j] }
     }
     self.counts = counts
+  }
+
+  /// Adds the first months (1-based; 0 for never) of paths `firstPath ..< firstPath + firstMonths.count` to each
+  /// group's count in their year, `counts[(y − 1)·J + j]`.
+  static func count(
+    _ firstMonths: ArraySlice<Int32>, firstPath: Int, inner: Int, groups: Int, into counts: inout [Int32]
+  ) {
+    for (offset, month) in firstMonths.enumerated() where month > 0 {
+      counts[(Int(month) - 1) / 12 * groups + (firstPath + offset) / inner] += 1
+    }
   }
 
   /// The groups' shares p_j within `years` years.

@@ -66,11 +66,8 @@ package struct GroupedNeeds: Sendable {
     let n = sorted.count
     let resamples = Self.resamples
     let groups = self.groups
-    var generator = SplitMix64(seed: Self.seed)
     var weights = [Int32](repeating: 0, count: resamples * groups)
-    for r in 0..<resamples {
-      for _ in 0..<groups { weights[r * groups + generator.index(below: groups)] += 1 }
-    }
+    Self.drawResamples(groups: groups) { r, j in weights[r * groups + j] += 1 }
     let tails = confidences.map { n - Quantiles.ceilRank($0, of: n) }
     // Confidences by increasing allowed tail, so one walk down finds them all.
     let byTail = tails.indices.sorted { tails[$0] < tails[$1] }
@@ -140,11 +137,24 @@ package struct GroupedNeeds: Sendable {
         }
       }
     }
-    return confidences.indices.map { c in
-      let resampled = (0..<resamples).map { quantiles[$0 * confidences.count + c] }.sorted()
-      return (
-        max(0, Quantiles.percentile(sorted: resampled, 0.025)), max(0, Quantiles.percentile(sorted: resampled, 0.975))
-      )
+    return Self.intervals(resampled: quantiles, confidences: confidences.count)
+  }
+
+  /// The resamples of J whole groups drawn with replacement, in order: `draw(r, j)` for each of resample r's J
+  /// draws, group j (SplitMix64 from `seed`, so every run and `GroupBootstrapSelection` see the same resamples).
+  static func drawResamples(groups: Int, _ draw: (_ resample: Int, _ group: Int) -> Void) {
+    var generator = SplitMix64(seed: seed)
+    for r in 0..<resamples {
+      for _ in 0..<groups { draw(r, generator.index(below: groups)) }
+    }
+  }
+
+  /// Each confidence's 95% percentile interval of the resamples' answers (`resampled[r · confidences + c]`), each
+  /// end shown as max(0, ·).
+  static func intervals(resampled: [Double], confidences: Int) -> [(lower: Double, upper: Double)] {
+    (0..<confidences).map { c in
+      let sorted = (0..<resamples).map { resampled[$0 * confidences + c] }.sorted()
+      return (max(0, Quantiles.percentile(sorted: sorted, 0.025)), max(0, Quantiles.percentile(sorted: sorted, 0.975)))
     }
   }
 

@@ -53,33 +53,42 @@ public struct NestedSummary: Sendable {
   /// file's order).
   public var ranking: [Rank]
 
-  /// - Complexity: O(N × confidences) for the groups' reserves, O(J log J) per estimate for the ranking.
+  /// - Parameters:
+  ///   - groupReserves: r_j(c) for each of `confidences` with n − ⌊cn⌋ ≥ 10 (`[c][j]`, `GroupedNeeds.groupReserves`).
+  ///   - draws: the groups' estimates θ_j (`SimulationResult.parameterDraws`); nil without uncertain estimates.
+  /// - Complexity: O(J log J) per estimate for the ranking.
   init(
-    _ result: SimulationResult, ruin ruinShares: GroupShares, below belowShares: GroupShares?, needs: GroupedNeeds,
-    confidences: [Double]
+    scenario: Scenario, draws: ParameterDraws?, years: Int, ruin ruinShares: GroupShares,
+    below belowShares: GroupShares?, groupReserves: [[Double]], confidences: [Double]
   ) {
     let inner = ruinShares.inner
     self.inner = inner
     groups = ruinShares.groups
-    let years = result.years
     ruin = ruinShares.spread(withinYears: years)
     below = belowShares?.spread(withinYears: years)
-    let shown = confidences.filter { GroupedNeeds.hasGroupReserve(confidence: $0, inner: inner) }
-    requiredReserve = zip(shown, needs.groupReserves(confidences: shown)).map { c, reserves in
+    let shown = Self.groupReserveConfidences(confidences, inner: inner)
+    requiredReserve = zip(shown, groupReserves).map { c, reserves in
       let sorted = reserves.sorted()
       return ReserveSpread(
         confidence: c, p5: max(0, Quantiles.percentile(sorted: sorted, 0.05)),
         p50: max(0, Quantiles.percentile(sorted: sorted, 0.5)), p95: max(0, Quantiles.percentile(sorted: sorted, 0.95)))
     }
-    ranking = Self.rank(result, shares: ruinShares.shares(withinYears: years), spread: ruin)
+    ranking = Self.rank(
+      scenario.uncertainParameters, draws: draws, shares: ruinShares.shares(withinYears: years), spread: ruin)
+  }
+
+  /// The confidences whose groups' reserves are shown: those with n − ⌊cn⌋ ≥ 10.
+  static func groupReserveConfidences(_ confidences: [Double], inner: Int) -> [Double] {
+    confidences.filter { GroupedNeeds.hasGroupReserve(confidence: $0, inner: inner) }
   }
 
   /// The first-order index of p(θ) for each estimate: §16's estimator on the J pairs (θ_{j,k}, p_j), groups in
   /// subsample j mod 10, scaled by Var(p_j)/sd_epi² so that it is a share of the spread research could remove.
-  static func rank(_ result: SimulationResult, shares: [Double], spread: Spread) -> [Rank] {
-    let parameters = result.scenario.uncertainParameters
+  static func rank(_ parameters: [UncertainParameter], draws: ParameterDraws?, shares: [Double], spread: Spread)
+    -> [Rank]
+  {
     let groups = shares.count
-    guard let draws = result.parameterDraws, spread.sdEpistemic > 0, groups >= minimumGroupsForIndices else {
+    guard let draws, spread.sdEpistemic > 0, groups >= minimumGroupsForIndices else {
       return parameters.map { Rank(parameter: $0, ruin: nil) }
     }
     let scale = spread.groupVariance / (spread.sdEpistemic * spread.sdEpistemic)

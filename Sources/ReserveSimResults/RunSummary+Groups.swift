@@ -1,4 +1,5 @@
 import ReserveSimEngine
+import ReserveSimScenario
 
 extension RunSummary {
   /// With estimates drawn per group of `inner` paths (SPEC §22): intervals over the J independent groups rather
@@ -21,7 +22,41 @@ extension RunSummary {
       requiredReserveForMinimum = Self.withIntervals(
         requiredReserveForMinimum, minimum.bootstrapIntervals(confidences: reserveConfidences))
     }
-    nested = NestedSummary(result, ruin: ruin, below: below, needs: needs, confidences: reserveConfidences)
+    nested = NestedSummary(
+      scenario: result.scenario, draws: result.parameterDraws, years: years, ruin: ruin, below: below,
+      groupReserves: needs.groupReserves(
+        confidences: NestedSummary.groupReserveConfidences(reserveConfidences, inner: inner)),
+      confidences: reserveConfidences)
+  }
+
+  /// The summary of a streamed run (`StreamedRun`): its statistics, the estimates' ranking, and with estimates drawn
+  /// per group the intervals over groups and `NestedSummary` — what `init(_:reserveConfidences:…)` gives from one
+  /// result of all the paths.
+  package init(
+    _ output: StreamedRun.Output, scenario: Scenario, seed: UInt64, reserveConfidences: [Double],
+    shortfallConfidences: [Double]
+  ) {
+    self.init(
+      output.statistics, scenario: scenario, seed: seed, reserveConfidences: reserveConfidences,
+      shortfallConfidences: shortfallConfidences)
+    uncertainty = output.uncertainty
+    guard let groups = output.groups else { return }
+    ruinGroups = groups.ruin
+    ruinProbability = groups.ruin.proportion(withinYears: years)
+    belowMinimumGroups = groups.belowMinimum
+    func intervals(_ found: [Double: StreamedRun.ConfidenceInterval]) -> [(lower: Double, upper: Double)] {
+      reserveConfidences.map { (found[$0]!.lower, found[$0]!.upper) }
+    }
+    requiredReserve = Self.withIntervals(requiredReserve, intervals(groups.needIntervals))
+    if !groups.minimumNeedIntervals.isEmpty {
+      requiredReserveForMinimum = Self.withIntervals(requiredReserveForMinimum, intervals(groups.minimumNeedIntervals))
+    }
+    nested = NestedSummary(
+      scenario: scenario,
+      draws: scenario.uncertainParameters.isEmpty
+        ? nil : LaneParameters.draws(seed: seed, firstPath: 0, inner: scenario.simulation.pathsPerDraw),
+      years: years, ruin: groups.ruin, below: groups.belowMinimum, groupReserves: groups.reserves,
+      confidences: reserveConfidences)
   }
 
   /// `levels` with their intervals replaced by `intervals` (in the same order).

@@ -15,6 +15,10 @@ import ReserveSimScenario
 /// numbers depend only on (seed, i), SPEC §8 — keeping only the values in the bins that hold a wanted rank still
 /// unknown (each year's p5 … p95; each confidence's need and its interval; the worst 10% of needs for the expected
 /// shortfall), until every one is known.
+///
+/// With estimates drawn per group of n paths (SPEC §22), pass 1 also keeps each group's counts and reserves
+/// (`GroupTallies`), and the bootstrap over groups of the needs (and of the needs for the minimum) takes its own
+/// weighted order statistics from the same passes (`GroupBootstrapSelection`): such a run takes at least two.
 package struct StreamedRun: Sendable {
   /// How far a streamed run has got: pass `pass` of at least `passes`, `share` of its paths done.
   package struct Progress: Sendable, Equatable {
@@ -58,6 +62,26 @@ package struct StreamedRun: Sendable {
     package var uncertainty: [UncertainEstimateRank] = []
     /// The passes over the paths it took (1 when nothing had to be re-simulated).
     package var passes: Int
+    /// With estimates drawn per group (SPEC §22): what the intervals over groups are computed from.
+    package var groups: Groups? = nil
+  }
+
+  /// What a run with estimates drawn per group (SPEC §22) keeps of its groups.
+  package struct Groups: Sendable {
+    package var ruin: GroupShares
+    package var belowMinimum: GroupShares?
+    /// r_j(c) at `[c][j]` for the `reserveConfidences` with n − ⌊cn⌋ ≥ 10.
+    package var reserves: [[Double]]
+    /// The bootstrap's interval over groups of the needs at each selected confidence (the reserve's and the
+    /// assertions'), and of the needs for the minimum (empty without one).
+    package var needIntervals: [Double: ConfidenceInterval]
+    package var minimumNeedIntervals: [Double: ConfidenceInterval]
+  }
+
+  /// A 95% interval.
+  package struct ConfidenceInterval: Sendable, Equatable {
+    package var lower: Double
+    package var upper: Double
   }
 
   /// Simulates and summarises every path.
@@ -67,6 +91,22 @@ package struct StreamedRun: Sendable {
   package func run(
     progress: (@Sendable (Progress) -> Void)? = nil, cancellation: CancellationFlag? = nil
   ) throws -> Output {
+    var (output, sample) = try simulate(progress: progress, cancellation: cancellation)
+    // After the passes, whose bins and kept values are gone by now: the ranking's buffers take their place.
+    if ranksUncertainty {
+      output.uncertainty = UncertaintyRanking.rank(
+        scenario.uncertainParameters,
+        draws: LaneParameters.draws(seed: seed, firstPath: 0, inner: scenario.simulation.pathsPerDraw),
+        ruined: sample.ruined, needs: sample.needs)
+    }
+    return output
+  }
+
+  /// The passes over the paths: everything but the ranking of the uncertain estimates, and the sample of paths it
+  /// reads.
+  private func simulate(
+    progress: (@Sendable (Progress) -> Void)?, cancellation: CancellationFlag?
+  ) throws -> (Output, RankingSample) {
     let years = scenario.years
     let hasMinimum = scenario.policy?.minimumMonths != nil
     let needVariable = years
@@ -83,8 +123,12 @@ package struct StreamedRun: Sendable {
         count: paths, ranks: needRanks,
         tailStarts: shortfallConfidences.map { paths - RunSummary.worstCount($0, of: paths) }))
     if hasMinimum { requests.append(BinnedSelection.Request(count: paths, ranks: needRanks)) }
+    let inner = scenario.simulation.nested?.inner ?? 0
+    let nested = inner > 0 && paths % inner == 0 && paths / inner >= 2
+    // With groups the bootstraps keep needs too: the bins' selection keeps half the budget, they a quarter each.
     let selection = BinnedSelection(
-      requests, histogramBytes: budget.histogramBytes, collectedBytes: budget.collectedBytes)
+      requests, histogramBytes: budget.histogramBytes,
+      collectedBytes: nested ? budget.collectedBytes / 2 : budget.collectedBytes)
 
     // Pass 1: the tallies, and the bins.
     var tallies = Tallies(scenario: scenario)
@@ -95,13 +139,22 @@ package struct StreamedRun: Sendable {
     defer { balanceSums.deallocate() }
     var method = RequiredReserveMethod.exact
     let chunkPaths = budget.chunkPaths(scenario, simulator: simulator)
-    let inner = scenario.simulation.pathsPerDraw
+    let pathsPerDraw = scenario.simulation.pathsPerDraw
     var sample = RankingSample(
       paths: ranksUncertainty && !scenario.uncertainParameters.isEmpty
-        ? UncertaintyRanking.sampleCount(of: paths, inner: inner, limit: rankingLimit) : 0)
+        ? UncertaintyRanking.sampleCount(of: paths, inner: pathsPerDraw, limit: rankingLimit) : 0)
     var speculating = false
-    try forEachChunk(first, chunkPaths, pass: 1, passes: 2, progress: progress, cancellation: cancellation) { chunk in
+    var groupTallies =
+      nested
+      ? GroupTallies(
+        paths: paths, inner: inner, years: years, hasMinimum: hasMinimum, reserveConfidences: reserveConfidences)
+      : nil
+    let bootstraps = nested ? groupBootstraps(inner: inner, confidences: confidences, hasMinimum: hasMinimum) : []
+    try forEachChunk(first, chunkPaths, pass: 1, passes: 2, progress: progress, cancellation: cancellation) {
+      chunk, firstPath in
       tallies.add(chunk)
+      groupTallies?.add(chunk, firstPath: firstPath)
+      Self.add(chunk, firstPath: firstPath, to: bootstraps)
       sample.add(chunk)
       method = chunk.requiredReserveMethod
       let keeping = speculating
@@ -125,19 +178,26 @@ package struct StreamedRun: Sendable {
     selection.finishCounting { variable -> (@Sendable (Double) -> Double)? in
       variable >= needVariable && selection.overflowed(variable) ? shownFinite : nil
     }
+    for bootstrap in bootstraps { bootstrap.finishPass() }
 
-    // Later passes: the paths again, keeping only the values near the wanted ranks.
+    // Later passes: the paths again, keeping only the values near the wanted ranks (and the bootstraps' targets).
     var again = simulator
     again.recordsFirstPaidMonths = false
-    while !selection.isDone {
-      let pass = selection.passes + 1
-      let more = selection.planPass()
+    var passes = 1
+    while !selection.isDone || bootstraps.contains(where: { $0.stage != .done }) {
+      passes += 1
+      let selecting = !selection.isDone
+      let more =
+        (selecting && selection.planPass()) || bootstraps.contains { $0.stage == .counting }
       try forEachChunk(
-        again, chunkPaths, pass: pass, passes: more ? pass + 1 : pass, progress: progress, cancellation: cancellation
-      ) { chunk in
-        Self.fold(chunk, variables: requests.count) { selection.collect($0, $1) }
+        again, chunkPaths, pass: passes, passes: more ? passes + 1 : passes, progress: progress,
+        cancellation: cancellation
+      ) { chunk, firstPath in
+        if selecting { Self.fold(chunk, variables: requests.count) { selection.collect($0, $1) } }
+        Self.add(chunk, firstPath: firstPath, to: bootstraps)
       }
-      selection.finishPass()
+      if selecting { selection.finishPass() }
+      for bootstrap in bootstraps { bootstrap.finishPass() }
     }
 
     func ranked(_ variable: Int) -> (raw: OrderStatistics, shown: PathStatistics.Ranked) {
@@ -174,14 +234,42 @@ package struct StreamedRun: Sendable {
       minimumNeeds: minimum?.shown,
       runwayAfterLoss: simulator.recordsFirstPaidMonths
         ? zip(scenario.inKindServices, tallies.runway).map { RunwayAfterLoss(service: $0.name, $1) } : nil)
-    let uncertainty =
-      ranksUncertainty
-      ? UncertaintyRanking.rank(
-        scenario.uncertainParameters, draws: LaneParameters.draws(seed: seed, firstPath: 0, inner: inner),
-        ruined: sample.ruined, needs: sample.needs) : []
-    return Output(
-      statistics: statistics, needs: needs.raw, minimumNeeds: minimum?.raw, uncertainty: uncertainty,
-      passes: selection.passes)
+    var output = Output(statistics: statistics, needs: needs.raw, minimumNeeds: minimum?.raw, passes: passes)
+    if let groupTallies {
+      func intervals(_ bootstrap: GroupBootstrapSelection) -> [Double: ConfidenceInterval] {
+        let found = zip(bootstrap.confidences, bootstrap.intervals()).map {
+          ($0, ConfidenceInterval(lower: $1.lower, upper: $1.upper))
+        }
+        return Dictionary(found, uniquingKeysWith: { a, _ in a })
+      }
+      output.groups = Groups(
+        ruin: groupTallies.ruin, belowMinimum: groupTallies.belowMinimum, reserves: groupTallies.reserves,
+        needIntervals: intervals(bootstraps[0]), minimumNeedIntervals: hasMinimum ? intervals(bootstraps[1]) : [:])
+    }
+    return (output, sample)
+  }
+
+  /// The bootstraps over groups of the needs, and with a minimum of the needs for it (SPEC §22), sharing one draw of
+  /// the resamples; each may keep a quarter of `budget.collectedBytes` of needs (the bins' selection keeps half).
+  private func groupBootstraps(inner: Int, confidences: [Double], hasMinimum: Bool) -> [GroupBootstrapSelection] {
+    let weights = GroupBootstrapSelection.Weights(groups: paths / inner)
+    let limit = budget.collectedBytes / 4 / GroupBootstrapSelection.bytesPerCollectedNeed
+    return (0..<(hasMinimum ? 2 : 1)).map { _ in
+      GroupBootstrapSelection(
+        paths: paths, inner: inner, confidences: confidences, weights: weights, collectLimit: limit)
+    }
+  }
+
+  /// Adds a chunk's needs (and needs for the minimum) to the bootstraps' pass, the two side by side.
+  private static func add(_ chunk: SimulationResult, firstPath: Int, to bootstraps: [GroupBootstrapSelection]) {
+    guard !bootstraps.isEmpty else { return }
+    chunk.requiredReserve.withUnsafeBufferPointer { needs in
+      chunk.minimumNeed.withUnsafeBufferPointer { minimum in
+        DispatchQueue.concurrentPerform(iterations: bootstraps.count) { b in
+          bootstraps[b].add(b == 0 ? needs : minimum, firstPath: firstPath)
+        }
+      }
+    }
   }
 
   /// The need and ruin (1 or 0) of the run's first paths, which the ranking of the uncertain estimates reads,
@@ -208,7 +296,7 @@ package struct StreamedRun: Sendable {
   /// Simulates the run's paths chunk by chunk with `simulator`, handing each chunk's result to `body` in path order.
   private func forEachChunk(
     _ simulator: Simulator, _ size: Int, pass: Int, passes: Int, progress: (@Sendable (Progress) -> Void)?,
-    cancellation: CancellationFlag?, _ body: (SimulationResult) -> Void
+    cancellation: CancellationFlag?, _ body: (SimulationResult, _ firstPath: Int) -> Void
   ) throws {
     let total = Double(paths)
     progress?(Progress(pass: pass, passes: passes, share: 0))
@@ -223,7 +311,7 @@ package struct StreamedRun: Sendable {
       }
       let chunk = try simulator.run(
         scenario, pathRange: range, seed: seed, progress: report, cancellation: cancellation)
-      body(chunk)
+      body(chunk, start)
     }
   }
 

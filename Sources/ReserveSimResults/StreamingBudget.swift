@@ -38,19 +38,12 @@ public struct StreamingBudget: Sendable, Equatable {
   static let maximumChunkPaths = 1 << 18
 
   /// Whether `simulator`'s run of `paths` paths of `scenario` is streamed: its one-pass memory is over
-  /// `onePassBytes`, and its outputs need no more than `UncertaintyRanking.samplePaths` paths' values side by side
-  /// — no estimates drawn per group (SPEC §22).
+  /// `onePassBytes`. Every file can be: uncertain estimates (SPEC §16) are ranked on a fixed sample of paths
+  /// (`UncertaintyRanking.samplePaths`), and estimates drawn per group (SPEC §22) keep a few numbers a group
+  /// (`GroupTallies`, `GroupBootstrapSelection`).
   public func streams(_ scenario: Scenario, paths: Int, simulator: Simulator) -> Bool {
-    guard Self.canStream(scenario) else { return false }
     let estimate = simulator.memoryEstimate(for: scenario, paths: paths)
     return Double(paths) * estimate.bytesPerPath > Double(onePassBytes)
-  }
-
-  /// Whether a run of `scenario` can be summarised chunk by chunk: no estimates drawn per group, whose intervals
-  /// (a bootstrap over groups) read every path's need. Uncertain estimates (SPEC §16) can: their ranking reads a
-  /// fixed sample of paths (`UncertaintyRanking.samplePaths`).
-  public static func canStream(_ scenario: Scenario) -> Bool {
-    scenario.simulation.nested == nil
   }
 
   /// Paths in each chunk: as many as `chunkBytes` holds at the one-pass estimate's bytes a path, a multiple of
@@ -61,16 +54,41 @@ public struct StreamingBudget: Sendable, Equatable {
     return max(minimumChunkPaths, min(Self.maximumChunkPaths, fitting))
   }
 
-  /// The memory a streamed run needs: the process, the workers' block buffers, a chunk's results, the bins and
-  /// the values kept, and with uncertain estimates the ranking's sample and its workspace (`rankingBytes`) — none
-  /// of it grows with the paths.
+  /// The memory a streamed run needs: the process, the workers' block buffers, and the larger of what the passes
+  /// hold (a chunk's results, the bins, the values kept) and what the ranking of uncertain estimates holds after
+  /// them (its sample and workspace, `rankingBytes`), with estimates drawn per group their tallies
+  /// (`groupBytes`) — none of it grows with the paths, but for a few hundred bytes a group.
   public func estimate(for scenario: Scenario, paths: Int, simulator: Simulator) -> MemoryEstimate {
     let onePass = simulator.memoryEstimate(for: scenario, paths: paths)
     let chunk = Double(chunkPaths(scenario, simulator: simulator)) * onePass.bytesPerPath
-    let fixed =
-      onePass.fixedBytes + Int(chunk.rounded(.up)) + histogramBytes + collectedBytes
-      + Self.rankingBytes(scenario, paths: paths, threads: simulator.threads)
+    let passes = Int(chunk.rounded(.up)) + histogramBytes + collectedBytes + countingBytes(scenario)
+    let ranking = Self.rankingBytes(scenario, paths: paths, threads: simulator.threads)
+    let fixed = onePass.fixedBytes + max(passes, ranking) + groupBytes(scenario, paths: paths)
     return MemoryEstimate(fixedBytes: fixed, paths: paths, years: scenario.years)
+  }
+
+  /// With estimates drawn per group (SPEC §22): each group's tallies (`GroupTallies`: its counts by year, its
+  /// reserves) and its bootstrap weights; 0 otherwise. Grows with the groups, J = N / n: 300 bytes or so a group at
+  /// 10 years, 1 KB at 100.
+  func groupBytes(_ scenario: Scenario, paths: Int) -> Int {
+    guard let inner = scenario.simulation.nested?.inner, inner > 0 else { return 0 }
+    let minimum = scenario.policy?.minimumMonths != nil
+    let perGroup =
+      scenario.years * 4 * (minimum ? 2 : 1) + 8 * Self.groupConfidences(scenario) + GroupedNeeds.resamples
+    return paths / inner * perGroup
+  }
+
+  /// The bootstraps' counts with estimates drawn per group (`GroupBootstrapSelection.countingBytes`; the needs they
+  /// keep are within `collectedBytes`); 0 otherwise.
+  func countingBytes(_ scenario: Scenario) -> Int {
+    guard scenario.simulation.nested != nil else { return 0 }
+    let bootstraps = scenario.policy?.minimumMonths != nil ? 2 : 1
+    return bootstraps * GroupBootstrapSelection.countingBytes(confidences: Self.groupConfidences(scenario))
+  }
+
+  /// The confidences a run with groups selects: the summary's and, at most, one for each assertion.
+  private static func groupConfidences(_ scenario: Scenario) -> Int {
+    RunSummary.defaultReserveConfidences.count + scenario.assertions.count
   }
 
   /// The ranking's memory in a streamed run of `paths` (SPEC §16): for each path it reads, the need and ruin kept

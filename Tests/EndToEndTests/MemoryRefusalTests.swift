@@ -4,13 +4,16 @@ import XCTest
 /// A run too large for the machine's memory is refused before it allocates: exit 2, one line, no backtrace.
 final class MemoryRefusalTests: XCTestCase {
   func testBillionPathsOverACenturyAreRefusedAtOnce() throws {
-    // A file with estimates drawn per group (SPEC §22): its reserve intervals bootstrap every path's need over the
-    // groups, so it is not streamed (issue #23; pypi-2020-baseline and pypi-2020-uncertain would be, in a few
-    // hundred MB).
+    // A report keeps every path's results (its reserve curve may read any rank), so it is not streamed (issue #23;
+    // `run` of the same file would be, in a few hundred MB).
     let ranged = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-today.json").path
+    let report = FileManager.default.temporaryDirectory.appendingPathComponent("refused-\(UUID()).html").path
     let started = Date()
     // 10⁹ paths × 100 years need about 836 GB: more than any machine this runs on.
-    let outcome = try CommandLineRunner.run(["run", ranged, "--paths", "1000000000", "--set", "years=100"])
+    let outcome = try CommandLineRunner.run([
+      "report", ranged, "-o", report, "--paths", "1000000000", "--set", "years=100",
+    ])
+    XCTAssertFalse(FileManager.default.fileExists(atPath: report), "nothing written")
     let seconds = Date().timeIntervalSince(started)
     XCTAssertEqual(outcome.status, 2, outcome.stderr)
     XCTAssertEqual(outcome.stdout, "")

@@ -37,6 +37,27 @@ final class StreamedMemoryTests: XCTestCase {
     }
   }
 
+  func testEstimatesDrawnPerGroupStreamInAFewNumbersAGroup() throws {
+    // pypi-today draws its ranges once per group of 1,000 paths (SPEC §22): a streamed run keeps each group's
+    // counts, reserves and bootstrap weights (`StreamingBudget.groupBytes`), about a kilobyte a group at 100 years.
+    let today = try ScenarioLoader().load(repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path)
+    let inner = try XCTUnwrap(today.simulation.nested?.inner)
+    var simulator = Simulator(threads: 2)
+    simulator.recordsFirstPaidMonths = true
+    let budget = StreamingBudget()
+    for (years, paths) in [(10, 10_000_000), (100, 2_000_000), (10, 100_000_000)] {
+      var scenario = today
+      scenario.years = years
+      let estimate = budget.estimate(for: scenario, paths: paths, simulator: simulator)
+      XCTAssertLessThan(estimate.bytes, 400_000_000, "\(paths) paths, \(years) years: \(estimate.bytes) bytes")
+      XCTAssertTrue(budget.streams(scenario, paths: paths, simulator: simulator), "\(paths) paths, \(years) years")
+      // What grows is per group, not per path and year (past the ranking's sample of 2²⁰ paths).
+      let more = budget.estimate(for: scenario, paths: 10 * paths, simulator: simulator)
+      let perGroup = Double(more.bytes - estimate.bytes) / Double(10 * paths / inner - paths / inner)
+      XCTAssertEqual(perGroup, Double(years * 8 + 8 * (5 + today.assertions.count) + 200), accuracy: 1)
+    }
+  }
+
   /// `run` through the pipeline with a tiny one-pass budget streams, and prints what it prints unstreamed.
   func testThePipelineStreamsRunAndCheckToTheSameOutputs() async throws {
     var pipeline = RunPipeline(simulator: Simulator(threads: 2))
@@ -64,5 +85,28 @@ final class StreamedMemoryTests: XCTestCase {
     XCTAssertEqual(checked.checks, checkedOnce.checks)
     XCTAssertEqual(checked.summary.headline, checkedOnce.summary.headline)
     XCTAssertFalse(checked.checks.isEmpty)
+  }
+
+  /// The same for a file with estimates drawn per group (SPEC §22): the intervals over groups and the check's
+  /// verdicts come out of the streamed passes as out of one run.
+  func testThePipelineStreamsAFileWithGroupsToTheSameOutputs() async throws {
+    var pipeline = RunPipeline(simulator: Simulator(threads: 2))
+    let loaded = try pipeline.load(repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path)
+    let paths = 20 * (loaded.scenario.simulation.nested?.inner ?? 0)
+    let onePass = try await pipeline.run(loaded, paths: paths, seed: 5, streaming: true)
+    XCTAssertNotNil(onePass.resultIfKept)
+    let checkedOnce = try await pipeline.check(loaded, assertions: loaded.scenario.assertions, paths: paths, seed: 5)
+
+    pipeline.streamingBudget = StreamingBudget.tiny(
+      chunkPaths: 12 * Simulator.blockSize, histogramBytes: 1 << 12, collectedBytes: 1 << 14)
+    let streamed = try await pipeline.run(loaded, paths: paths, seed: 5, streaming: true)
+    XCTAssertNil(streamed.resultIfKept)
+    XCTAssertNotNil(streamed.summary.nested)
+    XCTAssertEqual(try SummaryJSON.encode(streamed.summary), try SummaryJSON.encode(onePass.summary))
+    XCTAssertEqual(TextSummary.render(streamed.summary), TextSummary.render(onePass.summary))
+    let checked = try await pipeline.check(loaded, assertions: loaded.scenario.assertions, paths: paths, seed: 5)
+    XCTAssertNil(checked.resultIfKept)
+    XCTAssertEqual(checked.checks, checkedOnce.checks)
+    XCTAssertTrue(checked.checks.contains { if case .requiredReserve = $0.assertion.metric { true } else { false } })
   }
 }

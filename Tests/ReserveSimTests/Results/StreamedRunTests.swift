@@ -65,10 +65,9 @@ final class StreamedRunTests: XCTestCase {
     streamedRun.ranksUncertainty = true
     streamedRun.rankingLimit = rankingLimit
     let output = try streamedRun.run()
-    var streamed = RunSummary(
-      output.statistics, scenario: scenario, seed: seed, reserveConfidences: RunSummary.defaultReserveConfidences,
+    let streamed = RunSummary(
+      output, scenario: scenario, seed: seed, reserveConfidences: RunSummary.defaultReserveConfidences,
       shortfallConfidences: RunSummary.defaultShortfallConfidences)
-    streamed.uncertainty = output.uncertainty
     let (expected, found) = (try shown(onePass), try shown(streamed))
     XCTAssertEqual(
       found, expected, "\(scenario.name), \(threads) threads, speculation \(budget.speculates)", file: file, line: line)
@@ -80,6 +79,10 @@ final class StreamedRunTests: XCTestCase {
     XCTAssertEqual(streamed.policyActivity, onePass.policyActivity, file: file, line: line)
     XCTAssertEqual(streamed.runwayAfterLoss, onePass.runwayAfterLoss, file: file, line: line)
     XCTAssertEqual(streamed.warnings, onePass.warnings, file: file, line: line)
+    XCTAssertEqual(streamed.ruinProbability, onePass.ruinProbability, file: file, line: line)
+    XCTAssertEqual(streamed.ruinGroups, onePass.ruinGroups, file: file, line: line)
+    XCTAssertEqual(streamed.belowMinimumGroups, onePass.belowMinimumGroups, file: file, line: line)
+    XCTAssertEqual(streamed.nested?.requiredReserve, onePass.nested?.requiredReserve, file: file, line: line)
     XCTAssertEqual(
       AssertionCheck.evaluate(scenario.assertions, streamed: output),
       AssertionCheck.evaluate(scenario.assertions, result: result), file: file, line: line)
@@ -147,7 +150,7 @@ final class StreamedRunTests: XCTestCase {
     XCTAssertTrue(try TextSummary.render(summary).contains("Ranked on the run's first 1048576 paths"))
   }
 
-  func testOnlyFilesWithoutGroupsStreamAndOnlyAboveTheOnePassBudget() throws {
+  func testFilesStreamOnlyAboveTheOnePassBudget() throws {
     let simulator = Simulator(threads: 2)
     let baseline = try shipped("pypi-2020-baseline")
     XCTAssertFalse(StreamingBudget().streams(baseline, paths: 1_000_000, simulator: simulator), "116 MB: one pass")
@@ -156,8 +159,28 @@ final class StreamedRunTests: XCTestCase {
     let ranges = try shipped("pypi-2020-uncertain")
     XCTAssertTrue(StreamingBudget().streams(ranges, paths: 10_000_000, simulator: simulator), "ranked on 2²⁰ paths")
     let today = try shipped("pypi-today")
-    XCTAssertNotNil(today.simulation.nested, "estimates drawn per group: every path's need is read")
-    XCTAssertFalse(StreamingBudget().streams(today, paths: 10_000_000, simulator: simulator))
+    XCTAssertNotNil(today.simulation.nested, "estimates drawn per group: a few numbers a group are kept")
+    XCTAssertFalse(StreamingBudget().streams(today, paths: 100_000, simulator: simulator))
+    XCTAssertTrue(StreamingBudget().streams(today, paths: 10_000_000, simulator: simulator))
+  }
+
+  func testEstimatesDrawnPerGroupStreamToTheOnePassSummaryAndIntervals() throws {
+    // pypi-today draws its ranges once per group (SPEC §22): shares, groups' reserves, the bootstrap over groups of
+    // the needs, the ranking over groups and the check's intervals over groups, all as one pass gives them. Groups
+    // of 100 here, so that 3,000 paths make 30 of them; chunks of 768 paths cut groups.
+    var scenario = try shipped("pypi-today")
+    scenario.simulation.nested = NestedDraws(inner: 100)
+    for threads in [1, 2] {
+      let passes = try assertStreamedEqualsOnePass(scenario, paths: 3_000, seed: 11, threads: threads, budget: tiny)
+      XCTAssertGreaterThanOrEqual(passes, 2, "the bootstrap over groups takes a second pass")
+    }
+    // With a minimum (a second bootstrap, of the needs for it) and a budget that keeps few needs: deeper levels.
+    var policy = try shipped("pypi-today-policy")
+    policy.simulation.nested = NestedDraws(inner: 100)
+    XCTAssertNotNil(policy.policy?.minimumMonths)
+    try assertStreamedEqualsOnePass(
+      policy, paths: 2_500, seed: 5, threads: 2,
+      budget: StreamingBudget.tiny(histogramBytes: 1 << 10, collectedBytes: 64))
   }
 
   func testADefaultBudgetStreamsInTwoPassesAndInOneWithSpeculation() throws {
