@@ -68,11 +68,13 @@ package final class BinnedSelection: @unchecked Sendable {
   /// Pass 1's speculation (see the type's note): after `speculate`, pass 1 also `keep`s each variable's keys in its
   /// speculative ranges, up to the collected budget in all. Call it once, after counting a first sample (a first
   /// chunk of every variable).
-  package func speculate() {
+  /// - Parameter designEffects: per variable, how much more a sample count varies than among independent values
+  ///   (paths that share their estimates, SPEC §22, are not independent): the margins widen by its square root.
+  package func speculate(designEffects: [Double]? = nil) {
     var room = capacity
     // The variables in order; each takes its ranges while the estimated keys fit what is left.
-    for v in variables {
-      let ranges = v.speculativeRanges(bits: bits)
+    for (index, v) in variables.enumerated() {
+      let ranges = v.speculativeRanges(bits: bits, designEffect: max(1, designEffects?[index] ?? 1))
       let needed = ranges.reduce(0) { $0 + $1.expected }
       guard needed <= room else { continue }
       room -= needed
@@ -326,7 +328,7 @@ extension BinnedSelection {
     /// errors of the sample's quantile (and 64 values) either side, merged where they meet; for the sums, every bin
     /// from the first summed rank's, with the same margin, up. Each range expects at most its sample count k plus six
     /// Poisson standard errors and 8, scaled to the whole: (k + 6√k + 8)·N/n keys.
-    func speculativeRanges(bits: Int) -> [SpeculativeRange] {
+    func speculativeRanges(bits: Int, designEffect: Double) -> [SpeculativeRange] {
       let n = counted, total = request.count
       guard n > 0 else { return [] }
       let width = UInt64(64 - bits)
@@ -346,7 +348,9 @@ extension BinnedSelection {
         }
         return low
       }
-      func margin(_ p: Double) -> Int { Int((6 * (Double(n) * p * (1 - p)).squareRoot()).rounded(.up)) + 64 }
+      func margin(_ p: Double) -> Int {
+        Int((6 * (Double(n) * p * (1 - p) * designEffect).squareRoot()).rounded(.up)) + 64
+      }
       var spans: [(first: Int, last: Int)] = []
       for rank in ranks {
         let p = (Double(rank) + 0.5) / Double(total)
@@ -370,7 +374,7 @@ extension BinnedSelection {
       return merged.map { span in
         let sampled = cumulative[span.last] - (span.first > 0 ? cumulative[span.first - 1] : 0)
         let k = Double(sampled)
-        let expected = Int(((k + 6 * k.squareRoot() + 8) * Double(total) / Double(n)).rounded(.up))
+        let expected = Int(((k + 6 * (k * designEffect).squareRoot() + 8) * Double(total) / Double(n)).rounded(.up))
         return SpeculativeRange(
           lo: UInt64(span.first) << width, hi: UInt64(span.last) << width | Self.mask(Int(width)), expected: expected)
       }

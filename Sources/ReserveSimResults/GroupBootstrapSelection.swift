@@ -17,6 +17,9 @@ import ReserveSimEngine
 /// - then a pass keeps the needs in the targets with their groups, and each (r, c) walks its target from the top
 ///   as the sorted walk would, from the weight above it. At 64 bits a target is a single key and needs no walk.
 ///
+/// Speculation (`speculate`) usually saves that second pass: from the run's first chunk, pass 1 guesses the bins the
+/// targets will fall in and keeps their needs as it counts; when every target is among them, the walks read those.
+///
 /// Memory: the weights (200 bytes a group), the pass-1 bins that hold needs (1.6 KB each, a few thousand at most
 /// for needs in dollars), at deeper levels 2 KB for each (r, c) and each distinct target, and at most
 /// `collectLimit` needs kept (16 bytes each) — none of it grows with the paths beyond the weights.
@@ -92,6 +95,10 @@ package final class GroupBootstrapSelection: @unchecked Sendable {
   private var plain: [Int64] = []
   /// A collecting pass: the needs inside the targets, key and group, in path order.
   private var collected: [(key: UInt64, group: UInt32)] = []
+  /// Pass 1's guess of the 16-bit bins the targets fall in (`speculate`), empty when not guessing, and the needs in
+  /// them so far (dropped, with the guess, when more than `collectLimit`).
+  private var guessed: [Bool] = []
+  private var kept: [(key: UInt64, group: UInt32)] = []
   /// The answers, raw (before `RunSummary.finite`), at r · C + c.
   private var answers: [Double] = []
 
@@ -121,7 +128,9 @@ package final class GroupBootstrapSelection: @unchecked Sendable {
         let key = RadixSort.key(value)
         let row = w.baseAddress! + group * Self.resamples
         switch stage {
-        case .counting where bits == 0: countFirst(key, row)
+        case .counting where bits == 0:
+          countFirst(key, row)
+          if !guessed.isEmpty { keepIfGuessed(key, group) }
         case .counting: countDeeper(key, row)
         case .collecting: if slot[key >> UInt64(64 - bits)] != nil { collected.append((key, UInt32(group))) }
         case .done: break
@@ -149,6 +158,51 @@ package final class GroupBootstrapSelection: @unchecked Sendable {
       let counts = rows.baseAddress! + row * width
       for r in 0..<Self.resamples { counts[r] += Int64(w[r]) }
       counts[Self.resamples] += 1
+    }
+  }
+
+  /// Pass 1, after its first chunk: the bins where each confidence's answers will probably fall, whose needs the rest
+  /// of pass 1 keeps (`keepGuessed` for the first chunk again). Resample r's answer at c lies at the pooled rank
+  /// c + Σ_j (w_rj − 1)·F_j/N, F_j the share of group j's needs above it: within c ± 6·sd_j(F_j)/√J of the rank, to
+  /// which the chunk's own error in placing the rank adds 6·√(c(1 − c)/n) + 1/n. The guess needs the chunk to hold
+  /// 10 whole groups or more; a wrong one costs the second pass, never a figure.
+  /// - Parameter values: the needs of the run's first chunk, paths 0 ..< values.count.
+  package func speculate(firstChunk values: UnsafeBufferPointer<Double>) {
+    let n = values.count, wholeGroups = values.count / inner
+    guard stage == .counting, bits == 0, wholeGroups >= 10 else { return }
+    let keys = values.map(RadixSort.key)
+    let sorted = keys.sorted()
+    let groups = Double(weights.groups)
+    var bins = [Bool](repeating: false, count: 1 << Self.firstBits)
+    for c in confidences {
+      let place = sorted[Quantiles.ceilRank(c, of: n) - 1]
+      let above = (0..<wholeGroups).map { j -> Double in
+        Double(keys[j * inner..<(j + 1) * inner].filter { $0 > place }.count) / Double(inner)
+      }
+      let mean = above.reduce(0, +) / Double(wholeGroups)
+      let variance = above.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(wholeGroups - 1)
+      let margin =
+        6 * (variance / groups).squareRoot() + 6 * (c * (1 - c) / Double(n)).squareRoot() + 1 / Double(n)
+      let low = sorted[max(0, Int(((c - margin) * Double(n)).rounded(.down)) - 1)]
+      let high = sorted[min(n - 1, Int(((c + margin) * Double(n)).rounded(.up)))]
+      for bin in Int(low >> UInt64(64 - Self.firstBits))...Int(high >> UInt64(64 - Self.firstBits)) { bins[bin] = true }
+    }
+    guessed = bins
+  }
+
+  /// Keeps the guessed bins' needs of paths `firstPath ..< firstPath + values.count` without counting them: the
+  /// first chunk again, after `speculate`.
+  package func keepGuessed(_ values: UnsafeBufferPointer<Double>, firstPath: Int) {
+    guard !guessed.isEmpty else { return }
+    for (offset, value) in values.enumerated() { keepIfGuessed(RadixSort.key(value), (firstPath + offset) / inner) }
+  }
+
+  private func keepIfGuessed(_ key: UInt64, _ group: Int) {
+    guard guessed[Int(key >> UInt64(64 - Self.firstBits))] else { return }
+    kept.append((key, UInt32(group)))
+    if kept.count > collectLimit {
+      guessed = []
+      kept = []
     }
   }
 
@@ -219,16 +273,25 @@ package final class GroupBootstrapSelection: @unchecked Sendable {
     slot = Dictionary(uniqueKeysWithValues: targets.enumerated().map { ($1, $0) })
     members = targets.map { _ in [] }
     for pair in target.indices { members[slot[target[pair]]!].append(pair) }
+    let settled = !guessed.isEmpty && targets.allSatisfy { guessed[Int($0)] }
+    guessed = []
     if bits == 64 {
       // A target of 64 bits is one key: the answer itself.
       answers = target.map(RadixSort.value)
       stage = .done
+    } else if settled {
+      // Pass 1 kept every need of every target: the walks need no second pass.
+      collected = kept.filter { slot[$0.key >> UInt64(64 - bits)] != nil }
+      kept = []
+      finishCollecting()
     } else if plainCount.values.reduce(0, +) <= Int64(collectLimit) {
+      kept = []
       collected.reserveCapacity(Int(plainCount.values.reduce(0, +)))
       weighted = []
       plain = []
       stage = .collecting
     } else {
+      kept = []
       weighted = [Int64](repeating: 0, count: target.count << Self.levelBits)
       plain = [Int64](repeating: 0, count: targets.count << Self.levelBits)
     }
@@ -236,16 +299,27 @@ package final class GroupBootstrapSelection: @unchecked Sendable {
 
   private func finishCollecting() {
     let c = confidences.count
-    // Each target's needs, descending by key; equal keys are one value, so their order does not matter.
-    var inTarget = targets.map { _ in [(key: UInt64, group: UInt32)]() }
-    for item in collected { inTarget[slot[item.key >> UInt64(64 - bits)]!].append(item) }
-    collected = []
-    for s in inTarget.indices { inTarget[s].sort { $0.key > $1.key } }
+    // The needs descending by key, in place: each target is a run of them (targets are disjoint ranges of keys).
+    // Equal keys are one value, so their order does not matter.
+    collected.sort { $0.key > $1.key }
+    let shift = UInt64(64 - bits)
+    /// The positions of target t's needs in `collected`.
+    func run(of t: UInt64) -> Range<Int> {
+      func first(where below: (UInt64) -> Bool) -> Int {
+        var low = 0, high = collected.count
+        while low < high {
+          let mid = (low + high) / 2
+          if below(collected[mid].key >> shift) { high = mid } else { low = mid + 1 }
+        }
+        return low
+      }
+      return first(where: { $0 <= t })..<first(where: { $0 < t })
+    }
     answers = [Double](repeating: 0, count: target.count)
     weights.values.withUnsafeBufferPointer { w in
       for pair in target.indices {
         let r = pair / c
-        let items = inTarget[slot[target[pair]]!]
+        let items = collected[run(of: target[pair])]
         var tail = above[pair]
         var found = items.last!.key
         for item in items {
@@ -259,6 +333,7 @@ package final class GroupBootstrapSelection: @unchecked Sendable {
         answers[pair] = RadixSort.value(found)
       }
     }
+    collected = []
     stage = .done
   }
 

@@ -78,12 +78,13 @@ public struct StreamingBudget: Sendable, Equatable {
     return paths / inner * perGroup
   }
 
-  /// The bootstraps' counts with estimates drawn per group (`GroupBootstrapSelection.countingBytes`; the needs they
-  /// keep are within `collectedBytes`); 0 otherwise.
+  /// The bootstraps' counts and kept needs with estimates drawn per group (`GroupBootstrapSelection.countingBytes`,
+  /// and a tenth of `collectedBytes` each); 0 otherwise.
   func countingBytes(_ scenario: Scenario) -> Int {
     guard scenario.simulation.nested != nil else { return 0 }
     let bootstraps = scenario.policy?.minimumMonths != nil ? 2 : 1
-    return bootstraps * GroupBootstrapSelection.countingBytes(confidences: Self.groupConfidences(scenario))
+    return bootstraps
+      * (GroupBootstrapSelection.countingBytes(confidences: Self.groupConfidences(scenario)) + collectedBytes / 10)
   }
 
   /// The confidences a run with groups selects: the summary's and, at most, one for each assertion.

@@ -197,6 +197,20 @@ final class StreamedRunTests: XCTestCase {
     }
   }
 
+  func testEstimatesDrawnPerGroupStreamInOnePassWhenTheGuessHolds() throws {
+    // Chunks of 4,096 paths, 40 groups of 100: the first chunk guesses the bins of the bootstrap's answers, and pass 1
+    // keeps their needs; without speculation the bootstrap takes a second pass.
+    var budget = StreamingBudget()
+    budget.onePassBytes = 0
+    budget.minimumChunkPaths = 1_024
+    budget.chunkBytes = 0
+    var scenario = try shipped("pypi-today")
+    scenario.simulation.nested = NestedDraws(inner: 100)
+    let passes = try assertBothWays(scenario, paths: 20_000, seed: 1, threads: 2, budget: budget)
+    XCTAssertEqual(passes.plain, 2)
+    XCTAssertEqual(passes.speculative, 1)
+  }
+
   func testSpeculationThatHoldsOnlySomeVariablesLeavesTheRestToALaterPass() throws {
     // A collected budget for about a third of what speculation would keep: the first variables speculate, the
     // others wait for pass 2; and a budget too small for any: the plain passes. Both to the one-pass figures.
