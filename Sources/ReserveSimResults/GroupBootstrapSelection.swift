@@ -69,6 +69,7 @@ package final class GroupBootstrapSelection: @unchecked Sendable {
     let deeper = 2 * resamples * confidences * (1 << levelBits) * 8
     return max(pass1, deeper)
   }
+
   /// A_c = N − ⌈cN⌉ per confidence.
   private let tails: [Int64]
   private static let resamples = GroupedNeeds.resamples
