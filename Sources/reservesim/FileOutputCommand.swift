@@ -44,9 +44,12 @@ extension FileOutputCommand {
     }
     let progress = ProgressBar.forTerminal(enabled: true)
     let (paths, seed, report) = (simulation.paths, simulation.seed, progress?.reporter)
+    // Streamed when too large to keep every path (issue #23): the file reads nothing but the summary, whose reserve
+    // curve is at its own confidences.
     let output = try awaitPipeline {
       try await pipeline.run(
-        loaded, paths: paths, seed: seed, reserveConfidences: RunSummary.reserveCurveConfidences, progress: report)
+        loaded, paths: paths, seed: seed, reserveConfidences: RunSummary.reserveCurveConfidences, streaming: true,
+        progress: report)
     }
     let attribution = try attribution.metric.map { metric in
       try awaitPipeline {

@@ -4,16 +4,12 @@ import XCTest
 /// A run too large for the machine's memory is refused before it allocates: exit 2, one line, no backtrace.
 final class MemoryRefusalTests: XCTestCase {
   func testBillionPathsOverACenturyAreRefusedAtOnce() throws {
-    // A report keeps every path's results (its reserve curve may read any rank), so it is not streamed (issue #23;
-    // `run` of the same file would be, in a few hundred MB).
+    // `drivers` reads every path's draws and outcome side by side, so it is not streamed (issue #23; `run`, `check`,
+    // `report` and `notebook` of the same file would be, in a few hundred MB).
     let ranged = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-today.json").path
-    let report = FileManager.default.temporaryDirectory.appendingPathComponent("refused-\(UUID()).html").path
     let started = Date()
-    // 10⁹ paths × 100 years need about 836 GB: more than any machine this runs on.
-    let outcome = try CommandLineRunner.run([
-      "report", ranged, "-o", report, "--paths", "1000000000", "--set", "years=100",
-    ])
-    XCTAssertFalse(FileManager.default.fileExists(atPath: report), "nothing written")
+    // 10⁹ paths × 100 years need about 1 TB: more than any machine this runs on.
+    let outcome = try CommandLineRunner.run(["drivers", ranged, "--paths", "1000000000", "--set", "years=100"])
     let seconds = Date().timeIntervalSince(started)
     XCTAssertEqual(outcome.status, 2, outcome.stderr)
     XCTAssertEqual(outcome.stdout, "")

@@ -109,4 +109,29 @@ final class StreamedMemoryTests: XCTestCase {
     XCTAssertEqual(checked.checks, checkedOnce.checks)
     XCTAssertTrue(checked.checks.contains { if case .requiredReserve = $0.assertion.metric { true } else { false } })
   }
+
+  /// The report and the notebook read only the summary, at the reserve curve's confidences: streamed, they are the
+  /// one-pass pages, for a plain file and for one with groups.
+  func testTheReportAndTheNotebookStreamToTheSamePages() async throws {
+    for (name, paths) in [("pypi-2020-baseline", 3_000), ("pypi-today", 20_000)] {
+      var pipeline = RunPipeline(simulator: Simulator(threads: 2))
+      let loaded = try pipeline.load(repositoryRoot.appendingPathComponent("scenarios/\(name).json").path)
+      func pages() async throws -> (report: String, notebook: String, streamed: Bool) {
+        let output = try await pipeline.run(
+          loaded, paths: paths, seed: 3, reserveConfidences: RunSummary.reserveCurveConfidences, streaming: true)
+        return (
+          HTMLReport.render(output.summary, scenario: loaded.scenario, version: "test"),
+          try Notebook.render(output.summary, scenario: loaded.scenario, version: "test"), output.resultIfKept == nil
+        )
+      }
+      let onePass = try await pages()
+      XCTAssertFalse(onePass.streamed, name)
+      pipeline.streamingBudget = StreamingBudget.tiny(
+        chunkPaths: 12 * Simulator.blockSize, histogramBytes: 1 << 12, collectedBytes: 1 << 14)
+      let streamed = try await pages()
+      XCTAssertTrue(streamed.streamed, name)
+      XCTAssertEqual(streamed.report, onePass.report, name)
+      XCTAssertEqual(streamed.notebook, onePass.notebook, name)
+    }
+  }
 }
