@@ -26,8 +26,7 @@ extension RunPipeline {
       run.extraConfidences = AssertionCheck.reserveConfidences(assertions)
       return try await Self.streaming(run, reporter) { output in
         let summary = RunSummary(
-          output.statistics, scenario: loaded.scenario, seed: seed,
-          reserveConfidences: RunSummary.defaultReserveConfidences,
+          output, scenario: loaded.scenario, seed: seed, reserveConfidences: RunSummary.defaultReserveConfidences,
           shortfallConfidences: RunSummary.defaultShortfallConfidences)
         return RunOutput(
           loaded: loaded, result: nil, summary: summary,

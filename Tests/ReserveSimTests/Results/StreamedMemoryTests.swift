@@ -107,6 +107,8 @@ final class StreamedMemoryTests: XCTestCase {
     let checked = try await pipeline.check(loaded, assertions: loaded.scenario.assertions, paths: paths, seed: 5)
     XCTAssertNil(checked.resultIfKept)
     XCTAssertEqual(checked.checks, checkedOnce.checks)
+    XCTAssertEqual(checked.summary.headline, checkedOnce.summary.headline, "the chance's margin over groups")
+    XCTAssertEqual(try SummaryJSON.encode(checked.summary), try SummaryJSON.encode(checkedOnce.summary))
     XCTAssertTrue(checked.checks.contains { if case .requiredReserve = $0.assertion.metric { true } else { false } })
   }
 
