@@ -9,9 +9,10 @@ extension RunPipeline {
   /// (simulating only the new ones) until every verdict is conclusive or `maxPaths` is reached
   /// (`Simulator.check`). Progress is the share of `maxPaths` (or of the first round's paths) simulated.
   ///
-  /// One round too large for `streamingBudget.onePassBytes` is streamed (`StreamedRun`, with the assertions'
-  /// confidences selected too): the same verdicts and headline, no `result`. `--auto-paths` (`maxPaths`) grows one
-  /// result and is not streamed.
+  /// A round too large for `streamingBudget.onePassBytes` is streamed (`StreamedRun`, with the assertions'
+  /// confidences selected too): the same verdicts and headline, no `result`. With `maxPaths`, when twice the largest
+  /// round would not fit that budget, every round is a streamed run of all its paths (N, 2N, 4N, … as before: the
+  /// same rounds and verdicts, about twice the simulation in all, memory that does not grow with paths).
   /// - Returns: the last round's result (nil when streamed), its summary and the verdicts.
   public func check(
     _ loaded: LoadedScenario, assertions: [Assertion], paths: Int? = nil, seed: UInt64? = nil,
@@ -19,18 +20,31 @@ extension RunPipeline {
   ) async throws -> RunOutput {
     let reporter = ProgressReporter(progress)
     let (paths, seed, streams) = try compile(
-      loaded, paths: paths, seed: seed, growingTo: maxPaths, streaming: maxPaths == nil, reporter: reporter)
+      loaded, paths: paths, seed: seed, growingTo: maxPaths, streaming: true, reporter: reporter)
     if streams {
-      var run = StreamedRun(
-        scenario: loaded.scenario, paths: paths, seed: seed, simulator: simulator, budget: streamingBudget)
-      run.extraConfidences = AssertionCheck.reserveConfidences(assertions)
-      return try await Self.streaming(run, reporter) { output in
-        let summary = RunSummary(
-          output, scenario: loaded.scenario, seed: seed, reserveConfidences: RunSummary.defaultReserveConfidences,
-          shortfallConfidences: RunSummary.defaultShortfallConfidences)
-        return RunOutput(
-          loaded: loaded, result: nil, summary: summary,
-          checks: AssertionCheck.evaluate(assertions, streamed: output))
+      let (simulator, budget) = (self.simulator, streamingBudget)
+      let limit = max(paths, maxPaths ?? paths)
+      return try await Self.simulating(reporter) { flag in
+        var count = paths
+        while true {
+          var run = StreamedRun(
+            scenario: loaded.scenario, paths: count, seed: seed, simulator: simulator, budget: budget)
+          run.extraConfidences = AssertionCheck.reserveConfidences(assertions)
+          let output = try run.run(
+            progress: { reporter.report(.simulating, $0.share, pass: $0.pass, passes: $0.passes) }, cancellation: flag)
+          let checks = AssertionCheck.evaluate(assertions, streamed: output)
+          if count < limit && checks.contains(where: { !$0.verdict.isConclusive }) {
+            count = min(limit, 2 * count)
+            continue
+          }
+          return try Self.summarising(reporter, flag) {
+            let summary = RunSummary(
+              output, scenario: loaded.scenario, seed: seed,
+              reserveConfidences: RunSummary.defaultReserveConfidences,
+              shortfallConfidences: RunSummary.defaultShortfallConfidences)
+            return RunOutput(loaded: loaded, result: nil, summary: summary, checks: checks)
+          }
+        }
       }
     }
     let limit = Double(max(paths, maxPaths ?? paths))

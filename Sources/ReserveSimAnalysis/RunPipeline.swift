@@ -151,8 +151,9 @@ public struct RunPipeline: Sendable {
   /// - Parameters:
   ///   - heldAtOnce: how many results of that many paths are held at once (`compare`: two).
   ///   - growingTo: the most paths the run may grow to (`check` with `maxPaths`).
-  ///   - streaming: whether the run may be streamed (`StreamingBudget.streams`): its memory is then the streamed
-  ///     run's, which does not grow with paths.
+  ///   - streaming: whether the run may be streamed (`StreamingBudget.streams`; a growing run when twice its largest
+  ///     round would not fit the one-pass budget): its memory is then the streamed run's at its largest round,
+  ///     which does not grow with paths.
   /// - Returns: the paths, the seed, and whether the run streams.
   func compile(
     _ loaded: LoadedScenario, paths: Int?, seed: UInt64?, heldAtOnce: Int = 1, growingTo: Int? = nil,
@@ -170,9 +171,13 @@ public struct RunPipeline: Sendable {
       if let error = Self.nestingError(loaded, paths: total) { throw error }
     }
     let simulator = simulator ?? self.simulator
-    let streams = streaming && streamingBudget.streams(loaded.scenario, paths: count, simulator: simulator)
+    // A run that grows (`check --auto-paths`) holds up to twice its last round's paths in one pass.
+    let largest = growingTo.map { max($0, count) } ?? count
+    let streams =
+      streaming
+      && streamingBudget.streams(loaded.scenario, paths: growingTo == nil ? count : 2 * largest, simulator: simulator)
     if streams {
-      try streamingBudget.estimate(for: loaded.scenario, paths: count, simulator: simulator).check()
+      try streamingBudget.estimate(for: loaded.scenario, paths: largest, simulator: simulator).check()
     } else {
       try simulator.checkMemory(for: loaded.scenario, paths: count, heldAtOnce: heldAtOnce, growingTo: growingTo)
     }

@@ -23,13 +23,12 @@ final class MemoryRefusalTests: XCTestCase {
     XCTAssertLessThan(seconds, 20)
   }
 
-  /// Commands that hold more than one result count them: compare holds two runs, check --auto-paths may grow
-  /// to --max-paths and holds the result twice while adding paths.
+  /// Commands that hold more than one result count them: compare holds two runs. (`check --auto-paths`, which
+  /// holds its result twice while adding paths, streams its rounds instead when that would not fit: issue #23.)
   func testCommandsThatHoldSeveralResultsCountThem() throws {
     let baseline = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-2020-baseline.json").path
     for arguments in [
-      ["compare", baseline, baseline, "--paths", "900000000", "--set", "years=100"],
-      ["check", baseline, "--auto-paths", "--max-paths", "1000000000", "--set", "years=100"],
+      ["compare", baseline, baseline, "--paths", "900000000", "--set", "years=100"]
     ] {
       let outcome = try CommandLineRunner.run(arguments)
       XCTAssertEqual(outcome.status, 2, outcome.stderr)

@@ -112,6 +112,31 @@ final class StreamedMemoryTests: XCTestCase {
     XCTAssertTrue(checked.checks.contains { if case .requiredReserve = $0.assertion.metric { true } else { false } })
   }
 
+  /// `check --auto-paths` whose rounds would not fit the one-pass budget streams each round: the same rounds (the
+  /// last one's path count), verdicts and summary as growing one result.
+  func testAutoPathsStreamsItsRoundsToTheSameVerdicts() async throws {
+    var pipeline = RunPipeline(simulator: Simulator(threads: 2))
+    let loaded = try pipeline.load(baselineFile)
+    // Thresholds near the estimates, so the first rounds are inconclusive and the paths double.
+    let assertions = [
+      Assertion(name: "ruin", metric: .ruinProbability(withinYears: 10), atMost: 0.56),
+      Assertion(name: "reserve", metric: .requiredReserve(confidence: 0.9), atMost: 80_000_000),
+    ]
+    let grown = try await pipeline.check(loaded, assertions: assertions, paths: 500, seed: 8, maxPaths: 8_000)
+    XCTAssertNotNil(grown.resultIfKept)
+    XCTAssertGreaterThan(grown.summary.paths, 500, "the first round was inconclusive")
+    pipeline.streamingBudget = StreamingBudget.tiny(histogramBytes: 1 << 10, collectedBytes: 1 << 12)
+    let streamed = try await pipeline.check(loaded, assertions: assertions, paths: 500, seed: 8, maxPaths: 8_000)
+    XCTAssertNil(streamed.resultIfKept)
+    XCTAssertEqual(streamed.summary.paths, grown.summary.paths)
+    XCTAssertEqual(streamed.checks, grown.checks)
+    // What check shows: the verdicts and the headline. (The yearly flow means of a grown result add its rounds'
+    // sums round by round, so their last digits differ from one run's; check prints none of them.)
+    XCTAssertEqual(streamed.summary.headline, grown.summary.headline)
+    XCTAssertEqual(streamed.summary.ruinProbability, grown.summary.ruinProbability)
+    XCTAssertEqual(streamed.summary.requiredReserve, grown.summary.requiredReserve)
+  }
+
   /// The report and the notebook read only the summary, at the reserve curve's confidences: streamed, they are the
   /// one-pass pages, for a plain file and for one with groups.
   func testTheReportAndTheNotebookStreamToTheSamePages() async throws {
