@@ -1,0 +1,73 @@
+import Dispatch
+import ReserveSimEngine
+
+/// A streamed run's work for estimates drawn per group (SPEC §22): the bootstraps over groups, their guesses from
+/// the first chunk, and the design effect that widens the bins' speculation when paths share their estimates.
+extension StreamedRun {
+  /// The bootstraps over groups of the needs, and with a minimum of the needs for it (SPEC §22), sharing one draw of
+  /// the resamples; each may keep a tenth of `budget.collectedBytes` of needs (on top of the bins' selection, which
+  /// keeps the whole, so that speculation has room for the wide ranges of paths that share their estimates).
+  func groupBootstraps(inner: Int, confidences: [Double], hasMinimum: Bool) -> [GroupBootstrapSelection] {
+    let weights = GroupBootstrapSelection.Weights(groups: paths / inner)
+    let limit = budget.collectedBytes / 10 / GroupBootstrapSelection.bytesPerCollectedNeed
+    return (0..<(hasMinimum ? 2 : 1)).map { _ in
+      GroupBootstrapSelection(
+        paths: paths, inner: inner, confidences: confidences, weights: weights, collectLimit: limit)
+    }
+  }
+
+  /// How much more a count of the first chunk's values below a quantile varies than among independent values, per
+  /// variable, when paths share their estimates by groups of `inner` (SPEC §22): Var_j(c_j) / (n·p(1 − p)) for the
+  /// groups' counts c_j below the chunk's quantile p, the largest over p = 5%, 25%, 50%, 75%, 95%; 1 with fewer
+  /// than 10 whole groups in the chunk (no estimate).
+  static func designEffects(_ chunk: SimulationResult, variables: Int, inner: Int) -> [Double] {
+    let groups = chunk.paths / inner
+    var effects = [Double](repeating: 1, count: variables)
+    guard groups >= 10 else { return effects }
+    effects.withUnsafeMutableBufferPointer { effects in
+      let effects = effects
+      fold(chunk, variables: variables) { variable, values in
+        // In key order (`RadixSort.key`), a total order with the NaNs of an overflowing run.
+        let keys = values.map(RadixSort.key)
+        let sorted = keys.sorted()
+        var largest = 1.0
+        for p in [0.05, 0.25, 0.5, 0.75, 0.95] {
+          let place = sorted[Int(p * Double(values.count))]
+          let counts = (0..<groups).map { j in Double(keys[j * inner..<(j + 1) * inner].filter { $0 < place }.count) }
+          let mean = counts.reduce(0, +) / Double(groups)
+          let variance = counts.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(groups - 1)
+          largest = max(largest, variance / (Double(inner) * p * (1 - p)))
+        }
+        effects[variable] = largest
+      }
+    }
+    return effects
+  }
+
+  /// The bootstraps' guesses from the run's first chunk (`GroupBootstrapSelection.speculate`), and the first chunk's
+  /// needs in the guessed bins kept.
+  static func speculate(_ bootstraps: [GroupBootstrapSelection], firstChunk chunk: SimulationResult) {
+    guard !bootstraps.isEmpty else { return }
+    chunk.requiredReserve.withUnsafeBufferPointer { needs in
+      chunk.minimumNeed.withUnsafeBufferPointer { minimum in
+        DispatchQueue.concurrentPerform(iterations: bootstraps.count) { b in
+          let values = b == 0 ? needs : minimum
+          bootstraps[b].speculate(firstChunk: values)
+          bootstraps[b].keepGuessed(values, firstPath: 0)
+        }
+      }
+    }
+  }
+
+  /// Adds a chunk's needs (and needs for the minimum) to the bootstraps' pass, the two side by side.
+  static func add(_ chunk: SimulationResult, firstPath: Int, to bootstraps: [GroupBootstrapSelection]) {
+    guard !bootstraps.isEmpty else { return }
+    chunk.requiredReserve.withUnsafeBufferPointer { needs in
+      chunk.minimumNeed.withUnsafeBufferPointer { minimum in
+        DispatchQueue.concurrentPerform(iterations: bootstraps.count) { b in
+          bootstraps[b].add(b == 0 ? needs : minimum, firstPath: firstPath)
+        }
+      }
+    }
+  }
+}
