@@ -126,8 +126,13 @@ final class StreamedMemoryTests: XCTestCase {
     XCTAssertNotNil(grown.resultIfKept)
     XCTAssertGreaterThan(grown.summary.paths, 500, "the first round was inconclusive")
     pipeline.streamingBudget = StreamingBudget.tiny(histogramBytes: 1 << 10, collectedBytes: 1 << 12)
-    let streamed = try await pipeline.check(loaded, assertions: assertions, paths: 500, seed: 8, maxPaths: 8_000)
+    let reports = Recorder()
+    let streamed = try await pipeline.check(
+      loaded, assertions: assertions, paths: 500, seed: 8, maxPaths: 8_000, progress: { reports.append($0) })
     XCTAssertNil(streamed.resultIfKept)
+    let passes = reports.reports.filter { $0.stage == .simulating }.map(\.pass)
+    XCTAssertEqual(passes, passes.sorted(), "the rounds' passes never go back")
+    XCTAssertGreaterThan(passes.last ?? 0, 2, "several rounds of passes")
     XCTAssertEqual(streamed.summary.paths, grown.summary.paths)
     XCTAssertEqual(streamed.checks, grown.checks)
     // What check shows: the verdicts and the headline. (The yearly flow means of a grown result add its rounds'
