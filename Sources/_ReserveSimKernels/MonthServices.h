@@ -127,6 +127,58 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
   return changes;
 }
 
+/// rs_service_lanes for `count` (2 … 4, a constant at each call) plain services at once — not dated, the plan's
+/// costs, at most two sets of active events — reading each lane's flow, paid sum and set once: the same operations
+/// service after service, so the same bits. Bit s of flags[lane] is service s's change; returns the changes' or.
+RS_INLINE int32_t RS_NAME(rs_plain_services_lanes)(
+    int32_t lanes, int32_t month, const RS_NAME(rs_service_pass) *services, int count) {
+  int32_t changes = 0;
+  const int32_t *restrict active = services[0].active;
+  double *restrict flow = services[0].flow, *restrict paidSum = services[0].paidSum;
+  uint8_t *restrict flags = services[0].flags;
+  double *restrict clock[4];
+  const int32_t *restrict payStart[4], *restrict payEnd[4];
+  const double *restrict scale[4];
+  double cost[4], added0[4], added1[4];
+  for (int s = 0; s < count; s++) {
+    clock[s] = services[s].clock;
+    payStart[s] = services[s].payStart;
+    payEnd[s] = services[s].payEnd;
+    scale[s] = services[s].scale;
+    cost[s] = services[s].cost;
+    added0[s] = services[s].added0;
+    added1[s] = services[s].added1;
+  }
+#pragma clang loop vectorize(assume_safety)
+  for (int32_t lane = 0; lane < lanes; lane++) {
+    const int32_t set = active[lane];
+    double laneFlow = flow[lane], lanePaid = paidSum[lane];
+    int32_t flag = 0;
+    for (int s = 0; s < count; s++) {
+      const int32_t start = payStart[s][lane];
+      const int donated = start == 0;
+      const double left = clock[s][lane] - (set ? added1[s] : added0[s]);
+      clock[s][lane] = donated ? left : clock[s][lane];
+      const int paying = !donated & (start <= month);
+      const double laneScale = scale[s][lane];
+      const int32_t change = (donated & (left <= 0)) | (paying & (month == payEnd[s][lane]));
+      const double paid = paying ? cost[s] * laneScale : 0.0;
+      laneFlow -= paid;
+      lanePaid += paid;
+      flag |= change << s;
+    }
+    flow[lane] = laneFlow;
+    paidSum[lane] = lanePaid;
+    flags[lane] = (uint8_t)flag;
+    changes |= flag;
+  }
+  return changes;
+}
+
+static void RS_NAME(rs_service_rare_steps)(
+    const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state, const int32_t *active,
+    int32_t s, const int32_t *list, int32_t n, const uint8_t *bits, uint8_t *lost, ptrdiff_t lostStride);
+
 static void RS_NAME(rs_pay_services)(
     const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state,
     const int32_t *activeEvents, const double *trafficCost, const double *inflationLevel, double *cashFlow,
@@ -134,6 +186,38 @@ static void RS_NAME(rs_pay_services)(
   const int32_t lanes = at->lanes, month = at->month;
   const int32_t *restrict active = activeEvents;
   uint8_t *flags = RS_FLAGS(at);
+  int fusable = plan->count >= 2 && plan->count <= 4 && !plan->lanes && plan->sets >= 1 && plan->sets <= 2;
+  for (int32_t s = 0; fusable && s < plan->count; s++) fusable = !plan->dated[s];
+  if (fusable) {
+    // Two to four plain services (the PyPI files' three): one pass over the lanes, then each one's rare steps.
+    RS_NAME(rs_service_pass) services[4];
+    for (int32_t s = 0; s < plan->count; s++) {
+      const ptrdiff_t row = s * at->stride;
+      const double *added = plan->addedHazard + s * plan->sets;
+      services[s] = (RS_NAME(rs_service_pass)){
+          .cost = plan->cost[s],
+          .scale = plan->scalesWithTraffic[s] ? trafficCost : inflationLevel,
+          .added0 = added[0],
+          .added1 = added[plan->sets > 1],
+          .active = active,
+          .clock = state->clock + row,
+          .payStart = state->payStart + row,
+          .payEnd = state->payEnd + row,
+          .flow = cashFlow,
+          .paidSum = serviceSum,
+          .flags = flags};
+    }
+    const int32_t changes = plan->count == 2   ? RS_NAME(rs_plain_services_lanes)(lanes, month, services, 2)
+                            : plan->count == 3 ? RS_NAME(rs_plain_services_lanes)(lanes, month, services, 3)
+                                               : RS_NAME(rs_plain_services_lanes)(lanes, month, services, 4);
+    if (!changes) return;
+    int32_t *list = RS_LIST(at);
+    const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
+    for (int32_t s = 0; s < plan->count; s++) {
+      if (changes >> s & 1) RS_NAME(rs_service_rare_steps)(at, plan, state, active, s, list, n, flags, lost, lostStride);
+    }
+    return;
+  }
   for (int32_t s = 0; s < plan->count; s++) {
     const ptrdiff_t row = s * at->stride;
     const int dated = plan->dated[s];
@@ -205,44 +289,57 @@ static void RS_NAME(rs_pay_services)(
     if (!changes) continue;
     int32_t *list = RS_LIST(at);
     const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
-    for (int32_t i = 0; i < n; i++) {
-      const int32_t lane = list[i];
-      if (state->payStart[row + lane] == 0) {
-        int32_t first;
-        if (state->clock[row + lane] <= 0) {
-          // Lost this month: the donor covers m … m+n; paid from m+n+1 until a new donor is found.
-          first = month + (own ? own->noticeMonths[row + lane] : plan->noticeMonths[s]) + 1;
-        } else {
-          // The agreement's last month (SPEC §12): one draw renews it for 12k months or ends the donation.
-          uint32_t w[4];
-          RS_NAME(rs_words)(at, lane, month, 0x05000000u | (uint32_t)s, w);
-          const double multiplier =
-              plan->sets == 0 ? state->agreementMultiplier[lane] : plan->setAgreementMultiplier[active[lane]];
-          const double renewal = (own ? own->agreementRenewal[row + lane] : plan->agreementRenewal[s]) * multiplier;
-          if (rs_unit53(w[0], w[1]) < (renewal < 1 ? renewal : 1)) {
-            state->agreementEnd[row + lane] = month + plan->renewalMonths[s];
-            continue;
-          }
-          first = month + 1;
-        }
-        state->agreementEnd[row + lane] = 0;
-        state->payStart[row + lane] = first;
-        if (state->firstPaid) {
-          // SPEC §21's m_L: later losses of the same service do not restart the clock.
-          int32_t *firstPaid = state->firstPaid + s * state->firstPaidStride + lane;
-          if (*firstPaid == 0) *firstPaid = first;
-        }
-        state->payEnd[row + lane] =
-            first
-            + RS_NAME(rs_geometric_wait)(
-                state->replacementDraw[row + lane],
-                own ? own->logNoReplacement[row + lane] : plan->logNoReplacement[s])
-            - 1;
-        if (lost) lost[s * lostStride + lane] = 1;
+    RS_NAME(rs_service_rare_steps)(at, plan, state, active, s, list, n, NULL, lost, lostStride);
+  }
+}
+
+/// Service s's rare steps in the month, for the lanes in `list` (ascending) whose vectorised pass flagged them — with
+/// `bits`, only those whose bit s is set there: a loss, an agreement's last month (renewed or ended), or the last
+/// paid month (a new donor from the next month).
+static void RS_NAME(rs_service_rare_steps)(
+    const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state, const int32_t *active,
+    int32_t s, const int32_t *list, int32_t n, const uint8_t *bits, uint8_t *lost, ptrdiff_t lostStride) {
+  const int32_t month = at->month;
+  const ptrdiff_t row = s * at->stride;
+  const rs_service_lanes *own = plan->lanes;
+  for (int32_t i = 0; i < n; i++) {
+    const int32_t lane = list[i];
+    if (bits && !(bits[lane] >> s & 1)) continue;
+    if (state->payStart[row + lane] == 0) {
+      int32_t first;
+      if (state->clock[row + lane] <= 0) {
+        // Lost this month: the donor covers m … m+n; paid from m+n+1 until a new donor is found.
+        first = month + (own ? own->noticeMonths[row + lane] : plan->noticeMonths[s]) + 1;
       } else {
-        // The last paid month: a new donor from the next month.
-        RS_NAME(rs_start_donation)(at, state, s, lane, month + 1);
+        // The agreement's last month (SPEC §12): one draw renews it for 12k months or ends the donation.
+        uint32_t w[4];
+        RS_NAME(rs_words)(at, lane, month, 0x05000000u | (uint32_t)s, w);
+        const double multiplier =
+            plan->sets == 0 ? state->agreementMultiplier[lane] : plan->setAgreementMultiplier[active[lane]];
+        const double renewal = (own ? own->agreementRenewal[row + lane] : plan->agreementRenewal[s]) * multiplier;
+        if (rs_unit53(w[0], w[1]) < (renewal < 1 ? renewal : 1)) {
+          state->agreementEnd[row + lane] = month + plan->renewalMonths[s];
+          continue;
+        }
+        first = month + 1;
       }
+      state->agreementEnd[row + lane] = 0;
+      state->payStart[row + lane] = first;
+      if (state->firstPaid) {
+        // SPEC §21's m_L: later losses of the same service do not restart the clock.
+        int32_t *firstPaid = state->firstPaid + s * state->firstPaidStride + lane;
+        if (*firstPaid == 0) *firstPaid = first;
+      }
+      state->payEnd[row + lane] =
+          first
+          + RS_NAME(rs_geometric_wait)(
+              state->replacementDraw[row + lane],
+              own ? own->logNoReplacement[row + lane] : plan->logNoReplacement[s])
+          - 1;
+      if (lost) lost[s * lostStride + lane] = 1;
+    } else {
+      // The last paid month: a new donor from the next month.
+      RS_NAME(rs_start_donation)(at, state, s, lane, month + 1);
     }
   }
 }
