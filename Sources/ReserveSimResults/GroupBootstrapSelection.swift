@@ -180,8 +180,7 @@ package final class GroupBootstrapSelection: @unchecked Sendable {
       let above = (0..<wholeGroups).map { j -> Double in
         Double(keys[j * inner..<(j + 1) * inner].filter { $0 > place }.count) / Double(inner)
       }
-      let mean = above.reduce(0, +) / Double(wholeGroups)
-      let variance = above.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(wholeGroups - 1)
+      let variance = GroupShares.variance(above, mean: above.reduce(0, +) / Double(wholeGroups))
       let margin =
         6 * (variance / groups).squareRoot() + 6 * (c * (1 - c) / Double(n)).squareRoot() + 1 / Double(n)
       let low = sorted[max(0, Int(((c - margin) * Double(n)).rounded(.down)) - 1)]

@@ -34,8 +34,7 @@ extension StreamedRun {
         for p in [0.05, 0.25, 0.5, 0.75, 0.95] {
           let place = sorted[Int(p * Double(values.count))]
           let counts = (0..<groups).map { j in Double(keys[j * inner..<(j + 1) * inner].filter { $0 < place }.count) }
-          let mean = counts.reduce(0, +) / Double(groups)
-          let variance = counts.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(groups - 1)
+          let variance = GroupShares.variance(counts, mean: counts.reduce(0, +) / Double(groups))
           largest = max(largest, variance / (Double(inner) * p * (1 - p)))
         }
         effects[variable] = largest
@@ -47,25 +46,28 @@ extension StreamedRun {
   /// The bootstraps' guesses from the run's first chunk (`GroupBootstrapSelection.speculate`), and the first chunk's
   /// needs in the guessed bins kept.
   static func speculate(_ bootstraps: [GroupBootstrapSelection], firstChunk chunk: SimulationResult) {
-    guard !bootstraps.isEmpty else { return }
-    chunk.requiredReserve.withUnsafeBufferPointer { needs in
-      chunk.minimumNeed.withUnsafeBufferPointer { minimum in
-        DispatchQueue.concurrentPerform(iterations: bootstraps.count) { b in
-          let values = b == 0 ? needs : minimum
-          bootstraps[b].speculate(firstChunk: values)
-          bootstraps[b].keepGuessed(values, firstPath: 0)
-        }
-      }
+    forEach(bootstraps, of: chunk) { bootstrap, needs in
+      bootstrap.speculate(firstChunk: needs)
+      bootstrap.keepGuessed(needs, firstPath: 0)
     }
   }
 
-  /// Adds a chunk's needs (and needs for the minimum) to the bootstraps' pass, the two side by side.
+  /// Adds a chunk's needs (and needs for the minimum) to the bootstraps' pass.
   static func add(_ chunk: SimulationResult, firstPath: Int, to bootstraps: [GroupBootstrapSelection]) {
+    forEach(bootstraps, of: chunk) { $0.add($1, firstPath: firstPath) }
+  }
+
+  /// Calls `body` with the bootstrap of the needs and the chunk's needs, and with the bootstrap of the needs for the
+  /// minimum and those, side by side.
+  private static func forEach(
+    _ bootstraps: [GroupBootstrapSelection], of chunk: SimulationResult,
+    _ body: (GroupBootstrapSelection, UnsafeBufferPointer<Double>) -> Void
+  ) {
     guard !bootstraps.isEmpty else { return }
     chunk.requiredReserve.withUnsafeBufferPointer { needs in
       chunk.minimumNeed.withUnsafeBufferPointer { minimum in
         DispatchQueue.concurrentPerform(iterations: bootstraps.count) { b in
-          bootstraps[b].add(b == 0 ? needs : minimum, firstPath: firstPath)
+          body(bootstraps[b], b == 0 ? needs : minimum)
         }
       }
     }
