@@ -87,7 +87,7 @@ public struct AssertionCheck: Sendable, Equatable {
       belowMinimumPathsByYear: RunSummary.cumulativeByYear(firstMonths: result.belowMinimumMonth, years: result.years),
       needs: OrderStatistics(sorted: needsReserve ? result.requiredReserve.sorted() : []),
       minimumNeeds: OrderStatistics(sorted: needsMinimumReserve ? result.minimumNeed.sorted() : []))
-    if let inner = result.scenario.simulation.nested?.inner, result.paths % inner == 0, result.paths / inner >= 2 {
+    if let inner = RunSummary.groupSize(result.scenario, paths: result.paths) {
       // Estimates drawn per group (SPEC §22): intervals over the groups.
       evidence.groups = _Evidence.Groups(
         ruin: GroupShares(firstMonths: result.firstRuinMonth, inner: inner, years: result.years),

@@ -11,8 +11,7 @@ struct GroupTallies {
   let inner: Int
   let groups: Int
   let years: Int
-  /// The confidences whose r_j(c) are kept (`NestedSummary.groupReserveConfidences`) and their ranks ⌈cn⌉.
-  let confidences: [Double]
+  /// The ranks ⌈cn⌉ of the confidences whose r_j(c) are kept (`NestedSummary.groupReserveConfidences`).
   private let ranks: [Int]
   private var ruinedInYear: [Int32]
   private var belowMinimumInYear: [Int32]?
@@ -26,11 +25,12 @@ struct GroupTallies {
     self.inner = inner
     groups = paths / inner
     self.years = years
-    confidences = NestedSummary.groupReserveConfidences(reserveConfidences, inner: inner)
-    ranks = confidences.map { Quantiles.ceilRank($0, of: inner) }
+    ranks = NestedSummary.groupReserveConfidences(reserveConfidences, inner: inner).map {
+      Quantiles.ceilRank($0, of: inner)
+    }
     ruinedInYear = [Int32](repeating: 0, count: groups * years)
     belowMinimumInYear = hasMinimum ? ruinedInYear : nil
-    reserves = confidences.map { _ in [Double](repeating: 0, count: paths / inner) }
+    reserves = [[Double]](repeating: [Double](repeating: 0, count: paths / inner), count: ranks.count)
     pending.reserveCapacity(inner)
   }
 

@@ -2,6 +2,13 @@ import ReserveSimEngine
 import ReserveSimScenario
 
 extension RunSummary {
+  /// The paths per group n when a run of `paths` paths of `scenario` has its intervals over groups (SPEC §22): the
+  /// file draws per group and the paths make two whole groups or more; nil otherwise.
+  static func groupSize(_ scenario: Scenario, paths: Int) -> Int? {
+    guard let inner = scenario.simulation.nested?.inner, paths % inner == 0, paths / inner >= 2 else { return nil }
+    return inner
+  }
+
   /// With estimates drawn per group of `inner` paths (SPEC §22): intervals over the J independent groups rather
   /// than the paths — ruin's and the minimum's standard error sd(p_j)/√J with p̄ ± t₀.₉₇₅,J−1·sd(p_j)/√J, the
   /// reserves' by a bootstrap over groups — and how sure the answers are (`NestedSummary`).

@@ -157,7 +157,7 @@ public struct RunSummary: Sendable {
       PathStatistics(result, shortfallConfidences: shortfallConfidences), scenario: result.scenario,
       seed: result.seed, reserveConfidences: reserveConfidences, shortfallConfidences: shortfallConfidences)
     uncertainty = ranksUncertainty ? UncertaintyRanking.rank(result) : []
-    if let inner = result.scenario.simulation.nested?.inner, paths % inner == 0, paths / inner >= 2 {
+    if let inner = Self.groupSize(result.scenario, paths: paths) {
       summariseGroups(result, inner: inner, reserveConfidences: reserveConfidences)
     }
   }

@@ -123,8 +123,8 @@ package struct StreamedRun: Sendable {
         count: paths, ranks: needRanks,
         tailStarts: shortfallConfidences.map { paths - RunSummary.worstCount($0, of: paths) }))
     if hasMinimum { requests.append(BinnedSelection.Request(count: paths, ranks: needRanks)) }
-    let inner = scenario.simulation.nested?.inner ?? 0
-    let nested = inner > 0 && paths % inner == 0 && paths / inner >= 2
+    let groupSize = RunSummary.groupSize(scenario, paths: paths)
+    let nested = groupSize != nil, inner = groupSize ?? 1
     let selection = BinnedSelection(
       requests, histogramBytes: budget.histogramBytes, collectedBytes: budget.collectedBytes)
 
