@@ -125,6 +125,9 @@ static void RS_NAME(rs_parameter_draws)(
 // month (SPEC §3–§7); `PathBlockKernel` runs it.
 #include "MonthShared.h"
 #include "Ziggurat.h"
+#ifdef RS_ZIGGURAT_AVX2
+#include "ZigguratAVX2.h"
+#endif
 #include "MonthFactors.h"
 #include "MonthEvents.h"
 #include "MonthMoney.h"

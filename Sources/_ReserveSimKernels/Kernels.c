@@ -88,7 +88,9 @@ struct rs_kernel_table {
 #if defined(__x86_64__)
 #pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
 #define RS_SUFFIX _avx2
+#define RS_ZIGGURAT_AVX2
 #include "KernelBody.h"
+#undef RS_ZIGGURAT_AVX2
 #undef RS_SUFFIX
 #pragma clang attribute pop
 

@@ -1,56 +1,104 @@
 // The factors' pass (SPEC §2): the shocks of a block's months (Philox words, the ziggurat) and each factor's log
 // random walk and level. Compiled once per instruction-set level from KernelBody.h.
 
+/// The normals a chunk's fast path refused, waiting for rs_zig_retries: the path and slot (factor) that address
+/// each one's retry stream, the word it goes on from, and where its value lands in the month's rows.
+struct RS_NAME(rs_zig_queue) {
+  int32_t count;
+  uint32_t path[4 * 256], slot[4 * 256], word[4 * 256];
+  int32_t at[4 * 256], pending[4 * 256];
+  double value[4 * 256];
+};
+
+RS_INLINE void RS_NAME(rs_zig_enqueue)(
+    struct RS_NAME(rs_zig_queue) *queue, uint32_t path, uint32_t slot, uint32_t word, int32_t at) {
+  const int32_t k = queue->count++;
+  queue->path[k] = path;
+  queue->slot[k] = slot;
+  queue->word[k] = word;
+  queue->at[k] = at;
+}
+
+/// The fast path of lanes [first, first + n) of one month (n ≤ 256), by the plain loop the compiler vectorises:
+/// the accepted normals into their rows, the refused ones queued.
+RS_INLINE void RS_NAME(rs_zig_fast_lanes)(
+    uint32_t key0, uint32_t key1, uint32_t firstPath, int32_t first, int32_t n, uint32_t month, double *z,
+    ptrdiff_t factorStride, struct RS_NAME(rs_zig_queue) *queue) {
+  uint32_t words[4][256];
+  uint8_t refused[256];
+  int32_t list[256];
+  // Four vectors of lanes in flight: one Philox round is a chain of dependent multiply, shift and xor.
+#pragma clang loop vectorize(assume_safety) interleave_count(4)
+  for (int32_t i = 0; i < n; i++) {
+    uint32_t w[4];
+    RS_NAME(rs_philox)(firstPath + (uint32_t)(first + i), month, 0x01000000u, 0, key0, key1, w);
+    double x0, x1, x2, x3;
+    const int ok0 = RS_NAME(rs_zig_fast)(w[0], &x0), ok1 = RS_NAME(rs_zig_fast)(w[1], &x1);
+    const int ok2 = RS_NAME(rs_zig_fast)(w[2], &x2), ok3 = RS_NAME(rs_zig_fast)(w[3], &x3);
+    z[first + i] = x0;
+    z[factorStride + first + i] = x1;
+    z[2 * factorStride + first + i] = x2;
+    z[3 * factorStride + first + i] = x3;
+    words[0][i] = w[0];
+    words[1][i] = w[1];
+    words[2][i] = w[2];
+    words[3][i] = w[3];
+    refused[i] = (uint8_t)((ok0 ^ 1) | (ok1 ^ 1) << 1 | (ok2 ^ 1) << 2 | (ok3 ^ 1) << 3);
+  }
+  const int32_t flagged = RS_NAME(rs_flagged_lanes)(refused, n, list);
+  for (int32_t k = 0; k < flagged; k++) {
+    const int32_t i = list[k];
+    for (int32_t slot = 0; slot < 4; slot++) {
+      if (!(refused[i] >> slot & 1)) continue;
+      RS_NAME(rs_zig_enqueue)(
+          queue, firstPath + (uint32_t)(first + i), (uint32_t)slot, words[slot][i],
+          slot * (int32_t)factorStride + first + i);
+    }
+  }
+}
+
 static void RS_NAME(rs_factor_normals)(
     uint32_t key0, uint32_t key1, uint32_t firstPath, int32_t lanes, int32_t firstMonth, int32_t lastMonth,
     double *out, ptrdiff_t monthStride, ptrdiff_t factorStride) {
-  // The fast path for every lane and factor (vectorised), then the retries of the few normals it refused
-  // (bit k of a lane's flag byte: factor k), all of a month's at once.
+  // The fast path for every lane and factor (vectorised), then the retries of the few normals it refused, a
+  // chunk's at once; each retry is addressed by its path, month and slot, so their order does not matter.
   enum { chunk = 256 };
-  uint32_t words[4][chunk];
-  uint8_t refused[chunk];
-  int32_t list[chunk];
-  uint32_t retryPath[4 * chunk], retrySlot[4 * chunk], retryWord[4 * chunk];
-  int32_t retryAt[4 * chunk], pending[4 * chunk];
-  double retried[4 * chunk];
+  struct RS_NAME(rs_zig_queue) queue;
   for (int32_t m = firstMonth; m <= lastMonth; m++) {
     double *z = out + (ptrdiff_t)(m - firstMonth) * monthStride;
     for (int32_t first = 0; first < lanes; first += chunk) {
       const int32_t n = lanes - first < chunk ? lanes - first : chunk;
-      // Four vectors of lanes in flight: one Philox round is a chain of dependent multiply, shift and xor.
-#pragma clang loop vectorize(assume_safety) interleave_count(4)
-      for (int32_t i = 0; i < n; i++) {
-        uint32_t w[4];
-        RS_NAME(rs_philox)(firstPath + (uint32_t)(first + i), (uint32_t)m, 0x01000000u, 0, key0, key1, w);
-        double x0, x1, x2, x3;
-        const int ok0 = RS_NAME(rs_zig_fast)(w[0], &x0), ok1 = RS_NAME(rs_zig_fast)(w[1], &x1);
-        const int ok2 = RS_NAME(rs_zig_fast)(w[2], &x2), ok3 = RS_NAME(rs_zig_fast)(w[3], &x3);
-        z[first + i] = x0;
-        z[factorStride + first + i] = x1;
-        z[2 * factorStride + first + i] = x2;
-        z[3 * factorStride + first + i] = x3;
-        words[0][i] = w[0];
-        words[1][i] = w[1];
-        words[2][i] = w[2];
-        words[3][i] = w[3];
-        refused[i] = (uint8_t)((ok0 ^ 1) | (ok1 ^ 1) << 1 | (ok2 ^ 1) << 2 | (ok3 ^ 1) << 3);
-      }
-      const int32_t flagged = RS_NAME(rs_flagged_lanes)(refused, n, list);
-      int32_t count = 0;
-      for (int32_t k = 0; k < flagged; k++) {
-        const int32_t i = list[k];
-        for (int32_t slot = 0; slot < 4; slot++) {
-          if (!(refused[i] >> slot & 1)) continue;
-          retryPath[count] = firstPath + (uint32_t)(first + i);
-          retrySlot[count] = (uint32_t)slot;
-          retryWord[count] = words[slot][i];
-          retryAt[count] = slot * (int32_t)factorStride + first + i;
-          count++;
+      queue.count = 0;
+#ifdef RS_ZIGGURAT_AVX2
+      const int32_t whole = n & ~7;
+      for (int32_t i = 0; i < whole; i += 8) {
+        const uint32_t path = firstPath + (uint32_t)(first + i);
+        __m256i w[4];
+        uint32_t words[4][8];
+        int refused[4];
+        rs_avx2_philox8(path, (uint32_t)m, 0x01000000u, 0, key0, key1, w);
+        for (int slot = 0; slot < 4; slot++) {
+          _mm256_storeu_si256((__m256i *)words[slot], w[slot]);
+          refused[slot] = rs_avx2_zig_fast8(w[slot], words[slot], z + slot * factorStride + first + i);
+        }
+        if (__builtin_expect((refused[0] | refused[1] | refused[2] | refused[3]) == 0, 1)) continue;
+        for (int slot = 0; slot < 4; slot++) {
+          for (int bits = refused[slot]; bits; bits &= bits - 1) {
+            const int j = __builtin_ctz((unsigned)bits);
+            RS_NAME(rs_zig_enqueue)(
+                &queue, path + (uint32_t)j, (uint32_t)slot, words[slot][j], slot * (int32_t)factorStride + first + i + j);
+          }
         }
       }
-      if (count == 0) continue;
-      RS_NAME(rs_zig_retries)(key0, key1, (uint32_t)m, count, retryPath, retrySlot, retryWord, pending, retried);
-      for (int32_t k = 0; k < count; k++) z[retryAt[k]] = retried[k];
+      if (whole < n)
+        RS_NAME(rs_zig_fast_lanes)(key0, key1, firstPath, first + whole, n - whole, (uint32_t)m, z, factorStride, &queue);
+#else
+      RS_NAME(rs_zig_fast_lanes)(key0, key1, firstPath, first, n, (uint32_t)m, z, factorStride, &queue);
+#endif
+      if (queue.count == 0) continue;
+      RS_NAME(rs_zig_retries)(
+          key0, key1, (uint32_t)m, queue.count, queue.path, queue.slot, queue.word, queue.pending, queue.value);
+      for (int32_t k = 0; k < queue.count; k++) z[queue.at[k]] = queue.value[k];
     }
   }
 }
