@@ -78,8 +78,11 @@ static void RS_NAME(rs_factor_normals)(
       for (int32_t i = 0; i < whole; i += 8) {
         __m256i w[4];
         rs_avx2_philox8(firstPath + (uint32_t)(first + i), (uint32_t)m, 0x01000000u, 0, key0, key1, w);
+        for (int slot = 0; slot < 4; slot++) _mm256_storeu_si256((__m256i *)(words[slot] + i), w[slot]);
+        // A compiler barrier: the layers are then read back from memory, one byte load each, instead of taken out
+        // of the vectors (two operations each): measured 7.05 → 6.6 ns a lane-month.
+        __asm__ volatile("" ::: "memory");
         for (int slot = 0; slot < 4; slot++) {
-          _mm256_storeu_si256((__m256i *)(words[slot] + i), w[slot]);
           const uint64_t refused =
               (uint64_t)rs_avx2_zig_fast8(w[slot], words[slot] + i, z + slot * factorStride + first + i);
           refusedBits[slot][i >> 6] |= refused << (i & 63);
