@@ -48,11 +48,14 @@ static void RS_NAME(rs_apply_events)(
       int32_t *list = RS_LIST(at);
       const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
       const double *logNoStart = own && own->logNoStart ? own->logNoStart + row : 0;
+      // Vectorised over the list (a Philox block and a log each; the lanes' starts gathered and scattered).
+      const double planLogQ = plan->logNoStart[k];
+#pragma clang loop vectorize(assume_safety)
       for (int32_t i = 0; i < n; i++) {
         const int32_t lane = list[i];
         uint32_t w[4];
         RS_NAME(rs_words)(at, lane, month, 0x02000000u | (uint32_t)k, w);
-        const double logQ = logNoStart ? logNoStart[lane] : plan->logNoStart[k];
+        const double logQ = logNoStart ? logNoStart[lane] : planLogQ;
         starts[lane] = month + RS_NAME(rs_geometric_wait)(rs_unit53(w[0], w[1]), logQ) - 1;
       }
     }
