@@ -2,11 +2,13 @@
 // the rare steps (a loss, a renewal draw, a new donor) after the vectorised loop. Compiled once per instruction-set
 // level from KernelBody.h, after MonthShared.h.
 
-static void RS_NAME(rs_start_donation)(
-    const rs_block_month *at, const rs_services_state *state, int32_t service, int32_t lane, int32_t month) {
+/// A new donor for service `service` of lane `lane` from `month`: its loss clock and replacement draw; `cell` =
+/// service · stride + lane.
+RS_INLINE void RS_NAME(rs_start_donation)(
+    const rs_block_month *at, const rs_services_state *state, int32_t service, int32_t lane, ptrdiff_t cell,
+    int32_t month) {
   uint32_t w[4];
   RS_NAME(rs_words)(at, lane, month, 0x03000000u | (uint32_t)service, w);
-  const ptrdiff_t cell = service * at->stride + lane;
   state->clock[cell] = -RS_NAME(rs_log)(rs_unit53(w[0], w[1]));
   state->replacementDraw[cell] = rs_unit53(w[2], w[3]);
   state->payStart[cell] = 0;
@@ -178,6 +180,9 @@ RS_INLINE int32_t RS_NAME(rs_plain_services_lanes)(
 static void RS_NAME(rs_service_rare_steps)(
     const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state, const int32_t *active,
     int32_t s, const int32_t *list, int32_t n, const uint8_t *bits, uint8_t *lost, ptrdiff_t lostStride);
+static void RS_NAME(rs_plain_services_rare_steps)(
+    const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state, const int32_t *list,
+    int32_t n, const uint8_t *bits, uint8_t *lost, ptrdiff_t lostStride);
 
 static void RS_NAME(rs_pay_services)(
     const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state,
@@ -213,9 +218,7 @@ static void RS_NAME(rs_pay_services)(
     if (!changes) return;
     int32_t *list = RS_LIST(at);
     const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
-    for (int32_t s = 0; s < plan->count; s++) {
-      if (changes >> s & 1) RS_NAME(rs_service_rare_steps)(at, plan, state, active, s, list, n, flags, lost, lostStride);
-    }
+    RS_NAME(rs_plain_services_rare_steps)(at, plan, state, list, n, flags, lost, lostStride);
     return;
   }
   for (int32_t s = 0; s < plan->count; s++) {
@@ -293,6 +296,32 @@ static void RS_NAME(rs_pay_services)(
   }
 }
 
+/// A donation that ends (lost, or its agreement not renewed): paid from month `first` until a new donor is found
+/// (SPEC §5, a geometric wait from the lane's replacement draw). `row` = s · stride.
+RS_INLINE void RS_NAME(rs_service_paid_from)(
+    const rs_services_plan *plan, const rs_services_state *state, int32_t s, ptrdiff_t row, int32_t lane,
+    int32_t first) {
+  const rs_service_lanes *own = plan->lanes;
+  state->agreementEnd[row + lane] = 0;
+  state->payStart[row + lane] = first;
+  state->payEnd[row + lane] =
+      first
+      + RS_NAME(rs_geometric_wait)(
+          state->replacementDraw[row + lane], own ? own->logNoReplacement[row + lane] : plan->logNoReplacement[s])
+      - 1;
+}
+
+/// The records of a donation that ended: SPEC §21's m_L (the first paid month of the service's first loss; later
+/// losses do not restart the clock) and the lost mark.
+RS_INLINE void RS_NAME(rs_service_mark_loss)(
+    const rs_services_state *state, int32_t s, ptrdiff_t row, int32_t lane, uint8_t *lost, ptrdiff_t lostStride) {
+  if (state->firstPaid) {
+    int32_t *firstPaid = state->firstPaid + s * state->firstPaidStride + lane;
+    if (*firstPaid == 0) *firstPaid = state->payStart[row + lane];
+  }
+  if (lost) lost[s * lostStride + lane] = 1;
+}
+
 /// Service s's rare steps in the month, for the lanes in `list` (ascending) whose vectorised pass flagged them — with
 /// `bits`, only those whose bit s is set there: a loss, an agreement's last month (renewed or ended), or the last
 /// paid month (a new donor from the next month).
@@ -323,23 +352,56 @@ static void RS_NAME(rs_service_rare_steps)(
         }
         first = month + 1;
       }
-      state->agreementEnd[row + lane] = 0;
-      state->payStart[row + lane] = first;
-      if (state->firstPaid) {
-        // SPEC §21's m_L: later losses of the same service do not restart the clock.
-        int32_t *firstPaid = state->firstPaid + s * state->firstPaidStride + lane;
-        if (*firstPaid == 0) *firstPaid = first;
-      }
-      state->payEnd[row + lane] =
-          first
-          + RS_NAME(rs_geometric_wait)(
-              state->replacementDraw[row + lane],
-              own ? own->logNoReplacement[row + lane] : plan->logNoReplacement[s])
-          - 1;
-      if (lost) lost[s * lostStride + lane] = 1;
+      RS_NAME(rs_service_paid_from)(plan, state, s, row, lane, first);
+      RS_NAME(rs_service_mark_loss)(state, s, row, lane, lost, lostStride);
     } else {
       // The last paid month: a new donor from the next month.
-      RS_NAME(rs_start_donation)(at, state, s, lane, month + 1);
+      RS_NAME(rs_start_donation)(at, state, s, lane, row + lane, month + 1);
+    }
+  }
+}
+
+/// The rare steps of plain services (rs_plain_services_lanes: no agreements, the plan's values), all services' at once:
+/// the flagged (service, lane) pairs sorted into losses and ends of paid months, then one vectorised loop for each
+/// kind over all services (a log a loss; a Philox block and a log a new donor), where a loop per service would hold a
+/// lane or two. Each pair's state is its own, so the order does not change a bit.
+static void RS_NAME(rs_plain_services_rare_steps)(
+    const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state, const int32_t *list,
+    int32_t n, const uint8_t *bits, uint8_t *lost, ptrdiff_t lostStride) {
+  enum { batch = 256 };
+  const int32_t month = at->month;
+  const ptrdiff_t stride = at->stride;
+  int32_t lossService[batch], lossLane[batch], donorService[batch], donorLane[batch], donorCell[batch];
+  int32_t losses = 0, donors = 0;
+  for (int32_t i = 0; i < n; i++) {
+    const int32_t lane = list[i];
+    for (int32_t s = 0; s < plan->count; s++) {
+      if (!(bits[lane] >> s & 1)) continue;
+      if (state->payStart[s * stride + lane] == 0) {
+        lossService[losses] = s;
+        lossLane[losses++] = lane;
+      } else {
+        donorService[donors] = s;
+        donorCell[donors] = s * (int32_t)stride + lane;
+        donorLane[donors++] = lane;
+      }
+    }
+    if (losses > batch - 4 || donors > batch - 4 || i == n - 1) {
+      // Lost this month: the donor covers m … m+n; paid from m+n+1 until a new donor is found.
+#pragma clang loop vectorize(assume_safety)
+      for (int32_t j = 0; j < losses; j++) {
+        const int32_t s = lossService[j];
+        RS_NAME(rs_service_paid_from)(plan, state, s, s * stride, lossLane[j], month + plan->noticeMonths[s] + 1);
+      }
+      for (int32_t j = 0; j < losses; j++) {
+        RS_NAME(rs_service_mark_loss)(state, lossService[j], lossService[j] * stride, lossLane[j], lost, lostStride);
+      }
+      // The last paid month: a new donor from the next month.
+#pragma clang loop vectorize(assume_safety)
+      for (int32_t j = 0; j < donors; j++) {
+        RS_NAME(rs_start_donation)(at, state, donorService[j], donorLane[j], donorCell[j], month + 1);
+      }
+      losses = donors = 0;
     }
   }
 }
