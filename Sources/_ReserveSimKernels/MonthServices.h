@@ -179,7 +179,7 @@ RS_INLINE int32_t RS_NAME(rs_plain_services_lanes)(
 
 static void RS_NAME(rs_service_rare_steps)(
     const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state, const int32_t *active,
-    int32_t s, const int32_t *list, int32_t n, const uint8_t *bits, uint8_t *lost, ptrdiff_t lostStride);
+    int32_t s, const int32_t *list, int32_t n, uint8_t *lost, ptrdiff_t lostStride);
 static void RS_NAME(rs_plain_services_rare_steps)(
     const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state, const int32_t *list,
     int32_t n, const uint8_t *bits, uint8_t *lost, ptrdiff_t lostStride);
@@ -292,7 +292,7 @@ static void RS_NAME(rs_pay_services)(
     if (!changes) continue;
     int32_t *list = RS_LIST(at);
     const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
-    RS_NAME(rs_service_rare_steps)(at, plan, state, active, s, list, n, NULL, lost, lostStride);
+    RS_NAME(rs_service_rare_steps)(at, plan, state, active, s, list, n, lost, lostStride);
   }
 }
 
@@ -322,18 +322,16 @@ RS_INLINE void RS_NAME(rs_service_mark_loss)(
   if (lost) lost[s * lostStride + lane] = 1;
 }
 
-/// Service s's rare steps in the month, for the lanes in `list` (ascending) whose vectorised pass flagged them — with
-/// `bits`, only those whose bit s is set there: a loss, an agreement's last month (renewed or ended), or the last
-/// paid month (a new donor from the next month).
+/// Service s's rare steps in the month, for the lanes in `list` (ascending) whose vectorised pass flagged them: a
+/// loss, an agreement's last month (renewed or ended), or the last paid month (a new donor from the next month).
 static void RS_NAME(rs_service_rare_steps)(
     const rs_block_month *at, const rs_services_plan *plan, const rs_services_state *state, const int32_t *active,
-    int32_t s, const int32_t *list, int32_t n, const uint8_t *bits, uint8_t *lost, ptrdiff_t lostStride) {
+    int32_t s, const int32_t *list, int32_t n, uint8_t *lost, ptrdiff_t lostStride) {
   const int32_t month = at->month;
   const ptrdiff_t row = s * at->stride;
   const rs_service_lanes *own = plan->lanes;
   for (int32_t i = 0; i < n; i++) {
     const int32_t lane = list[i];
-    if (bits && !(bits[lane] >> s & 1)) continue;
     if (state->payStart[row + lane] == 0) {
       int32_t first;
       if (state->clock[row + lane] <= 0) {
