@@ -37,6 +37,19 @@ RS_INLINE void RS_NAME(rs_money_body)(
   }
 }
 
+/// rs_money_body with `factorLines` the longer list's count rounded up to 1, 2 or 4, each its own loop.
+RS_INLINE void RS_NAME(rs_money_body_of)(
+    int32_t lanes, const RS_NAME(rs_money_rows) *lines, ptrdiff_t rowStride, ptrdiff_t laneStride, int32_t longer,
+    const double *multiplier, const double *sponsors, const rs_month_sums *sums) {
+  if (longer <= 1) {
+    RS_NAME(rs_money_body)(lanes, lines, rowStride, laneStride, 1, multiplier, sponsors, sums);
+  } else if (longer <= 2) {
+    RS_NAME(rs_money_body)(lanes, lines, rowStride, laneStride, 2, multiplier, sponsors, sums);
+  } else {
+    RS_NAME(rs_money_body)(lanes, lines, rowStride, laneStride, 4, multiplier, sponsors, sums);
+  }
+}
+
 static void RS_NAME(rs_money_lines)(
     const rs_block_month *at, const rs_money_month *money, const rs_money_lanes *own, const double *level,
     const double *incomeMultiplier, const double *sponsorMonthly, const rs_month_sums *sums) {
@@ -63,25 +76,13 @@ static void RS_NAME(rs_money_lines)(
     lines.expensesFixed = own->expensesFixed;
     lines.incomeAmount = own->incomeAmount;
     lines.expenseAmount = own->expenseAmount;
-    if (longer <= 1) {
-      RS_NAME(rs_money_body)(lanes, &lines, at->stride, 1, 1, incomeMultiplier, sponsorMonthly, sums);
-    } else if (longer <= 2) {
-      RS_NAME(rs_money_body)(lanes, &lines, at->stride, 1, 2, incomeMultiplier, sponsorMonthly, sums);
-    } else {
-      RS_NAME(rs_money_body)(lanes, &lines, at->stride, 1, 4, incomeMultiplier, sponsorMonthly, sums);
-    }
+    RS_NAME(rs_money_body_of)(lanes, &lines, at->stride, 1, longer, incomeMultiplier, sponsorMonthly, sums);
   } else {
     lines.incomeFixed = &incomeFixed;
     lines.expensesFixed = &expensesFixed;
     lines.incomeAmount = incomeAmount;
     lines.expenseAmount = expenseAmount;
-    if (longer <= 1) {
-      RS_NAME(rs_money_body)(lanes, &lines, 1, 0, 1, incomeMultiplier, sponsorMonthly, sums);
-    } else if (longer <= 2) {
-      RS_NAME(rs_money_body)(lanes, &lines, 1, 0, 2, incomeMultiplier, sponsorMonthly, sums);
-    } else {
-      RS_NAME(rs_money_body)(lanes, &lines, 1, 0, 4, incomeMultiplier, sponsorMonthly, sums);
-    }
+    RS_NAME(rs_money_body_of)(lanes, &lines, 1, 0, longer, incomeMultiplier, sponsorMonthly, sums);
   }
   const double oneOff = money->oneOff;
   if (oneOff != 0) {
