@@ -12,6 +12,7 @@ public struct RunOutcome: Sendable, Equatable {
   /// Paths ruined within the horizon.
   public var ruinedPaths: Int
   public var paths: Int
+  public var seed: UInt64
   /// The confidence levels of `requiredReserve`, as given.
   public var confidences: [Double]
   /// Required reserve at each of `confidences`.
@@ -21,6 +22,7 @@ public struct RunOutcome: Sendable, Equatable {
   /// - Complexity: O(N) expected time (one selection per confidence over shrinking prefixes), O(N) memory.
   public init(_ result: SimulationResult, confidences: [Double] = RunSummary.defaultReserveConfidences) {
     paths = result.paths
+    seed = result.seed
     var ruined = 0
     for month in result.firstRuinMonth where month > 0 { ruined += 1 }
     ruinedPaths = ruined
@@ -30,6 +32,20 @@ public struct RunOutcome: Sendable, Equatable {
       result.requiredReserve, ranks: confidences.map { Quantiles.ceilRank($0, of: result.paths) }
     )
     .map { max(0, $0) }
+  }
+
+  /// Reads the outcome of a streamed run of `seed` (`StreamedRun`, with `confidences` among its reserve confidences):
+  /// the same numbers as `init(_:confidences:)` on one result of all its paths — the ruined paths by the horizon's
+  /// end and the needs' ⌈cN⌉-th smallest, which the streamed run selects exactly.
+  package init(streamed: StreamedRun.Output, seed: UInt64, confidences: [Double]) {
+    let statistics = streamed.statistics
+    paths = statistics.paths
+    self.seed = seed
+    ruinedPaths = statistics.ruinedPathsByYear.last ?? 0
+    ruinProbability = Double(ruinedPaths) / Double(paths)
+    self.confidences = confidences
+    let count = statistics.paths
+    requiredReserve = confidences.map { max(0, streamed.needs.value(rank: Quantiles.ceilRank($0, of: count))) }
   }
 
   /// The required reserve at `confidence` (one of `confidences`).

@@ -85,18 +85,18 @@ extension RunPipeline {
     progress: (@Sendable (RunProgress) -> Void)? = nil
   ) async throws -> Sweep {
     let reporter = ProgressReporter(progress)
-    let (paths, seed, _) = try compile(loaded, paths: paths, seed: seed, reporter: reporter)
+    let (paths, seed, _) = try compile(loaded, paths: paths, seed: seed, streaming: true, reporter: reporter)
     let points = axes.reduce(1) { $0 * $1.count }
-    return try await Self.simulating(reporter) { [simulator] flag in
+    return try await Self.simulating(reporter) { [simulator, streamingBudget] flag in
       try Self.naming(loaded.file) {
         var done = 0
         let sweep = try Sweep(
-          document: loaded.document, axes: axes,
-          simulate: { scenario in
+          scenario: Scenario(json: loaded.document), axes: axes,
+          outcome: { scenario, confidences in
             defer { done += 1 }
-            return try simulator.run(
-              scenario, paths: paths, seed: seed, progress: reporter.simulating(run: done, of: points),
-              cancellation: flag)
+            return try Self.outcome(
+              of: scenario, confidences: confidences, paths: paths, seed: seed, simulator: simulator,
+              budget: streamingBudget, run: done, of: points, reporter: reporter, flag: flag)
           })
         return try Self.summarising(reporter, flag) { sweep }
       }
@@ -112,17 +112,17 @@ extension RunPipeline {
     progress: (@Sendable (RunProgress) -> Void)? = nil
   ) async throws -> SensitivityAnalysis {
     let reporter = ProgressReporter(progress)
-    let (paths, seed, _) = try compile(loaded, paths: paths, seed: seed, reporter: reporter)
-    return try await Self.simulating(reporter) { [simulator] flag in
+    let (paths, seed, _) = try compile(loaded, paths: paths, seed: seed, streaming: true, reporter: reporter)
+    return try await Self.simulating(reporter) { [simulator, streamingBudget] flag in
       try Self.naming(loaded.file) {
         // The runs in all are known after the first (the analysis tells them with its progress).
         var (done, runs) = (0, 0)
         let analysis = try SensitivityAnalysis(
           document: loaded.document, parameters: parameters, swing: swing, metric: metric,
-          simulate: { scenario in
-            try simulator.run(
-              scenario, paths: paths, seed: seed,
-              progress: runs > 0 ? reporter.simulating(run: done, of: runs) : nil, cancellation: flag)
+          outcome: { scenario, confidences in
+            try Self.outcome(
+              of: scenario, confidences: confidences, paths: paths, seed: seed, simulator: simulator,
+              budget: streamingBudget, run: done, of: runs > 0 ? runs : nil, reporter: reporter, flag: flag)
           },
           progress: { finished, all in
             (done, runs) = (finished, all)
@@ -131,6 +131,30 @@ extension RunPipeline {
         return try Self.summarising(reporter, flag) { analysis }
       }
     }
+  }
+
+  /// One run of `sweep` or `sensitivity` read as a `RunOutcome`: a streamed run (`StreamedRun`, its memory not
+  /// growing with `paths`) when the run's paths' results would not fit `budget.onePassBytes`, else one result of all
+  /// paths — the same numbers. The run is `index` of `runs` (nil while unknown: no progress is reported).
+  static func outcome(
+    of scenario: Scenario, confidences: [Double], paths: Int, seed: UInt64, simulator: Simulator,
+    budget: StreamingBudget, run index: Int, of runs: Int?, reporter: ProgressReporter, flag: CancellationFlag
+  ) throws -> RunOutcome {
+    let progress = runs.map { reporter.simulating(run: index, of: $0) }
+    guard budget.streams(scenario, paths: paths, simulator: simulator) else {
+      let result = try simulator.run(scenario, paths: paths, seed: seed, progress: progress, cancellation: flag)
+      return RunOutcome(result, confidences: confidences)
+    }
+    var run = StreamedRun(scenario: scenario, paths: paths, seed: seed, simulator: simulator, budget: budget)
+    run.reserveConfidences = confidences
+    run.shortfallConfidences = []
+    // A pass's share of the run: pass p of P at share s is (p − 1 + s) / P of it.
+    let output = try run.run(
+      progress: progress.map { report in
+        { report((Double($0.pass - 1) + $0.share) / Double(max($0.passes, $0.pass))) }
+      }, cancellation: flag)
+    progress?(1)  // pass 1 announces a second pass, which its speculation may have made unnecessary
+    return RunOutcome(streamed: output, seed: seed, confidences: confidences)
   }
 
   /// `drivers`: one run recording per-path diagnostics, and how the ruined paths differ (`RuinDrivers`).

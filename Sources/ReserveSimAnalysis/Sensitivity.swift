@@ -113,6 +113,19 @@ public struct SensitivityAnalysis: Sendable {
     metric: SensitivityMetric = .requiredReserve95, simulate: (Scenario) throws -> SimulationResult,
     progress: ((Int, Int) -> Void)? = nil
   ) throws {
+    try self.init(
+      document: document, parameters: listed, swing: swing, metric: metric,
+      outcome: { RunOutcome(try simulate($0), confidences: $1) }, progress: progress)
+  }
+
+  /// Runs the analysis as `init(document:parameters:swing:metric:simulate:progress:)` does, each run's outcome from
+  /// `outcome` (the scenario and the confidences to read): one result of all paths, or a streamed run's
+  /// (`RunPipeline.sensitivity` past the one-pass memory budget), the same numbers.
+  public init(
+    document: JSONValue, parameters listed: [ScenarioPath]? = nil, swing: Double = 0.2,
+    metric: SensitivityMetric = .requiredReserve95, outcome: (Scenario, [Double]) throws -> RunOutcome,
+    progress: ((Int, Int) -> Void)? = nil
+  ) throws {
     precondition(swing >= 0)
     let baseScenario = try Scenario(json: document)
     scenarioName = baseScenario.name
@@ -158,9 +171,9 @@ public struct SensitivityAnalysis: Sendable {
     var outcomes: [RunOutcome] = []
     var settings: (paths: Int, seed: UInt64) = (0, 0)
     for (done, job) in jobs.enumerated() {
-      let result = try simulate(job)
-      settings = (result.paths, result.seed)
-      outcomes.append(RunOutcome(result, confidences: confidences))
+      let jobOutcome = try outcome(job, confidences)
+      settings = (jobOutcome.paths, jobOutcome.seed)
+      outcomes.append(jobOutcome)
       progress?(done + 1, jobs.count)
     }
     (paths, seed) = settings

@@ -123,6 +123,18 @@ public struct Sweep: Sendable {
     scenario base: Scenario, axes: [SweepAxis], confidences: [Double] = RunSummary.defaultReserveConfidences,
     simulate: (Scenario) throws -> SimulationResult, progress: ((Int, Int) -> Void)? = nil
   ) throws {
+    try self.init(
+      scenario: base, axes: axes, confidences: confidences,
+      outcome: { RunOutcome(try simulate($0), confidences: $1) }, progress: progress)
+  }
+
+  /// Runs the grid, each point's outcome from `outcome` (the point's scenario and `confidences`): one result of all
+  /// paths read by `RunOutcome(_:confidences:)`, or a streamed run's (`RunPipeline.sweep` past the one-pass memory
+  /// budget), the same numbers.
+  public init(
+    scenario base: Scenario, axes: [SweepAxis], confidences: [Double] = RunSummary.defaultReserveConfidences,
+    outcome: (Scenario, [Double]) throws -> RunOutcome, progress: ((Int, Int) -> Void)? = nil
+  ) throws {
     guard (1...2).contains(axes.count) else {
       throw ScenarioError(
         file: "--set", path: .root, message: "a sweep takes one or two axes PATH=START:END:COUNT, found \(axes.count)")
@@ -147,9 +159,9 @@ public struct Sweep: Sendable {
     }
     var rows: [Row] = []
     for (done, (values, scenario)) in zip(grid, scenarios).enumerated() {
-      let result = try simulate(scenario)
-      (paths, seed) = (result.paths, result.seed)
-      rows.append(Row(values: values, outcome: RunOutcome(result, confidences: confidences)))
+      let point = try outcome(scenario, confidences)
+      (paths, seed) = (point.paths, point.seed)
+      rows.append(Row(values: values, outcome: point))
       progress?(done + 1, grid.count)
     }
     self.rows = rows

@@ -142,6 +142,36 @@ final class StreamedMemoryTests: XCTestCase {
     XCTAssertEqual(streamed.summary.requiredReserve, grown.summary.requiredReserve)
   }
 
+  /// `sweep` and `sensitivity` read a few figures a run (`RunOutcome`): past the one-pass budget each run streams,
+  /// to the same rows, ranking and exports, for a plain file and for one with groups.
+  func testSweepAndSensitivityStreamToTheSameOutcomes() async throws {
+    let today = repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path
+    for (file, paths) in [(baselineFile, 3_000), (today, 20_000)] {
+      var pipeline = RunPipeline(simulator: Simulator(threads: 2))
+      let loaded = try pipeline.load(file)
+      let axes = [SweepAxis(path: try ScenarioPath(parsing: "reserve.initial"), start: 1e6, end: 4e6, count: 2)]
+      let parameters = [try ScenarioPath(parsing: "reserve.annualReturn")]
+      let sweep = try await pipeline.sweep(loaded, axes: axes, paths: paths, seed: 3)
+      let sensitivity = try await pipeline.sensitivity(loaded, parameters: parameters, paths: paths, seed: 3)
+
+      pipeline.streamingBudget = StreamingBudget.tiny(
+        chunkPaths: 12 * Simulator.blockSize, histogramBytes: 1 << 12, collectedBytes: 1 << 14)
+      XCTAssertTrue(pipeline.streamingBudget.streams(loaded.scenario, paths: paths, simulator: pipeline.simulator))
+      let reports = Recorder()
+      let streamedSweep = try await pipeline.sweep(
+        loaded, axes: axes, paths: paths, seed: 3, progress: { reports.append($0) })
+      let streamedSensitivity = try await pipeline.sensitivity(loaded, parameters: parameters, paths: paths, seed: 3)
+      XCTAssertEqual(streamedSweep.rows, sweep.rows, file)
+      XCTAssertEqual(WhatIfCSV.table(streamedSweep).text, WhatIfCSV.table(sweep).text)
+      XCTAssertEqual(streamedSensitivity.base, sensitivity.base, file)
+      XCTAssertEqual(streamedSensitivity.parameters, sensitivity.parameters, file)
+      XCTAssertEqual(WhatIfJSON.encode(streamedSensitivity), WhatIfJSON.encode(sensitivity))
+      let shares = reports.reports.filter { $0.stage == .simulating }.map(\.share)
+      XCTAssertEqual(shares, shares.sorted(), "the points' passes add up, never going back")
+      XCTAssertGreaterThan(shares.last ?? 0, 0.99)
+    }
+  }
+
   /// The report and the notebook read only the summary, at the reserve curve's confidences: streamed, they are the
   /// one-pass pages, for a plain file and for one with groups.
   func testTheReportAndTheNotebookStreamToTheSamePages() async throws {
