@@ -89,7 +89,8 @@ public struct RunPipeline: Sendable {
     var simulator = self.simulator
     simulator.recordsFirstPaidMonths = runway
     let (paths, seed, streams) = try compile(
-      loaded, paths: paths, seed: seed, simulator: simulator, streaming: streaming, reporter: reporter)
+      loaded, paths: paths, seed: seed, simulator: simulator, streaming: streaming,
+      reserveConfidences: reserveConfidences.count, reporter: reporter)
     if streams {
       var run = StreamedRun(
         scenario: loaded.scenario, paths: paths, seed: seed, simulator: simulator, budget: streamingBudget)
@@ -154,10 +155,12 @@ public struct RunPipeline: Sendable {
   ///   - streaming: whether the run may be streamed (`StreamingBudget.streams`; a growing run when twice its largest
   ///     round would not fit the one-pass budget): its memory is then the streamed run's at its largest round,
   ///     which does not grow with paths.
+  ///   - reserveConfidences: how many confidences of the reserve a streamed run shows (its memory grows with them).
   /// - Returns: the paths, the seed, and whether the run streams.
   func compile(
     _ loaded: LoadedScenario, paths: Int?, seed: UInt64?, heldAtOnce: Int = 1, growingTo: Int? = nil,
-    simulator: Simulator? = nil, streaming: Bool = false, reporter: ProgressReporter
+    simulator: Simulator? = nil, streaming: Bool = false,
+    reserveConfidences: Int = RunSummary.defaultReserveConfidences.count, reporter: ProgressReporter
   ) throws -> (paths: Int, seed: UInt64, streams: Bool) {
     reporter.report(.compiling)
     let count = paths ?? loaded.scenario.simulation.paths
@@ -177,7 +180,9 @@ public struct RunPipeline: Sendable {
       streaming
       && streamingBudget.streams(loaded.scenario, paths: growingTo == nil ? count : 2 * largest, simulator: simulator)
     if streams {
-      try streamingBudget.estimate(for: loaded.scenario, paths: largest, simulator: simulator).check()
+      try streamingBudget.estimate(
+        for: loaded.scenario, paths: largest, simulator: simulator, reserveConfidences: reserveConfidences
+      ).check()
     } else {
       try simulator.checkMemory(for: loaded.scenario, paths: count, heldAtOnce: heldAtOnce, growingTo: growingTo)
     }

@@ -14,9 +14,9 @@ import ReserveSimScenario
 ///   24 bytes a path.
 /// - with uncertain estimates (SPEC §16), while `UncertaintyRanking` runs: 8 bytes a path for ruin as a number, 16
 ///   for the outputs side by side, and per worker (one per core, at most one per estimate) 52: the (key, path)
-///   words and their scratch (16), the order bits (4) and two outputs whole and by subsample (32). The ranking
-///   reads at most `UncertaintyRanking.samplePaths` paths; this estimate counts it for every path (an overestimate
-///   past 2²⁰ paths, where such a run is streamed anyway).
+///   words and their scratch (16), the order bits (4) and two outputs whole and by subsample (32), for each path
+///   the ranking reads — at most `UncertaintyRanking.samplePaths` (2²⁰) — so past that many paths what it adds
+///   beyond the other transient arrays does not grow (`rankingBytes`).
 /// - with estimates drawn per group (SPEC §22): the summary keeps the needs sorted with their groups (12 bytes a
 ///   path, twice with a minimum), and their sort holds keys, groups and both scratch copies besides (32 a path).
 /// So the peak is 12 + 8·Y + max(Y/8, 24) bytes a path without uncertain estimates (116 at 10 years, 836 at 100), plus the process itself
@@ -36,13 +36,19 @@ public struct MemoryEstimate: Sendable, Equatable {
   public let bytesPerPath: Double
   /// Bytes that do not depend on the path count: the process and the workers' block buffers.
   public let fixedBytes: Int
+  /// What the ranking of uncertain estimates holds at this path count beyond the other transient arrays (they are
+  /// not held at once): its bytes a path for the paths it reads, less `bytesPerPath`'s transient share for every
+  /// path, when that is more; 0 otherwise and without uncertain estimates.
+  public let rankingBytes: Int
+  /// The most `rankingBytes` can be at any path count (at 2²⁰ paths), for `largestPathCount`.
+  private let largestRankingBytes: Int
   /// Paths the estimate is for.
   public let paths: Int
   /// Years each path runs.
   public let years: Int
 
-  /// fixedBytes + paths · bytesPerPath.
-  public var bytes: Int { fixedBytes + Int((Double(paths) * bytesPerPath).rounded(.up)) }
+  /// fixedBytes + rankingBytes + paths · bytesPerPath.
+  public var bytes: Int { fixedBytes + rankingBytes + Int((Double(paths) * bytesPerPath).rounded(.up)) }
 
   /// - Parameters:
   ///   - threads: worker threads (each keeps its block buffers; at most one per block of 256 paths).
@@ -62,13 +68,17 @@ public struct MemoryEstimate: Sendable, Equatable {
     if recordsFirstPaidMonths { kept += Double(2 * 4 * scenario.inKindServices.count) }
     let flowsPerPath = Double(YearlyFlow.count * 8 * years) / Double(Simulator.blockSize)
     let sortPerPath = 24.0
+    let transientPerPath = max(flowsPerPath, sortPerPath, scenario.simulation.nested != nil ? 32 : 0)
     let rankingPerPath = Self.rankingBytesPerPath(scenario, threads: threads)
+    let sample = UncertaintyRanking.sampleCount(of: paths, inner: scenario.simulation.pathsPerDraw)
+    rankingBytes = Int(max(0, rankingPerPath * Double(sample) - transientPerPath * Double(paths)).rounded(.up))
+    largestRankingBytes = Int(
+      (max(0, rankingPerPath - transientPerPath) * Double(UncertaintyRanking.samplePaths)).rounded(.up))
     let blocks = (paths + Simulator.blockSize - 1) / Simulator.blockSize
     let workers = max(1, min(threads, blocks))
     let blockBuffers = 8 * 8 * Simulator.blockSize * scenario.months
     if scenario.simulation.nested != nil { kept += scenario.policy?.minimumMonths != nil ? 24 : 12 }
-    let groupedSortPerPath = scenario.simulation.nested != nil ? 32.0 : 0
-    self.bytesPerPath = kept + max(flowsPerPath, sortPerPath, rankingPerPath, groupedSortPerPath)
+    self.bytesPerPath = kept + transientPerPath
     self.fixedBytes = Self.processBytes + workers * blockBuffers
     self.paths = paths
     self.years = years
@@ -85,6 +95,8 @@ public struct MemoryEstimate: Sendable, Equatable {
   init(fixedBytes: Int, paths: Int, years: Int) {
     bytesPerPath = 0
     self.fixedBytes = fixedBytes
+    rankingBytes = 0
+    largestRankingBytes = 0
     self.paths = paths
     self.years = years
   }
@@ -92,7 +104,7 @@ public struct MemoryEstimate: Sendable, Equatable {
   /// The most paths whose estimate fits in `available` bytes at the same horizon and threads (0 when none; every
   /// path count the format allows when the memory does not grow with paths).
   public func largestPathCount(fitting available: Int) -> Int {
-    let room = Double(available - fixedBytes)
+    let room = Double(available - fixedBytes - largestRankingBytes)
     guard room > 0 else { return 0 }
     return bytesPerPath > 0
       ? min(Scenario.maximumPaths, Int((room / bytesPerPath).rounded(.down))) : Scenario.maximumPaths

@@ -5,11 +5,11 @@ import ReserveSimEngine
 /// the first chunk, and the design effect that widens the bins' speculation when paths share their estimates.
 extension StreamedRun {
   /// The bootstraps over groups of the needs, and with a minimum of the needs for it (SPEC §22), sharing one draw of
-  /// the resamples; each may keep a tenth of `budget.collectedBytes` of needs (on top of the bins' selection, which
-  /// keeps the whole, so that speculation has room for the wide ranges of paths that share their estimates).
+  /// the resamples; each may keep a tenth of `budget.collectedBytes` of needs, which the bins' selection then does
+  /// not keep (`StreamingBudget.selectionBytes`), so that the run's memory stays within the budget's estimate.
   func groupBootstraps(inner: Int, confidences: [Double], hasMinimum: Bool) -> [GroupBootstrapSelection] {
     let weights = GroupBootstrapSelection.Weights(groups: paths / inner)
-    let limit = budget.collectedBytes / 10 / GroupBootstrapSelection.bytesPerCollectedNeed
+    let limit = budget.bootstrapCollectedBytes / GroupBootstrapSelection.bytesPerCollectedNeed
     return (0..<(hasMinimum ? 2 : 1)).map { _ in
       GroupBootstrapSelection(
         paths: paths, inner: inner, confidences: confidences, weights: weights, collectLimit: limit)

@@ -126,7 +126,7 @@ package struct StreamedRun: Sendable {
     let groupSize = RunSummary.groupSize(scenario, paths: paths)
     let nested = groupSize != nil, inner = groupSize ?? 1
     let selection = BinnedSelection(
-      requests, histogramBytes: budget.histogramBytes, collectedBytes: budget.collectedBytes)
+      requests, histogramBytes: budget.histogramBytes, collectedBytes: budget.selectionBytes(scenario))
 
     // Pass 1: the tallies, and the bins.
     var tallies = Tallies(scenario: scenario)

@@ -43,7 +43,7 @@ public struct StreamingBudget: Sendable, Equatable {
   /// (`GroupTallies`, `GroupBootstrapSelection`).
   public func streams(_ scenario: Scenario, paths: Int, simulator: Simulator) -> Bool {
     let estimate = simulator.memoryEstimate(for: scenario, paths: paths)
-    return Double(paths) * estimate.bytesPerPath > Double(onePassBytes)
+    return Double(paths) * estimate.bytesPerPath + Double(estimate.rankingBytes) > Double(onePassBytes)
   }
 
   /// Paths in each chunk: as many as `chunkBytes` holds at the one-pass estimate's bytes a path, a multiple of
@@ -58,39 +58,53 @@ public struct StreamingBudget: Sendable, Equatable {
   /// hold (a chunk's results, the bins, the values kept) and what the ranking of uncertain estimates holds after
   /// them (its sample and workspace, `rankingBytes`), with estimates drawn per group their tallies
   /// (`groupBytes`) — none of it grows with the paths, but for a few hundred bytes a group.
-  public func estimate(for scenario: Scenario, paths: Int, simulator: Simulator) -> MemoryEstimate {
+  /// - Parameter reserveConfidences: how many confidences of the reserve the run shows (a report's curve: 15).
+  public func estimate(
+    for scenario: Scenario, paths: Int, simulator: Simulator,
+    reserveConfidences: Int = RunSummary.defaultReserveConfidences.count
+  ) -> MemoryEstimate {
     let onePass = simulator.memoryEstimate(for: scenario, paths: paths)
     let chunk = Double(chunkPaths(scenario, simulator: simulator)) * onePass.bytesPerPath
-    let passes = Int(chunk.rounded(.up)) + histogramBytes + collectedBytes + countingBytes(scenario)
+    let confidences = reserveConfidences + scenario.assertions.count
+    let passes =
+      Int(chunk.rounded(.up)) + histogramBytes + collectedBytes + countingBytes(scenario, confidences: confidences)
     let ranking = Self.rankingBytes(scenario, paths: paths, threads: simulator.threads)
-    let fixed = onePass.fixedBytes + max(passes, ranking) + groupBytes(scenario, paths: paths)
+    let fixed =
+      onePass.fixedBytes + max(passes, ranking) + groupBytes(scenario, paths: paths, confidences: confidences)
     return MemoryEstimate(fixedBytes: fixed, paths: paths, years: scenario.years)
   }
 
   /// With estimates drawn per group (SPEC §22): each group's tallies (`GroupTallies`: its counts by year, its
-  /// reserves) and its bootstrap weights; 0 otherwise. Grows with the groups, J = N / n: 300 bytes or so a group at
-  /// 10 years, 1 KB at 100.
-  func groupBytes(_ scenario: Scenario, paths: Int) -> Int {
+  /// reserves at `confidences` confidences — the run's and, at most, one for each assertion) and its bootstrap
+  /// weights; 0 otherwise. Grows with the groups, J = N / n: 300 bytes or so a group at 10 years, 1 KB at 100.
+  func groupBytes(_ scenario: Scenario, paths: Int, confidences: Int) -> Int {
     guard let inner = scenario.simulation.nested?.inner, inner > 0 else { return 0 }
     let minimum = scenario.policy?.minimumMonths != nil
     let perGroup =
-      scenario.years * 4 * (minimum ? 2 : 1) + 8 * Self.groupConfidences(scenario) + GroupedNeeds.resamples
+      scenario.years * 4 * (minimum ? 2 : 1) + 8 * confidences + GroupedNeeds.resamples
     return paths / inner * perGroup
   }
 
-  /// The bootstraps' counts and kept needs with estimates drawn per group (`GroupBootstrapSelection.countingBytes`,
-  /// and a tenth of `collectedBytes` each); 0 otherwise.
-  func countingBytes(_ scenario: Scenario) -> Int {
-    guard scenario.simulation.nested != nil else { return 0 }
-    let bootstraps = scenario.policy?.minimumMonths != nil ? 2 : 1
-    return bootstraps
-      * (GroupBootstrapSelection.countingBytes(confidences: Self.groupConfidences(scenario)) + collectedBytes / 10)
+  /// The bootstraps' counts at `confidences` confidences with estimates drawn per group
+  /// (`GroupBootstrapSelection.countingBytes` each); 0 otherwise. The needs they keep come out of `collectedBytes`
+  /// (`selectionBytes`).
+  func countingBytes(_ scenario: Scenario, confidences: Int) -> Int {
+    Self.bootstraps(scenario) * GroupBootstrapSelection.countingBytes(confidences: confidences)
   }
 
-  /// The confidences a run with groups selects: the summary's five and, at most, one for each assertion (a report's
-  /// fifteen add about 8 MB of counts and 80 bytes a group, which this leaves out).
-  private static func groupConfidences(_ scenario: Scenario) -> Int {
-    RunSummary.defaultReserveConfidences.count + scenario.assertions.count
+  /// The needs each bootstrap over groups may keep (SPEC §22): a tenth of `collectedBytes`.
+  var bootstrapCollectedBytes: Int { collectedBytes / 10 }
+
+  /// What the bins' selection may keep of `collectedBytes`: all of it, but what the bootstraps over groups keep.
+  func selectionBytes(_ scenario: Scenario) -> Int {
+    collectedBytes - Self.bootstraps(scenario) * bootstrapCollectedBytes
+  }
+
+  /// The bootstraps over groups a streamed run of `scenario` keeps: one for the needs and one for the needs for the
+  /// minimum with estimates drawn per group, none otherwise.
+  private static func bootstraps(_ scenario: Scenario) -> Int {
+    guard scenario.simulation.nested != nil else { return 0 }
+    return scenario.policy?.minimumMonths != nil ? 2 : 1
   }
 
   /// The ranking's memory in a streamed run of `paths` (SPEC §16): for each path it reads, the need and ruin kept

@@ -63,6 +63,32 @@ final class MemoryEstimateTests: XCTestCase {
     }
   }
 
+  /// The ranking of uncertain estimates (SPEC §16) reads at most 2²⁰ paths: its buffers (r bytes a path it reads)
+  /// and the needs' sort (t bytes a path) are not held at once, so the transient peak is max(t·N, r·min(N, 2²⁰)).
+  func testTheRankingIsCountedForThePathsItReadsOnly() throws {
+    let scenario = try ScenarioLoader().load(
+      repositoryRoot.appendingPathComponent("scenarios/pypi-2020-uncertain.json").path)
+    XCTAssertFalse(scenario.uncertainParameters.isEmpty)
+    XCTAssertNil(scenario.simulation.nested)
+    let ranking = MemoryEstimate.rankingBytesPerPath(scenario, threads: 2)
+    let sort = Double(2 * MemoryLayout<UInt64>.stride + MemoryLayout<Double>.stride)
+    let kept = Double(8 + 4 + 8 * scenario.years)
+    let sample = Double(UncertaintyRanking.samplePaths)
+    XCTAssertGreaterThan(ranking, sort)
+    for paths in [1_000, 1 << 20, 3_000_000, 100_000_000] {
+      let estimate = MemoryEstimate(scenario: scenario, paths: paths, threads: 2)
+      XCTAssertEqual(estimate.bytesPerPath, kept + sort, "\(paths) paths")
+      let transient = max(sort * Double(paths), ranking * min(Double(paths), sample))
+      XCTAssertEqual(Double(estimate.bytes - estimate.fixedBytes), kept * Double(paths) + transient, accuracy: 1)
+    }
+    // What fits is worked out for the ranking's largest share, so it fits at any path count.
+    let estimate = MemoryEstimate(scenario: scenario, paths: 100_000_000, threads: 2)
+    for available in [512 << 20, 4 << 30] {
+      let fits = estimate.largestPathCount(fitting: available)
+      XCTAssertLessThanOrEqual(MemoryEstimate(scenario: scenario, paths: fits, threads: 2).bytes, available)
+    }
+  }
+
   func testLargestPathCountFitsAndOneMoreDoesNot() throws {
     let scenario = try scenario(years: 100)
     let estimate = MemoryEstimate(scenario: scenario, paths: 1_000_000_000, threads: 4)

@@ -55,6 +55,13 @@ final class StreamedMemoryTests: XCTestCase {
       let more = budget.estimate(for: scenario, paths: 10 * paths, simulator: simulator)
       let perGroup = Double(more.bytes - estimate.bytes) / Double(10 * paths / inner - paths / inner)
       XCTAssertEqual(perGroup, Double(years * 8 + 8 * (5 + today.assertions.count) + 200), accuracy: 1)
+      // A report's curve of fifteen confidences: ten more reserves a group, and the bootstrap's deeper counts.
+      let curve = budget.estimate(
+        for: scenario, paths: paths, simulator: simulator,
+        reserveConfidences: RunSummary.reserveCurveConfidences.count)
+      XCTAssertEqual(RunSummary.reserveCurveConfidences.count, 15)
+      XCTAssertGreaterThanOrEqual(curve.bytes - estimate.bytes, 10 * 8 * (paths / inner))
+      XCTAssertLessThan(curve.bytes, 400_000_000, "\(paths) paths, \(years) years, a report's curve")
     }
   }
 
