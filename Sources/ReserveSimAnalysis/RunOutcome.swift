@@ -44,8 +44,8 @@ public struct RunOutcome: Sendable, Equatable {
     ruinedPaths = statistics.ruinedPathsByYear.last ?? 0
     ruinProbability = Double(ruinedPaths) / Double(paths)
     self.confidences = confidences
-    let count = statistics.paths
-    requiredReserve = confidences.map { max(0, streamed.needs.value(rank: Quantiles.ceilRank($0, of: count))) }
+    let needs = streamed.needs
+    requiredReserve = confidences.map { max(0, needs.value(rank: Quantiles.ceilRank($0, of: needs.count))) }
   }
 
   /// The required reserve at `confidence` (one of `confidences`).

@@ -91,7 +91,7 @@ extension RunPipeline {
       try Self.naming(loaded.file) {
         var done = 0
         let sweep = try Sweep(
-          scenario: Scenario(json: loaded.document), axes: axes,
+          scenario: loaded.scenario, axes: axes,
           outcome: { scenario, confidences in
             defer { done += 1 }
             return try Self.outcome(
