@@ -76,7 +76,8 @@ public struct Attribution: Sendable {
         }
       let done = Double(evaluations)
       let values = try evaluator.evaluate(
-        singles, progress: progress.map { report in { report((done + $0 * Double(singles.count)) / total) } }
+        singles,
+        progress: progress.map { report in { @Sendable in report((done + $0 * Double(singles.count)) / total) } }
       ).values
       evaluations += singles.count
       let effect = sources.indices.map { abs(values[$0 + 1] - values[0]) }
@@ -93,7 +94,7 @@ public struct Attribution: Sendable {
     let done = Double(evaluations)
     let result = try evaluator.evaluate(
       runs, shapley: shapley,
-      progress: progress.map { report in { report((done + $0 * Double(runs.count)) / total) } })
+      progress: progress.map { report in { @Sendable in report((done + $0 * Double(runs.count)) / total) } })
     evaluations += runs.count
     self.evaluations = evaluations
     budgetItself = result.values[0]

@@ -149,10 +149,10 @@ extension RunPipeline {
     run.reserveConfidences = confidences
     run.shortfallConfidences = []
     // A pass's share of the run: pass p of P at share s is (p − 1 + s) / P of it.
-    let output = try run.run(
-      progress: progress.map { report in
-        { report((Double($0.pass - 1) + $0.share) / Double(max($0.passes, $0.pass))) }
-      }, cancellation: flag)
+    let passes: (@Sendable (StreamedRun.Progress) -> Void)? = progress.map { report in
+      { @Sendable at in report((Double(at.pass - 1) + at.share) / Double(max(at.passes, at.pass))) }
+    }
+    let output = try run.run(progress: passes, cancellation: flag)
     progress?(1)  // pass 1 announces a second pass, which its speculation may have made unnecessary
     return RunOutcome(streamed: output, seed: seed, confidences: confidences)
   }
