@@ -148,6 +148,7 @@ extension RunPipeline {
     var run = StreamedRun(scenario: scenario, paths: paths, seed: seed, simulator: simulator, budget: budget)
     run.reserveConfidences = confidences
     run.shortfallConfidences = []
+    run.summarisesBalances = false
     // A pass's share of the run: pass p of P at share s is (p − 1 + s) / P of it.
     let passes: (@Sendable (StreamedRun.Progress) -> Void)? = progress.map { report in
       { @Sendable at in report((Double(at.pass - 1) + at.share) / Double(max(at.passes, at.pass))) }

@@ -20,13 +20,13 @@ extension StreamedRun {
   /// variable, when paths share their estimates by groups of `inner` (SPEC §22): Var_j(c_j) / (n·p(1 − p)) for the
   /// groups' counts c_j below the chunk's quantile p, the largest over p = 5%, 25%, 50%, 75%, 95%; 1 with fewer
   /// than 10 whole groups in the chunk (no estimate).
-  static func designEffects(_ chunk: SimulationResult, variables: Int, inner: Int) -> [Double] {
+  static func designEffects(_ chunk: SimulationResult, variables: Int, balances: Int, inner: Int) -> [Double] {
     let groups = chunk.paths / inner
     var effects = [Double](repeating: 1, count: variables)
     guard groups >= 10 else { return effects }
     effects.withUnsafeMutableBufferPointer { effects in
       let effects = effects
-      fold(chunk, variables: variables) { variable, values in
+      fold(chunk, variables: variables, balances: balances) { variable, values in
         // In key order (`RadixSort.key`), a total order with the NaNs of an overflowing run.
         let keys = values.map(RadixSort.key)
         let sorted = keys.sorted()

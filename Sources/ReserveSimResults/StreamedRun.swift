@@ -38,6 +38,9 @@ package struct StreamedRun: Sendable {
   package var shortfallConfidences = RunSummary.defaultShortfallConfidences
   /// Further confidences whose reserve levels are read (the assertions', SPEC §9).
   package var extraConfidences: [Double] = []
+  /// Whether the balances' percentiles and means by year are selected and summed (`sweep` and `sensitivity` read
+  /// only the ruin and the needs: false, and `statistics.balanceByYear` is empty).
+  package var summarisesBalances = true
   /// Whether to rank the uncertain estimates (SPEC §16): pass 1 then keeps the need and ruin of the paths the
   /// ranking reads (`UncertaintyRanking.sampleCount`, at most 2²⁰) and ranks them as `RunSummary` ranks a result.
   package var ranksUncertainty = false
@@ -109,7 +112,8 @@ package struct StreamedRun: Sendable {
   ) throws -> (Output, RankingSample) {
     let years = scenario.years
     let hasMinimum = scenario.policy?.minimumMonths != nil
-    let needVariable = years
+    // The variables: each year's balances (unless not summarised), the needs, the needs for the minimum.
+    let needVariable = summarisesBalances ? years : 0
     let confidences = reserveConfidences + extraConfidences
     let needRanks = confidences.flatMap { RunSummary.reserveRanks(confidence: $0, of: paths) }.map { $0 - 1 }
     let balanceRanks = RunSummary.balancePercentiles.flatMap { p in
@@ -117,7 +121,7 @@ package struct StreamedRun: Sendable {
       return [lower] + (upper.map { [$0] } ?? [])
     }
     var requests = [BinnedSelection.Request](
-      repeating: BinnedSelection.Request(count: paths, ranks: balanceRanks), count: years)
+      repeating: BinnedSelection.Request(count: paths, ranks: balanceRanks), count: needVariable)
     requests.append(
       BinnedSelection.Request(
         count: paths, ranks: needRanks,
@@ -156,10 +160,10 @@ package struct StreamedRun: Sendable {
       sample.add(chunk)
       method = chunk.requiredReserveMethod
       let keeping = speculating
-      Self.fold(chunk, variables: requests.count) { variable, values in
+      Self.fold(chunk, variables: requests.count, balances: needVariable) { variable, values in
         selection.count(variable, values)
         if keeping { selection.keep(variable, values) }
-        if variable < years {
+        if variable < needVariable {
           var sum = balanceSums[variable]
           for v in values { sum += v }
           balanceSums[variable] = sum
@@ -169,9 +173,10 @@ package struct StreamedRun: Sendable {
         // The first chunk is the sample: from here on pass 1 also keeps the values near each wanted rank's place,
         // and the needs in the bins where the bootstraps' answers will probably fall.
         selection.speculate(
-          designEffects: nested ? Self.designEffects(chunk, variables: requests.count, inner: inner) : nil)
+          designEffects: nested
+            ? Self.designEffects(chunk, variables: requests.count, balances: needVariable, inner: inner) : nil)
         speculating = true
-        Self.fold(chunk, variables: requests.count) { selection.keep($0, $1) }
+        Self.fold(chunk, variables: requests.count, balances: needVariable) { selection.keep($0, $1) }
         Self.speculate(bootstraps, firstChunk: chunk)
       }
     }
@@ -194,7 +199,9 @@ package struct StreamedRun: Sendable {
         again, chunkPaths, pass: passes, passes: more ? passes + 1 : passes, progress: progress,
         cancellation: cancellation
       ) { chunk, firstPath in
-        if selecting { Self.fold(chunk, variables: requests.count) { selection.collect($0, $1) } }
+        if selecting {
+          Self.fold(chunk, variables: requests.count, balances: needVariable) { selection.collect($0, $1) }
+        }
         Self.add(chunk, firstPath: firstPath, to: bootstraps)
       }
       if selecting { selection.finishPass() }
@@ -219,7 +226,7 @@ package struct StreamedRun: Sendable {
     }
     let needs = ranked(needVariable)
     let minimum = hasMinimum ? ranked(needVariable + 1) : nil
-    let balances = (1...years).map { year in
+    let balances = stride(from: 1, through: needVariable, by: 1).map { year in
       let p = RunSummary.balancePercentiles.map { p in
         Quantiles.percentile(p, of: paths) { selection.orderStatistic(year - 1, rank: $0) }
       }
@@ -293,12 +300,13 @@ package struct StreamedRun: Sendable {
     }
   }
 
-  /// Calls `body` with each variable's values in `chunk` — year y's balances for y − 1 < years, then the needs and
-  /// the needs for the minimum — the variables spread over the cores.
+  /// Calls `body` with each variable's values in `chunk` — year y's balances for y − 1 < `balances` (the years, or 0
+  /// when they are not summarised), then the needs and the needs for the minimum — the variables spread over the
+  /// cores.
   static func fold(
-    _ chunk: SimulationResult, variables: Int, _ body: (Int, UnsafeBufferPointer<Double>) -> Void
+    _ chunk: SimulationResult, variables: Int, balances years: Int, _ body: (Int, UnsafeBufferPointer<Double>) -> Void
   ) {
-    let years = chunk.years, n = chunk.paths
+    let n = chunk.paths
     chunk.yearEndBalance.withUnsafeBufferPointer { balances in
       chunk.requiredReserve.withUnsafeBufferPointer { needs in
         chunk.minimumNeed.withUnsafeBufferPointer { minimum in

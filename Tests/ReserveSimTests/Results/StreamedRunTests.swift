@@ -102,6 +102,28 @@ final class StreamedRunTests: XCTestCase {
     }
   }
 
+  /// Without the balances (`summarisesBalances` false, as `sweep` and `sensitivity` run): the same ruin, needs and
+  /// needs for the minimum as a run that summarises them, no balances, and no more passes.
+  func testARunWithoutTheBalancesSelectsTheSameNeeds() throws {
+    let scenario = try shipped("pypi-today-policy")
+    XCTAssertNotNil(scenario.policy?.minimumMonths)
+    let confidences = RunSummary.defaultReserveConfidences
+    var whole = StreamedRun(scenario: scenario, paths: 1_500, seed: 6, simulator: Simulator(threads: 2), budget: tiny)
+    whole.reserveConfidences = confidences
+    var needsOnly = whole
+    needsOnly.summarisesBalances = false
+    let (all, some) = (try whole.run(), try needsOnly.run())
+    XCTAssertTrue(some.statistics.balanceByYear.isEmpty)
+    XCTAssertEqual(all.statistics.balanceByYear.count, scenario.years)
+    XCTAssertEqual(some.statistics.ruinedPathsByYear, all.statistics.ruinedPathsByYear)
+    XCTAssertEqual(some.statistics.belowMinimumPathsByYear, all.statistics.belowMinimumPathsByYear)
+    let ranks = confidences.flatMap { RunSummary.reserveRanks(confidence: $0, of: 1_500) }
+    XCTAssertEqual(ranks.map(some.needs.value(rank:)), ranks.map(all.needs.value(rank:)))
+    let (minimumAll, minimumSome) = (try XCTUnwrap(all.minimumNeeds), try XCTUnwrap(some.minimumNeeds))
+    XCTAssertEqual(ranks.map(minimumSome.value(rank:)), ranks.map(minimumAll.value(rank:)))
+    XCTAssertLessThanOrEqual(some.passes, all.passes)
+  }
+
   func testAPolicyWithAMinimumStreamsToTheOnePassSummary() throws {
     let scenario = try shipped("pypi-today-policy")
     XCTAssertNotNil(scenario.policy?.minimumMonths)
