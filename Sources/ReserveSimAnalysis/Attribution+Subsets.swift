@@ -1,3 +1,4 @@
+import Foundation
 import ReserveSimEngine
 import ReserveSimResults
 import ReserveSimScenario
@@ -31,50 +32,51 @@ struct SubsetEvaluator {
   }
 
   /// f(T) = (paths with the outcome)/N; per path, φ_s(i) = Σ_T w(|T|)(y_{T∪s}(i) − y_T(i)) over the path's own 0/1
-  /// outcomes, and the interval mean ± 1.96·sd/√N of those (variance over N − 1), summed in path order.
+  /// outcomes, and the interval mean ± 1.96·sd/√N of those (variance over N − 1). Nothing is kept per path: each
+  /// run's count and, per source, how many paths have each value of n!·φ_s(i) (a whole number,
+  /// `Shapley.scaledShare`) add up block by block in any order, so memory does not grow with N and the numbers are
+  /// the same on any thread count.
   private func proportions(
     _ runs: [SwitchedOffSources], outcome: PathBlockKernel.PathOutcome, shapley: Shapley?,
     progress: (@Sendable (Double) -> Void)?
   ) throws -> Values {
     let paths = self.paths
-    let blocks = (paths + Simulator.blockSize - 1) / Simulator.blockSize
     let players = shapley?.players ?? 0
-    let counts = SharedRows<Int>(count: blocks * runs.count)
-    let perPath = SharedRows<Double>(count: players * paths)
+    let tally = OutcomeTally(runs: runs.count, players: players)
     try simulator.runSwitchingOff(
       scenario, runs: runs, outcome: outcome, paths: paths, seed: seed, progress: progress,
       cancellation: cancellation
-    ) { firstPath, lanes, values, stride in
-      let block = firstPath / Simulator.blockSize
+    ) { _, lanes, values, stride in
+      var counts = [Int](repeating: 0, count: runs.count)
       for j in runs.indices {
-        var count = 0
-        for lane in 0..<lanes where values[j * stride + lane] > 0 { count += 1 }
-        counts[block * runs.count + j] = count
+        for lane in 0..<lanes where values[j * stride + lane] > 0 { counts[j] += 1 }
       }
-      guard let shapley else { return }
-      for lane in 0..<lanes {
-        for s in 0..<players {
-          perPath[s * paths + firstPath + lane] = shapley.share(of: s) { values[$0 * stride + lane] }
+      var shares = [[Int: Int]](repeating: [:], count: players)
+      if let shapley {
+        for lane in 0..<lanes {
+          for s in 0..<players {
+            shares[s][shapley.scaledShare(of: s) { values[$0 * stride + lane] > 0 }, default: 0] += 1
+          }
         }
       }
+      tally.add(counts: counts, shares: shares)
     }
-    let values = runs.indices.map { j in
-      Double((0..<blocks).reduce(0) { $0 + counts[$1 * runs.count + j] }) / Double(paths)
-    }
-    let intervals = (0..<players).map { s in
-      Self.meanInterval((0..<paths).lazy.map { perPath[s * paths + $0] }, count: paths)
-    }
+    let values = tally.counts.map { Double($0) / Double(paths) }
+    let intervals = tally.shares.map { Self.meanInterval(counts: $0, scale: shapley?.scale ?? 1, of: paths) }
     return Values(values: values, intervals: intervals)
   }
 
-  /// mean ± z₉₅·sd/√N of `values` (sd over N − 1; 0 for one path), summed in order.
-  static func meanInterval<S: Sequence>(_ values: S, count n: Int) -> (lower: Double, upper: Double)
-  where S.Element == Double {
-    var sum = 0.0
-    for x in values { sum += x }
-    let mean = sum / Double(n)
+  /// mean ± z₉₅·sd/√N of N values v/`scale`, given as how many there are of each whole v (sd over N − 1; 0 for one
+  /// path), summed over v ascending.
+  static func meanInterval(counts: [Int: Int], scale: Int, of n: Int) -> (lower: Double, upper: Double) {
+    let values = counts.keys.sorted()
+    let total = values.reduce(0) { $0 + $1 * counts[$1]! }
+    let mean = Double(total) / Double(scale) / Double(n)
     var squares = 0.0
-    for x in values { squares += (x - mean) * (x - mean) }
+    for v in values {
+      let deviation = Double(v) / Double(scale) - mean
+      squares += Double(counts[v]!) * deviation * deviation
+    }
     let sd = n > 1 ? (squares / Double(n - 1)).squareRoot() : 0
     let half = ConfidenceIntervals.z95 * sd / Double(n).squareRoot()
     return (mean - half, mean + half)
@@ -108,6 +110,28 @@ struct SubsetEvaluator {
       for s in shares.indices { resampled[s].append(shares[s]) }
     }
     return Values(values: values, intervals: resampled.map(PairedBootstrap.interval95))
+  }
+}
+
+/// What the blocks of a `ruin` or `below` attribution add up, under a lock: each run's paths with the outcome, and
+/// per source how many paths have each value of n!·φ_s(i). Whole numbers, so the order the blocks add in does not
+/// matter.
+final class OutcomeTally: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var counts: [Int]
+  private(set) var shares: [[Int: Int]]
+
+  init(runs: Int, players: Int) {
+    counts = [Int](repeating: 0, count: runs)
+    shares = [[Int: Int]](repeating: [:], count: players)
+  }
+
+  /// Adds one block's counts by run and counts of values by source.
+  func add(counts block: [Int], shares blockShares: [[Int: Int]]) {
+    lock.lock()
+    defer { lock.unlock() }
+    for j in block.indices { counts[j] += block[j] }
+    for s in blockShares.indices { shares[s].merge(blockShares[s], uniquingKeysWith: +) }
   }
 }
 

@@ -14,7 +14,8 @@ import ReserveSimScenario
 /// smallest |f({s}) − f(∅)| (file order on ties) are grouped as one "other sources", so at most 2¹⁰ subsets run.
 ///
 /// Intervals (95%): for `ruin` and `below` f is a mean over paths of 0/1, so φ_s is the mean of the paths' own
-/// Shapley values φ_s(i) (the same sum over the path's outcomes); the interval is mean ± 1.96·sd/√N of those. For
+/// Shapley values φ_s(i) (the same sum over the path's outcomes); the interval is mean ± 1.96·sd/√N of those, from
+/// how many paths have each value (n!·φ_s(i) is a whole number), so nothing is kept per path. For
 /// `reserve@C`, a paired bootstrap over paths as `compare` does it (`PairedBootstrap`: its resample count and
 /// generator): each resample's ⌈cN⌉-th smallest need in every subset, and the Shapley values of those.
 public struct Attribution: Sendable {
@@ -50,8 +51,8 @@ public struct Attribution: Sendable {
   /// Computes the attribution of `metric` over the sources of `scenario` on paths 0 ..< `paths` from `seed`.
   /// - Parameter progress: called from worker threads with the share of all subsets' paths simulated.
   /// - Throws: `CancellationError` when `cancellation` is set.
-  /// - Complexity: 2ⁿ runs of the scenario (n ≤ 10 sources; n + 1 more when grouping); memory O(n·N) for `ruin` and
-  ///   `below`, O(2ⁿ·N) needs for `reserve@C`.
+  /// - Complexity: 2ⁿ runs of the scenario (n ≤ 10 sources; n + 1 more when grouping); memory O(2ⁿ·N) needs for
+  ///   `reserve@C`, and for `ruin` and `below` none per path (O(n·distinct values of n!·φ_s(i))).
   package init(
     scenario: Scenario, metric: AttributionMetric, paths: Int, seed: UInt64, simulator: Simulator,
     progress: (@Sendable (Double) -> Void)? = nil, cancellation: CancellationFlag? = nil
@@ -114,10 +115,12 @@ public struct Attribution: Sendable {
 
   /// How many runs' worth of per-path memory an attribution holds at its peak, for the memory check: per path, a run
   /// keeps 12 + 8·years bytes (need, ruin month, year-end balances); `reserve@C` keeps each subset's need and its
-  /// place in the paths' order (12 bytes a subset), `ruin` and `below` a Shapley value per source (8 bytes).
+  /// place in the paths' order (12 bytes a subset). `ruin` and `below` keep nothing per path (0): their counts add
+  /// up block by block.
   public static func heldAtOnce(for scenario: Scenario, metric: AttributionMetric) -> Int {
+    guard metric.isMoney else { return 0 }
     let sources = min(RiskSource.sources(of: scenario).count, maximumSources + 1)
-    let bytes = metric.isMoney ? 12 << sources : 8 * sources
+    let bytes = 12 << sources
     let run = 12 + 8 * scenario.years
     return max(1, (bytes + run - 1) / run)
   }

@@ -149,11 +149,7 @@ extension RunPipeline {
     run.reserveConfidences = confidences
     run.shortfallConfidences = []
     run.summarisesBalances = false
-    // A pass's share of the run: pass p of P at share s is (p − 1 + s) / P of it.
-    let passes: (@Sendable (StreamedRun.Progress) -> Void)? = progress.map { report in
-      { @Sendable at in report((Double(at.pass - 1) + at.share) / Double(max(at.passes, at.pass))) }
-    }
-    let output = try run.run(progress: passes, cancellation: flag)
+    let output = try run.run(progress: passShares(progress), cancellation: flag)
     progress?(1)  // pass 1 announces a second pass, which its speculation may have made unnecessary
     return RunOutcome(streamed: output, seed: seed, confidences: confidences)
   }
@@ -176,7 +172,9 @@ extension RunPipeline {
 
   /// `solve`: the least reserve meeting `targets` at each point of the lever grid, on common random numbers, with
   /// the best plan re-run on `checkSeed` (default seed + 1) (`Solve`, SPEC §18). Targets are parsed against the
-  /// loaded scenario; every grid point is validated before anything runs.
+  /// loaded scenario; every grid point is validated before anything runs. A run whose paths' results would not fit
+  /// `streamingBudget.onePassBytes` is streamed (`solveRuns`): the same numbers in memory that does not grow with
+  /// the paths.
   /// - Throws: `ScenarioError` for a bad target, lever or grid point.
   public func solve(
     _ loaded: LoadedScenario, targets specs: [String], levers: [SweepAxis], frontier: Bool = false,
@@ -185,31 +183,102 @@ extension RunPipeline {
   ) async throws -> Solve {
     let reporter = ProgressReporter(progress)
     let targets = try Self.naming(loaded.file) { try specs.map { try SolveTarget(parsing: $0, for: loaded.scenario) } }
-    let (paths, seed, _) = try compile(loaded, paths: paths, seed: seed, heldAtOnce: 2, reporter: reporter)
+    let years = SolveRuns.NeedsQuery.years(Solve.queries(targets, frontierLevels: []).list)
+    let (paths, seed, _) = try compile(
+      loaded, paths: paths, seed: seed, simulator: Self.recording(simulator, needs: years), streaming: true,
+      reserveConfidences: 0, reporter: reporter)
     let checkSeed = checkSeed ?? (seed &+ 1)
-    return try await Self.simulating(reporter) { [simulator] flag in
+    return try await Self.simulating(reporter) { [simulator, streamingBudget] flag in
       try Self.naming(loaded.file) {
         var (done, runs) = (0, 0)
         let solve = try Solve(
           scenario: loaded.scenario, targets: targets, levers: levers, frontier: frontier, seed: seed,
           checkSeed: checkSeed,
-          simulate: { scenario, runSeed, needYears in
-            var recording = simulator
-            recording.needYears = needYears.floor.union(needYears.minimum).sorted()
-            recording.searchedNeedsWithin = needYears
-            // Solve reads ruin, the minimum and the needs within the targets' years, never the horizon's needs.
-            recording.searchesNeeds = false
-            return try recording.run(
-              scenario, paths: paths, seed: runSeed,
-              progress: runs > 0 ? reporter.simulating(run: done, of: runs) : nil, cancellation: flag)
-          },
-          cost: ResponseCost.init(measuring:),
+          runs: Self.solveRuns(
+            paths: paths, simulator: simulator, budget: streamingBudget, cancellation: flag,
+            progress: { runs > 0 ? reporter.simulating(run: done, of: runs) : nil }),
           progress: { finished, all in
             (done, runs) = (finished, all)
             reporter.report(.simulating, Double(finished) / Double(all))
           })
         return try Self.summarising(reporter, flag) { solve }
       }
+    }
+  }
+
+  /// `simulator` recording the needs within the given years — need_y for the years in `floor`, need_min,y for those
+  /// in `minimum` — and not searching for the horizon's needs: solve reads ruin, the minimum and those needs only.
+  static func recording(_ simulator: Simulator, needs years: (floor: Set<Int>, minimum: Set<Int>)) -> Simulator {
+    var recording = simulator
+    recording.needYears = years.floor.union(years.minimum).sorted()
+    recording.searchedNeedsWithin = years
+    recording.searchesNeeds = false
+    return recording
+  }
+
+  /// How solve's runs are simulated: each run whose paths' results would not fit `budget.onePassBytes` streamed
+  /// (`StreamedRun`: the needs' order statistics by `orderStatistics(_:)`, the cost and the check from one pass's
+  /// tallies), the others kept whole in memory; the same numbers either way. `progress` gives the current run's
+  /// progress callback (nil while the number of runs is unknown).
+  static func solveRuns(
+    paths: Int, simulator: Simulator, budget: StreamingBudget, cancellation flag: CancellationFlag,
+    progress: @escaping () -> (@Sendable (Double) -> Void)?
+  ) -> SolveRuns {
+    let none = (floor: Set<Int>(), minimum: Set<Int>())
+    let inMemory = SolveRuns(
+      simulate: { scenario, seed, years in
+        try recording(simulator, needs: years).run(
+          scenario, paths: paths, seed: seed, progress: progress(), cancellation: flag)
+      }, cost: ResponseCost.init(measuring:))
+    /// A streamed run of `scenario`, or nil when its results fit in one pass.
+    func streamed(_ scenario: Scenario, _ seed: UInt64, _ recording: Simulator) -> StreamedRun? {
+      guard budget.streams(scenario, paths: paths, simulator: recording) else { return nil }
+      var run = StreamedRun(scenario: scenario, paths: paths, seed: seed, simulator: recording, budget: budget)
+      run.reserveConfidences = []
+      run.shortfallConfidences = []
+      run.summarisesBalances = false
+      return run
+    }
+    /// One pass's tallies of a streamed run (no order statistic is asked for).
+    func tallies(_ run: StreamedRun) throws -> StreamedRun.Output {
+      let output = try run.run(progress: passShares(progress()), cancellation: flag)
+      progress()?(1)
+      return output
+    }
+    return SolveRuns(
+      needs: { scenario, seed, queries in
+        let years = SolveRuns.NeedsQuery.years(queries)
+        guard let run = streamed(scenario, seed, recording(simulator, needs: years)) else {
+          return try inMemory.needs(scenario, seed, queries)
+        }
+        let wanted = queries.map { query in
+          (
+            variable: StreamedRun.NeedsWithin(years: query.withinYears, minimum: query.metric == .below),
+            ranks: query.atMost.map { SolveTarget.rank(atMost: $0, paths: paths) - 1 }
+          )
+        }
+        let values = try run.orderStatistics(wanted, progress: passShares(progress()), cancellation: flag)
+        progress()?(1)
+        return (paths, values)
+      },
+      cost: { scenario, seed in
+        guard let run = streamed(scenario, seed, recording(simulator, needs: none)) else {
+          return try inMemory.cost(scenario, seed)
+        }
+        return ResponseCost(activityMeans: try tallies(run).statistics.policyActivityMeans, years: scenario.years)
+      },
+      check: { scenario, seed, assertions in
+        guard let run = streamed(scenario, seed, recording(simulator, needs: none)) else {
+          return try inMemory.check(scenario, seed, assertions)
+        }
+        return AssertionCheck.evaluate(assertions, streamed: try tallies(run))
+      })
+  }
+
+  /// A streamed run's progress as a share of the run: pass p of P at share s is (p − 1 + s) / P of it.
+  static func passShares(_ report: (@Sendable (Double) -> Void)?) -> (@Sendable (StreamedRun.Progress) -> Void)? {
+    report.map { report in
+      { @Sendable at in report((Double(at.pass - 1) + at.share) / Double(max(at.passes, at.pass))) }
     }
   }
 

@@ -150,7 +150,8 @@ public struct RunPipeline: Sendable {
   /// Stage 3, compile: the path count and seed the run uses, checked against the format's range and the
   /// machine's memory.
   /// - Parameters:
-  ///   - heldAtOnce: how many results of that many paths are held at once (`compare`: two).
+  ///   - heldAtOnce: how many results of that many paths are held at once (`compare`: two; 0: none, `attribute`'s
+  ///     ruin and below).
   ///   - growingTo: the most paths the run may grow to (`check` with `maxPaths`).
   ///   - streaming: whether the run may be streamed (`StreamingBudget.streams`; a growing run when twice its largest
   ///     round would not fit the one-pass budget): its memory is then the streamed run's at its largest round,
@@ -183,6 +184,10 @@ public struct RunPipeline: Sendable {
       try streamingBudget.estimate(
         for: loaded.scenario, paths: largest, simulator: simulator, reserveConfidences: reserveConfidences
       ).check()
+    } else if heldAtOnce == 0 {
+      // Nothing kept per path (`attribute`'s ruin and below): the process and the workers' buffers only.
+      let fixed = simulator.memoryEstimate(for: loaded.scenario, paths: count).fixedBytes
+      try MemoryEstimate(fixedBytes: fixed, paths: count, years: loaded.scenario.years).check()
     } else {
       try simulator.checkMemory(for: loaded.scenario, paths: count, heldAtOnce: heldAtOnce, growingTo: growingTo)
     }

@@ -8,6 +8,10 @@ public struct Shapley: Sendable {
   public let players: Int
   /// w(t) for t = 0 … n − 1.
   public let weights: [Double]
+  /// t!(n − t − 1)! = n!·w(t) for t = 0 … n − 1, whole numbers for `scaledShare` (n ≤ 20; empty beyond).
+  public let scaledWeights: [Int]
+  /// n!, the scale of `scaledShare` (n ≤ 20; 0 beyond).
+  public let scale: Int
 
   public init(players n: Int) {
     precondition((1...30).contains(n))
@@ -20,6 +24,23 @@ public struct Shapley: Sendable {
       binomial = binomial * Double(n - 1 - t) / Double(t + 1)
     }
     self.weights = weights
+    func factorial(_ k: Int) -> Int { k <= 1 ? 1 : (2...k).reduce(1, *) }
+    scaledWeights = n <= 20 ? (0..<n).map { factorial($0) * factorial(n - $0 - 1) } : []
+    scale = n <= 20 ? factorial(n) : 0
+  }
+
+  /// n!·φ_s of a 0/1 set function `f` (true: 1) as a whole number, Σ_{T ⊆ N∖{s}} t!(n − t − 1)!·(f(T ∪ {s}) − f(T)):
+  /// exact, so sums of many paths' values add in any order to the same total. |n!·φ_s| ≤ n!; n ≤ 20.
+  /// (t!(n − t − 1)! ≤ (n − 1)! ≤ 19! fits, and so does their sum: Σ over the 2ⁿ⁻¹ subsets of |weights| = n!.)
+  @inline(__always)
+  package func scaledShare(of s: Int, _ f: (Int) -> Bool) -> Int {
+    let bit = 1 << s
+    var total = 0
+    for subset in 0..<(1 << players) where subset & bit == 0 {
+      let change = (f(subset | bit) ? 1 : 0) - (f(subset) ? 1 : 0)
+      if change != 0 { total += change * scaledWeights[subset.nonzeroBitCount] }
+    }
+    return total
   }
 
   /// φ for the values f(T) of every subset T, `values[T]` (2ⁿ entries).

@@ -97,7 +97,7 @@ public struct Solve: Sendable {
 
   public var best: Row { rows[0] }
 
-  /// Solves for the least reserve over the lever grid.
+  /// Solves for the least reserve over the lever grid, each run kept whole in memory.
   /// - Parameters:
   ///   - base: the scenario with its edits applied.
   ///   - targets: one or more targets (`SolveTarget(parsing:for:)`).
@@ -109,9 +109,27 @@ public struct Solve: Sendable {
   /// - Throws: `ScenarioError` for a bad lever or grid point (before anything runs); errors of `simulate`.
   public init(
     scenario: Scenario, targets: [SolveTarget], levers: [SweepAxis], frontier: Bool, seed: UInt64, checkSeed: UInt64,
-    simulate: (Scenario, UInt64, (floor: Set<Int>, minimum: Set<Int>)) throws -> SimulationResult,
-    cost: (SimulationResult) -> ResponseCost,
+    simulate: @escaping (Scenario, UInt64, (floor: Set<Int>, minimum: Set<Int>)) throws -> SimulationResult,
+    cost: @escaping (SimulationResult) -> ResponseCost,
     progress: ((Int, Int) -> Void)? = nil
+  ) throws {
+    try self.init(
+      scenario: scenario, targets: targets, levers: levers, frontier: frontier, seed: seed, checkSeed: checkSeed,
+      runs: SolveRuns(simulate: simulate, cost: cost), progress: progress)
+  }
+
+  /// Solves for the least reserve over the lever grid, reading each run through `runs` (one result in memory, or
+  /// streamed: the same numbers).
+  /// - Parameters:
+  ///   - base: the scenario with its edits applied.
+  ///   - targets: one or more targets (`SolveTarget(parsing:for:)`).
+  ///   - levers: at most three axes (`SweepAxis`), the grid at most `maximumPoints` points.
+  ///   - runs: what solve reads of a run: the needs' order statistics, the responses' cost, the check's verdicts.
+  ///   - progress: (runs done, runs in all).
+  /// - Throws: `ScenarioError` for a bad lever or grid point (before anything runs); errors of `runs`.
+  public init(
+    scenario: Scenario, targets: [SolveTarget], levers: [SweepAxis], frontier: Bool, seed: UInt64, checkSeed: UInt64,
+    runs measure: SolveRuns, progress: ((Int, Int) -> Void)? = nil
   ) throws {
     precondition(!targets.isEmpty)
     var base = scenario
@@ -135,11 +153,6 @@ public struct Solve: Sendable {
     let outgo = monthlyOutgo
     func months(_ amount: Double) -> Double? { outgo > 0 ? amount / outgo : nil }
 
-    let needYears = (
-      floor: Set(targets.filter { $0.metric == .ruin }.map(\.withinYears)),
-      minimum: Set(targets.filter { $0.metric == .below }.map(\.withinYears))
-    )
-    let noNeeds = (floor: Set<Int>(), minimum: Set<Int>())
     let hasResponses = base.policy?.respondsToBalance == true
     let runs = points.count * (hasResponses ? 2 : 1) + 1
     var done = 0
@@ -148,31 +161,32 @@ public struct Solve: Sendable {
     if !frontierLevels.contains(targets[0].atMost) { frontierLevels.append(targets[0].atMost) }
     frontierLevels.sort()
     var frontierBest = [Double](repeating: .infinity, count: frontierLevels.count)
+    let queries = Self.queries(targets, frontierLevels: frontier ? frontierLevels : [])
     var paths = 0
+    var unfundable = 0
     for (index, point) in points.enumerated() {
-      let result = try simulate(point, seed, needYears)
+      let needs = try measure.needs(point, seed, queries.list)
       done += 1
       progress?(done, runs)
-      paths = result.paths
-      let sorted = Self.sortedNeeds(result, targets: targets)
-      let values = zip(targets, sorted).map { target, needs in
-        Quantiles.orderStatistic(needs, rank: SolveTarget.rank(atMost: target.atMost, paths: result.paths))
-      }
+      paths = needs.paths
+      let values = queries.targets.map { needs.values[$0.query][$0.share] }
       // The binding target: the largest unclamped value, the first listed on ties.
       let binding = values.indices.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) }!
       let reserve = Self.upToTheCent(max(0, values[binding]))
       if frontier {
         let others = values.dropFirst().max() ?? -.infinity
-        for (k, p) in frontierLevels.enumerated() {
-          let first = Quantiles.orderStatistic(sorted[0], rank: SolveTarget.rank(atMost: p, paths: result.paths))
+        for (k, share) in queries.frontier.enumerated() {
+          let first = needs.values[queries.targets[0].query][share]
           frontierBest[k] = min(frontierBest[k], Self.upToTheCent(max(0, max(first, others))))
         }
       }
       var rowCost = ResponseCost.none
       if hasResponses {
-        var funded = point
-        try reserveAddress.write(reserve, to: &funded)
-        rowCost = cost(try simulate(funded, seed, noNeeds))
+        if let funded = try? reserveAddress.setting(reserve, in: point) {
+          rowCost = try measure.cost(funded, seed)
+        } else {
+          unfundable += 1
+        }
         done += 1
         progress?(done, runs)
       }
@@ -199,15 +213,51 @@ public struct Solve: Sendable {
       ? zip(frontierLevels, frontierBest).map { FrontierPoint(atMost: $0, reserve: $1, months: months($1)) } : nil
 
     // Out of sample: the best plan at its reserve on another seed.
-    var checked = points[rows[0].gridIndex]
-    try reserveAddress.write(rows[0].reserve, to: &checked)
-    let rerun = try simulate(checked, checkSeed, noNeeds)
-    check = zip(targets, AssertionCheck.evaluate(targets.map(\.assertion), result: rerun)).map { target, verdict in
+    // A plan whose reserve is beyond reserve.initial's range cannot be run.
+    let largestReserve = reserveAddress.decoderRange(in: base).upper ?? .infinity
+    guard let checked = try? reserveAddress.setting(rows[0].reserve, in: points[rows[0].gridIndex]) else {
+      throw ScenarioError(
+        file: nil, path: .root,
+        message:
+          "the least reserve that meets the targets is \(JSONValue.format(rows[0].reserve)), more than a scenario "
+          + "can hold (reserve.initial at most \(JSONValue.format(largestReserve))): no plan on this grid can be "
+          + "funded; loosen a target (a larger share, fewer years) or move the levers")
+    }
+    if unfundable > 0 {
+      self.notes.append(
+        "\(unfundable) of the plans need more than a scenario can hold (reserve.initial at most "
+          + "\(JSONValue.format(largestReserve))): their responses' cost is not measured and shows as none")
+    }
+    let verdicts = try measure.check(checked, checkSeed, targets.map(\.assertion))
+    check = zip(targets, verdicts).map { target, verdict in
       TargetCheck(
         spec: target.spec, value: verdict.estimate, lower: verdict.lower, upper: verdict.upper,
         verdict: verdict.verdict)
     }
     progress?(runs, runs)
+  }
+
+  /// The needs a grid point's run is asked for: one query per (metric, years) among the targets, with the targets'
+  /// shares p and the frontier's levels (on the first target's query); where each target and frontier level reads
+  /// its value (`query`, `share`: indices into the query list and its shares).
+  static func queries(_ targets: [SolveTarget], frontierLevels: [Double]) -> (
+    list: [SolveRuns.NeedsQuery], targets: [(query: Int, share: Int)], frontier: [Int]
+  ) {
+    var list: [SolveRuns.NeedsQuery] = []
+    func place(_ metric: SolveTarget.Metric, _ years: Int, _ share: Double) -> (query: Int, share: Int) {
+      let q =
+        list.firstIndex { $0.metric == metric && $0.withinYears == years }
+        ?? {
+          list.append(SolveRuns.NeedsQuery(metric: metric, withinYears: years, atMost: []))
+          return list.count - 1
+        }()
+      if let s = list[q].atMost.firstIndex(of: share) { return (q, s) }
+      list[q].atMost.append(share)
+      return (q, list[q].atMost.count - 1)
+    }
+    let placed = targets.map { place($0.metric, $0.withinYears, $0.atMost) }
+    let frontier = frontierLevels.map { place(targets[0].metric, targets[0].withinYears, $0).share }
+    return (list, placed, frontier)
   }
 
   /// An amount rounded up to the next cent: the exact need of the path at the rank, plus what the balance's
@@ -217,21 +267,6 @@ public struct Solve: Sendable {
     guard amount.isFinite, abs(amount) < 1e13 else { return amount }
     let cents = (amount * 100).rounded(.up) / 100
     return cents > amount ? cents : cents + 0.01
-  }
-
-  /// Each target's ascending needs within its years: need_y for ruin, need_min,y for below.
-  static func sortedNeeds(_ result: SimulationResult, targets: [SolveTarget]) -> [[Double]] {
-    // Targets on the same metric and years share one sort (the run's radix sort, as `RunSummary` uses).
-    var sorted: [SolveTarget.Metric: [Int: [Double]]] = [:]
-    return targets.map { target in
-      if let known = sorted[target.metric]?[target.withinYears] { return known }
-      let needs =
-        target.metric == .ruin
-        ? result.needsWithin[target.withinYears]! : result.minimumNeedsWithin[target.withinYears]!
-      let ascending = RadixSort.sorted(needs)
-      sorted[target.metric, default: [:]][target.withinYears] = ascending
-      return ascending
-    }
   }
 
   /// The lever grid (the first lever in the outer loop) and its scenarios, every point validated before any runs.
@@ -281,18 +316,25 @@ extension ResponseCost {
   /// paths with cuts in force in some month, and the mean appeals made per path.
   /// Without cuts or an appeal (no activity recorded) the cost is `none`.
   public init(measuring result: SimulationResult) {
-    guard !result.policyActivityMeans.isEmpty else {
+    self.init(activityMeans: result.policyActivityMeans, years: result.years)
+  }
+
+  /// The cost from a run's policy activity means by year (`SimulationResult.policyActivityMeans`'s layout).
+  init(activityMeans means: [Double], years: Int) {
+    guard !means.isEmpty else {
       self = .none
       return
     }
-    let years = result.years
+    func mean(_ field: PolicyActivityField, _ year: Int) -> Double {
+      means[(year - 1) * PolicyActivityField.count + field.rawValue]
+    }
     var cut = 0.0, appeals = 0.0
     for year in 1...years {
-      cut += result.meanActivity(.cutAmount, year: year)!
-      appeals += result.meanActivity(.appeals, year: year)!
+      cut += mean(.cutAmount, year)
+      appeals += mean(.appeals, year)
     }
     self.init(
-      expectedCutPerYear: cut / Double(years), cutShare: result.meanActivity(.cutSoFar, year: years)!,
-      appealsPerPath: appeals)
+      expectedCutPerYear: cut / Double(years), cutShare: mean(.cutSoFar, years), appealsPerPath: appeals)
   }
+
 }

@@ -7,8 +7,9 @@ import ReserveSimScenario
 ///
 /// A run of N paths over Y years holds, per path (`Simulator.run`, `SimulationResult`): the need (8 bytes), the
 /// first ruin month (4), the year-end balances (8·Y) and, when the policy sets a minimum, the first month below
-/// it (4); with diagnostics a byte per service, 4 per event kind, 8 per tier and 8 per factor; for the runway after
-/// a loss (SPEC §21) 4 per service, counted twice for the moment the simulator copies them into the result. On top of those, at two moments:
+/// it (4); for each year whose needs within it are recorded (`solve`), 8, twice with a minimum; with diagnostics a
+/// byte per service, 4 per event kind, 8 per tier and 8 per factor; for the runway after a loss (SPEC §21) 4 per
+/// service, counted twice for the moment the simulator copies them into the result. On top of those, at two moments:
 /// - while simulating, each block of 256 paths' yearly flow sums (4 flows · Y · 8 bytes: Y/8 bytes a path);
 /// - then, while `RunSummary` sorts the needs (`RadixSort`), the keys, their scratch copy and the sorted needs:
 ///   24 bytes a path.
@@ -54,13 +55,18 @@ public struct MemoryEstimate: Sendable, Equatable {
   ///   - threads: worker threads (each keeps its block buffers; at most one per block of 256 paths).
   ///   - recordsDiagnostics: whether the run keeps per-path diagnostics (`Simulator.recordsDiagnostics`).
   ///   - recordsFirstPaidMonths: whether it keeps each service's first paid month (`Simulator.recordsFirstPaidMonths`).
+  ///   - needYears: how many years' needs within them it records (`Simulator.needYears`, 8 bytes a path each, twice
+  ///     with a minimum).
   /// - Complexity: O(1).
   public init(
-    scenario: Scenario, paths: Int, threads: Int, recordsDiagnostics: Bool = false, recordsFirstPaidMonths: Bool = false
+    scenario: Scenario, paths: Int, threads: Int, recordsDiagnostics: Bool = false,
+    recordsFirstPaidMonths: Bool = false, needYears: Int = 0
   ) {
     let years = scenario.years
     var kept = Double(8 + 4 + 8 * years)  // need, first ruin month, year-end balances
     if scenario.policy?.minimumMonths != nil { kept += 4 }  // first month below the minimum
+    // The needs within years (`solve`): need_y, and need_min,y with a minimum, for each year recorded.
+    kept += Double(8 * needYears * (scenario.policy?.minimumMonths != nil ? 2 : 1))
     if recordsDiagnostics {
       kept += Double(scenario.inKindServices.count + 4 * scenario.events.count + 8 * scenario.sponsorTiers.count)
       kept += Double(8 * Factor.allCases.count)
@@ -91,8 +97,9 @@ public struct MemoryEstimate: Sendable, Equatable {
     return 8 + 16 + 52 * Double(min(threads, scenario.uncertainParameters.count))
   }
 
-  /// A streamed run's estimate (`StreamingBudget.estimate`): `fixedBytes` whatever the paths.
-  init(fixedBytes: Int, paths: Int, years: Int) {
+  /// An estimate of `fixedBytes` whatever the paths: a streamed run's (`StreamingBudget.estimate`), or a run that
+  /// keeps nothing per path (`attribute`'s ruin and below).
+  package init(fixedBytes: Int, paths: Int, years: Int) {
     bytesPerPath = 0
     self.fixedBytes = fixedBytes
     rankingBytes = 0
@@ -160,7 +167,7 @@ extension Simulator {
   public func memoryEstimate(for scenario: Scenario, paths: Int) -> MemoryEstimate {
     MemoryEstimate(
       scenario: scenario, paths: paths, threads: threads, recordsDiagnostics: recordsDiagnostics,
-      recordsFirstPaidMonths: recordsFirstPaidMonths)
+      recordsFirstPaidMonths: recordsFirstPaidMonths, needYears: needYears.count)
   }
 
   /// Checks that a run of `paths` paths of `scenario` fits in the machine's memory.

@@ -17,30 +17,33 @@ extension StreamedRun {
   }
 
   /// How much more a count of the first chunk's values below a quantile varies than among independent values, per
-  /// variable, when paths share their estimates by groups of `inner` (SPEC §22): Var_j(c_j) / (n·p(1 − p)) for the
-  /// groups' counts c_j below the chunk's quantile p, the largest over p = 5%, 25%, 50%, 75%, 95%; 1 with fewer
-  /// than 10 whole groups in the chunk (no estimate).
+  /// variable, when paths share their estimates by groups of `inner` (SPEC §22): `designEffect` of each variable;
+  /// 1 with fewer than 10 whole groups in the chunk (no estimate).
   static func designEffects(_ chunk: SimulationResult, variables: Int, balances: Int, inner: Int) -> [Double] {
-    let groups = chunk.paths / inner
     var effects = [Double](repeating: 1, count: variables)
-    guard groups >= 10 else { return effects }
+    guard chunk.paths / inner >= 10 else { return effects }
     effects.withUnsafeMutableBufferPointer { effects in
       let effects = effects
-      fold(chunk, variables: variables, balances: balances) { variable, values in
-        // In key order (`RadixSort.key`), a total order with the NaNs of an overflowing run.
-        let keys = values.map(RadixSort.key)
-        let sorted = keys.sorted()
-        var largest = 1.0
-        for p in [0.05, 0.25, 0.5, 0.75, 0.95] {
-          let place = sorted[Int(p * Double(values.count))]
-          let counts = (0..<groups).map { j in Double(keys[j * inner..<(j + 1) * inner].filter { $0 < place }.count) }
-          let variance = GroupShares.variance(counts, mean: counts.reduce(0, +) / Double(groups))
-          largest = max(largest, variance / (Double(inner) * p * (1 - p)))
-        }
-        effects[variable] = largest
-      }
+      fold(chunk, variables: variables, balances: balances) { effects[$0] = designEffect($1, inner: inner) }
     }
     return effects
+  }
+
+  /// Var_j(c_j) / (n·p(1 − p)) for the groups' counts c_j of `values` below their quantile p (groups of n =
+  /// `inner` consecutive values), the largest over p = 5%, 25%, 50%, 75%, 95%, and at least 1.
+  static func designEffect(_ values: UnsafeBufferPointer<Double>, inner: Int) -> Double {
+    let groups = values.count / inner
+    // In key order (`RadixSort.key`), a total order with the NaNs of an overflowing run.
+    let keys = values.map(RadixSort.key)
+    let sorted = keys.sorted()
+    var largest = 1.0
+    for p in [0.05, 0.25, 0.5, 0.75, 0.95] {
+      let place = sorted[Int(p * Double(values.count))]
+      let counts = (0..<groups).map { j in Double(keys[j * inner..<(j + 1) * inner].filter { $0 < place }.count) }
+      let variance = GroupShares.variance(counts, mean: counts.reduce(0, +) / Double(groups))
+      largest = max(largest, variance / (Double(inner) * p * (1 - p)))
+    }
+    return largest
   }
 
   /// The bootstraps' guesses from the run's first chunk (`GroupBootstrapSelection.speculate`), and the first chunk's

@@ -279,7 +279,7 @@ package struct StreamedRun: Sendable {
   }
 
   /// Simulates the run's paths chunk by chunk with `simulator`, handing each chunk's result to `body` in path order.
-  private func forEachChunk(
+  func forEachChunk(
     _ simulator: Simulator, _ size: Int, pass: Int, passes: Int, progress: (@Sendable (Progress) -> Void)?,
     cancellation: CancellationFlag?, _ body: (SimulationResult, _ firstPath: Int) -> Void
   ) throws {

@@ -198,7 +198,7 @@ struct ObjectReader {
 package struct NumberRange: CustomStringConvertible, Sendable, Equatable {
   var lower: Double?
   var lowerInclusive = true
-  var upper: Double?
+  package var upper: Double?
   var upperInclusive = true
 
   package static let any = NumberRange()

@@ -70,20 +70,23 @@ final class AttributionTests: XCTestCase {
     let full = try makeScenario(document(cdn: true, downturn: true, churn: true))
     for metric in ["ruin", "reserve@90%"] {
       // f(T), T as bits: 1 CDN, 2 Downturn, 4 churn (the attribution's order: services, events, churn).
-      let f = try (0..<8).map { subset -> Double in
-        let scenario = try makeScenario(
-          document(cdn: subset & 1 != 0, downturn: subset & 2 != 0, churn: subset & 4 != 0))
-        let result = simulate(scenario, paths: paths, seed: 3)
+      let results = try (0..<8).map { subset in
+        simulate(
+          try makeScenario(document(cdn: subset & 1 != 0, downturn: subset & 2 != 0, churn: subset & 4 != 0)),
+          paths: paths, seed: 3)
+      }
+      let f = results.map { result -> Double in
         if metric == "ruin" { return Double(result.firstRuinMonth.filter { $0 > 0 }.count) / Double(paths) }
         return max(0, RadixSortFree.orderStatistic(result.requiredReserve, rank: Quantiles.ceilRank(0.9, of: paths)))
       }
       let orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]
-      let expected = (0..<3).map { s in
+      func shapley(_ s: Int, _ f: (Int) -> Double) -> Double {
         orders.reduce(0.0) { total, order in
           let before = order.prefix { $0 != s }.reduce(0) { $0 | (1 << $1) }
-          return total + f[before | (1 << s)] - f[before]
+          return total + f(before | (1 << s)) - f(before)
         } / 6
       }
+      let expected = (0..<3).map { s in shapley(s) { f[$0] } }
       let a = try attribute(full, metric, paths: paths)
       XCTAssertEqual(a.sources.map(\.name), ["CDN", "Downturn", "Sponsor churn"])
       XCTAssertEqual(a.budgetItself, f[0], metric)
@@ -94,6 +97,38 @@ final class AttributionTests: XCTestCase {
         XCTAssertLessThanOrEqual(a.sources[s].lower, a.sources[s].upper)
       }
       XCTAssertNotEqual(expected[0], 0)
+      guard metric == "ruin" else { continue }
+      // The interval: mean ± 1.96·sd/√N of the paths' own Shapley values (sd over N − 1), each from the path's 0/1
+      // outcomes in the eight runs.
+      for s in 0..<3 {
+        let perPath = (0..<paths).map { i in shapley(s) { results[$0].firstRuinMonth[i] > 0 ? 1 : 0 } }
+        let mean = perPath.reduce(0, +) / Double(paths)
+        let sd = (perPath.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(paths - 1)).squareRoot()
+        let half = 1.959963984540054 * sd / Double(paths).squareRoot()
+        XCTAssertGreaterThan(half, 0)
+        XCTAssertEqual(a.sources[s].lower, mean - half, accuracy: 1e-12, a.sources[s].name)
+        XCTAssertEqual(a.sources[s].upper, mean + half, accuracy: 1e-12, a.sources[s].name)
+      }
+    }
+  }
+
+  /// n!·φ_s of a 0/1 function is a whole number: φ_s over the scale, to rounding, and the scaled shares add up to
+  /// n!·(f(N) − f(∅)) exactly, for every n up to the ten sources an attribution may have.
+  func testScaledSharesOfZeroOneOutcomesAreWholeNumbers() {
+    var generator = SplitMix64(seed: 4)
+    for n in 1...10 {
+      let shapley = Shapley(players: n)
+      XCTAssertEqual(shapley.scale, (1...n).reduce(1, *))
+      for _ in 0..<5 {
+        let outcomes = (0..<(1 << n)).map { _ in generator.next() % 3 == 0 }
+        let shares = shapley.shares(outcomes.map { $0 ? 1 : 0 })
+        let scaled = (0..<n).map { s in shapley.scaledShare(of: s) { outcomes[$0] } }
+        for s in 0..<n {
+          XCTAssertEqual(Double(scaled[s]) / Double(shapley.scale), shares[s], accuracy: 1e-12, "n \(n)")
+        }
+        let change = (outcomes[(1 << n) - 1] ? 1 : 0) - (outcomes[0] ? 1 : 0)
+        XCTAssertEqual(scaled.reduce(0, +), change * shapley.scale, "n \(n)")
+      }
     }
   }
 

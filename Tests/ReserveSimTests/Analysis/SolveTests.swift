@@ -30,6 +30,14 @@ final class SolveTests: XCTestCase {
       }, cost: ResponseCost.init(measuring:))
   }
 
+  /// What `body` throws, in words ("no error" when it does not).
+  private func message(_ body: () throws -> Any) -> String {
+    do {
+      _ = try body()
+      return "no error"
+    } catch { return String(describing: error) }
+  }
+
   private static let stochastic = """
     {"name": "stochastic", "years": 4, "reserve": {"initial": 0},
      "factors": {"donations": {"annualGrowth": 0, "annualVolatility": 0.4}},
@@ -163,12 +171,6 @@ final class SolveTests: XCTestCase {
 
   func testBadTargetsAndLevers() throws {
     let noMinimum = try makeScenario(#"{"name": "x", "years": 3, "expenses": [{"name": "Rent", "annual": 1}]}"#)
-    func message(_ body: () throws -> Any) -> String {
-      do {
-        _ = try body()
-        return "no error"
-      } catch { return String(describing: error) }
-    }
     XCTAssertTrue(message { try SolveTarget(parsing: "below<=5%@3y", for: noMinimum) }.contains("policy.minimumMonths"))
     XCTAssertTrue(message { try SolveTarget(parsing: "reserve@95%<=2M", for: noMinimum) }.contains("solve finds"))
     XCTAssertTrue(
@@ -187,5 +189,32 @@ final class SolveTests: XCTestCase {
       message { try self.solve(noMinimum, targets: ["ruin<=5%"], levers: ["expenses[Food].annual=0:1:2"]) }
         .contains("Food"))
     XCTAssertTrue(message { try self.solve(noMinimum, targets: ["ruin<=5%"], levers: ["name=0:1:2"]) }.contains("name"))
+  }
+
+  /// A plan that needs more than reserve.initial can hold cannot be run: as the best plan, solve says so (no check
+  /// is possible); as another row, its responses' cost is not measured and a note says so.
+  func testAPlanBeyondTheReservesRangeIsSaidSo() throws {
+    let scenario = try makeScenario(
+      """
+      {"name": "runaway", "years": 5, "reserve": {"initial": 0},
+       "expenses": [{"name": "Staff", "annual": 1e12, "annualGrowth": 0}, {"name": "Travel", "annual": 1000}],
+       "policy": {"minimumMonths": 3,
+                  "cuts": {"belowMonths": 3, "restoreMonths": 6, "expenseMultiplier": 0.5, "lines": ["Travel"]}}}
+      """)
+    let grid = try solve(
+      scenario, targets: ["ruin<=5%"], levers: ["expenses[Staff].annualGrowth=0:10:2"], paths: 300)
+    XCTAssertEqual(grid.rows.count, 2)
+    XCTAssertEqual(grid.best.levers, [0])
+    XCTAssertLessThan(grid.best.reserve, 1e15)
+    XCTAssertGreaterThan(grid.rows[1].reserve, 1e15, "1e12 a year growing elevenfold a year for five years")
+    XCTAssertEqual(grid.rows[1].cost, .none)
+    XCTAssertTrue(
+      grid.notes.contains { $0.contains("1 of the plans need more than a scenario can hold") }, "\(grid.notes)")
+    XCTAssertEqual(grid.check.count, 1)
+    let error = message {
+      try self.solve(scenario, targets: ["ruin<=5%"], levers: ["expenses[Staff].annualGrowth=10:10:1"], paths: 300)
+    }
+    XCTAssertTrue(error.contains("more than a scenario can hold"), error)
+    XCTAssertTrue(error.contains("no plan on this grid can be funded"), error)
   }
 }

@@ -37,6 +37,33 @@ final class StreamedMemoryTests: XCTestCase {
     }
   }
 
+  /// `solve`'s runs record the needs within the targets' years: 8 bytes a path each, twice with a minimum, in one
+  /// pass; streamed, the same memory at any path count, under the 400 MB goal.
+  func testSolvesEstimateCountsTheNeedsWithinYears() throws {
+    let policy = try RunPipeline().load(repositoryRoot.appendingPathComponent("scenarios/pypi-today-policy.json").path)
+    let baseline = try ScenarioLoader().load(baselineFile)
+    var simulator = Simulator(threads: 2)
+    simulator.searchesNeeds = false
+    for (scenario, perYear) in [(baseline, 8.0), (policy.scenario, 16.0)] {
+      let plain = simulator.memoryEstimate(for: scenario, paths: 1_000)
+      simulator.needYears = [2, 3, 5]
+      let recording = simulator.memoryEstimate(for: scenario, paths: 1_000)
+      simulator.needYears = []
+      XCTAssertEqual(recording.bytesPerPath - plain.bytesPerPath, 3 * perYear, scenario.name)
+    }
+    simulator.needYears = [3, 5]
+    let budget = StreamingBudget()
+    // The goal's cases (10M and 100M paths); groups of 1,000 paths add a few hundred bytes a group besides.
+    let streamed = [10_000_000, 100_000_000].map {
+      budget.estimate(for: policy.scenario, paths: $0, simulator: simulator, reserveConfidences: 0)
+    }
+    XCTAssertTrue(budget.streams(policy.scenario, paths: 10_000_000, simulator: simulator))
+    for estimate in streamed {
+      XCTAssertEqual(estimate.bytesPerPath, 0)
+      XCTAssertLessThan(estimate.bytes, 400_000_000, "\(estimate.paths) paths")
+    }
+  }
+
   func testEstimatesDrawnPerGroupStreamInAFewNumbersAGroup() throws {
     // pypi-today draws its ranges once per group of 1,000 paths (SPEC §22): a streamed run keeps each group's
     // counts, reserves and bootstrap weights (`StreamingBudget.groupBytes`), about a kilobyte a group at 100 years.
@@ -177,6 +204,65 @@ final class StreamedMemoryTests: XCTestCase {
       XCTAssertEqual(shares, shares.sorted(), "the points' passes add up, never going back")
       XCTAssertGreaterThan(shares.last ?? 0, 0.99)
     }
+  }
+
+  /// `solve` streams each run past the one-pass budget (the needs within the targets' years by their order
+  /// statistics, the responses' cost and the check from one pass's tallies): the same plans, frontier and check as
+  /// one pass, for a plain file with a lever and for a file with groups (SPEC §22) whose responses cost something (a
+  /// second run per point).
+  func testSolveStreamsToTheSamePlans() async throws {
+    let cases: [(name: String, paths: Int, targets: [String], lever: String?)] = [
+      ("pypi-2020-baseline", 3_000, ["ruin<=5%@3y", "ruin<=10%"], "expenses[0].annual=400000:500000:2"),
+      ("pypi-today-policy", 20_000, ["below<=10%@3y", "ruin<=2%"], nil),
+    ]
+    for (name, paths, targets, lever) in cases {
+      var pipeline = RunPipeline(simulator: Simulator(threads: 2))
+      let loaded = try pipeline.load(repositoryRoot.appendingPathComponent("scenarios/\(name).json").path)
+      let levers = try lever.map { [try XCTUnwrap(try SweepAxis(parsing: $0))] } ?? []
+      func solve(progress: (@Sendable (RunProgress) -> Void)? = nil) async throws -> Solve {
+        try await pipeline.solve(
+          loaded, targets: targets, levers: levers, frontier: true, paths: paths, seed: 5, progress: progress)
+      }
+      let onePass = try await solve()
+      if loaded.scenario.policy?.respondsToBalance == true {
+        XCTAssertGreaterThan(onePass.best.cost.appealsPerPath, 0, "\(name): the cost runs measure something")
+      }
+      pipeline.streamingBudget = StreamingBudget.tiny(
+        chunkPaths: 4 * Simulator.blockSize, histogramBytes: 1 << 10, collectedBytes: 1 << 11)
+      XCTAssertTrue(pipeline.streamingBudget.streams(loaded.scenario, paths: paths, simulator: pipeline.simulator))
+      let reports = Recorder()
+      let streamed = try await solve(progress: { reports.append($0) })
+      XCTAssertEqual(SolveOutput.json(streamed), SolveOutput.json(onePass), name)
+      let shares = reports.reports.filter { $0.stage == .simulating }.map(\.share)
+      XCTAssertEqual(shares, shares.sorted(), "\(name): the runs' passes add up, never going back")
+      XCTAssertGreaterThan(shares.last ?? 0, 0.99, name)
+    }
+  }
+
+  /// The needs within years, streamed with a budget that holds a few values at a time (several passes, refined
+  /// bins), are the ascending sort's at every rank asked for, bit for bit.
+  func testNeedsWithinYearsStreamToTheSortsValues() throws {
+    let loaded = try RunPipeline().load(repositoryRoot.appendingPathComponent("scenarios/pypi-today-policy.json").path)
+    var simulator = Simulator(threads: 2)
+    simulator.needYears = [2, 5]
+    simulator.searchesNeeds = false
+    let paths = 2_000
+    let whole = simulator.run(loaded.scenario, paths: paths, seed: 9)
+    let run = StreamedRun(
+      scenario: loaded.scenario, paths: paths, seed: 9, simulator: simulator,
+      budget: .tiny(chunkPaths: 2 * Simulator.blockSize, histogramBytes: 1 << 8, collectedBytes: 1 << 9))
+    let ranks = [0, 1, 999, 1_899, 1_999]
+    let wanted = [
+      (variable: StreamedRun.NeedsWithin(years: 2, minimum: false), ranks: ranks),
+      (variable: StreamedRun.NeedsWithin(years: 5, minimum: true), ranks: ranks.reversed()),
+    ]
+    let streamed = try run.orderStatistics(wanted)
+    let sorted = [RadixSort.sorted(whole.needsWithin[2]!), RadixSort.sorted(whole.minimumNeedsWithin[5]!)]
+    for (v, request) in wanted.enumerated() {
+      XCTAssertEqual(
+        streamed[v].map(\.bitPattern), request.ranks.map { sorted[v][$0].bitPattern }, "\(request.variable)")
+    }
+    XCTAssertNotEqual(sorted[0][0], sorted[0][1_999], "the needs differ between paths")
   }
 
   /// The report and the notebook read only the summary, at the reserve curve's confidences: streamed, they are the

@@ -1,0 +1,92 @@
+import Dispatch
+import ReserveSimEngine
+import ReserveSimScenario
+
+extension StreamedRun {
+  /// One path variable of needs within y years (SPEC §17): need_y (`minimum` false), the least B₀ that keeps the
+  /// path at or above the floor in months ≤ 12y, or need_min,y, the least that keeps it at or above the minimum.
+  package struct NeedsWithin: Sendable, Hashable {
+    package var years: Int
+    package var minimum: Bool
+
+    package init(years: Int, minimum: Bool) {
+      self.years = years
+      self.minimum = minimum
+    }
+  }
+
+  /// Exact order statistics of needs within years (what `solve` reads, SPEC §18), in memory that does not grow with
+  /// the paths: pass 1 counts each variable's values in `BinnedSelection`'s bins (keeping, after the first chunk,
+  /// the values near each wanted rank's estimated place); each later pass simulates the same paths again (SPEC §8)
+  /// and keeps only the values in the bins that hold a rank still unknown. The values are as simulated (not through
+  /// `RunSummary.finite`), bit for bit the ascending sort's of one run of all paths.
+  ///
+  /// `simulator` must record every variable asked for (`needYears`, and `searchedNeedsWithin` with
+  /// balance-dependent responses).
+  /// - Parameter wanted: each variable and its 0-based ranks (0 … N − 1).
+  /// - Returns: per variable, its values at its ranks, in the order asked.
+  /// - Throws: `CancellationError` when `cancellation` is set.
+  package func orderStatistics(
+    _ wanted: [(variable: NeedsWithin, ranks: [Int])], progress: (@Sendable (Progress) -> Void)? = nil,
+    cancellation: CancellationFlag? = nil
+  ) throws -> [[Double]] {
+    let selection = BinnedSelection(
+      wanted.map { BinnedSelection.Request(count: paths, ranks: $0.ranks) }, histogramBytes: budget.histogramBytes,
+      collectedBytes: budget.collectedBytes)
+    let chunkPaths = budget.chunkPaths(scenario, simulator: simulator)
+    let variables = wanted.map(\.variable)
+    var speculating = false
+    try forEachChunk(simulator, chunkPaths, pass: 1, passes: 2, progress: progress, cancellation: cancellation) {
+      chunk, _ in
+      let keeping = speculating
+      Self.fold(chunk, variables) { variable, values in
+        selection.count(variable, values)
+        if keeping { selection.keep(variable, values) }
+      }
+      if budget.speculates && !speculating {
+        selection.speculate(designEffects: designEffects(chunk, variables))
+        speculating = true
+        Self.fold(chunk, variables) { selection.keep($0, $1) }
+      }
+    }
+    selection.finishCounting { _ in nil }
+    var passes = 1
+    while !selection.isDone {
+      passes += 1
+      let more = selection.planPass()
+      try forEachChunk(
+        simulator, chunkPaths, pass: passes, passes: more ? passes + 1 : passes, progress: progress,
+        cancellation: cancellation
+      ) { chunk, _ in
+        Self.fold(chunk, variables) { selection.collect($0, $1) }
+      }
+      selection.finishPass()
+    }
+    return wanted.indices.map { v in wanted[v].ranks.map { selection.orderStatistic(v, rank: $0) } }
+  }
+
+  /// With estimates drawn per group (SPEC §22), each variable's design effect in the first chunk
+  /// (`designEffect`), which widens speculation's margins; nil without groups or with fewer than 10 in the chunk.
+  private func designEffects(_ chunk: SimulationResult, _ variables: [NeedsWithin]) -> [Double]? {
+    guard let inner = RunSummary.groupSize(scenario, paths: paths), chunk.paths / inner >= 10 else { return nil }
+    var effects = [Double](repeating: 1, count: variables.count)
+    effects.withUnsafeMutableBufferPointer { effects in
+      let effects = effects
+      Self.fold(chunk, variables) { effects[$0] = Self.designEffect($1, inner: inner) }
+    }
+    return effects
+  }
+
+  /// Calls `body` with each variable's values in `chunk`, the variables spread over the cores.
+  private static func fold(
+    _ chunk: SimulationResult, _ variables: [NeedsWithin], _ body: (Int, UnsafeBufferPointer<Double>) -> Void
+  ) {
+    let rows = variables.map { variable in
+      guard let row = (variable.minimum ? chunk.minimumNeedsWithin : chunk.needsWithin)[variable.years] else {
+        preconditionFailure("the simulator does not record the needs within \(variable.years) years")
+      }
+      return row
+    }
+    DispatchQueue.concurrentPerform(iterations: rows.count) { v in rows[v].withUnsafeBufferPointer { body(v, $0) } }
+  }
+}
