@@ -219,14 +219,14 @@ public struct Solve: Sendable {
       throw ScenarioError(
         file: nil, path: .root,
         message:
-          "the least reserve that meets the targets is \(JSONValue.format(rows[0].reserve)), more than a scenario "
-          + "can hold (reserve.initial at most \(JSONValue.format(largestReserve))): no plan on this grid can be "
-          + "funded; loosen a target (a larger share, fewer years) or move the levers")
+          "the least reserve that meets the targets is about \(Self.grouped(rows[0].reserve)) \(currency), more "
+          + "than a scenario can hold (reserve.initial at most \(Self.grouped(largestReserve))): no plan on this "
+          + "grid can be funded; loosen a target (a larger share, fewer years) or move the levers")
     }
     if unfundable > 0 {
       self.notes.append(
         "\(unfundable) of the plans need more than a scenario can hold (reserve.initial at most "
-          + "\(JSONValue.format(largestReserve))): their responses' cost is not measured and shows as none")
+          + "\(Self.grouped(largestReserve))): their responses' cost is not measured and shows as none")
     }
     let verdicts = try measure.check(checked, checkSeed, targets.map(\.assertion))
     check = zip(targets, verdicts).map { target, verdict in
@@ -258,6 +258,20 @@ public struct Solve: Sendable {
     let placed = targets.map { place($0.metric, $0.withinYears, $0.atMost) }
     let frontier = frontierLevels.map { place(targets[0].metric, targets[0].withinYears, $0).share }
     return (list, placed, frontier)
+  }
+
+  /// A large amount to three significant digits, its digits grouped by thousands ("10,700,000,000,000,000,000"),
+  /// for messages about amounts beyond any budget.
+  static func grouped(_ amount: Double) -> String {
+    guard amount.isFinite, amount >= 1000 else { return JSONValue.format(amount) }
+    let scale = pow(10, floor(log10(amount)) - 2)
+    let digits = String(format: "%.0f", (amount / scale).rounded() * scale)
+    var out = ""
+    for (i, digit) in digits.enumerated() {
+      if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+      out.append(digit)
+    }
+    return out
   }
 
   /// An amount rounded up to the next cent: the exact need of the path at the rank, plus what the balance's

@@ -216,5 +216,8 @@ final class SolveTests: XCTestCase {
     }
     XCTAssertTrue(error.contains("more than a scenario can hold"), error)
     XCTAssertTrue(error.contains("no plan on this grid can be funded"), error)
+    XCTAssertTrue(error.contains("at most 1,000,000,000,000,000"), error)
+    XCTAssertEqual(Solve.grouped(1.0734706094849632e19), "10,700,000,000,000,000,000")
+    XCTAssertEqual(Solve.grouped(123_456), "123,000")
   }
 }
