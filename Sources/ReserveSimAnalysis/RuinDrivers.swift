@@ -68,45 +68,15 @@ public struct RuinDrivers: Sendable {
   /// Compares ruined and surviving paths of a run made with `recordsDiagnostics`.
   /// - Complexity: O(F · N log N) for F features.
   public init(_ result: SimulationResult) {
-    guard let diagnostics = result.diagnostics else {
-      preconditionFailure("drivers of ruin need a run with recordsDiagnostics")
-    }
     let n = result.paths
-    scenarioName = result.scenario.name
-    currency = result.scenario.currency
-    years = result.scenario.years
-    initialReserve = result.scenario.reserve.initial
-    paths = n
-    seed = result.seed
     let ruined = result.firstRuinMonth.map { $0 > 0 }
     let ruinedCount = ruined.reduce(0) { $0 + ($1 ? 1 : 0) }
-    ruinedPaths = ruinedCount
-
-    var features: [(Driver.Kind, String, [Double])] = []
-    for (s, name) in diagnostics.serviceNames.enumerated() {
-      features.append((.serviceLost, name, (0..<n).map { diagnostics.serviceLost(s, path: $0) ? 1 : 0 }))
-    }
-    for (k, name) in diagnostics.eventNames.enumerated() {
-      features.append((.eventMonths, name, (0..<n).map { Double(diagnostics.eventMonths(k, path: $0)) }))
-    }
-    if result.scenario.factors[.traffic] != nil {
-      features.append((.trafficAtHorizon, Factor.traffic.rawValue, (0..<n).map { diagnostics.finalTraffic(path: $0) }))
-    }
-    for (t, name) in diagnostics.tierNames.enumerated() {
-      features.append((.sponsorsAtHorizon, name, (0..<n).map { Double(diagnostics.finalSponsors(t, path: $0)) }))
-    }
-    if let draws = result.parameterDraws {
-      for parameter in result.scenario.uncertainParameters {
-        features.append(
-          (.drawnEstimate, parameter.path.description, (0..<n).map { draws.value(path: $0, of: parameter) }))
-      }
-    }
-
+    let features = Self.features(result)
     guard ruinedCount > 0 && ruinedCount < n else {
-      drivers = []
+      self.init(result.scenario, paths: n, seed: result.seed, ruinedPaths: ruinedCount, rows: [])
       return
     }
-    let rows = features.map { kind, name, values -> Driver in
+    let rows = zip(Self.names(result.scenario), features).map { named, values -> Driver in
       var inRuined: [Double] = [], inSurviving: [Double] = []
       inRuined.reserveCapacity(ruinedCount)
       inSurviving.reserveCapacity(n - ruinedCount)
@@ -114,13 +84,77 @@ public struct RuinDrivers: Sendable {
         if ruined[i] { inRuined.append(values[i]) } else { inSurviving.append(values[i]) }
       }
       return Driver(
-        kind: kind, name: name, ruinedMean: Self.mean(inRuined), survivingMean: Self.mean(inSurviving),
+        kind: named.kind, name: named.name, ruinedMean: Self.mean(inRuined), survivingMean: Self.mean(inSurviving),
         ruinedMedian: Self.median(inRuined), survivingMedian: Self.median(inSurviving),
         separation: Self.cliffsDelta(inRuined, inSurviving))
     }
+    self.init(result.scenario, paths: n, seed: result.seed, ruinedPaths: ruinedCount, rows: rows)
+  }
+
+  /// Compares ruined and surviving paths from a streamed run's comparisons (`StreamedRun.compareGroups` over
+  /// `features(_:)`, group A the ruined paths): the same drivers as `init(_:)` on one run of all paths.
+  init(
+    streamed comparisons: [StreamedRun.GroupComparison], scenario: Scenario, paths: Int, seed: UInt64, ruinedPaths: Int
+  ) {
+    let n1 = Double(ruinedPaths), n0 = Double(paths - ruinedPaths)
+    let rows = zip(Self.names(scenario), comparisons).map { named, c in
+      Driver(
+        kind: named.kind, name: named.name, ruinedMean: c.meanA, survivingMean: c.meanB, ruinedMedian: c.medianA,
+        survivingMedian: c.medianB, separation: 2 * (c.rankSumA - n1 * (n1 + 1) / 2) / (n1 * n0) - 1)
+    }
+    self.init(scenario, paths: paths, seed: seed, ruinedPaths: ruinedPaths, rows: rows)
+  }
+
+  /// The drivers sorted by |δ| (ties in feature order).
+  private init(_ scenario: Scenario, paths: Int, seed: UInt64, ruinedPaths: Int, rows: [Driver]) {
+    scenarioName = scenario.name
+    currency = scenario.currency
+    years = scenario.years
+    initialReserve = scenario.reserve.initial
+    self.paths = paths
+    self.seed = seed
+    self.ruinedPaths = ruinedPaths
     drivers = rows.enumerated().sorted {
       (abs($1.element.separation), $0.offset) < (abs($0.element.separation), $1.offset)
     }.map(\.element)
+  }
+
+  /// The features a run with `recordsDiagnostics` records, in order: each service lost, each event kind's months,
+  /// the traffic level at the horizon (with a traffic factor), each tier's sponsors at the horizon, each drawn
+  /// estimate.
+  static func names(_ scenario: Scenario) -> [(kind: Driver.Kind, name: String)] {
+    scenario.inKindServices.map { (.serviceLost, $0.name) }
+      + scenario.events.map { (.eventMonths, $0.name) }
+      + (scenario.factors[.traffic] != nil ? [(.trafficAtHorizon, Factor.traffic.rawValue)] : [])
+      + scenario.sponsorTiers.map { (.sponsorsAtHorizon, $0.name) }
+      + scenario.uncertainParameters.map { (.drawnEstimate, $0.path.description) }
+  }
+
+  /// Each feature's values on the result's paths, in `names`' order.
+  static func features(_ result: SimulationResult) -> [[Double]] {
+    guard let diagnostics = result.diagnostics else {
+      preconditionFailure("drivers of ruin need a run with recordsDiagnostics")
+    }
+    let n = result.paths
+    var features: [[Double]] = []
+    for s in diagnostics.serviceNames.indices {
+      features.append((0..<n).map { diagnostics.serviceLost(s, path: $0) ? 1 : 0 })
+    }
+    for k in diagnostics.eventNames.indices {
+      features.append((0..<n).map { Double(diagnostics.eventMonths(k, path: $0)) })
+    }
+    if result.scenario.factors[.traffic] != nil {
+      features.append((0..<n).map { diagnostics.finalTraffic(path: $0) })
+    }
+    for t in diagnostics.tierNames.indices {
+      features.append((0..<n).map { Double(diagnostics.finalSponsors(t, path: $0)) })
+    }
+    if let draws = result.parameterDraws {
+      for parameter in result.scenario.uncertainParameters {
+        features.append((0..<n).map { draws.value(path: $0, of: parameter) })
+      }
+    }
+    return features
   }
 
   /// Cliff's δ of `x` against `y` from the rank sum (mid-ranks for ties); both non-empty.

@@ -162,7 +162,24 @@ extension RunPipeline {
     let reporter = ProgressReporter(progress)
     var simulator = self.simulator
     simulator.recordsDiagnostics = true
-    let (paths, seed, _) = try compile(loaded, paths: paths, seed: seed, simulator: simulator, reporter: reporter)
+    let (paths, seed, streams) = try compile(
+      loaded, paths: paths, seed: seed, simulator: simulator, streaming: true, reserveConfidences: 0,
+      reporter: reporter)
+    if streams {
+      // Too many paths to keep: the features' ranks and medians by bins over passes of the same paths.
+      let run = StreamedRun(
+        scenario: loaded.scenario, paths: paths, seed: seed, simulator: simulator, budget: streamingBudget)
+      return try await Self.simulating(reporter) { flag in
+        let (ruined, _, comparisons) = try run.compareGroups(
+          features: RuinDrivers.names(loaded.scenario).count, RuinDrivers.features,
+          inA: { $0.firstRuinMonth.map { $0 > 0 } },
+          progress: { reporter.report(.simulating, $0.share, pass: $0.pass, passes: $0.passes) }, cancellation: flag)
+        return try Self.summarising(reporter, flag) {
+          RuinDrivers(
+            streamed: comparisons, scenario: loaded.scenario, paths: paths, seed: seed, ruinedPaths: ruined)
+        }
+      }
+    }
     return try await Self.simulating(reporter) { [simulator] flag in
       let result = try simulator.run(
         loaded.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 0, of: 1), cancellation: flag)

@@ -4,12 +4,15 @@ import XCTest
 /// A run too large for the machine's memory is refused before it allocates: exit 2, one line, no backtrace.
 final class MemoryRefusalTests: XCTestCase {
   func testBillionPathsOverACenturyAreRefusedAtOnce() throws {
-    // `drivers` reads every path's draws and outcome side by side, so it is not streamed (issue #23; `run`, `check`,
-    // `report` and `notebook` of the same file would be, in a few hundred MB).
+    // `attribute --metric reserve@C` keeps every subset's needs for its paired bootstrap, so it is not streamed
+    // (issue #23; `run`, `check`, `report`, `notebook`, `solve` and `drivers` of the same file would be, in a few
+    // hundred MB, and would take hours).
     let ranged = CommandLineRunner.repository.appendingPathComponent("scenarios/pypi-today.json").path
     let started = Date()
     // 10⁹ paths × 100 years need about 1 TB: more than any machine this runs on.
-    let outcome = try CommandLineRunner.run(["drivers", ranged, "--paths", "1000000000", "--set", "years=100"])
+    let outcome = try CommandLineRunner.run([
+      "attribute", ranged, "--metric", "reserve@95%", "--paths", "1000000000", "--set", "years=100",
+    ])
     let seconds = Date().timeIntervalSince(started)
     XCTAssertEqual(outcome.status, 2, outcome.stderr)
     XCTAssertEqual(outcome.stdout, "")

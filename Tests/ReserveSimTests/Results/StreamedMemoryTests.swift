@@ -239,6 +239,27 @@ final class StreamedMemoryTests: XCTestCase {
     }
   }
 
+  /// `drivers` streams past the one-pass budget (each feature's means in path order, its medians and Cliff's δ from
+  /// `TwoGroupRanks` over passes of the same paths): the same drivers as one pass, for a file with a traffic factor,
+  /// tiers and events and for one with drawn estimates.
+  func testDriversStreamToTheSameDrivers() async throws {
+    for (name, paths) in [("pypi-2020-baseline", 3_000), ("pypi-2020-uncertain", 2_000)] {
+      var pipeline = RunPipeline(simulator: Simulator(threads: 2))
+      let loaded = try pipeline.load(repositoryRoot.appendingPathComponent("scenarios/\(name).json").path)
+      let onePass = try await pipeline.drivers(loaded, paths: paths, seed: 4)
+      XCTAssertGreaterThan(onePass.ruinedPaths, 0, name)
+      XCTAssertLessThan(onePass.ruinedPaths, paths, name)
+      XCTAssertGreaterThan(onePass.drivers.count, 5, name)
+      pipeline.streamingBudget = StreamingBudget.tiny(
+        chunkPaths: 3 * Simulator.blockSize, histogramBytes: 1 << 14, collectedBytes: 1 << 12)
+      let reports = Recorder()
+      let streamed = try await pipeline.drivers(loaded, paths: paths, seed: 4, progress: { reports.append($0) })
+      XCTAssertEqual(streamed.ruinedPaths, onePass.ruinedPaths, name)
+      XCTAssertEqual(streamed.drivers, onePass.drivers, name)
+      XCTAssertGreaterThan(reports.reports.map(\.pass).max() ?? 0, 1, "\(name): the ranks took later passes")
+    }
+  }
+
   /// The needs within years, streamed with a budget that holds a few values at a time (several passes, refined
   /// bins), are the ascending sort's at every rank asked for, bit for bit.
   func testNeedsWithinYearsStreamToTheSortsValues() throws {
