@@ -339,16 +339,13 @@ extension ResponseCost {
       self = .none
       return
     }
-    func mean(_ field: PolicyActivityField, _ year: Int) -> Double {
-      means[(year - 1) * PolicyActivityField.count + field.rawValue]
-    }
     var cut = 0.0, appeals = 0.0
     for year in 1...years {
-      cut += mean(.cutAmount, year)
-      appeals += mean(.appeals, year)
+      cut += PolicyActivityField.cutAmount.value(year: year, in: means)
+      appeals += PolicyActivityField.appeals.value(year: year, in: means)
     }
     self.init(
-      expectedCutPerYear: cut / Double(years), cutShare: mean(.cutSoFar, years), appealsPerPath: appeals)
+      expectedCutPerYear: cut / Double(years), cutShare: PolicyActivityField.cutSoFar.value(year: years, in: means),
+      appealsPerPath: appeals)
   }
-
 }

@@ -72,7 +72,7 @@ public struct SimulationResult: Sendable {
   /// Mean over paths of one figure of the policy's activity in year `year` (1-based, SPEC §19); nil when the
   /// scenario has no cuts or appeal.
   public func meanActivity(_ field: PolicyActivityField, year: Int) -> Double? {
-    policyActivityMeans.isEmpty ? nil : policyActivityMeans[(year - 1) * PolicyActivityField.count + field.rawValue]
+    policyActivityMeans.isEmpty ? nil : field.value(year: year, in: policyActivityMeans)
   }
 }
 
@@ -161,6 +161,10 @@ public enum PolicyActivityField: Int, CaseIterable, Sendable {
   /// side from `cutInForce` at each year end; the C kernel writes only the rows before it.
   case cutSoFar
   public static let count = allCases.count
+
+  /// This field's entry for year `year` (1-based) in activity rows by year (`policyActivityMeans`' layout:
+  /// `(year − 1)·count + field`).
+  public func value(year: Int, in rows: [Double]) -> Double { rows[(year - 1) * Self.count + rawValue] }
 }
 
 /// The money flows summed per year for the yearly table (means over paths after reduction); the engine's

@@ -243,9 +243,7 @@ public struct RunSummary: Sendable {
     let activityMeans = statistics.policyActivityMeans
     if !activityMeans.isEmpty {
       policyActivity = (1...years).map { year in
-        let mean = { (field: PolicyActivityField) in
-          activityMeans[(year - 1) * PolicyActivityField.count + field.rawValue]
-        }
+        let mean = { (field: PolicyActivityField) in field.value(year: year, in: activityMeans) }
         return PolicyActivityYear(
           year: year, cutShare: mean(.cutInForce), cutMonths: mean(.cutMonths), cutAmount: mean(.cutAmount),
           appeals: mean(.appeals), appealsAnswered: mean(.appealsAnswered), raised: mean(.raised))

@@ -12,9 +12,9 @@
 /// - group B only: nothing.
 /// A bin with both groups and more than one key is **pending**, as is a bin that holds a wanted rank of a group
 /// (unless it has one key). **Each later pass** keeps the keys of the pending bins that fit the room it is given
-/// (with their group), sorts them and reads their mid-ranks and wanted ranks; the others are **refined**: counted again by their
-/// next bits (up to 16, as many as the histogram budget allows) into sub-bins, each handled as in pass 1 for the
-/// pass after. Every tally is a whole number (2R_A is one), so the answer is the sort's, bit for bit.
+/// (with their group), sorts them and reads their mid-ranks and wanted ranks; the others are **refined**: counted
+/// again by their next bits (up to 16, as many as the histogram budget allows) into sub-bins, each handled as in
+/// pass 1 for the pass after. Every tally is a whole number (2R_A is one), so the answer is the sort's, bit for bit.
 package final class TwoGroupRanks: @unchecked Sendable {
   /// A range of keys: those whose top `bits` bits are `prefix`'s, with the counts of each group under it.
   struct Bin {
@@ -27,8 +27,8 @@ package final class TwoGroupRanks: @unchecked Sendable {
     /// Whether the bin's A values' mid-ranks are still to be added to 2R_A (both groups, more than one key).
     var ranksUnknown: Bool
 
-    var lowest: UInt64 { bits == 0 ? 0 : prefix << (64 - bits) }
-    var highest: UInt64 { bits == 0 ? .max : lowest | (UInt64.max >> bits) }
+    var lowest: UInt64 { prefix << (64 - bits) }
+    var highest: UInt64 { lowest | (UInt64.max >> bits) }
   }
 
   /// A bin's tallies from a counting pass: each group's values and the least and greatest key.
@@ -49,7 +49,6 @@ package final class TwoGroupRanks: @unchecked Sendable {
   private var countA: [Int], countB: [Int], least: [UInt64], greatest: [UInt64]
   /// 2R_A so far.
   private(set) var twiceRankSum = 0
-  private(set) var totalA = 0, totalB = 0
   private var wantedA: Set<Int> = [], wantedB: Set<Int> = []
   private var resolvedA: [Int: UInt64] = [:], resolvedB: [Int: UInt64] = [:]
   private(set) var pending: [Bin] = []
@@ -92,8 +91,6 @@ package final class TwoGroupRanks: @unchecked Sendable {
   /// Ends pass 1: adds what the bins tell of 2R_A and finds the pending bins, for the wanted 0-based ranks of each
   /// group.
   package func finishCounting(wantedA: [Int], wantedB: [Int]) {
-    totalA = countA.reduce(0, +)
-    totalB = countB.reduce(0, +)
     self.wantedA = Set(wantedA)
     self.wantedB = Set(wantedB)
     let bins: [SubBin] = (0..<(1 << bits)).map { (bin: Int) -> SubBin in
@@ -110,8 +107,7 @@ package final class TwoGroupRanks: @unchecked Sendable {
   /// `belowB` of each group): adds what each tells of 2R_A (when `ranksUnknown`: the parent's mid-ranks are still to
   /// be added), resolves wanted ranks in bins of one key, and keeps the others as pending.
   private func walk(
-    _ bins: [SubBin], bits: Int, below start: Int,
-    belowA startA: Int, belowB startB: Int, ranksUnknown: Bool
+    _ bins: [SubBin], bits: Int, below start: Int, belowA startA: Int, belowB startB: Int, ranksUnknown: Bool
   ) {
     var below = start, belowA = startA, belowB = startB
     for bin in bins where bin.a + bin.b > 0 {
