@@ -15,14 +15,14 @@ RS_INLINE int RS_NAME(rs_zig_fast)(uint32_t word, double *x) {
 }
 
 /// The retries of `count` refused normals at once. In round r every pending normal takes draw r of its retry
-/// stream (path[k], month, 0x08000000 | slot[k], r), words (a, b, c, d), with u = (word + ½)·2⁻³²:
+/// stream (path[k], month[k], 0x08000000 | slot[k], r), words (a, b, c, d), with u = (word + ½)·2⁻³²:
 /// - layer 0 (|x| ≥ r, the tail): t = −ln(u_b)/r and y = −ln(u_c); the normal is ±(r + t) with the sign of x when
 ///   2y > t², else the next round tries the tail again;
 /// - layer i ≥ 1 (the wedge): x is kept when f(w_i) + u_b·(f(w_(i+1)) − f(w_i)) < exp(−x²/2); else word a is a new
 ///   proposal through the fast path, and, refused again, goes on to the next round. A normal stays pending with the word it will go on from; layer 0 marks a tail. Each round is one
 /// vectorised loop over the pending normals; rounds end when none is left. The normals land in x[k].
 static void RS_NAME(rs_zig_retries)(
-    uint32_t key0, uint32_t key1, uint32_t month, int32_t count, const uint32_t *path, const uint32_t *slot,
+    uint32_t key0, uint32_t key1, int32_t count, const uint32_t *path, const uint32_t *month, const uint32_t *slot,
     uint32_t *word, int32_t *pending, double *x) {
   int32_t left = count;
   for (int32_t k = 0; k < count; k++) pending[k] = k;
@@ -33,7 +33,7 @@ static void RS_NAME(rs_zig_retries)(
     for (int32_t j = 0; j < left; j++) {
       const int32_t k = pending[j];
       uint32_t w[4];
-      RS_NAME(rs_philox)(path[k], month, 0x08000000u | slot[k], round, key0, key1, w);
+      RS_NAME(rs_philox)(path[k], month[k], 0x08000000u | slot[k], round, key0, key1, w);
       const uint32_t proposal = word[k], layer = proposal & 255u;
       const double u = (double)((int32_t)(proposal & 0xffffff00u) + 128) * 0x1p-31;
       const double value = u * rs_zig_width[layer];
@@ -52,7 +52,7 @@ static void RS_NAME(rs_zig_retries)(
         if (pending[j] > -2) continue;
         const int32_t k = -2 - pending[j];
         uint32_t w[4];
-        RS_NAME(rs_philox)(path[k], month, 0x08000000u | slot[k], round, key0, key1, w);
+        RS_NAME(rs_philox)(path[k], month[k], 0x08000000u | slot[k], round, key0, key1, w);
         const double t = -RS_NAME(rs_log)(rs_unit(w[1])) / rs_zig_r;
         const double y = -RS_NAME(rs_log)(rs_unit(w[2]));
         const int negative = (int32_t)(word[k] & 0xffffff00u) + 128 < 0;

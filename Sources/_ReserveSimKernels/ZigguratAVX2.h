@@ -42,6 +42,48 @@ RS_INLINE void rs_avx2_philox8(
   out[3] = x3;
 }
 
+/// rs_avx2_philox8 for sixteen counters (c0 + 0 … c0 + 15) as two interleaved sets of eight: two independent chains
+/// of dependent multiplies in flight, where one set alone leaves the core waiting on each round's product. Word k of
+/// lane j in out[k] (j < 8) and out[4 + k] (j ≥ 8).
+RS_INLINE void rs_avx2_philox16(
+    uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1, __m256i out[8]) {
+  const __m256i m0 = _mm256_set1_epi32((int32_t)0xD2511F53u), m1 = _mm256_set1_epi32((int32_t)0xCD9E8D57u);
+  const __m256i first = _mm256_add_epi32(_mm256_set1_epi32((int32_t)c0), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  __m256i a0 = first, b0 = _mm256_add_epi32(first, _mm256_set1_epi32(8));
+  __m256i a1 = _mm256_set1_epi32((int32_t)c1), a2 = _mm256_set1_epi32((int32_t)c2);
+  __m256i a3 = _mm256_set1_epi32((int32_t)c3);
+  __m256i b1 = a1, b2 = a2, b3 = a3;
+  uint32_t key0 = k0, key1 = k1;
+  for (int round = 0; round < 10; round++) {
+    if (round > 0) {
+      key0 += 0x9E3779B9u;
+      key1 += 0xBB67AE85u;
+    }
+    const __m256i key0s = _mm256_set1_epi32((int32_t)key0), key1s = _mm256_set1_epi32((int32_t)key1);
+    __m256i ah0, al0, ah1, al1, bh0, bl0, bh1, bl1;
+    rs_avx2_mul_hi_lo(a0, m0, &ah0, &al0);
+    rs_avx2_mul_hi_lo(b0, m0, &bh0, &bl0);
+    rs_avx2_mul_hi_lo(a2, m1, &ah1, &al1);
+    rs_avx2_mul_hi_lo(b2, m1, &bh1, &bl1);
+    a0 = _mm256_xor_si256(_mm256_xor_si256(ah1, a1), key0s);
+    b0 = _mm256_xor_si256(_mm256_xor_si256(bh1, b1), key0s);
+    a1 = al1;
+    b1 = bl1;
+    a2 = _mm256_xor_si256(_mm256_xor_si256(ah0, a3), key1s);
+    b2 = _mm256_xor_si256(_mm256_xor_si256(bh0, b3), key1s);
+    a3 = al0;
+    b3 = bl0;
+  }
+  out[0] = a0;
+  out[1] = a1;
+  out[2] = a2;
+  out[3] = a3;
+  out[4] = b0;
+  out[5] = b1;
+  out[6] = b2;
+  out[7] = b3;
+}
+
 /// (w_i·2⁻³¹, w_(i+1)) of four lanes' layers — the low bytes of the four 32-bit words at `word` — as two vectors.
 RS_INLINE __m256d rs_avx2_zig_pairs4(const uint32_t *word, __m256d *next) {
   const __m128d p0 = _mm_load_pd(rs_zig_scaled_pair[word[0] & 255u]);

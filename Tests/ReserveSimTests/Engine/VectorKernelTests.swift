@@ -57,13 +57,7 @@ final class VectorKernelTests: XCTestCase {
     let streams = RandomStreams(seed: 77)
     let lanes = 299, months = 2...13, rows = lanes * months.count
     for level in levels {
-      VectorKernels.use(level)
-      var out = [Double](repeating: .nan, count: 4 * rows)
-      out.withUnsafeMutableBufferPointer {
-        VectorKernels.factorNormals(
-          streams, firstPath: 5_000, lanes: lanes, months: months, into: $0.baseAddress!, monthStride: lanes,
-          factorStride: rows)
-      }
+      let out = yearOfNormals(streams, level: level, firstPath: 5_000, lanes: lanes, months: months)
       var tails = 0
       for m in months {
         for lane in 0..<lanes {
@@ -77,6 +71,47 @@ final class VectorKernelTests: XCTestCase {
       }
       XCTAssertGreaterThan(tails, 0, "some normals from the tail")
     }
+  }
+
+  /// 1,200 lanes over a year: some 860 retries, more than the kernel queues before it runs them (it runs the queue
+  /// whenever over 512 wait, between chunks of 256 lanes), so the queue is run mid-call and again at the end.
+  func testFactorNormalsWithAFullRetryQueueEqualTheReferenceAtEveryLevel() {
+    let streams = RandomStreams(seed: 2024)
+    let lanes = 1_200, months = 2...13, rows = lanes * months.count
+    for level in levels {
+      let out = yearOfNormals(streams, level: level, firstPath: 70_000, lanes: lanes, months: months)
+      var mismatches = 0, refused = 0
+      for m in months {
+        for lane in 0..<lanes {
+          let path = UInt32(70_000 + lane)
+          let z = streams.factorShocks(path: path, month: UInt32(m))
+          let w = streams.words(path: path, month: UInt32(m), stream: .factorShocks)
+          refused += [w.0, w.1, w.2, w.3].filter { !Ziggurat.fast($0).accepted }.count
+          for (k, expected) in [z.0, z.1, z.2, z.3].enumerated()
+          where out[k * rows + (m - months.lowerBound) * lanes + lane].bitPattern != expected.bitPattern {
+            mismatches += 1
+          }
+        }
+      }
+      XCTAssertGreaterThan(refused, 512 + 256, "enough retries that the queue runs before the last chunk")
+      XCTAssertEqual(mismatches, 0, "level \(level)")
+    }
+  }
+
+  /// The kernel's normals of `lanes` paths from `firstPath` over `months` at `level`, months `lanes` apart and factors
+  /// `lanes · months.count` apart.
+  private func yearOfNormals(
+    _ streams: RandomStreams, level: VectorKernels.Level, firstPath: Int, lanes: Int, months: ClosedRange<Int>
+  ) -> [Double] {
+    VectorKernels.use(level)
+    let rows = lanes * months.count
+    var out = [Double](repeating: .nan, count: 4 * rows)
+    out.withUnsafeMutableBufferPointer {
+      VectorKernels.factorNormals(
+        streams, firstPath: firstPath, lanes: lanes, months: months, into: $0.baseAddress!, monthStride: lanes,
+        factorStride: rows)
+    }
+    return out
   }
 
   func testFactorStepAndLevelsEqualTheReferenceAtEveryLevel() {
