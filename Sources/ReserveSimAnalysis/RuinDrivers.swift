@@ -71,12 +71,12 @@ public struct RuinDrivers: Sendable {
     let n = result.paths
     let ruined = result.firstRuinMonth.map { $0 > 0 }
     let ruinedCount = ruined.reduce(0) { $0 + ($1 ? 1 : 0) }
-    let features = Self.features(result)
+    let features = Self.values(result)
     guard ruinedCount > 0 && ruinedCount < n else {
       self.init(result.scenario, paths: n, seed: result.seed, ruinedPaths: ruinedCount, rows: [])
       return
     }
-    let rows = zip(Self.names(result.scenario), features).map { named, values -> Driver in
+    let rows = zip(Self.features(result.scenario), features).map { named, values -> Driver in
       var inRuined: [Double] = [], inSurviving: [Double] = []
       inRuined.reserveCapacity(ruinedCount)
       inSurviving.reserveCapacity(n - ruinedCount)
@@ -92,12 +92,12 @@ public struct RuinDrivers: Sendable {
   }
 
   /// Compares ruined and surviving paths from a streamed run's comparisons (`StreamedRun.compareGroups` over
-  /// `features(_:)`, group A the ruined paths): the same drivers as `init(_:)` on one run of all paths.
+  /// `values(_:)`, group A the ruined paths): the same drivers as `init(_:)` on one run of all paths.
   init(
     streamed comparisons: [StreamedRun.GroupComparison], scenario: Scenario, paths: Int, seed: UInt64, ruinedPaths: Int
   ) {
     let n1 = Double(ruinedPaths), n0 = Double(paths - ruinedPaths)
-    let rows = zip(Self.names(scenario), comparisons).map { named, c in
+    let rows = zip(Self.features(scenario), comparisons).map { named, c in
       Driver(
         kind: named.kind, name: named.name, ruinedMean: c.meanA, survivingMean: c.meanB, ruinedMedian: c.medianA,
         survivingMedian: c.medianB, separation: 2 * (c.rankSumA - n1 * (n1 + 1) / 2) / (n1 * n0) - 1)
@@ -119,42 +119,49 @@ public struct RuinDrivers: Sendable {
     }.map(\.element)
   }
 
-  /// The features a run with `recordsDiagnostics` records, in order: each service lost, each event kind's months,
-  /// the traffic level at the horizon (with a traffic factor), each tier's sponsors at the horizon, each drawn
-  /// estimate.
-  static func names(_ scenario: Scenario) -> [(kind: Driver.Kind, name: String)] {
-    scenario.inKindServices.map { (.serviceLost, $0.name) }
-      + scenario.events.map { (.eventMonths, $0.name) }
-      + (scenario.factors[.traffic] != nil ? [(.trafficAtHorizon, Factor.traffic.rawValue)] : [])
-      + scenario.sponsorTiers.map { (.sponsorsAtHorizon, $0.name) }
-      + scenario.uncertainParameters.map { (.drawnEstimate, $0.path.description) }
+  /// One feature a run with `recordsDiagnostics` records: its kind, its name, and its value on path i of a result
+  /// (from the result's diagnostics and, for a drawn estimate, its parameter draws).
+  struct Feature {
+    let kind: Driver.Kind
+    let name: String
+    let value: (_ diagnostics: PathDiagnostics, _ draws: ParameterDraws?, _ path: Int) -> Double
   }
 
-  /// Each feature's values on the result's paths, in `names`' order.
-  static func features(_ result: SimulationResult) -> [[Double]] {
+  /// The features, in order: each service lost, each event kind's months, the traffic level at the horizon (with a
+  /// traffic factor), each tier's sponsors at the horizon, each drawn estimate. One list for the names and the
+  /// values, so that a row's name is always its values'.
+  static func features(_ scenario: Scenario) -> [Feature] {
+    let services = scenario.inKindServices.enumerated().map { s, service in
+      Feature(kind: .serviceLost, name: service.name) { d, _, i in d.serviceLost(s, path: i) ? 1 : 0 }
+    }
+    let events = scenario.events.enumerated().map { k, event in
+      Feature(kind: .eventMonths, name: event.name) { d, _, i in Double(d.eventMonths(k, path: i)) }
+    }
+    let traffic =
+      scenario.factors[.traffic] == nil
+      ? []
+      : [Feature(kind: .trafficAtHorizon, name: Factor.traffic.rawValue) { d, _, i in d.finalTraffic(path: i) }]
+    let tiers = scenario.sponsorTiers.enumerated().map { t, tier in
+      Feature(kind: .sponsorsAtHorizon, name: tier.name) { d, _, i in Double(d.finalSponsors(t, path: i)) }
+    }
+    let estimates = scenario.uncertainParameters.map { parameter in
+      Feature(kind: .drawnEstimate, name: parameter.path.description) { _, draws, i in
+        guard let draws else { preconditionFailure("a drawn estimate's driver needs the run's parameter draws") }
+        return draws.value(path: i, of: parameter)
+      }
+    }
+    return services + events + traffic + tiers + estimates
+  }
+
+  /// Each feature's values on the result's paths, in `features(_:)`'s order.
+  static func values(_ result: SimulationResult) -> [[Double]] {
     guard let diagnostics = result.diagnostics else {
       preconditionFailure("drivers of ruin need a run with recordsDiagnostics")
     }
-    let n = result.paths
-    var features: [[Double]] = []
-    for s in diagnostics.serviceNames.indices {
-      features.append((0..<n).map { diagnostics.serviceLost(s, path: $0) ? 1 : 0 })
+    let draws = result.parameterDraws
+    return features(result.scenario).map { feature in
+      (0..<result.paths).map { feature.value(diagnostics, draws, $0) }
     }
-    for k in diagnostics.eventNames.indices {
-      features.append((0..<n).map { Double(diagnostics.eventMonths(k, path: $0)) })
-    }
-    if result.scenario.factors[.traffic] != nil {
-      features.append((0..<n).map { diagnostics.finalTraffic(path: $0) })
-    }
-    for t in diagnostics.tierNames.indices {
-      features.append((0..<n).map { Double(diagnostics.finalSponsors(t, path: $0)) })
-    }
-    if let draws = result.parameterDraws {
-      for parameter in result.scenario.uncertainParameters {
-        features.append((0..<n).map { draws.value(path: $0, of: parameter) })
-      }
-    }
-    return features
   }
 
   /// Cliff's δ of `x` against `y` from the rank sum (mid-ranks for ties); both non-empty.

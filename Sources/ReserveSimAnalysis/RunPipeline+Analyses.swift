@@ -171,7 +171,7 @@ extension RunPipeline {
         scenario: loaded.scenario, paths: paths, seed: seed, simulator: simulator, budget: streamingBudget)
       return try await Self.simulating(reporter) { flag in
         let (ruined, _, comparisons) = try run.compareGroups(
-          features: RuinDrivers.names(loaded.scenario).count, RuinDrivers.features,
+          features: RuinDrivers.features(loaded.scenario).count, RuinDrivers.values,
           inA: { $0.firstRuinMonth.map { $0 > 0 } },
           progress: { reporter.report(.simulating, $0.share, pass: $0.pass, passes: $0.passes) }, cancellation: flag)
         return try Self.summarising(reporter, flag) {

@@ -50,18 +50,11 @@ extension StreamedRun {
       }
     }
     selection.finishCounting { _ in nil }
-    var passes = 1
-    while !selection.isDone {
-      passes += 1
-      let more = selection.planPass()
-      try forEachChunk(
-        simulator, chunkPaths, pass: passes, passes: more ? passes + 1 : passes, progress: progress,
-        cancellation: cancellation
-      ) { chunk, _ in
-        Self.fold(chunk, variables) { selection.collect($0, $1) }
-      }
-      selection.finishPass()
-    }
+    try laterPasses(
+      simulator, chunkPaths, progress: progress, cancellation: cancellation, isDone: { selection.isDone },
+      plan: { selection.planPass() },
+      collect: { chunk, _ in Self.fold(chunk, variables) { selection.collect($0, $1) } },
+      finish: { selection.finishPass() })
     return wanted.indices.map { v in wanted[v].ranks.map { selection.orderStatistic(v, rank: $0) } }
   }
 

@@ -50,21 +50,19 @@ extension StreamedRun {
       return [lower] + (upper.map { [$0] } ?? [])
     }
     for r in ranks { r.finishCounting(wantedA: medianRanks(totalA), wantedB: medianRanks(totalB)) }
-    var passes = 1
-    while ranks.contains(where: { !$0.isDone }) {
-      passes += 1
-      // The values kept are shared: the features with the fewest pending values first.
-      var room = budget.collectedBytes / TwoGroupRanks.keptBytes
-      for r in ranks.sorted(by: { $0.pendingValues < $1.pendingValues }) { r.planPass(room: &room) }
-      let more = ranks.contains { !$0.isDone }
-      try forEachChunk(
-        simulator, chunkPaths, pass: passes, passes: more ? passes + 1 : passes, progress: progress,
-        cancellation: cancellation
-      ) { chunk, _ in
+    try laterPasses(
+      simulator, chunkPaths, progress: progress, cancellation: cancellation,
+      isDone: { ranks.allSatisfy(\.isDone) },
+      plan: {
+        // The values kept are shared: the features with the fewest pending values first.
+        var room = budget.collectedBytes / TwoGroupRanks.keptBytes
+        for r in ranks.sorted(by: { $0.pendingValues < $1.pendingValues }) { r.planPass(room: &room) }
+        return ranks.contains { !$0.isDone }
+      },
+      collect: { chunk, _ in
         Self.forEachFeature(features(chunk), inA(chunk)) { f, values, groups in ranks[f].collect(values, inA: groups) }
-      }
-      for r in ranks { r.finishPass() }
-    }
+      },
+      finish: { for r in ranks { r.finishPass() } })
     let comparisons = ranks.indices.map { f in
       GroupComparison(
         meanA: sumsA[f] / Double(totalA), meanB: sumsB[f] / Double(totalB),

@@ -189,24 +189,24 @@ package struct StreamedRun: Sendable {
     // Later passes: the paths again, keeping only the values near the wanted ranks (and the bootstraps' targets).
     var again = simulator
     again.recordsFirstPaidMonths = false
-    var passes = 1
-    while !selection.isDone || bootstraps.contains(where: { $0.stage != .done }) {
-      passes += 1
-      let selecting = !selection.isDone
-      let more =
-        (selecting && selection.planPass()) || bootstraps.contains { $0.stage == .counting }
-      try forEachChunk(
-        again, chunkPaths, pass: passes, passes: more ? passes + 1 : passes, progress: progress,
-        cancellation: cancellation
-      ) { chunk, firstPath in
+    var selecting = false
+    let passes = try laterPasses(
+      again, chunkPaths, progress: progress, cancellation: cancellation,
+      isDone: { selection.isDone && bootstraps.allSatisfy { $0.stage == .done } },
+      plan: {
+        selecting = !selection.isDone
+        return (selecting && selection.planPass()) || bootstraps.contains { $0.stage == .counting }
+      },
+      collect: { chunk, firstPath in
         if selecting {
           Self.fold(chunk, variables: requests.count, balances: needVariable) { selection.collect($0, $1) }
         }
         Self.add(chunk, firstPath: firstPath, to: bootstraps)
-      }
-      if selecting { selection.finishPass() }
-      for bootstrap in bootstraps { bootstrap.finishPass() }
-    }
+      },
+      finish: {
+        if selecting { selection.finishPass() }
+        for bootstrap in bootstraps { bootstrap.finishPass() }
+      })
 
     func ranked(_ variable: Int) -> (raw: OrderStatistics, shown: PathStatistics.Ranked) {
       let overflowed = selection.overflowed(variable)
@@ -276,6 +276,28 @@ package struct StreamedRun: Sendable {
       ruined += chunk.firstRuinMonth.prefix(wanted).map { $0 > 0 ? 1.0 : 0.0 }
       needs += chunk.requiredReserve.prefix(wanted)
     }
+  }
+
+  /// The passes after the first (2, 3, …) while `isDone` says some answer is still unknown: before each, `plan`
+  /// decides what the pass keeps and says whether another may follow it (for the progress's pass count); each chunk,
+  /// in path order, goes to `collect`; `finish` closes the pass.
+  /// - Returns: the passes made in all, the first included.
+  @discardableResult
+  func laterPasses(
+    _ simulator: Simulator, _ chunkPaths: Int, progress: (@Sendable (Progress) -> Void)?,
+    cancellation: CancellationFlag?, isDone: () -> Bool, plan: () -> Bool,
+    collect: (SimulationResult, _ firstPath: Int) -> Void, finish: () -> Void
+  ) throws -> Int {
+    var pass = 1
+    while !isDone() {
+      pass += 1
+      let more = plan()
+      try forEachChunk(
+        simulator, chunkPaths, pass: pass, passes: more ? pass + 1 : pass, progress: progress,
+        cancellation: cancellation, collect)
+      finish()
+    }
+    return pass
   }
 
   /// Simulates the run's paths chunk by chunk with `simulator`, handing each chunk's result to `body` in path order.
