@@ -23,11 +23,12 @@ extension Simulator {
     let blocks = (paths + Self.blockSize - 1) / Self.blockSize
     let workers = min(threads, blocks)
     let doneCounter = ProgressCounter(total: blocks)
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+    let queue = BlockQueue(blocks: blocks)
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
       let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
       let values = UnsafeMutablePointer<Double>.allocate(capacity: runs.count * Self.blockSize)
       defer { values.deallocate() }
-      for block in stride(from: worker, to: blocks, by: workers) {
+      while let block = queue.next() {
         if let cancellation, cancellation.isCancelled { break }
         let firstPath = block * Self.blockSize
         let lanes = min(Self.blockSize, paths - firstPath)

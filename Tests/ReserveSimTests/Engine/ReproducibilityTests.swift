@@ -1,10 +1,11 @@
 import Foundation
 import ReserveSim
-import ReserveSimEngine
 import ReserveSimExport
 import ReserveSimResults
 import ReserveSimScenario
 import XCTest
+
+@testable import ReserveSimEngine
 
 /// Same file, seed and path count ⇒ identical output on any thread count; 2N paths contain the first N.
 final class ReproducibilityTests: XCTestCase {
@@ -24,6 +25,23 @@ final class ReproducibilityTests: XCTestCase {
     XCTAssertTrue(one.firstRuinMonth == three.firstRuinMonth, "ruin months differ")
     XCTAssertTrue(one.yearlyFlowMeans == three.yearlyFlowMeans, "yearly flows differ")
     XCTAssertEqual(try SummaryJSON.encode(RunSummary(one)), try SummaryJSON.encode(RunSummary(three)))
+  }
+
+  /// The workers take blocks in turn from one queue: whichever takes it, every block is run exactly once.
+  func testTheBlockQueueHandsOutEveryBlockOnce() {
+    let blocks = 10_000
+    let queue = BlockQueue(blocks: blocks)
+    let lock = NSLock()
+    var taken = [Int](repeating: 0, count: blocks)
+    DispatchQueue.concurrentPerform(iterations: 4) { _ in
+      var mine: [Int] = []
+      while let block = queue.next() { mine.append(block) }
+      lock.lock()
+      for block in mine { taken[block] += 1 }
+      lock.unlock()
+    }
+    XCTAssertEqual(taken, [Int](repeating: 1, count: blocks))
+    XCTAssertNil(queue.next(), "an empty queue stays empty")
   }
 
   func testEveryInstructionSetLevelGivesTheSameNumbers() throws {
