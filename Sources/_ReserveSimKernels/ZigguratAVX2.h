@@ -1,5 +1,5 @@
-// The factor shocks at the AVX2 level by intrinsics: Philox4x32-10 on eight 32-bit lanes at once and the
-// ziggurat's fast path with both of a layer's table entries in one 16-byte load. The same operations as the plain
+// The factor shocks at the AVX2 level by intrinsics: Philox4x32-10 on eight 32-bit lanes at once (sixteen as two
+// interleaved sets) and the ziggurat's fast path with both of a layer's table entries in one 16-byte load. The same operations as the plain
 // loop in MonthFactors.h, so the same bits (VectorKernelTests, goldens), which clang vectorises on 64-bit lanes
 // and with each table entry loaded alone and inserted into its vector: measured on a Zen 3, the fast path of a
 // lane-month's 4 normals in 5.3 ns against 6.6 for that loop. Included by KernelBody.h for the AVX2 level only
