@@ -61,6 +61,30 @@ final class QuantileTests: XCTestCase {
     }
   }
 
+  /// A bucket of many values sharing their keys' top bits is narrowed by the next bits (several levels when they
+  /// share more), and the k-th smallest is still the sorted values' k-th, with ties and negative values.
+  func testSelectInALargeBucketEqualsTheSortedValue() {
+    var generator = SplitMix(seed: 23)
+    let makers: [(Double) -> Double] = [
+      { 1_000_000 + $0 },  // one 16-bit bucket, spread over the next bits
+      { 1_000_000 + Double(Int($0 * 50)) },  // 50 values, ties: narrowed down to one key
+      { -1_000_000 - $0 },  // negative: keys in the reverse order of the bits
+    ]
+    for (kind, make) in makers.enumerated() {
+      let values = (0..<20_000).map { _ in make(Double(generator.next() >> 11) * 0x1p-53) }
+      XCTAssertGreaterThan(values.count, HistogramSelect.refinedCount)
+      let sorted = values.sorted()
+      for k in [0, 1, 4_095, 4_096, 9_999, 10_000, 19_998, 19_999] {
+        var copy = values
+        let selected = copy.withUnsafeMutableBufferPointer {
+          HistogramSelect.select($0, k, keyBitsAbove: HistogramSelect.bucketBits)
+        }
+        XCTAssertEqual(selected, sorted[k], "values \(kind), k \(k)")
+        XCTAssertEqual(copy.sorted(), sorted, "the bucket keeps its values")
+      }
+    }
+  }
+
   func testHistogramPercentilesEqualThoseOfTheSortedValues() {
     var generator = SplitMix(seed: 5)
     let ps = [0, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999, 1]
