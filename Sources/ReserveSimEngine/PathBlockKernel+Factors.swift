@@ -8,16 +8,23 @@ extension PathBlockKernel {
   /// the core's L2 cache between their draw and their use, where the whole horizon's (975 KB at 10 years) did not.
   static let shockChunkMonths = 12
 
-  /// Draws the block's factor shocks for `months` (at most `shockChunkMonths`): four standard normals per lane and
+  /// Draws the block's factor shocks for `months` (at most `shockMonths`): four standard normals per lane and
   /// month from the path's own stream (`RandomStreams.factorShocks`, computed by the vectorised C kernel
   /// `VectorKernels.factorNormals` with the same bits), then ε = z·Lᵀ for the chunk (`BLAS.correlate`: the first
-  /// correlated factor's ε is its z, the others' one `dgemv` each). Month m's row is (m − 2) mod `shockChunkMonths`.
-  func drawShocks(firstPath: Int, lanes: Int, months: ClosedRange<Int>) {
+  /// correlated factor's ε is its z, the others' one `dgemv` each, a year of months a call). Month m's row is
+  /// (m − 2) mod `shockMonths`.
+  /// - Parameter normalsAreDrawn: the block's earlier run with other sources switched off drew the same normals and,
+  ///   unless each lane has its own correlation (which the estimates at their centres change), the same ε: only
+  ///   the lanes' own correlation is applied again.
+  func drawShocks(firstPath: Int, lanes: Int, months: ClosedRange<Int>, normalsAreDrawn: Bool = false) {
     let cap = capacity
     let rows = shockRows
-    VectorKernels.factorNormals(
-      streams, firstPath: firstPath, lanes: lanes, months: months, into: normals, monthStride: cap,
-      factorStride: rows)
+    if normalsAreDrawn && laneParameters?.laneCholesky == nil { return }
+    if !normalsAreDrawn {
+      VectorKernels.factorNormals(
+        streams, firstPath: firstPath, lanes: lanes, months: months, into: normals, monthStride: cap,
+        factorStride: rows)
+    }
     // Only the factors the correlation mixes after its first go through BLAS; the others' shocks are their normals.
     let correlated = plan.correlatedFactors
     if let laneCholesky = laneParameters?.laneCholesky {
@@ -37,10 +44,15 @@ extension PathBlockKernel {
         }
       }
     } else if !correlated.isEmpty {
-      // The chunk's rows only (a last chunk may be short); the matrices keep their full row stride.
-      BLAS.correlate(
-        rows: months.count * cap, stride: rows, normals: normals + correlated.lowerBound * rows,
-        cholesky: plan.correlatedCholeskyFactor, into: shocks)
+      // The chunk's rows only (a last chunk may be short), a year of months a call as in a chunk of a year (the same
+      // calls, so the same rounding, when the whole horizon is drawn at once); the matrices keep their full row
+      // stride.
+      for first in stride(from: 0, to: months.count, by: Self.shockChunkMonths) {
+        let count = Swift.min(Self.shockChunkMonths, months.count - first)
+        BLAS.correlate(
+          rows: count * cap, stride: rows, normals: normals + correlated.lowerBound * rows + first * cap,
+          cholesky: plan.correlatedCholeskyFactor, into: shocks + first * cap)
+      }
     }
   }
 
@@ -51,7 +63,7 @@ extension PathBlockKernel {
     let cap = capacity
     let rows = shockRows
     let correlated = plan.correlatedFactors
-    let row = (m - 2) % Self.shockChunkMonths * cap
+    let row = (m - 2) % shockMonths * cap
     for factor in 0..<Self.factorCount where plan.factorMoves[factor] {
       // The first correlated factor's ε is its z (L₀₀ = 1); the others' are in `shocks`.
       let eps =

@@ -39,14 +39,22 @@ package final class PathBlockKernel {
   @usableFromInline static let factorCount = Factor.allCases.count
 
   // Scratch, laid out [item · capacity + lane].
-  /// Normals z for a chunk of up to `shockChunkMonths` months, a column-major `shockRows` × 4 matrix:
-  /// z[f·shockRows + ((m−2) mod shockChunkMonths)·capacity + lane].
+  /// Normals z for a chunk of up to `shockMonths` months, a column-major `shockRows` × 4 matrix:
+  /// z[f·shockRows + ((m−2) mod shockMonths)·capacity + lane].
   let normals: UnsafeMutablePointer<Double>
   /// ε = z·Lᵀ in the same layout for the correlated factors after the first (whose ε is its z; unused when the
   /// factors are independent).
   let shocks: UnsafeMutablePointer<Double>
-  /// Rows of `normals` and `shocks` per factor: min(`shockChunkMonths`, M − 1) · capacity.
+  /// Rows of `normals` and `shocks` per factor: `shockMonths` · capacity.
   let shockRows: Int
+  /// Months of shocks drawn at once: min(`shockChunkMonths`, M − 1), or every month M − 1 when the kernel keeps a
+  /// block's shocks for its runs with sources switched off (`keepsShocks`).
+  let shockMonths: Int
+  /// Whether a block's shocks, drawn for the whole horizon, are kept between its runs with different sources
+  /// switched off (`simulate(firstPath:count:switchingOff:outcome:into:)`): the draws are the same in every run.
+  let keepsShocks: Bool
+  /// While set, `run` reads the shocks the block's first run drew instead of drawing them again.
+  var shocksAreDrawn = false
   let logLevel: UnsafeMutablePointer<Double>  // 4 · capacity, X_f(m)
   let level: UnsafeMutablePointer<Double>  // 4 · capacity, exp(X_f(m)) where needed
   let trafficCost: UnsafeMutablePointer<Double>  // capacity, level_traffic · level_unitCost
@@ -133,9 +141,11 @@ package final class PathBlockKernel {
   ///     the needs within years).
   ///   - searchedNeedsWithin: with balance-dependent responses, the years whose need_y (`floor`) and need_min,y
   ///     (`minimum`) are searched for, the others NaN; nil: all of `needYears`.
+  ///   - keepsShocks: whether to hold a block's shocks for the whole horizon and keep them between its runs with
+  ///     sources switched off (4 · (M − 1) · capacity doubles, 1 MB at 10 years for 256 lanes).
   public init(
     plan: SimulationPlan, seed: UInt64, capacity: Int, needYears: [Int] = [], searchesNeeds: Bool = true,
-    searchedNeedsWithin: (floor: Set<Int>, minimum: Set<Int>)? = nil
+    searchedNeedsWithin: (floor: Set<Int>, minimum: Set<Int>)? = nil, keepsShocks: Bool = false
   ) {
     precondition(capacity > 0, "capacity must be positive")
     precondition(needYears.allSatisfy { (1...plan.years).contains($0) })
@@ -154,7 +164,10 @@ package final class PathBlockKernel {
       return pointer
     }
     let f = Self.factorCount
-    let shockMonths = plan.hasShocks ? Swift.max(1, Swift.min(Self.shockChunkMonths, plan.months - 1)) : 1
+    let chunk = keepsShocks ? plan.months - 1 : Self.shockChunkMonths
+    let shockMonths = plan.hasShocks ? Swift.max(1, Swift.min(chunk, plan.months - 1)) : 1
+    self.shockMonths = shockMonths
+    self.keepsShocks = keepsShocks
     shockRows = shockMonths * capacity
     normals = buffer(f * shockMonths, Double.self)
     shocks = buffer(Swift.max(0, plan.correlatedFactors.count - 1) * shockMonths, Double.self)
@@ -373,8 +386,10 @@ package final class PathBlockKernel {
     for m in 1...months {
       let year = (m - 1) / 12
       if m >= 2 {
-        if plan.hasShocks && (m - 2) % Self.shockChunkMonths == 0 {
-          drawShocks(firstPath: firstPath, lanes: lanes, months: m...Swift.min(months, m + Self.shockChunkMonths - 1))
+        if plan.hasShocks && (m - 2) % shockMonths == 0 {
+          drawShocks(
+            firstPath: firstPath, lanes: lanes, months: m...Swift.min(months, m + shockMonths - 1),
+            normalsAreDrawn: shocksAreDrawn)
         }
         advanceFactors(month: m, lanes: lanes)
       }

@@ -25,7 +25,7 @@ extension Simulator {
     let doneCounter = ProgressCounter(total: blocks)
     let queue = BlockQueue(blocks: blocks)
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
-      let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize)
+      let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize, keepsShocks: true)
       let values = UnsafeMutablePointer<Double>.allocate(capacity: runs.count * Self.blockSize)
       defer { values.deallocate() }
       while let block = queue.next() {

@@ -178,6 +178,36 @@ final class SwitchedOffSourcesTests: XCTestCase {
     XCTAssertGreaterThan(changed.downturn, 100)
   }
 
+  /// A block's runs with different sources off share its factor shocks, drawn by the first run and read again by
+  /// the others (`keepsShocks`): each run gives what it gives alone, also when each lane has its own correlation
+  /// (an uncertain rho, applied again in each run since the estimates at their centres change it).
+  func testRunsAfterABlocksFirstReadItsShocksAsDrawn() throws {
+    let ownRho = Self.base().replacingOccurrences(of: "\"rho\": -0.4", with: "\"rho\": {\"uniform\": [-0.7, -0.1]}")
+    XCTAssertNotEqual(ownRho, Self.base())
+    let runs: [SwitchedOffSources] = [
+      .init(estimates: true), .none, .init(markets: true), .init(services: [0]), .init(estimates: true),
+      .init(events: [0], sponsorChurn: true),
+    ]
+    for json in [Self.base(), ownRho] {
+      let scenario = try makeScenario(json)
+      let together = Box(count: runs.count * Self.paths)
+      try Simulator(threads: 2).runSwitchingOff(
+        scenario, runs: runs, outcome: .need, paths: Self.paths, seed: 11
+      ) { first, lanes, values, stride in
+        for j in runs.indices {
+          for lane in 0..<lanes { together[j * Self.paths + first + lane] = values[j * stride + lane] }
+        }
+      }
+      for (j, sources) in runs.enumerated() {
+        let alone = try switchedOff(scenario, sources)
+        let shared = Array(together.values[j * Self.paths..<(j + 1) * Self.paths])
+        XCTAssertEqual(
+          shared.map(\.bitPattern), alone.map(\.bitPattern),
+          "run \(j), \(scenario.uncertainParameters.count) estimates")
+      }
+    }
+  }
+
   func testTheThreadCountChangesNothing() throws {
     let scenario = try makeScenario(Self.base())
     let sources = SwitchedOffSources(services: [1], sponsorChurn: true)
