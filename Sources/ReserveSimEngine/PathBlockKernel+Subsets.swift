@@ -15,7 +15,9 @@ extension PathBlockKernel {
   ///
   /// Every draw is made at its own address (path, month, stream) in every run, so the runs differ only by the
   /// sources they switch off. The factor shocks, the same in every run, are drawn once for the block with a kernel
-  /// that `keepsShocks` (the whole horizon's) and read again by the later runs: a quarter of each run's time.
+  /// that `keepsShocks` (the whole horizon's) and read again by the later runs: a quarter of each run's time; and
+  /// the runs whose factors walk the same way (markets and estimates both on, or off alike) read the levels the
+  /// first of them saved (`FactorLevelCache`).
   /// - Complexity: O(runs × count × months × (factors + services + events + tiers)).
   package func simulate(
     firstPath: Int, count lanes: Int, switchingOff runs: [SwitchedOffSources], outcome: PathOutcome,
@@ -26,9 +28,12 @@ extension PathBlockKernel {
     defer {
       switchedOff = .none
       shocksAreDrawn = false
+      levelWay = nil
     }
+    levelCache?.startBlock()
     for (j, sources) in runs.enumerated() {
       shocksAreDrawn = keepsShocks && j > 0
+      levelWay = FactorLevelCache.way(sources)
       switchedOff = sources
       if let laneParameters, drawnAtCentres != sources.estimates {
         laneParameters.draw(firstPath: firstPath, lanes: lanes, atCentres: sources.estimates)
@@ -37,6 +42,7 @@ extension PathBlockKernel {
       setStartBalances(lanes: lanes)
       replay?.startBlock(lanes: lanes)
       run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: nil)
+      levelCache?.finishRun(way: FactorLevelCache.way(sources))
       let row = values + j * capacity
       switch outcome {
       case .ruined:

@@ -55,6 +55,12 @@ package final class PathBlockKernel {
   let keepsShocks: Bool
   /// While set, `run` reads the shocks the block's first run drew instead of drawing them again.
   var shocksAreDrawn = false
+  /// With `keepsShocks`: the block's factor levels month by month, per way the factors walk in its runs with sources
+  /// switched off; nil when no month reads a level that moves.
+  let levelCache: FactorLevelCache?
+  /// While set (a run with sources switched off), how this run's factors walk (`FactorLevelCache.way`): `run` reads
+  /// the levels an earlier run of the block saved for it, or saves them.
+  var levelWay: Int? = nil
   let logLevel: UnsafeMutablePointer<Double>  // 4 · capacity, X_f(m)
   let level: UnsafeMutablePointer<Double>  // 4 · capacity, exp(X_f(m)) where needed
   let trafficCost: UnsafeMutablePointer<Double>  // capacity, level_traffic · level_unitCost
@@ -214,6 +220,13 @@ package final class PathBlockKernel {
     ones = buffer(1, Double.self)
     ones.update(repeating: 1, count: capacity)
     self.allocations = allocations
+    let levels = level, traffic = trafficCost
+    let levelRows =
+      (0..<f).filter { plan.needsFactorLevel[$0] }.map { levels + $0 * capacity }
+      + (plan.needsTrafficCost ? [traffic] : [])
+    levelCache =
+      keepsShocks && !levelRows.isEmpty
+      ? FactorLevelCache(rows: levelRows, capacity: capacity, months: plan.months) : nil
     let laneParameters = plan.uncertainScenario.map {
       LaneParameters(scenario: $0, plan: plan, streams: RandomStreams(seed: seed), capacity: capacity)
     }
@@ -391,7 +404,11 @@ package final class PathBlockKernel {
             firstPath: firstPath, lanes: lanes, months: m...Swift.min(months, m + shockMonths - 1),
             normalsAreDrawn: shocksAreDrawn)
         }
-        advanceFactors(month: m, lanes: lanes)
+        if let levelCache, let levelWay {
+          levelCache.month(m, way: levelWay, lanes: lanes) { advanceFactors(month: m, lanes: lanes) }
+        } else {
+          advanceFactors(month: m, lanes: lanes)
+        }
       }
       runMonth(month: m, firstPath: firstPath, lanes: lanes, policy: policy, activity: activity, recording: output)
 
