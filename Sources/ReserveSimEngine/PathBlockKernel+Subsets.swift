@@ -33,7 +33,8 @@ extension PathBlockKernel {
     levelCache?.startBlock()
     for (j, sources) in runs.enumerated() {
       shocksAreDrawn = keepsShocks && j > 0
-      levelWay = FactorLevelCache.way(sources)
+      let way = FactorLevelCache.way(sources)
+      levelWay = way
       switchedOff = sources
       if let laneParameters, drawnAtCentres != sources.estimates {
         laneParameters.draw(firstPath: firstPath, lanes: lanes, atCentres: sources.estimates)
@@ -42,7 +43,7 @@ extension PathBlockKernel {
       setStartBalances(lanes: lanes)
       replay?.startBlock(lanes: lanes)
       run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: nil)
-      levelCache?.finishRun(way: FactorLevelCache.way(sources))
+      levelCache?.finishRun(way: way)
       let row = values + j * capacity
       switch outcome {
       case .ruined:
