@@ -12,6 +12,8 @@ struct SubsetEvaluator {
   let seed: UInt64
   let simulator: Simulator
   let cancellation: CancellationFlag?
+  /// Past its one-pass budget the reserve metric streams (`reserves`); nil: the needs are held whatever their size.
+  var budget: StreamingBudget? = nil
 
   /// f(T) for each run, and with Shapley weights each player's 95% interval.
   struct Values {
@@ -81,36 +83,6 @@ struct SubsetEvaluator {
     let half = ConfidenceIntervals.z95 * sd / Double(n).squareRoot()
     return (mean - half, mean + half)
   }
-
-  /// f(T) = max(0, the ⌈cN⌉-th smallest need of run T); the intervals by `PairedBootstrap` over paths, the same
-  /// resampled paths in every run, and the Shapley values of each resample's f.
-  private func reserves(
-    _ runs: [SwitchedOffSources], confidence: Double, shapley: Shapley?, progress: (@Sendable (Double) -> Void)?
-  ) throws -> Values {
-    let paths = self.paths
-    let needs = SharedRows<Double>(count: runs.count * paths)
-    try simulator.runSwitchingOff(
-      scenario, runs: runs, outcome: .need, paths: paths, seed: seed, progress: progress, cancellation: cancellation
-    ) { firstPath, lanes, values, stride in
-      for j in runs.indices {
-        for lane in 0..<lanes { needs[j * paths + firstPath + lane] = values[j * stride + lane] }
-      }
-    }
-    let perRun = runs.indices.map { j in (0..<paths).map { needs[j * paths + $0] } }
-    needs.release()
-    let rank = Quantiles.ceilRank(confidence, of: paths)
-    let values = perRun.map { run in
-      var copy = run
-      return max(0, copy.withUnsafeMutableBufferPointer { Quantiles.select($0, rank - 1) })
-    }
-    guard let shapley else { return Values(values: values, intervals: []) }
-    var resampled = [[Double]](repeating: [], count: shapley.players)
-    PairedBootstrap.resampleQuantiles(of: perRun, confidences: [confidence]) { quantiles in
-      let shares = shapley.shares(quantiles.map { max(0, $0[0]) })
-      for s in shares.indices { resampled[s].append(shares[s]) }
-    }
-    return Values(values: values, intervals: resampled.map(PairedBootstrap.interval95))
-  }
 }
 
 /// What the blocks of a `ruin` or `below` attribution add up, under a lock: each run's paths with the outcome, and
@@ -148,6 +120,11 @@ final class SharedRows<Element>: @unchecked Sendable {
   subscript(index: Int) -> Element {
     get { storage[index] }
     set { storage[index] = newValue }
+  }
+
+  /// Calls `body` with the rows as they stand (after the workers are done).
+  func withBuffer<Result>(_ body: (UnsafeBufferPointer<Element>) throws -> Result) rethrows -> Result {
+    try body(UnsafeBufferPointer(storage))
   }
 
   /// Frees the memory early; the rows must not be read after.

@@ -51,11 +51,15 @@ public struct Attribution: Sendable {
   /// Computes the attribution of `metric` over the sources of `scenario` on paths 0 ..< `paths` from `seed`.
   /// - Parameter progress: called from worker threads with the share of all subsets' paths simulated.
   /// - Throws: `CancellationError` when `cancellation` is set.
-  /// - Complexity: 2ⁿ runs of the scenario (n ≤ 10 sources; n + 1 more when grouping); memory O(2ⁿ·N) needs for
-  ///   `reserve@C`, and for `ruin` and `below` none per path (O(n·distinct values of n!·φ_s(i))).
+  /// - Parameter budget: past its one-pass budget `reserve@C` streams its runs' needs (nil: they are held whatever
+  ///   their size).
+  /// - Complexity: 2ⁿ runs of the scenario (n ≤ 10 sources; n + 1 more when grouping), several passes of them when
+  ///   `reserve@C` streams; memory O(2ⁿ·N) needs for `reserve@C` held, and for `ruin`, `below` and a streamed
+  ///   `reserve@C` none per path (O(n·distinct values of n!·φ_s(i)), or the budget's).
   package init(
     scenario: Scenario, metric: AttributionMetric, paths: Int, seed: UInt64, simulator: Simulator,
-    progress: (@Sendable (Double) -> Void)? = nil, cancellation: CancellationFlag? = nil
+    budget: StreamingBudget? = nil, progress: (@Sendable (Double) -> Void)? = nil,
+    cancellation: CancellationFlag? = nil
   ) throws {
     self.metric = metric
     scenarioName = scenario.name
@@ -64,7 +68,8 @@ public struct Attribution: Sendable {
     self.seed = seed
     var sources = RiskSource.sources(of: scenario)
     let evaluator = SubsetEvaluator(
-      scenario: scenario, metric: metric, paths: paths, seed: seed, simulator: simulator, cancellation: cancellation)
+      scenario: scenario, metric: metric, paths: paths, seed: seed, simulator: simulator, cancellation: cancellation,
+      budget: budget)
     var evaluations = 0
     let grouped = sources.count > Self.maximumSources
     let total = Double(grouped ? sources.count + 1 + (1 << (Self.maximumSources + 1)) : 1 << sources.count)
@@ -114,15 +119,29 @@ public struct Attribution: Sendable {
   }
 
   /// How many runs' worth of per-path memory an attribution holds at its peak, for the memory check: per path, a run
-  /// keeps 12 + 8·years bytes (need, ruin month, year-end balances); `reserve@C` keeps each subset's need and its
-  /// place in the paths' order (12 bytes a subset). `ruin` and `below` keep nothing per path (0): their counts add
+  /// keeps 12 + 8·years bytes (need, ruin month, year-end balances); `reserve@C` held keeps each subset's need and
+  /// one run's copy for its selections (`heldBytes`). `ruin` and `below` keep nothing per path (0): their counts add
   /// up block by block.
   public static func heldAtOnce(for scenario: Scenario, metric: AttributionMetric) -> Int {
     guard metric.isMoney else { return 0 }
-    let sources = min(RiskSource.sources(of: scenario).count, maximumSources + 1)
-    let bytes = 12 << sources
+    let bytes = heldBytes(runs: 1 << evaluatedSources(of: scenario), paths: 1)
     let run = 12 + 8 * scenario.years
     return max(1, (bytes + run - 1) / run)
+  }
+
+  /// Whether `reserve@C` streams its runs' needs: when holding them would pass `budget.onePassBytes`.
+  public static func streams(_ scenario: Scenario, metric: AttributionMetric, paths: Int, budget: StreamingBudget)
+    -> Bool
+  {
+    metric.isMoney && heldBytes(runs: 1 << evaluatedSources(of: scenario), paths: paths) > budget.onePassBytes
+  }
+
+  /// Bytes `reserve@C` holds for `runs` runs' needs of `paths` paths: 8 a need, and one run's copy.
+  static func heldBytes(runs: Int, paths: Int) -> Int { 8 * (runs + 1) * paths }
+
+  /// The sources the largest evaluation has (those past `maximumSources` grouped as one).
+  private static func evaluatedSources(of scenario: Scenario) -> Int {
+    min(RiskSource.sources(of: scenario).count, maximumSources + 1)
   }
 
   /// What the engine switches off when only the sources at `on` are on.

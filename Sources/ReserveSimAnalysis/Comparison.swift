@@ -7,8 +7,8 @@ import ReserveSimScenario
 /// Both results must come from the same seed and path count, so path i of A and path i of B see the same
 /// random draws (SPEC §8). Then:
 /// - ruin probability: the paired normal interval of `PairedProportion` over the per-path ruin indicators;
-/// - required reserve at confidence c: the paired bootstrap of `PairedBootstrap` over the per-path needs,
-///   with the statistic max(0, q_c) that `run` reports.
+/// - required reserve at confidence c: the paired bootstrap of `PairedBootstrap` over the per-path needs (each
+///   path weighted alike in A and B), with the statistic max(0, q_c) that `run` reports.
 ///
 /// Comparing a result with itself gives differences and intervals of exactly 0.
 public struct Comparison: Sendable {
@@ -43,30 +43,45 @@ public struct Comparison: Sendable {
   public var warnings: [String] = []
 
   /// Compares two results of the same seed and path count.
-  /// - Complexity: O(N log N + resamples × N).
+  /// - Complexity: O(N) selections, then O(resamples × N) for the bootstrap's weights.
   public init(
     a: SimulationResult, b: SimulationResult, confidences: [Double] = RunSummary.defaultReserveConfidences,
     resamples: Int = PairedBootstrap.defaultResamples, bootstrapSeed: UInt64 = PairedBootstrap.defaultSeed
   ) {
     precondition(a.paths == b.paths && a.seed == b.seed, "a comparison needs common random numbers")
-    nameA = a.scenario.name
-    nameB = b.scenario.name
-    currency = a.scenario.currency
-    paths = a.paths
-    seed = a.seed
-    yearsA = a.scenario.years
-    yearsB = b.scenario.years
-    notes = Self.caveats(a.scenario, b.scenario)
+    self.init(
+      a.scenario, b.scenario,
+      outcomes: (RunOutcome(a, confidences: confidences), RunOutcome(b, confidences: confidences)),
+      ruinOnlyIn: Self.ruinedInOnlyOne(a.firstRuinMonth, b.firstRuinMonth),
+      resampled: PairedBootstrap.resampleQuantiles(
+        of: [a.requiredReserve, b.requiredReserve], confidences: confidences, resamples: resamples,
+        seed: bootstrapSeed))
+  }
 
-    let outcomeA = RunOutcome(a, confidences: confidences)
-    let outcomeB = RunOutcome(b, confidences: confidences)
-    let ruin = PairedProportion.difference(a: a.firstRuinMonth.map { $0 > 0 }, b: b.firstRuinMonth.map { $0 > 0 })
+  /// Compares two runs of the same seed and paths from what they give: each run's outcome (at the confidences of the
+  /// comparison), the paths ruined in only one of them, and each resample's needs' quantiles `[r][run][c]`
+  /// (`PairedBootstrap`; runs A and B).
+  init(
+    _ scenarioA: Scenario, _ scenarioB: Scenario, outcomes: (a: RunOutcome, b: RunOutcome),
+    ruinOnlyIn: (a: Int, b: Int), resampled: [[[Double]]]
+  ) {
+    let (outcomeA, outcomeB) = outcomes
+    precondition(outcomeA.paths == outcomeB.paths && outcomeA.seed == outcomeB.seed)
+    let confidences = outcomeA.confidences
+    nameA = scenarioA.name
+    nameB = scenarioB.name
+    currency = scenarioA.currency
+    paths = outcomeA.paths
+    seed = outcomeA.seed
+    yearsA = scenarioA.years
+    yearsB = scenarioB.years
+    notes = Self.caveats(scenarioA, scenarioB)
+
+    let ruin = PairedProportion.difference(onlyA: ruinOnlyIn.a, onlyB: ruinOnlyIn.b, paths: paths)
     ruinProbability = PairedDifference(
       a: outcomeA.ruinProbability, b: outcomeB.ruinProbability, difference: ruin.difference, lower: ruin.lower,
       upper: ruin.upper)
-    let intervals = PairedBootstrap.quantileDifferenceIntervals(
-      a: a.requiredReserve, b: b.requiredReserve, confidences: confidences, resamples: resamples,
-      seed: bootstrapSeed, transform: { max(0, $0) })
+    let intervals = PairedBootstrap.differenceIntervals(resampled, confidences: confidences) { max(0, $0) }
     var overflowed: [String] = []
     requiredReserve = confidences.indices.map { i in
       let valueA = outcomeA.requiredReserve[i], valueB = outcomeB.requiredReserve[i]

@@ -63,12 +63,28 @@ extension RunPipeline {
   }
 
   /// `compare`: A and B on common random numbers (A's seed and path count unless given), paired (`Comparison`).
+  ///
+  /// With `streaming`, when the two runs' results would not fit `streamingBudget.onePassBytes` side by side, they
+  /// stream (`Comparison.streamed`): the same numbers, in memory that does not grow with the paths, in about twice
+  /// the simulation. Without it (the web page's runs, answered while someone waits), both are held, and a
+  /// comparison too large for the machine is refused.
   public func compare(
-    _ a: LoadedScenario, _ b: LoadedScenario, paths: Int? = nil, seed: UInt64? = nil,
+    _ a: LoadedScenario, _ b: LoadedScenario, paths: Int? = nil, seed: UInt64? = nil, streaming: Bool = true,
     progress: (@Sendable (RunProgress) -> Void)? = nil
   ) async throws -> Comparison {
     let reporter = ProgressReporter(progress)
-    let (paths, seed, _) = try compile(a, paths: paths, seed: seed, heldAtOnce: 2, reporter: reporter)
+    let (paths, seed, streams) = try compile(
+      a, paths: paths, seed: seed, heldAtOnce: 2, streaming: streaming, reporter: reporter)
+    if streams {
+      let (simulator, budget) = (self.simulator, streamingBudget)
+      try budget.estimate(for: b.scenario, paths: paths, simulator: simulator).check()
+      return try await Self.simulating(reporter) { flag in
+        let comparison = try Comparison.streamed(
+          a.scenario, b.scenario, paths: paths, seed: seed, simulator: simulator, budget: budget,
+          progress: { step, share in reporter.report(.simulating, (Double(step) + share) / 3) }, cancellation: flag)
+        return try Self.summarising(reporter, flag) { comparison }
+      }
+    }
     return try await Self.simulating(reporter) { [simulator] flag in
       let resultA = try simulator.run(
         a.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 0, of: 2), cancellation: flag)
@@ -309,11 +325,15 @@ extension RunPipeline {
   ) async throws -> Attribution {
     let reporter = ProgressReporter(progress)
     let metric = try Self.naming(loaded.file) { try AttributionMetric(parsing: text, for: loaded.scenario) }
-    let heldAtOnce = Attribution.heldAtOnce(for: loaded.scenario, metric: metric)
+    let count = paths ?? loaded.scenario.simulation.paths
+    let budget = streamingBudget
+    // `reserve@C` past the one-pass budget streams: the process, the workers and the budget's buffers.
+    let streams = Attribution.streams(loaded.scenario, metric: metric, paths: count, budget: budget)
+    let heldAtOnce = streams ? 0 : Attribution.heldAtOnce(for: loaded.scenario, metric: metric)
     let (paths, seed, _) = try compile(loaded, paths: paths, seed: seed, heldAtOnce: heldAtOnce, reporter: reporter)
     return try await Self.simulating(reporter) { [simulator] flag in
       let attribution = try Attribution(
-        scenario: loaded.scenario, metric: metric, paths: paths, seed: seed, simulator: simulator,
+        scenario: loaded.scenario, metric: metric, paths: paths, seed: seed, simulator: simulator, budget: budget,
         progress: { reporter.report(.simulating, $0) }, cancellation: flag)
       return try Self.summarising(reporter, flag) { attribution }
     }

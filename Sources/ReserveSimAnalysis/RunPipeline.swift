@@ -153,9 +153,9 @@ public struct RunPipeline: Sendable {
   ///   - heldAtOnce: how many results of that many paths are held at once (`compare`: two; 0: none, `attribute`'s
   ///     ruin and below).
   ///   - growingTo: the most paths the run may grow to (`check` with `maxPaths`).
-  ///   - streaming: whether the run may be streamed (`StreamingBudget.streams`; a growing run when twice its largest
-  ///     round would not fit the one-pass budget): its memory is then the streamed run's at its largest round,
-  ///     which does not grow with paths.
+  ///   - streaming: whether the run may be streamed (`StreamingBudget.streams`: when `heldAtOnce` results would not
+  ///     fit the one-pass budget; a growing run when twice its largest round would not): its memory is then the
+  ///     streamed run's at its largest round, which does not grow with paths.
   ///   - reserveConfidences: how many confidences of the reserve a streamed run shows (its memory grows with them).
   /// - Returns: the paths, the seed, and whether the run streams.
   func compile(
@@ -179,7 +179,8 @@ public struct RunPipeline: Sendable {
     let largest = growingTo.map { max($0, count) } ?? count
     let streams =
       streaming
-      && streamingBudget.streams(loaded.scenario, paths: growingTo == nil ? count : 2 * largest, simulator: simulator)
+      && streamingBudget.streams(
+        loaded.scenario, paths: growingTo == nil ? max(1, heldAtOnce) * count : 2 * largest, simulator: simulator)
     if streams {
       try streamingBudget.estimate(
         for: loaded.scenario, paths: largest, simulator: simulator, reserveConfidences: reserveConfidences

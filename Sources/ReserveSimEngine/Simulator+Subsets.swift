@@ -2,7 +2,7 @@ import Dispatch
 import ReserveSimScenario
 
 extension Simulator {
-  /// Runs paths 0 ..< `paths` of `scenario` once for each entry of `runs`, with that entry's risk sources
+  /// Runs paths `pathRange` of `scenario` (0 ..< `paths` when nil) once for each entry of `runs`, with that entry's risk sources
   /// switched off (SPEC §20), all on common random numbers, and hands each block's outcomes to `take`.
   ///
   /// Blocks are spread over the threads as `run` spreads them; `take(firstPath, lanes, values, stride)` is called
@@ -14,13 +14,16 @@ extension Simulator {
   ///   O(runs × blockSize) besides its kernel.
   package func runSwitchingOff(
     _ scenario: Scenario, runs: [SwitchedOffSources], outcome: PathBlockKernel.PathOutcome, paths: Int, seed: UInt64,
-    progress: (@Sendable (Double) -> Void)? = nil, cancellation: CancellationFlag? = nil,
+    pathRange: Range<Int>? = nil, progress: (@Sendable (Double) -> Void)? = nil,
+    cancellation: CancellationFlag? = nil,
     take: @Sendable (_ firstPath: Int, _ lanes: Int, _ values: UnsafePointer<Double>, _ stride: Int) -> Void
   ) throws {
-    precondition(paths >= 1 && !runs.isEmpty)
+    let range = pathRange ?? 0..<paths
+    // A range starts at a block's first path, so its blocks are the whole run's (SPEC §8).
+    precondition(!range.isEmpty && range.lowerBound % Self.blockSize == 0 && !runs.isEmpty)
     BLAS.useSingleThread()
     let plan = SimulationPlan(scenario)
-    let blocks = (paths + Self.blockSize - 1) / Self.blockSize
+    let blocks = (range.count + Self.blockSize - 1) / Self.blockSize
     let workers = min(threads, blocks)
     let doneCounter = ProgressCounter(total: blocks)
     let queue = BlockQueue(blocks: blocks)
@@ -30,8 +33,8 @@ extension Simulator {
       defer { values.deallocate() }
       while let block = queue.next() {
         if let cancellation, cancellation.isCancelled { break }
-        let firstPath = block * Self.blockSize
-        let lanes = min(Self.blockSize, paths - firstPath)
+        let firstPath = range.lowerBound + block * Self.blockSize
+        let lanes = min(Self.blockSize, range.upperBound - firstPath)
         kernel.simulate(firstPath: firstPath, count: lanes, switchingOff: runs, outcome: outcome, into: values)
         take(firstPath, lanes, values, Self.blockSize)
         if let progress, let share = doneCounter.increment() { progress(share) }

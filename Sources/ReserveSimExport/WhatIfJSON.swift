@@ -36,7 +36,8 @@ public enum WhatIfJSON {
             (
               "requiredReserve",
               .string(
-                "paired bootstrap percentile interval, \(PairedBootstrap.defaultResamples) resamples of path indices")
+                "paired bootstrap percentile interval, \(PairedBootstrap.defaultResamples) resamples weighing each path by a Poisson(1) draw"
+              )
             ),
           ])
         ),

@@ -24,7 +24,7 @@ public enum WhatIfText {
       out += "\(lower) to \(upper)\n"
     }
     out += "\nRuin: paired normal interval over per-path ruin indicators. Reserve: paired bootstrap "
-    out += "(\(PairedBootstrap.defaultResamples) resamples of paths). See docs/what-if.md.\n"
+    out += "(\(PairedBootstrap.defaultResamples) Poisson-weighted resamples of paths). See docs/what-if.md.\n"
     for note in c.notes { out += "Note: \(note).\n" }
     return out
   }

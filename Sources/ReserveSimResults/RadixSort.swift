@@ -88,13 +88,13 @@ package enum RadixSort {
   }
 
   @inline(__always)
-  static func key(_ x: Double) -> UInt64 {
+  package static func key(_ x: Double) -> UInt64 {
     let bits = x.bitPattern
     return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
   }
 
   @inline(__always)
-  static func value(_ key: UInt64) -> Double {
+  package static func value(_ key: UInt64) -> Double {
     Double(bitPattern: key >> 63 == 1 ? key & ~(1 << 63) : ~key)
   }
 }

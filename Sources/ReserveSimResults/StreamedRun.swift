@@ -38,6 +38,8 @@ package struct StreamedRun: Sendable {
   package var shortfallConfidences = RunSummary.defaultShortfallConfidences
   /// Further confidences whose reserve levels are read (the assertions', SPEC §9).
   package var extraConfidences: [Double] = []
+  /// Further 1-based ranks of the needs read from `Output.needs` (the ends of `compare`'s bootstrap windows).
+  package var extraNeedRanks: [Int] = []
   /// Whether the balances' percentiles and means by year are selected and summed (`sweep` and `sensitivity` read
   /// only the ruin and the needs: false, and `statistics.balanceByYear` is empty).
   package var summarisesBalances = true
@@ -115,7 +117,8 @@ package struct StreamedRun: Sendable {
     // The variables: each year's balances (unless not summarised), the needs, the needs for the minimum.
     let needVariable = summarisesBalances ? years : 0
     let confidences = reserveConfidences + extraConfidences
-    let needRanks = confidences.flatMap { RunSummary.reserveRanks(confidence: $0, of: paths) }.map { $0 - 1 }
+    let needRanks =
+      (confidences.flatMap { RunSummary.reserveRanks(confidence: $0, of: paths) } + extraNeedRanks).map { $0 - 1 }
     let balanceRanks = RunSummary.balancePercentiles.flatMap { p in
       let (lower, upper) = Quantiles.percentileRanks(p, of: paths)
       return [lower] + (upper.map { [$0] } ?? [])

@@ -95,7 +95,7 @@ public struct ServeService: Sendable {
     let b = try load(request, name: request.b ?? request.scenario, extra: request.setB)
     let pipeline = try self.pipeline(request.set)
     var comparison = try await simulating {
-      try await pipeline.compare(a, b, paths: request.paths, seed: request.seed)
+      try await pipeline.compare(a, b, paths: request.paths, seed: request.seed, streaming: false)
     }
     let fileB = try request.b.map { try scenarios.file(named: $0) }
     comparison.label(edits: request.set, editsB: request.setB, fileA: a.file, fileB: fileB)

@@ -4,6 +4,8 @@ import ReserveSimAnalysis
 import ReserveSimEngine
 import XCTest
 
+@testable import ReserveSimResults
+
 /// SPEC §20: the Shapley allocation of a metric over the risk sources, every subset on common random numbers.
 final class AttributionTests: XCTestCase {
   func attribute(
@@ -165,6 +167,29 @@ final class AttributionTests: XCTestCase {
     XCTAssertEqual(try attribute(policy, "reserve@90%", paths: paths).total, searched.requiredReserve[0].value)
   }
 
+  /// `reserve@C` past the one-pass budget streams its runs' needs (issue #23): the same figures and intervals, bit for
+  /// bit, as with every run's needs held — also for a file whose responses search each path's need.
+  func testAStreamedReserveAttributionEqualsTheHeldOne() throws {
+    for (name, paths) in [("pypi-2020-baseline", 500), ("pypi-today-policy", 300)] {
+      let scenario = try ScenarioLoader().load(repositoryRoot.appendingPathComponent("scenarios/\(name).json").path)
+      let metric = try AttributionMetric(parsing: "reserve@90%", for: scenario)
+      let held = try Attribution(
+        scenario: scenario, metric: metric, paths: paths, seed: 5, simulator: Simulator(threads: 2))
+      // Bins for a few hundred values a run, and room to keep only some of them: passes after the first.
+      let budget = StreamingBudget.tiny(
+        chunkPaths: 2 * Simulator.blockSize, histogramBytes: 1 << 14, collectedBytes: 1 << 20)
+      XCTAssertTrue(Attribution.streams(scenario, metric: metric, paths: paths, budget: budget))
+      let shares = ProgressShares()
+      let streamed = try Attribution(
+        scenario: scenario, metric: metric, paths: paths, seed: 5, simulator: Simulator(threads: 2), budget: budget,
+        progress: { shares.append($0) })
+      XCTAssertEqual(streamed.sources, held.sources, name)
+      XCTAssertEqual([streamed.budgetItself, streamed.total], [held.budgetItself, held.total], name)
+      XCTAssertGreaterThan(held.sources.map { $0.upper - $0.lower }.max() ?? 0, 0, "the intervals say something")
+      XCTAssertEqual(shares.values, shares.values.sorted(), "progress never goes back")
+    }
+  }
+
   func testTheThreadCountChangesNothing() throws {
     let scenario = try ScenarioLoader().load(repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path)
     for metric in ["ruin", "reserve@99%"] {
@@ -240,4 +265,12 @@ final class AttributionTests: XCTestCase {
 /// The k-th smallest of unsorted values, by sorting (the tests' own, independent of the library's selection).
 private enum RadixSortFree {
   static func orderStatistic(_ values: [Double], rank: Int) -> Double { values.sorted()[rank - 1] }
+}
+
+/// Progress shares reported from any thread.
+private final class ProgressShares: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: [Double] = []
+  var values: [Double] { lock.withLock { stored } }
+  func append(_ share: Double) { lock.withLock { stored.append(share) } }
 }
