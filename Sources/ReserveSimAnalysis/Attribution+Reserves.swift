@@ -27,7 +27,7 @@ extension SubsetEvaluator {
     var sample: [Double] = []
     let answers = try PairedBootstrap.answers(
       runs: runs.count, paths: paths, confidences: [confidence], resamples: PairedBootstrap.defaultResamples,
-      seed: PairedBootstrap.defaultSeed,
+      seed: PairedBootstrap.defaultSeed, threads: simulator.threads,
       orderStatistics: { ranks in
         let values = try needs.orderStatistics(ranks)
         // The first of each confidence's ranks is ⌈cN⌉ itself.

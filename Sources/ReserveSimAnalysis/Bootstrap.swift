@@ -1,3 +1,4 @@
+import Foundation
 import ReserveSimResults
 
 /// Paired bootstrap intervals for differences of order statistics between two runs on common random numbers.
@@ -27,9 +28,11 @@ public enum PairedBootstrap {
   /// - Complexity: O(N) selections, then O(resamples × N) to add up the weights.
   public static func quantileDifferenceIntervals(
     a: [Double], b: [Double], confidences: [Double], resamples: Int = defaultResamples,
-    seed: UInt64 = defaultSeed, transform: (Double) -> Double = { $0 }
+    seed: UInt64 = defaultSeed, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    transform: (Double) -> Double = { $0 }
   ) -> [(lower: Double, upper: Double)] {
-    let answers = resampleQuantiles(of: [a, b], confidences: confidences, resamples: resamples, seed: seed)
+    let answers = resampleQuantiles(
+      of: [a, b], confidences: confidences, resamples: resamples, seed: seed, threads: threads)
     return differenceIntervals(answers, confidences: confidences, transform: transform)
   }
 
@@ -47,17 +50,19 @@ public enum PairedBootstrap {
   }
 
   /// Each resample's q_c of every run, `[r][run][confidence]`: runs on common random numbers (the same weights in
-  /// every run, which keeps the pairing), each held whole.
+  /// every run, which keeps the pairing), each held whole, the weights added on `threads` threads (the answers are the
+  /// same on any number).
   /// - Complexity: O(runs × confidences × N) for the windows, O(resamples × runs × confidences × N) to add up the
   ///   weights; memory O(runs × N) for the selections.
   public static func resampleQuantiles(
-    of runs: [[Double]], confidences: [Double], resamples: Int = defaultResamples, seed: UInt64 = defaultSeed
+    of runs: [[Double]], confidences: [Double], resamples: Int = defaultResamples, seed: UInt64 = defaultSeed,
+    threads: Int = ProcessInfo.processInfo.activeProcessorCount
   ) -> [[[Double]]] {
     precondition(!runs.isEmpty && resamples >= 1)
     let n = runs[0].count
     precondition(n > 0 && runs.allSatisfy { $0.count == n })
     return answers(
-      runs: runs.count, paths: n, confidences: confidences, resamples: resamples, seed: seed,
+      runs: runs.count, paths: n, confidences: confidences, resamples: resamples, seed: seed, threads: threads,
       orderStatistics: { ranks in runs.map { RunOutcome.orderStatistics($0, ranks: ranks) } },
       pass: { quantiles in
         var buffers: [UnsafeBufferPointer<Double>] = []
@@ -78,9 +83,11 @@ public enum PairedBootstrap {
   /// - Parameters:
   ///   - orderStatistics: each run's values at the given 1-based ranks, `[run][rank]`.
   ///   - pass: adds every path of every run to the `ResampledQuantiles` it is given.
+  ///   - threads: the most threads adding the weights.
   ///   - margin: the windows' first half-width (tests narrow it to make them widen).
   static func answers(
-    runs: Int, paths: Int, confidences: [Double], resamples: Int, seed: UInt64, margin: WindowMargin = .init(),
+    runs: Int, paths: Int, confidences: [Double], resamples: Int, seed: UInt64, threads: Int,
+    margin: WindowMargin = .init(),
     orderStatistics: (_ ranks: [Int]) throws -> [[Double]], pass: (ResampledQuantiles) throws -> Void
   ) rethrows -> [[[Double]]] {
     let weights = PoissonWeights(resamples: resamples, seed: seed)
@@ -93,7 +100,7 @@ public enum PairedBootstrap {
         sample: values.map { run in confidences.indices.map { run[3 * $0] } },
         windows: values.map { run in
           confidences.indices.map { ResampledQuantiles.Window(low: run[3 * $0 + 1], high: run[3 * $0 + 2]) }
-        })
+        }, threads: threads)
       try pass(quantiles)
       if let answers = quantiles.answers() { return answers }
       widening *= 8

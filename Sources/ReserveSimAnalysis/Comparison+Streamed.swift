@@ -36,7 +36,8 @@ extension Comparison {
     var onlyIn = (a: 0, b: 0)
     var counted = false
     let resampled = try PairedBootstrap.answers(
-      runs: 2, paths: paths, confidences: confidences, resamples: resamples, seed: bootstrapSeed, margin: margin,
+      runs: 2, paths: paths, confidences: confidences, resamples: resamples, seed: bootstrapSeed,
+      threads: simulator.threads, margin: margin,
       orderStatistics: { ranks in
         let needs =
           try ranks == firstRanks ? outputs.map(\.needs) : [a, b].map { try run($0, ranks: ranks, step: 0).needs }

@@ -1,3 +1,4 @@
+import Foundation
 import ReserveSimEngine
 import ReserveSimResults
 import ReserveSimScenario
@@ -46,7 +47,8 @@ public struct Comparison: Sendable {
   /// - Complexity: O(N) selections, then O(resamples × N) for the bootstrap's weights.
   public init(
     a: SimulationResult, b: SimulationResult, confidences: [Double] = RunSummary.defaultReserveConfidences,
-    resamples: Int = PairedBootstrap.defaultResamples, bootstrapSeed: UInt64 = PairedBootstrap.defaultSeed
+    resamples: Int = PairedBootstrap.defaultResamples, bootstrapSeed: UInt64 = PairedBootstrap.defaultSeed,
+    threads: Int = ProcessInfo.processInfo.activeProcessorCount
   ) {
     precondition(a.paths == b.paths && a.seed == b.seed, "a comparison needs common random numbers")
     self.init(
@@ -55,7 +57,7 @@ public struct Comparison: Sendable {
       ruinOnlyIn: Self.ruinedInOnlyOne(a.firstRuinMonth, b.firstRuinMonth),
       resampled: PairedBootstrap.resampleQuantiles(
         of: [a.requiredReserve, b.requiredReserve], confidences: confidences, resamples: resamples,
-        seed: bootstrapSeed))
+        seed: bootstrapSeed, threads: threads))
   }
 
   /// Compares two runs of the same seed and paths from what they give: each run's outcome (at the confidences of the

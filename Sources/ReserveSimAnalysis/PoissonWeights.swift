@@ -8,7 +8,8 @@ import ReserveSimEngine
 /// w_rj comes from Philox4x32-10 under the bootstrap's seed: resample r = 16g + 4i + l reads word i of the block at
 /// counter (4g + l, j mod 2³², ⌊j / 2³²⌋, "BOOT"), and turns that word u into the least k with u < T_k, where
 /// T_k = ⌊2³² · P(X ≤ k)⌋ for X ~ Poisson(1): inversion, so P(w = k) is the Poisson probability to within 2⁻³²
-/// (k ≤ 12; the weights past 12, together about 6·10⁻¹¹, are 13). The same weights on every machine and thread.
+/// (k ≤ 12; X past 12, 6·10⁻¹¹ in all, is a weight of 13, drawn with probability 2⁻³²). The same weights on every
+/// machine and thread.
 struct PoissonWeights: Sendable {
   /// Resamples per path.
   let resamples: Int

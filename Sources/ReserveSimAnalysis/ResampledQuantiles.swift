@@ -26,6 +26,8 @@ final class ResampledQuantiles: @unchecked Sendable {
   }
 
   let weights: PoissonWeights
+  /// The most threads `add` spreads its paths over.
+  let threads: Int
   let confidences: [Double]
   let runs: Int
   /// The sample's own quantile of each (run, confidence): the answer of a resample with no weight at all.
@@ -38,9 +40,10 @@ final class ResampledQuantiles: @unchecked Sendable {
   /// The paths strictly inside each window: their key and path index.
   private var inside: [[(key: UInt64, path: Int)]]
 
-  init(weights: PoissonWeights, confidences: [Double], sample: [[Double]], windows: [[Window]]) {
+  init(weights: PoissonWeights, confidences: [Double], sample: [[Double]], windows: [[Window]], threads: Int) {
     precondition(sample.count == windows.count && windows.allSatisfy { $0.count == confidences.count })
     self.weights = weights
+    self.threads = max(1, threads)
     self.confidences = confidences
     self.sample = sample
     self.windows = windows
@@ -54,7 +57,7 @@ final class ResampledQuantiles: @unchecked Sendable {
   }
 
   /// Adds the paths firstPath ..< firstPath + n, whose values in run s are `values[s][0..<n]`; the paths spread over
-  /// the cores in slices.
+  /// `threads` threads in slices.
   func add(_ values: [UnsafeBufferPointer<Double>], firstPath: Int) {
     precondition(values.count == runs)
     let n = values[0].count
@@ -63,9 +66,12 @@ final class ResampledQuantiles: @unchecked Sendable {
     let slices = (n + sliceSize - 1) / sliceSize
     let parts = [Part?](unsafeUninitializedCapacity: slices) { buffer, count in
       buffer.initialize(repeating: nil)
-      DispatchQueue.concurrentPerform(iterations: slices) { slice in
-        let range = slice * sliceSize..<min(n, (slice + 1) * sliceSize)
-        buffer[slice] = self.part(values, range, firstPath: firstPath)
+      let workers = min(threads, slices)
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        for slice in stride(from: worker, to: slices, by: workers) {
+          let range = slice * sliceSize..<min(n, (slice + 1) * sliceSize)
+          buffer[slice] = self.part(values, range, firstPath: firstPath)
+        }
       }
       count = slices
     }

@@ -90,7 +90,7 @@ extension RunPipeline {
         a.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 0, of: 2), cancellation: flag)
       let resultB = try simulator.run(
         b.scenario, paths: paths, seed: seed, progress: reporter.simulating(run: 1, of: 2), cancellation: flag)
-      return try Self.summarising(reporter, flag) { Comparison(a: resultA, b: resultB) }
+      return try Self.summarising(reporter, flag) { Comparison(a: resultA, b: resultB, threads: simulator.threads) }
     }
   }
 

@@ -117,7 +117,7 @@ final class PoissonBootstrapTests: XCTestCase {
     func answers(low: Double, high: Double) -> [[[Double]]]? {
       let quantiles = ResampledQuantiles(
         weights: weights, confidences: [0.5], sample: [[median]],
-        windows: [[ResampledQuantiles.Window(low: low, high: high)]])
+        windows: [[ResampledQuantiles.Window(low: low, high: high)]], threads: 2)
       values.withUnsafeBufferPointer { quantiles.add([$0], firstPath: 0) }
       return quantiles.answers()
     }
@@ -129,14 +129,16 @@ final class PoissonBootstrapTests: XCTestCase {
     XCTAssertEqual(answers(low: sorted[900], high: sorted[1100]), expected)
   }
 
-  func testPathsAddedInChunksGiveTheAnswersOfOneArray() {
+  func testPathsAddedInChunksAndOnAnyThreadsGiveTheAnswersOfOneArray() {
     var generator = SplitMix64(seed: 13)
     let a = (0..<20_000).map { _ in Double(generator.next() % 100_000) }
     let b = a.map { $0 * 1.5 }
     let confidences = [0.5, 0.95]
-    let whole = PairedBootstrap.resampleQuantiles(of: [a, b], confidences: confidences, resamples: 30, seed: 9)
+    let whole = PairedBootstrap.resampleQuantiles(
+      of: [a, b], confidences: confidences, resamples: 30, seed: 9, threads: 1)
+    // In chunks, on three threads: the same answers.
     let chunked = PairedBootstrap.answers(
-      runs: 2, paths: a.count, confidences: confidences, resamples: 30, seed: 9,
+      runs: 2, paths: a.count, confidences: confidences, resamples: 30, seed: 9, threads: 3,
       orderStatistics: { ranks in [a, b].map { RunOutcome.orderStatistics($0, ranks: ranks) } },
       pass: { quantiles in
         for start in stride(from: 0, to: a.count, by: 7_000) {
