@@ -43,17 +43,22 @@ struct PoissonWeights: Sendable {
   func weights(path: Int, into out: UnsafeMutablePointer<UInt8>) {
     let low = UInt32(truncatingIfNeeded: path), high = UInt32(truncatingIfNeeded: path >> 32)
     let lanes = SIMD4<UInt32>(0, 1, 2, 3)
-    let thresholds = Self.thresholds
-    for group in 0..<(stride / 16) {
-      let words = Philox4x32.blocks(
-        lanes &+ UInt32(4 * group), low, high, 0x424F_4F54, key: key0, key1)
-      for (i, word) in [words.0, words.1, words.2, words.3].enumerated() {
+    Self.thresholds.withUnsafeBufferPointer { thresholds in
+      /// Word i of the group's four blocks, one block a lane, inverted into resamples 16·group + 4i … + 3.
+      func invert(_ word: SIMD4<UInt32>, into at: UnsafeMutablePointer<UInt8>) {
         var weight = SIMD4<UInt32>(repeating: 0)
         for threshold in thresholds {
           weight &+= SIMD4<UInt32>(repeating: 0).replacing(with: 1, where: word .>= SIMD4(repeating: threshold))
         }
-        let at = out + 16 * group + 4 * i
         for l in 0..<4 { at[l] = UInt8(truncatingIfNeeded: weight[l]) }
+      }
+      for group in 0..<(stride / 16) {
+        let words = Philox4x32.blocks(lanes &+ UInt32(4 * group), low, high, 0x424F_4F54, key: key0, key1)
+        let at = out + 16 * group
+        invert(words.0, into: at)
+        invert(words.1, into: at + 4)
+        invert(words.2, into: at + 8)
+        invert(words.3, into: at + 12)
       }
     }
   }

@@ -80,6 +80,26 @@ let benchmarks: @Sendable () -> Void = {
     blackHole(solve)
   }
 
+  // `compare`'s paired bootstrap alone (Comparison: 200 resamples of Poisson weights, the windows' selections), of
+  // two 100k-path results made in setup: the baseline, and the baseline whose CDN is lost twice as often.
+  Benchmark(
+    "Compare-bootstrap-100k-paths",
+    configuration: .init(maxDuration: .seconds(20), maxIterations: 10)
+  ) { benchmark, results in
+    blackHole(
+      benchmark.measure(.pathsPerSecond, units: Double(results.a.paths)) {
+        Comparison(a: results.a, b: results.b, threads: 2)
+      })
+  } setup: {
+    var riskier = scenario
+    riskier.inKindServices[0].annualLossProbability *= 2
+    let simulator = Simulator(threads: 2)
+    return (
+      a: simulator.run(scenario, paths: 100_000, seed: PyPIBaseline.seed),
+      b: simulator.run(riskier, paths: 100_000, seed: PyPIBaseline.seed)
+    )
+  }
+
   // The summary alone (sorting the needs, year-end percentiles), from a 100k-path result made in setup.
   Benchmark(
     "RunSummary-100k-paths",
