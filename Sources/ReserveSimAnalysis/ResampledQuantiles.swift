@@ -8,14 +8,15 @@ import ReserveSimResults
 /// is the weighted order statistic: the least value v with Σ_{j: x_sj ≤ v} w_rj ≥ ⌈c·W_r⌉, W_r = Σ_j w_rj (the
 /// sample's own ⌈cN⌉-th smallest when W_r = 0, which only a run of a few paths can draw). Every answer lies near the
 /// sample's quantile: its rank among the sorted x_s moves by about √(c(1−c)N). So each (run, c) has a window of
-/// values [low, high] — the sample's order statistics `PairedBootstrap.windowRanks` apart — and a pass adds up, for
+/// values [low, high] — the sample's order statistics at `PairedBootstrap.ranks` — and a pass adds up, for
 /// every resample, the weights of the paths below the window, at its two ends, and in all, and keeps the few paths
 /// strictly inside it. A resample's answer is then the walk up from the weight below the window; it is resolved when
 /// it falls inside, which all but about 10⁻²⁰ of them do (`answers()` says when one does not, and the caller widens
 /// the windows).
 ///
-/// Memory: 4 bytes a resample for each (run, confidence) and end, and the paths inside the windows (at most the ranks
-/// between their ends). Sums are whole numbers, so the order the paths are added in does not matter.
+/// Memory: 8 bytes a resample for each (run, confidence) and kind of sum (4 a slice while adding), and the paths
+/// inside the windows (at most the ranks between their ends). Sums are whole numbers, so the order the paths are
+/// added in does not matter.
 final class ResampledQuantiles: @unchecked Sendable {
   /// The values that bound one (run, confidence)'s answers, inclusive, as `RadixSort` keys and as values.
   struct Window: Sendable {
