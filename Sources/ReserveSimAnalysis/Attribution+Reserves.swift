@@ -111,24 +111,8 @@ struct StreamedSubsetNeeds: SubsetNeeds {
       [BinnedSelection.Request](
         repeating: BinnedSelection.Request(count: paths, ranks: ranks.map { $0 - 1 }), count: runs.count),
       histogramBytes: budget.histogramBytes, collectedBytes: budget.collectedBytes)
-    var speculating = false
-    try forEachChunk { chunk in
-      let keeping = speculating
-      Self.forEachRun(chunk) { j, values in
-        selection.count(j, values)
-        if keeping { selection.keep(j, values) }
-      }
-      if budget.speculates && !speculating {
-        selection.speculate()
-        speculating = true
-        Self.forEachRun(chunk) { selection.keep($0, $1) }
-      }
-    }
-    selection.finishCounting { _ in nil }
-    while !selection.isDone {
-      _ = selection.planPass()
-      try forEachChunk { chunk in Self.forEachRun(chunk) { selection.collect($0, $1) } }
-      selection.finishPass()
+    try selection.selectPassByPass(speculates: budget.speculates) { _, _, eachChunk in
+      try forEachChunk { chunk in eachChunk { Self.forEachRun(chunk, $0) } }
     }
     return runs.indices.map { j in ranks.map { selection.orderStatistic(j, rank: $0 - 1) } }
   }

@@ -35,37 +35,29 @@ extension StreamedRun {
       collectedBytes: budget.collectedBytes)
     let chunkPaths = budget.chunkPaths(scenario, simulator: simulator)
     let variables = wanted.map(\.variable)
-    var speculating = false
-    try forEachChunk(simulator, chunkPaths, pass: 1, passes: 2, progress: progress, cancellation: cancellation) {
-      chunk, _ in
-      let keeping = speculating
-      Self.fold(chunk, variables) { variable, values in
-        selection.count(variable, values)
-        if keeping { selection.keep(variable, values) }
-      }
-      if budget.speculates && !speculating {
-        selection.speculate(designEffects: designEffects(chunk, variables))
-        speculating = true
-        Self.fold(chunk, variables) { selection.keep($0, $1) }
-      }
+    try selection.selectPassByPass(
+      speculates: budget.speculates,
+      designEffects: { values in designEffects(values, variables: variables.count) }
+    ) { pass, more, eachChunk in
+      try forEachChunk(
+        simulator, chunkPaths, pass: pass, passes: more ? pass + 1 : pass, progress: progress,
+        cancellation: cancellation
+      ) { chunk, _ in eachChunk { Self.fold(chunk, variables, $0) } }
     }
-    selection.finishCounting { _ in nil }
-    try laterPasses(
-      simulator, chunkPaths, progress: progress, cancellation: cancellation, isDone: { selection.isDone },
-      plan: { selection.planPass() },
-      collect: { chunk, _ in Self.fold(chunk, variables) { selection.collect($0, $1) } },
-      finish: { selection.finishPass() })
     return wanted.indices.map { v in wanted[v].ranks.map { selection.orderStatistic(v, rank: $0) } }
   }
 
-  /// With estimates drawn per group (SPEC §22), each variable's design effect in the first chunk
-  /// (`designEffect`), which widens speculation's margins; nil without groups or with fewer than 10 in the chunk.
-  private func designEffects(_ chunk: SimulationResult, _ variables: [NeedsWithin]) -> [Double]? {
-    guard let inner = RunSummary.groupSize(scenario, paths: paths), chunk.paths / inner >= 10 else { return nil }
-    var effects = [Double](repeating: 1, count: variables.count)
+  /// With estimates drawn per group (SPEC §22), each of `variables` variables' design effect in the first chunk's
+  /// `values` (`designEffect`), which widens speculation's margins: 1 with fewer than 10 whole groups in the chunk,
+  /// nil without groups.
+  private func designEffects(_ values: BinnedSelection.ChunkValues, variables: Int) -> [Double]? {
+    guard let inner = RunSummary.groupSize(scenario, paths: paths) else { return nil }
+    var effects = [Double](repeating: 1, count: variables)
     effects.withUnsafeMutableBufferPointer { effects in
       let effects = effects
-      Self.fold(chunk, variables) { effects[$0] = Self.designEffect($1, inner: inner) }
+      values { variable, values in
+        if values.count / inner >= 10 { effects[variable] = Self.designEffect(values, inner: inner) }
+      }
     }
     return effects
   }

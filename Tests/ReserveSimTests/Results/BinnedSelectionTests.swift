@@ -141,4 +141,49 @@ final class BinnedSelectionTests: XCTestCase {
       histogramBytes: 1 << 20, collectedBytes: 1 << 20)
     XCTAssertEqual(passes, 2, "the wanted bins and the tail fit at once")
   }
+
+  /// `selectPassByPass` (the driver `solve` and `attribute reserve@C` stream through) reads the values chunk by chunk
+  /// pass after pass, numbering the passes 1, 2, … and saying before each whether another may follow, and ends with
+  /// the sort's element at every rank of every variable, with speculation or without, with a tight budget or a
+  /// generous one.
+  func testTheDriverNumbersItsPassesAndEndsWithTheSortsElements() {
+    var generator = SplitMix64(seed: 29)
+    let a = (0..<6_000).map { _ in Double(generator.next() >> 11) * 0x1p-53 }
+    let b = (0..<6_000).map { _ in -Double(generator.next() >> 40) }  // many ties
+    let ranks = [0, 299, 2_999, 5_699, 5_999]
+    for (speculates, collectedBytes, expectedPasses) in [(false, 1 << 20, 2), (true, 1 << 20, 1), (true, 600, nil)] {
+      let selection = BinnedSelection(
+        [BinnedSelection.Request(count: a.count, ranks: ranks), BinnedSelection.Request(count: b.count, ranks: ranks)],
+        histogramBytes: 1 << 12, collectedBytes: collectedBytes)
+      var numbers: [Int] = [], followed: [Bool] = []
+      selection.selectPassByPass(speculates: speculates) { number, more, eachChunk in
+        numbers.append(number)
+        followed.append(more)
+        a.withUnsafeBufferPointer { a in
+          b.withUnsafeBufferPointer { b in
+            for start in stride(from: 0, to: a.count, by: 1_000) {
+              let range = start..<min(a.count, start + 1_000)
+              eachChunk { body in
+                body(0, UnsafeBufferPointer(rebasing: a[range]))
+                body(1, UnsafeBufferPointer(rebasing: b[range]))
+              }
+            }
+          }
+        }
+      }
+      let label = "speculates \(speculates), \(collectedBytes) bytes"
+      XCTAssertEqual(numbers, Array(1...numbers.count), label)
+      XCTAssertFalse(followed.dropLast().contains(false), "only the last pass may say none follows: \(label)")
+      if let expectedPasses { XCTAssertEqual(numbers.count, expectedPasses, label) }
+      if !speculates { XCTAssertGreaterThan(numbers.count, 1, label) }
+      for (v, values) in [a, b].enumerated() {
+        let sorted = RadixSort.sorted(values)
+        for rank in ranks {
+          XCTAssertEqual(
+            selection.orderStatistic(v, rank: rank).bitPattern, sorted[rank].bitPattern,
+            "variable \(v) rank \(rank): \(label)")
+        }
+      }
+    }
+  }
 }
