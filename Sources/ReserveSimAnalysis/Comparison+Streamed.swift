@@ -27,7 +27,7 @@ extension Comparison {
       run.summarisesBalances = false
       run.extraNeedRanks = ranks
       let report: (@Sendable (StreamedRun.Progress) -> Void)? = progress.map { progress in
-        { at in progress(step, (Double(at.pass - 1) + at.share) / Double(max(at.passes, at.pass))) }
+        { @Sendable at in progress(step, (Double(at.pass - 1) + at.share) / Double(max(at.passes, at.pass))) }
       }
       return try run.run(progress: report, cancellation: cancellation)
     }
@@ -45,7 +45,7 @@ extension Comparison {
       },
       pass: { quantiles in
         let pairs = StreamedRun(scenario: a, paths: paths, seed: seed, simulator: simulator, budget: budget)
-        let report: (@Sendable (Double) -> Void)? = progress.map { progress in { progress(2, $0) } }
+        let report: (@Sendable (Double) -> Void)? = progress.map { progress in { @Sendable in progress(2, $0) } }
         try pairs.forEachPairedChunk(with: b, progress: report, cancellation: cancellation) { chunkA, chunkB, first in
           if !counted {
             let only = Comparison.ruinedInOnlyOne(chunkA.firstRuinMonth, chunkB.firstRuinMonth)

@@ -108,7 +108,7 @@ public enum TextSummary {
         row.indices.map { column in
           let cell = row[column]
           let fill = String(repeating: " ", count: widths[column] - cell.count)
-          return (t.numericColumns ?? []).contains(column) ? fill + cell : cell + fill
+          return t.numericColumns.contains(column) ? fill + cell : cell + fill
         }.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
     }
     return out

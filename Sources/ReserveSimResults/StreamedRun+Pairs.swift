@@ -19,7 +19,9 @@ extension StreamedRun {
       let range = start..<min(paths, start + size)
       let count = Double(range.count)
       func report(_ half: Double) -> (@Sendable (Double) -> Void)? {
-        progress.map { progress in { share in progress((Double(start) + (half + share) / 2 * count) / total) } }
+        progress.map { progress in
+          { @Sendable share in progress((Double(start) + (half + share) / 2 * count) / total) }
+        }
       }
       let chunk = try simulator.run(
         scenario, pathRange: range, seed: seed, progress: report(0), cancellation: cancellation)

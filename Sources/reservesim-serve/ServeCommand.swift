@@ -62,11 +62,12 @@ struct ServeCommand: AsyncParsableCommand {
   /// as `reservesim` does on bad input.
   static func main() async {
     do {
-      var command = try parseAsRoot()
-      if var command = command as? ServeCommand {
-        try await command.run()
+      let parsed = try parseAsRoot()
+      if let serve = parsed as? ServeCommand {
+        try await serve.run()
       } else {
-        try command.run()
+        var other = parsed
+        try other.run()
       }
     } catch {
       if exitCode(for: error) == .success {
