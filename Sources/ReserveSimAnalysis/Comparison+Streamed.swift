@@ -11,7 +11,9 @@ extension Comparison {
   /// pairs of chunks (`StreamedRun.forEachPairedChunk`) counts the paths ruined in only one run and adds every path's
   /// weights to the resamples' sums (`ResampledQuantiles`). Should a resample's answer fall outside its window
   /// (about 10⁻²⁰ of them), the windows widen and both steps run again.
-  /// - Parameter progress: the share done of A's run, B's, and the pass over pairs (a third each).
+  /// - Parameter progress: the share done of step 0 (A's run), step 1 (B's) and step 2 (the pass over pairs), a third
+  ///   each, never going back: the pass over pairs fills 99% of step 2, and should the windows widen, A's and B's runs
+  ///   at the new ranks and the pairs again fill half of what is left, and so on.
   /// - Throws: `CancellationError` when `cancellation` is set.
   static func streamed(
     _ a: Scenario, _ b: Scenario, paths: Int, seed: UInt64, simulator: Simulator, budget: StreamingBudget,
@@ -20,14 +22,26 @@ extension Comparison {
     progress: (@Sendable (_ step: Int, _ share: Double) -> Void)? = nil,
     cancellation: CancellationFlag? = nil
   ) throws -> Comparison {
+    // The first pass over pairs reports into 0 … 0.99 of step 2; after r widenings the runs and the pass over pairs
+    // report into the thirds of 1 − 0.01·2^−(r−1) … 1 − 0.01·2^−r.
+    var widenings = 0
+    func stepTwo(part: Int, of parts: Int) -> @Sendable (Double) -> Double {
+      let start = widenings == 0 ? 0 : 1 - 0.01 / Double(1 << min(widenings - 1, 52))
+      let width = widenings == 0 ? 0.99 : 0.01 / Double(1 << min(widenings, 52))
+      return { share in start + width * (Double(part) + share) / Double(parts) }
+    }
     func run(_ scenario: Scenario, ranks: [Int], step: Int) throws -> StreamedRun.Output {
       var run = StreamedRun(scenario: scenario, paths: paths, seed: seed, simulator: simulator, budget: budget)
       run.reserveConfidences = confidences
       run.shortfallConfidences = []
       run.summarisesBalances = false
       run.extraNeedRanks = ranks
+      // Steps 0 and 1 before any widening; a widening's thirds of step 2 after.
+      let shown = widenings == 0 ? step : 2
+      let place: @Sendable (Double) -> Double
+      if widenings == 0 { place = { share in share } } else { place = stepTwo(part: step, of: 3) }
       let report: (@Sendable (StreamedRun.Progress) -> Void)? = progress.map { progress in
-        { @Sendable at in progress(step, (Double(at.pass - 1) + at.share) / Double(max(at.passes, at.pass))) }
+        { @Sendable at in progress(shown, place(at.fraction)) }
       }
       return try run.run(progress: report, cancellation: cancellation)
     }
@@ -39,13 +53,19 @@ extension Comparison {
       runs: 2, paths: paths, confidences: confidences, resamples: resamples, seed: bootstrapSeed,
       threads: simulator.threads, margin: margin,
       orderStatistics: { ranks in
-        let needs =
-          try ranks == firstRanks ? outputs.map(\.needs) : [a, b].map { try run($0, ranks: ranks, step: 0).needs }
-        return needs.map { needs in ranks.map { needs.value(rank: $0) } }
+        guard ranks != firstRanks else { return outputs.map { output in ranks.map { output.needs.value(rank: $0) } } }
+        widenings += 1
+        return try [a, b].enumerated().map { step, scenario in
+          let needs = try run(scenario, ranks: ranks, step: step).needs
+          return ranks.map { needs.value(rank: $0) }
+        }
       },
       pass: { quantiles in
         let pairs = StreamedRun(scenario: a, paths: paths, seed: seed, simulator: simulator, budget: budget)
-        let report: (@Sendable (Double) -> Void)? = progress.map { progress in { @Sendable in progress(2, $0) } }
+        let place = widenings == 0 ? stepTwo(part: 0, of: 1) : stepTwo(part: 2, of: 3)
+        let report: (@Sendable (Double) -> Void)? = progress.map { progress in
+          { @Sendable share in progress(2, place(share)) }
+        }
         try pairs.forEachPairedChunk(with: b, progress: report, cancellation: cancellation) { chunkA, chunkB, first in
           if !counted {
             let only = Comparison.ruinedInOnlyOne(chunkA.firstRuinMonth, chunkB.firstRuinMonth)

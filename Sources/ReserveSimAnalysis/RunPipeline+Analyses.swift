@@ -308,11 +308,9 @@ extension RunPipeline {
       })
   }
 
-  /// A streamed run's progress as a share of the run: pass p of P at share s is (p − 1 + s) / P of it.
+  /// A streamed run's progress as a share of the run (`StreamedRun.Progress.fraction`).
   static func passShares(_ report: (@Sendable (Double) -> Void)?) -> (@Sendable (StreamedRun.Progress) -> Void)? {
-    report.map { report in
-      { @Sendable at in report((Double(at.pass - 1) + at.share) / Double(max(at.passes, at.pass))) }
-    }
+    report.map { report in { @Sendable at in report(at.fraction) } }
   }
 
   /// `attribute`: the Shapley allocation of `metric` (`ruin`, `below`, `reserve@C`) over the risk sources of `loaded`

@@ -25,6 +25,15 @@ package struct StreamedRun: Sendable {
     package var pass: Int
     package var passes: Int
     package var share: Double
+
+    /// The share of the whole run done, never going back as passes are added: pass p spans 1 − 2^−(p−1) … 1 − 2^−p,
+    /// or on to 1 when no pass follows it (`passes` = p). Two passes: halves; a third found in pass 2 takes its last
+    /// quarter, where (p − 1 + share) / passes dropped from ½ to ⅓.
+    package var fraction: Double {
+      let start = 1 - 1 / Double(1 << min(pass - 1, 52))
+      let end = passes > pass ? 1 - 1 / Double(1 << min(pass, 52)) : 1
+      return start + (end - start) * share
+    }
   }
 
   package var scenario: Scenario

@@ -167,9 +167,9 @@ final class StreamedRunTests: XCTestCase {
 
     // The text says so when the run is larger than its sample.
     var summary = RunSummary(simulator.run(scenario, paths: 2_000, seed: 11))
-    XCTAssertFalse(try TextSummary.render(summary).contains("Ranked on the run's first"))
+    XCTAssertFalse(TextSummary.render(summary).contains("Ranked on the run's first"))
     summary.paths = UncertaintyRanking.samplePaths + 1
-    XCTAssertTrue(try TextSummary.render(summary).contains("Ranked on the run's first 1048576 paths"))
+    XCTAssertTrue(TextSummary.render(summary).contains("Ranked on the run's first 1048576 paths"))
   }
 
   func testFilesStreamOnlyAboveTheOnePassBudget() throws {
@@ -258,5 +258,24 @@ final class StreamedRunTests: XCTestCase {
                            "replacementCostFraction": 100}]}
       """)
     try assertStreamedEqualsOnePass(scenario, paths: 700, seed: 1, threads: 2, budget: tiny)
+  }
+
+  /// A streamed run's share of the whole never goes back when a pass finds that another must follow: two passes are
+  /// halves; a third found in pass 2 takes pass 2's end down to ¾, not pass 2 back to ⅓.
+  func testTheShareOfARunNeverGoesBackAsPassesAreAdded() {
+    typealias Progress = StreamedRun.Progress
+    XCTAssertEqual(Progress(pass: 1, passes: 2, share: 0).fraction, 0)
+    XCTAssertEqual(Progress(pass: 1, passes: 2, share: 1).fraction, 0.5)
+    XCTAssertEqual(Progress(pass: 2, passes: 2, share: 1).fraction, 1)
+    XCTAssertEqual(Progress(pass: 1, passes: 1, share: 0.5).fraction, 0.5, "one pass known to be the last: all of it")
+    // A run's reports as a run with four passes makes them: each pass begins saying another may follow.
+    let reports = [(1, 2), (2, 3), (3, 4), (4, 4)].flatMap { pass, passes in
+      stride(from: 0.0, through: 1, by: 0.25).map { Progress(pass: pass, passes: passes, share: $0).fraction }
+    }
+    XCTAssertEqual(reports, reports.sorted(), "never goes back")
+    XCTAssertEqual(reports.first, 0)
+    XCTAssertEqual(reports.last, 1)
+    XCTAssertEqual(Progress(pass: 3, passes: 4, share: 0).fraction, 0.75)
+    XCTAssertEqual(Progress(pass: 60, passes: 61, share: 1).fraction, 1, accuracy: 1e-15, "no shift past 52 bits")
   }
 }
