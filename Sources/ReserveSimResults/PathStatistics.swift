@@ -70,8 +70,9 @@ package struct PathStatistics: Sendable {
 }
 
 extension PathStatistics {
-  /// The statistics of a result holding every path: the needs sorted (`RadixSort`) while the years' balance
-  /// percentiles are selected (`HistogramSelect`), spread over the cores.
+  /// The statistics of a result holding every path: the needs (and the needs for the minimum) sorted (`RadixSort`),
+  /// the runway after each service's loss tallied and the years' balance percentiles selected (`HistogramSelect`),
+  /// spread over the cores, the longest tasks (the sorts) first so that no core is left with one alone at the end.
   /// - Complexity: O(paths × years) time; O(paths) memory besides the result's.
   package init(_ result: SimulationResult, shortfallConfidences: [Double]) {
     let n = result.paths
@@ -82,34 +83,41 @@ extension PathStatistics {
     belowMinimumPathsByYear = RunSummary.cumulativeByYear(firstMonths: result.belowMinimumMonth, years: years)
 
     let needs = result.requiredReserve
-    var sortedNeeds: [Double] = []
+    var sortedNeeds: [Double] = [], sortedMinimumNeeds: [Double]?
+    var runway: [RunwayAfterLoss]?
     var balances = [RunSummary.YearBalance?](repeating: nil, count: years)
     balances.withUnsafeMutableBufferPointer { balances in
       result.yearEndBalance.withUnsafeBufferPointer { yearEnd in
         let slots = balances
-        DispatchQueue.concurrentPerform(iterations: years + 1) { task in
-          if task == years {
+        DispatchQueue.concurrentPerform(iterations: years + 3) { task in
+          switch task {
+          case 0:
             sortedNeeds = RadixSort.sorted(needs)
             return
+          case 1:
+            if !result.minimumNeed.isEmpty { sortedMinimumNeeds = RadixSort.sorted(result.minimumNeed) }
+            return
+          case 2:
+            runway = RunwayAfterLoss.all(result)
+            return
+          default: break
           }
-          let year = task + 1
+          let year = task - 2
           let values = UnsafeBufferPointer(rebasing: yearEnd[(year - 1) * n..<year * n])
           var sum = 0.0
           for v in values { sum += v }
           let p = HistogramSelect.percentiles(of: values, RunSummary.balancePercentiles)
-          slots[task] = RunSummary.YearBalance(
+          slots[year - 1] = RunSummary.YearBalance(
             year: year, p5: p[0], p25: p[1], p50: p[2], p75: p[3], p95: p[4], mean: sum / Double(n))
         }
       }
     }
     balanceByYear = balances.map { $0! }
     self.needs = Self.ranked(sortedNeeds, shortfallConfidences: shortfallConfidences)
-    minimumNeeds =
-      result.minimumNeed.isEmpty
-      ? nil : Self.ranked(RadixSort.sorted(result.minimumNeed), shortfallConfidences: [])
+    minimumNeeds = sortedMinimumNeeds.map { Self.ranked($0, shortfallConfidences: []) }
     yearlyFlowMeans = result.yearlyFlowMeans
     policyActivityMeans = result.policyActivityMeans
-    runwayAfterLoss = RunwayAfterLoss.all(result)
+    runwayAfterLoss = runway
   }
 }
 
