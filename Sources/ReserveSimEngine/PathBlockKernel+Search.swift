@@ -16,7 +16,11 @@ import _ReserveSimKernels
 /// for fixed decisions the closed form is exact: their need N is the least B₀ with which those decisions survive.
 /// So each surviving candidate also proposes the next one, N, which is tried when it lies inside the bracket
 /// (a lower B₀ can only bring the responses earlier or more often, so N usually survives too). When N equals the
-/// candidate within the tolerance, the candidate less the tolerance is tried: if it fails, the search is over.
+/// candidate within the tolerance, the candidate less the tolerance is tried: if it fails, the search is over. When N
+/// lies at or below the lower end — the decisions at the candidate would survive from the lowest B₀ any decisions
+/// can — the lower end plus the tolerance is tried once: if it survives, the search is over (measured on
+/// `pypi-today-policy`: a path's need often is that lower end, give or take rounding, and bisecting down to it took a
+/// dozen replays; with this step the replays of 200k paths fell by a third).
 /// A proposal that fails, or a path whose decisions keep changing, falls back to bisection. The search ends when a
 /// surviving upper end and a failing lower end are within max(1, 10⁻⁶·|B₀|), and the upper end is the path's need.
 ///
@@ -45,6 +49,9 @@ extension PathBlockKernel {
     case proposal
     /// The upper end less the tolerance, when the proposal is the upper end itself.
     case edge
+    /// The lower end plus the tolerance, when the proposal lies at or below the lower end: nothing below that end
+    /// survives, so if this does, the ends are within the tolerance.
+    case lowerEnd
     /// The middle of the bracket.
     case bisection
     /// Nothing: the lane's need is found.
@@ -75,8 +82,10 @@ extension PathBlockKernel {
     var proposal = [Double](repeating: .nan, count: lanes)
     var proposalFailed = [Bool](repeating: false, count: lanes)
     var edges = [Int](repeating: 0, count: lanes)
-    /// Set when the upper end less the tolerance failed: the ends are then within the tolerance, whatever the
-    /// rounding of their difference.
+    /// Set when the lower end plus the tolerance failed: it is tried once.
+    var lowerTried = [Bool](repeating: false, count: lanes)
+    /// Set when the upper end less the tolerance failed, or the lower end plus the tolerance survived: the ends are
+    /// then within the tolerance, whatever the rounding of their difference.
     var found = [Bool](repeating: false, count: lanes)
     var steps = [SearchStep](repeating: .settled, count: lanes)
     var candidates = [Double](repeating: 0, count: lanes)
@@ -99,6 +108,8 @@ extension PathBlockKernel {
           step = .settled
         } else if !proposalFailed[lane] && proposal[lane] > lower[lane] && proposal[lane] < upper[lane] - tol {
           step = .proposal
+        } else if !proposalFailed[lane] && !lowerTried[lane] && proposal[lane] <= lower[lane] && lower[lane].isFinite {
+          step = .lowerEnd
         } else if proposal[lane] >= upper[lane] - tol && edges[lane] < 2 {
           step = .edge
         } else {
@@ -111,6 +122,7 @@ extension PathBlockKernel {
         case .settled: candidates[lane] = -.greatestFiniteMagnitude
         case .proposal: candidates[lane] = proposal[lane]
         case .edge: candidates[lane] = upper[lane] - tol
+        case .lowerEnd: candidates[lane] = lower[lane] + tol
         case .bisection: candidates[lane] = (lower[lane] + upper[lane]) / 2
         }
         if step != .settled { open.append(lane) }
@@ -132,6 +144,7 @@ extension PathBlockKernel {
           proposal[lane] = decisionsNeed[k]
           proposalFailed[lane] = false
           if steps[lane] == .edge { edges[lane] += 1 }
+          if steps[lane] == .lowerEnd { found[lane] = true }
         } else if steps[lane] == .verify {
           // The upper end fails only by rounding: raise it by the tolerance until it survives.
           lower[lane] = upper[lane]
@@ -140,6 +153,7 @@ extension PathBlockKernel {
           lower[lane] = candidate
           if steps[lane] == .proposal { proposalFailed[lane] = true }
           if steps[lane] == .edge { found[lane] = true }
+          if steps[lane] == .lowerEnd { lowerTried[lane] = true }
         }
       }
     }

@@ -35,6 +35,8 @@ final class PolicyReplay {
   }
 
   let capacity: Int
+  /// The lanes replayed so far, one per lane and replay: what a search costs (`PathBlockKernel.searchNeeds`).
+  private(set) var lanesReplayed = 0
   let months: Int
   /// The block's rows as its run recorded them.
   let recorded: Rows
@@ -193,6 +195,7 @@ final class PolicyReplay {
     var at = at
     var policy = policy
     if let selection { at.lanes = Int32(selection.count) }
+    lanesReplayed += Int(at.lanes)
     let rows = selection == nil ? recorded : packed
     var flows = rs_replay_flows(
       flow: rows.flow, outgo: rows.outgo, cut: rows.cut, donations: rows.donations, appealDraw: rows.appealDraw,
