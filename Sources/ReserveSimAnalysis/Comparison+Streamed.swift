@@ -1,3 +1,4 @@
+import Foundation
 import ReserveSimEngine
 import ReserveSimResults
 import ReserveSimScenario
@@ -22,6 +23,8 @@ extension Comparison {
     progress: (@Sendable (_ step: Int, _ share: Double) -> Void)? = nil,
     cancellation: CancellationFlag? = nil
   ) throws -> Comparison {
+    // The workers finish chunks in any order: a report that would go back is dropped.
+    let progress = progress.map { ForwardOnly($0) }.map { forward in { @Sendable in forward.report($0, $1) } }
     // The first pass over pairs reports into 0 … 0.99 of step 2; after r widenings the runs and the pass over pairs
     // report into the thirds of 1 − 0.01·2^−(r−1) … 1 − 0.01·2^−r.
     var widenings = 0
@@ -85,6 +88,23 @@ extension Comparison {
         RunOutcome(streamed: outputs[0], seed: seed, confidences: confidences),
         RunOutcome(streamed: outputs[1], seed: seed, confidences: confidences)
       ), ruinOnlyIn: onlyIn, resampled: resampled)
+  }
+
+  /// Forwards (step, share) reports from any thread in order, dropping one below a report already forwarded.
+  private final class ForwardOnly: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = (step: Int.min, share: -Double.infinity)
+    private let callback: @Sendable (Int, Double) -> Void
+
+    init(_ callback: @escaping @Sendable (Int, Double) -> Void) { self.callback = callback }
+
+    func report(_ step: Int, _ share: Double) {
+      lock.lock()
+      defer { lock.unlock() }
+      guard (step, share) >= last else { return }
+      last = (step, share)
+      callback(step, share)
+    }
   }
 
   /// The paths ruined in A only and in B only, from their first months of ruin (0: never).
