@@ -133,7 +133,7 @@ extension PathBlockKernel {
         replayed = open
       }
       for (k, lane) in replayed.enumerated() { replay.startBalance[k] = candidates[lane] }
-      // A replay stops early only when every lane has failed, and then no lane reads its need.
+      // A replay stops a lane early only when it has failed, and then its need is not read.
       replay.replay(
         at: at, lastMonth: lastMonth, policy: policy, stoppingWhenEvery: target == .floor ? .floor : .minimum)
       for (k, lane) in replayed.enumerated() where steps[lane] != .settled {

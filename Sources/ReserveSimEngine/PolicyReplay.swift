@@ -11,7 +11,7 @@ import _ReserveSimKernels
 /// B₀ and any thresholds of the policy, vectorised over the block's lanes: no factor, event, sponsor or service is
 /// simulated again. The same B₀ and policy give the recording run's balances bit for bit.
 final class PolicyReplay {
-  /// What a replay may stop on once every lane has failed it (`rs_policy_replay`'s stopWhenFailed).
+  /// What a replay may stop on once every lane of a four has failed it (`rs_policy_replay`'s stopWhenFailed).
   enum FailedTarget: Int32 {
     case floor = 1
     case minimum = 2
@@ -187,8 +187,9 @@ final class PolicyReplay {
 
   /// Replays months 1 … lastMonth of the selected lanes for each one's B₀ in `startBalance`, with `policy`; leaves
   /// the decisions' needs, first ruin month and first month below the minimum in this object's rows.
-  /// - Parameter stoppingWhenEvery: stop once every lane has failed this target (its need is then not complete):
-  ///   `.floor` for ruin, `.minimum` for the minimum; nil to replay every month.
+  /// - Parameter stoppingWhenEvery: stop a lane once every lane of its four has failed this target (a failed lane's
+  ///   need and state are then not complete; its first failed month is): `.floor` for ruin, `.minimum` for the
+  ///   minimum; nil to replay every month.
   func replay(
     at: rs_block_month, lastMonth: Int, policy: rs_policy_plan, stoppingWhenEvery failed: FailedTarget? = nil
   ) {

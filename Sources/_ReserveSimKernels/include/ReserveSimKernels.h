@@ -386,9 +386,10 @@ typedef struct {
 
 /// Months 1 … lastMonth of a block again from `flows`, for the B₀ of each lane in state->startBalance, with the
 /// policy's cuts and appeals recomputed from the replayed balance (at->month is not read). The same B₀ and policy
-/// give the balances of the run that recorded the flows, bit for bit. stopWhenFailed: 1 stops after the month in
-/// which the last lane is ruined, 2 after the month in which the last lane falls below the minimum (the state is
-/// then that month's, and the needs cover the months so far), 0 runs every month.
+/// give the balances of the run that recorded the flows, bit for bit. stopWhenFailed: 1 stops a lane's replay after
+/// the month in which the last lane of its four (lanes 4j … 4j + 3; the last lanes mod 4 together) is ruined, 2
+/// after the month in which the last of them falls below the minimum (a stopped lane's state is then that month's,
+/// and its needs cover the months so far: read only the month it failed in), 0 runs every month.
 void rs_policy_replay(
     const rs_block_month *at, int32_t lastMonth, int32_t stopWhenFailed, const rs_policy_plan *policy,
     const rs_replay_flows *flows, const rs_replay_state *state);

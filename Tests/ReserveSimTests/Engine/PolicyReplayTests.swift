@@ -51,13 +51,16 @@ final class PolicyReplayTests: XCTestCase {
     }
 
     /// Replays the selected lanes (all when nil) from `start` (one B₀ per selected lane) with the file's policy.
-    func replay(_ start: [Double], lanes selection: [Int]? = nil, firstPath: Int = 0) -> PolicyReplay {
+    func replay(
+      _ start: [Double], lanes selection: [Int]? = nil, firstPath: Int = 0,
+      stoppingWhenEvery failed: PolicyReplay.FailedTarget? = nil
+    ) -> PolicyReplay {
       let replay = kernel.replay!
       if let selection { replay.select(selection) } else { replay.selectAll() }
       for (k, value) in start.enumerated() { replay.startBalance[k] = value }
       replay.replay(
         at: kernel.blockMonth(month: 0, firstPath: firstPath, lanes: lanes), lastMonth: kernel.plan.months,
-        policy: kernel.monthPasses.policy)
+        policy: kernel.monthPasses.policy, stoppingWhenEvery: failed)
       return replay
     }
   }
@@ -110,6 +113,43 @@ final class PolicyReplayTests: XCTestCase {
       XCTAssertEqual(part.ruinMonth[k], expected[lane].1, "lane \(lane)")
       XCTAssertEqual(part.need[k].bitPattern, expected[lane].2.bitPattern, "lane \(lane)")
       XCTAssertEqual(part.minimumNeed[k].bitPattern, expected[lane].3.bitPattern, "lane \(lane)")
+    }
+  }
+
+  /// A replay that may stop runs four lanes at a time (the last lanes mod 4 together) and stops them once all four
+  /// have failed: every lane that survives, or fails with a surviving lane in its four, ends as in the replay of
+  /// every month, bit for bit, and every failed lane has the same first failed month. Eleven lanes: two fours and
+  /// three left over; B₀ on both sides of each lane's need, so that some fours fail whole and some do not.
+  func testAReplayThatStopsWhenEveryLaneHasFailedChangesNoLaneThatIsRead() throws {
+    let scenario = try makeScenario(Self.responding)
+    let block = SimulatedBlock(scenario, lanes: 256, seed: 13)
+    let lanes = [2, 5, 9, 30, 31, 64, 65, 66, 130, 200, 254]
+    for shift in [-50_000.0, -1000, 0, 1000] {
+      let start = lanes.enumerated().map { k, lane in block.need[lane] + (k < 4 ? shift : -shift) }
+      for target in [PolicyReplay.FailedTarget.floor, .minimum] {
+        let full = block.replay(start, lanes: lanes)
+        let expected = (0..<lanes.count).map {
+          (full.balance[$0], full.need[$0], full.minimumNeed[$0], full.ruinMonth[$0], full.belowMinimumMonth[$0])
+        }
+        let stopped = block.replay(start, lanes: lanes, stoppingWhenEvery: target)
+        let failed = (0..<lanes.count).map { target == .floor ? expected[$0].3 != 0 : expected[$0].4 != 0 }
+        var stoppedEarly = 0
+        for k in 0..<lanes.count {
+          let four = k < 8 ? Array(4 * (k / 4)..<4 * (k / 4) + 4) : Array(8..<lanes.count)
+          let firstFailed = target == .floor ? stopped.ruinMonth[k] : stopped.belowMinimumMonth[k]
+          XCTAssertEqual(firstFailed, target == .floor ? expected[k].3 : expected[k].4, "lane \(k), \(target)")
+          guard four.allSatisfy({ failed[$0] }) else {
+            XCTAssertEqual(stopped.balance[k].bitPattern, expected[k].0.bitPattern, "lane \(k), \(target)")
+            XCTAssertEqual(stopped.need[k].bitPattern, expected[k].1.bitPattern, "lane \(k), \(target)")
+            XCTAssertEqual(stopped.minimumNeed[k].bitPattern, expected[k].2.bitPattern, "lane \(k), \(target)")
+            continue
+          }
+          if stopped.balance[k].bitPattern != expected[k].0.bitPattern { stoppedEarly += 1 }
+        }
+        if shift == -50_000 && target == .floor {
+          XCTAssertGreaterThan(stoppedEarly, 0, "a four that failed whole stops before the last month")
+        }
+      }
     }
   }
 
