@@ -17,14 +17,15 @@ extension StreamedRun {
   }
 
   /// How much more a count of the first chunk's values below a quantile varies than among independent values, per
-  /// variable, when paths share their estimates by groups of `inner` (SPEC §22): `designEffect` of each variable;
-  /// 1 with fewer than 10 whole groups in the chunk (no estimate).
-  static func designEffects(_ chunk: SimulationResult, variables: Int, balances: Int, inner: Int) -> [Double] {
+  /// variable of `values`, when paths share their estimates by groups of `inner` (SPEC §22): `designEffect` of each
+  /// variable; 1 for a variable with fewer than 10 whole groups in the chunk (no estimate).
+  static func designEffects(_ values: BinnedSelection.ChunkValues, variables: Int, inner: Int) -> [Double] {
     var effects = [Double](repeating: 1, count: variables)
-    guard chunk.paths / inner >= 10 else { return effects }
     effects.withUnsafeMutableBufferPointer { effects in
       let effects = effects
-      fold(chunk, variables: variables, balances: balances) { effects[$0] = designEffect($1, inner: inner) }
+      values { variable, values in
+        if values.count / inner >= 10 { effects[variable] = designEffect(values, inner: inner) }
+      }
     }
     return effects
   }

@@ -37,7 +37,12 @@ extension StreamedRun {
     let variables = wanted.map(\.variable)
     try selection.selectPassByPass(
       speculates: budget.speculates,
-      designEffects: { values in designEffects(values, variables: variables.count) }
+      // With estimates drawn per group (SPEC §22), the design effects widen speculation's margins.
+      designEffects: { values in
+        RunSummary.groupSize(scenario, paths: paths).map {
+          Self.designEffects(values, variables: variables.count, inner: $0)
+        }
+      }
     ) { pass, more, eachChunk in
       try forEachChunk(
         simulator, chunkPaths, pass: pass, passes: more ? pass + 1 : pass, progress: progress,
@@ -45,21 +50,6 @@ extension StreamedRun {
       ) { chunk, _ in eachChunk { Self.fold(chunk, variables, $0) } }
     }
     return wanted.indices.map { v in wanted[v].ranks.map { selection.orderStatistic(v, rank: $0) } }
-  }
-
-  /// With estimates drawn per group (SPEC §22), each of `variables` variables' design effect in the first chunk's
-  /// `values` (`designEffect`), which widens speculation's margins: 1 with fewer than 10 whole groups in the chunk,
-  /// nil without groups.
-  private func designEffects(_ values: BinnedSelection.ChunkValues, variables: Int) -> [Double]? {
-    guard let inner = RunSummary.groupSize(scenario, paths: paths) else { return nil }
-    var effects = [Double](repeating: 1, count: variables)
-    effects.withUnsafeMutableBufferPointer { effects in
-      let effects = effects
-      values { variable, values in
-        if values.count / inner >= 10 { effects[variable] = Self.designEffect(values, inner: inner) }
-      }
-    }
-    return effects
   }
 
   /// Calls `body` with each variable's values in `chunk`, the variables spread over the cores.

@@ -186,7 +186,9 @@ package struct StreamedRun: Sendable {
         // and the needs in the bins where the bootstraps' answers will probably fall.
         selection.speculate(
           designEffects: nested
-            ? Self.designEffects(chunk, variables: requests.count, balances: needVariable, inner: inner) : nil)
+            ? Self.designEffects(
+              { Self.fold(chunk, variables: requests.count, balances: needVariable, $0) }, variables: requests.count,
+              inner: inner) : nil)
         speculating = true
         Self.fold(chunk, variables: requests.count, balances: needVariable) { selection.keep($0, $1) }
         Self.speculate(bootstraps, firstChunk: chunk)
