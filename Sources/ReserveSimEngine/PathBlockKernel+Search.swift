@@ -91,7 +91,8 @@ extension PathBlockKernel {
     var candidates = [Double](repeating: 0, count: lanes)
     func tolerance(_ lane: Int) -> Double { Swift.max(1, 1e-6 * Swift.max(abs(lower[lane]), abs(upper[lane]))) }
 
-    /// The lanes the replays run: all of the block's, then, as lanes settle, only those still searched for.
+    /// The lanes the replays run: all of the block's, then, as lanes settle, only those still searched for (a
+    /// selection costs nothing: the replay reads the selected lanes' rows where they are).
     var replayed = Array(0..<lanes)
     // Each round replays the selected lanes once; a lane needs about log₂ of its bracket over its tolerance rounds
     // at most.
@@ -128,7 +129,7 @@ extension PathBlockKernel {
         if step != .settled { open.append(lane) }
       }
       guard !open.isEmpty else { break }
-      if 5 * open.count <= 3 * replayed.count {
+      if open.count < replayed.count {
         replay.select(open)
         replayed = open
       }

@@ -40,10 +40,8 @@ final class PolicyReplay {
   let months: Int
   /// The block's rows as its run recorded them.
   let recorded: Rows
-  /// The same rows for a selection of the block's lanes (`select`), packed from lane 0, and each packed lane's
-  /// lane in the block.
-  private let packed: Rows
-  private let packedLane: UnsafeMutablePointer<Int32>
+  /// The block lane each replayed lane reads, with a selection (`select`).
+  private let selectedLane: UnsafeMutablePointer<Int32>
   /// The lanes the next replays run, in order; nil for all of the block's lanes.
   private(set) var selection: [Int]?
   /// The closed forms' needs without any response and with every response at its most (the searches' brackets),
@@ -85,8 +83,7 @@ final class PolicyReplay {
         laneDiscount: laneReserve ? buffer(rows, Double.self) : nil)
     }
     recorded = blockRows()
-    packed = blockRows()
-    packedLane = buffer(capacity, Int32.self)
+    selectedLane = buffer(capacity, Int32.self)
     startBalance = buffer(capacity, Double.self)
     balance = buffer(capacity, Double.self)
     discountedSum = buffer(capacity, Double.self)
@@ -147,18 +144,11 @@ final class PolicyReplay {
   func selectAll() { selection = nil }
 
   /// Runs the next replays on `lanes` (block lanes, ascending) only: replayed lane k is block lane lanes[k], and
-  /// the rows of `startBalance` and the results are indexed by k. Packs their recorded rows once, so that a replay
-  /// costs in proportion to the lanes still searched for.
+  /// the rows of `startBalance` and the results are indexed by k. The replay reads each one's recorded rows where
+  /// they are (`rs_policy_replay`), so a replay costs in proportion to the lanes still searched for.
   func select(_ lanes: [Int]) {
     selection = lanes
-    for (source, target) in zip(recorded.monthly + recorded.perLane, packed.monthly + packed.perLane) {
-      let perMonth = recorded.monthly.contains(source) ? months : 1
-      for m in 0..<perMonth {
-        let row = m * capacity
-        for (k, lane) in lanes.enumerated() { target[row + k] = source[row + lane] }
-      }
-    }
-    for (k, lane) in lanes.enumerated() { packedLane[k] = Int32(lane) }
+    for (k, lane) in lanes.enumerated() { selectedLane[k] = Int32(lane) }
   }
 
   /// Sets the recording run's pointers for month m in `state` (the rows rs_policy_money and rs_policy_month_end
@@ -197,12 +187,12 @@ final class PolicyReplay {
     var policy = policy
     if let selection { at.lanes = Int32(selection.count) }
     lanesReplayed += Int(at.lanes)
-    let rows = selection == nil ? recorded : packed
+    let rows = recorded
     var flows = rs_replay_flows(
       flow: rows.flow, outgo: rows.outgo, cut: rows.cut, donations: rows.donations, appealDraw: rows.appealDraw,
       growth: growth, floor: floor, discount: discount, discountedFloor: discountedFloor,
       laneGrowth: rows.laneGrowth, laneFloor: rows.laneFloor, laneDiscount: rows.laneDiscount,
-      path: selection == nil ? nil : packedLane)
+      path: selection == nil ? nil : selectedLane)
     var state = rs_replay_state(
       startBalance: startBalance, balance: balance, discountedSum: discountedSum, need: need,
       minimumNeed: minimumNeed, ruinMonth: ruinMonth, belowMinimumMonth: belowMinimumMonth, cutActive: cutActive,

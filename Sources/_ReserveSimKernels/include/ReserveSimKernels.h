@@ -367,8 +367,8 @@ typedef struct {
   const double *discount, *discountedFloor;
   /// Each lane's own (SPEC §16), or NULL: growth and floor per lane, the discount per month and lane.
   const double *laneGrowth, *laneFloor, *laneDiscount;
-  /// The block lane whose flows each replayed lane holds (its path is at->firstPath + path[lane]), or NULL when
-  /// the replayed lanes are the block's lanes in order.
+  /// The block lane whose rows each replayed lane reads (its path is at->firstPath + path[lane]), or NULL when the
+  /// replayed lanes are the block's lanes in order.
   const int32_t *path;
 } rs_replay_flows;
 

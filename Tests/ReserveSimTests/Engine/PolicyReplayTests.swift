@@ -170,8 +170,8 @@ final class PolicyReplayTests: XCTestCase {
   /// every response at its most), the lower end plus the tolerance is tried at once (`searchNeeds`' `lowerEnd`);
   /// bisecting down to it took a dozen replays. Counted on the shipped policy file (four blocks, both searches a
   /// path; a replay counts every lane it runs, settled ones included): 7.9 replays a searched need without that
-  /// step, 5.1 with it; asserted below 6. The needs must still be within their tolerance of the least surviving B₀
-  /// (the test above).
+  /// step, 5.1 with it, 4.7 since a round replays only the lanes still searched for; asserted below 6. The needs
+  /// must still be within their tolerance of the least surviving B₀ (the test above).
   func testASearchedNeedTakesAFewReplaysOfItsLane() throws {
     let file = repositoryRoot.appendingPathComponent("scenarios/pypi-today-policy.json").path
     let scenario = try ScenarioLoader().load(file)
