@@ -20,18 +20,13 @@ typedef int64_t rs_replay_i4 __attribute__((ext_vector_type(4)));
 #define RS_REPLAY_SELECT(mask, a, b) ((rs_replay_d4)RS_REPLAY_PICK((mask), (rs_replay_i4)(a), (rs_replay_i4)(b)))
 /// The four doubles p[lane[0]] … p[lane[3]].
 #define RS_REPLAY_GATHER(p, lane) ((rs_replay_d4){(p)[(lane)[0]], (p)[(lane)[1]], (p)[(lane)[2]], (p)[(lane)[3]]})
-/// Four doubles from p … p + 3, and into them.
+/// Four doubles from p … p + 3.
 #define RS_REPLAY_LOAD(p)                                                                                          \
   ({                                                                                                               \
     rs_replay_d4 loaded_;                                                                                          \
     memcpy(&loaded_, (p), sizeof loaded_);                                                                         \
     loaded_;                                                                                                       \
   })
-#define RS_REPLAY_STORE(p, v)                                                                                      \
-  do {                                                                                                             \
-    const rs_replay_d4 stored_ = (v);                                                                              \
-    memcpy((p), &stored_, sizeof stored_);                                                                         \
-  } while (0)
 #endif
 
 /// Months 1 … lastMonth for the replayed lanes g … g + valid − 1 (valid ≤ 4), month after month with their state in
@@ -40,7 +35,9 @@ typedef int64_t rs_replay_i4 __attribute__((ext_vector_type(4)));
 /// last one, and its results are not kept); with `gathered` 0 (a constant at each call), lane[j] = g + j and the
 /// rows are read four at a time. Their appeals are answered between months as rs_policy_month_end answers them;
 /// with stopWhenFailed, the four stop after the month in which the last of them fails. `lanesOwn` (a constant at
-/// each call): 1 when growth, floor and discount are each lane's own (SPEC §16).
+/// each call): 1 when growth, floor and discount are each lane's own (SPEC §16). The month-end decisions are
+/// rs_decide's, written again for four lanes: a change to one is a change to both (PolicyReplayTests compares a
+/// replay with the recording run bit for bit).
 RS_INLINE void RS_NAME(rs_replay_four)(
     const rs_block_month *at, int32_t g, const int32_t lane[4], int32_t valid, int32_t lastMonth,
     int32_t stopWhenFailed, const rs_policy_plan *policy, const rs_replay_flows *flows, const rs_replay_state *state,
@@ -57,15 +54,17 @@ RS_INLINE void RS_NAME(rs_replay_four)(
     growth = gathered ? RS_REPLAY_GATHER(flows->laneGrowth, lane) : RS_REPLAY_LOAD(flows->laneGrowth + g);
     floor = gathered ? RS_REPLAY_GATHER(flows->laneFloor, lane) : RS_REPLAY_LOAD(flows->laneFloor + g);
   }
-  const int32_t last4 = valid - 1;
-  const int32_t replayed[4] = {g, g + (1 < last4 ? 1 : last4), g + (2 < last4 ? 2 : last4), g + last4};
+  const int32_t lastValid = valid - 1;
+  const int32_t replayed[4] = {
+      g, g + (1 < lastValid ? 1 : lastValid), g + (2 < lastValid ? 2 : lastValid), g + lastValid};
   rs_replay_d4 balance = RS_REPLAY_GATHER(state->startBalance, replayed);
   rs_replay_d4 sum = 0.0, need = -__builtin_inf(), minimumNeed = -__builtin_inf();
   // Months and flags as 64-bit lanes beside the doubles: 0 or −1 for the flags (true), as comparisons give them.
   rs_replay_i4 ruin = 0, below = 0, active = 0, last = -(1 << 29), count = 0, arrives = 0;
   for (int32_t month = 1; month <= lastMonth; month++) {
     const ptrdiff_t row = (ptrdiff_t)(month - 1) * stride;
-    const rs_replay_d4 base = gathered ? RS_REPLAY_GATHER(flows->flow + row, lane) : RS_REPLAY_LOAD(flows->flow + row + g);
+    const rs_replay_d4 base =
+        gathered ? RS_REPLAY_GATHER(flows->flow + row, lane) : RS_REPLAY_LOAD(flows->flow + row + g);
     const rs_replay_d4 outgoBase =
         gathered ? RS_REPLAY_GATHER(flows->outgo + row, lane) : RS_REPLAY_LOAD(flows->outgo + row + g);
     const rs_replay_d4 cut = gathered ? RS_REPLAY_GATHER(flows->cut + row, lane) : RS_REPLAY_LOAD(flows->cut + row + g);
