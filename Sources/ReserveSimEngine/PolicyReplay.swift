@@ -25,13 +25,6 @@ final class PolicyReplay {
     /// Each lane's growth and floor (capacity each) and its discount per month; nil when they are the plan's in
     /// every lane.
     var laneGrowth, laneFloor, laneDiscount: UnsafeMutablePointer<Double>?
-
-    /// The rows with one value per month and lane.
-    var monthly: [UnsafeMutablePointer<Double>] {
-      [flow, outgo, cut, donations, appealDraw] + [laneDiscount].compactMap { $0 }
-    }
-    /// The rows with one value per lane.
-    var perLane: [UnsafeMutablePointer<Double>] { [laneGrowth, laneFloor].compactMap { $0 } }
   }
 
   let capacity: Int
@@ -187,11 +180,11 @@ final class PolicyReplay {
     var policy = policy
     if let selection { at.lanes = Int32(selection.count) }
     lanesReplayed += Int(at.lanes)
-    let rows = recorded
     var flows = rs_replay_flows(
-      flow: rows.flow, outgo: rows.outgo, cut: rows.cut, donations: rows.donations, appealDraw: rows.appealDraw,
-      growth: growth, floor: floor, discount: discount, discountedFloor: discountedFloor,
-      laneGrowth: rows.laneGrowth, laneFloor: rows.laneFloor, laneDiscount: rows.laneDiscount,
+      flow: recorded.flow, outgo: recorded.outgo, cut: recorded.cut, donations: recorded.donations,
+      appealDraw: recorded.appealDraw, growth: growth, floor: floor, discount: discount,
+      discountedFloor: discountedFloor, laneGrowth: recorded.laneGrowth, laneFloor: recorded.laneFloor,
+      laneDiscount: recorded.laneDiscount,
       path: selection == nil ? nil : selectedLane)
     var state = rs_replay_state(
       startBalance: startBalance, balance: balance, discountedSum: discountedSum, need: need,
