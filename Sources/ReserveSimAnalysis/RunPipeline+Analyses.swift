@@ -251,8 +251,9 @@ extension RunPipeline {
 
   /// How solve's runs are simulated: each run whose paths' results would not fit `budget.onePassBytes` streamed
   /// (`StreamedRun`: the needs' order statistics by `orderStatistics(_:)`, the cost and the check from one pass's
-  /// tallies), the others kept whole in memory; the same numbers either way. `progress` gives the current run's
-  /// progress callback (nil while the number of runs is unknown).
+  /// tallies), the others kept whole in memory; the same numbers either way. A grid whose points differ only in their
+  /// policy's numbers has their needs replayed on one simulation (`SolveRuns.replaying`), within the same budget.
+  /// `progress` gives the current run's progress callback (nil while the number of runs is unknown).
   static func solveRuns(
     paths: Int, simulator: Simulator, budget: StreamingBudget, cancellation flag: CancellationFlag,
     progress: @escaping () -> (@Sendable (Double) -> Void)?
@@ -278,7 +279,7 @@ extension RunPipeline {
       progress()?(1)
       return output
     }
-    return SolveRuns(
+    var runs = SolveRuns(
       needs: { scenario, seed, queries in
         let years = SolveRuns.NeedsQuery.years(queries)
         guard let run = streamed(scenario, seed, recording(simulator, needs: years)) else {
@@ -286,7 +287,7 @@ extension RunPipeline {
         }
         let wanted = queries.map { query in
           (
-            variable: StreamedRun.NeedsWithin(years: query.withinYears, minimum: query.metric == .below),
+            variable: NeedsWithin(years: query.withinYears, minimum: query.metric == .below),
             ranks: query.atMost.map { SolveTarget.rank(atMost: $0, paths: paths) - 1 }
           )
         }
@@ -306,6 +307,9 @@ extension RunPipeline {
         }
         return AssertionCheck.evaluate(assertions, streamed: try tallies(run))
       })
+    runs.replayedNeeds = SolveRuns.replaying(
+      simulator: simulator, paths: paths, bytes: budget.onePassBytes, cancellation: flag, progress: progress)
+    return runs
   }
 
   /// A streamed run's progress as a share of the run (`StreamedRun.Progress.fraction`).

@@ -154,20 +154,33 @@ public struct Solve: Sendable {
     func months(_ amount: Double) -> Double? { outgo > 0 ? amount / outgo : nil }
 
     let hasResponses = base.policy?.respondsToBalance == true
-    let runs = points.count * (hasResponses ? 2 : 1) + 1
-    var done = 0
-    var rows: [Row] = []
     var frontierLevels = Self.frontierLevels
     if !frontierLevels.contains(targets[0].atMost) { frontierLevels.append(targets[0].atMost) }
     frontierLevels.sort()
     var frontierBest = [Double](repeating: .infinity, count: frontierLevels.count)
     let queries = Self.queries(targets, frontierLevels: frontier ? frontierLevels : [])
+    // Levers on the policy's numbers only: one simulation, every point's policy replayed on it.
+    var replayed: [(paths: Int, values: [[Double]])]? = nil
+    if hasResponses, let replayedNeeds = measure.replayedNeeds,
+      points.allSatisfy({ Simulator.replays($0, on: base) })
+    {
+      progress?(0, points.count + 2)
+      replayed = try replayedNeeds(base, points, seed, queries.list)
+    }
+    let runs = (replayed == nil ? points.count : 1) + (hasResponses ? points.count : 0) + 1
+    var done = replayed == nil ? 0 : 1
+    var rows: [Row] = []
     var paths = 0
     var unfundable = 0
     for (index, point) in points.enumerated() {
-      let needs = try measure.needs(point, seed, queries.list)
-      done += 1
-      progress?(done, runs)
+      let needs: (paths: Int, values: [[Double]])
+      if let replayed {
+        needs = replayed[index]
+      } else {
+        needs = try measure.needs(point, seed, queries.list)
+        done += 1
+        progress?(done, runs)
+      }
       paths = needs.paths
       let values = queries.targets.map { needs.values[$0.query][$0.share] }
       // The binding target: the largest unclamped value, the first listed on ties.

@@ -19,6 +19,13 @@ public struct SolveRuns {
       self.atMost = atMost
     }
 
+    /// The query's order statistics of `needs` (one per path): the value at each share's rank, after the run's
+    /// radix sort, as `RunSummary` sorts.
+    func orderStatistics(_ needs: [Double]) -> [Double] {
+      let ascending = RadixSort.sorted(needs)
+      return atMost.map { Quantiles.orderStatistic(ascending, rank: SolveTarget.rank(atMost: $0, paths: needs.count)) }
+    }
+
     /// The years whose needs `queries` read: need_y for those in `floor`, need_min,y for those in `minimum`.
     public static func years(_ queries: [NeedsQuery]) -> (floor: Set<Int>, minimum: Set<Int>) {
       (
@@ -31,6 +38,15 @@ public struct SolveRuns {
   /// A grid point's run: its path count, and for each query the needs at its shares (`values[query][share]`), as
   /// simulated (not through `RunSummary.finite`).
   public var needs: (Scenario, UInt64, [NeedsQuery]) throws -> (paths: Int, values: [[Double]])
+  /// Every grid point's needs from one simulation of the base scenario, each point's policy replayed on it
+  /// (`Simulator.runReplayingPolicies`): for a grid whose points differ from the base only in their policy's
+  /// numbers (`Simulator.replays(_:on:)`); the same values as `needs` point by point. nil when not available, and
+  /// the closure returns nil when it cannot hold one point's needs in memory: each point is then run on its own.
+  public var replayedNeeds: ReplayedNeeds?
+  /// (base, points, seed, queries) → each point's (paths, values) as `needs` gives them, or nil.
+  public typealias ReplayedNeeds = (Scenario, [Scenario], UInt64, [NeedsQuery]) throws -> [(
+    paths: Int, values: [[Double]]
+  )]?
   /// A plan's run at its reserve: what its responses cost.
   public var cost: (Scenario, UInt64) throws -> ResponseCost
   /// The best plan's run on the check's seed: each assertion's estimate, interval and verdict.
@@ -57,13 +73,9 @@ public struct SolveRuns {
       needs: { scenario, seed, queries in
         let result = try simulate(scenario, seed, NeedsQuery.years(queries))
         let values = queries.map { query in
-          // The run's radix sort, as `RunSummary` uses.
-          let ascending = RadixSort.sorted(
+          query.orderStatistics(
             query.metric == .ruin
               ? result.needsWithin[query.withinYears]! : result.minimumNeedsWithin[query.withinYears]!)
-          return query.atMost.map {
-            Quantiles.orderStatistic(ascending, rank: SolveTarget.rank(atMost: $0, paths: result.paths))
-          }
         }
         return (result.paths, values)
       },

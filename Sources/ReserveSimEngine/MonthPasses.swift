@@ -61,17 +61,22 @@ final class MonthPasses {
       mitigatedCost: copy(plan.serviceMitigatedCost), lanes: lanes?.services.map { UnsafePointer($0) })
     servicesState = state
     self.policyState = policyState
-    policy = rs_policy_plan(
-      minimumMonths: plan.minimumMonths ?? -1, hasCuts: plan.cutBelow > -.infinity ? 1 : 0, cutBelow: plan.cutBelow,
-      cutRestore: plan.cutRestore, cutMultiplier: plan.cutMultiplier,
-      hasAppeal: plan.appealBelow > -.infinity ? 1 : 0, appealBelow: plan.appealBelow,
-      appealAmount: plan.appealAmount, appealProbability: plan.appealProbability,
-      appealCooldown: Int32(plan.appealCooldown), appealLimit: Int32(plan.appealLimit), alwaysAct: 0)
+    policy = Self.policy(plan)
     moneyMonths = copy((1...plan.months).map { Self.moneyMonth(plan, month: $0) })
     self.allocations = allocations
   }
 
   deinit { for pointer in allocations { pointer.deallocate() } }
+
+  /// The plan's policy (SPEC §15, §17, §19) as the month-end pass and the replays read it.
+  static func policy(_ plan: SimulationPlan) -> rs_policy_plan {
+    rs_policy_plan(
+      minimumMonths: plan.minimumMonths ?? -1, hasCuts: plan.cutBelow > -.infinity ? 1 : 0, cutBelow: plan.cutBelow,
+      cutRestore: plan.cutRestore, cutMultiplier: plan.cutMultiplier,
+      hasAppeal: plan.appealBelow > -.infinity ? 1 : 0, appealBelow: plan.appealBelow,
+      appealAmount: plan.appealAmount, appealProbability: plan.appealProbability,
+      appealCooldown: Int32(plan.appealCooldown), appealLimit: Int32(plan.appealLimit), alwaysAct: 0)
+  }
 
   /// This month's money lines for the C kernel: the fixed amounts and each factor line's amount (unused lines 0).
   static func moneyMonth(_ plan: SimulationPlan, month m: Int) -> rs_money_month {

@@ -61,14 +61,16 @@ extension PathBlockKernel {
   /// Writes each lane's searched need for `target` into `destination`, over the first `withinYears` years (SPEC
   /// §17: the constraint holds at months ≤ 12y only) or the whole horizon. The block must have been simulated, so
   /// that its flows are recorded.
+  /// - Parameter policy: the responses searched with: the file's when nil, or another policy whose cut lines are
+  ///   the file's (its numbers only differ: the recorded flows do not depend on them).
   func searchNeeds(
-    firstPath: Int, lanes: Int, target: NeedTarget, withinYears: Int? = nil,
+    firstPath: Int, lanes: Int, target: NeedTarget, withinYears: Int? = nil, policy: rs_policy_plan? = nil,
     into destination: UnsafeMutablePointer<Double>
   ) {
     guard let replay else { preconditionFailure("searchNeeds needs a kernel with a replay") }
     let at = blockMonth(month: 0, firstPath: firstPath, lanes: lanes)
     let lastMonth = withinYears.map { 12 * $0 } ?? plan.months
-    let policy = monthPasses.policy
+    let policy = policy ?? monthPasses.policy
     let decisionsNeed = target == .floor ? replay.need : replay.minimumNeed
     let failedMonth = target == .floor ? replay.ruinMonth : replay.belowMinimumMonth
 

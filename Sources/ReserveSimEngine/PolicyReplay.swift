@@ -38,8 +38,23 @@ final class PolicyReplay {
   /// The lanes the next replays run, in order; nil for all of the block's lanes.
   private(set) var selection: [Int]?
   /// The closed forms' needs without any response and with every response at its most (the searches' brackets),
-  /// for the floor and the minimum, by the last month replayed; cleared per block.
-  var brackets: [Int: Brackets] = [:]
+  /// for the floor and the minimum, by the last month replayed and the policy; cleared per block.
+  var brackets: [BracketsKey: Brackets] = [:]
+
+  /// What a block's brackets depend on: the last month replayed and every number of the policy.
+  struct BracketsKey: Hashable {
+    var lastMonth: Int
+    var policy: [Double]
+
+    init(lastMonth: Int, policy p: rs_policy_plan) {
+      self.lastMonth = lastMonth
+      policy = [
+        p.minimumMonths, Double(p.hasCuts), p.cutBelow, p.cutRestore, p.cutMultiplier, Double(p.hasAppeal),
+        p.appealBelow, p.appealAmount, p.appealProbability, Double(p.appealCooldown), Double(p.appealLimit),
+        Double(p.alwaysAct),
+      ]
+    }
+  }
 
   /// Each lane's needs, over months 1 … lastMonth, for the floor and the minimum, without any response and with
   /// every response at its most.
@@ -108,9 +123,10 @@ final class PolicyReplay {
   }
 
   /// The brackets of the block's lanes over months 1 … lastMonth for `policy`: two replays of every lane, the
-  /// first time they are asked for in the block.
+  /// first time they are asked for in the block with that policy.
   func brackets(at: rs_block_month, lastMonth: Int, policy: rs_policy_plan) -> Brackets {
-    if let known = brackets[lastMonth] { return known }
+    let key = BracketsKey(lastMonth: lastMonth, policy: policy)
+    if let known = brackets[key] { return known }
     let lanes = Int(at.lanes)
     var none = policy
     none.hasCuts = 0
@@ -129,7 +145,7 @@ final class PolicyReplay {
       Array(UnsafeBufferPointer(start: minimumNeed, count: lanes))
     )
     let result = Brackets(none: noneNeeds, most: mostNeeds)
-    brackets[lastMonth] = result
+    brackets[key] = result
     return result
   }
 

@@ -3,18 +3,6 @@ import ReserveSimEngine
 import ReserveSimScenario
 
 extension StreamedRun {
-  /// One path variable of needs within y years (SPEC §17): need_y (`minimum` false), the least B₀ that keeps the
-  /// path at or above the floor in months ≤ 12y, or need_min,y, the least that keeps it at or above the minimum.
-  package struct NeedsWithin: Sendable, Hashable {
-    package var years: Int
-    package var minimum: Bool
-
-    package init(years: Int, minimum: Bool) {
-      self.years = years
-      self.minimum = minimum
-    }
-  }
-
   /// Exact order statistics of needs within years (what `solve` reads, SPEC §18), in memory that does not grow with
   /// the paths: pass 1 counts each variable's values in `BinnedSelection`'s bins (keeping, after the first chunk,
   /// the values near each wanted rank's estimated place); each later pass simulates the same paths again (SPEC §8)

@@ -200,7 +200,9 @@ final class PolicyReplayTests: XCTestCase {
     let paths = 256 * blocks.count
     var violating = 0
     for (b, block) in blocks.enumerated() {
-      let upper = block.kernel.replay!.brackets[block.kernel.plan.months]!.none.floor
+      let kernel = block.kernel
+      let key = PolicyReplay.BracketsKey(lastMonth: kernel.plan.months, policy: kernel.monthPasses.policy)
+      let upper: [Double] = kernel.replay!.brackets[key]!.none.floor
       var steps: [[Double]] = (0...20).map { k in block.need.map { Swift.max(1, 1e-6 * abs($0)) * Double(1 << k) } }
       steps += (1...32).map { j in (0..<256).map { (upper[$0] - block.need[$0]) * Double(j) / 32 } }
       var failing = Set<Int>()

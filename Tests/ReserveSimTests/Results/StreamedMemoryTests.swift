@@ -274,8 +274,8 @@ final class StreamedMemoryTests: XCTestCase {
       budget: .tiny(chunkPaths: 2 * Simulator.blockSize, histogramBytes: 1 << 8, collectedBytes: 1 << 9))
     let ranks = [0, 1, 999, 1_899, 1_999]
     let wanted = [
-      (variable: StreamedRun.NeedsWithin(years: 2, minimum: false), ranks: ranks),
-      (variable: StreamedRun.NeedsWithin(years: 5, minimum: true), ranks: ranks.reversed()),
+      (variable: NeedsWithin(years: 2, minimum: false), ranks: ranks),
+      (variable: NeedsWithin(years: 5, minimum: true), ranks: ranks.reversed()),
     ]
     let streamed = try run.orderStatistics(wanted)
     let sorted = [RadixSort.sorted(whole.needsWithin[2]!), RadixSort.sorted(whole.minimumNeedsWithin[5]!)]

@@ -1,0 +1,48 @@
+import ReserveSimEngine
+import ReserveSimScenario
+
+extension SolveRuns {
+  /// `replayedNeeds` on `simulator`'s threads over paths 0 ..< `paths`: the grid's points in groups whose needs fit
+  /// `bytes` together (one simulation of the base per group), each point's needs sorted for its order statistics
+  /// as `needs` sorts them; nil when one point's needs do not fit. `progress` gives the current run's progress
+  /// callback, called with the share of all the groups' blocks done.
+  static func replaying(
+    simulator: Simulator, paths: Int, bytes: Int, cancellation: CancellationFlag?,
+    progress: @escaping () -> (@Sendable (Double) -> Void)?
+  ) -> ReplayedNeeds {
+    { base, points, seed, queries in
+      let rowsPerPoint = queries.count
+      guard rowsPerPoint * paths <= bytes / MemoryLayout<Double>.stride else { return nil }
+      let group = max(1, bytes / MemoryLayout<Double>.stride / (rowsPerPoint * paths))
+      let needs = queries.map { NeedsWithin(years: $0.withinYears, minimum: $0.metric == .below) }
+      let report = progress()
+      var result: [(paths: Int, values: [[Double]])] = []
+      for first in stride(from: 0, to: points.count, by: group) {
+        let part = Array(points[first..<min(points.count, first + group)])
+        let rows = part.count * rowsPerPoint
+        let held = SharedRows<Double>(count: rows * paths)
+        let (before, share) = (Double(first) / Double(points.count), Double(part.count) / Double(points.count))
+        try simulator.runReplayingPolicies(
+          base, of: part, needs: needs, pathRange: 0..<paths, seed: seed,
+          progress: report.map { report in { @Sendable done in report(before + share * done) } },
+          cancellation: cancellation
+        ) { firstPath, lanes, values, stride in
+          for row in 0..<rows {
+            for lane in 0..<lanes { held[row * paths + firstPath + lane] = values[row * stride + lane] }
+          }
+        }
+        held.withBuffer { all in
+          for k in part.indices {
+            let values = queries.enumerated().map { q, query in
+              let row = k * rowsPerPoint + q
+              return query.orderStatistics(Array(all[row * paths..<(row + 1) * paths]))
+            }
+            result.append((paths, values))
+          }
+        }
+      }
+      report?(1)
+      return result
+    }
+  }
+}

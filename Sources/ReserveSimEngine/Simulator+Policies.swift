@@ -1,0 +1,52 @@
+import ReserveSimScenario
+import _ReserveSimKernels
+
+extension Simulator {
+  /// Whether `point` is `base` but for numbers of its policy (SPEC §15, §17, §19: the minimum, the cuts' thresholds
+  /// and multiplier, the appeal's threshold, amount, chance, cool-down and limit), so that `base`'s simulation,
+  /// replayed with `point`'s policy, gives `point`'s searched needs bit for bit (`runReplayingPolicies`).
+  ///
+  /// The same responses must exist in both (cuts, an appeal, a minimum), with the same cut lines, and the
+  /// responses must depend on the balance (otherwise nothing is searched for).
+  package static func replays(_ point: Scenario, on base: Scenario) -> Bool {
+    guard let policy = base.policy, let own = point.policy, policy.respondsToBalance else { return false }
+    guard (policy.cuts == nil) == (own.cuts == nil), (policy.appeal == nil) == (own.appeal == nil),
+      (policy.minimumMonths == nil) == (own.minimumMonths == nil), policy.cuts?.lines == own.cuts?.lines
+    else { return false }
+    var same = point
+    same.policy = policy
+    return same == base
+  }
+
+  /// Simulates paths `range` of `base` once and searches every path's needs under the policy of each of `points`
+  /// (each of which `replays(_:on:)` `base`), handing each block's needs to `take`: policy k's query q for path
+  /// firstPath + i at `values[(k · needs.count + q) · stride + i]`. The same needs, bit for bit, as a run of each
+  /// point on its own (`searchedNeedsWithin`), at the cost of one simulation and the searches.
+  ///
+  /// Blocks are spread over the threads as `run` spreads them; `take` is called once per block from its worker
+  /// and must write only what belongs to those paths.
+  /// - Throws: `CancellationError` when `cancellation` is set before the runs end.
+  /// - Complexity: O(paths × months × (factors + services + events + tiers)) for the simulation, and
+  ///   O(points × needs) searches of every path; memory per worker O(points × needs × blockSize) besides its
+  ///   kernel.
+  package func runReplayingPolicies(
+    _ base: Scenario, of points: [Scenario], needs: [NeedsWithin], pathRange range: Range<Int>,
+    seed: UInt64, progress: (@Sendable (Double) -> Void)? = nil, cancellation: CancellationFlag? = nil,
+    take: @Sendable (_ firstPath: Int, _ lanes: Int, _ values: UnsafePointer<Double>, _ stride: Int) -> Void
+  ) throws {
+    precondition(!points.isEmpty && !needs.isEmpty && points.allSatisfy { Self.replays($0, on: base) })
+    let policies = PolicyPlans(points.map { MonthPasses.policy(SimulationPlan($0)) })
+    try forEachBlock(
+      of: SimulationPlan(base), seed: seed, range: range, rows: points.count * needs.count, keepsShocks: false,
+      progress: progress, cancellation: cancellation,
+      simulate: { kernel, firstPath, lanes, values in
+        kernel.simulate(firstPath: firstPath, count: lanes, replaying: policies.plans, needs: needs, into: values)
+      }, take: take)
+  }
+}
+
+/// Policies for the workers: plain numbers, read only.
+private struct PolicyPlans: @unchecked Sendable {
+  let plans: [rs_policy_plan]
+  init(_ plans: [rs_policy_plan]) { self.plans = plans }
+}
