@@ -252,7 +252,8 @@ extension RunPipeline {
   /// How solve's runs are simulated: each run whose paths' results would not fit `budget.onePassBytes` streamed
   /// (`StreamedRun`: the needs' order statistics by `orderStatistics(_:)`, the cost and the check from one pass's
   /// tallies), the others kept whole in memory; the same numbers either way. A grid whose points differ only in their
-  /// policy's numbers has their needs replayed on one simulation (`SolveRuns.replaying`), within the same budget.
+  /// policy's numbers has their needs and their plans' costs replayed on one simulation each (`SolveRuns.replaying`,
+  /// `costing`), within the same budget.
   /// `progress` gives the current run's progress callback (nil while the number of runs is unknown).
   static func solveRuns(
     paths: Int, simulator: Simulator, budget: StreamingBudget, cancellation flag: CancellationFlag,
@@ -308,6 +309,8 @@ extension RunPipeline {
         return AssertionCheck.evaluate(assertions, streamed: try tallies(run))
       })
     runs.replayedNeeds = SolveRuns.replaying(
+      simulator: simulator, paths: paths, bytes: budget.onePassBytes, cancellation: flag, progress: progress)
+    runs.replayedCosts = SolveRuns.costing(
       simulator: simulator, paths: paths, bytes: budget.onePassBytes, cancellation: flag, progress: progress)
     return runs
   }

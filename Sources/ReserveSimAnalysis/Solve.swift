@@ -160,28 +160,31 @@ public struct Solve: Sendable {
     var frontierBest = [Double](repeating: .infinity, count: frontierLevels.count)
     let queries = Self.queries(targets, frontierLevels: frontier ? frontierLevels : [])
     // Levers on the policy's numbers only: one simulation, every point's policy replayed on it.
-    var replayed: [(paths: Int, values: [[Double]])]? = nil
-    if hasResponses, let replayedNeeds = measure.replayedNeeds,
-      points.allSatisfy({ Simulator.replays($0, on: base) })
-    {
-      progress?(0, points.count + 2)
-      replayed = try replayedNeeds(base, points, seed, queries.list)
+    let replays = hasResponses && points.allSatisfy { Simulator.replays($0, on: base) }
+    let replayedNeeds = replays ? measure.replayedNeeds : nil
+    let replayedCosts = replays ? measure.replayedCosts : nil
+    var runs =
+      (replayedNeeds == nil ? points.count : 1) + (hasResponses ? (replayedCosts == nil ? points.count : 1) : 0) + 1
+    var done = 0
+    func finished(_ count: Int) {
+      done += count
+      progress?(done, runs)
     }
-    let runs = (replayed == nil ? points.count : 1) + (hasResponses ? points.count : 0) + 1
-    var done = replayed == nil ? 0 : 1
-    var rows: [Row] = []
-    var paths = 0
-    var unfundable = 0
-    for (index, point) in points.enumerated() {
-      let needs: (paths: Int, values: [[Double]])
-      if let replayed {
-        needs = replayed[index]
-      } else {
-        needs = try measure.needs(point, seed, queries.list)
-        done += 1
-        progress?(done, runs)
+    progress?(0, runs)
+
+    var needs: [(paths: Int, values: [[Double]])] = []
+    if let replayedNeeds, let replayed = try replayedNeeds(base, points, seed, queries.list) {
+      needs = replayed
+      finished(1)
+    } else {
+      if replayedNeeds != nil { runs += points.count - 1 }
+      for point in points {
+        needs.append(try measure.needs(point, seed, queries.list))
+        finished(1)
       }
-      paths = needs.paths
+    }
+    var rows: [Row] = []
+    for (index, needs) in needs.enumerated() {
       let values = queries.targets.map { needs.values[$0.query][$0.share] }
       // The binding target: the largest unclamped value, the first listed on ties.
       let binding = values.indices.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) }!
@@ -193,20 +196,32 @@ public struct Solve: Sendable {
           frontierBest[k] = min(frontierBest[k], Self.upToTheCent(max(0, max(first, others))))
         }
       }
-      var rowCost = ResponseCost.none
-      if hasResponses {
-        if let funded = try? reserveAddress.setting(reserve, in: point) {
-          rowCost = try measure.cost(funded, seed)
-        } else {
-          unfundable += 1
-        }
-        done += 1
-        progress?(done, runs)
-      }
       rows.append(
         Row(
-          levers: grid[index], reserve: reserve, months: months(reserve), binding: binding, cost: rowCost,
+          levers: grid[index], reserve: reserve, months: months(reserve), binding: binding, cost: .none,
           efficient: true, gridIndex: index))
+    }
+    let paths = needs.last?.paths ?? 0
+
+    // What each plan's responses cost, measured at its reserve (a plan beyond reserve.initial's range cannot run).
+    var unfundable = 0
+    if hasResponses {
+      let funded = rows.indices.compactMap { i in
+        (try? reserveAddress.setting(rows[i].reserve, in: points[i])).map { (row: i, scenario: $0) }
+      }
+      unfundable = rows.count - funded.count
+      if let replayedCosts, !funded.isEmpty,
+        let costs = try replayedCosts(base, funded.map { points[$0.row] }, funded.map { rows[$0.row].reserve }, seed)
+      {
+        for (plan, cost) in zip(funded, costs) { rows[plan.row].cost = cost }
+        finished(1)
+      } else {
+        if replayedCosts != nil { runs += funded.count - 1 }
+        for plan in funded {
+          rows[plan.row].cost = try measure.cost(plan.scenario, seed)
+          finished(1)
+        }
+      }
     }
     self.paths = paths
     for i in rows.indices {

@@ -45,4 +45,32 @@ extension SolveRuns {
       return result
     }
   }
+
+  /// `replayedCosts` on `simulator`'s threads over paths 0 ..< `paths`: the plans in groups whose block sums fit
+  /// `bytes` together (one simulation of the base per group); nil when one plan's do not fit. `progress` as for
+  /// `replaying`.
+  static func costing(
+    simulator: Simulator, paths: Int, bytes: Int, cancellation: CancellationFlag?,
+    progress: @escaping () -> (@Sendable (Double) -> Void)?
+  ) -> ReplayedCosts {
+    { base, points, reserves, seed in
+      let blocks = (paths + Simulator.blockSize - 1) / Simulator.blockSize
+      let perPoint = blocks * base.years * PolicyActivityField.count
+      guard perPoint <= bytes / MemoryLayout<Double>.stride else { return nil }
+      let group = max(1, bytes / MemoryLayout<Double>.stride / perPoint)
+      let report = progress()
+      var costs: [ResponseCost] = []
+      for first in stride(from: 0, to: points.count, by: group) {
+        let part = first..<min(points.count, first + group)
+        let (before, share) = (Double(first) / Double(points.count), Double(part.count) / Double(points.count))
+        let means = try simulator.policyActivityMeans(
+          base, of: Array(points[part]), reserves: Array(reserves[part]), pathRange: 0..<paths, seed: seed,
+          progress: report.map { report in { @Sendable done in report(before + share * done) } },
+          cancellation: cancellation)
+        costs += means.map { ResponseCost(activityMeans: $0, years: base.years) }
+      }
+      report?(1)
+      return costs
+    }
+  }
 }

@@ -47,6 +47,13 @@ public struct SolveRuns {
   public typealias ReplayedNeeds = (Scenario, [Scenario], UInt64, [NeedsQuery]) throws -> [(
     paths: Int, values: [[Double]]
   )]?
+  /// What each plan's responses cost at its reserve, from one simulation of the base scenario, each point's policy
+  /// replayed from its reserve (`Simulator.policyActivityMeans`), for the points `replayedNeeds` takes: the same
+  /// costs as `cost` of each point with `reserve.initial` at its reserve. nil when not available, and the closure
+  /// returns nil when it cannot hold one point's sums: each plan is then run on its own.
+  public var replayedCosts: ReplayedCosts?
+  /// (base, points, reserves, seed) → each point's cost at its reserve, or nil.
+  public typealias ReplayedCosts = (Scenario, [Scenario], [Double], UInt64) throws -> [ResponseCost]?
   /// A plan's run at its reserve: what its responses cost.
   public var cost: (Scenario, UInt64) throws -> ResponseCost
   /// The best plan's run on the check's seed: each assertion's estimate, interval and verdict.

@@ -29,4 +29,27 @@ extension PathBlockKernel {
       }
     }
   }
+
+  /// Simulates paths `firstPath ..< firstPath + count` once, then replays every lane over the horizon from B₀ =
+  /// `reserves[k]` with `policies[k]`, writing policy k's activity summed over the block's lanes for year y and
+  /// field f (`PolicyActivityField`) to `sums[(k · years + y − 1) · PolicyActivityField.count + f]`: bit for bit the
+  /// block sums of a run of the file with that policy and reserve (SPEC §18's cost of a plan, §19).
+  /// - Complexity: one simulation of the block, and one replay of it per policy.
+  package func simulate(
+    firstPath: Int, count lanes: Int, replaying policies: [rs_policy_plan], from reserves: [Double],
+    activitySums sums: UnsafeMutablePointer<Double>
+  ) {
+    precondition(lanes <= capacity && plan.respondsToBalance && policies.count == reserves.count)
+    guard let replay else { return }
+    laneParameters?.draw(firstPath: firstPath, lanes: lanes)
+    setStartBalances(lanes: lanes)
+    replay.startBlock(lanes: lanes)
+    run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: nil)
+    let at = blockMonth(month: 0, firstPath: firstPath, lanes: lanes)
+    let perPolicy = plan.years * PolicyActivityField.count
+    for (k, policy) in policies.enumerated() {
+      replay.startBalance.update(repeating: reserves[k], count: lanes)
+      replay.activitySums(at: at, policy: policy, into: sums + k * perPolicy)
+    }
+  }
 }

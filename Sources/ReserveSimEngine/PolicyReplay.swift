@@ -112,7 +112,34 @@ final class PolicyReplay {
     self.allocations = allocations
   }
 
-  deinit { for pointer in allocations { pointer.deallocate() } }
+  deinit {
+    for pointer in allocations { pointer.deallocate() }
+    activityRows?.deallocate()
+  }
+
+  /// The rows a replay that records the responses' activity writes (`rs_replay_state.activity`: months / 12 years
+  /// of PolicyActivityField.count rows, capacity lanes each), allocated the first time they are asked for.
+  private var activityRows: UnsafeMutablePointer<Double>?
+
+  /// Replays every lane of the block over the whole horizon from its B₀ in `startBalance` with `policy`, recording
+  /// the responses' activity (SPEC §19) as the recording run records it, and writes each year's sums over the
+  /// block's lanes, in lane order, to `sums[(y − 1) · PolicyActivityField.count + field]`: bit for bit a run's
+  /// block sums (`BlockOutput.blockActivity`) for that B₀ and policy.
+  func activitySums(at: rs_block_month, policy: rs_policy_plan, into sums: UnsafeMutablePointer<Double>) {
+    let fields = PolicyActivityField.count
+    precondition(fields == RS_ACTIVITY_ROWS + 1, "the replay's activity rows are the engine's fields")
+    let years = months / 12
+    let rows = activityRows ?? .allocate(capacity: years * fields * capacity)
+    activityRows = rows
+    selectAll()
+    replay(at: at, lastMonth: months, policy: policy, activity: rows)
+    for row in 0..<years * fields {
+      let lanes = rows + row * capacity
+      var total = 0.0
+      for lane in 0..<Int(at.lanes) { total += lanes[lane] }
+      sums[row] = total
+    }
+  }
 
   /// Forgets the appeals' answers of the block before (their addresses are the new block's paths), and selects all
   /// lanes.
@@ -189,9 +216,13 @@ final class PolicyReplay {
   /// - Parameter stoppingWhenEvery: stop a lane once every lane of its four has failed this target (a failed lane's
   ///   need and state are then not complete; its first failed month is): `.floor` for ruin, `.minimum` for the
   ///   minimum; nil to replay every month.
+  /// - Parameter activity: with a selection of all lanes and no stop, where to record the responses' activity by
+  ///   year (`rs_replay_state.activity`'s layout); nil records none.
   func replay(
-    at: rs_block_month, lastMonth: Int, policy: rs_policy_plan, stoppingWhenEvery failed: FailedTarget? = nil
+    at: rs_block_month, lastMonth: Int, policy: rs_policy_plan, stoppingWhenEvery failed: FailedTarget? = nil,
+    activity: UnsafeMutablePointer<Double>? = nil
   ) {
+    precondition(activity == nil || (selection == nil && failed == nil))
     var at = at
     var policy = policy
     if let selection { at.lanes = Int32(selection.count) }
@@ -205,7 +236,7 @@ final class PolicyReplay {
     var state = rs_replay_state(
       startBalance: startBalance, balance: balance, discountedSum: discountedSum, need: need,
       minimumNeed: minimumNeed, ruinMonth: ruinMonth, belowMinimumMonth: belowMinimumMonth, cutActive: cutActive,
-      lastAppeal: lastAppeal, appealCount: appealCount, appealArrives: appealArrives)
+      lastAppeal: lastAppeal, appealCount: appealCount, appealArrives: appealArrives, activity: activity)
     rs_policy_replay(&at, Int32(lastMonth), failed?.rawValue ?? 0, &policy, &flows, &state)
   }
 }

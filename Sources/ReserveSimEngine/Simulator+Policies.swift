@@ -37,11 +37,54 @@ extension Simulator {
     precondition(!points.isEmpty && !needs.isEmpty && points.allSatisfy { Self.replays($0, on: base) })
     let policies = PolicyPlans(points.map { MonthPasses.policy(SimulationPlan($0)) })
     try forEachBlock(
-      of: SimulationPlan(base), seed: seed, range: range, rows: points.count * needs.count, keepsShocks: false,
+      of: SimulationPlan(base), seed: seed, range: range, values: points.count * needs.count * Self.blockSize,
+      keepsShocks: false,
       progress: progress, cancellation: cancellation,
       simulate: { kernel, firstPath, lanes, values in
         kernel.simulate(firstPath: firstPath, count: lanes, replaying: policies.plans, needs: needs, into: values)
       }, take: take)
+  }
+}
+
+extension Simulator {
+  /// The responses' activity means by year (`SimulationResult.policyActivityMeans`' layout, SPEC §19) of each of
+  /// `points` (each of which `replays(_:on:)` `base`) run from B₀ = `reserves[k]`, over paths `range`: `base`
+  /// simulated once, and each point's policy replayed from its reserve. Bit for bit the means of a run of each point
+  /// with `reserve.initial` = its reserve (the same block sums, added in block order).
+  /// - Throws: `CancellationError` when `cancellation` is set before the runs end.
+  /// - Complexity: one simulation of the paths and one replay per point; memory O(points × years × blocks).
+  package func policyActivityMeans(
+    _ base: Scenario, of points: [Scenario], reserves: [Double], pathRange range: Range<Int>, seed: UInt64,
+    progress: (@Sendable (Double) -> Void)? = nil, cancellation: CancellationFlag? = nil
+  ) throws -> [[Double]] {
+    precondition(!points.isEmpty && points.count == reserves.count)
+    precondition(points.allSatisfy { Self.replays($0, on: base) })
+    let policies = PolicyPlans(points.map { MonthPasses.policy(SimulationPlan($0)) })
+    let perPoint = base.years * PolicyActivityField.count
+    let perBlock = points.count * perPoint
+    let blocks = (range.count + Self.blockSize - 1) / Self.blockSize
+    let sums = SharedRows<Double>(count: blocks * perBlock)
+    try forEachBlock(
+      of: SimulationPlan(base), seed: seed, range: range, values: perBlock, keepsShocks: false, progress: progress,
+      cancellation: cancellation,
+      simulate: { kernel, firstPath, lanes, values in
+        kernel.simulate(
+          firstPath: firstPath, count: lanes, replaying: policies.plans, from: reserves, activitySums: values)
+      },
+      take: { firstPath, _, values, _ in
+        let block = (firstPath - range.lowerBound) / Self.blockSize
+        for i in 0..<perBlock { sums[block * perBlock + i] = values[i] }
+      })
+    // Added in block order, as `run` adds its blocks' sums, whatever the thread count.
+    return sums.withBuffer { all in
+      points.indices.map { k in
+        var totals = [Double](repeating: 0, count: perPoint)
+        for block in 0..<blocks {
+          for i in 0..<perPoint { totals[i] += all[block * perBlock + k * perPoint + i] }
+        }
+        return totals.map { $0 / Double(range.count) }
+      }
+    }
   }
 }
 

@@ -20,7 +20,8 @@ extension Simulator {
   ) throws {
     precondition(!runs.isEmpty)
     try forEachBlock(
-      of: SimulationPlan(scenario), seed: seed, range: pathRange ?? 0..<paths, rows: runs.count, keepsShocks: true,
+      of: SimulationPlan(scenario), seed: seed, range: pathRange ?? 0..<paths, values: runs.count * Self.blockSize,
+      keepsShocks: true,
       progress: progress, cancellation: cancellation,
       simulate: { kernel, firstPath, lanes, values in
         kernel.simulate(firstPath: firstPath, count: lanes, switchingOff: runs, outcome: outcome, into: values)
@@ -28,17 +29,17 @@ extension Simulator {
   }
 
   /// Simulates each block of `range` with a kernel of its worker, `simulate(kernel, firstPath, lanes, values)` writing
-  /// `rows` rows of `blockSize` values, then hands them to `take(firstPath, lanes, values, blockSize)` from the same
-  /// worker. Blocks are taken in turn as `run` takes them; each block's values depend only on its paths.
+  /// at most `count` values (rows of `blockSize` lanes, or sums), then hands them to `take(firstPath, lanes, values,
+  /// blockSize)` from the same worker. Blocks are taken in turn as `run` takes them; each block's values depend only on its paths.
   /// - Throws: `CancellationError` when `cancellation` is set before the blocks end.
   func forEachBlock(
-    of plan: SimulationPlan, seed: UInt64, range: Range<Int>, rows: Int, keepsShocks: Bool,
+    of plan: SimulationPlan, seed: UInt64, range: Range<Int>, values count: Int, keepsShocks: Bool,
     progress: (@Sendable (Double) -> Void)?, cancellation: CancellationFlag?,
     simulate: @Sendable (PathBlockKernel, _ firstPath: Int, _ lanes: Int, UnsafeMutablePointer<Double>) -> Void,
     take: @Sendable (_ firstPath: Int, _ lanes: Int, _ values: UnsafePointer<Double>, _ stride: Int) -> Void
   ) throws {
     // A range starts at a block's first path, so its blocks are the whole run's (SPEC §8).
-    precondition(!range.isEmpty && range.lowerBound % Self.blockSize == 0 && rows > 0)
+    precondition(!range.isEmpty && range.lowerBound % Self.blockSize == 0 && count > 0)
     BLAS.useSingleThread()
     let blocks = (range.count + Self.blockSize - 1) / Self.blockSize
     let workers = min(threads, blocks)
@@ -46,7 +47,7 @@ extension Simulator {
     let queue = BlockQueue(blocks: blocks)
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       let kernel = PathBlockKernel(plan: plan, seed: seed, capacity: Self.blockSize, keepsShocks: keepsShocks)
-      let values = UnsafeMutablePointer<Double>.allocate(capacity: rows * Self.blockSize)
+      let values = UnsafeMutablePointer<Double>.allocate(capacity: count)
       defer { values.deallocate() }
       while let block = queue.next() {
         if let cancellation, cancellation.isCancelled { break }

@@ -35,13 +35,15 @@ typedef int64_t rs_replay_i4 __attribute__((ext_vector_type(4)));
 /// last one, and its results are not kept); with `gathered` 0 (a constant at each call), lane[j] = g + j and the
 /// rows are read four at a time. Their appeals are answered between months as rs_policy_month_end answers them;
 /// with stopWhenFailed, the four stop after the month in which the last of them fails. `lanesOwn` (a constant at
-/// each call): 1 when growth, floor and discount are each lane's own (SPEC §16). The month-end decisions are
+/// each call): 1 when growth, floor and discount are each lane's own (SPEC §16). `record` (a constant at each call):
+/// 1 adds each month's responses to the year's activity rows as rs_policy_money_body and rs_policy_month_end_body
+/// add them, and writes them to state->activity at each year's end (rs_replay_state). The month-end decisions are
 /// rs_decide's, written again for four lanes: a change to one is a change to both (PolicyReplayTests compares a
 /// replay with the recording run bit for bit).
 RS_INLINE void RS_NAME(rs_replay_four)(
     const rs_block_month *at, int32_t g, const int32_t lane[4], int32_t valid, int32_t lastMonth,
     int32_t stopWhenFailed, const rs_policy_plan *policy, const rs_replay_flows *flows, const rs_replay_state *state,
-    int lanesOwn, int gathered) {
+    int lanesOwn, int gathered, int record) {
   const rs_policy_thresholds t = RS_NAME(rs_thresholds)(policy);
   const ptrdiff_t stride = at->stride;
   const double saved = policy->hasCuts ? 1 - policy->cutMultiplier : 0.0;
@@ -61,6 +63,10 @@ RS_INLINE void RS_NAME(rs_replay_four)(
   rs_replay_d4 sum = 0.0, need = -__builtin_inf(), minimumNeed = -__builtin_inf();
   // Months and flags as 64-bit lanes beside the doubles: 0 or −1 for the flags (true), as comparisons give them.
   rs_replay_i4 ruin = 0, below = 0, active = 0, last = -(1 << 29), count = 0, arrives = 0;
+  // With `record`: the year's activity so far (RS_ACTIVITY_* order), and whether cuts applied in some month so far.
+  rs_replay_d4 cutMonths = 0.0, cutAmount = 0.0, appealsMade = 0.0, answered = 0.0, raisedSum = 0.0;
+  rs_replay_i4 inForce = 0, ever = 0;
+  const rs_replay_d4 one = 1.0;
   for (int32_t month = 1; month <= lastMonth; month++) {
     const ptrdiff_t row = (ptrdiff_t)(month - 1) * stride;
     const rs_replay_d4 base =
@@ -72,6 +78,13 @@ RS_INLINE void RS_NAME(rs_replay_four)(
         gathered ? RS_REPLAY_GATHER(flows->donations + row, lane) : RS_REPLAY_LOAD(flows->donations + row + g);
     const rs_replay_d4 saving = RS_REPLAY_SELECT(active, saved * cut, zero);
     const rs_replay_d4 raised = RS_REPLAY_SELECT(arrives, appealAmount * donations, zero);
+    if (record) {
+      inForce |= active;
+      cutMonths += RS_REPLAY_SELECT(active, one, zero);
+      cutAmount += saving;
+      answered += RS_REPLAY_SELECT(arrives, one, zero);
+      raisedSum += raised;
+    }
     const rs_replay_d4 outgo = outgoBase - saving;
     const rs_replay_d4 flow = base + (saving + raised);
     rs_replay_d4 d, df;
@@ -102,6 +115,21 @@ RS_INLINE void RS_NAME(rs_replay_four)(
     last = RS_REPLAY_PICK(appeal, thisMonth, last);
     count -= appeal;
     arrives = always;
+    if (record) {
+      appealsMade += RS_REPLAY_SELECT(appeal, one, zero);
+      if (month % 12 == 0) {
+        ever |= inForce;
+        const rs_replay_d4 rows[RS_ACTIVITY_ROWS + 1] = {
+            RS_REPLAY_SELECT(inForce, one, zero), cutMonths, cutAmount, appealsMade, answered, raisedSum,
+            RS_REPLAY_SELECT(ever, one, zero)};
+        double *year = state->activity + (ptrdiff_t)(month / 12 - 1) * (RS_ACTIVITY_ROWS + 1) * stride + g;
+        for (int f = 0; f <= RS_ACTIVITY_ROWS; f++) {
+          for (int j = 0; j < valid; j++) year[f * stride + j] = rows[f][j];
+        }
+        cutMonths = cutAmount = appealsMade = answered = raisedSum = zero;
+        inForce = 0;
+      }
+    }
     if (stopWhenFailed) {
       const rs_replay_i4 failed = stopWhenFailed == 1 ? ruin != 0 : below != 0;
       if ((failed[0] & failed[1] & failed[2] & failed[3]) != 0) break;
@@ -152,16 +180,23 @@ static void RS_NAME(rs_policy_replay)(
       lane[j] = path ? path[k] : k;
     }
     const int gathered = path || valid < 4;
-    if (lanesOwn) {
-      if (gathered) {
-        RS_NAME(rs_replay_four)(at, g, lane, valid, lastMonth, stopWhenFailed, policy, flows, state, 1, 1);
+    if (state->activity) {
+      // A cost pass: every lane from the block's start, every month (no selection, no stop).
+      if (lanesOwn) {
+        RS_NAME(rs_replay_four)(at, g, lane, valid, lastMonth, 0, policy, flows, state, 1, gathered, 1);
       } else {
-        RS_NAME(rs_replay_four)(at, g, lane, valid, lastMonth, stopWhenFailed, policy, flows, state, 1, 0);
+        RS_NAME(rs_replay_four)(at, g, lane, valid, lastMonth, 0, policy, flows, state, 0, gathered, 1);
+      }
+    } else if (lanesOwn) {
+      if (gathered) {
+        RS_NAME(rs_replay_four)(at, g, lane, valid, lastMonth, stopWhenFailed, policy, flows, state, 1, 1, 0);
+      } else {
+        RS_NAME(rs_replay_four)(at, g, lane, valid, lastMonth, stopWhenFailed, policy, flows, state, 1, 0, 0);
       }
     } else if (gathered) {
-      RS_NAME(rs_replay_four)(at, g, lane, valid, lastMonth, stopWhenFailed, policy, flows, state, 0, 1);
+      RS_NAME(rs_replay_four)(at, g, lane, valid, lastMonth, stopWhenFailed, policy, flows, state, 0, 1, 0);
     } else {
-      RS_NAME(rs_replay_four)(at, g, lane, valid, lastMonth, stopWhenFailed, policy, flows, state, 0, 0);
+      RS_NAME(rs_replay_four)(at, g, lane, valid, lastMonth, stopWhenFailed, policy, flows, state, 0, 0, 0);
     }
   }
 }

@@ -382,6 +382,10 @@ typedef struct {
   /// The first month-end below the floor and below the minimum, 0 when none.
   int32_t *ruinMonth, *belowMinimumMonth;
   int32_t *cutActive, *lastAppeal, *appealCount, *appealArrives;
+  /// NULL, or the responses' activity to record (SPEC §19), as a run records it: for year y, RS_ACTIVITY_ROWS + 1
+  /// rows from row (y − 1)·(RS_ACTIVITY_ROWS + 1), `stride` lanes each — the RS_ACTIVITY_* rows, then 1 where the
+  /// cuts applied in some month so far. A replay that records runs every lane and every month (no stop).
+  double *activity;
 } rs_replay_state;
 
 /// Months 1 … lastMonth of a block again from `flows`, for the B₀ of each lane in state->startBalance, with the

@@ -12,11 +12,13 @@ import XCTest
 final class SolveReplayTests: XCTestCase {
   private static let policyFile = repositoryRoot.appendingPathComponent("scenarios/pypi-today-policy.json").path
 
-  /// The shipped policy file with each of `edits` (a `--set` each) applied in turn.
+  /// The shipped policy file, its reserve at 600,000 (as `solve` reads it: one value, not the file's range), and
+  /// that file with each of `edits` (a `--set` each) applied in turn.
   private func points(_ edits: [String]) throws -> (base: Scenario, points: [Scenario]) {
-    let base = try ScenarioLoader().load(Self.policyFile)
+    let reserve = try ScenarioOverride(parsing: "reserve.initial=600000")
+    let base = try ScenarioLoader(overrides: [reserve]).load(Self.policyFile)
     let points = try edits.map { edit in
-      try ScenarioLoader(overrides: [ScenarioOverride(parsing: edit)]).load(Self.policyFile)
+      try ScenarioLoader(overrides: [reserve, ScenarioOverride(parsing: edit)]).load(Self.policyFile)
     }
     return (base, points)
   }
@@ -77,6 +79,34 @@ final class SolveReplayTests: XCTestCase {
     XCTAssertEqual(differ, points.count - 1)
   }
 
+  /// Each point's responses' activity, replayed from its reserve on the base file's one simulation, equals the
+  /// activity means of that point's own run from that reserve, bit for bit, every field and year, on one thread and
+  /// on two (700 paths: a last block that is not full).
+  func testReplayedActivityIsEachPlansOwnRunsBitForBit() throws {
+    let (base, points) = try points([
+      "policy.cuts.belowMonths=5", "policy.cuts.expenseMultiplier=0.3", "policy.appeal.amount=400000",
+      "policy.appeal.maxAppeals=1",
+    ])
+    let reserves = [0, 250_000, 1_000_000, 4_000_000.0]
+    let paths = 700
+    let one = try Simulator(threads: 1).policyActivityMeans(
+      base, of: points, reserves: reserves, pathRange: 0..<paths, seed: 2026)
+    let two = try Simulator(threads: 2).policyActivityMeans(
+      base, of: points, reserves: reserves, pathRange: 0..<paths, seed: 2026)
+    XCTAssertEqual(one, two)
+    for (k, point) in points.enumerated() {
+      var funded = point
+      funded.reserve.initial = reserves[k]
+      let own = Simulator(threads: 2).run(funded, paths: paths, seed: 2026)
+      XCTAssertEqual(one[k], own.policyActivityMeans, "point \(k)")
+      // Cuts and appeals happen: the comparison is not of zeros.
+      for field in [PolicyActivityField.cutAmount, .appeals, .raised, .cutSoFar] {
+        XCTAssertGreaterThan(
+          (1...base.years).map { field.value(year: $0, in: one[k]) }.reduce(0, +), 0, "point \(k), \(field)")
+      }
+    }
+  }
+
   /// Only the policy's numbers may differ: a budget line, the cut lines, or a response added or taken away change
   /// what the simulation records, so such a point is run on its own.
   func testOnlyThePolicysNumbersAreReplayed() throws {
@@ -98,15 +128,16 @@ final class SolveReplayTests: XCTestCase {
   }
 
   /// A solve over two policy levers through the pipeline's runs (the needs replayed, in groups of points whose
-  /// needs fit the budget) gives the plans, costs, check and frontier of a solve that runs every point on its own;
-  /// so do groups of two points; below one point's needs the replays decline (each point then runs on its own).
+  /// needs fit the budget, the plans' costs replayed from their reserves) gives the plans, costs, check and frontier
+  /// of a solve that runs every point on its own; so do groups of two points' needs or two plans' costs, and budgets
+  /// below one point's needs or one plan's sums, where the replays decline and each point runs on its own.
   func testASolveOverPolicyLeversEqualsOneRunPerPoint() throws {
     let base = try ScenarioLoader().load(Self.policyFile)
     let targets = try ["ruin<=5%@5y", "below<=20%@3y"].map { try SolveTarget(parsing: $0, for: base) }
     let levers = try ["policy.cuts.belowMonths=2:4:2", "policy.appeal.amount=50000:250000:2"].map {
       try XCTUnwrap(SweepAxis(parsing: $0))
     }
-    let paths = 520
+    let paths = 300
     func solve(runs: SolveRuns) throws -> Solve {
       try Solve(
         scenario: base, targets: targets, levers: levers, frontier: true, seed: 2026, checkSeed: 2027, runs: runs)
@@ -118,33 +149,45 @@ final class SolveReplayTests: XCTestCase {
           try RunPipeline.recording(simulator, needs: years).run(
             scenario, paths: paths, seed: seed, cancellation: nil)
         }, cost: ResponseCost.init(measuring:)))
-    // Two queries (ruin within 5 years, below within 3), 8 bytes a path each.
+    // Two queries (ruin within 5 years, below within 3), 8 bytes a path each; a plan's cost, 8 bytes a field, year
+    // and block (2 blocks).
     let onePoint = 2 * paths * MemoryLayout<Double>.stride
-    for bytes in [StreamingBudget().onePassBytes, 2 * onePoint, onePoint - 1] {
+    let onePlan = 2 * base.years * PolicyActivityField.count * MemoryLayout<Double>.stride
+    XCTAssertLessThan(2 * onePlan, onePoint)
+    for bytes in [StreamingBudget().onePassBytes, 2 * onePoint, 2 * onePlan, onePlan - 1] {
       var budget = StreamingBudget()
       budget.onePassBytes = bytes
       var runs = RunPipeline.solveRuns(
         paths: paths, simulator: simulator, budget: budget, cancellation: CancellationFlag(), progress: { nil })
-      let replaying = try XCTUnwrap(runs.replayedNeeds)
-      var asked = 0
+      let (replaying, costing) = (try XCTUnwrap(runs.replayedNeeds), try XCTUnwrap(runs.replayedCosts))
+      var asked = (needs: 0, costs: 0)
       runs.replayedNeeds = { base, points, seed, queries in
-        asked += 1
+        asked.needs += 1
         return try replaying(base, points, seed, queries)
       }
+      runs.replayedCosts = { base, points, reserves, seed in
+        asked.costs += 1
+        return try costing(base, points, reserves, seed)
+      }
       let queries = Solve.queries(targets, frontierLevels: []).list
-      let held = try replaying(base, [base], 2026, queries)
-      XCTAssertEqual(held == nil, bytes < onePoint, "budget \(bytes): one point's needs held only when they fit")
-      // Below one point's needs the solve runs each point on its own: `one` itself.
-      guard held != nil else { continue }
+      let needsHeld = try replaying(base, [base], 2026, queries) != nil
+      XCTAssertEqual(needsHeld, bytes >= onePoint, "budget \(bytes): one point's needs held only when they fit")
+      let costsHeld = try costing(base, [base], [1e6], 2026) != nil
+      XCTAssertEqual(costsHeld, bytes >= onePlan, "budget \(bytes): one plan's sums held only when they fit")
+      // Both declined: every run is the pipeline's own streamed run, which its own tests cover.
+      guard needsHeld || costsHeld else { continue }
+      // Where a replay declines, each point runs on its own (as `one` does): the same plans either way.
       let replayed = try solve(runs: runs)
       XCTAssertEqual(replayed.rows, one.rows, "budget \(bytes)")
       XCTAssertEqual(replayed.check, one.check)
       XCTAssertEqual(replayed.frontier, one.frontier)
       XCTAssertEqual(replayed.paths, paths)
-      XCTAssertEqual(asked, 1, "the grid's needs are replayed, once")
+      XCTAssertTrue(asked == (1, 1), "the grid's needs and costs are asked for once each")
     }
-    // The levers move the plans: the solve is not one row repeated.
+    // The levers move the plans and their costs: the solve is not one row repeated.
     XCTAssertGreaterThan(Set(one.rows.map(\.reserve)).count, 1)
+    XCTAssertGreaterThan(Set(one.rows.map(\.cost.expectedCutPerYear)).count, 1)
+    XCTAssertTrue(one.rows.contains { $0.cost.appealsPerPath > 0 })
   }
 
   /// A lever on anything but the policy's numbers runs each point on its own: the replays are not asked for.
