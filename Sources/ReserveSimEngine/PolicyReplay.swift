@@ -37,21 +37,30 @@ final class PolicyReplay {
   private let selectedLane: UnsafeMutablePointer<Int32>
   /// The lanes the next replays run, in order; nil for all of the block's lanes.
   private(set) var selection: [Int]?
-  /// The closed forms' needs without any response and with every response at its most (the searches' brackets),
-  /// for the floor and the minimum, by the last month replayed and the policy; cleared per block.
-  var brackets: [BracketsKey: Brackets] = [:]
+  /// The closed forms' needs of the block's lanes (floor, minimum) for a bound of the responses — none at all, or
+  /// every response at its most (the searches' brackets) — by the last month replayed and the numbers the bound's
+  /// replay reads; cleared per block.
+  var bounds: [BoundKey: (floor: [Double], minimum: [Double])] = [:]
 
-  /// What a block's brackets depend on: the last month replayed and every number of the policy.
-  struct BracketsKey: Hashable {
+  /// What a bound's replay reads: the last month, and of the policy only what moves its flows or needs. Without
+  /// cuts, their numbers are not read; without an appeal, nor are its; with every response at its most (alwaysAct)
+  /// the cuts apply and the appeal's money arrives every month whatever the cover, so the thresholds, the appeal's
+  /// chance, cool-down and limit are not read either. So the bound without responses is the same for every policy
+  /// with the same minimum, and the bound at their most for every policy with the same multiplier and amount:
+  /// `solve`'s grid points share them.
+  struct BoundKey: Hashable {
     var lastMonth: Int
     var policy: [Double]
 
     init(lastMonth: Int, policy p: rs_policy_plan) {
       self.lastMonth = lastMonth
+      let always = p.alwaysAct != 0
+      let cuts = p.hasCuts != 0, appeal = p.hasAppeal != 0
       policy = [
-        p.minimumMonths, Double(p.hasCuts), p.cutBelow, p.cutRestore, p.cutMultiplier, Double(p.hasAppeal),
-        p.appealBelow, p.appealAmount, p.appealProbability, Double(p.appealCooldown), Double(p.appealLimit),
-        Double(p.alwaysAct),
+        p.minimumMonths, Double(p.alwaysAct), Double(p.hasCuts), cuts ? p.cutMultiplier : 0,
+        cuts && !always ? p.cutBelow : 0, cuts && !always ? p.cutRestore : 0, Double(p.hasAppeal),
+        appeal ? p.appealAmount : 0, appeal && !always ? p.appealBelow : 0, appeal && !always ? p.appealProbability : 0,
+        appeal && !always ? Double(p.appealCooldown) : 0, appeal && !always ? Double(p.appealLimit) : 0,
       ]
     }
   }
@@ -146,34 +155,37 @@ final class PolicyReplay {
   func startBlock(lanes: Int) {
     recorded.appealDraw.update(repeating: .nan, count: months * capacity)
     selection = nil
-    brackets = [:]
+    bounds = [:]
   }
 
-  /// The brackets of the block's lanes over months 1 … lastMonth for `policy`: two replays of every lane, the
-  /// first time they are asked for in the block with that policy.
+  /// The brackets of the block's lanes over months 1 … lastMonth for `policy`: a replay of every lane without any
+  /// response and one with every response at its most, each the first time it is asked for in the block
+  /// (`BoundKey`: policies that differ only in numbers those replays do not read share them).
   func brackets(at: rs_block_month, lastMonth: Int, policy: rs_policy_plan) -> Brackets {
-    let key = BracketsKey(lastMonth: lastMonth, policy: policy)
-    if let known = brackets[key] { return known }
-    let lanes = Int(at.lanes)
     var none = policy
     none.hasCuts = 0
     none.hasAppeal = 0
     var most = policy
     most.alwaysAct = 1
+    return Brackets(
+      none: bound(at: at, lastMonth: lastMonth, policy: none), most: bound(at: at, lastMonth: lastMonth, policy: most))
+  }
+
+  /// The closed forms' needs of every lane of the block replayed with `policy` (a bound), cached in `bounds`.
+  private func bound(at: rs_block_month, lastMonth: Int, policy: rs_policy_plan) -> (
+    floor: [Double], minimum: [Double]
+  ) {
+    let key = BoundKey(lastMonth: lastMonth, policy: policy)
+    if let known = bounds[key] { return known }
+    let lanes = Int(at.lanes)
     selectAll()
-    replay(at: at, lastMonth: lastMonth, policy: none)
-    let noneNeeds = (
-      Array(UnsafeBufferPointer(start: need, count: lanes)),
-      Array(UnsafeBufferPointer(start: minimumNeed, count: lanes))
+    replay(at: at, lastMonth: lastMonth, policy: policy)
+    let needs = (
+      floor: Array(UnsafeBufferPointer(start: need, count: lanes)),
+      minimum: Array(UnsafeBufferPointer(start: minimumNeed, count: lanes))
     )
-    replay(at: at, lastMonth: lastMonth, policy: most)
-    let mostNeeds = (
-      Array(UnsafeBufferPointer(start: need, count: lanes)),
-      Array(UnsafeBufferPointer(start: minimumNeed, count: lanes))
-    )
-    let result = Brackets(none: noneNeeds, most: mostNeeds)
-    brackets[key] = result
-    return result
+    bounds[key] = needs
+    return needs
   }
 
   /// Runs the next replays on all of the block's lanes.

@@ -57,7 +57,8 @@ let benchmarks: @Sendable () -> Void = {
     configuration: big)
 
   // `solve` over a 5 × 5 grid of two policy levers at 100k paths (the bar: under 30 s on 2 cores), as the
-  // pipeline runs it: needs within the target's years only, one more pass per row for its cost, the check.
+  // command runs it (`RunPipeline.solve`): levers on the policy's numbers only, so the file is simulated once for
+  // every point's needs and once for every plan's cost, each point's policy replayed on it; then the check.
   Benchmark(
     "Solve-5x5-policy-levers-100k-paths",
     configuration: .init(
@@ -65,18 +66,12 @@ let benchmarks: @Sendable () -> Void = {
       // Without tolerances every stored metric would have to match exactly (check failed on any noise).
       thresholds: [.wallClock: Tolerance.time, .cpuTotal: Tolerance.time])
   ) { benchmark in
-    let solve = try Solve(
-      scenario: todayPolicy, targets: [SolveTarget(parsing: "ruin<=5%@5y", for: todayPolicy)],
+    let pipeline = RunPipeline(simulator: Simulator(threads: 2))
+    let solve = try await pipeline.solve(
+      pipeline.load(PyPIBaseline.todayPolicyPath), targets: ["ruin<=5%@5y"],
       levers: ["policy.cuts.belowMonths=2:4:5", "policy.cuts.expenseMultiplier=0.4:0.8:5"].map {
         try SweepAxis(parsing: $0)!
-      }, frontier: false, seed: PyPIBaseline.seed, checkSeed: PyPIBaseline.seed + 1,
-      simulate: { scenario, seed, years in
-        var simulator = Simulator(threads: 2)
-        simulator.needYears = years.floor.union(years.minimum).sorted()
-        simulator.searchedNeedsWithin = years
-        simulator.searchesNeeds = false
-        return simulator.run(scenario, paths: 100_000, seed: seed)
-      }, cost: ResponseCost.init(measuring:))
+      }, paths: 100_000, seed: PyPIBaseline.seed)
     blackHole(solve)
   }
 

@@ -107,6 +107,30 @@ final class SolveReplayTests: XCTestCase {
     }
   }
 
+  /// The searches' bounds are shared by the points whose bound replays read the same numbers: the bound without
+  /// responses by every point with the file's minimum, the bound at their most by the points with the same
+  /// multiplier and appeal amount (thresholds, chance, cool-down and limit are not read at the most).
+  func testPointsShareTheBoundsTheirReplaysReadAlike() throws {
+    func bounds(_ edits: [String]) throws -> Int {
+      let (base, points) = try points(edits)
+      let kernel = PathBlockKernel(plan: SimulationPlan(base), seed: 2026, capacity: 256)
+      let values = UnsafeMutablePointer<Double>.allocate(capacity: points.count * 256)
+      defer { values.deallocate() }
+      kernel.simulate(
+        firstPath: 0, count: 256, replaying: points.map { MonthPasses.policy(SimulationPlan($0)) },
+        needs: [NeedsWithin(years: 5, minimum: false)], into: values)
+      return kernel.replay!.bounds.count
+    }
+    let thresholds = [
+      "policy.cuts.belowMonths=2", "policy.cuts.belowMonths=4", "policy.appeal.belowMonths=1",
+      "policy.appeal.probability=0.3", "policy.appeal.cooldownMonths=6", "policy.appeal.maxAppeals=5",
+    ]
+    XCTAssertEqual(try bounds(thresholds), 2, "one bound without responses, one at their most")
+    let amounts = ["policy.cuts.expenseMultiplier=0.2", "policy.cuts.expenseMultiplier=0.5", "policy.appeal.amount=1"]
+    XCTAssertEqual(try bounds(amounts), 4, "one without responses, one at their most per multiplier and amount")
+    XCTAssertEqual(try bounds(["policy.minimumMonths=1", "policy.minimumMonths=2"]), 4, "each minimum its own")
+  }
+
   /// Only the policy's numbers may differ: a budget line, the cut lines, or a response added or taken away change
   /// what the simulation records, so such a point is run on its own.
   func testOnlyThePolicysNumbersAreReplayed() throws {

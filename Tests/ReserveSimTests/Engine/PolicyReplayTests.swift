@@ -201,8 +201,10 @@ final class PolicyReplayTests: XCTestCase {
     var violating = 0
     for (b, block) in blocks.enumerated() {
       let kernel = block.kernel
-      let key = PolicyReplay.BracketsKey(lastMonth: kernel.plan.months, policy: kernel.monthPasses.policy)
-      let upper: [Double] = kernel.replay!.brackets[key]!.none.floor
+      var none = kernel.monthPasses.policy
+      (none.hasCuts, none.hasAppeal) = (0, 0)
+      let upper: [Double] = kernel.replay!.bounds[PolicyReplay.BoundKey(lastMonth: kernel.plan.months, policy: none)]!
+        .floor
       var steps: [[Double]] = (0...20).map { k in block.need.map { Swift.max(1, 1e-6 * abs($0)) * Double(1 << k) } }
       steps += (1...32).map { j in (0..<256).map { (upper[$0] - block.need[$0]) * Double(j) / 32 } }
       var failing = Set<Int>()
