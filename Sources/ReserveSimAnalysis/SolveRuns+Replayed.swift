@@ -2,18 +2,24 @@ import ReserveSimEngine
 import ReserveSimScenario
 
 extension SolveRuns {
+  /// The doubles a path's need takes in the sort of a row of needs (`SolveRuns.NeedsQuery.orderStatistics`): the
+  /// row's copy, the radix sort's keys and their scratch, the sorted values.
+  static let sortScratch = 4
+
   /// `replayedNeeds` on `simulator`'s threads over paths 0 ..< `paths`: the grid's points in groups whose needs fit
-  /// `bytes` together (one simulation of the base per group), each point's needs sorted for its order statistics
-  /// as `needs` sorts them; nil when one point's needs do not fit. `progress` gives the current run's progress
-  /// callback, called with the share of all the groups' blocks done.
+  /// `bytes` together beside one sort's working memory (one simulation of the base per group), each point's needs
+  /// sorted for its order statistics as `needs` sorts them; nil when one point's needs do not fit. `progress` gives
+  /// the current run's progress callback, called with the share of all the groups' blocks done.
   static func replaying(
     simulator: Simulator, paths: Int, bytes: Int, cancellation: CancellationFlag?,
     progress: @escaping () -> (@Sendable (Double) -> Void)?
   ) -> ReplayedNeeds {
     { base, points, seed, queries in
       let rowsPerPoint = queries.count
-      guard rowsPerPoint * paths <= bytes / MemoryLayout<Double>.stride else { return nil }
-      let group = max(1, bytes / MemoryLayout<Double>.stride / (rowsPerPoint * paths))
+      // Doubles: a point's needs, and a sort's (the row's copy, its keys, their scratch, the sorted values).
+      let (perPoint, sorting, budget) = (rowsPerPoint * paths, sortScratch * paths, bytes / MemoryLayout<Double>.stride)
+      guard perPoint + sorting <= budget else { return nil }
+      let group = (budget - sorting) / perPoint
       let needs = queries.map { NeedsWithin(years: $0.withinYears, minimum: $0.metric == .below) }
       let report = progress()
       var result: [(paths: Int, values: [[Double]])] = []
