@@ -184,15 +184,15 @@ public struct Solve: Sendable {
       }
     }
     var rows: [Row] = []
-    for (index, needs) in needs.enumerated() {
-      let values = queries.targets.map { needs.values[$0.query][$0.share] }
+    for (index, point) in needs.enumerated() {
+      let values = queries.targets.map { point.values[$0.query][$0.share] }
       // The binding target: the largest unclamped value, the first listed on ties.
       let binding = values.indices.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) }!
       let reserve = Self.upToTheCent(max(0, values[binding]))
       if frontier {
         let others = values.dropFirst().max() ?? -.infinity
         for (k, share) in queries.frontier.enumerated() {
-          let first = needs.values[queries.targets[0].query][share]
+          let first = point.values[queries.targets[0].query][share]
           frontierBest[k] = min(frontierBest[k], Self.upToTheCent(max(0, max(first, others))))
         }
       }
@@ -216,7 +216,7 @@ public struct Solve: Sendable {
         for (plan, cost) in zip(funded, costs) { rows[plan.row].cost = cost }
         finished(1)
       } else {
-        if replayedCosts != nil { runs += funded.count - 1 }
+        runs += funded.count - (replayedCosts == nil ? points.count : 1)
         for plan in funded {
           rows[plan.row].cost = try measure.cost(plan.scenario, seed)
           finished(1)
