@@ -21,15 +21,21 @@ public struct RunOutcome: Sendable, Equatable {
   /// Reads the outcome of `result` at `confidences`.
   /// - Complexity: O(N) expected time (one selection per confidence over shrinking prefixes), O(N) memory.
   public init(_ result: SimulationResult, confidences: [Double] = RunSummary.defaultReserveConfidences) {
-    paths = result.paths
-    seed = result.seed
     var ruined = 0
     for month in result.firstRuinMonth where month > 0 { ruined += 1 }
+    self.init(needs: result.requiredReserve, ruined: ruined, seed: result.seed, confidences: confidences)
+  }
+
+  /// The outcome of a run of `seed` whose paths' needs are `needs` (one per path) and of which `ruined` were
+  /// ruined within the horizon.
+  package init(needs: [Double], ruined: Int, seed: UInt64, confidences: [Double]) {
+    paths = needs.count
+    self.seed = seed
     ruinedPaths = ruined
-    ruinProbability = Double(ruined) / Double(result.paths)
+    ruinProbability = Double(ruined) / Double(needs.count)
     self.confidences = confidences
     requiredReserve = Self.orderStatistics(
-      result.requiredReserve, ranks: confidences.map { Quantiles.ceilRank($0, of: result.paths) }
+      needs, ranks: confidences.map { Quantiles.ceilRank($0, of: needs.count) }
     )
     .map { max(0, $0) }
   }

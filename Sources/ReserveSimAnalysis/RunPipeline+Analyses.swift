@@ -113,7 +113,10 @@ extension RunPipeline {
             return try Self.outcome(
               of: scenario, confidences: confidences, paths: paths, seed: seed, simulator: simulator,
               budget: streamingBudget, run: done, of: points, reporter: reporter, flag: flag)
-          })
+          },
+          replayed: Sweep.replaying(
+            simulator: simulator, paths: paths, seed: seed, bytes: streamingBudget.onePassBytes, cancellation: flag,
+            progress: reporter.simulating(run: 0, of: 1)))
         return try Self.summarising(reporter, flag) { sweep }
       }
     }

@@ -130,10 +130,14 @@ public struct Sweep: Sendable {
 
   /// Runs the grid, each point's outcome from `outcome` (the point's scenario and `confidences`): one result of all
   /// paths read by `RunOutcome(_:confidences:)`, or a streamed run's (`RunPipeline.sweep` past the one-pass memory
-  /// budget), the same numbers.
+  /// budget), the same numbers. With `replayed` (base, points, confidences), a grid whose points differ from the base
+  /// only in the numbers of a policy that responds to the balance (`Simulator.replays(_:on:)`) asks it for every
+  /// point's outcome at once (one simulation, each point's policy replayed: the same numbers); where it returns nil,
+  /// each point runs on its own.
   public init(
     scenario base: Scenario, axes: [SweepAxis], confidences: [Double] = RunSummary.defaultReserveConfidences,
-    outcome: (Scenario, [Double]) throws -> RunOutcome, progress: ((Int, Int) -> Void)? = nil
+    outcome: (Scenario, [Double]) throws -> RunOutcome,
+    replayed: ((Scenario, [Scenario], [Double]) throws -> [RunOutcome]?)? = nil, progress: ((Int, Int) -> Void)? = nil
   ) throws {
     guard (1...2).contains(axes.count) else {
       throw ScenarioError(
@@ -157,9 +161,13 @@ public struct Sweep: Sendable {
     let (grid, scenarios) = try Self.points(base, axes: axes, addresses: addresses) { value, address, point in
       point = try ScenarioParameters.setting(value, at: address, in: point)
     }
+    var outcomes: [RunOutcome]? = nil
+    if let replayed, base.policy?.respondsToBalance == true, scenarios.allSatisfy({ Simulator.replays($0, on: base) }) {
+      outcomes = try replayed(base, scenarios, confidences)
+    }
     var rows: [Row] = []
     for (done, (values, scenario)) in zip(grid, scenarios).enumerated() {
-      let point = try outcome(scenario, confidences)
+      let point = try outcomes?[done] ?? outcome(scenario, confidences)
       (paths, seed) = (point.paths, point.seed)
       rows.append(Row(values: values, outcome: point))
       progress?(done + 1, grid.count)

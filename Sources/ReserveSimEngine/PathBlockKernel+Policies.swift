@@ -4,14 +4,15 @@ import _ReserveSimKernels
 extension PathBlockKernel {
   /// Simulates paths `firstPath ..< firstPath + count` once, then searches each path's needs for every policy in
   /// `policies` and every query in `needs`, writing policy k's query q for lane i to
-  /// `values[(k · needs.count + q) · capacity + i]`.
+  /// `values[(k · rows + q) · capacity + i]`, rows = needs.count, plus 1 with `ruin`: then row needs.count is 1 where
+  /// the lane, replayed from its own B₀ with policy k, is ruined within the horizon (SPEC §7), else 0.
   ///
   /// The policies' numbers (thresholds, multiplier, appeal) change cash flows only after the recorded flows
   /// (`PolicyReplay`): every policy's needs are replays of the one simulation, bit for bit the needs of a run of
   /// the file with that policy. Their cut lines must be the file's.
   /// - Complexity: one simulation of the block, and O(policies × needs) searches.
   package func simulate(
-    firstPath: Int, count lanes: Int, replaying policies: [rs_policy_plan], needs: [NeedsWithin],
+    firstPath: Int, count lanes: Int, replaying policies: [rs_policy_plan], needs: [NeedsWithin], ruin: Bool = false,
     into values: UnsafeMutablePointer<Double>
   ) {
     precondition(lanes <= capacity && plan.respondsToBalance)
@@ -20,12 +21,21 @@ extension PathBlockKernel {
     setStartBalances(lanes: lanes)
     replay?.startBlock(lanes: lanes)
     run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: nil)
+    let rows = needs.count + (ruin ? 1 : 0)
     for (k, policy) in policies.enumerated() {
       for (q, query) in needs.enumerated() {
         searchNeeds(
           firstPath: firstPath, lanes: lanes, target: query.minimum ? .minimum : .floor, withinYears: query.years,
           policy: policy,
-          into: values + (k * needs.count + q) * capacity)
+          into: values + (k * rows + q) * capacity)
+      }
+      if ruin, let replay {
+        replay.selectAll()
+        replay.startBalance.update(from: startBalance, count: lanes)
+        replay.replay(
+          at: blockMonth(month: 0, firstPath: firstPath, lanes: lanes), lastMonth: plan.months, policy: policy)
+        let row = values + (k * rows + needs.count) * capacity
+        for lane in 0..<lanes { row[lane] = replay.ruinMonth[lane] > 0 ? 1 : 0 }
       }
     }
   }

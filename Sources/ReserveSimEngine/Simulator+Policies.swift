@@ -20,7 +20,8 @@ extension Simulator {
 
   /// Simulates paths `range` of `base` once and searches every path's needs under the policy of each of `points`
   /// (each of which `replays(_:on:)` `base`), handing each block's needs to `take`: policy k's query q for path
-  /// firstPath + i at `values[(k · needs.count + q) · stride + i]`. The same needs, bit for bit, as a run of each
+  /// firstPath + i at `values[(k · rows + q) · stride + i]`, rows = needs.count, plus 1 with `ruin` (row needs.count:
+  /// 1 where the path, from its own B₀ with policy k, is ruined within the horizon, as its run would be). The same needs, bit for bit, as a run of each
   /// point on its own (`searchedNeedsWithin`), at the cost of one simulation and the searches.
   ///
   /// Blocks are spread over the threads as `run` spreads them; `take` is called once per block from its worker
@@ -30,18 +31,20 @@ extension Simulator {
   ///   O(points × needs) searches of every path; memory per worker O(points × needs × blockSize) besides its
   ///   kernel.
   package func runReplayingPolicies(
-    _ base: Scenario, of points: [Scenario], needs: [NeedsWithin], pathRange range: Range<Int>,
+    _ base: Scenario, of points: [Scenario], needs: [NeedsWithin], ruin: Bool = false, pathRange range: Range<Int>,
     seed: UInt64, progress: (@Sendable (Double) -> Void)? = nil, cancellation: CancellationFlag? = nil,
     take: @Sendable (_ firstPath: Int, _ lanes: Int, _ values: UnsafePointer<Double>, _ stride: Int) -> Void
   ) throws {
-    precondition(!points.isEmpty && !needs.isEmpty && points.allSatisfy { Self.replays($0, on: base) })
+    precondition(!points.isEmpty && !(needs.isEmpty && !ruin) && points.allSatisfy { Self.replays($0, on: base) })
+    let rows = needs.count + (ruin ? 1 : 0)
     let policies = PolicyPlans(points.map { MonthPasses.policy(SimulationPlan($0)) })
     try forEachBlock(
-      of: SimulationPlan(base), seed: seed, range: range, values: points.count * needs.count * Self.blockSize,
+      of: SimulationPlan(base), seed: seed, range: range, values: points.count * rows * Self.blockSize,
       keepsShocks: false,
       progress: progress, cancellation: cancellation,
       simulate: { kernel, firstPath, lanes, values in
-        kernel.simulate(firstPath: firstPath, count: lanes, replaying: policies.plans, needs: needs, into: values)
+        kernel.simulate(
+          firstPath: firstPath, count: lanes, replaying: policies.plans, needs: needs, ruin: ruin, into: values)
       }, take: take)
   }
 }
