@@ -17,10 +17,7 @@ extension PathBlockKernel {
   ) {
     precondition(lanes <= capacity && plan.respondsToBalance)
     precondition(needs.allSatisfy { (1...plan.years).contains($0.years) })
-    laneParameters?.draw(firstPath: firstPath, lanes: lanes)
-    setStartBalances(lanes: lanes)
-    replay?.startBlock(lanes: lanes)
-    run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: nil)
+    recordFlows(firstPath: firstPath, lanes: lanes)
     let rows = needs.count + (ruin ? 1 : 0)
     for (k, policy) in policies.enumerated() {
       for (q, query) in needs.enumerated() {
@@ -51,15 +48,22 @@ extension PathBlockKernel {
   ) {
     precondition(lanes <= capacity && plan.respondsToBalance && policies.count == reserves.count)
     guard let replay else { return }
-    laneParameters?.draw(firstPath: firstPath, lanes: lanes)
-    setStartBalances(lanes: lanes)
-    replay.startBlock(lanes: lanes)
-    run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: nil)
+    recordFlows(firstPath: firstPath, lanes: lanes)
     let at = blockMonth(month: 0, firstPath: firstPath, lanes: lanes)
     let perPolicy = plan.years * PolicyActivityField.count
     for (k, policy) in policies.enumerated() {
       replay.startBalance.update(repeating: reserves[k], count: lanes)
-      replay.activitySums(at: at, policy: policy, into: sums + k * perPolicy)
+      // Summed as a run sums its activity rows: over the lanes, in lane order.
+      addSums(replay.activity(at: at, policy: policy), rows: perPolicy, into: sums + k * perPolicy, lanes: lanes)
     }
+  }
+
+  /// Simulates the block from the lanes' own B₀ with the file's policy, recording the flows its replays read
+  /// (`PolicyReplay`); nothing is written out.
+  private func recordFlows(firstPath: Int, lanes: Int) {
+    laneParameters?.draw(firstPath: firstPath, lanes: lanes)
+    setStartBalances(lanes: lanes)
+    replay?.startBlock(lanes: lanes)
+    run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: nil)
   }
 }

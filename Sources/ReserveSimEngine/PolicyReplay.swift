@@ -131,23 +131,17 @@ final class PolicyReplay {
   private var activityRows: UnsafeMutablePointer<Double>?
 
   /// Replays every lane of the block over the whole horizon from its B₀ in `startBalance` with `policy`, recording
-  /// the responses' activity (SPEC §19) as the recording run records it, and writes each year's sums over the
-  /// block's lanes, in lane order, to `sums[(y − 1) · PolicyActivityField.count + field]`: bit for bit a run's
-  /// block sums (`BlockOutput.blockActivity`) for that B₀ and policy.
-  func activitySums(at: rs_block_month, policy: rs_policy_plan, into sums: UnsafeMutablePointer<Double>) {
+  /// the responses' activity (SPEC §19) as the recording run records it; returns the rows, year y's
+  /// PolicyActivityField.count rows from row (y − 1) · PolicyActivityField.count, `capacity` lanes each (a run's
+  /// activity rows for that B₀ and policy, bit for bit).
+  func activity(at: rs_block_month, policy: rs_policy_plan) -> UnsafeMutablePointer<Double> {
     let fields = PolicyActivityField.count
     precondition(fields == RS_ACTIVITY_ROWS + 1, "the replay's activity rows are the engine's fields")
-    let years = months / 12
-    let rows = activityRows ?? .allocate(capacity: years * fields * capacity)
+    let rows = activityRows ?? .allocate(capacity: months / 12 * fields * capacity)
     activityRows = rows
     selectAll()
     replay(at: at, lastMonth: months, policy: policy, activity: rows)
-    for row in 0..<years * fields {
-      let lanes = rows + row * capacity
-      var total = 0.0
-      for lane in 0..<Int(at.lanes) { total += lanes[lane] }
-      sums[row] = total
-    }
+    return rows
   }
 
   /// Forgets the appeals' answers of the block before (their addresses are the new block's paths), and selects all

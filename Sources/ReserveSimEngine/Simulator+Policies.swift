@@ -21,8 +21,9 @@ extension Simulator {
   /// Simulates paths `range` of `base` once and searches every path's needs under the policy of each of `points`
   /// (each of which `replays(_:on:)` `base`), handing each block's needs to `take`: policy k's query q for path
   /// firstPath + i at `values[(k · rows + q) · stride + i]`, rows = needs.count, plus 1 with `ruin` (row needs.count:
-  /// 1 where the path, from its own B₀ with policy k, is ruined within the horizon, as its run would be). The same needs, bit for bit, as a run of each
-  /// point on its own (`searchedNeedsWithin`), at the cost of one simulation and the searches.
+  /// 1 where the path, from its own B₀ with policy k, is ruined within the horizon, as its run would be). The same
+  /// needs, bit for bit, as a run of each point on its own (`searchedNeedsWithin`), at the cost of one simulation and
+  /// the searches.
   ///
   /// Blocks are spread over the threads as `run` spreads them; `take` is called once per block from its worker
   /// and must write only what belongs to those paths.
