@@ -67,7 +67,8 @@ extension RunPipeline {
   /// With `streaming`, when the two runs' results would not fit `streamingBudget.onePassBytes` side by side, they
   /// stream (`Comparison.streamed`): the same numbers, in memory that does not grow with the paths, in about twice
   /// the simulation. Without it (the web page's runs, answered while someone waits), both are held, and a
-  /// comparison too large for the machine is refused.
+  /// comparison too large for the machine is refused. When B differs from A only in its policy's numbers, both
+  /// come from one simulation (`Comparison.replayed`), held or streamed alike.
   public func compare(
     _ a: LoadedScenario, _ b: LoadedScenario, paths: Int? = nil, seed: UInt64? = nil, streaming: Bool = true,
     progress: (@Sendable (RunProgress) -> Void)? = nil
@@ -75,6 +76,18 @@ extension RunPipeline {
     let reporter = ProgressReporter(progress)
     let (paths, seed, streams) = try compile(
       a, paths: paths, seed: seed, heldAtOnce: 2, streaming: streaming, reporter: reporter)
+    if Simulator.replays(a.scenario, on: a.scenario) && Simulator.replays(b.scenario, on: a.scenario) {
+      let (simulator, bytes) = (self.simulator, streamingBudget.onePassBytes)
+      let replayed = try await Self.simulating(reporter) { flag -> Comparison? in
+        guard
+          let comparison = try Comparison.replayed(
+            a.scenario, b.scenario, paths: paths, seed: seed, simulator: simulator, bytes: bytes,
+            progress: reporter.simulating(run: 0, of: 1), cancellation: flag)
+        else { return nil }
+        return try Self.summarising(reporter, flag) { comparison }
+      }
+      if let replayed { return replayed }
+    }
     if streams {
       let (simulator, budget) = (self.simulator, streamingBudget)
       try budget.estimate(for: b.scenario, paths: paths, simulator: simulator).check()
@@ -114,7 +127,7 @@ extension RunPipeline {
               of: scenario, confidences: confidences, paths: paths, seed: seed, simulator: simulator,
               budget: streamingBudget, run: done, of: points, reporter: reporter, flag: flag)
           },
-          replayed: Sweep.replaying(
+          replayed: RunOutcome.replaying(
             simulator: simulator, paths: paths, seed: seed, bytes: streamingBudget.onePassBytes, cancellation: flag,
             progress: reporter.simulating(run: 0, of: 1)))
         return try Self.summarising(reporter, flag) { sweep }
@@ -142,6 +155,13 @@ extension RunPipeline {
             try Self.outcome(
               of: scenario, confidences: confidences, paths: paths, seed: seed, simulator: simulator,
               budget: streamingBudget, run: done, of: runs > 0 ? runs : nil, reporter: reporter, flag: flag)
+          },
+          replayed: { base, variants, confidences in
+            // The replayed variants fill the first variants.count of the runs' share of the progress.
+            let share = Double(variants.count) / Double(max(runs, variants.count))
+            return try RunOutcome.replaying(
+              simulator: simulator, paths: paths, seed: seed, bytes: streamingBudget.onePassBytes,
+              cancellation: flag, progress: { reporter.report(.simulating, share * $0) })(base, variants, confidences)
           },
           progress: { finished, all in
             (done, runs) = (finished, all)

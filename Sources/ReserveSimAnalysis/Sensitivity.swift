@@ -120,11 +120,14 @@ public struct SensitivityAnalysis: Sendable {
 
   /// Runs the analysis as `init(document:parameters:swing:metric:simulate:progress:)` does, each run's outcome from
   /// `outcome` (the scenario and the confidences to read): one result of all paths, or a streamed run's
-  /// (`RunPipeline.sensitivity` past the one-pass memory budget), the same numbers.
+  /// (`RunPipeline.sensitivity` past the one-pass memory budget), the same numbers. With `replayed` (base, variants,
+  /// confidences), the variants that differ from the base only in its policy's numbers (`Simulator.replays(_:on:)`)
+  /// take their outcomes from it at once, the base's with them (`RunOutcome.replaying`: one simulation, each
+  /// policy replayed, the same numbers); where it returns nil, they run one by one.
   public init(
     document: JSONValue, parameters listed: [ScenarioPath]? = nil, swing: Double = 0.2,
     metric: SensitivityMetric = .requiredReserve95, outcome: (Scenario, [Double]) throws -> RunOutcome,
-    progress: ((Int, Int) -> Void)? = nil
+    replayed: ((Scenario, [Scenario], [Double]) throws -> [RunOutcome]?)? = nil, progress: ((Int, Int) -> Void)? = nil
   ) throws {
     precondition(swing >= 0)
     let baseScenario = try Scenario(json: document)
@@ -168,15 +171,24 @@ public struct SensitivityAnalysis: Sendable {
     }
 
     let confidences = [SensitivityMetric.reserveConfidence]
-    var outcomes: [RunOutcome] = []
-    var settings: (paths: Int, seed: UInt64) = (0, 0)
-    for (done, job) in jobs.enumerated() {
-      let jobOutcome = try outcome(job, confidences)
-      settings = (jobOutcome.paths, jobOutcome.seed)
-      outcomes.append(jobOutcome)
-      progress?(done + 1, jobs.count)
+    var known = [RunOutcome?](repeating: nil, count: jobs.count)
+    progress?(0, jobs.count)
+    if let replayed, baseScenario.policy?.respondsToBalance == true {
+      // The base (job 0) and the policy's variants, on one simulation.
+      let replaying = jobs.indices.filter { Simulator.replays(jobs[$0], on: baseScenario) }
+      if replaying.count > 1, let found = try replayed(baseScenario, replaying.map { jobs[$0] }, confidences) {
+        for (k, job) in replaying.enumerated() { known[job] = found[k] }
+        progress?(replaying.count, jobs.count)
+      }
     }
-    (paths, seed) = settings
+    var done = known.compactMap { $0 }.count
+    for (index, job) in jobs.enumerated() where known[index] == nil {
+      known[index] = try outcome(job, confidences)
+      done += 1
+      progress?(done, jobs.count)
+    }
+    let outcomes = known.map { $0! }
+    (paths, seed) = (outcomes[0].paths, outcomes[0].seed)
 
     base = outcomes[0]
     let baseMetric = metric.value(of: base)

@@ -22,7 +22,7 @@ final class SweepReplayTests: XCTestCase {
     let paths = 600
     let simulator = Simulator(threads: 2)
     let one = try Sweep(scenario: base, axes: axes) { simulator.run($0, paths: paths, seed: 2026) }
-    let replaying = Sweep.replaying(
+    let replaying = RunOutcome.replaying(
       simulator: simulator, paths: paths, seed: 2026, bytes: StreamingBudget().onePassBytes, cancellation: nil,
       progress: nil)
     var asked = 0
@@ -42,11 +42,11 @@ final class SweepReplayTests: XCTestCase {
     XCTAssertGreaterThan(Set(one.rows.map(\.outcome.ruinedPaths)).count, 1)
     XCTAssertGreaterThan(Set(one.rows.map { $0.outcome.requiredReserve[0] }).count, 1)
     // Below two doubles a path for one point beside a row's copy, the replays decline.
-    let small = Sweep.replaying(
+    let small = RunOutcome.replaying(
       simulator: simulator, paths: paths, seed: 2026, bytes: 3 * paths * 8 - 1, cancellation: nil, progress: nil)
     XCTAssertNil(try small(base, [base], RunSummary.defaultReserveConfidences))
     XCTAssertNotNil(
-      try Sweep.replaying(
+      try RunOutcome.replaying(
         simulator: simulator, paths: paths, seed: 2026, bytes: 3 * paths * 8, cancellation: nil, progress: nil)(
           base, [base], RunSummary.defaultReserveConfidences))
   }

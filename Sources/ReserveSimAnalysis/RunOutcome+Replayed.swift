@@ -2,8 +2,10 @@ import ReserveSimEngine
 import ReserveSimResults
 import ReserveSimScenario
 
-extension Sweep {
-  /// `Sweep`'s `replayed` on `simulator`'s threads over paths 0 ..< `paths` of `seed`: the points in groups whose
+extension RunOutcome {
+  /// The outcomes of scenarios that differ from a base only in their policy's numbers (`Simulator.replays(_:on:)`),
+  /// as `Sweep`'s and `SensitivityAnalysis`' `replayed` take them: (base, points, confidences) → each point's
+  /// outcome, on `simulator`'s threads over paths 0 ..< `paths` of `seed`. The points go in groups whose
   /// needs and ruin flags (2 doubles a path) fit `bytes` together beside one selection's copy of a row (1 a path),
   /// one simulation of the base per group, each point's horizon needs searched and its ruin replayed from the
   /// file's own reserve; nil when one point's do not fit. `progress` is called with the share of all the groups'

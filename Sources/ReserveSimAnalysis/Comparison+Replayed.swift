@@ -1,0 +1,53 @@
+import ReserveSimEngine
+import ReserveSimResults
+import ReserveSimScenario
+
+extension Comparison {
+  /// Compares A and B on one simulation when B differs from A only in the numbers of its policy
+  /// (`Simulator.replays(_:on:)`: a board's "what if we cut at four months?"): A is simulated once and every path's
+  /// need and ruin searched and replayed under each policy (`Simulator.runReplayingPolicies`), then compared as
+  /// `init(a:b:)` compares two runs. The same numbers, bit for bit: each policy's needs are its own run's, and its
+  /// ruin is the path's from its own B₀.
+  ///
+  /// Holds 4 doubles a path (each run's needs and ruin flags); nil when B does not replay on A, or when those do
+  /// not fit `bytes`.
+  /// - Throws: `CancellationError` when `cancellation` is set.
+  /// - Complexity: one simulation and two searches of every path, then the bootstrap's O(resamples × N).
+  static func replayed(
+    _ a: Scenario, _ b: Scenario, paths: Int, seed: UInt64, simulator: Simulator, bytes: Int,
+    confidences: [Double] = RunSummary.defaultReserveConfidences, resamples: Int = PairedBootstrap.defaultResamples,
+    bootstrapSeed: UInt64 = PairedBootstrap.defaultSeed, progress: (@Sendable (Double) -> Void)? = nil,
+    cancellation: CancellationFlag? = nil
+  ) throws -> Comparison? {
+    guard Simulator.replays(a, on: a), Simulator.replays(b, on: a), 4 * paths <= bytes / MemoryLayout<Double>.stride
+    else { return nil }
+    // Rows: A's needs, A's ruin, B's needs, B's ruin (`runReplayingPolicies`' order: policy k's query, then ruin).
+    let held = SharedRows<Double>(count: 4 * paths)
+    try simulator.runReplayingPolicies(
+      a, of: [a, b], needs: [NeedsWithin(years: a.years, minimum: false)], ruin: true, pathRange: 0..<paths, seed: seed,
+      progress: progress, cancellation: cancellation
+    ) { firstPath, lanes, values, stride in
+      for row in 0..<4 {
+        for lane in 0..<lanes { held[row * paths + firstPath + lane] = values[row * stride + lane] }
+      }
+    }
+    let (needs, ruined) = held.withBuffer { all in
+      (
+        [Array(all[0..<paths]), Array(all[2 * paths..<3 * paths])],
+        [all[paths..<2 * paths].map { $0 > 0 }, all[3 * paths..<4 * paths].map { $0 > 0 }]
+      )
+    }
+    var onlyIn = (a: 0, b: 0)
+    for (inA, inB) in zip(ruined[0], ruined[1]) where inA != inB {
+      if inB { onlyIn.b += 1 } else { onlyIn.a += 1 }
+    }
+    let outcomes = (0..<2).map { run in
+      RunOutcome(
+        needs: needs[run], ruined: ruined[run].filter { $0 }.count, seed: seed, confidences: confidences)
+    }
+    return Comparison(
+      a, b, outcomes: (outcomes[0], outcomes[1]), ruinOnlyIn: onlyIn,
+      resampled: PairedBootstrap.resampleQuantiles(
+        of: needs, confidences: confidences, resamples: resamples, seed: bootstrapSeed, threads: simulator.threads))
+  }
+}
