@@ -75,6 +75,23 @@ let benchmarks: @Sendable () -> Void = {
     blackHole(solve)
   }
 
+  // `compare` of the shipped policy file against itself with the cuts at 4 months' cover and a larger appeal, 200k
+  // paths on 2 threads, as the command runs it (`RunPipeline.compare`): B differs only in the policy's numbers, so
+  // the file is simulated once and both policies replayed on it; then the paired bootstrap.
+  Benchmark(
+    "Compare-policy-numbers-200k-paths",
+    configuration: .init(
+      metrics: [.wallClock, .cpuTotal], warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 5,
+      thresholds: [.wallClock: Tolerance.time, .cpuTotal: Tolerance.time])
+  ) { benchmark in
+    let pipeline = RunPipeline(simulator: Simulator(threads: 2))
+    let a = try pipeline.load(PyPIBaseline.todayPolicyPath)
+    var b = a
+    b.scenario.policy?.cuts?.belowMonths = 4
+    b.scenario.policy?.appeal?.amount = 200_000
+    blackHole(try await pipeline.compare(a, b, paths: 200_000, seed: PyPIBaseline.seed))
+  }
+
   // `compare`'s paired bootstrap alone (Comparison: 200 resamples of Poisson weights, the windows' selections), of
   // two 100k-path results made in setup: the baseline, and the baseline whose CDN is lost twice as often.
   Benchmark(
