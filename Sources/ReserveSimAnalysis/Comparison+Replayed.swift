@@ -22,15 +22,9 @@ extension Comparison {
     guard Simulator.replays(a, on: a), Simulator.replays(b, on: a), 4 * paths <= bytes / MemoryLayout<Double>.stride
     else { return nil }
     // Rows: A's needs, A's ruin, B's needs, B's ruin (`runReplayingPolicies`' order: policy k's query, then ruin).
-    let held = SharedRows<Double>(count: 4 * paths)
-    try simulator.runReplayingPolicies(
-      a, of: [a, b], needs: [NeedsWithin(years: a.years, minimum: false)], ruin: true, pathRange: 0..<paths, seed: seed,
-      progress: progress, cancellation: cancellation
-    ) { firstPath, lanes, values, stride in
-      for row in 0..<4 {
-        for lane in 0..<lanes { held[row * paths + firstPath + lane] = values[row * stride + lane] }
-      }
-    }
+    let held = try simulator.heldReplayingPolicies(
+      a, of: [a, b], needs: [NeedsWithin(years: a.years, minimum: false)], ruin: true, paths: paths, seed: seed,
+      progress: progress, cancellation: cancellation)
     let (needs, ruined) = held.withBuffer { all in
       (
         [Array(all[0..<paths]), Array(all[2 * paths..<3 * paths])],

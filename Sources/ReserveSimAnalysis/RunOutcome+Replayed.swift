@@ -21,17 +21,11 @@ extension RunOutcome {
       var outcomes: [RunOutcome] = []
       for first in stride(from: 0, to: points.count, by: group) {
         let part = Array(points[first..<min(points.count, first + group)])
-        let held = SharedRows<Double>(count: part.count * 2 * paths)
         let (before, share) = (Double(first) / Double(points.count), Double(part.count) / Double(points.count))
-        try simulator.runReplayingPolicies(
-          base, of: part, needs: [NeedsWithin(years: base.years, minimum: false)], ruin: true, pathRange: 0..<paths,
+        let held = try simulator.heldReplayingPolicies(
+          base, of: part, needs: [NeedsWithin(years: base.years, minimum: false)], ruin: true, paths: paths,
           seed: seed, progress: progress.map { report in { @Sendable done in report(before + share * done) } },
-          cancellation: cancellation
-        ) { firstPath, lanes, values, stride in
-          for row in 0..<part.count * 2 {
-            for lane in 0..<lanes { held[row * paths + firstPath + lane] = values[row * stride + lane] }
-          }
-        }
+          cancellation: cancellation)
         held.withBuffer { all in
           for k in part.indices {
             let needs = Array(all[2 * k * paths..<(2 * k + 1) * paths])

@@ -25,18 +25,11 @@ extension SolveRuns {
       var result: [(paths: Int, values: [[Double]])] = []
       for first in stride(from: 0, to: points.count, by: group) {
         let part = Array(points[first..<min(points.count, first + group)])
-        let rows = part.count * rowsPerPoint
-        let held = SharedRows<Double>(count: rows * paths)
         let (before, share) = (Double(first) / Double(points.count), Double(part.count) / Double(points.count))
-        try simulator.runReplayingPolicies(
-          base, of: part, needs: needs, pathRange: 0..<paths, seed: seed,
+        let held = try simulator.heldReplayingPolicies(
+          base, of: part, needs: needs, paths: paths, seed: seed,
           progress: report.map { report in { @Sendable done in report(before + share * done) } },
-          cancellation: cancellation
-        ) { firstPath, lanes, values, stride in
-          for row in 0..<rows {
-            for lane in 0..<lanes { held[row * paths + firstPath + lane] = values[row * stride + lane] }
-          }
-        }
+          cancellation: cancellation)
         held.withBuffer { all in
           for k in part.indices {
             let values = queries.enumerated().map { q, query in

@@ -51,6 +51,28 @@ extension Simulator {
 }
 
 extension Simulator {
+  /// `runReplayingPolicies` over paths 0 ..< `paths`, every block's values held in path order: row r = k · rows + q
+  /// (policy k's query q, or its ruin flags at q = needs.count; rows as there) at `[r · paths ..< (r + 1) · paths]`.
+  /// - Complexity: as `runReplayingPolicies`, and points × rows × paths doubles held.
+  package func heldReplayingPolicies(
+    _ base: Scenario, of points: [Scenario], needs: [NeedsWithin], ruin: Bool = false, paths: Int, seed: UInt64,
+    progress: (@Sendable (Double) -> Void)? = nil, cancellation: CancellationFlag? = nil
+  ) throws -> SharedRows<Double> {
+    let rows = points.count * (needs.count + (ruin ? 1 : 0))
+    let held = SharedRows<Double>(count: rows * paths)
+    try runReplayingPolicies(
+      base, of: points, needs: needs, ruin: ruin, pathRange: 0..<paths, seed: seed, progress: progress,
+      cancellation: cancellation
+    ) { firstPath, lanes, values, stride in
+      for row in 0..<rows {
+        for lane in 0..<lanes { held[row * paths + firstPath + lane] = values[row * stride + lane] }
+      }
+    }
+    return held
+  }
+}
+
+extension Simulator {
   /// The responses' activity means by year (`SimulationResult.policyActivityMeans`' layout, SPEC §19) of each of
   /// `points` (each of which `replays(_:on:)` `base`) run from B₀ = `reserves[k]`, over paths `range`: `base`
   /// simulated once, and each point's policy replayed from its reserve. Bit for bit the means of a run of each point
