@@ -3,11 +3,11 @@ import ReserveSimResults
 import ReserveSimScenario
 
 extension Comparison {
-  /// Compares A and B on one simulation when B differs from A only in the numbers of its policy
-  /// (`Simulator.replays(_:on:)`: a board's "what if we cut at four months?"): A is simulated once and every path's
-  /// need and ruin searched and replayed under each policy (`Simulator.runReplayingPolicies`), then compared as
-  /// `init(a:b:)` compares two runs. The same numbers, bit for bit: each policy's needs are its own run's, and its
-  /// ruin is the path's from its own B₀.
+  /// Compares A and B on one simulation when B differs from A only in the numbers of its policy or its initial
+  /// reserve (`Simulator.replaysOutcome(_:on:)`: a board's "what if we cut at four months?", "what if we held $2M?"):
+  /// A is simulated once and every path's need and ruin read under each (`Simulator.runReplaying`), then compared as
+  /// `init(a:b:)` compares two runs. The same numbers, bit for bit: each one's needs are its own run's, and its ruin
+  /// is the path's from its own B₀.
   ///
   /// Holds 4 doubles a path (each run's needs and ruin flags); nil when B does not replay on A, or when those do
   /// not fit `bytes`.
@@ -19,10 +19,10 @@ extension Comparison {
     bootstrapSeed: UInt64 = PairedBootstrap.defaultSeed, progress: (@Sendable (Double) -> Void)? = nil,
     cancellation: CancellationFlag? = nil
   ) throws -> Comparison? {
-    guard Simulator.replays(a, on: a), Simulator.replays(b, on: a), 4 * paths <= bytes / MemoryLayout<Double>.stride
+    guard Simulator.replaysOutcome(b, on: a), 4 * paths <= bytes / MemoryLayout<Double>.stride
     else { return nil }
-    // Rows: A's needs, A's ruin, B's needs, B's ruin (`runReplayingPolicies`' order: policy k's query, then ruin).
-    let held = try simulator.heldReplayingPolicies(
+    // Rows: A's needs, A's ruin, B's needs, B's ruin (`runReplaying`' order: point k's query, then ruin).
+    let held = try simulator.heldReplaying(
       a, of: [a, b], needs: [NeedsWithin(years: a.years, minimum: false)], ruin: true, paths: paths, seed: seed,
       progress: progress, cancellation: cancellation)
     let (needs, ruined) = held.withBuffer { all in

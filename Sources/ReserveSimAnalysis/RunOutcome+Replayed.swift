@@ -3,12 +3,13 @@ import ReserveSimResults
 import ReserveSimScenario
 
 extension RunOutcome {
-  /// The outcomes of scenarios that differ from a base only in their policy's numbers (`Simulator.replays(_:on:)`),
+  /// The outcomes of scenarios that differ from a base only in their policy's numbers or their initial reserve
+  /// (`Simulator.replaysOutcome(_:on:)`),
   /// as `Sweep`'s and `SensitivityAnalysis`' `replayed` take them: (base, points, confidences) → each point's
   /// outcome, on `simulator`'s threads over paths 0 ..< `paths` of `seed`. The points go in groups whose
   /// needs and ruin flags (2 doubles a path) fit `bytes` together beside one selection's copy of a row (1 a path),
-  /// one simulation of the base per group, each point's horizon needs searched and its ruin replayed from the
-  /// file's own reserve; nil when one point's do not fit. `progress` is called with the share of all the groups'
+  /// one simulation of the base per group, each point's horizon needs read (searched, with a policy) and its ruin
+  /// replayed from its own reserve; nil when one point's do not fit. `progress` is called with the share of all the groups'
   /// blocks done.
   static func replaying(
     simulator: Simulator, paths: Int, seed: UInt64, bytes: Int, cancellation: CancellationFlag?,
@@ -22,7 +23,7 @@ extension RunOutcome {
       for first in stride(from: 0, to: points.count, by: group) {
         let part = Array(points[first..<min(points.count, first + group)])
         let (before, share) = (Double(first) / Double(points.count), Double(part.count) / Double(points.count))
-        let held = try simulator.heldReplayingPolicies(
+        let held = try simulator.heldReplaying(
           base, of: part, needs: [NeedsWithin(years: base.years, minimum: false)], ruin: true, paths: paths,
           seed: seed, progress: progress.map { report in { @Sendable done in report(before + share * done) } },
           cancellation: cancellation)

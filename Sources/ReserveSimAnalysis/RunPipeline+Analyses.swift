@@ -67,8 +67,8 @@ extension RunPipeline {
   /// With `streaming`, when the two runs' results would not fit `streamingBudget.onePassBytes` side by side, they
   /// stream (`Comparison.streamed`): the same numbers, in memory that does not grow with the paths, in about twice
   /// the simulation. Without it (the web page's runs, answered while someone waits), both are held, and a
-  /// comparison too large for the machine is refused. When B differs from A only in its policy's numbers, both
-  /// come from one simulation (`Comparison.replayed`), held or streamed alike.
+  /// comparison too large for the machine is refused. When B differs from A only in its policy's numbers or its
+  /// initial reserve, both come from one simulation (`Comparison.replayed`), held or streamed alike.
   public func compare(
     _ a: LoadedScenario, _ b: LoadedScenario, paths: Int? = nil, seed: UInt64? = nil, streaming: Bool = true,
     progress: (@Sendable (RunProgress) -> Void)? = nil
@@ -76,7 +76,7 @@ extension RunPipeline {
     let reporter = ProgressReporter(progress)
     let (paths, seed, streams) = try compile(
       a, paths: paths, seed: seed, heldAtOnce: 2, streaming: streaming, reporter: reporter)
-    if Simulator.replays(a.scenario, on: a.scenario) && Simulator.replays(b.scenario, on: a.scenario) {
+    if Simulator.replaysOutcome(b.scenario, on: a.scenario) {
       let (simulator, bytes) = (self.simulator, streamingBudget.onePassBytes)
       let replayed = try await Self.simulating(reporter) { flag -> Comparison? in
         guard

@@ -26,7 +26,7 @@ extension SolveRuns {
       for first in stride(from: 0, to: points.count, by: group) {
         let part = Array(points[first..<min(points.count, first + group)])
         let (before, share) = (Double(first) / Double(points.count), Double(part.count) / Double(points.count))
-        let held = try simulator.heldReplayingPolicies(
+        let held = try simulator.heldReplaying(
           base, of: part, needs: needs, paths: paths, seed: seed,
           progress: report.map { report in { @Sendable done in report(before + share * done) } },
           cancellation: cancellation)

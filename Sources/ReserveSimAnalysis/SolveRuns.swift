@@ -39,7 +39,7 @@ public struct SolveRuns {
   /// simulated (not through `RunSummary.finite`).
   public var needs: (Scenario, UInt64, [NeedsQuery]) throws -> (paths: Int, values: [[Double]])
   /// Every grid point's needs from one simulation of the base scenario, each point's policy replayed on it
-  /// (`Simulator.runReplayingPolicies`): for a grid whose points differ from the base only in their policy's
+  /// (`Simulator.runReplaying`): for a grid whose points differ from the base only in their policy's
   /// numbers (`Simulator.replays(_:on:)`); the same values as `needs` point by point. nil when not available, and
   /// the closure returns nil when it cannot hold one point's needs in memory: each point is then run on its own.
   public var replayedNeeds: ReplayedNeeds?

@@ -131,9 +131,9 @@ public struct Sweep: Sendable {
   /// Runs the grid, each point's outcome from `outcome` (the point's scenario and `confidences`): one result of all
   /// paths read by `RunOutcome(_:confidences:)`, or a streamed run's (`RunPipeline.sweep` past the one-pass memory
   /// budget), the same numbers. With `replayed` (base, points, confidences), a grid whose points differ from the base
-  /// only in the numbers of a policy that responds to the balance (`Simulator.replays(_:on:)`) asks it for every
-  /// point's outcome at once (one simulation, each point's policy replayed: the same numbers); where it returns nil,
-  /// each point runs on its own.
+  /// only in the numbers of a policy that responds to the balance or in the initial reserve
+  /// (`Simulator.replaysOutcome(_:on:)`) asks it for every point's outcome at once (one simulation, each point read
+  /// from it: the same numbers); where it returns nil, each point runs on its own.
   public init(
     scenario base: Scenario, axes: [SweepAxis], confidences: [Double] = RunSummary.defaultReserveConfidences,
     outcome: (Scenario, [Double]) throws -> RunOutcome,
@@ -162,7 +162,7 @@ public struct Sweep: Sendable {
       point = try ScenarioParameters.setting(value, at: address, in: point)
     }
     var outcomes: [RunOutcome]? = nil
-    if let replayed, base.policy?.respondsToBalance == true, scenarios.allSatisfy({ Simulator.replays($0, on: base) }) {
+    if let replayed, scenarios.allSatisfy({ Simulator.replaysOutcome($0, on: base) }) {
       outcomes = try replayed(base, scenarios, confidences)
     }
     var rows: [Row] = []

@@ -244,6 +244,27 @@ package final class LaneParameters {
     index[LaneParameter(kind, item)].map { values + $0 * capacity }
   }
 
+  /// Writes `parameter`'s values in paths firstPath ..< firstPath + lanes to `row` (lanes doubles): F⁻¹(u) of the
+  /// uniform at its group's counter, each group of `pathsPerDraw` paths sharing one (SPEC §16, §22).
+  static func draw(
+    _ parameter: UncertainParameter, streams: RandomStreams, pathsPerDraw inner: Int, firstPath: Int, lanes: Int,
+    into row: UnsafeMutablePointer<Double>
+  ) {
+    let firstGroup = firstPath / inner
+    let groups = (firstPath + lanes - 1) / inner - firstGroup + 1
+    // The uniforms first (the vectorised kernel), then F⁻¹ in place.
+    rs_parameter_draws(
+      streams.key0, streams.key1, UInt32(truncatingIfNeeded: firstGroup), Int32(groups), parameter.drawKey, row, nil)
+    for group in 0..<groups { row[group] = parameter.distribution.value(at: row[group]) }
+    if inner > 1 {
+      // Downwards: a lane's group, (firstPath + lane)/inner − firstGroup, is never above the lane, so the groups'
+      // values are read before they are overwritten.
+      for lane in stride(from: lanes - 1, through: 0, by: -1) {
+        row[lane] = row[(firstPath + lane) / inner - firstGroup]
+      }
+    }
+  }
+
   /// Draws every uncertain parameter for paths firstPath ..< firstPath + lanes and rewrites the tables they feed.
   ///
   /// With nested draws (SPEC §22) the block's groups ⌊i / inner⌋ draw at their own counters and each lane copies
@@ -252,8 +273,6 @@ package final class LaneParameters {
   ///   field): the estimates switched off (SPEC §20), read through the same per-lane tables.
   func draw(firstPath: Int, lanes: Int, atCentres: Bool = false) {
     let inner = scenario.simulation.pathsPerDraw
-    let firstGroup = firstPath / inner
-    let groups = (firstPath + lanes - 1) / inner - firstGroup + 1
     for (j, parameter) in scenario.uncertainParameters.enumerated() {
       let row = values + j * capacity
       let distribution = parameter.distribution
@@ -263,18 +282,7 @@ package final class LaneParameters {
           repeating: distribution.isWholeNumber ? centre.rounded(.toNearestOrAwayFromZero) : centre, count: lanes)
         continue
       }
-      // The uniforms first (the vectorised kernel), then F⁻¹ in place.
-      rs_parameter_draws(
-        streams.key0, streams.key1, UInt32(truncatingIfNeeded: firstGroup), Int32(groups), parameter.drawKey, row,
-        nil)
-      for group in 0..<groups { row[group] = distribution.value(at: row[group]) }
-      if inner > 1 {
-        // Downwards: a lane's group, (firstPath + lane)/inner − firstGroup, is never above the lane, so the groups'
-        // values are read before they are overwritten.
-        for lane in stride(from: lanes - 1, through: 0, by: -1) {
-          row[lane] = row[(firstPath + lane) / inner - firstGroup]
-        }
-      }
+      Self.draw(parameter, streams: streams, pathsPerDraw: inner, firstPath: firstPath, lanes: lanes, into: row)
     }
     if services != nil {
       for s in 0..<plan.serviceMonthlyValue.count { fillService(s, lanes: lanes, own: true) }

@@ -198,11 +198,13 @@ extension PathBlockKernel {
       var month = rs_reserve_lanes(
         growth: rows, discount: rows + capacity, discountedFloor: rows + 2 * capacity, floor: rows + 3 * capacity)
       rs_update_balances_lanes(&at, &month, cashFlow, &reserve)
+      reserveVariants?.update { rs_update_balances_lanes(&at, &month, cashFlow, &$0) }
     } else {
       var month = rs_reserve_month(
         growth: plan.monthlyGrowth, discount: plan.discount[m - 1], discountedFloor: plan.discountedFloor[m - 1],
         floor: plan.floor)
       rs_update_balances(&at, &month, cashFlow, &reserve)
+      reserveVariants?.update { rs_update_balances(&at, &month, cashFlow, &$0) }
     }
     if plan.hasPolicy {
       if let rows = laneParameters?.reserveRows {

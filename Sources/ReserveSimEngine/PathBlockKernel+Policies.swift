@@ -1,34 +1,68 @@
 import _ReserveSimKernels
 
-/// One block simulated once, and its needs searched for under several policies (SPEC §15, §17, §18).
+/// One block simulated once, and its needs and ruin read under several policies and initial reserves (SPEC §7, §15,
+/// §17, §18).
 extension PathBlockKernel {
-  /// Simulates paths `firstPath ..< firstPath + count` once, then searches each path's needs for every policy in
-  /// `policies` and every query in `needs`, writing policy k's query q for lane i to
-  /// `values[(k · rows + q) · capacity + i]`, rows = needs.count, plus 1 with `ruin`: then row needs.count is 1 where
-  /// the lane, replayed from its own B₀ with policy k, is ruined within the horizon (SPEC §7), else 0.
+  /// Simulates paths `firstPath ..< firstPath + count` once, then reads each path's needs and ruin for every point k
+  /// (policy `policies[k]` from the B₀ of `reserves[k]`) and every query in `needs`, writing point
+  /// k's query q for lane i to `values[(k · rows + q) · capacity + i]`, rows = needs.count, plus 1 with `ruin`: then
+  /// row needs.count is 1 where the lane, from point k's B₀ with its policy, is ruined within the horizon (SPEC §7),
+  /// else 0.
   ///
-  /// The policies' numbers (thresholds, multiplier, appeal) change cash flows only after the recorded flows
-  /// (`PolicyReplay`): every policy's needs are replays of the one simulation, bit for bit the needs of a run of
-  /// the file with that policy. Their cut lines must be the file's.
-  /// - Complexity: one simulation of the block, and O(policies × needs) searches.
+  /// A need does not depend on B₀ (it is the least B₀ that survives). With responses that depend on the balance,
+  /// the policies' numbers (thresholds, multiplier, appeal) change cash flows only after the recorded flows
+  /// (`PolicyReplay`): every point's needs are searched on replays of the one simulation and its ruin replayed from
+  /// its B₀, bit for bit a run of the file with that policy and reserve; their cut lines must be the file's.
+  /// Without such responses the flows do not depend on the balance: the needs are the closed form's (`needs` over
+  /// the horizon only; `policies` are the file's) and each point's ruin is its balance from its B₀ on the block's
+  /// flows (`ReserveVariants`).
+  /// - Complexity: one simulation of the block, and O(points × needs) searches or one balances' pass a month per point.
   package func simulate(
-    firstPath: Int, count lanes: Int, replaying policies: [rs_policy_plan], needs: [NeedsWithin], ruin: Bool = false,
-    into values: UnsafeMutablePointer<Double>
+    firstPath: Int, count lanes: Int, replaying policies: [rs_policy_plan], reserves: [ReserveSource],
+    needs: [NeedsWithin], ruin: Bool = false, into values: UnsafeMutablePointer<Double>
   ) {
-    precondition(lanes <= capacity && plan.respondsToBalance)
+    precondition(lanes <= capacity && policies.count == reserves.count)
     precondition(needs.allSatisfy { (1...plan.years).contains($0.years) })
-    recordFlows(firstPath: firstPath, lanes: lanes)
     let rows = needs.count + (ruin ? 1 : 0)
-    for (k, policy) in policies.enumerated() {
-      for (q, query) in needs.enumerated() {
-        searchNeeds(
-          firstPath: firstPath, lanes: lanes, target: query.minimum ? .minimum : .floor, withinYears: query.years,
-          policy: policy,
-          into: values + (k * rows + q) * capacity)
+    if reserveVariantRows?.sources != reserves {
+      reserveVariantRows = ReserveVariants(sources: reserves, streams: streams, capacity: capacity)
+    }
+    guard plan.respondsToBalance else {
+      precondition(needs.allSatisfy { $0.years == plan.years }, "without responses only the horizon's needs are read")
+      reserveVariants = ruin ? reserveVariantRows : nil
+      defer { reserveVariants = nil }
+      laneParameters?.draw(firstPath: firstPath, lanes: lanes)
+      setStartBalances(lanes: lanes)
+      run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: nil)
+      for k in reserves.indices {
+        for (q, query) in needs.enumerated() {
+          (values + (k * rows + q) * capacity).update(from: query.minimum ? minimumNeed : need, count: lanes)
+        }
+        if ruin, let variants = reserveVariants {
+          let (row, ruined) = (values + (k * rows + needs.count) * capacity, variants.ruinMonth + k * capacity)
+          for lane in 0..<lanes { row[lane] = ruined[lane] > 0 ? 1 : 0 }
+        }
       }
-      if ruin, let replay {
+      return
+    }
+    recordFlows(firstPath: firstPath, lanes: lanes)
+    for (k, policy) in policies.enumerated() {
+      // Points with the same policy (a sweep of the reserve alone) have the same needs: searched once.
+      let searched = policies.firstIndex { $0.numbers == policy.numbers }!
+      for (q, query) in needs.enumerated() {
+        let row = values + (k * rows + q) * capacity
+        if searched < k {
+          row.update(from: values + (searched * rows + q) * capacity, count: lanes)
+        } else {
+          searchNeeds(
+            firstPath: firstPath, lanes: lanes, target: query.minimum ? .minimum : .floor, withinYears: query.years,
+            policy: policy, into: row)
+        }
+      }
+      if ruin, let replay, let variants = reserveVariantRows {
         replay.selectAll()
-        replay.startBalance.update(from: startBalance, count: lanes)
+        replay.startBalance.update(
+          from: variants.startBalances(k, firstPath: firstPath, lanes: lanes, own: startBalance), count: lanes)
         replay.replay(
           at: blockMonth(month: 0, firstPath: firstPath, lanes: lanes), lastMonth: plan.months, policy: policy)
         let row = values + (k * rows + needs.count) * capacity
@@ -65,5 +99,15 @@ extension PathBlockKernel {
     setStartBalances(lanes: lanes)
     replay?.startBlock(lanes: lanes)
     run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: nil)
+  }
+}
+
+extension rs_policy_plan {
+  /// Every number of the policy, in the struct's order: two policies with the same numbers respond alike.
+  var numbers: [Double] {
+    [
+      minimumMonths, Double(hasCuts), cutBelow, cutRestore, cutMultiplier, Double(hasAppeal), appealBelow,
+      appealAmount, appealProbability, Double(appealCooldown), Double(appealLimit), Double(alwaysAct),
+    ]
   }
 }

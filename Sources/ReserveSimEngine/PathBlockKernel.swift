@@ -129,6 +129,11 @@ package final class PathBlockKernel {
   let ones: UnsafeMutablePointer<Double>
   /// The risk sources the next runs ignore (SPEC §20); none unless an attribution sets them.
   package var switchedOff = SwitchedOffSources.none
+  /// While set, `run` also runs the balance from these other reserves on the block's flows (only where no response
+  /// depends on the balance: `simulate(firstPath:count:replaying:reserves:needs:ruin:into:)`).
+  var reserveVariants: ReserveVariants? = nil
+  /// The rows of the last reserves asked for, kept for the next blocks.
+  var reserveVariantRows: ReserveVariants? = nil
   /// The sponsor tables with every tier's renewal taken as 1 (no departures), built when churn is first switched off.
   lazy var sponsorTransitionsWithoutDepartures = SponsorTransitionTables(
     renewalProbability: plan.tierRenewalProbability.map { _ in 1 },
@@ -373,6 +378,7 @@ package final class PathBlockKernel {
       belowMinimumMonth[lane] = 0
       minimumNeed[lane] = -Double.infinity
     }
+    reserveVariants?.start(firstPath: firstPath, lanes: lanes, own: startBalance)
     logLevel.update(repeating: 0, count: Self.factorCount * cap)
     level.update(repeating: 1, count: Self.factorCount * cap)
     for k in 0..<events {

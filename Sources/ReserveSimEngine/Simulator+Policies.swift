@@ -18,12 +18,39 @@ extension Simulator {
     return same == base
   }
 
-  /// Simulates paths `range` of `base` once and searches every path's needs under the policy of each of `points`
-  /// (each of which `replays(_:on:)` `base`), handing each block's needs to `take`: policy k's query q for path
+  /// Whether `point`'s needs and ruin are `base`'s simulation read under `point`'s policy and from its initial
+  /// reserve (`runReplaying`), bit for bit `point`'s own run: `point` is `base` but for the numbers of its policy
+  /// (`replays(_:on:)`, when `base`'s responses depend on the balance) and for `reserve.initial`, a number or a
+  /// distribution (a board's "what if we held $X?"). A need does not depend on B₀, and ruin from another B₀ is a
+  /// replay of the balance. Every other parameter's draws are addressed by its own path (SPEC §16), so they stay the
+  /// same whether or not the reserve is drawn.
+  package static func replaysOutcome(_ point: Scenario, on base: Scenario) -> Bool {
+    let others = { (scenario: Scenario) in scenario.uncertainParameters.filter { !Self.drawsReserve($0) } }
+    guard others(point) == others(base) else { return false }
+    var same = point
+    same.reserve.initial = base.reserve.initial
+    same.uncertainParameters = base.uncertainParameters
+    return base.policy?.respondsToBalance == true ? replays(same, on: base) : same == base
+  }
+
+  /// Where `point`'s B₀ comes from beside a run of `base` (`replaysOutcome(_:on:)`).
+  static func reserveSource(_ point: Scenario, on base: Scenario) -> ReserveSource {
+    guard let drawn = point.uncertainParameters.first(where: drawsReserve) else {
+      return .number(point.reserve.initial)
+    }
+    return drawn == base.uncertainParameters.first(where: drawsReserve)
+      ? .own : .drawn(drawn, pathsPerDraw: point.simulation.pathsPerDraw)
+  }
+
+  private static func drawsReserve(_ parameter: UncertainParameter) -> Bool { parameter.lane.kind == .reserveInitial }
+
+  /// Simulates paths `range` of `base` once and reads every path's needs and ruin under each of `points` (each of
+  /// which `replaysOutcome(_:on:)` `base`), handing each block's values to `take`: point k's query q for path
   /// firstPath + i at `values[(k · rows + q) · stride + i]`, rows = needs.count, plus 1 with `ruin` (row needs.count:
-  /// 1 where the path, from its own B₀ with policy k, is ruined within the horizon, as its run would be). The same
-  /// needs, bit for bit, as a run of each point on its own (`searchedNeedsWithin`), at the cost of one simulation and
-  /// the searches.
+  /// 1 where the path, from point k's B₀ with its policy, is ruined within the horizon, as its run would be). The same
+  /// numbers, bit for bit, as a run of each point on its own (`searchedNeedsWithin`, `firstRuinMonth`), at the cost of
+  /// one simulation and the searches or balance replays (`PathBlockKernel.simulate(firstPath:count:replaying:…)`).
+  /// Where no response depends on the balance, only the horizon's needs can be asked for.
   ///
   /// Blocks are spread over the threads as `run` spreads them; `take` is called once per block from its worker
   /// and must write only what belongs to those paths.
@@ -31,36 +58,39 @@ extension Simulator {
   /// - Complexity: O(paths × months × (factors + services + events + tiers)) for the simulation, and
   ///   O(points × needs) searches of every path; memory per worker O(points × needs × blockSize) besides its
   ///   kernel.
-  package func runReplayingPolicies(
+  package func runReplaying(
     _ base: Scenario, of points: [Scenario], needs: [NeedsWithin], ruin: Bool = false, pathRange range: Range<Int>,
     seed: UInt64, progress: (@Sendable (Double) -> Void)? = nil, cancellation: CancellationFlag? = nil,
     take: @Sendable (_ firstPath: Int, _ lanes: Int, _ values: UnsafePointer<Double>, _ stride: Int) -> Void
   ) throws {
-    precondition(!points.isEmpty && !(needs.isEmpty && !ruin) && points.allSatisfy { Self.replays($0, on: base) })
+    precondition(
+      !points.isEmpty && !(needs.isEmpty && !ruin) && points.allSatisfy { Self.replaysOutcome($0, on: base) })
     let rows = needs.count + (ruin ? 1 : 0)
     let policies = PolicyPlans(points.map { MonthPasses.policy(SimulationPlan($0)) })
+    let reserves = points.map { Self.reserveSource($0, on: base) }
     try forEachBlock(
       of: SimulationPlan(base), seed: seed, range: range, values: points.count * rows * Self.blockSize,
       keepsShocks: false,
       progress: progress, cancellation: cancellation,
       simulate: { kernel, firstPath, lanes, values in
         kernel.simulate(
-          firstPath: firstPath, count: lanes, replaying: policies.plans, needs: needs, ruin: ruin, into: values)
+          firstPath: firstPath, count: lanes, replaying: policies.plans, reserves: reserves, needs: needs,
+          ruin: ruin, into: values)
       }, take: take)
   }
 }
 
 extension Simulator {
-  /// `runReplayingPolicies` over paths 0 ..< `paths`, every block's values held in path order: row r = k · rows + q
-  /// (policy k's query q, or its ruin flags at q = needs.count; rows as there) at `[r · paths ..< (r + 1) · paths]`.
-  /// - Complexity: as `runReplayingPolicies`, and points × rows × paths doubles held.
-  package func heldReplayingPolicies(
+  /// `runReplaying` over paths 0 ..< `paths`, every block's values held in path order: row r = k · rows + q
+  /// (point k's query q, or its ruin flags at q = needs.count; rows as there) at `[r · paths ..< (r + 1) · paths]`.
+  /// - Complexity: as `runReplaying`, and points × rows × paths doubles held.
+  package func heldReplaying(
     _ base: Scenario, of points: [Scenario], needs: [NeedsWithin], ruin: Bool = false, paths: Int, seed: UInt64,
     progress: (@Sendable (Double) -> Void)? = nil, cancellation: CancellationFlag? = nil
   ) throws -> SharedRows<Double> {
     let rows = points.count * (needs.count + (ruin ? 1 : 0))
     let held = SharedRows<Double>(count: rows * paths)
-    try runReplayingPolicies(
+    try runReplaying(
       base, of: points, needs: needs, ruin: ruin, pathRange: 0..<paths, seed: seed, progress: progress,
       cancellation: cancellation
     ) { firstPath, lanes, values, stride in

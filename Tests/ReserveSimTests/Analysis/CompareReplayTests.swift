@@ -35,6 +35,24 @@ final class CompareReplayTests: XCTestCase {
     }
   }
 
+  /// A file without a policy against itself holding another reserve: the replayed comparison (B's balance beside
+  /// A's on one simulation) equals the comparison of two runs; the ruin differs, the reserves needed do not.
+  func testAComparisonOfReservesEqualsTheComparisonOfTwoRuns() throws {
+    let a = try ScenarioLoader().load(repositoryRoot.appendingPathComponent("scenarios/pypi-2020-baseline.json").path)
+    var b = a
+    b.reserve.initial = 3e6
+    let (paths, simulator) = (700, Simulator(threads: 2))
+    let runs = Comparison(
+      a: simulator.run(a, paths: paths, seed: 2026), b: simulator.run(b, paths: paths, seed: 2026), threads: 2)
+    let replayed = try XCTUnwrap(
+      try Comparison.replayed(
+        a, b, paths: paths, seed: 2026, simulator: simulator, bytes: StreamingBudget().onePassBytes))
+    XCTAssertEqual(replayed.ruinProbability, runs.ruinProbability)
+    XCTAssertEqual(replayed.requiredReserve, runs.requiredReserve)
+    XCTAssertEqual(replayed.notes, runs.notes)
+    XCTAssertNotEqual(runs.ruinProbability.a, runs.ruinProbability.b)
+  }
+
   /// Not replayed: a B that differs in a budget line, or whose policy drops a response; nor when the four doubles a
   /// path do not fit the bytes given.
   func testWhatIsNotReplayed() throws {

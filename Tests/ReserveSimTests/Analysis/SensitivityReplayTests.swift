@@ -5,28 +5,33 @@ import XCTest
 @testable import ReserveSimAnalysis
 @testable import ReserveSimEngine
 
-/// `sensitivity` of a policy file: the base and the variants that move only the policy's numbers take their outcomes
-/// from one simulation with each policy replayed (`RunOutcome.replaying`); every other variant runs on its own. The
-/// analysis must be the one that runs every variant, bit for bit.
+/// `sensitivity`: the base and the variants that move only the policy's numbers or the initial reserve take their
+/// outcomes from one simulation (`RunOutcome.replaying`); every other variant runs on its own. The analysis must be
+/// the one that runs every variant, bit for bit.
 final class SensitivityReplayTests: XCTestCase {
-  private static let policyFile = repositoryRoot.appendingPathComponent("scenarios/pypi-today-policy.json").path
+  private static func file(_ name: String) -> String {
+    repositoryRoot.appendingPathComponent("scenarios/\(name).json").path
+  }
 
-  func testReplayedPolicyVariantsGiveTheAnalysisThatRunsEveryVariant() throws {
-    let document = try ScenarioLoader().loadWithDocument(Self.policyFile).document
-    let parameters = try ["policy.cuts.belowMonths", "policy.appeal.amount", "reserve.annualReturn"].map {
-      try ScenarioPath(parsing: $0)
-    }
+  /// The analysis of `name` over `parameters` that runs every variant, after checking that the one with replays has
+  /// the same base, parameters and simulations, and that its progress never goes back; with the variants replayed
+  /// (the base's among them) and those run on their own.
+  private func analysesAlike(_ name: String, _ parameters: [String]) throws -> (
+    everyRun: SensitivityAnalysis, replayed: Int, ranAlone: Int
+  ) {
+    let document = try ScenarioLoader().loadWithDocument(Self.file(name)).document
+    let parameters = try parameters.map { try ScenarioPath(parsing: $0) }
     let (paths, seed) = (500, UInt64(2026))
     let simulator = Simulator(threads: 2)
     func outcome(_ scenario: Scenario, _ confidences: [Double]) -> RunOutcome {
       RunOutcome(simulator.run(scenario, paths: paths, seed: seed), confidences: confidences)
     }
     let everyRun = try SensitivityAnalysis(document: document, parameters: parameters, outcome: outcome)
-    var replayedCount = 0, ranAlone: [Scenario] = [], reports: [Int] = []
+    var replayedCount = 0, ranAlone = 0, reports: [Int] = []
     let replayed = try SensitivityAnalysis(
       document: document, parameters: parameters,
       outcome: { scenario, confidences in
-        ranAlone.append(scenario)
+        ranAlone += 1
         return outcome(scenario, confidences)
       },
       replayed: { base, variants, confidences in
@@ -39,14 +44,30 @@ final class SensitivityReplayTests: XCTestCase {
     XCTAssertEqual(replayed.base, everyRun.base)
     XCTAssertEqual(replayed.parameters, everyRun.parameters)
     XCTAssertEqual(replayed.simulations, everyRun.simulations)
-    // The base and the four policy variants replayed; the reserve's two returns ran on their own.
-    XCTAssertEqual(replayedCount, 5)
-    XCTAssertEqual(ranAlone.count, 2)
     XCTAssertEqual(reports, reports.sorted(), "the runs done never go back")
     XCTAssertEqual(reports.last, everyRun.simulations)
+    return (everyRun, replayedCount, ranAlone)
+  }
+
+  func testReplayedPolicyVariantsGiveTheAnalysisThatRunsEveryVariant() throws {
+    let (everyRun, replayed, ranAlone) = try analysesAlike(
+      "pypi-today-policy", ["policy.cuts.belowMonths", "policy.appeal.amount", "reserve.annualReturn"])
+    // The base and the four policy variants replayed; the reserve's two returns ran on their own.
+    XCTAssertEqual(replayed, 5)
+    XCTAssertEqual(ranAlone, 2)
     let moved = everyRun.parameters.filter {
       $0.path.hasPrefix("policy.") && $0.requiredReserveLow != $0.requiredReserveHigh
     }
     XCTAssertFalse(moved.isEmpty, "a policy number moves the reserve at 95%")
+  }
+
+  /// A file without a policy: the initial reserve's two variants join the base's simulation; its return's run alone.
+  func testReplayedReserveVariantsGiveTheAnalysisThatRunsEveryVariant() throws {
+    let (everyRun, replayed, ranAlone) = try analysesAlike(
+      "pypi-2020-baseline", ["reserve.initial", "reserve.annualReturn"])
+    XCTAssertEqual(replayed, 3)
+    XCTAssertEqual(ranAlone, 2)
+    let reserve = try XCTUnwrap(everyRun.parameters.first { $0.path == "reserve.initial" })
+    XCTAssertNotEqual(reserve.ruinProbabilityLow, reserve.ruinProbabilityHigh, "the reserve moves the ruin")
   }
 }

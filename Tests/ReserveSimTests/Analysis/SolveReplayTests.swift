@@ -7,7 +7,7 @@ import XCTest
 @testable import ReserveSimResults
 
 /// `solve` over levers on the policy's numbers (SPEC §18): one simulation of the file, every grid point's policy
-/// replayed on it (`Simulator.runReplayingPolicies`), must give each point's own run's needs bit for bit, and the
+/// replayed on it (`Simulator.runReplaying`), must give each point's own run's needs bit for bit, and the
 /// same plans as a solve that runs every point on its own.
 final class SolveReplayTests: XCTestCase {
   private static let policyFile = repositoryRoot.appendingPathComponent("scenarios/pypi-today-policy.json").path
@@ -28,7 +28,7 @@ final class SolveReplayTests: XCTestCase {
     _ base: Scenario, _ points: [Scenario], _ queries: [NeedsWithin], paths: Int, threads: Int
   ) throws -> [[[Double]]] {
     let rows = SharedRows<Double>(count: points.count * queries.count * paths)
-    try Simulator(threads: threads).runReplayingPolicies(
+    try Simulator(threads: threads).runReplaying(
       base, of: points, needs: queries, pathRange: 0..<paths, seed: 2026
     ) { firstPath, lanes, values, stride in
       for row in 0..<points.count * queries.count {
@@ -118,7 +118,7 @@ final class SolveReplayTests: XCTestCase {
       defer { values.deallocate() }
       kernel.simulate(
         firstPath: 0, count: 256, replaying: points.map { MonthPasses.policy(SimulationPlan($0)) },
-        needs: [NeedsWithin(years: 5, minimum: false)], into: values)
+        reserves: points.map { _ in .own }, needs: [NeedsWithin(years: 5, minimum: false)], into: values)
       return kernel.replay!.bounds.count
     }
     let thresholds = [

@@ -5,9 +5,9 @@ import XCTest
 @testable import ReserveSimAnalysis
 @testable import ReserveSimEngine
 
-/// `sweep` over the numbers of a policy that responds to the balance: one simulation of the file, each point's
-/// policy replayed on it (its horizon needs searched, its ruin replayed from each path's own reserve), must give
-/// every point's own run's outcome.
+/// `sweep` over the numbers of a policy that responds to the balance, or over the initial reserve: one simulation of
+/// the file, each point read from it (its horizon needs searched under its policy, its ruin replayed from its own
+/// reserve), must give every point's own run's outcome.
 final class SweepReplayTests: XCTestCase {
   private static let policyFile = repositoryRoot.appendingPathComponent("scenarios/pypi-today-policy.json").path
 
@@ -19,8 +19,49 @@ final class SweepReplayTests: XCTestCase {
     let axes = try ["policy.cuts.belowMonths=2:6:3", "policy.appeal.amount=0:400000:2"].map {
       try XCTUnwrap(SweepAxis(parsing: $0))
     }
-    let paths = 600
-    let simulator = Simulator(threads: 2)
+    let (paths, simulator) = (600, Simulator(threads: 2))
+    let one = try sweepsAlike(base, axes, paths: paths, simulator: simulator)
+    XCTAssertGreaterThan(Set(one.rows.map(\.outcome.ruinedPaths)).count, 1)
+    XCTAssertGreaterThan(Set(one.rows.map { $0.outcome.requiredReserve[0] }).count, 1)
+    // Below two doubles a path for one point beside a row's copy, the replays decline.
+    let small = RunOutcome.replaying(
+      simulator: simulator, paths: paths, seed: 2026, bytes: 3 * paths * 8 - 1, cancellation: nil, progress: nil)
+    XCTAssertNil(try small(base, [base], RunSummary.defaultReserveConfidences))
+    XCTAssertNotNil(
+      try RunOutcome.replaying(
+        simulator: simulator, paths: paths, seed: 2026, bytes: 3 * paths * 8, cancellation: nil, progress: nil)(
+          base, [base], RunSummary.defaultReserveConfidences))
+  }
+
+  /// A sweep of the initial reserve (a board's "what if we held $X?") of a file without a policy whose reserve is a
+  /// range (each point's range moved, or a number at 0), replayed on one simulation, equals the sweep that runs
+  /// every point; the needs do not move with the reserve, the ruin does.
+  func testASweepOverTheReserveEqualsOneRunPerPoint() throws {
+    let base = try ScenarioLoader().load(repositoryRoot.appendingPathComponent("scenarios/pypi-today.json").path)
+    let axes = [try XCTUnwrap(SweepAxis(parsing: "reserve.initial=0:3e6:4"))]
+    let one = try sweepsAlike(base, axes, paths: 600, simulator: Simulator(threads: 2))
+    XCTAssertEqual(Set(one.rows.map(\.outcome.ruinedPaths)).count, 4)
+  }
+
+  /// A lever on a budget line is not replayed.
+  func testABudgetLineIsNotReplayed() throws {
+    let base = try ScenarioLoader().load(Self.policyFile)
+    let axes = [try XCTUnwrap(SweepAxis(parsing: "expenses[Infrastructure staff (4)].annual=400000:500000:2"))]
+    let sweep = try Sweep(
+      scenario: base, axes: axes,
+      outcome: { scenario, confidences in
+        RunOutcome(Simulator(threads: 2).run(scenario, paths: 300, seed: 2026), confidences: confidences)
+      },
+      replayed: { _, _, _ in
+        XCTFail("a budget line's sweep was replayed")
+        return nil
+      })
+    XCTAssertEqual(sweep.rows.count, 2)
+  }
+
+  /// The sweep of `base` over `axes` that runs every point, after checking that the sweep replayed on one simulation
+  /// (`RunOutcome.replaying`, asked for once, no point run on its own) has the same rows, value for value.
+  private func sweepsAlike(_ base: Scenario, _ axes: [SweepAxis], paths: Int, simulator: Simulator) throws -> Sweep {
     let one = try Sweep(scenario: base, axes: axes) { simulator.run($0, paths: paths, seed: 2026) }
     let replaying = RunOutcome.replaying(
       simulator: simulator, paths: paths, seed: 2026, bytes: StreamingBudget().onePassBytes, cancellation: nil,
@@ -39,31 +80,6 @@ final class SweepReplayTests: XCTestCase {
     XCTAssertEqual(asked, 1)
     XCTAssertEqual(replayed.rows.map(\.values), one.rows.map(\.values))
     XCTAssertEqual(replayed.rows.map(\.outcome), one.rows.map(\.outcome))
-    XCTAssertGreaterThan(Set(one.rows.map(\.outcome.ruinedPaths)).count, 1)
-    XCTAssertGreaterThan(Set(one.rows.map { $0.outcome.requiredReserve[0] }).count, 1)
-    // Below two doubles a path for one point beside a row's copy, the replays decline.
-    let small = RunOutcome.replaying(
-      simulator: simulator, paths: paths, seed: 2026, bytes: 3 * paths * 8 - 1, cancellation: nil, progress: nil)
-    XCTAssertNil(try small(base, [base], RunSummary.defaultReserveConfidences))
-    XCTAssertNotNil(
-      try RunOutcome.replaying(
-        simulator: simulator, paths: paths, seed: 2026, bytes: 3 * paths * 8, cancellation: nil, progress: nil)(
-          base, [base], RunSummary.defaultReserveConfidences))
-  }
-
-  /// A lever on a budget line is not replayed.
-  func testABudgetLineIsNotReplayed() throws {
-    let base = try ScenarioLoader().load(Self.policyFile)
-    let axes = [try XCTUnwrap(SweepAxis(parsing: "expenses[Infrastructure staff (4)].annual=400000:500000:2"))]
-    let sweep = try Sweep(
-      scenario: base, axes: axes,
-      outcome: { scenario, confidences in
-        RunOutcome(Simulator(threads: 2).run(scenario, paths: 300, seed: 2026), confidences: confidences)
-      },
-      replayed: { _, _, _ in
-        XCTFail("a budget line's sweep was replayed")
-        return nil
-      })
-    XCTAssertEqual(sweep.rows.count, 2)
+    return one
   }
 }

@@ -1,0 +1,85 @@
+import ReserveSimScenario
+import _ReserveSimKernels
+
+/// Where a point's B₀ comes from, beside a run of its base (`Simulator.runReplaying`).
+package enum ReserveSource: Equatable, Sendable {
+  /// The lanes' own: the base's number, or each path's draw of the base's distribution.
+  case own
+  /// One number for every path.
+  case number(Double)
+  /// Each path's draw of this distribution (SPEC §16), groups of `pathsPerDraw` paths sharing one (SPEC §22).
+  case drawn(UncertainParameter, pathsPerDraw: Int)
+}
+
+/// Other initial reserves run beside a block's own, on the same cash flows (SPEC §7).
+///
+/// Where no response depends on the balance, a path's cash flows NCF(m) do not depend on B₀, so the balance from
+/// another B₀ₖ is the recursion B(m) = B(m−1)·(1 + r)^(1/12) + NCF(m) started at B₀ₖ. Each variant runs it through the
+/// balances' pass the block's own balance goes through (`rs_update_balances`, with the same month's numbers), so
+/// variant k's first ruin month is, bit for bit, that of a run of the file with `reserve.initial` = B₀ₖ. A variant
+/// costs one balances' pass a month (a few percent of a month), not a simulation. With responses that depend on the
+/// balance, the flows do too: another B₀ is a replay (`PolicyReplay`) from `startBalances` instead.
+final class ReserveVariants {
+  /// Each variant's B₀.
+  let sources: [ReserveSource]
+  let capacity: Int
+  private let streams: RandomStreams
+  /// sources.count · capacity each: variant k's lanes from k · capacity.
+  private let start, balance, discountedSum, need: UnsafeMutablePointer<Double>
+  /// sources.count · capacity: variant k's first month with B(m) < floor, 0 while none.
+  let ruinMonth: UnsafeMutablePointer<Int32>
+
+  /// - Parameter streams: the run's (the draws of a distribution's B₀ are at its addresses).
+  init(sources: [ReserveSource], streams: RandomStreams, capacity: Int) {
+    self.sources = sources
+    self.capacity = capacity
+    self.streams = streams
+    let rows = Swift.max(1, sources.count) * capacity
+    start = .allocate(capacity: rows)
+    balance = .allocate(capacity: rows)
+    discountedSum = .allocate(capacity: rows)
+    need = .allocate(capacity: rows)
+    ruinMonth = .allocate(capacity: rows)
+  }
+
+  deinit {
+    for rows in [start, balance, discountedSum, need] { rows.deallocate() }
+    ruinMonth.deallocate()
+  }
+
+  /// Variant k's B₀ in the block of paths firstPath ..< firstPath + lanes (`own`: the lanes' own B₀), as a run of
+  /// its scenario sets it (`PathBlockKernel.setStartBalances`: its draw where it draws one, `LaneParameters.draw`).
+  func startBalances(_ k: Int, firstPath: Int, lanes: Int, own: UnsafePointer<Double>) -> UnsafePointer<Double> {
+    let row = start + k * capacity
+    switch sources[k] {
+    case .own: row.update(from: own, count: lanes)
+    case .number(let reserve): row.update(repeating: reserve, count: lanes)
+    case .drawn(let parameter, let pathsPerDraw):
+      LaneParameters.draw(
+        parameter, streams: streams, pathsPerDraw: pathsPerDraw, firstPath: firstPath, lanes: lanes, into: row)
+    }
+    return UnsafePointer(row)
+  }
+
+  /// Sets every variant's lanes to month 0 — its B₀ (`startBalances`), nothing summed, no need and no ruin yet — as
+  /// `PathBlockKernel.run` sets its own.
+  func start(firstPath: Int, lanes: Int, own: UnsafePointer<Double>) {
+    for k in sources.indices {
+      let row = k * capacity
+      (balance + row).update(from: startBalances(k, firstPath: firstPath, lanes: lanes, own: own), count: lanes)
+      (discountedSum + row).update(repeating: 0, count: lanes)
+      (need + row).update(repeating: -.infinity, count: lanes)
+      (ruinMonth + row).update(repeating: 0, count: lanes)
+    }
+  }
+
+  /// Runs `pass` (the month's balances' pass) on each variant's state in turn.
+  func update(_ pass: (inout rs_reserve_state) -> Void) {
+    for k in sources.indices {
+      let row = k * capacity
+      var state = rs_reserve_state(
+        balance: balance + row, discountedSum: discountedSum + row, need: need + row, ruinMonth: ruinMonth + row)
+      pass(&state)
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import ReserveSim
+import XCTest
+
+@testable import ReserveSimAnalysis
+@testable import ReserveSimEngine
+@testable import ReserveSimScenario
+
+/// A board's "what if we held $X?": scenarios that differ from a base only in `reserve.initial` (and, with a policy,
+/// in the policy's numbers) read their needs and ruin from one simulation of the base (`Simulator.runReplaying`:
+/// the other reserves' balances beside the block's own, or the policy's replays from them). Each must be the point's
+/// own run, bit for bit.
+final class ReserveReplayTests: XCTestCase {
+  private static func file(_ name: String) -> String {
+    repositoryRoot.appendingPathComponent("scenarios/\(name).json").path
+  }
+
+  /// `base` with `value` written at `path` as `sweep` and `sensitivity` write it: a number, or a distribution there
+  /// moved to be centred on it.
+  private func setting(_ path: String, _ value: Double, in base: Scenario) throws -> Scenario {
+    try ScenarioParameters.setting(value, at: try ParameterAddress(parsing: path, in: base), in: base)
+  }
+
+  /// The predicate: the reserve may differ as a number or a distribution, beside the policy's numbers; anything
+  /// else — a budget line, another estimate's distribution — is run on its own.
+  func testOnlyTheReserveAndThePolicysNumbersAreReplayed() throws {
+    let plain = try ScenarioLoader().load(Self.file("pypi-2020-baseline"))
+    XCTAssertTrue(Simulator.replaysOutcome(plain, on: plain))
+    let held = try setting("reserve.initial", 2e6, in: plain)
+    XCTAssertTrue(Simulator.replaysOutcome(held, on: plain))
+    XCTAssertEqual(Simulator.reserveSource(held, on: plain), .number(2e6))
+    let ranged = try ScenarioLoader(overrides: [ScenarioOverride(parsing: "reserve.initial={\"range\": [1e6, 2e6]}")])
+      .load(Self.file("pypi-2020-baseline"))
+    XCTAssertTrue(Simulator.replaysOutcome(ranged, on: plain))
+    guard case .drawn = Simulator.reserveSource(ranged, on: plain) else { return XCTFail("a drawn reserve") }
+    XCTAssertEqual(Simulator.reserveSource(ranged, on: ranged), .own)
+    var budget = held
+    budget.expenses[0].annual *= 1.1
+    XCTAssertFalse(Simulator.replaysOutcome(budget, on: plain))
+    var floor = plain
+    floor.reserve.floor = 1
+    XCTAssertFalse(Simulator.replaysOutcome(floor, on: plain))
+
+    // A file whose estimates are distributions: the reserve's may move or become a number, no other's.
+    let uncertain = try ScenarioLoader().load(Self.file("pypi-today"))
+    XCTAssertTrue(Simulator.replaysOutcome(try setting("reserve.initial", 2e6, in: uncertain), on: uncertain))
+    XCTAssertTrue(Simulator.replaysOutcome(try setting("reserve.initial", 0, in: uncertain), on: uncertain))
+    let other = try XCTUnwrap(uncertain.uncertainParameters.first { $0.lane.kind != .reserveInitial })
+    let moved = try setting(other.path.description, other.distribution.value(at: 0.3), in: uncertain)
+    XCTAssertFalse(Simulator.replaysOutcome(moved, on: uncertain))
+
+    // A policy file: its numbers and the reserve together, but not a cut line.
+    let policy = try ScenarioLoader().load(Self.file("pypi-today-policy"))
+    var both = try setting("reserve.initial", 2e6, in: policy)
+    both.policy?.cuts?.belowMonths = 4
+    XCTAssertTrue(Simulator.replaysOutcome(both, on: policy))
+    both.policy?.cuts?.lines = []
+    XCTAssertFalse(Simulator.replaysOutcome(both, on: policy))
+  }
+
+  /// Each point's horizon needs and ruin, read from the base's one simulation, equal its own run's (`requiredReserve`
+  /// and `firstRuinMonth` > 0) bit for bit, on one thread and two, across a last block that is not full: a plain file
+  /// (the other reserves' balances), a file with ranges and nested draws (the reserve's range moved, or made a
+  /// number), and a policy file (the replays from each reserve, with other policy numbers too).
+  func testEachReserveGivesItsOwnRunsNeedsAndRuinBitForBit() throws {
+    let cases: [(file: String, paths: Int, edits: (Scenario) throws -> [Scenario])] = [
+      (
+        "pypi-2020-baseline", 700,
+        { base in try [0, 6e5, 4e6].map { try self.setting("reserve.initial", $0, in: base) } }
+      ),
+      (
+        "pypi-today", 1100,
+        { base in try [0, 4e5, 2e6].map { try self.setting("reserve.initial", $0, in: base) } }
+      ),
+      (
+        "pypi-today-policy", 700,
+        { base in
+          var cut = try self.setting("reserve.initial", 1e6, in: base)
+          cut.policy?.cuts?.belowMonths = 4
+          return [
+            try self.setting("reserve.initial", 0, in: base), cut, try self.setting("reserve.initial", 3e6, in: base),
+          ]
+        }
+      ),
+    ]
+    for (name, paths, edits) in cases {
+      let base = try ScenarioLoader().load(Self.file(name))
+      let points = [base] + (try edits(base))
+      XCTAssertTrue(points.allSatisfy { Simulator.replaysOutcome($0, on: base) }, name)
+      let own = points.map { Simulator(threads: 2).run($0, paths: paths, seed: 2026) }
+      let ruined = own.map { $0.firstRuinMonth.filter { $0 > 0 }.count }
+      XCTAssertEqual(Set(ruined).count, points.count, "\(name): every reserve ruins its own number of paths")
+      for threads in [1, 2] {
+        let held = try Simulator(threads: threads).heldReplaying(
+          base, of: points, needs: [NeedsWithin(years: base.years, minimum: false)], ruin: true, paths: paths,
+          seed: 2026)
+        held.withBuffer { all in
+          for (k, run) in own.enumerated() {
+            let needs = Array(all[2 * k * paths..<(2 * k + 1) * paths])
+            let ruin = all[(2 * k + 1) * paths..<(2 * k + 2) * paths].map { $0 > 0 }
+            XCTAssertEqual(needs, run.requiredReserve, "\(name), point \(k), \(threads) threads: needs")
+            XCTAssertEqual(ruin, run.firstRuinMonth.map { $0 > 0 }, "\(name), point \(k), \(threads) threads: ruin")
+          }
+        }
+      }
+    }
+  }
+}
