@@ -14,6 +14,8 @@ public struct ServeService: Sendable {
   public static let previewPaths = 10_000
   let simulator: Simulator
   let gate: SimulationGate
+  /// The files as written that views compared against, kept for the next view.
+  let asWritten = AsWrittenRuns()
 
   /// - Parameters:
   ///   - files: the scenario files to serve, as named on the command line.
@@ -122,15 +124,35 @@ public struct ServeService: Sendable {
   /// `POST /api/view`: the page's answer for one state: `run` (the edited file's `run --json`), `base` (the file as
   /// written, same paths and seed), `compare` (B − A on those common random numbers, as `compare --json` with the
   /// edits as `--set-b`) and `charts` (the report's three charts with the file as written drawn over them).
-  /// - Parameter progress: called from any thread with the share of both runs simulated, 0 … 1.
+  ///
+  /// The run of the file as written is simulated once for its paths and seed and kept for the next views
+  /// (`AsWrittenRuns`); the edited file is simulated unless its edits leave it the file as written.
+  /// - Parameter progress: called from any thread with the share of the runs to simulate done, 0 … 1.
   public func view(_ request: APIRequest, progress: (@Sendable (Double) -> Void)? = nil) async throws -> String {
     let (a, b, paths, seed) = try prepareView(request)
     let pipelineA = try pipeline([])
     let pipelineB = try pipeline(request.set)
+    let key = AsWrittenRuns.Key(file: a.file, scenario: a.scenario, paths: paths, seed: seed)
+    let kept = await asWritten.output(for: key)
+    let edited = b.scenario != a.scenario
+    // The share of the progress the run of the file as written takes: none when it is kept or is all there is.
+    let shareA = kept != nil ? 0 : edited ? 0.5 : 1
     let (outputA, outputB) = try await simulating {
-      let outputA = try await pipelineA.run(a, paths: paths, seed: seed) { progress?($0.share / 2) }
-      let outputB = try await pipelineB.run(b, paths: paths, seed: seed) { progress?(0.5 + $0.share / 2) }
+      let outputA: RunOutput
+      if let kept {
+        outputA = kept
+      } else {
+        outputA = try await pipelineA.run(a, paths: paths, seed: seed) { progress?($0.share * shareA) }
+      }
+      guard edited else { return (outputA, outputA) }
+      let outputB = try await pipelineB.run(b, paths: paths, seed: seed) {
+        progress?(shareA + $0.share * (1 - shareA))
+      }
       return (outputA, outputB)
+    }
+    if kept == nil {
+      let bytes = simulator.memoryEstimate(for: a.scenario, paths: paths).bytes
+      await asWritten.keep(outputA, for: key, bytes: bytes)
     }
     var comparison = Comparison(a: outputA.result, b: outputB.result)
     comparison.label(edits: [], editsB: request.set, fileA: a.file, fileB: nil)
