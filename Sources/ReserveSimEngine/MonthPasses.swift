@@ -204,7 +204,7 @@ extension PathBlockKernel {
         growth: plan.monthlyGrowth, discount: plan.discount[m - 1], discountedFloor: plan.discountedFloor[m - 1],
         floor: plan.floor)
       rs_update_balances(&at, &month, cashFlow, &reserve)
-      reserveVariants?.update { rs_update_balances(&at, &month, cashFlow, &$0) }
+      reserveVariants?.update(month: m) { rs_update_balances(&at, &$1, cashFlow, &$0) }
     }
     if plan.hasPolicy {
       if let rows = laneParameters?.reserveRows {

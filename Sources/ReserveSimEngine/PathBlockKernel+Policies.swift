@@ -13,32 +13,37 @@ extension PathBlockKernel {
   /// the policies' numbers (thresholds, multiplier, appeal) change cash flows only after the recorded flows
   /// (`PolicyReplay`): every point's needs are searched on replays of the one simulation and its ruin replayed from
   /// its B₀, bit for bit a run of the file with that policy and reserve; their cut lines must be the file's.
-  /// Without such responses the flows do not depend on the balance: the needs are the closed form's (`needs` over
-  /// the horizon only; `policies` are the file's) and each point's ruin is its balance from its B₀ on the block's
-  /// flows (`ReserveVariants`).
+  /// Without such responses the flows do not depend on the balance, and each point may also have its own floor and
+  /// return: its need (`needs` over the horizon only; for the minimum, the file's return only) and its ruin are its
+  /// own balance's from its B₀ on the block's flows (`ReserveVariants`); `policies` are the file's.
   /// - Complexity: one simulation of the block, and O(points × needs) searches or one balances' pass a month per point.
   package func simulate(
-    firstPath: Int, count lanes: Int, replaying policies: [rs_policy_plan], reserves: [ReserveSource],
+    firstPath: Int, count lanes: Int, replaying policies: [rs_policy_plan], reserves: [ReserveVariant],
     needs: [NeedsWithin], ruin: Bool = false, into values: UnsafeMutablePointer<Double>
   ) {
     precondition(lanes <= capacity && policies.count == reserves.count)
     precondition(needs.allSatisfy { (1...plan.years).contains($0.years) })
     let rows = needs.count + (ruin ? 1 : 0)
-    if reserveVariantRows?.sources != reserves {
-      reserveVariantRows = ReserveVariants(sources: reserves, streams: streams, capacity: capacity)
+    if reserveVariantRows?.variants != reserves {
+      reserveVariantRows = ReserveVariants(reserves, streams: streams, capacity: capacity)
     }
     guard plan.respondsToBalance else {
       precondition(needs.allSatisfy { $0.years == plan.years }, "without responses only the horizon's needs are read")
-      reserveVariants = ruin ? reserveVariantRows : nil
+      precondition(
+        !needs.contains { $0.minimum } || reserves.allSatisfy { $0.discount == plan.discount },
+        "the needs for the minimum are the file's: its return only")
+      reserveVariants = reserveVariantRows
       defer { reserveVariants = nil }
       laneParameters?.draw(firstPath: firstPath, lanes: lanes)
       setStartBalances(lanes: lanes)
       run(firstPath: firstPath, lanes: lanes, policy: monthPasses.policy, recording: nil)
+      guard let variants = reserveVariants else { return }
       for k in reserves.indices {
         for (q, query) in needs.enumerated() {
-          (values + (k * rows + q) * capacity).update(from: query.minimum ? minimumNeed : need, count: lanes)
+          (values + (k * rows + q) * capacity).update(
+            from: query.minimum ? minimumNeed : variants.need + k * capacity, count: lanes)
         }
-        if ruin, let variants = reserveVariants {
+        if ruin {
           let (row, ruined) = (values + (k * rows + needs.count) * capacity, variants.ruinMonth + k * capacity)
           for lane in 0..<lanes { row[lane] = ruined[lane] > 0 ? 1 : 0 }
         }

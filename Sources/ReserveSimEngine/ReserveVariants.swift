@@ -11,30 +11,52 @@ package enum ReserveSource: Equatable, Sendable {
   case drawn(UncertainParameter, pathsPerDraw: Int)
 }
 
-/// Other initial reserves run beside a block's own, on the same cash flows (SPEC §7).
+/// A point's reserve beside a run of its base (`Simulator.runReplaying`): where its B₀ comes from, and its own
+/// floor and return (SPEC §7) by the formulas of its plan.
+package struct ReserveVariant: Sendable, Equatable {
+  var start: ReserveSource
+  /// (1 + r)^(1/12), and the floor.
+  var growth, floor: Double
+  /// Per month (index m − 1): (1 + r)^(−m/12) and floor · that.
+  var discount, discountedFloor: [Double]
+
+  init(start: ReserveSource, plan: SimulationPlan) {
+    self.start = start
+    (growth, floor, discount, discountedFloor) = (plan.monthlyGrowth, plan.floor, plan.discount, plan.discountedFloor)
+  }
+
+  /// The balances' pass's numbers in month m (1-based).
+  func month(_ m: Int) -> rs_reserve_month {
+    rs_reserve_month(growth: growth, discount: discount[m - 1], discountedFloor: discountedFloor[m - 1], floor: floor)
+  }
+}
+
+/// Other reserves run beside a block's own, on the same cash flows (SPEC §7).
 ///
-/// Where no response depends on the balance, a path's cash flows NCF(m) do not depend on B₀, so the balance from
-/// another B₀ₖ is the recursion B(m) = B(m−1)·(1 + r)^(1/12) + NCF(m) started at B₀ₖ. Each variant runs it through the
-/// balances' pass the block's own balance goes through (`rs_update_balances`, with the same month's numbers), so
-/// variant k's first ruin month is, bit for bit, that of a run of the file with `reserve.initial` = B₀ₖ. A variant
-/// costs one balances' pass a month (a few percent of a month), not a simulation. With responses that depend on the
-/// balance, the flows do too: another B₀ is a replay (`PolicyReplay`) from `startBalances` instead.
+/// Where no response depends on the balance, a path's cash flows NCF(m) do not depend on its reserve, so the balance
+/// from another B₀ₖ, with another return rₖ and floor, is the recursion B(m) = B(m−1)·(1 + rₖ)^(1/12) + NCF(m) started
+/// at B₀ₖ, and its need max over m of [floorₖ/Dₖ(m) − Σ NCF/Dₖ]. Each variant runs them through the balances' pass the
+/// block's own balance goes through (`rs_update_balances`, with its plan's numbers for the month), so variant k's
+/// first ruin month and need are, bit for bit, those of a run of the file with that reserve. A variant costs one
+/// balances' pass a month (a few percent of a month), not a simulation. With responses that depend on the balance,
+/// the flows do too: another B₀ is a replay (`PolicyReplay`) from `startBalances` instead.
 final class ReserveVariants {
-  /// Each variant's B₀.
-  let sources: [ReserveSource]
+  let variants: [ReserveVariant]
   let capacity: Int
   private let streams: RandomStreams
-  /// sources.count · capacity each: variant k's lanes from k · capacity.
-  private let start, balance, discountedSum, need: UnsafeMutablePointer<Double>
-  /// sources.count · capacity: variant k's first month with B(m) < floor, 0 while none.
+  /// variants.count · capacity each: variant k's lanes from k · capacity.
+  private let start, balance, discountedSum: UnsafeMutablePointer<Double>
+  /// variants.count · capacity: variant k's need over the months so far (SPEC §7).
+  let need: UnsafeMutablePointer<Double>
+  /// variants.count · capacity: variant k's first month with B(m) < floor, 0 while none.
   let ruinMonth: UnsafeMutablePointer<Int32>
 
   /// - Parameter streams: the run's (the draws of a distribution's B₀ are at its addresses).
-  init(sources: [ReserveSource], streams: RandomStreams, capacity: Int) {
-    self.sources = sources
+  init(_ variants: [ReserveVariant], streams: RandomStreams, capacity: Int) {
+    self.variants = variants
     self.capacity = capacity
     self.streams = streams
-    let rows = Swift.max(1, sources.count) * capacity
+    let rows = Swift.max(1, variants.count) * capacity
     start = .allocate(capacity: rows)
     balance = .allocate(capacity: rows)
     discountedSum = .allocate(capacity: rows)
@@ -51,7 +73,7 @@ final class ReserveVariants {
   /// its scenario sets it (`PathBlockKernel.setStartBalances`: its draw where it draws one, `LaneParameters.draw`).
   func startBalances(_ k: Int, firstPath: Int, lanes: Int, own: UnsafePointer<Double>) -> UnsafePointer<Double> {
     let row = start + k * capacity
-    switch sources[k] {
+    switch variants[k].start {
     case .own: row.update(from: own, count: lanes)
     case .number(let reserve): row.update(repeating: reserve, count: lanes)
     case .drawn(let parameter, let pathsPerDraw):
@@ -64,7 +86,7 @@ final class ReserveVariants {
   /// Sets every variant's lanes to month 0 — its B₀ (`startBalances`), nothing summed, no need and no ruin yet — as
   /// `PathBlockKernel.run` sets its own.
   func start(firstPath: Int, lanes: Int, own: UnsafePointer<Double>) {
-    for k in sources.indices {
+    for k in variants.indices {
       let row = k * capacity
       (balance + row).update(from: startBalances(k, firstPath: firstPath, lanes: lanes, own: own), count: lanes)
       (discountedSum + row).update(repeating: 0, count: lanes)
@@ -73,9 +95,20 @@ final class ReserveVariants {
     }
   }
 
-  /// Runs `pass` (the month's balances' pass) on each variant's state in turn.
+  /// Runs `pass` (the month's balances' pass) on each variant's state with its numbers for month m.
+  func update(month m: Int, _ pass: (inout rs_reserve_state, inout rs_reserve_month) -> Void) {
+    for (k, variant) in variants.enumerated() {
+      let row = k * capacity
+      var state = rs_reserve_state(
+        balance: balance + row, discountedSum: discountedSum + row, need: need + row, ruinMonth: ruinMonth + row)
+      var month = variant.month(m)
+      pass(&state, &month)
+    }
+  }
+
+  /// Runs `pass` (the month's balances' pass with the lanes' own numbers, SPEC §16) on each variant's state.
   func update(_ pass: (inout rs_reserve_state) -> Void) {
-    for k in sources.indices {
+    for k in variants.indices {
       let row = k * capacity
       var state = rs_reserve_state(
         balance: balance + row, discountedSum: discountedSum + row, need: need + row, ruinMonth: ruinMonth + row)

@@ -18,19 +18,28 @@ extension Simulator {
     return same == base
   }
 
-  /// Whether `point`'s needs and ruin are `base`'s simulation read under `point`'s policy and from its initial
-  /// reserve (`runReplaying`), bit for bit `point`'s own run: `point` is `base` but for the numbers of its policy
-  /// (`replays(_:on:)`, when `base`'s responses depend on the balance) and for `reserve.initial`, a number or a
-  /// distribution (a board's "what if we held $X?"). A need does not depend on B₀, and ruin from another B₀ is a
-  /// replay of the balance. Every other parameter's draws are addressed by its own path (SPEC §16), so they stay the
-  /// same whether or not the reserve is drawn.
+  /// Whether `point`'s needs and ruin are `base`'s simulation read under `point`'s policy and reserve
+  /// (`runReplaying`), bit for bit `point`'s own run: `point` is `base` but for
+  /// - `reserve.initial`, a number or a distribution (a board's "what if we held $X?"): a need does not depend on B₀,
+  ///   and ruin from another B₀ is a replay of the balance; every other parameter's draws are addressed by its own
+  ///   path (SPEC §16), so they stay the same whether or not the reserve is drawn;
+  /// - with responses that depend on the balance, the numbers of its policy (`replays(_:on:)`);
+  /// - without them, also `reserve.floor` and `reserve.annualReturn` as numbers, when neither is drawn per path in
+  ///   `base` (the cash flows do not depend on the reserve, so the balance and need are recomputed beside the run),
+  ///   and the return only when `base` has no board minimum (whose need reads the file's discount).
   package static func replaysOutcome(_ point: Scenario, on base: Scenario) -> Bool {
     let others = { (scenario: Scenario) in scenario.uncertainParameters.filter { !Self.drawsReserve($0) } }
     guard others(point) == others(base) else { return false }
     var same = point
     same.reserve.initial = base.reserve.initial
     same.uncertainParameters = base.uncertainParameters
-    return base.policy?.respondsToBalance == true ? replays(same, on: base) : same == base
+    guard base.policy?.respondsToBalance != true else { return replays(same, on: base) }
+    let drawn = Set(base.uncertainParameters.map(\.lane.kind))
+    if !drawn.contains(.reserveFloor) && !drawn.contains(.reserveReturn) {
+      same.reserve.floor = base.reserve.floor
+      if base.policy?.minimumMonths == nil { same.reserve.annualReturn = base.reserve.annualReturn }
+    }
+    return same == base
   }
 
   /// Where `point`'s B₀ comes from beside a run of `base` (`replaysOutcome(_:on:)`).
@@ -66,8 +75,9 @@ extension Simulator {
     precondition(
       !points.isEmpty && !(needs.isEmpty && !ruin) && points.allSatisfy { Self.replaysOutcome($0, on: base) })
     let rows = needs.count + (ruin ? 1 : 0)
-    let policies = PolicyPlans(points.map { MonthPasses.policy(SimulationPlan($0)) })
-    let reserves = points.map { Self.reserveSource($0, on: base) }
+    let plans = points.map(SimulationPlan.init)
+    let policies = PolicyPlans(plans.map(MonthPasses.policy))
+    let reserves = zip(points, plans).map { ReserveVariant(start: Self.reserveSource($0, on: base), plan: $1) }
     try forEachBlock(
       of: SimulationPlan(base), seed: seed, range: range, values: points.count * rows * Self.blockSize,
       keepsShocks: false,

@@ -21,8 +21,9 @@ final class ReserveReplayTests: XCTestCase {
     try ScenarioParameters.setting(value, at: try ParameterAddress(parsing: path, in: base), in: base)
   }
 
-  /// The predicate: the reserve may differ as a number or a distribution, beside the policy's numbers; anything
-  /// else — a budget line, another estimate's distribution — is run on its own.
+  /// The predicate: the initial reserve may differ as a number or a distribution, beside the policy's numbers or,
+  /// without responses to the balance, the reserve's floor and return; anything else — a budget line, another
+  /// estimate's distribution, a drawn floor, the return beside a board minimum or a policy — is run on its own.
   func testOnlyTheReserveAndThePolicysNumbersAreReplayed() throws {
     let plain = try ScenarioLoader().load(Self.file("pypi-2020-baseline"))
     XCTAssertTrue(Simulator.replaysOutcome(plain, on: plain))
@@ -37,9 +38,23 @@ final class ReserveReplayTests: XCTestCase {
     var budget = held
     budget.expenses[0].annual *= 1.1
     XCTAssertFalse(Simulator.replaysOutcome(budget, on: plain))
-    var floor = plain
-    floor.reserve.floor = 1
-    XCTAssertFalse(Simulator.replaysOutcome(floor, on: plain))
+    var reserve = held
+    (reserve.reserve.floor, reserve.reserve.annualReturn) = (100_000, 0.05)
+    XCTAssertTrue(Simulator.replaysOutcome(reserve, on: plain))
+    var minimum = plain
+    minimum.policy = ResponsePolicy(minimumMonths: 3)
+    var minimumFloor = minimum
+    minimumFloor.reserve.floor = 100_000
+    XCTAssertTrue(Simulator.replaysOutcome(minimumFloor, on: minimum))
+    var minimumReturn = minimum
+    minimumReturn.reserve.annualReturn = 0.05
+    XCTAssertFalse(Simulator.replaysOutcome(minimumReturn, on: minimum), "the minimum's need reads the return")
+    let drawnFloor = try ScenarioLoader(overrides: [ScenarioOverride(parsing: "reserve.floor={\"range\": [1, 2e5]}")])
+      .load(Self.file("pypi-2020-baseline"))
+    var otherReturn = drawnFloor
+    otherReturn.reserve.annualReturn = 0.05
+    XCTAssertFalse(Simulator.replaysOutcome(otherReturn, on: drawnFloor), "a floor drawn per path")
+    XCTAssertTrue(Simulator.replaysOutcome(try setting("reserve.initial", 2e6, in: drawnFloor), on: drawnFloor))
 
     // A file whose estimates are distributions: the reserve's may move or become a number, no other's.
     let uncertain = try ScenarioLoader().load(Self.file("pypi-today"))
@@ -54,19 +69,27 @@ final class ReserveReplayTests: XCTestCase {
     var both = try setting("reserve.initial", 2e6, in: policy)
     both.policy?.cuts?.belowMonths = 4
     XCTAssertTrue(Simulator.replaysOutcome(both, on: policy))
+    var returns = both
+    returns.reserve.annualReturn = 0.05
+    XCTAssertFalse(Simulator.replaysOutcome(returns, on: policy), "a policy's replay reads the file's return")
     both.policy?.cuts?.lines = []
     XCTAssertFalse(Simulator.replaysOutcome(both, on: policy))
   }
 
   /// Each point's horizon needs and ruin, read from the base's one simulation, equal its own run's (`requiredReserve`
   /// and `firstRuinMonth` > 0) bit for bit, on one thread and two, across a last block that is not full: a plain file
-  /// (the other reserves' balances), a file with ranges and nested draws (the reserve's range moved, or made a
-  /// number), and a policy file (the replays from each reserve, with other policy numbers too).
+  /// (the other reserves' balances, with their own floor and return too), a file with ranges and nested draws (the
+  /// reserve's range moved, or made a number), and a policy file (the replays from each reserve, with other policy
+  /// numbers too).
   func testEachReserveGivesItsOwnRunsNeedsAndRuinBitForBit() throws {
     let cases: [(file: String, paths: Int, edits: (Scenario) throws -> [Scenario])] = [
       (
         "pypi-2020-baseline", 700,
-        { base in try [0, 6e5, 4e6].map { try self.setting("reserve.initial", $0, in: base) } }
+        { base in
+          var floorAndReturn = try self.setting("reserve.initial", 4e6, in: base)
+          (floorAndReturn.reserve.floor, floorAndReturn.reserve.annualReturn) = (500_000, 0.06)
+          return try [0, 6e5].map { try self.setting("reserve.initial", $0, in: base) } + [floorAndReturn]
+        }
       ),
       (
         "pypi-today", 1100,
@@ -90,6 +113,9 @@ final class ReserveReplayTests: XCTestCase {
       let own = points.map { Simulator(threads: 2).run($0, paths: paths, seed: 2026) }
       let ruined = own.map { $0.firstRuinMonth.filter { $0 > 0 }.count }
       XCTAssertEqual(Set(ruined).count, points.count, "\(name): every reserve ruins its own number of paths")
+      if name == "pypi-2020-baseline" {
+        XCTAssertNotEqual(own[3].requiredReserve, own[0].requiredReserve, "another floor and return move the needs")
+      }
       for threads in [1, 2] {
         let held = try Simulator(threads: threads).heldReplaying(
           base, of: points, needs: [NeedsWithin(years: base.years, minimum: false)], ruin: true, paths: paths,

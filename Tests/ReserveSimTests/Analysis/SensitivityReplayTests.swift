@@ -61,11 +61,12 @@ final class SensitivityReplayTests: XCTestCase {
     XCTAssertFalse(moved.isEmpty, "a policy number moves the reserve at 95%")
   }
 
-  /// A file without a policy: the initial reserve's two variants join the base's simulation; its return's run alone.
+  /// A file without a policy: the reserve's variants (its initial amount, floor and return) join the base's
+  /// simulation; a notice period's run alone.
   func testReplayedReserveVariantsGiveTheAnalysisThatRunsEveryVariant() throws {
     let (everyRun, replayed, ranAlone) = try analysesAlike(
-      "pypi-2020-baseline", ["reserve.initial", "reserve.annualReturn"])
-    XCTAssertEqual(replayed, 3)
+      "pypi-2020-baseline", ["reserve.initial", "reserve.annualReturn", "inKindServices[CDN].noticeMonths"])
+    XCTAssertEqual(replayed, 5)
     XCTAssertEqual(ranAlone, 2)
     let reserve = try XCTUnwrap(everyRun.parameters.first { $0.path == "reserve.initial" })
     XCTAssertNotEqual(reserve.ruinProbabilityLow, reserve.ruinProbabilityHigh, "the reserve moves the ruin")

@@ -118,7 +118,8 @@ final class SolveReplayTests: XCTestCase {
       defer { values.deallocate() }
       kernel.simulate(
         firstPath: 0, count: 256, replaying: points.map { MonthPasses.policy(SimulationPlan($0)) },
-        reserves: points.map { _ in .own }, needs: [NeedsWithin(years: 5, minimum: false)], into: values)
+        reserves: points.map { ReserveVariant(start: .own, plan: SimulationPlan($0)) },
+        needs: [NeedsWithin(years: 5, minimum: false)], into: values)
       return kernel.replay!.bounds.count
     }
     let thresholds = [
