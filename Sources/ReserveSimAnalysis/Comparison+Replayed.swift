@@ -3,8 +3,8 @@ import ReserveSimResults
 import ReserveSimScenario
 
 extension Comparison {
-  /// Compares A and B on one simulation when B differs from A only in the numbers of its policy or its initial
-  /// reserve (`Simulator.replaysOutcome(_:on:)`: a board's "what if we cut at four months?", "what if we held $2M?"):
+  /// Compares A and B on one simulation when B differs from A only in the numbers of its policy or its reserve
+  /// (`Simulator.replaysOutcome(_:on:)`: a board's "what if we cut at four months?", "what if we held $2M?"):
   /// A is simulated once and every path's need and ruin read under each (`Simulator.runReplaying`), then compared as
   /// `init(a:b:)` compares two runs. The same numbers, bit for bit: each one's needs are its own run's, and its ruin
   /// is the path's from its own B₀.

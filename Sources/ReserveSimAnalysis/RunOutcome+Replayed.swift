@@ -3,7 +3,7 @@ import ReserveSimResults
 import ReserveSimScenario
 
 extension RunOutcome {
-  /// The outcomes of scenarios that differ from a base only in their policy's numbers or their initial reserve
+  /// The outcomes of scenarios that differ from a base only in their policy's numbers or their reserve
   /// (`Simulator.replaysOutcome(_:on:)`),
   /// as `Sweep`'s and `SensitivityAnalysis`' `replayed` take them: (base, points, confidences) → each point's
   /// outcome, on `simulator`'s threads over paths 0 ..< `paths` of `seed`. The points go in groups whose

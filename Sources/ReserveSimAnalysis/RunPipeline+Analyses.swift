@@ -68,7 +68,8 @@ extension RunPipeline {
   /// stream (`Comparison.streamed`): the same numbers, in memory that does not grow with the paths, in about twice
   /// the simulation. Without it (the web page's runs, answered while someone waits), both are held, and a
   /// comparison too large for the machine is refused. When B differs from A only in its policy's numbers or its
-  /// initial reserve, both come from one simulation (`Comparison.replayed`), held or streamed alike.
+  /// reserve (`Simulator.replaysOutcome(_:on:)`), both come from one simulation (`Comparison.replayed`), held or
+  /// streamed alike.
   public func compare(
     _ a: LoadedScenario, _ b: LoadedScenario, paths: Int? = nil, seed: UInt64? = nil, streaming: Bool = true,
     progress: (@Sendable (RunProgress) -> Void)? = nil

@@ -121,7 +121,7 @@ public struct SensitivityAnalysis: Sendable {
   /// Runs the analysis as `init(document:parameters:swing:metric:simulate:progress:)` does, each run's outcome from
   /// `outcome` (the scenario and the confidences to read): one result of all paths, or a streamed run's
   /// (`RunPipeline.sensitivity` past the one-pass memory budget), the same numbers. With `replayed` (base, variants,
-  /// confidences), the variants that differ from the base only in its policy's numbers or its initial reserve
+  /// confidences), the variants that differ from the base only in its policy's numbers or its reserve
   /// (`Simulator.replaysOutcome(_:on:)`) take their outcomes from it at once, the base's with them
   /// (`RunOutcome.replaying`: one simulation, each variant read from it, the same numbers); where it returns nil,
   /// they run one by one.
@@ -175,7 +175,7 @@ public struct SensitivityAnalysis: Sendable {
     var known = [RunOutcome?](repeating: nil, count: jobs.count)
     progress?(0, jobs.count)
     if let replayed {
-      // The base (job 0) and the variants of the policy's numbers and of the initial reserve, on one simulation.
+      // The base (job 0) and the variants of the policy's numbers and of the reserve, on one simulation.
       let replaying = jobs.indices.filter { Simulator.replaysOutcome(jobs[$0], on: baseScenario) }
       if replaying.count > 1, let found = try replayed(baseScenario, replaying.map { jobs[$0] }, confidences) {
         for (k, job) in replaying.enumerated() { known[job] = found[k] }

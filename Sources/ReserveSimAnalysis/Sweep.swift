@@ -131,7 +131,7 @@ public struct Sweep: Sendable {
   /// Runs the grid, each point's outcome from `outcome` (the point's scenario and `confidences`): one result of all
   /// paths read by `RunOutcome(_:confidences:)`, or a streamed run's (`RunPipeline.sweep` past the one-pass memory
   /// budget), the same numbers. With `replayed` (base, points, confidences), a grid whose points differ from the base
-  /// only in the numbers of a policy that responds to the balance or in the initial reserve
+  /// only in the numbers of a policy that responds to the balance or in the reserve
   /// (`Simulator.replaysOutcome(_:on:)`) asks it for every point's outcome at once (one simulation, each point read
   /// from it: the same numbers); where it returns nil, each point runs on its own.
   public init(
