@@ -137,22 +137,21 @@ public struct ServeService: Sendable {
     let edited = b.scenario != a.scenario
     // The share of the progress the run of the file as written takes: none when it is kept or is all there is.
     let shareA = kept != nil ? 0 : edited ? 0.5 : 1
+    let (asWritten, bytes) = (self.asWritten, simulator.memoryEstimate(for: a.scenario, paths: paths).bytes)
     let (outputA, outputB) = try await simulating {
       let outputA: RunOutput
       if let kept {
         outputA = kept
       } else {
         outputA = try await pipelineA.run(a, paths: paths, seed: seed) { progress?($0.share * shareA) }
+        // Kept at once: a view cancelled while its edited file runs (a control still moving) leaves it to the next.
+        await asWritten.keep(outputA, for: key, bytes: bytes)
       }
       guard edited else { return (outputA, outputA) }
       let outputB = try await pipelineB.run(b, paths: paths, seed: seed) {
         progress?(shareA + $0.share * (1 - shareA))
       }
       return (outputA, outputB)
-    }
-    if kept == nil {
-      let bytes = simulator.memoryEstimate(for: a.scenario, paths: paths).bytes
-      await asWritten.keep(outputA, for: key, bytes: bytes)
     }
     var comparison = Comparison(a: outputA.result, b: outputB.result)
     comparison.label(edits: [], editsB: request.set, fileA: a.file, fileB: nil)

@@ -42,6 +42,26 @@ final class AsWrittenRunsTests: XCTestCase {
     XCTAssertEqual(simulated, 3)
   }
 
+  /// A view cancelled while its edited file runs (the page's control still moving) has already kept the file as
+  /// written: the next view does not run it again.
+  func testAViewCancelledWhileItsEditRunsKeepsTheFileAsWritten() async throws {
+    let service = try ServeService(files: ServerTestCase.shippedScenarios, threads: 2)
+    var request = APIRequest(scenario: "pypi-2020-uncertain")
+    (request.set, request.paths) = (["reserve.initial=3000000"], 20_000)
+    let box = TaskBox()
+    let task = Task { [request] in
+      try await service.view(request) { share in if share > 0.55 { box.cancel() } }
+    }
+    box.set(task)
+    let outcome = await task.result
+    XCTAssertThrowsError(try outcome.get(), "the view was cancelled while its edit ran")
+    var simulated = await service.asWritten.simulated
+    XCTAssertEqual(simulated, 1)
+    _ = try await view(service, ["reserve.initial=1000000"], paths: 20_000)
+    simulated = await service.asWritten.simulated
+    XCTAssertEqual(simulated, 1)
+  }
+
   /// The kept runs' memory estimates stay within the budget, the least recently used dropped first; a run larger
   /// than the budget is not kept.
   func testTheKeptRunsStayWithinTheirBudget() async throws {
@@ -66,5 +86,26 @@ final class AsWrittenRunsTests: XCTestCase {
     await runs.keep(output, for: key(5), bytes: 101)
     let large = await runs.output(for: key(5))
     XCTAssertNil(large, "a run larger than the budget is not kept")
+  }
+}
+
+/// A task that its own progress can cancel.
+private final class TaskBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var task: Task<String, any Error>?
+  private var cancelled = false
+
+  func set(_ task: Task<String, any Error>) {
+    lock.withLock {
+      self.task = task
+      if cancelled { task.cancel() }
+    }
+  }
+
+  func cancel() {
+    lock.withLock {
+      cancelled = true
+      task?.cancel()
+    }
   }
 }
