@@ -87,14 +87,22 @@ final class ResampledQuantiles: @unchecked Sendable {
     var inside: [[(key: UInt64, path: Int)]]
   }
 
+  /// A slice's sums. A path below a window is below every window whose low end is higher too, so its weights are
+  /// added once per run, to the bucket of the lowest such window (the run's windows in the order of their low ends),
+  /// and each window's weight below is the sum of its bucket and the buckets before it: the same whole numbers as
+  /// adding the path to every window it is below, for one addition a path and run instead of one a window.
   private func part(_ values: [UnsafeBufferPointer<Double>], _ range: Range<Int>, firstPath: Int) -> Part {
-    let resamples = weights.resamples, cells = runs * confidences.count
+    let resamples = weights.resamples, count = confidences.count, cells = runs * count
     let zero = [UInt32](repeating: 0, count: resamples)
     var part = Part(
       total: zero, below: [[UInt32]](repeating: zero, count: cells), atLow: [[UInt32]](repeating: zero, count: cells),
       atHigh: [[UInt32]](repeating: zero, count: cells),
       inside: [[(key: UInt64, path: Int)]](repeating: [], count: cells))
     let keys = windows.flatMap { $0.map { ($0.lowKey, $0.highKey) } }
+    /// Each run's cells by their windows' low ends, ascending, and those ends.
+    let byLow = (0..<runs).map { s in (0..<count).map { s * count + $0 }.sorted { keys[$0].0 < keys[$1].0 } }
+    let lows = byLow.map { $0.map { keys[$0].0 } }
+    var buckets = [[UInt32]](repeating: zero, count: cells)
     let w = UnsafeMutablePointer<UInt8>.allocate(capacity: weights.stride)
     defer { w.deallocate() }
     func add(_ sums: inout [UInt32]) {
@@ -108,12 +116,13 @@ final class ResampledQuantiles: @unchecked Sendable {
       add(&part.total)
       for s in 0..<runs {
         let key = RadixSort.key(values[s][i])
-        for c in confidences.indices {
-          let cell = s * confidences.count + c
+        // The first window (by its low end) the path is below; it is below every one after it too.
+        var first = 0
+        while first < count && lows[s][first] <= key { first += 1 }
+        if first < count { add(&buckets[s * count + first]) }
+        for cell in byLow[s][..<first] {
           let (low, high) = keys[cell]
-          if key < low {
-            add(&part.below[cell])
-          } else if key == low {
+          if key == low {
             add(&part.atLow[cell])
           } else if key < high {
             part.inside[cell].append((key, path))
@@ -121,6 +130,13 @@ final class ResampledQuantiles: @unchecked Sendable {
             add(&part.atHigh[cell])
           }
         }
+      }
+    }
+    for s in 0..<runs {
+      var below = zero
+      for (position, cell) in byLow[s].enumerated() {
+        for r in 0..<resamples { below[r] &+= buckets[s * count + position][r] }
+        part.below[cell] = below
       }
     }
     return part

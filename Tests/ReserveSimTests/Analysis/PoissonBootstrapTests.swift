@@ -96,6 +96,11 @@ final class PoissonBootstrapTests: XCTestCase {
     let expected = sortedWalk([a, b], confidences: confidences, weights: weights)
     XCTAssertEqual(
       PairedBootstrap.resampleQuantiles(of: [a, b], confidences: confidences, resamples: 40, seed: 3), expected)
+    // The confidences in another order: the windows are taken in the order of their low ends, whatever it is.
+    let shuffled = [0.9, 1, 0.05, 0.99, 0.5]
+    XCTAssertEqual(
+      PairedBootstrap.resampleQuantiles(of: [a, b], confidences: shuffled, resamples: 40, seed: 3),
+      sortedWalk([a, b], confidences: shuffled, weights: weights))
   }
 
   func testAFewPathsWithResamplesOfNoWeightAtAll() {
