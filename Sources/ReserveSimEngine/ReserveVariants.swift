@@ -98,10 +98,7 @@ final class ReserveVariants {
   /// Runs `pass` (the month's balances' pass) on each variant's state with its numbers for month m.
   func update(month m: Int, _ pass: (inout rs_reserve_state, inout rs_reserve_month) -> Void) {
     for (k, variant) in variants.enumerated() {
-      let row = k * capacity
-      var state = rs_reserve_state(
-        balance: balance + row, discountedSum: discountedSum + row, need: need + row, ruinMonth: ruinMonth + row)
-      var month = variant.month(m)
+      var (state, month) = (state(k), variant.month(m))
       pass(&state, &month)
     }
   }
@@ -109,10 +106,15 @@ final class ReserveVariants {
   /// Runs `pass` (the month's balances' pass with the lanes' own numbers, SPEC §16) on each variant's state.
   func update(_ pass: (inout rs_reserve_state) -> Void) {
     for k in variants.indices {
-      let row = k * capacity
-      var state = rs_reserve_state(
-        balance: balance + row, discountedSum: discountedSum + row, need: need + row, ruinMonth: ruinMonth + row)
+      var state = state(k)
       pass(&state)
     }
+  }
+
+  /// Variant k's rows as the balances' pass reads and writes them.
+  private func state(_ k: Int) -> rs_reserve_state {
+    let row = k * capacity
+    return rs_reserve_state(
+      balance: balance + row, discountedSum: discountedSum + row, need: need + row, ruinMonth: ruinMonth + row)
   }
 }
