@@ -182,10 +182,13 @@ extension PathBlockKernel {
         state.firstPaid = firstPaid + slot
         state.firstPaidStride = paths
       }
+      state.paid = reserveVariants?.paid
       rs_pay_services(
         &at, &services, &state, activeEvents, trafficCost, level + Factor.inflation.index * capacity, cashFlow,
         yearSum(.serviceCosts), diagnostics.map { $0.serviceLostFlags + slot }, paths)
     }
+    reserveVariants?.payMoney(
+      at: &at, month: m, level: level, incomeMultiplier: incomeMultiplier, sponsorMonthly: sponsorMonthly)
     if plan.hasPolicy {
       replay?.record(month: m, into: &policyState)
       rs_policy_money(&at, passes.moneyMonths + (m - 1), ownMoney, &policy, &policyState, level, &sums)
@@ -198,13 +201,13 @@ extension PathBlockKernel {
       var month = rs_reserve_lanes(
         growth: rows, discount: rows + capacity, discountedFloor: rows + 2 * capacity, floor: rows + 3 * capacity)
       rs_update_balances_lanes(&at, &month, cashFlow, &reserve)
-      reserveVariants?.update { rs_update_balances_lanes(&at, &month, cashFlow, &$0) }
+      reserveVariants?.update(blockFlow: cashFlow) { rs_update_balances_lanes(&at, &month, $1, &$0) }
     } else {
       var month = rs_reserve_month(
         growth: plan.monthlyGrowth, discount: plan.discount[m - 1], discountedFloor: plan.discountedFloor[m - 1],
         floor: plan.floor)
       rs_update_balances(&at, &month, cashFlow, &reserve)
-      reserveVariants?.update(month: m) { rs_update_balances(&at, &$1, cashFlow, &$0) }
+      reserveVariants?.update(month: m, blockFlow: cashFlow) { rs_update_balances(&at, &$1, $2, &$0) }
     }
     if plan.hasPolicy {
       if let rows = laneParameters?.reserveRows {

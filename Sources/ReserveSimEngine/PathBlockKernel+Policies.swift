@@ -25,10 +25,14 @@ extension PathBlockKernel {
     precondition(needs.allSatisfy { (1...plan.years).contains($0.years) })
     let rows = needs.count + (ruin ? 1 : 0)
     if reserveVariantRows?.variants != reserves {
-      reserveVariantRows = ReserveVariants(reserves, streams: streams, capacity: capacity)
+      reserveVariantRows = ReserveVariants(
+        reserves, streams: streams, capacity: capacity, services: plan.serviceMonthlyValue.count)
     }
     guard plan.respondsToBalance else {
       precondition(needs.allSatisfy { $0.years == plan.years }, "without responses only the horizon's needs are read")
+      precondition(
+        !needs.contains { $0.minimum } || reserves.allSatisfy { $0.money == nil },
+        "the needs for the minimum read the file's expenses")
       precondition(
         !needs.contains { $0.minimum } || reserves.allSatisfy { $0.discount == plan.discount },
         "the needs for the minimum are the file's: its return only")
@@ -50,6 +54,7 @@ extension PathBlockKernel {
       }
       return
     }
+    precondition(reserves.allSatisfy { $0.money == nil }, "responses read the file's own money lines")
     recordFlows(firstPath: firstPath, lanes: lanes)
     for (k, policy) in policies.enumerated() {
       // Points with the same policy (a sweep of the reserve alone) have the same needs: searched once.

@@ -11,18 +11,37 @@ package enum ReserveSource: Equatable, Sendable {
   case drawn(UncertainParameter, pathsPerDraw: Int)
 }
 
-/// A point's reserve beside a run of its base (`Simulator.runReplaying`): where its B₀ comes from, and its own
-/// floor and return (SPEC §7) by the formulas of its plan.
+/// A point's income and expense lines beside a run of its base (SPEC §3, §4, §14), where their amounts or growth
+/// differ from the base's: each month's lines by its plan (`MonthPasses.moneyMonth`).
+package struct MoneyVariant: Sendable, Equatable {
+  /// The lines the months come from: two variants with the same lines pay the same.
+  let income, expenses: [MoneyLine]
+  /// Month m's lines at index m − 1.
+  let months: [rs_money_month]
+
+  init(_ scenario: Scenario, plan: SimulationPlan) {
+    (income, expenses) = (scenario.income, scenario.expenses)
+    months = (1...plan.months).map { MonthPasses.moneyMonth(plan, month: $0) }
+  }
+
+  package static func == (a: Self, b: Self) -> Bool { a.income == b.income && a.expenses == b.expenses }
+}
+
+/// A point's reserve beside a run of its base (`Simulator.runReplaying`): where its B₀ comes from, its own floor
+/// and return (SPEC §7) by the formulas of its plan, and its own money lines when they differ from the base's.
 package struct ReserveVariant: Sendable, Equatable {
   var start: ReserveSource
   /// (1 + r)^(1/12), and the floor.
   var growth, floor: Double
   /// Per month (index m − 1): (1 + r)^(−m/12) and floor · that.
   var discount, discountedFloor: [Double]
+  /// The point's money lines, nil when they are the base's.
+  var money: MoneyVariant?
 
-  init(start: ReserveSource, plan: SimulationPlan) {
+  init(start: ReserveSource, plan: SimulationPlan, money: MoneyVariant? = nil) {
     self.start = start
     (growth, floor, discount, discountedFloor) = (plan.monthlyGrowth, plan.floor, plan.discount, plan.discountedFloor)
+    self.money = money
   }
 
   /// The balances' pass's numbers in month m (1-based).
@@ -40,10 +59,25 @@ package struct ReserveVariant: Sendable, Equatable {
 /// first ruin month and need are, bit for bit, those of a run of the file with that reserve. A variant costs one
 /// balances' pass a month (a few percent of a month), not a simulation. With responses that depend on the balance,
 /// the flows do too: another B₀ is a replay (`PolicyReplay`) from `startBalances` instead.
+///
+/// A variant with its own money lines (amounts or growth of income and expense lines) has its own flows:
+/// NCFₖ(m) = its lines' sum by the money pass on the block's levels, multipliers and sponsors (`rs_money_lines`), less
+/// what each service paid in the month (recorded by the services' pass into `paid`), subtracted in the services'
+/// order as that pass subtracts them from the block's flow; so, bit for bit, a run of the file with those lines.
 final class ReserveVariants {
   let variants: [ReserveVariant]
   let capacity: Int
   private let streams: RandomStreams
+  /// Whether a variant has its own money lines.
+  let hasMoney: Bool
+  /// services · capacity, only when a variant has its own money lines: what each service paid this month per
+  /// lane (row s), for the services' pass to write (`rs_services_state.paid`).
+  let paid: UnsafeMutablePointer<Double>?
+  private let services: Int
+  /// variants.count · capacity: the month's cash flow of each variant with its own money lines.
+  private let flow: UnsafeMutablePointer<Double>
+  /// 3 · capacity: the money pass's yearly sums for the variants' lines, which nothing reads.
+  private let unreadSums: UnsafeMutablePointer<Double>
   /// variants.count · capacity each: variant k's lanes from k · capacity.
   private let start, balance, discountedSum: UnsafeMutablePointer<Double>
   /// variants.count · capacity: variant k's need over the months so far (SPEC §7).
@@ -52,21 +86,29 @@ final class ReserveVariants {
   let ruinMonth: UnsafeMutablePointer<Int32>
 
   /// - Parameter streams: the run's (the draws of a distribution's B₀ are at its addresses).
-  init(_ variants: [ReserveVariant], streams: RandomStreams, capacity: Int) {
+  /// - Parameter services: the file's in-kind services.
+  init(_ variants: [ReserveVariant], streams: RandomStreams, capacity: Int, services: Int) {
     self.variants = variants
     self.capacity = capacity
     self.streams = streams
+    self.services = services
+    hasMoney = variants.contains { $0.money != nil }
     let rows = Swift.max(1, variants.count) * capacity
     start = .allocate(capacity: rows)
     balance = .allocate(capacity: rows)
     discountedSum = .allocate(capacity: rows)
     need = .allocate(capacity: rows)
     ruinMonth = .allocate(capacity: rows)
+    flow = .allocate(capacity: hasMoney ? rows : 1)
+    unreadSums = .allocate(capacity: 3 * capacity)
+    unreadSums.initialize(repeating: 0, count: 3 * capacity)
+    paid = hasMoney && services > 0 ? .allocate(capacity: services * capacity) : nil
   }
 
   deinit {
-    for rows in [start, balance, discountedSum, need] { rows.deallocate() }
+    for rows in [start, balance, discountedSum, need, flow, unreadSums] { rows.deallocate() }
     ruinMonth.deallocate()
+    paid?.deallocate()
   }
 
   /// Variant k's B₀ in the block of paths firstPath ..< firstPath + lanes (`own`: the lanes' own B₀), as a run of
@@ -95,20 +137,54 @@ final class ReserveVariants {
     }
   }
 
-  /// Runs `pass` (the month's balances' pass) on each variant's state with its numbers for month m.
-  func update(month m: Int, _ pass: (inout rs_reserve_state, inout rs_reserve_month) -> Void) {
+  /// Month m's cash flow of each variant with its own money lines: the money pass on its lines (at `at`, with the
+  /// block's factor levels, income multipliers and sponsors' revenue), then each service's payment (`paid`, which
+  /// the block's services' pass has just written) subtracted service by service, as that pass does.
+  func payMoney(
+    at: inout rs_block_month, month m: Int, level: UnsafePointer<Double>, incomeMultiplier: UnsafePointer<Double>,
+    sponsorMonthly: UnsafePointer<Double>
+  ) {
+    guard hasMoney else { return }
+    let lanes = Int(at.lanes)
     for (k, variant) in variants.enumerated() {
-      var (state, month) = (state(k), variant.month(m))
-      pass(&state, &month)
+      guard let money = variant.money else { continue }
+      let row = flow + k * capacity
+      var sums = rs_month_sums(
+        cashFlow: row, incomeSum: unreadSums, expenseSum: unreadSums + capacity, sponsorSum: unreadSums + 2 * capacity)
+      money.months.withUnsafeBufferPointer { months in
+        rs_money_lines(&at, months.baseAddress! + (m - 1), nil, level, incomeMultiplier, sponsorMonthly, &sums)
+      }
+      guard let paid else { continue }
+      for s in 0..<services {
+        let payments = paid + s * capacity
+        for lane in 0..<lanes { row[lane] -= payments[lane] }
+      }
     }
   }
 
-  /// Runs `pass` (the month's balances' pass with the lanes' own numbers, SPEC §16) on each variant's state.
-  func update(_ pass: (inout rs_reserve_state) -> Void) {
+  /// Runs `pass` (the month's balances' pass) on each variant's state with its numbers for month m and its cash
+  /// flow (its own with its own money lines, else `blockFlow`).
+  func update(
+    month m: Int, blockFlow: UnsafePointer<Double>,
+    _ pass: (inout rs_reserve_state, inout rs_reserve_month, UnsafePointer<Double>) -> Void
+  ) {
+    for (k, variant) in variants.enumerated() {
+      var (state, month) = (state(k), variant.month(m))
+      pass(&state, &month, cashFlow(k, blockFlow: blockFlow))
+    }
+  }
+
+  /// Runs `pass` (the month's balances' pass with the lanes' own numbers, SPEC §16) on each variant's state and
+  /// cash flow.
+  func update(blockFlow: UnsafePointer<Double>, _ pass: (inout rs_reserve_state, UnsafePointer<Double>) -> Void) {
     for k in variants.indices {
       var state = state(k)
-      pass(&state)
+      pass(&state, cashFlow(k, blockFlow: blockFlow))
     }
+  }
+
+  private func cashFlow(_ k: Int, blockFlow: UnsafePointer<Double>) -> UnsafePointer<Double> {
+    variants[k].money == nil ? blockFlow : UnsafePointer(flow + k * capacity)
   }
 
   /// Variant k's rows as the balances' pass reads and writes them.

@@ -26,7 +26,11 @@ extension Simulator {
   /// - with responses that depend on the balance, the numbers of its policy (`replays(_:on:)`);
   /// - without them, also `reserve.floor` and `reserve.annualReturn` as numbers, when neither is drawn per path in
   ///   `base` (the cash flows do not depend on the reserve, so the balance and need are recomputed beside the run),
-  ///   and the return only when `base` has no board minimum (whose need reads the file's discount).
+  ///   and the return only when `base` has no board minimum (whose need reads the file's discount);
+  /// - without any policy, also the `annual` amounts and `annualGrowth` of its income and expense lines (the same
+  ///   lines otherwise: names, factors, years), when no line's amount or growth is drawn per path in `base`: no
+  ///   response reads them, and their sum is recomputed beside the run, the services' payments subtracted as the run
+  ///   subtracts them (`ReserveVariants`).
   package static func replaysOutcome(_ point: Scenario, on base: Scenario) -> Bool {
     let others = { (scenario: Scenario) in scenario.uncertainParameters.filter { !Self.drawsReserve($0) } }
     guard others(point) == others(base) else { return false }
@@ -39,7 +43,24 @@ extension Simulator {
       same.reserve.floor = base.reserve.floor
       if base.policy?.minimumMonths == nil { same.reserve.annualReturn = base.reserve.annualReturn }
     }
+    if ownMoneyLines(point, on: base) {
+      (same.income, same.expenses) = (base.income, base.expenses)
+    }
     return same == base
+  }
+
+  /// Whether `point` may have its own money lines beside a run of `base` (`replaysOutcome(_:on:)`): `base` has no
+  /// policy and draws no line's amount or growth, and `point`'s lines are `base`'s but for their amounts and growth.
+  static func ownMoneyLines(_ point: Scenario, on base: Scenario) -> Bool {
+    guard base.policy == nil,
+      !base.uncertainParameters.contains(where: { [.lineAnnual, .lineGrowth].contains($0.lane.kind) })
+    else { return false }
+    func shape(_ lines: [MoneyLine]) -> [MoneyLine] {
+      lines.map {
+        MoneyLine(name: $0.name, annual: 0, factor: $0.factor, fromYear: $0.fromYear, untilYear: $0.untilYear)
+      }
+    }
+    return shape(point.income) == shape(base.income) && shape(point.expenses) == shape(base.expenses)
   }
 
   /// Where `point`'s B₀ comes from beside a run of `base` (`replaysOutcome(_:on:)`).
@@ -77,7 +98,11 @@ extension Simulator {
     let rows = needs.count + (ruin ? 1 : 0)
     let plans = points.map(SimulationPlan.init)
     let policies = PolicyPlans(plans.map(MonthPasses.policy))
-    let reserves = zip(points, plans).map { ReserveVariant(start: Self.reserveSource($0, on: base), plan: $1) }
+    let reserves = zip(points, plans).map { point, plan in
+      let money = (point.income, point.expenses) != (base.income, base.expenses)
+      return ReserveVariant(
+        start: Self.reserveSource(point, on: base), plan: plan, money: money ? MoneyVariant(point, plan: plan) : nil)
+    }
     try forEachBlock(
       of: SimulationPlan(base), seed: seed, range: range, values: points.count * rows * Self.blockSize,
       keepsShocks: false,

@@ -62,6 +62,8 @@ typedef struct {
   const int32_t *payStart, *payEnd, *agreementEnd;
   /// The month's cash flow, the year's service costs, and with `dated` the month's outgo (SPEC §15).
   double *flow, *paidSum, *outgo;
+  /// With `record`: the service's row of what it pays per lane this month.
+  double *paidRow;
   /// One byte per lane, set where rs_pay_services' rare steps follow.
   uint8_t *flags;
 } RS_NAME(rs_service_pass);
@@ -72,9 +74,11 @@ typedef struct {
 /// other fields and agreementEnd are read); `select`, how the set's hazard is read: 1 when there are at most two sets
 /// of active events (a select between added0 and added1 rather than a gather), 2 when the hazard is per lane
 /// (added[lane]), 0 for a gather by set; with the lanes' own values, 3 reads rows by set (added[set · addedStride +
-/// lane]) and 4 selects between the two rows of two sets.
+/// lane]) and 4 selects between the two rows of two sets. With `record` (a constant too) each lane's payment is also
+/// written to paidRow.
 RS_INLINE int32_t RS_NAME(rs_service_lanes)(
-    int32_t lanes, int32_t month, const RS_NAME(rs_service_pass) *service, int own, int dated, int select) {
+    int32_t lanes, int32_t month, const RS_NAME(rs_service_pass) *service, int own, int dated, int select,
+    int record) {
   int32_t changes = 0;
   const double cost = service->cost, mitigatedCost = service->mitigatedCost;
   const double migrationCost = service->migrationCost;
@@ -89,6 +93,7 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
   const int32_t *restrict payStart = service->payStart, *restrict payEnd = service->payEnd;
   const int32_t *restrict agreementEnd = service->agreementEnd;
   double *restrict flow = service->flow, *restrict paidSum = service->paidSum, *restrict outgo = service->outgo;
+  double *restrict paidRow = service->paidRow;
   uint8_t *restrict flags = service->flags;
 #pragma clang loop vectorize(assume_safety)
   for (int32_t lane = 0; lane < lanes; lane++) {
@@ -123,6 +128,7 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
     }
     flow[lane] -= paid;
     paidSum[lane] += paid;
+    if (record) paidRow[lane] = paid;
     flags[lane] = (uint8_t)change;
     changes |= change;
   }
@@ -132,18 +138,20 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
 /// rs_service_lanes for `count` (2 … 4, a constant at each call) plain services at once — not dated, the plan's
 /// costs, at most two sets of active events — reading each lane's flow, paid sum and set once: the same operations
 /// service after service, so the same bits. Bit s of flags[lane] is service s's change; returns the changes' or.
+/// With `record` (a constant) each service's payment is also written to its paidRow.
 RS_INLINE int32_t RS_NAME(rs_plain_services_lanes)(
-    int32_t lanes, int32_t month, const RS_NAME(rs_service_pass) *services, int count) {
+    int32_t lanes, int32_t month, const RS_NAME(rs_service_pass) *services, int count, int record) {
   int32_t changes = 0;
   const int32_t *restrict active = services[0].active;
   double *restrict flow = services[0].flow, *restrict paidSum = services[0].paidSum;
   uint8_t *restrict flags = services[0].flags;
-  double *restrict clock[4];
+  double *restrict clock[4], *restrict paidRow[4];
   const int32_t *restrict payStart[4], *restrict payEnd[4];
   const double *restrict scale[4];
   double cost[4], added0[4], added1[4];
   for (int s = 0; s < count; s++) {
     clock[s] = services[s].clock;
+    paidRow[s] = services[s].paidRow;
     payStart[s] = services[s].payStart;
     payEnd[s] = services[s].payEnd;
     scale[s] = services[s].scale;
@@ -167,6 +175,7 @@ RS_INLINE int32_t RS_NAME(rs_plain_services_lanes)(
       const double paid = paying ? cost[s] * laneScale : 0.0;
       laneFlow -= paid;
       lanePaid += paid;
+      if (record) paidRow[s][lane] = paid;
       flag |= change << s;
     }
     flow[lane] = laneFlow;
@@ -175,6 +184,20 @@ RS_INLINE int32_t RS_NAME(rs_plain_services_lanes)(
     changes |= flag;
   }
   return changes;
+}
+
+/// rs_service_lanes, recording each lane's payment when the service's paidRow is set.
+RS_INLINE int32_t RS_NAME(rs_service_lanes_of)(
+    int32_t lanes, int32_t month, const RS_NAME(rs_service_pass) *service, int own, int dated, int select) {
+  return service->paidRow ? RS_NAME(rs_service_lanes)(lanes, month, service, own, dated, select, 1)
+                          : RS_NAME(rs_service_lanes)(lanes, month, service, own, dated, select, 0);
+}
+
+/// rs_plain_services_lanes, recording the payments when the services' paidRows are set.
+RS_INLINE int32_t RS_NAME(rs_plain_services_of)(
+    int32_t lanes, int32_t month, const RS_NAME(rs_service_pass) *services, int count) {
+  return services[0].paidRow ? RS_NAME(rs_plain_services_lanes)(lanes, month, services, count, 1)
+                             : RS_NAME(rs_plain_services_lanes)(lanes, month, services, count, 0);
 }
 
 static void RS_NAME(rs_service_rare_steps)(
@@ -210,11 +233,12 @@ static void RS_NAME(rs_pay_services)(
           .payEnd = state->payEnd + row,
           .flow = cashFlow,
           .paidSum = serviceSum,
+          .paidRow = state->paid ? state->paid + row : 0,
           .flags = flags};
     }
-    const int32_t changes = plan->count == 2   ? RS_NAME(rs_plain_services_lanes)(lanes, month, services, 2)
-                            : plan->count == 3 ? RS_NAME(rs_plain_services_lanes)(lanes, month, services, 3)
-                                               : RS_NAME(rs_plain_services_lanes)(lanes, month, services, 4);
+    const int32_t changes = plan->count == 2   ? RS_NAME(rs_plain_services_of)(lanes, month, services, 2)
+                            : plan->count == 3 ? RS_NAME(rs_plain_services_of)(lanes, month, services, 3)
+                                               : RS_NAME(rs_plain_services_of)(lanes, month, services, 4);
     if (!changes) return;
     int32_t *list = RS_LIST(at);
     const int32_t n = RS_NAME(rs_flagged_lanes)(flags, lanes, list);
@@ -239,6 +263,7 @@ static void RS_NAME(rs_pay_services)(
         .flow = cashFlow,
         .paidSum = serviceSum,
         .outgo = state->outgo,
+        .paidRow = state->paid ? state->paid + row : 0,
         .flags = flags};
     int32_t changes;
     const rs_service_lanes *own = plan->lanes;
@@ -256,14 +281,14 @@ static void RS_NAME(rs_pay_services)(
           laneAdded[lane] = multiplier[lane] == 1 ? logHazard[lane] : -log1p(-(product < 1 ? product : 1));
         }
         service.added = laneAdded;
-        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 1, 1, 2);
+        changes = RS_NAME(rs_service_lanes_of)(lanes, month, &service, 1, 1, 2);
       } else if (plan->sets == 2) {
         // Rows by set; with two sets (one event kind) a select between the two rows instead of a gather.
         service.added = own->addedHazard + s * plan->sets * at->stride;
-        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 1, 1, 4);
+        changes = RS_NAME(rs_service_lanes_of)(lanes, month, &service, 1, 1, 4);
       } else {
         service.added = own->addedHazard + s * plan->sets * at->stride;
-        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 1, 1, 3);
+        changes = RS_NAME(rs_service_lanes_of)(lanes, month, &service, 1, 1, 3);
       }
     } else if (plan->sets == 0) {
       // The lanes' own products of serviceLossMultiplier: −ln(1 − min(1, h·multiplier)) per lane.
@@ -275,18 +300,18 @@ static void RS_NAME(rs_pay_services)(
         added[lane] = multiplier[lane] == 1 ? logHazard : -log1p(-(product < 1 ? product : 1));
       }
       service.added = added;
-      changes = dated ? RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 1, 2)
-                      : RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 0, 2);
+      changes = dated ? RS_NAME(rs_service_lanes_of)(lanes, month, &service, 0, 1, 2)
+                      : RS_NAME(rs_service_lanes_of)(lanes, month, &service, 0, 0, 2);
     } else {
       service.added = plan->addedHazard + s * plan->sets;
       service.added0 = service.added[0];
       service.added1 = service.added[plan->sets > 1];
       if (dated) {
-        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 1, 0);
+        changes = RS_NAME(rs_service_lanes_of)(lanes, month, &service, 0, 1, 0);
       } else if (plan->sets <= 2) {
-        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 0, 1);
+        changes = RS_NAME(rs_service_lanes_of)(lanes, month, &service, 0, 0, 1);
       } else {
-        changes = RS_NAME(rs_service_lanes)(lanes, month, &service, 0, 0, 0);
+        changes = RS_NAME(rs_service_lanes_of)(lanes, month, &service, 0, 0, 0);
       }
     }
     if (!changes) continue;

@@ -75,21 +75,31 @@ let benchmarks: @Sendable () -> Void = {
     blackHole(solve)
   }
 
-  // `sweep` of the initial reserve over 7 points of the uncertain baseline (its reserve a range, moved per point),
-  // 200k paths on 2 threads, as the command runs it (`RunPipeline.sweep`): a path's need does not depend on its B₀,
-  // so the file is simulated once and each point's balance runs beside it (`ReserveVariants`).
-  Benchmark(
-    "Sweep-reserve-7-points-200k-paths",
-    configuration: .init(
-      metrics: [.wallClock, .cpuTotal], warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 5,
-      thresholds: [.wallClock: Tolerance.time, .cpuTotal: Tolerance.time])
-  ) { benchmark in
-    let pipeline = RunPipeline(simulator: Simulator(threads: 2))
-    let sweep = try await pipeline.sweep(
-      pipeline.load(PyPIBaseline.uncertainPath), axes: [try SweepAxis(parsing: "reserve.initial=0:3e6:7")!],
-      paths: 200_000, seed: PyPIBaseline.seed)
-    blackHole(sweep)
+  /// `sweep` of `file` over `axis`, 200k paths on 2 threads, as the command runs it (`RunPipeline.sweep`).
+  func sweepBenchmark(_ name: String, file: String, axis: String) {
+    Benchmark(
+      name,
+      configuration: .init(
+        metrics: [.wallClock, .cpuTotal], warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 5,
+        thresholds: [.wallClock: Tolerance.time, .cpuTotal: Tolerance.time])
+    ) { benchmark in
+      let pipeline = RunPipeline(simulator: Simulator(threads: 2))
+      let sweep = try await pipeline.sweep(
+        pipeline.load(file), axes: [try SweepAxis(parsing: axis)!], paths: 200_000, seed: PyPIBaseline.seed)
+      blackHole(sweep)
+    }
   }
+
+  // The initial reserve over 7 points of the uncertain baseline (its reserve a range, moved per point): a path's
+  // need does not depend on its B₀, so the file is simulated once and each point's balance runs beside it
+  // (`ReserveVariants`).
+  sweepBenchmark("Sweep-reserve-7-points-200k-paths", file: PyPIBaseline.uncertainPath, axis: "reserve.initial=0:3e6:7")
+
+  // The baseline's staff growth over 7 points: without a policy, each point's cash flow is its own lines beside the
+  // file's one simulation (`ReserveVariants`' money months).
+  sweepBenchmark(
+    "Sweep-staff-growth-7-points-200k-paths", file: PyPIBaseline.path,
+    axis: "expenses[Infrastructure staff].annualGrowth=0.06:0.18:7")
 
   // `compare` of the shipped policy file against itself with the cuts at 4 months' cover and a larger appeal, 200k
   // paths on 2 threads, as the command runs it (`RunPipeline.compare`): B differs only in the policy's numbers, so

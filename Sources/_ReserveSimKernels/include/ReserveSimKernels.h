@@ -230,6 +230,9 @@ typedef struct {
   /// paid month m + notice + 1 or e + 1, which may lie past the horizon.
   int32_t *firstPaid;
   ptrdiff_t firstPaidStride;
+  /// Optional (NULL: not recorded): what each service pays in the month per lane, row s at s·stride (0 where it is
+  /// not paid), for the cash flows of other money lines run beside the block's (`ReserveVariants`).
+  double *paid;
 } rs_services_state;
 
 /// Starts the month-1 donation of `service` in every lane (at->month = 1): words of address (path, month,

@@ -38,9 +38,26 @@ final class CompareReplayTests: XCTestCase {
   /// A file without a policy against itself holding another reserve: the replayed comparison (B's balance beside
   /// A's on one simulation) equals the comparison of two runs; the ruin differs, the reserves needed do not.
   func testAComparisonOfReservesEqualsTheComparisonOfTwoRuns() throws {
+    let runs = try replayedEqualsTwoRuns { $0.reserve.initial = 3e6 }
+    XCTAssertNotEqual(runs.ruinProbability.a, runs.ruinProbability.b)
+  }
+
+  /// A file without a policy against itself with staff costs growing faster and a larger reserve: B's cash flows
+  /// beside A's on one simulation; the comparison equals that of two runs, and the reserves needed differ.
+  func testAComparisonOfBudgetsEqualsTheComparisonOfTwoRuns() throws {
+    let runs = try replayedEqualsTwoRuns { b in
+      b.expenses[0].annualGrowth = 0.15
+      b.reserve.initial = 2e6
+    }
+    XCTAssertNotEqual(runs.requiredReserve.first?.value.a, runs.requiredReserve.first?.value.b)
+  }
+
+  /// Asserts that `pypi-2020-baseline` compared with itself edited by `edit`, replayed on one simulation, gives
+  /// the comparison of two runs (700 paths, 2 threads); returns the latter.
+  private func replayedEqualsTwoRuns(_ edit: (inout Scenario) -> Void) throws -> Comparison {
     let a = try ScenarioLoader().load(repositoryRoot.appendingPathComponent("scenarios/pypi-2020-baseline.json").path)
     var b = a
-    b.reserve.initial = 3e6
+    edit(&b)
     let (paths, simulator) = (700, Simulator(threads: 2))
     let runs = Comparison(
       a: simulator.run(a, paths: paths, seed: 2026), b: simulator.run(b, paths: paths, seed: 2026), threads: 2)
@@ -50,11 +67,11 @@ final class CompareReplayTests: XCTestCase {
     XCTAssertEqual(replayed.ruinProbability, runs.ruinProbability)
     XCTAssertEqual(replayed.requiredReserve, runs.requiredReserve)
     XCTAssertEqual(replayed.notes, runs.notes)
-    XCTAssertNotEqual(runs.ruinProbability.a, runs.ruinProbability.b)
+    return runs
   }
 
-  /// Not replayed: a B that differs in a budget line, or whose policy drops a response; nor when the four doubles a
-  /// path do not fit the bytes given.
+  /// Not replayed: a B that differs in a budget line beside a policy, or whose policy drops a response; nor when the
+  /// four doubles a path do not fit the bytes given.
   func testWhatIsNotReplayed() throws {
     let a = try ScenarioLoader().load(Self.policyFile)
     let simulator = Simulator(threads: 2)

@@ -22,8 +22,10 @@ final class ReserveReplayTests: XCTestCase {
   }
 
   /// The predicate: the initial reserve may differ as a number or a distribution, beside the policy's numbers or,
-  /// without responses to the balance, the reserve's floor and return; anything else — a budget line, another
-  /// estimate's distribution, a drawn floor, the return beside a board minimum or a policy — is run on its own.
+  /// without responses to the balance, the reserve's floor and return, and without any policy the lines' amounts and
+  /// growth; anything else — a line's name, factor or years, a new line, a line drawn per path, a line beside a
+  /// policy, another estimate's distribution, a drawn floor, the return beside a board minimum or a policy — is run
+  /// on its own.
   func testOnlyTheReserveAndThePolicysNumbersAreReplayed() throws {
     let plain = try ScenarioLoader().load(Self.file("pypi-2020-baseline"))
     XCTAssertTrue(Simulator.replaysOutcome(plain, on: plain))
@@ -37,7 +39,24 @@ final class ReserveReplayTests: XCTestCase {
     XCTAssertEqual(Simulator.reserveSource(ranged, on: ranged), .own)
     var budget = held
     budget.expenses[0].annual *= 1.1
-    XCTAssertFalse(Simulator.replaysOutcome(budget, on: plain))
+    budget.income[0].annualGrowth = 0.05
+    XCTAssertTrue(Simulator.replaysOutcome(budget, on: plain), "a line's amount and growth, without a policy")
+    var renamed = plain
+    renamed.expenses[0].name = "Staff"
+    XCTAssertFalse(Simulator.replaysOutcome(renamed, on: plain), "a line's name")
+    var refactored = plain
+    refactored.expenses[0].factor = .inflation
+    XCTAssertFalse(Simulator.replaysOutcome(refactored, on: plain), "a line's factor")
+    var dated = plain
+    dated.expenses[0].untilYear = 5
+    XCTAssertFalse(Simulator.replaysOutcome(dated, on: plain), "a line's years")
+    var added = plain
+    added.expenses.append(MoneyLine(name: "Audit", annual: 20_000))
+    XCTAssertFalse(Simulator.replaysOutcome(added, on: plain), "a new line")
+    let drawnLines = try ScenarioLoader().load(Self.file("pypi-2020-uncertain"))
+    XCTAssertFalse(
+      Simulator.replaysOutcome(try setting("expenses[1].annual", 90_000, in: drawnLines), on: drawnLines),
+      "a file that draws a line's amount per path")
     var reserve = held
     (reserve.reserve.floor, reserve.reserve.annualReturn) = (100_000, 0.05)
     XCTAssertTrue(Simulator.replaysOutcome(reserve, on: plain))
@@ -74,6 +93,12 @@ final class ReserveReplayTests: XCTestCase {
     XCTAssertFalse(Simulator.replaysOutcome(returns, on: policy), "a policy's replay reads the file's return")
     both.policy?.cuts?.lines = []
     XCTAssertFalse(Simulator.replaysOutcome(both, on: policy))
+    var policyBudget = policy
+    policyBudget.expenses[0].annual *= 1.1
+    XCTAssertFalse(Simulator.replaysOutcome(policyBudget, on: policy), "responses read the lines")
+    var minimumBudget = minimum
+    minimumBudget.expenses[0].annual *= 1.1
+    XCTAssertFalse(Simulator.replaysOutcome(minimumBudget, on: minimum), "the minimum reads the lines")
   }
 
   /// Each point's horizon needs and ruin, read from the base's one simulation, equal its own run's (`requiredReserve`
@@ -108,27 +133,59 @@ final class ReserveReplayTests: XCTestCase {
     ]
     for (name, paths, edits) in cases {
       let base = try ScenarioLoader().load(Self.file(name))
-      let points = [base] + (try edits(base))
-      XCTAssertTrue(points.allSatisfy { Simulator.replaysOutcome($0, on: base) }, name)
-      let own = points.map { Simulator(threads: 2).run($0, paths: paths, seed: 2026) }
-      let ruined = own.map { $0.firstRuinMonth.filter { $0 > 0 }.count }
-      XCTAssertEqual(Set(ruined).count, points.count, "\(name): every reserve ruins its own number of paths")
+      let own = try assertReplayedBitForBit(base, points: [base] + (try edits(base)), paths: paths, name: name)
       if name == "pypi-2020-baseline" {
         XCTAssertNotEqual(own[3].requiredReserve, own[0].requiredReserve, "another floor and return move the needs")
       }
-      for threads in [1, 2] {
-        let held = try Simulator(threads: threads).heldReplaying(
-          base, of: points, needs: [NeedsWithin(years: base.years, minimum: false)], ruin: true, paths: paths,
-          seed: 2026)
-        held.withBuffer { all in
-          for (k, run) in own.enumerated() {
-            let needs = Array(all[2 * k * paths..<(2 * k + 1) * paths])
-            let ruin = all[(2 * k + 1) * paths..<(2 * k + 2) * paths].map { $0 > 0 }
-            XCTAssertEqual(needs, run.requiredReserve, "\(name), point \(k), \(threads) threads: needs")
-            XCTAssertEqual(ruin, run.firstRuinMonth.map { $0 > 0 }, "\(name), point \(k), \(threads) threads: ruin")
-          }
+    }
+  }
+
+  /// A budget's "what if staff cost 20% more?" without a policy: points whose income and expense lines have other
+  /// amounts or growth (with another reserve too) read their needs and ruin beside the base's one simulation, bit for
+  /// bit their own runs: on the plain file (its services paid in one pass) and on today's file without its policy
+  /// and its lines' ranges (services with agreements, migration and mitigation, and other estimates drawn per path).
+  func testEachBudgetGivesItsOwnRunsNeedsAndRuinBitForBit() throws {
+    let plain = try ScenarioLoader().load(Self.file("pypi-2020-baseline"))
+    var today = try ScenarioLoader().load(Self.file("pypi-today"))
+    today.policy = nil
+    today.uncertainParameters.removeAll { [.lineAnnual, .lineGrowth].contains($0.lane.kind) }
+    for (name, base, paths) in [("pypi-2020-baseline", plain, 700), ("pypi-today without policy", today, 1100)] {
+      var staff = base
+      staff.expenses[0].annual *= 1.2
+      var growth = try setting("reserve.initial", 2.5e6, in: base)
+      growth.expenses[0].annualGrowth += 0.04
+      var lines = base
+      lines.income[0].annual *= 0.7
+      lines.expenses[lines.expenses.count - 1].annual *= 2
+      let points = [base, staff, growth, lines]
+      let own = try assertReplayedBitForBit(base, points: points, paths: paths, name: name)
+      XCTAssertNotEqual(own[1].requiredReserve, own[0].requiredReserve, "\(name): the staff cost moves the needs")
+    }
+  }
+
+  /// Asserts that `points`' horizon needs and ruin read beside one simulation of `base` on one thread and two are
+  /// their own runs' bit for bit, and that each point ruins its own number of paths; returns the own runs.
+  @discardableResult
+  private func assertReplayedBitForBit(
+    _ base: Scenario, points: [Scenario], paths: Int, name: String
+  ) throws -> [SimulationResult] {
+    XCTAssertTrue(points.allSatisfy { Simulator.replaysOutcome($0, on: base) }, name)
+    let own = points.map { Simulator(threads: 2).run($0, paths: paths, seed: 2026) }
+    let ruined = own.map { $0.firstRuinMonth.filter { $0 > 0 }.count }
+    XCTAssertEqual(Set(ruined).count, points.count, "\(name): every point ruins its own number of paths")
+    for threads in [1, 2] {
+      let held = try Simulator(threads: threads).heldReplaying(
+        base, of: points, needs: [NeedsWithin(years: base.years, minimum: false)], ruin: true, paths: paths,
+        seed: 2026)
+      held.withBuffer { all in
+        for (k, run) in own.enumerated() {
+          let needs = Array(all[2 * k * paths..<(2 * k + 1) * paths])
+          let ruin = all[(2 * k + 1) * paths..<(2 * k + 2) * paths].map { $0 > 0 }
+          XCTAssertEqual(needs, run.requiredReserve, "\(name), point \(k), \(threads) threads: needs")
+          XCTAssertEqual(ruin, run.firstRuinMonth.map { $0 > 0 }, "\(name), point \(k), \(threads) threads: ruin")
         }
       }
     }
+    return own
   }
 }

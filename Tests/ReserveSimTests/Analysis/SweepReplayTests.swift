@@ -43,7 +43,19 @@ final class SweepReplayTests: XCTestCase {
     XCTAssertEqual(Set(one.rows.map(\.outcome.ruinedPaths)).count, 4)
   }
 
-  /// A lever on a budget line is not replayed.
+  /// A file without a policy swept over its staff's growth and its reserve: every point replayed beside one
+  /// simulation, each point's row that of its own run.
+  func testASweepOverABudgetLineEqualsOneRunPerPoint() throws {
+    let base = try ScenarioLoader().load(
+      repositoryRoot.appendingPathComponent("scenarios/pypi-2020-baseline.json").path)
+    let axes = try ["expenses[Infrastructure staff].annualGrowth=0.06:0.18:3", "reserve.initial=1e6:3e6:2"].map {
+      try XCTUnwrap(SweepAxis(parsing: $0))
+    }
+    let one = try sweepsAlike(base, axes, paths: 600, simulator: Simulator(threads: 2))
+    XCTAssertEqual(Set(one.rows.map(\.outcome.ruinedPaths)).count, 6)
+  }
+
+  /// A lever on a budget line of a file with a policy (whose responses read the lines) is not replayed.
   func testABudgetLineIsNotReplayed() throws {
     let base = try ScenarioLoader().load(Self.policyFile)
     let axes = [try XCTUnwrap(SweepAxis(parsing: "expenses[Infrastructure staff (4)].annual=400000:500000:2"))]
