@@ -43,10 +43,9 @@ final class MonthPasses {
       renewalMultiplier: copy(plan.eventRenewalMultiplier),
       newSponsorMultiplier: copy(plan.eventNewSponsorMultiplier), lossMultiplier: copy(plan.eventLossMultiplier),
       agreementMultiplier: copy(plan.eventAgreementMultiplier), lanes: lanes?.events.map { UnsafePointer($0) })
-    let serviceCost: [Double] = zip(plan.serviceCostFraction, plan.serviceMonthlyValue).map { $0 * $1 }
     services = rs_services_plan(
       count: Int32(plan.serviceMonthlyValue.count),
-      cost: copy(serviceCost),
+      cost: copy(Self.serviceCost(plan)),
       scalesWithTraffic: copy(plan.serviceScalesWithTraffic.map { $0 ? UInt8(1) : 0 }),
       noticeMonths: copy(plan.serviceNoticeMonths.map { Int32($0) }),
       logNoReplacement: copy(plan.serviceLogNoReplacement),
@@ -67,6 +66,11 @@ final class MonthPasses {
   }
 
   deinit { for pointer in allocations { pointer.deallocate() } }
+
+  /// Per service: the cost of a paid month at scale 1, replacementCostFraction · monthlyValue (SPEC §5).
+  static func serviceCost(_ plan: SimulationPlan) -> [Double] {
+    zip(plan.serviceCostFraction, plan.serviceMonthlyValue).map { $0 * $1 }
+  }
 
   /// The plan's policy (SPEC §15, §17, §19) as the month-end pass and the replays read it.
   static func policy(_ plan: SimulationPlan) -> rs_policy_plan {
@@ -182,13 +186,13 @@ extension PathBlockKernel {
         state.firstPaid = firstPaid + slot
         state.firstPaidStride = paths
       }
-      state.paid = reserveVariants?.paid
+      state.payments = reserveVariants?.payments
       rs_pay_services(
         &at, &services, &state, activeEvents, trafficCost, level + Factor.inflation.index * capacity, cashFlow,
         yearSum(.serviceCosts), diagnostics.map { $0.serviceLostFlags + slot }, paths)
     }
     reserveVariants?.payMoney(
-      at: &at, month: m, level: level, incomeMultiplier: incomeMultiplier, sponsorMonthly: sponsorMonthly)
+      at: &at, month: m, level: level, incomeMultiplier: incomeMultiplier, sponsors: UnsafePointer(sponsors))
     if plan.hasPolicy {
       replay?.record(month: m, into: &policyState)
       rs_policy_money(&at, passes.moneyMonths + (m - 1), ownMoney, &policy, &policyState, level, &sums)

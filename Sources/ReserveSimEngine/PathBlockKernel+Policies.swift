@@ -25,8 +25,10 @@ extension PathBlockKernel {
     precondition(needs.allSatisfy { (1...plan.years).contains($0.years) })
     let rows = needs.count + (ruin ? 1 : 0)
     if reserveVariantRows?.variants != reserves {
+      let ownCosts = laneParameters?.services != nil
       reserveVariantRows = ReserveVariants(
-        reserves, streams: streams, capacity: capacity, services: plan.serviceMonthlyValue.count)
+        reserves, streams: streams, capacity: capacity,
+        paymentIsRecorded: plan.serviceIsDated.map { $0 || ownCosts })
     }
     guard plan.respondsToBalance else {
       precondition(needs.allSatisfy { $0.years == plan.years }, "without responses only the horizon's needs are read")

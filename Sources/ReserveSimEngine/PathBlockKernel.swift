@@ -245,7 +245,7 @@ package final class PathBlockKernel {
         clock: serviceClock, replacementDraw: serviceReplacementDraw, payStart: servicePayStart,
         payEnd: servicePayEnd, lossMultiplier: lossMultiplier, laneHazard: laneHazard,
         agreementEnd: serviceAgreementEnd, agreementMultiplier: agreementMultiplier, outgo: outgo, firstPaid: nil,
-        firstPaidStride: 0, paid: nil),
+        firstPaidStride: 0, payments: nil),
       policyState: rs_policy_state(
         outgo: outgo, cutActive: cutActive, lastAppeal: lastAppeal, appealArrives: appealArrives,
         appealCount: appealCount, belowMinimumMonth: belowMinimumMonth,

@@ -11,20 +11,31 @@ package enum ReserveSource: Equatable, Sendable {
   case drawn(UncertainParameter, pathsPerDraw: Int)
 }
 
-/// A point's income and expense lines beside a run of its base (SPEC §3, §4, §14), where their amounts or growth
-/// differ from the base's: each month's lines by its plan (`MonthPasses.moneyMonth`).
+/// A point's money side beside a run of its base (SPEC §3, §4, §5, §14), where it differs from the base's: its income
+/// and expense lines (each month's by its plan, `MonthPasses.moneyMonth`), its tiers' amounts and its services'
+/// costs. None of these is read by a draw or, without a policy, by anything but the month's cash flow.
 package struct MoneyVariant: Sendable, Equatable {
-  /// The lines the months come from: two variants with the same lines pay the same.
-  let income, expenses: [MoneyLine]
   /// Month m's lines at index m − 1.
   let months: [rs_money_month]
+  /// Per tier: annualAmount / 12.
+  let tierMonthlyAmount: [Double]
+  /// Per service: replacementCostFraction · monthlyValue, the cost of a paid month at scale 1.
+  let serviceCost: [Double]
+  /// What the months come from: two variants with the same lines pay the same.
+  private let income, expenses: [MoneyLine]
 
   init(_ scenario: Scenario, plan: SimulationPlan) {
     (income, expenses) = (scenario.income, scenario.expenses)
     months = (1...plan.months).map { MonthPasses.moneyMonth(plan, month: $0) }
+    tierMonthlyAmount = plan.tierMonthlyAmount
+    serviceCost = MonthPasses.serviceCost(plan)
   }
 
-  package static func == (a: Self, b: Self) -> Bool { a.income == b.income && a.expenses == b.expenses }
+  package static func == (a: Self, b: Self) -> Bool {
+    (a.income, a.expenses, a.tierMonthlyAmount, a.serviceCost) == (
+      b.income, b.expenses, b.tierMonthlyAmount, b.serviceCost
+    )
+  }
 }
 
 /// A point's reserve beside a run of its base (`Simulator.runReplaying`): where its B₀ comes from, its own floor
@@ -60,22 +71,27 @@ package struct ReserveVariant: Sendable, Equatable {
 /// balances' pass a month (a few percent of a month), not a simulation. With responses that depend on the balance,
 /// the flows do too: another B₀ is a replay (`PolicyReplay`) from `startBalances` instead.
 ///
-/// A variant with its own money lines (amounts or growth of income and expense lines) has its own flows:
-/// NCFₖ(m) = its lines' sum by the money pass on the block's levels, multipliers and sponsors (`rs_money_lines`), less
-/// what each service paid in the month (recorded by the services' pass into `paid`), subtracted in the services'
-/// order as that pass subtracts them from the block's flow; so, bit for bit, a run of the file with those lines.
+/// A variant with its own money side (`MoneyVariant`: lines' amounts or growth, tiers' amounts, services' costs) has
+/// its own flows: NCFₖ(m) = its lines' sum by the money pass on the block's levels, multipliers and its sponsors'
+/// revenue (the block's counts at its amounts, `rs_money_lines`), less each service's payment — its cost times the
+/// scale the services' pass recorded it paid at (`payments`), or the recorded payment itself where the cost is not
+/// the plan's one number — subtracted in the services' order as that pass subtracts them from the block's flow; so,
+/// bit for bit, a run of the file with that money side.
 final class ReserveVariants {
   let variants: [ReserveVariant]
   let capacity: Int
   private let streams: RandomStreams
-  /// Whether a variant has its own money lines.
+  /// Whether a variant has its own money side.
   let hasMoney: Bool
-  /// services · capacity, only when a variant has its own money lines: what each service paid this month per
-  /// lane (row s), for the services' pass to write (`rs_services_state.paid`).
-  let paid: UnsafeMutablePointer<Double>?
-  private let services: Int
-  /// variants.count · capacity: the month's cash flow of each variant with its own money lines.
-  private let flow: UnsafeMutablePointer<Double>
+  /// services · capacity, only when a variant has its own money side: what each service's payment this month is read
+  /// from per lane (row s), for the services' pass to write (`rs_services_state.payments`).
+  let payments: UnsafeMutablePointer<Double>?
+  /// Per service: whether its row of `payments` is the payment itself (dated, or the lanes' own costs) rather than
+  /// the scale it is paid at.
+  private let paymentIsRecorded: [Bool]
+  /// variants.count · capacity each: the month's cash flow, and the sponsors' monthly revenue, of each variant with
+  /// its own money side.
+  private let flow, sponsorMonthly: UnsafeMutablePointer<Double>
   /// 3 · capacity: the money pass's yearly sums for the variants' lines, which nothing reads.
   private let unreadSums: UnsafeMutablePointer<Double>
   /// variants.count · capacity each: variant k's lanes from k · capacity.
@@ -86,12 +102,13 @@ final class ReserveVariants {
   let ruinMonth: UnsafeMutablePointer<Int32>
 
   /// - Parameter streams: the run's (the draws of a distribution's B₀ are at its addresses).
-  /// - Parameter services: the file's in-kind services.
-  init(_ variants: [ReserveVariant], streams: RandomStreams, capacity: Int, services: Int) {
+  /// - Parameter paymentIsRecorded: per service of the file, whether the services' pass records its payment rather
+  ///   than the scale it is paid at (see `payments`).
+  init(_ variants: [ReserveVariant], streams: RandomStreams, capacity: Int, paymentIsRecorded: [Bool]) {
     self.variants = variants
     self.capacity = capacity
     self.streams = streams
-    self.services = services
+    self.paymentIsRecorded = paymentIsRecorded
     hasMoney = variants.contains { $0.money != nil }
     let rows = Swift.max(1, variants.count) * capacity
     start = .allocate(capacity: rows)
@@ -100,15 +117,17 @@ final class ReserveVariants {
     need = .allocate(capacity: rows)
     ruinMonth = .allocate(capacity: rows)
     flow = .allocate(capacity: hasMoney ? rows : 1)
+    sponsorMonthly = .allocate(capacity: hasMoney ? rows : 1)
     unreadSums = .allocate(capacity: 3 * capacity)
     unreadSums.initialize(repeating: 0, count: 3 * capacity)
-    paid = hasMoney && services > 0 ? .allocate(capacity: services * capacity) : nil
+    let services = paymentIsRecorded.count
+    payments = hasMoney && services > 0 ? .allocate(capacity: services * capacity) : nil
   }
 
   deinit {
-    for rows in [start, balance, discountedSum, need, flow, unreadSums] { rows.deallocate() }
+    for rows in [start, balance, discountedSum, need, flow, sponsorMonthly, unreadSums] { rows.deallocate() }
     ruinMonth.deallocate()
-    paid?.deallocate()
+    payments?.deallocate()
   }
 
   /// Variant k's B₀ in the block of paths firstPath ..< firstPath + lanes (`own`: the lanes' own B₀), as a run of
@@ -137,27 +156,41 @@ final class ReserveVariants {
     }
   }
 
-  /// Month m's cash flow of each variant with its own money lines: the money pass on its lines (at `at`, with the
-  /// block's factor levels, income multipliers and sponsors' revenue), then each service's payment (`paid`, which
-  /// the block's services' pass has just written) subtracted service by service, as that pass does.
+  /// Month m's cash flow of each variant with its own money side: in a year's first month its sponsors' revenue
+  /// Σ_t count_t · amount_t (the block's `sponsors` counts, tiers · capacity, at its amounts, as
+  /// `PathBlockKernel.sponsorRevenue` sums them); then the money pass on its lines (at `at`, with the block's factor
+  /// levels and income multipliers); then each service's payment subtracted service by service, as the services'
+  /// pass does: its cost times the recorded scale, or the recorded payment (`payments`, just written by that pass).
   func payMoney(
     at: inout rs_block_month, month m: Int, level: UnsafePointer<Double>, incomeMultiplier: UnsafePointer<Double>,
-    sponsorMonthly: UnsafePointer<Double>
+    sponsors: UnsafePointer<Int64>
   ) {
     guard hasMoney else { return }
     let lanes = Int(at.lanes)
     for (k, variant) in variants.enumerated() {
       guard let money = variant.money else { continue }
-      let row = flow + k * capacity
+      let (row, revenue) = (flow + k * capacity, sponsorMonthly + k * capacity)
+      if (m - 1) % 12 == 0 {
+        revenue.update(repeating: 0, count: lanes)
+        for (t, amount) in money.tierMonthlyAmount.enumerated() {
+          let counts = sponsors + t * capacity
+          for lane in 0..<lanes { revenue[lane] += Double(counts[lane]) * amount }
+        }
+      }
       var sums = rs_month_sums(
         cashFlow: row, incomeSum: unreadSums, expenseSum: unreadSums + capacity, sponsorSum: unreadSums + 2 * capacity)
       money.months.withUnsafeBufferPointer { months in
-        rs_money_lines(&at, months.baseAddress! + (m - 1), nil, level, incomeMultiplier, sponsorMonthly, &sums)
+        rs_money_lines(&at, months.baseAddress! + (m - 1), nil, level, incomeMultiplier, revenue, &sums)
       }
-      guard let paid else { continue }
-      for s in 0..<services {
-        let payments = paid + s * capacity
-        for lane in 0..<lanes { row[lane] -= payments[lane] }
+      guard let payments else { continue }
+      for (s, recorded) in paymentIsRecorded.enumerated() {
+        let paid = payments + s * capacity
+        if recorded {
+          for lane in 0..<lanes { row[lane] -= paid[lane] }
+        } else {
+          let cost = money.serviceCost[s]
+          for lane in 0..<lanes { row[lane] -= cost * paid[lane] }
+        }
       }
     }
   }

@@ -27,10 +27,11 @@ extension Simulator {
   /// - without them, also `reserve.floor` and `reserve.annualReturn` as numbers, when neither is drawn per path in
   ///   `base` (the cash flows do not depend on the reserve, so the balance and need are recomputed beside the run),
   ///   and the return only when `base` has no board minimum (whose need reads the file's discount);
-  /// - without any policy, also the `annual` amounts and `annualGrowth` of its income and expense lines (the same
-  ///   lines otherwise: names, factors, years), when no line's amount or growth is drawn per path in `base`: no
-  ///   response reads them, and their sum is recomputed beside the run, the services' payments subtracted as the run
-  ///   subtracts them (`ReserveVariants`).
+  /// - without any policy, also its money side (`MoneyVariant`): the `annual` and `annualGrowth` of its income and
+  ///   expense lines unless `base` draws a line's per path, its tiers' `annualAmount` unless `base` draws one, and
+  ///   the `monthlyValue` and `replacementCostFraction` of a service paid at one cost (no agreement, migration or
+  ///   mitigation) unless `base` draws any service's parameter. Nothing but the month's cash flow reads them, so each
+  ///   point's flow is recomputed beside the run, the services' payments at its own costs (`ReserveVariants`).
   package static func replaysOutcome(_ point: Scenario, on base: Scenario) -> Bool {
     let others = { (scenario: Scenario) in scenario.uncertainParameters.filter { !Self.drawsReserve($0) } }
     guard others(point) == others(base) else { return false }
@@ -43,24 +44,33 @@ extension Simulator {
       same.reserve.floor = base.reserve.floor
       if base.policy?.minimumMonths == nil { same.reserve.annualReturn = base.reserve.annualReturn }
     }
-    if ownMoneyLines(point, on: base) {
-      (same.income, same.expenses) = (base.income, base.expenses)
-    }
+    if base.policy == nil { takeMoneySide(of: base, into: &same) }
     return same == base
   }
 
-  /// Whether `point` may have its own money lines beside a run of `base` (`replaysOutcome(_:on:)`): `base` has no
-  /// policy and draws no line's amount or growth, and `point`'s lines are `base`'s but for their amounts and growth.
-  static func ownMoneyLines(_ point: Scenario, on base: Scenario) -> Bool {
-    guard base.policy == nil,
-      !base.uncertainParameters.contains(where: { [.lineAnnual, .lineGrowth].contains($0.lane.kind) })
-    else { return false }
-    func shape(_ lines: [MoneyLine]) -> [MoneyLine] {
-      lines.map {
-        MoneyLine(name: $0.name, annual: 0, factor: $0.factor, fromYear: $0.fromYear, untilYear: $0.untilYear)
+  /// Writes `base`'s money side into `point` where `point` may have its own beside a run of `base` (see
+  /// `replaysOutcome(_:on:)`; lists of other lengths are left for the comparison to refuse).
+  private static func takeMoneySide(of base: Scenario, into point: inout Scenario) {
+    let drawn = Set(base.uncertainParameters.map(\.lane.kind))
+    if drawn.isDisjoint(with: [.lineAnnual, .lineGrowth]) {
+      for (i, line) in zip(point.income.indices, base.income) {
+        (point.income[i].annual, point.income[i].annualGrowth) = (line.annual, line.annualGrowth)
+      }
+      for (i, line) in zip(point.expenses.indices, base.expenses) {
+        (point.expenses[i].annual, point.expenses[i].annualGrowth) = (line.annual, line.annualGrowth)
       }
     }
-    return shape(point.income) == shape(base.income) && shape(point.expenses) == shape(base.expenses)
+    if !drawn.contains(.tierAmount) {
+      for (i, tier) in zip(point.sponsorTiers.indices, base.sponsorTiers) {
+        point.sponsorTiers[i].annualAmount = tier.annualAmount
+      }
+    }
+    guard !drawn.contains(where: { $0.group == .service }) else { return }
+    let dated = SimulationPlan(base).serviceIsDated
+    for (i, service) in zip(point.inKindServices.indices, base.inKindServices) where !dated[i] {
+      (point.inKindServices[i].monthlyValue, point.inKindServices[i].replacementCostFraction) =
+        (service.monthlyValue, service.replacementCostFraction)
+    }
   }
 
   /// Where `point`'s B₀ comes from beside a run of `base` (`replaysOutcome(_:on:)`).
@@ -98,10 +108,11 @@ extension Simulator {
     let rows = needs.count + (ruin ? 1 : 0)
     let plans = points.map(SimulationPlan.init)
     let policies = PolicyPlans(plans.map(MonthPasses.policy))
+    let baseMoney = MoneyVariant(base, plan: SimulationPlan(base))
     let reserves = zip(points, plans).map { point, plan in
-      let money = (point.income, point.expenses) != (base.income, base.expenses)
+      let money = MoneyVariant(point, plan: plan)
       return ReserveVariant(
-        start: Self.reserveSource(point, on: base), plan: plan, money: money ? MoneyVariant(point, plan: plan) : nil)
+        start: Self.reserveSource(point, on: base), plan: plan, money: money == baseMoney ? nil : money)
     }
     try forEachBlock(
       of: SimulationPlan(base), seed: seed, range: range, values: points.count * rows * Self.blockSize,

@@ -62,8 +62,9 @@ typedef struct {
   const int32_t *payStart, *payEnd, *agreementEnd;
   /// The month's cash flow, the year's service costs, and with `dated` the month's outgo (SPEC §15).
   double *flow, *paidSum, *outgo;
-  /// With `record`: the service's row of what it pays per lane this month.
-  double *paidRow;
+  /// With `record`: the service's row of rs_services_state.payments (the scale paid at, or with `dated` the
+  /// payment).
+  double *paymentRow;
   /// One byte per lane, set where rs_pay_services' rare steps follow.
   uint8_t *flags;
 } RS_NAME(rs_service_pass);
@@ -74,8 +75,8 @@ typedef struct {
 /// other fields and agreementEnd are read); `select`, how the set's hazard is read: 1 when there are at most two sets
 /// of active events (a select between added0 and added1 rather than a gather), 2 when the hazard is per lane
 /// (added[lane]), 0 for a gather by set; with the lanes' own values, 3 reads rows by set (added[set · addedStride +
-/// lane]) and 4 selects between the two rows of two sets. With `record` (a constant too) each lane's payment is also
-/// written to paidRow.
+/// lane]) and 4 selects between the two rows of two sets. With `record` (a constant too) each lane's payment (with
+/// `dated`) or the scale it is paid at (0 where not paid) is also written to paymentRow.
 RS_INLINE int32_t RS_NAME(rs_service_lanes)(
     int32_t lanes, int32_t month, const RS_NAME(rs_service_pass) *service, int own, int dated, int select,
     int record) {
@@ -93,7 +94,7 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
   const int32_t *restrict payStart = service->payStart, *restrict payEnd = service->payEnd;
   const int32_t *restrict agreementEnd = service->agreementEnd;
   double *restrict flow = service->flow, *restrict paidSum = service->paidSum, *restrict outgo = service->outgo;
-  double *restrict paidRow = service->paidRow;
+  double *restrict paymentRow = service->paymentRow;
   uint8_t *restrict flags = service->flags;
 #pragma clang loop vectorize(assume_safety)
   for (int32_t lane = 0; lane < lanes; lane++) {
@@ -128,7 +129,7 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
     }
     flow[lane] -= paid;
     paidSum[lane] += paid;
-    if (record) paidRow[lane] = paid;
+    if (record) paymentRow[lane] = dated ? paid : paying ? laneScale : 0.0;
     flags[lane] = (uint8_t)change;
     changes |= change;
   }
@@ -138,20 +139,20 @@ RS_INLINE int32_t RS_NAME(rs_service_lanes)(
 /// rs_service_lanes for `count` (2 … 4, a constant at each call) plain services at once — not dated, the plan's
 /// costs, at most two sets of active events — reading each lane's flow, paid sum and set once: the same operations
 /// service after service, so the same bits. Bit s of flags[lane] is service s's change; returns the changes' or.
-/// With `record` (a constant) each service's payment is also written to its paidRow.
+/// With `record` (a constant) the scale each service is paid at (0 where not paid) is also written to its paymentRow.
 RS_INLINE int32_t RS_NAME(rs_plain_services_lanes)(
     int32_t lanes, int32_t month, const RS_NAME(rs_service_pass) *services, int count, int record) {
   int32_t changes = 0;
   const int32_t *restrict active = services[0].active;
   double *restrict flow = services[0].flow, *restrict paidSum = services[0].paidSum;
   uint8_t *restrict flags = services[0].flags;
-  double *restrict clock[4], *restrict paidRow[4];
+  double *restrict clock[4], *restrict paymentRow[4];
   const int32_t *restrict payStart[4], *restrict payEnd[4];
   const double *restrict scale[4];
   double cost[4], added0[4], added1[4];
   for (int s = 0; s < count; s++) {
     clock[s] = services[s].clock;
-    paidRow[s] = services[s].paidRow;
+    paymentRow[s] = services[s].paymentRow;
     payStart[s] = services[s].payStart;
     payEnd[s] = services[s].payEnd;
     scale[s] = services[s].scale;
@@ -175,7 +176,7 @@ RS_INLINE int32_t RS_NAME(rs_plain_services_lanes)(
       const double paid = paying ? cost[s] * laneScale : 0.0;
       laneFlow -= paid;
       lanePaid += paid;
-      if (record) paidRow[s][lane] = paid;
+      if (record) paymentRow[s][lane] = paying ? laneScale : 0.0;
       flag |= change << s;
     }
     flow[lane] = laneFlow;
@@ -186,17 +187,17 @@ RS_INLINE int32_t RS_NAME(rs_plain_services_lanes)(
   return changes;
 }
 
-/// rs_service_lanes, recording each lane's payment when the service's paidRow is set.
+/// rs_service_lanes, recording each lane's payment or scale when the service's paymentRow is set.
 RS_INLINE int32_t RS_NAME(rs_service_lanes_of)(
     int32_t lanes, int32_t month, const RS_NAME(rs_service_pass) *service, int own, int dated, int select) {
-  return service->paidRow ? RS_NAME(rs_service_lanes)(lanes, month, service, own, dated, select, 1)
+  return service->paymentRow ? RS_NAME(rs_service_lanes)(lanes, month, service, own, dated, select, 1)
                           : RS_NAME(rs_service_lanes)(lanes, month, service, own, dated, select, 0);
 }
 
-/// rs_plain_services_lanes, recording the payments when the services' paidRows are set.
+/// rs_plain_services_lanes, recording the scales paid at when the services' paymentRows are set.
 RS_INLINE int32_t RS_NAME(rs_plain_services_of)(
     int32_t lanes, int32_t month, const RS_NAME(rs_service_pass) *services, int count) {
-  return services[0].paidRow ? RS_NAME(rs_plain_services_lanes)(lanes, month, services, count, 1)
+  return services[0].paymentRow ? RS_NAME(rs_plain_services_lanes)(lanes, month, services, count, 1)
                              : RS_NAME(rs_plain_services_lanes)(lanes, month, services, count, 0);
 }
 
@@ -233,7 +234,7 @@ static void RS_NAME(rs_pay_services)(
           .payEnd = state->payEnd + row,
           .flow = cashFlow,
           .paidSum = serviceSum,
-          .paidRow = state->paid ? state->paid + row : 0,
+          .paymentRow = state->payments ? state->payments + row : 0,
           .flags = flags};
     }
     const int32_t changes = plan->count == 2   ? RS_NAME(rs_plain_services_of)(lanes, month, services, 2)
@@ -263,7 +264,7 @@ static void RS_NAME(rs_pay_services)(
         .flow = cashFlow,
         .paidSum = serviceSum,
         .outgo = state->outgo,
-        .paidRow = state->paid ? state->paid + row : 0,
+        .paymentRow = state->payments ? state->payments + row : 0,
         .flags = flags};
     int32_t changes;
     const rs_service_lanes *own = plan->lanes;

@@ -230,9 +230,11 @@ typedef struct {
   /// paid month m + notice + 1 or e + 1, which may lie past the horizon.
   int32_t *firstPaid;
   ptrdiff_t firstPaidStride;
-  /// Optional (NULL: not recorded): what each service pays in the month per lane, row s at s·stride (0 where it is
-  /// not paid), for the cash flows of other money lines run beside the block's (`ReserveVariants`).
-  double *paid;
+  /// Optional (NULL: not recorded): what each service's payment in the month is read from, per lane, row s at
+  /// s·stride, for the cash flows of other money lines, tiers' amounts or services' costs run beside the block's
+  /// (`ReserveVariants`): where the service is paid at the plan's one cost (not dated, no lanes' own values), the
+  /// scale it is paid at (0 where not paid), so that its payment is cost·that; else the payment itself.
+  double *payments;
 } rs_services_state;
 
 /// Starts the month-1 donation of `service` in every lane (at->month = 1): words of address (path, month,

@@ -41,6 +41,14 @@ final class ReserveReplayTests: XCTestCase {
     budget.expenses[0].annual *= 1.1
     budget.income[0].annualGrowth = 0.05
     XCTAssertTrue(Simulator.replaysOutcome(budget, on: plain), "a line's amount and growth, without a policy")
+    var costs = plain
+    costs.sponsorTiers[0].annualAmount = 200_000
+    costs.inKindServices[0].monthlyValue *= 1.5
+    costs.inKindServices[1].replacementCostFraction = 1
+    XCTAssertTrue(Simulator.replaysOutcome(costs, on: plain), "a tier's amount, a service's value and cost")
+    var notice = plain
+    notice.inKindServices[0].noticeMonths = 3
+    XCTAssertFalse(Simulator.replaysOutcome(notice, on: plain), "a service's notice moves its payments")
     var renamed = plain
     renamed.expenses[0].name = "Staff"
     XCTAssertFalse(Simulator.replaysOutcome(renamed, on: plain), "a line's name")
@@ -53,6 +61,17 @@ final class ReserveReplayTests: XCTestCase {
     var added = plain
     added.expenses.append(MoneyLine(name: "Audit", annual: 20_000))
     XCTAssertFalse(Simulator.replaysOutcome(added, on: plain), "a new line")
+    var today = try ScenarioLoader().load(Self.file("pypi-today"))
+    today.policy = nil
+    var tier = today
+    tier.sponsorTiers[4].annualAmount *= 2
+    XCTAssertTrue(Simulator.replaysOutcome(tier, on: today), "a tier's amount beside a drawn count")
+    var datedValue = today
+    datedValue.inKindServices[0].monthlyValue *= 2
+    XCTAssertFalse(Simulator.replaysOutcome(datedValue, on: today), "a service with an agreement and migration")
+    var drawnService = today
+    drawnService.inKindServices[2].replacementCostFraction = 0.9
+    XCTAssertFalse(Simulator.replaysOutcome(drawnService, on: today), "services' values drawn per path")
     let drawnLines = try ScenarioLoader().load(Self.file("pypi-2020-uncertain"))
     XCTAssertFalse(
       Simulator.replaysOutcome(try setting("expenses[1].annual", 90_000, in: drawnLines), on: drawnLines),
@@ -141,9 +160,10 @@ final class ReserveReplayTests: XCTestCase {
   }
 
   /// A budget's "what if staff cost 20% more?" without a policy: points whose income and expense lines have other
-  /// amounts or growth (with another reserve too) read their needs and ruin beside the base's one simulation, bit for
-  /// bit their own runs: on the plain file (its services paid in one pass) and on today's file without its policy
-  /// and its lines' ranges (services with agreements, migration and mitigation, and other estimates drawn per path).
+  /// amounts or growth, whose tiers pay other amounts or whose services cost more (with another reserve too) read
+  /// their needs and ruin beside the base's one simulation, bit for bit their own runs: on the plain file (its
+  /// services paid in one pass) and on today's file without its policy and its lines' ranges (services with
+  /// agreements, migration and mitigation, and other estimates drawn per path).
   func testEachBudgetGivesItsOwnRunsNeedsAndRuinBitForBit() throws {
     let plain = try ScenarioLoader().load(Self.file("pypi-2020-baseline"))
     var today = try ScenarioLoader().load(Self.file("pypi-today"))
@@ -157,7 +177,17 @@ final class ReserveReplayTests: XCTestCase {
       var lines = base
       lines.income[0].annual *= 0.7
       lines.expenses[lines.expenses.count - 1].annual *= 2
-      let points = [base, staff, growth, lines]
+      var tiers = base
+      tiers.sponsorTiers[0].annualAmount *= 3
+      tiers.sponsorTiers[tiers.sponsorTiers.count - 1].annualAmount = 0
+      var points = [base, staff, growth, lines, tiers]
+      if base.uncertainParameters.isEmpty {
+        var services = try setting("reserve.initial", 2e6, in: base)
+        services.inKindServices[0].monthlyValue *= 1.5
+        services.inKindServices[1].replacementCostFraction = 1
+        services.inKindServices[2].monthlyValue *= 4
+        points.append(services)
+      }
       let own = try assertReplayedBitForBit(base, points: points, paths: paths, name: name)
       XCTAssertNotEqual(own[1].requiredReserve, own[0].requiredReserve, "\(name): the staff cost moves the needs")
     }

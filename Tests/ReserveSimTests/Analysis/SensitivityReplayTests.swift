@@ -61,16 +61,18 @@ final class SensitivityReplayTests: XCTestCase {
     XCTAssertFalse(moved.isEmpty, "a policy number moves the reserve at 95%")
   }
 
-  /// A file without a policy: the reserve's variants (its initial amount, floor and return) and the budget lines'
-  /// (amounts and growth) join the base's simulation; a notice period's run alone.
+  /// A file without a policy: the reserve's variants (its initial amount, floor and return) and the money side's (the
+  /// lines' amounts and growth, a tier's amount, a service's value) join the base's simulation; a notice period's
+  /// run alone.
   func testReplayedReserveVariantsGiveTheAnalysisThatRunsEveryVariant() throws {
     let (everyRun, replayed, ranAlone) = try analysesAlike(
       "pypi-2020-baseline",
       [
         "reserve.initial", "reserve.annualReturn", "inKindServices[CDN].noticeMonths",
-        "expenses[Infrastructure staff].annualGrowth", "income[0].annual",
+        "expenses[Infrastructure staff].annualGrowth", "income[0].annual", "sponsorTiers[Visionary].annualAmount",
+        "inKindServices[CDN].monthlyValue",
       ])
-    XCTAssertEqual(replayed, 9)
+    XCTAssertEqual(replayed, 13)
     XCTAssertEqual(ranAlone, 2)
     let staff = try XCTUnwrap(everyRun.parameters.first { $0.path == "expenses[Infrastructure staff].annualGrowth" })
     XCTAssertNotEqual(staff.requiredReserveLow, staff.requiredReserveHigh, "the staff's growth moves the reserve")
