@@ -192,7 +192,8 @@ extension PathBlockKernel {
         yearSum(.serviceCosts), diagnostics.map { $0.serviceLostFlags + slot }, paths)
     }
     reserveVariants?.payMoney(
-      at: &at, month: m, level: level, incomeMultiplier: incomeMultiplier, sponsors: UnsafePointer(sponsors))
+      at: &at, month: m, level: level, incomeMultiplier: incomeMultiplier, sponsors: UnsafePointer(sponsors),
+      servicesOutgo: plan.minimumMonths == nil ? nil : UnsafePointer(outgo))
     if plan.hasPolicy {
       replay?.record(month: m, into: &policyState)
       rs_policy_money(&at, passes.moneyMonths + (m - 1), ownMoney, &policy, &policyState, level, &sums)
@@ -219,6 +220,16 @@ extension PathBlockKernel {
       } else {
         var discount = plan.discount[m - 1]
         rs_policy_month_end(&at, &policy, &policyState, balance, &discount, 0)
+      }
+      if let variants = reserveVariants, variants.hasMoney, let minimum = plan.minimumMonths {
+        // The variants with their own money side: their own outgo and discounted sums.
+        if let rows = laneParameters?.reserveRows {
+          variants.updateMinimumNeeds(
+            lanes: lanes, minimumMonths: minimum, discount: rows + capacity, discountStride: 1)
+        } else {
+          var discount = plan.discount[m - 1]
+          variants.updateMinimumNeeds(lanes: lanes, minimumMonths: minimum, discount: &discount, discountStride: 0)
+        }
       }
     }
   }

@@ -33,9 +33,6 @@ extension PathBlockKernel {
     guard plan.respondsToBalance else {
       precondition(needs.allSatisfy { $0.years == plan.years }, "without responses only the horizon's needs are read")
       precondition(
-        !needs.contains { $0.minimum } || reserves.allSatisfy { $0.money == nil },
-        "the needs for the minimum read the file's expenses")
-      precondition(
         !needs.contains { $0.minimum } || reserves.allSatisfy { $0.discount == plan.discount },
         "the needs for the minimum are the file's: its return only")
       reserveVariants = reserveVariantRows
@@ -46,8 +43,10 @@ extension PathBlockKernel {
       guard let variants = reserveVariants else { return }
       for k in reserves.indices {
         for (q, query) in needs.enumerated() {
-          (values + (k * rows + q) * capacity).update(
-            from: query.minimum ? minimumNeed : variants.need + k * capacity, count: lanes)
+          let read: UnsafePointer<Double> =
+            query.minimum
+            ? variants.minimumNeed(k, blockNeed: minimumNeed) : UnsafePointer(variants.need + k * capacity)
+          (values + (k * rows + q) * capacity).update(from: read, count: lanes)
         }
         if ruin {
           let (row, ruined) = (values + (k * rows + needs.count) * capacity, variants.ruinMonth + k * capacity)

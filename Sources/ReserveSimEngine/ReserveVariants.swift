@@ -21,20 +21,46 @@ package struct MoneyVariant: Sendable, Equatable {
   let tierMonthlyAmount: [Double]
   /// Per service: replacementCostFraction · monthlyValue, the cost of a paid month at scale 1.
   let serviceCost: [Double]
-  /// What the months come from: two variants with the same lines pay the same.
+  /// When the point draws a line's amount or growth, or a tier's amount, per path (SPEC §16): its scenario with only
+  /// those draws, and that scenario's plan; each block draws its lanes' own at their addresses as a run of the point
+  /// does (`lanes(streams:capacity:)`).
+  let drawn: DrawnMoney?
+  /// What the months come from: two variants with the same lines and draws pay the same.
   private let income, expenses: [MoneyLine]
+  private let draws: [UncertainParameter]
 
   init(_ scenario: Scenario, plan: SimulationPlan) {
     (income, expenses) = (scenario.income, scenario.expenses)
     months = (1...plan.months).map { MonthPasses.moneyMonth(plan, month: $0) }
     tierMonthlyAmount = plan.tierMonthlyAmount
     serviceCost = MonthPasses.serviceCost(plan)
+    draws = scenario.uncertainParameters.filter { Self.drawnKinds.contains($0.lane.kind) }
+    // Only the money side's draws: a lane's lines and tiers' amounts read nothing else that is drawn.
+    var own = scenario
+    own.uncertainParameters = draws
+    drawn = draws.isEmpty ? nil : DrawnMoney(scenario: own, plan: SimulationPlan(own))
+  }
+
+  /// The money side's numbers that may be drawn per path and differ from the base's beside its run.
+  static let drawnKinds: Set<LaneKind> = [.lineAnnual, .lineGrowth, .tierAmount]
+
+  /// The lanes' own values of the point, drawn per block, when it draws money numbers per path.
+  func lanes(streams: RandomStreams, capacity: Int) -> LaneParameters? {
+    drawn.map { LaneParameters(scenario: $0.scenario, plan: $0.plan, streams: streams, capacity: capacity) }
+  }
+
+  /// A point's scenario and plan, held by reference: copying a variant retains one object, not their arrays.
+  final class DrawnMoney: Sendable {
+    let scenario: Scenario
+    let plan: SimulationPlan
+    init(scenario: Scenario, plan: SimulationPlan) { (self.scenario, self.plan) = (scenario, plan) }
   }
 
   package static func == (a: Self, b: Self) -> Bool {
-    (a.income, a.expenses, a.tierMonthlyAmount, a.serviceCost) == (
-      b.income, b.expenses, b.tierMonthlyAmount, b.serviceCost
-    )
+    a.draws == b.draws
+      && (a.income, a.expenses, a.tierMonthlyAmount, a.serviceCost) == (
+        b.income, b.expenses, b.tierMonthlyAmount, b.serviceCost
+      )
   }
 }
 
@@ -73,7 +99,8 @@ package struct ReserveVariant: Sendable, Equatable {
 ///
 /// A variant with its own money side (`MoneyVariant`: lines' amounts or growth, tiers' amounts, services' costs) has
 /// its own flows: NCFₖ(m) = its lines' sum by the money pass on the block's levels, multipliers and its sponsors'
-/// revenue (the block's counts at its amounts, `rs_money_lines`), less each service's payment — its cost times the
+/// revenue (the block's counts at its amounts, `rs_money_lines`; a point that draws its lines' or tiers' amounts
+/// per path draws its lanes' own, as its run does, `MoneyVariant.lanes`), less each service's payment — its cost times the
 /// scale the services' pass recorded it paid at (`payments`), or the recorded payment itself where the cost is not
 /// the plan's one number — subtracted in the services' order as that pass subtracts them from the block's flow; so,
 /// bit for bit, a run of the file with that money side.
@@ -92,6 +119,15 @@ final class ReserveVariants {
   /// variants.count · capacity each: the month's cash flow, and the sponsors' monthly revenue, of each variant with
   /// its own money side.
   private let flow, sponsorMonthly: UnsafeMutablePointer<Double>
+  /// Per variant: its lanes' own values where it draws money numbers per path.
+  private let drawnLanes: [LaneParameters?]
+  /// The variants' numbers, laid out once so that the months read them without copying a variant: each month's
+  /// balances' numbers (variant k's month m at k · months + m − 1), and with its own money side its money months
+  /// (nil without), tiers' monthly amounts (k · tiers + t) and services' costs (k · services + s).
+  private let reserveMonths: UnsafeMutablePointer<rs_reserve_month>
+  private let moneyMonths: [UnsafeMutablePointer<rs_money_month>?]
+  private let tierAmounts, serviceCosts: UnsafeMutablePointer<Double>
+  private let months, tiers: Int
   /// 3 · capacity: the money pass's yearly sums for the variants' lines, which nothing reads.
   private let unreadSums: UnsafeMutablePointer<Double>
   /// variants.count · capacity each: variant k's lanes from k · capacity.
@@ -100,6 +136,10 @@ final class ReserveVariants {
   let need: UnsafeMutablePointer<Double>
   /// variants.count · capacity: variant k's first month with B(m) < floor, 0 while none.
   let ruinMonth: UnsafeMutablePointer<Int32>
+  /// variants.count · capacity, for the variants with their own money side beside a board minimum (SPEC §17): the
+  /// month's outgo (their expenses and the services' payments) and their need for the minimum so far.
+  private let outgo: UnsafeMutablePointer<Double>
+  let minimumNeed: UnsafeMutablePointer<Double>
 
   /// - Parameter streams: the run's (the draws of a distribution's B₀ are at its addresses).
   /// - Parameter paymentIsRecorded: per service of the file, whether the services' pass records its payment rather
@@ -110,24 +150,54 @@ final class ReserveVariants {
     self.streams = streams
     self.paymentIsRecorded = paymentIsRecorded
     hasMoney = variants.contains { $0.money != nil }
+    drawnLanes = variants.map { $0.money?.lanes(streams: streams, capacity: capacity) }
+    let months = variants.first?.discount.count ?? 0
+    let reserveMonths = UnsafeMutablePointer<rs_reserve_month>.allocate(capacity: Swift.max(1, variants.count * months))
+    for (k, variant) in variants.enumerated() {
+      for m in 0..<months { (reserveMonths + k * months + m).initialize(to: variant.month(m + 1)) }
+    }
+    (self.months, self.reserveMonths) = (months, reserveMonths)
+    moneyMonths = variants.map { variant in
+      variant.money.map { money in
+        let copy = UnsafeMutablePointer<rs_money_month>.allocate(capacity: money.months.count)
+        copy.initialize(from: money.months, count: money.months.count)
+        return copy
+      }
+    }
+    tiers = variants.compactMap { $0.money?.tierMonthlyAmount.count }.first ?? 0
+    let services = paymentIsRecorded.count
+    tierAmounts = .allocate(capacity: Swift.max(1, variants.count * tiers))
+    serviceCosts = .allocate(capacity: Swift.max(1, variants.count * services))
+    for (k, variant) in variants.enumerated() {
+      guard let money = variant.money else { continue }
+      (tierAmounts + k * tiers).initialize(from: money.tierMonthlyAmount, count: tiers)
+      (serviceCosts + k * services).initialize(from: money.serviceCost, count: services)
+    }
     let rows = Swift.max(1, variants.count) * capacity
     start = .allocate(capacity: rows)
     balance = .allocate(capacity: rows)
     discountedSum = .allocate(capacity: rows)
     need = .allocate(capacity: rows)
     ruinMonth = .allocate(capacity: rows)
+    outgo = .allocate(capacity: hasMoney ? rows : 1)
+    minimumNeed = .allocate(capacity: hasMoney ? rows : 1)
     flow = .allocate(capacity: hasMoney ? rows : 1)
     sponsorMonthly = .allocate(capacity: hasMoney ? rows : 1)
     unreadSums = .allocate(capacity: 3 * capacity)
     unreadSums.initialize(repeating: 0, count: 3 * capacity)
-    let services = paymentIsRecorded.count
     payments = hasMoney && services > 0 ? .allocate(capacity: services * capacity) : nil
   }
 
   deinit {
-    for rows in [start, balance, discountedSum, need, flow, sponsorMonthly, unreadSums] { rows.deallocate() }
+    for rows in [start, balance, discountedSum, need, flow, sponsorMonthly, unreadSums, tierAmounts, serviceCosts] {
+      rows.deallocate()
+    }
     ruinMonth.deallocate()
+    outgo.deallocate()
+    minimumNeed.deallocate()
     payments?.deallocate()
+    reserveMonths.deallocate()
+    for months in moneyMonths { months?.deallocate() }
   }
 
   /// Variant k's B₀ in the block of paths firstPath ..< firstPath + lanes (`own`: the lanes' own B₀), as a run of
@@ -148,11 +218,13 @@ final class ReserveVariants {
   /// `PathBlockKernel.run` sets its own.
   func start(firstPath: Int, lanes: Int, own: UnsafePointer<Double>) {
     for k in variants.indices {
+      drawnLanes[k]?.draw(firstPath: firstPath, lanes: lanes)
       let row = k * capacity
       (balance + row).update(from: startBalances(k, firstPath: firstPath, lanes: lanes, own: own), count: lanes)
       (discountedSum + row).update(repeating: 0, count: lanes)
       (need + row).update(repeating: -.infinity, count: lanes)
       (ruinMonth + row).update(repeating: 0, count: lanes)
+      if moneyMonths[k] != nil { (minimumNeed + row).update(repeating: -.infinity, count: lanes) }
     }
   }
 
@@ -161,38 +233,74 @@ final class ReserveVariants {
   /// `PathBlockKernel.sponsorRevenue` sums them); then the money pass on its lines (at `at`, with the block's factor
   /// levels and income multipliers); then each service's payment subtracted service by service, as the services'
   /// pass does: its cost times the recorded scale, or the recorded payment (`payments`, just written by that pass).
+  /// With `servicesOutgo` (a policy's: what the services paid this month, summed in their order) also its month's
+  /// outgo, its expenses + that, as the policy's pass sums the block's (SPEC §15; its services' costs are the file's).
   func payMoney(
     at: inout rs_block_month, month m: Int, level: UnsafePointer<Double>, incomeMultiplier: UnsafePointer<Double>,
-    sponsors: UnsafePointer<Int64>
+    sponsors: UnsafePointer<Int64>, servicesOutgo: UnsafePointer<Double>?
   ) {
     guard hasMoney else { return }
     let lanes = Int(at.lanes)
-    for (k, variant) in variants.enumerated() {
-      guard let money = variant.money else { continue }
+    let services = paymentIsRecorded.count
+    for k in variants.indices {
+      guard let money = moneyMonths[k] else { continue }
       let (row, revenue) = (flow + k * capacity, sponsorMonthly + k * capacity)
+      let drawn = drawnLanes[k]
       if (m - 1) % 12 == 0 {
         revenue.update(repeating: 0, count: lanes)
-        for (t, amount) in money.tierMonthlyAmount.enumerated() {
-          let counts = sponsors + t * capacity
-          for lane in 0..<lanes { revenue[lane] += Double(counts[lane]) * amount }
+        for t in 0..<tiers {
+          let (counts, amount) = (sponsors + t * capacity, tierAmounts[k * tiers + t])
+          if let own = drawn?.tierMonthlyAmount {
+            let amounts = own + t * capacity
+            for lane in 0..<lanes { revenue[lane] += Double(counts[lane]) * amounts[lane] }
+          } else {
+            for lane in 0..<lanes { revenue[lane] += Double(counts[lane]) * amount }
+          }
         }
       }
+      drawn?.fillMoney(month: m, lanes: lanes)
+      // The expense row starts at 0, so after the pass it holds the month's expenses themselves.
+      let expenses = unreadSums + capacity
+      expenses.update(repeating: 0, count: lanes)
       var sums = rs_month_sums(
         cashFlow: row, incomeSum: unreadSums, expenseSum: unreadSums + capacity, sponsorSum: unreadSums + 2 * capacity)
-      money.months.withUnsafeBufferPointer { months in
-        rs_money_lines(&at, months.baseAddress! + (m - 1), nil, level, incomeMultiplier, revenue, &sums)
+      rs_money_lines(&at, money + (m - 1), drawn?.money, level, incomeMultiplier, revenue, &sums)
+      if let servicesOutgo {
+        let outgo = self.outgo + k * capacity
+        for lane in 0..<lanes { outgo[lane] = expenses[lane] + servicesOutgo[lane] }
       }
       guard let payments else { continue }
-      for (s, recorded) in paymentIsRecorded.enumerated() {
+      for s in 0..<services {
         let paid = payments + s * capacity
-        if recorded {
+        if paymentIsRecorded[s] {
           for lane in 0..<lanes { row[lane] -= paid[lane] }
         } else {
-          let cost = money.serviceCost[s]
+          let cost = serviceCosts[k * services + s]
           for lane in 0..<lanes { row[lane] -= cost * paid[lane] }
         }
       }
     }
+  }
+
+  /// The month-end's need for the minimum of each variant with its own money side (SPEC §17, as the policy's pass
+  /// takes the block's): need_min ← max(need_min, k·outgo·discount − S) where its outgo is > 0, S its discounted sum
+  /// after the month; `discount` the month's, one for every lane (`discountStride` 0) or each lane's own (1).
+  func updateMinimumNeeds(
+    lanes: Int, minimumMonths k: Double, discount: UnsafePointer<Double>, discountStride: Int
+  ) {
+    for v in variants.indices where moneyMonths[v] != nil {
+      let row = v * capacity
+      let (outgo, sums, needs) = (self.outgo + row, discountedSum + row, minimumNeed + row)
+      for lane in 0..<lanes {
+        let candidate = k * outgo[lane] * discount[lane * discountStride] - sums[lane]
+        if outgo[lane] > 0 && candidate >= needs[lane] { needs[lane] = candidate }
+      }
+    }
+  }
+
+  /// Variant k's need for the minimum: its own with its own money side, else the block's (`blockNeed`).
+  func minimumNeed(_ k: Int, blockNeed: UnsafePointer<Double>) -> UnsafePointer<Double> {
+    moneyMonths[k] == nil ? blockNeed : UnsafePointer(minimumNeed + k * capacity)
   }
 
   /// Runs `pass` (the month's balances' pass) on each variant's state with its numbers for month m and its cash
@@ -201,8 +309,8 @@ final class ReserveVariants {
     month m: Int, blockFlow: UnsafePointer<Double>,
     _ pass: (inout rs_reserve_state, inout rs_reserve_month, UnsafePointer<Double>) -> Void
   ) {
-    for (k, variant) in variants.enumerated() {
-      var (state, month) = (state(k), variant.month(m))
+    for k in variants.indices {
+      var (state, month) = (state(k), reserveMonths[k * months + m - 1])
       pass(&state, &month, cashFlow(k, blockFlow: blockFlow))
     }
   }
@@ -217,7 +325,7 @@ final class ReserveVariants {
   }
 
   private func cashFlow(_ k: Int, blockFlow: UnsafePointer<Double>) -> UnsafePointer<Double> {
-    variants[k].money == nil ? blockFlow : UnsafePointer(flow + k * capacity)
+    moneyMonths[k] == nil ? blockFlow : UnsafePointer(flow + k * capacity)
   }
 
   /// Variant k's rows as the balances' pass reads and writes them.

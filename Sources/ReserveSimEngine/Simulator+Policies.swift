@@ -27,13 +27,19 @@ extension Simulator {
   /// - without them, also `reserve.floor` and `reserve.annualReturn` as numbers, when neither is drawn per path in
   ///   `base` (the cash flows do not depend on the reserve, so the balance and need are recomputed beside the run),
   ///   and the return only when `base` has no board minimum (whose need reads the file's discount);
-  /// - without any policy, also its money side (`MoneyVariant`): the `annual` and `annualGrowth` of its income and
-  ///   expense lines unless `base` draws a line's per path, its tiers' `annualAmount` unless `base` draws one, and
-  ///   the `monthlyValue` and `replacementCostFraction` of a service paid at one cost (no agreement, migration or
-  ///   mitigation) unless `base` draws any service's parameter. Nothing but the month's cash flow reads them, so each
-  ///   point's flow is recomputed beside the run, the services' payments at its own costs (`ReserveVariants`).
+  /// - without responses to the balance (no policy, or a board minimum alone), also its money side (`MoneyVariant`):
+  ///   the `annual` and `annualGrowth` of its income and expense lines and its tiers' `annualAmount`, numbers or
+  ///   distributions (moved, added or made numbers; drawn at their own addresses), and, without any policy, the
+  ///   `monthlyValue` and `replacementCostFraction` of a service paid at one cost (no agreement, migration or
+  ///   mitigation) unless `base` draws any service's parameter. Nothing but the month's cash flow and outgo reads
+  ///   them, so each point's flow, outgo and need for the minimum are recomputed beside the run, the services'
+  ///   payments at its own costs (`ReserveVariants`).
   package static func replaysOutcome(_ point: Scenario, on base: Scenario) -> Bool {
-    let others = { (scenario: Scenario) in scenario.uncertainParameters.filter { !Self.drawsReserve($0) } }
+    // Without a policy, the money side's draws may differ too (moved, added or made numbers).
+    let money = base.policy?.respondsToBalance != true ? MoneyVariant.drawnKinds : []
+    let others = { (scenario: Scenario) in
+      scenario.uncertainParameters.filter { !Self.drawsReserve($0) && !money.contains($0.lane.kind) }
+    }
     guard others(point) == others(base) else { return false }
     var same = point
     same.reserve.initial = base.reserve.initial
@@ -44,28 +50,23 @@ extension Simulator {
       same.reserve.floor = base.reserve.floor
       if base.policy?.minimumMonths == nil { same.reserve.annualReturn = base.reserve.annualReturn }
     }
-    if base.policy == nil { takeMoneySide(of: base, into: &same) }
+    takeMoneySide(of: base, into: &same)
     return same == base
   }
 
   /// Writes `base`'s money side into `point` where `point` may have its own beside a run of `base` (see
   /// `replaysOutcome(_:on:)`; lists of other lengths are left for the comparison to refuse).
   private static func takeMoneySide(of base: Scenario, into point: inout Scenario) {
-    let drawn = Set(base.uncertainParameters.map(\.lane.kind))
-    if drawn.isDisjoint(with: [.lineAnnual, .lineGrowth]) {
-      for (i, line) in zip(point.income.indices, base.income) {
-        (point.income[i].annual, point.income[i].annualGrowth) = (line.annual, line.annualGrowth)
-      }
-      for (i, line) in zip(point.expenses.indices, base.expenses) {
-        (point.expenses[i].annual, point.expenses[i].annualGrowth) = (line.annual, line.annualGrowth)
-      }
+    for (i, line) in zip(point.income.indices, base.income) {
+      (point.income[i].annual, point.income[i].annualGrowth) = (line.annual, line.annualGrowth)
     }
-    if !drawn.contains(.tierAmount) {
-      for (i, tier) in zip(point.sponsorTiers.indices, base.sponsorTiers) {
-        point.sponsorTiers[i].annualAmount = tier.annualAmount
-      }
+    for (i, line) in zip(point.expenses.indices, base.expenses) {
+      (point.expenses[i].annual, point.expenses[i].annualGrowth) = (line.annual, line.annualGrowth)
     }
-    guard !drawn.contains(where: { $0.group == .service }) else { return }
+    for (i, tier) in zip(point.sponsorTiers.indices, base.sponsorTiers) {
+      point.sponsorTiers[i].annualAmount = tier.annualAmount
+    }
+    guard !base.uncertainParameters.contains(where: { $0.lane.kind.group == .service }) else { return }
     let dated = SimulationPlan(base).serviceIsDated
     for (i, service) in zip(point.inKindServices.indices, base.inKindServices) where !dated[i] {
       (point.inKindServices[i].monthlyValue, point.inKindServices[i].replacementCostFraction) =

@@ -73,9 +73,12 @@ final class ReserveReplayTests: XCTestCase {
     drawnService.inKindServices[2].replacementCostFraction = 0.9
     XCTAssertFalse(Simulator.replaysOutcome(drawnService, on: today), "services' values drawn per path")
     let drawnLines = try ScenarioLoader().load(Self.file("pypi-2020-uncertain"))
-    XCTAssertFalse(
+    XCTAssertTrue(
       Simulator.replaysOutcome(try setting("expenses[1].annual", 90_000, in: drawnLines), on: drawnLines),
-      "a file that draws a line's amount per path")
+      "a line's amount beside lines drawn per path")
+    XCTAssertTrue(
+      Simulator.replaysOutcome(try setting("expenses[0].annual", 600_000, in: drawnLines), on: drawnLines),
+      "a line's distribution moved")
     var reserve = held
     (reserve.reserve.floor, reserve.reserve.annualReturn) = (100_000, 0.05)
     XCTAssertTrue(Simulator.replaysOutcome(reserve, on: plain))
@@ -117,7 +120,9 @@ final class ReserveReplayTests: XCTestCase {
     XCTAssertFalse(Simulator.replaysOutcome(policyBudget, on: policy), "responses read the lines")
     var minimumBudget = minimum
     minimumBudget.expenses[0].annual *= 1.1
-    XCTAssertFalse(Simulator.replaysOutcome(minimumBudget, on: minimum), "the minimum reads the lines")
+    XCTAssertTrue(Simulator.replaysOutcome(minimumBudget, on: minimum), "each variant's minimum is its own")
+    minimumBudget.inKindServices[0].monthlyValue *= 2
+    XCTAssertFalse(Simulator.replaysOutcome(minimumBudget, on: minimum), "beside a policy a service's cost is not")
   }
 
   /// Each point's horizon needs and ruin, read from the base's one simulation, equal its own run's (`requiredReserve`
@@ -193,16 +198,82 @@ final class ReserveReplayTests: XCTestCase {
     }
   }
 
+  /// Money numbers drawn per path (SPEC §16), without a policy: points whose lines' ranges are moved, made numbers or
+  /// newly written, or whose tier's amount becomes a range, draw their lanes' own beside the base's one simulation,
+  /// bit for bit their own runs: on the uncertain baseline (its donations and staff drawn, nested draws too) and on
+  /// today's file without its policy (three lines drawn, services and tiers' counts drawn).
+  func testEachDrawnBudgetGivesItsOwnRunsNeedsAndRuinBitForBit() throws {
+    var today = try ScenarioLoader().load(Self.file("pypi-today"))
+    today.policy = nil
+    let uncertain = try ScenarioLoader().load(Self.file("pypi-2020-uncertain"))
+    var nested = uncertain
+    nested.simulation.nested = NestedDraws(inner: 100)
+    for (name, base, paths) in [
+      ("pypi-2020-uncertain", uncertain, 700), ("pypi-today without policy", today, 1100),
+      ("pypi-2020-uncertain nested", nested, 2000),
+    ] {
+      let moved = try setting("expenses[0].annual", base.expenses[0].annual * 1.3, in: base)
+      var number = base
+      let donations = try ParameterAddress(parsing: "income[0].annual", in: base)
+      number.uncertainParameters.removeAll { $0.lane == donations.lane }
+      number.income[0].annual *= 0.8
+      let tierRange = try ScenarioLoader(overrides: [
+        ScenarioOverride(parsing: "sponsorTiers[0].annualAmount={\"range\": [50000, 400000]}")
+      ]).load(Self.file(name.hasPrefix("pypi-today") ? "pypi-today" : "pypi-2020-uncertain"))
+      var tiers = base
+      tiers.sponsorTiers = tierRange.sponsorTiers
+      tiers.uncertainParameters += tierRange.uncertainParameters.filter { $0.lane.kind == .tierAmount }
+      let points = [base, moved, number, tiers]
+      let own = try assertReplayedBitForBit(base, points: points, paths: paths, name: name, distinctRuin: false)
+      for k in 1..<points.count {
+        XCTAssertNotEqual(own[k].requiredReserve, own[0].requiredReserve, "\(name), point \(k) moves the needs")
+      }
+    }
+  }
+
+  /// Beside a board minimum (SPEC §17; no response to the balance): today's file as shipped, its staff's range moved
+  /// and a tier paid more, read their needs for the floor and for the minimum and their ruin beside one simulation,
+  /// bit for bit their own runs (each point's outgo is its own expenses and the services' payments).
+  func testEachBudgetBesideAMinimumGivesItsOwnRunsNeedsBitForBit() throws {
+    let base = try ScenarioLoader().load(Self.file("pypi-today"))
+    XCTAssertNotNil(base.policy?.minimumMonths)
+    let staff = try setting("expenses[0].annual", base.expenses[0].annual * 1.3, in: base)
+    var tier = try setting("reserve.initial", 2e6, in: base)
+    tier.sponsorTiers[1].annualAmount *= 4
+    let points = [base, staff, tier]
+    let paths = 1100
+    XCTAssertTrue(points.allSatisfy { Simulator.replaysOutcome($0, on: base) })
+    let own = points.map { Simulator(threads: 2).run($0, paths: paths, seed: 2026) }
+    XCTAssertNotEqual(own[1].minimumNeed, own[0].minimumNeed, "the staff's cost moves the minimum's needs")
+    for threads in [1, 2] {
+      let held = try Simulator(threads: threads).heldReplaying(
+        base, of: points,
+        needs: [NeedsWithin(years: base.years, minimum: false), NeedsWithin(years: base.years, minimum: true)],
+        ruin: true, paths: paths, seed: 2026)
+      held.withBuffer { all in
+        for (k, run) in own.enumerated() {
+          let rows = (0..<3).map { q in Array(all[(3 * k + q) * paths..<(3 * k + q + 1) * paths]) }
+          XCTAssertEqual(rows[0], run.requiredReserve, "point \(k), \(threads) threads: needs")
+          XCTAssertEqual(rows[1], run.minimumNeed, "point \(k), \(threads) threads: needs for the minimum")
+          XCTAssertEqual(rows[2].map { $0 > 0 }, run.firstRuinMonth.map { $0 > 0 }, "point \(k): ruin")
+        }
+      }
+    }
+  }
+
   /// Asserts that `points`' horizon needs and ruin read beside one simulation of `base` on one thread and two are
-  /// their own runs' bit for bit, and that each point ruins its own number of paths; returns the own runs.
+  /// their own runs' bit for bit, and (with `distinctRuin`) that each point ruins its own number of paths; returns
+  /// the own runs.
   @discardableResult
   private func assertReplayedBitForBit(
-    _ base: Scenario, points: [Scenario], paths: Int, name: String
+    _ base: Scenario, points: [Scenario], paths: Int, name: String, distinctRuin: Bool = true
   ) throws -> [SimulationResult] {
     XCTAssertTrue(points.allSatisfy { Simulator.replaysOutcome($0, on: base) }, name)
     let own = points.map { Simulator(threads: 2).run($0, paths: paths, seed: 2026) }
-    let ruined = own.map { $0.firstRuinMonth.filter { $0 > 0 }.count }
-    XCTAssertEqual(Set(ruined).count, points.count, "\(name): every point ruins its own number of paths")
+    if distinctRuin {
+      let ruined = own.map { $0.firstRuinMonth.filter { $0 > 0 }.count }
+      XCTAssertEqual(Set(ruined).count, points.count, "\(name): every point ruins its own number of paths")
+    }
     for threads in [1, 2] {
       let held = try Simulator(threads: threads).heldReplaying(
         base, of: points, needs: [NeedsWithin(years: base.years, minimum: false)], ruin: true, paths: paths,
