@@ -13,7 +13,8 @@ package enum ReserveSource: Equatable, Sendable {
 
 /// A point's money side beside a run of its base (SPEC §3, §4, §5, §14), where it differs from the base's: its income
 /// and expense lines (each month's by its plan, `MonthPasses.moneyMonth`), its tiers' amounts and its services'
-/// costs. None of these is read by a draw or, without a policy, by anything but the month's cash flow.
+/// costs. None of these is read by a draw or, without responses to the balance, by anything but the month's cash flow
+/// (and a board minimum's outgo).
 package struct MoneyVariant: Sendable, Equatable {
   /// Month m's lines at index m − 1.
   let months: [rs_money_month]
@@ -65,14 +66,14 @@ package struct MoneyVariant: Sendable, Equatable {
 }
 
 /// A point's reserve beside a run of its base (`Simulator.runReplaying`): where its B₀ comes from, its own floor
-/// and return (SPEC §7) by the formulas of its plan, and its own money lines when they differ from the base's.
+/// and return (SPEC §7) by the formulas of its plan, and its own money side when it differs from the base's.
 package struct ReserveVariant: Sendable, Equatable {
   var start: ReserveSource
   /// (1 + r)^(1/12), and the floor.
   var growth, floor: Double
   /// Per month (index m − 1): (1 + r)^(−m/12) and floor · that.
   var discount, discountedFloor: [Double]
-  /// The point's money lines, nil when they are the base's.
+  /// The point's money side, nil when it is the base's.
   var money: MoneyVariant?
 
   init(start: ReserveSource, plan: SimulationPlan, money: MoneyVariant? = nil) {
