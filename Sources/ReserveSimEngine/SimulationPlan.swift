@@ -252,12 +252,7 @@ package struct SimulationPlan: Sendable {
     serviceMitigationAfter = scenario.inKindServices.map { $0.mitigation?.afterMonths ?? Int(Int32.max) }
     serviceMitigatedCost = scenario.inKindServices.map { ($0.mitigation?.costFraction ?? 0) * $0.monthlyValue }
     services = scenario.inKindServices
-    let generalFields = (ScenarioFields.fields(of: ScenarioFields.inKindServiceDefinition) ?? []).filter {
-      !Self.plainServiceFields.contains($0.key)
-    }
-    serviceIsDated = scenario.inKindServices.map { service in
-      scenario.policy != nil || generalFields.contains { !Self.isAtDefault($0, in: service) }
-    }
+    serviceIsDated = Self.servicesAreDated(scenario)
 
     eventLogNoStart = scenario.events.map { Foundation.log1p(-$0.annualProbability) / 12 }
     eventDuration = scenario.events.map(\.durationMonths)
@@ -308,6 +303,16 @@ package struct SimulationPlan: Sendable {
     monthlyGrowth = Foundation.pow(1 + r, 1.0 / 12)
     discount = (1...months).map { Foundation.pow(1 + r, -Double($0) / 12) }
     discountedFloor = discount.map { scenario.reserve.floor * $0 }
+  }
+
+  /// `serviceIsDated` of `scenario`, without building a plan.
+  static func servicesAreDated(_ scenario: Scenario) -> [Bool] {
+    let generalFields = (ScenarioFields.fields(of: ScenarioFields.inKindServiceDefinition) ?? []).filter {
+      !plainServiceFields.contains($0.key)
+    }
+    return scenario.inKindServices.map { service in
+      scenario.policy != nil || generalFields.contains { !isAtDefault($0, in: service) }
+    }
   }
 
   /// Whether `field` of `service` is at its default: an optional object left out, a number equal to its default.

@@ -35,7 +35,7 @@ extension Simulator {
   ///   them, so each point's flow, outgo and need for the minimum are recomputed beside the run, the services'
   ///   payments at its own costs (`ReserveVariants`).
   package static func replaysOutcome(_ point: Scenario, on base: Scenario) -> Bool {
-    // Without a policy, the money side's draws may differ too (moved, added or made numbers).
+    // Without responses to the balance, the money side's draws may differ too (moved, added or made numbers).
     let money = base.policy?.respondsToBalance != true ? MoneyVariant.drawnKinds : []
     let others = { (scenario: Scenario) in
       scenario.uncertainParameters.filter { !Self.drawsReserve($0) && !money.contains($0.lane.kind) }
@@ -67,7 +67,7 @@ extension Simulator {
       point.sponsorTiers[i].annualAmount = tier.annualAmount
     }
     guard !base.uncertainParameters.contains(where: { $0.lane.kind.group == .service }) else { return }
-    let dated = SimulationPlan(base).serviceIsDated
+    let dated = SimulationPlan.servicesAreDated(base)
     for (i, service) in zip(point.inKindServices.indices, base.inKindServices) where !dated[i] {
       (point.inKindServices[i].monthlyValue, point.inKindServices[i].replacementCostFraction) =
         (service.monthlyValue, service.replacementCostFraction)
@@ -109,14 +109,15 @@ extension Simulator {
     let rows = needs.count + (ruin ? 1 : 0)
     let plans = points.map(SimulationPlan.init)
     let policies = PolicyPlans(plans.map(MonthPasses.policy))
-    let baseMoney = MoneyVariant(base, plan: SimulationPlan(base))
+    let basePlan = SimulationPlan(base)
+    let baseMoney = MoneyVariant(base, plan: basePlan)
     let reserves = zip(points, plans).map { point, plan in
       let money = MoneyVariant(point, plan: plan)
       return ReserveVariant(
         start: Self.reserveSource(point, on: base), plan: plan, money: money == baseMoney ? nil : money)
     }
     try forEachBlock(
-      of: SimulationPlan(base), seed: seed, range: range, values: points.count * rows * Self.blockSize,
+      of: basePlan, seed: seed, range: range, values: points.count * rows * Self.blockSize,
       keepsShocks: false,
       progress: progress, cancellation: cancellation,
       simulate: { kernel, firstPath, lanes, values in
